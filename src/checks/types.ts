@@ -1,0 +1,49 @@
+/** Findings: what the chief of staff derives from entries. Rules are pure functions of a context. */
+import type { CoordinationConfig } from '../config/schema.js';
+import type { Entry, Severity } from '../protocol/fields.js';
+import type { SprintState } from '../state/sprints.js';
+import type { Problem } from '../store/read.js';
+
+export const FINDING_KINDS = [
+  'stale',
+  'conflict',
+  'escalation',
+  'repeated-failure',
+  'unverified',
+  'unsynced',
+  'overflow',
+  'malformed',
+  'duplicate-seq',
+  'over-budget',
+] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
+
+export interface Finding {
+  kind: FindingKind;
+  severity: Severity;
+  /** The sprint it concerns, or null for repository-wide findings (overflow, malformed). */
+  sprint: string | null;
+  /** Repository-relative paths of the entries (or files) involved. */
+  files: string[];
+  /** One line, for people. */
+  message: string;
+  /** What resolves it, as a command or an instruction. */
+  action: string;
+}
+
+export interface CheckContext {
+  entries: readonly Entry[];
+  problems: readonly Problem[];
+  sprints: readonly SprintState[];
+  now: Date;
+  config: CoordinationConfig;
+  /** Entry files in `current/`, valid or not (for the overflow bound). */
+  currentCount: number;
+  /**
+   * Repository-relative paths of entries already mirrored to Notion, or null when Notion sync is
+   * not configured (then nothing is "unsynced").
+   */
+  synced: ReadonlySet<string> | null;
+}
+
+export type Rule = (context: CheckContext) => Finding[];

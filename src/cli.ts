@@ -1,0 +1,153 @@
+#!/usr/bin/env node
+/**
+ * The `cos` entry point: a table of commands imported lazily (so `cos status` never loads the
+ * Notion client, chokidar or simple-git), and the one place that turns errors into exit codes.
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { CommandContext, CommandModule } from './commands/context.js';
+import { EXIT, isCosError } from './errors.js';
+
+interface CommandEntry {
+  summary: string;
+  load: () => Promise<CommandModule>;
+}
+
+const COMMANDS: Record<string, CommandEntry> = {
+  init: { summary: 'create the .agent/ tree, config, roles and runbook.md (never overwrites)', load: () => import('./commands/init.js') },
+  post: { summary: 'write one status entry', load: () => import('./commands/post.js') },
+  heartbeat: { summary: "refresh an agent's open entry on a sprint", load: () => import('./commands/heartbeat.js') },
+  status: { summary: 'the pipeline dashboard: one row per sprint', load: () => import('./commands/status.js') },
+  scan: { summary: 'every finding (stale, conflict, escalation, ...); exit 2 at --fail-on', load: () => import('./commands/scan.js') },
+  brief: { summary: 'the daily briefing: highlights first, details after', load: () => import('./commands/brief.js') },
+  dispatch: { summary: 'claim a sprint for a role and print the briefing prompt', load: () => import('./commands/dispatch.js') },
+  archive: { summary: 'move finished and old entries to status/archive/<sprint>/', load: () => import('./commands/archive.js') },
+  review: { summary: 'the coordination changes since a git ref', load: () => import('./commands/review.js') },
+  notion: { summary: 'check, set up and sync the Notion dashboard', load: () => import('./commands/notion.js') },
+  watch: { summary: 'the chief-of-staff process: react to every entry as it lands', load: () => import('./commands/watch.js') },
+  sync: { summary: 'sync roles and skills between .agent/ and the local agent directory', load: () => import('./commands/sync.js') },
+  cleanup: { summary: 'find cruft (temp files, stale locks, empty todos); delete with --apply', load: () => import('./commands/cleanup.js') },
+  setup: { summary: 'install agent hooks (claude) or protocol instructions (agents-md)', load: () => import('./commands/setup.js') },
+  mcp: { summary: 'serve the same operations over MCP (stdio)', load: () => import('./commands/mcp.js') },
+};
+
+const ALIASES: Record<string, string> = { health: 'scan' };
+
+const VERSION = '0.1.0';
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const rows = Object.entries(COMMANDS).map(([name, entry]) => `  ${name.padEnd(width)}  ${entry.summary}`);
+  return [
+    'cos — a git-native chief of staff for teams of AI coding agents',
+    '',
+    'Usage: cos <command> [options]      (cos <command> --help for its options)',
+    '',
+    'Commands:',
+    ...rows,
+    '  health' + ' '.repeat(Math.max(0, width - 6)) + '  alias of scan',
+    '',
+    'Every command takes --dir <path> (default: the nearest ancestor holding .agent/) and --json.',
+    'Exit codes: 0 ok; 1 bad usage or input; 2 scan found a problem; 3 refused (conflict, escalation,',
+    'another watcher); 4 preflight failed; 5 an external service (Notion, git) failed.',
+    '',
+    'Start here: cos init && cos post --sprint my-sprint --agent me --status IN_PROGRESS && cos status',
+    '',
+  ].join('\n');
+}
+
+/** The command name: the first token that is neither a flag nor the value of --dir. */
+function splitCommand(argv: string[]): { name: string | undefined; rest: string[] } {
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (token === '--dir') {
+      i++;
+      continue;
+    }
+    if (token.startsWith('-')) continue;
+    return { name: token, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
+  }
+  return { name: undefined, rest: argv };
+}
+
+export async function main(argv: string[], io: Partial<CommandContext> = {}): Promise<number> {
+  const stdout = io.stdout ?? ((text: string) => void process.stdout.write(text));
+  const stderr = io.stderr ?? ((text: string) => void process.stderr.write(text));
+  const { name, rest } = splitCommand(argv);
+  if (!name) {
+    if (rest.includes('--version') || rest.includes('-v')) {
+      stdout(`${VERSION}\n`);
+      return EXIT.ok;
+    }
+    if (rest.includes('--help') || rest.includes('-h')) {
+      stdout(usage());
+      return EXIT.ok;
+    }
+    stderr(`${usage()}\ncos: no command given.\n`);
+    return EXIT.usage;
+  }
+  if (name === 'help') {
+    const topic = rest.find((token) => !token.startsWith('-'));
+    if (!topic) {
+      stdout(usage());
+      return EXIT.ok;
+    }
+    return main([topic, '--help'], io);
+  }
+  const command = ALIASES[name] ?? name;
+  const entry = COMMANDS[command];
+  if (!entry) {
+    stderr(`cos: unknown command ${JSON.stringify(name)}; run cos --help for the list.\n`);
+    return EXIT.usage;
+  }
+  const context: CommandContext = {
+    command,
+    argv: rest,
+    cwd: io.cwd ?? process.cwd(),
+    env: io.env ?? process.env,
+    stdout,
+    stderr,
+    stdin: io.stdin ?? process.stdin,
+    isTTY: io.isTTY ?? Boolean(process.stdout.isTTY),
+    now: io.now ?? (() => new Date()),
+  };
+  try {
+    const module = await entry.load();
+    if (rest.includes('--help') || rest.includes('-h')) {
+      stdout(module.help.endsWith('\n') ? module.help : `${module.help}\n`);
+      return EXIT.ok;
+    }
+    return (await module.run(context)) ?? EXIT.ok;
+  } catch (error) {
+    if (isCosError(error)) {
+      stderr(`cos ${command}: ${error.message}\n`);
+      return error.exitCode;
+    }
+    const err = error as NodeJS.ErrnoException;
+    const detail = err?.code ? `${err.code}: ${err.message}` : String(err?.message ?? err);
+    stderr(`cos ${command}: unexpected error (${detail}); this is a bug in cos or a problem with the file system.\n`);
+    if (process.env.COS_DEBUG) stderr(`${err?.stack ?? ''}\n`);
+    return EXIT.usage;
+  }
+}
+
+function isEntryPoint(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+// Run only when executed as the binary, not when imported by tests.
+if (isEntryPoint()) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`cos: ${String(error)}\n`);
+      process.exitCode = EXIT.usage;
+    },
+  );
+}

@@ -1,0 +1,9 @@
+import { InputError } from '../errors.js';
+import type { CommandContext } from './context.js';
+
+// Placeholder: replaced by the issue that delivers `cos brief`.
+export const help = 'Usage: cos brief (not available yet)';
+
+export async function run(_context: CommandContext): Promise<number> {
+  throw new InputError('cos brief is not available in this build yet.');
+}

@@ -1,0 +1,92 @@
+/** What every command receives: arguments, output channels and the clock, so tests can call it directly. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { resolve } from 'node:path';
+import { InputError } from '../errors.js';
+import { findRoot } from '../store/paths.js';
+
+export interface CommandContext {
+  /** The command's name as typed (after alias resolution). */
+  command: string;
+  /** Arguments after the command name, global flags included. */
+  argv: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  stdin: NodeJS.ReadableStream;
+  isTTY: boolean;
+  now: () => Date;
+}
+
+export interface CommandModule {
+  /** Usage text shown by `cos <command> --help`. */
+  help: string;
+  /** Returns the exit code (0 when omitted). Throws CosError for failures. */
+  run(context: CommandContext): Promise<number | void>;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+export interface ParsedCommand<V> {
+  values: V;
+  positionals: string[];
+  /** The repository root: `--dir`, else the nearest ancestor holding `.agent/`, else the cwd. */
+  root: string;
+  json: boolean;
+}
+
+const GLOBAL_OPTIONS: Options = {
+  dir: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+/**
+ * Parse a command's flags (plus the global `--dir`, `--json`) strictly: an unknown flag or a
+ * missing value is one clear sentence and exit 1.
+ */
+export function parseCommand<V = Record<string, string | boolean | string[] | boolean[] | undefined>>(
+  context: CommandContext,
+  options: Options,
+  { positionals: maxPositionals = 0 }: { positionals?: number } = {},
+): ParsedCommand<V> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: context.argv, options: { ...GLOBAL_OPTIONS, ...options }, allowPositionals: true, strict: true });
+  } catch (error) {
+    const message = (error as Error).message.replace(/\.?\s*$/, '');
+    throw new InputError(`cos ${context.command}: ${message}; see cos ${context.command} --help.`, { cause: error });
+  }
+  if (parsed.positionals.length > maxPositionals) {
+    const extra = parsed.positionals.slice(maxPositionals).map((p) => JSON.stringify(p)).join(' ');
+    throw new InputError(`cos ${context.command}: unexpected argument ${extra}; see cos ${context.command} --help.`);
+  }
+  const values = parsed.values as Record<string, unknown>;
+  const dir = values.dir as string | undefined;
+  if (dir !== undefined && dir.trim() === '') throw new InputError(`cos ${context.command}: --dir needs a directory.`);
+  const root = dir !== undefined ? resolve(context.cwd, dir) : findRoot(context.cwd);
+  return { values: values as V, positionals: parsed.positionals, root, json: values.json === true };
+}
+
+/** A whole number flag, or an InputError naming the flag and the value. */
+export function intFlag(name: string, value: unknown, { min = 1 }: { min?: number } = {}): number | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  const n = Number(text);
+  if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < min) {
+    throw new InputError(`Invalid --${name} ${JSON.stringify(text)}: give a whole number of at least ${min}.`);
+  }
+  return n;
+}
+
+/** Print one JSON document with `"version": 1` first. */
+export function printJson(context: CommandContext, document: Record<string, unknown>): void {
+  context.stdout(`${JSON.stringify({ version: 1, ...document }, null, 2)}\n`);
+}
+
+/** Read all of stdin as text (for `--body-file -`). */
+export async function readStdin(context: CommandContext): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of context.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}

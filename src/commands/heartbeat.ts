@@ -1,0 +1,38 @@
+import { loadConfig } from '../config/load.js';
+import { InputError } from '../errors.js';
+import { entryToJson } from '../protocol/entry.js';
+import { heartbeat } from '../store/heartbeat.js';
+import { intFlag, parseCommand, printJson, type CommandContext } from './context.js';
+
+export const help = `Usage: cos heartbeat --sprint S --agent A [--ttl M] [--if-due] [--json]
+
+Refresh the heartbeat of the agent's open (DISPATCHED or IN_PROGRESS) entry on the sprint, in
+place, under a lock. Exits 1 with a sentence when the agent has no open entry there.
+
+  --ttl M     also set the entry's ttl_minutes
+  --if-due    write only when the last heartbeat is older than heartbeat.min_interval_seconds
+              of coordination.yaml (default 60): cheap enough to call after every tool use`;
+
+export async function run(context: CommandContext): Promise<number> {
+  const { values, root, json } = parseCommand<{ sprint?: string; agent?: string; ttl?: string; 'if-due'?: boolean }>(context, {
+    sprint: { type: 'string' },
+    agent: { type: 'string' },
+    ttl: { type: 'string' },
+    'if-due': { type: 'boolean' },
+  });
+  for (const flag of ['sprint', 'agent'] as const) {
+    if (values[flag] === undefined) throw new InputError(`--${flag} is required; see cos heartbeat --help.`);
+  }
+  const ttl = intFlag('ttl', values.ttl);
+  const minInterval = values['if-due'] ? loadConfig(root).config.heartbeat.min_interval_seconds : undefined;
+  const result = await heartbeat(root, {
+    sprint: values.sprint!,
+    agent: values.agent!,
+    now: context.now(),
+    ...(ttl !== undefined ? { ttl_minutes: ttl } : {}),
+    ...(minInterval !== undefined ? { minIntervalSeconds: minInterval } : {}),
+  });
+  if (json) printJson(context, { entry: entryToJson(result.entry), written: result.written, previous: result.previous });
+  else context.stdout(result.written ? `${result.entry.path} heartbeat ${result.entry.heartbeat}\n` : `${result.entry.path} heartbeat ${result.entry.heartbeat} (recent; nothing written)\n`);
+  return 0;
+}

@@ -1,0 +1,28 @@
+import { initRepo } from '../store/init.js';
+import { parseCommand, printJson, type CommandContext } from './context.js';
+
+export const help = `Usage: cos init [--dir PATH] [--json]
+
+Create the .agent/ tree in PATH (default: the current directory): config/coordination.yaml,
+config/notion-sync.yaml, the five roles (chief-of-staff, sprintmaster, developer, qa-reviewer,
+mine-sweeper), skills/chief-of-staff/SKILL.md, status/current and status/archive, and runbook.md.
+Existing files are never overwritten; running it twice changes nothing.`;
+
+export async function run(context: CommandContext): Promise<number> {
+  // Like every command: --dir, else the nearest ancestor already holding .agent/, else the cwd.
+  const { json, root } = parseCommand(context, {});
+  const result = initRepo(root);
+  if (json) {
+    printJson(context, { root: result.root, created: result.created, existing: result.existing });
+    return 0;
+  }
+  if (result.created.length === 0) {
+    context.stdout(`Nothing to do: .agent/ is already set up in ${result.root}.\n`);
+    return 0;
+  }
+  context.stdout(`Initialised agent coordination in ${result.root}:\n`);
+  for (const file of result.created) context.stdout(`  created  ${file}\n`);
+  for (const file of result.existing) context.stdout(`  kept     ${file}\n`);
+  context.stdout(`\nNext: cos post --sprint my-sprint --agent me --status IN_PROGRESS, then cos status.\n`);
+  return 0;
+}

@@ -1,0 +1,33 @@
+import { analyze } from '../analyze.js';
+import { renderStatus, statusRows } from '../output/status.js';
+import { styleFor } from '../output/style.js';
+import { parseCommand, printJson, type CommandContext } from './context.js';
+
+export const help = `Usage: cos status [--all] [--json]
+
+The pipeline dashboard: one row per sprint with its state (the status of its latest entry), each
+agent's latest status (stale ones marked), the age of the last update, the highest severity and
+the flags raised by cos scan (stale, conflict, escalation, unverified, ...).
+
+  --all    include sprints whose entries are all archived`;
+
+export async function run(context: CommandContext): Promise<number> {
+  const { values, root, json } = parseCommand<{ all?: boolean }>(context, { all: { type: 'boolean' } });
+  const { loadSynced } = await import('../notion/synced.js');
+  const analysis = analyze(root, { now: context.now(), synced: loadSynced(root) });
+  const sprints = values.all ? analysis.sprints : analysis.sprints.filter((sprint) => sprint.active);
+  const rows = statusRows(sprints, analysis.findings);
+  const repoFindings = analysis.findings.filter((finding) => finding.sprint === null);
+  if (json) {
+    printJson(context, {
+      sprints: rows,
+      findings: repoFindings,
+      entries: analysis.snapshot.entries.length,
+      problems: analysis.snapshot.problems.length,
+    });
+    return 0;
+  }
+  for (const warning of analysis.config.warnings) context.stderr(`cos status: ${warning}\n`);
+  context.stdout(renderStatus(rows, repoFindings, analysis.now, styleFor(context.isTTY, context.env)));
+  return 0;
+}

@@ -1,0 +1,53 @@
+/** `cos status`: the pipeline dashboard as text or JSON. */
+import type { Finding } from '../checks/types.js';
+import type { SprintState } from '../state/sprints.js';
+import { formatAge, parseTimestamp } from '../protocol/time.js';
+import { table, type Style } from './style.js';
+
+export interface StatusRow {
+  sprint: string;
+  state: string;
+  agents: Array<{ agent: string; status: string; heartbeat: string; stale: boolean }>;
+  severity: string;
+  updated: string;
+  flags: string[];
+}
+
+/** Finding kinds per sprint, in the order findings were ranked (most severe first). */
+export function flagsBySprint(findings: readonly Finding[]): Map<string, string[]> {
+  const flags = new Map<string, string[]>();
+  for (const finding of findings) {
+    if (finding.sprint === null) continue;
+    const list = flags.get(finding.sprint) ?? [];
+    if (!list.includes(finding.kind)) list.push(finding.kind);
+    flags.set(finding.sprint, list);
+  }
+  return flags;
+}
+
+export function statusRows(sprints: readonly SprintState[], findings: readonly Finding[]): StatusRow[] {
+  const flags = flagsBySprint(findings);
+  return sprints.map((sprint) => ({
+    sprint: sprint.sprint,
+    state: sprint.state,
+    agents: sprint.agents.map((agent) => ({ agent: agent.agent, status: agent.status, heartbeat: agent.heartbeat, stale: agent.stale })),
+    severity: sprint.severity,
+    updated: sprint.updated,
+    flags: flags.get(sprint.sprint) ?? [],
+  }));
+}
+
+export function renderStatus(rows: readonly StatusRow[], repoFindings: readonly Finding[], now: Date, style: Style): string {
+  if (rows.length === 0 && repoFindings.length === 0) {
+    return 'No sprints yet. Post the first entry: cos post --sprint my-sprint --agent me --status IN_PROGRESS\n';
+  }
+  const lines: string[][] = [['SPRINT', 'STATE', 'AGENTS', 'AGE', 'SEVERITY', 'FLAGS'].map((h) => style.bold(h))];
+  for (const row of rows) {
+    const agents = row.agents.map((a) => `${a.agent}:${a.status}${a.stale ? style.red('(stale)') : ''}`).join(' ');
+    const age = formatAge(now.getTime() - parseTimestamp(row.updated));
+    lines.push([row.sprint, row.state, agents, age, style.severity(row.severity as never), row.flags.length ? style.yellow(row.flags.join(',')) : '-']);
+  }
+  let out = `${table(lines)}\n`;
+  for (const finding of repoFindings) out += `${style.severity(finding.severity, `[${finding.severity}]`)} ${finding.message}\n`;
+  return out;
+}

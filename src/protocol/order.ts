@@ -1,0 +1,15 @@
+/** Readers order entries by (seq, timestamp, file name): after a merge two clones may share a seq. */
+import type { Entry } from './fields.js';
+import { parseTimestamp } from './time.js';
+
+export function compareEntries(a: Entry, b: Entry): number {
+  if (a.seq !== b.seq) return a.seq - b.seq;
+  const ta = parseTimestamp(a.timestamp);
+  const tb = parseTimestamp(b.timestamp);
+  if (ta !== tb) return ta - tb;
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : 0;
+}
+
+export function sortEntries(entries: Entry[]): Entry[] {
+  return entries.sort(compareEntries);
+}

@@ -1,0 +1,48 @@
+/** `cos init`: create the `.agent/` tree, default config, roles, skill and runbook. Never overwrites. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { AGENT_GITIGNORE, COORDINATION_YAML, NOTION_SYNC_YAML } from '../templates/config.js';
+import { ROLE_FILES } from '../templates/roles.js';
+import { RUNBOOK_MD } from '../templates/runbook.js';
+import { CHIEF_OF_STAFF_SKILL } from '../templates/skill.js';
+import { agentPaths } from './paths.js';
+
+export interface InitResult {
+  root: string;
+  /** Repository-relative paths written now. */
+  created: string[];
+  /** Repository-relative paths that were already there and were left alone. */
+  existing: string[];
+}
+
+/** Every file init writes, repository-relative, with its content. */
+export function initFiles(): Array<[string, string]> {
+  return [
+    ['.agent/.gitignore', AGENT_GITIGNORE],
+    ['.agent/config/coordination.yaml', COORDINATION_YAML],
+    ['.agent/config/notion-sync.yaml', NOTION_SYNC_YAML],
+    ...Object.entries(ROLE_FILES).map(([name, text]): [string, string] => [`.agent/roles/${name}.md`, text]),
+    ['.agent/skills/chief-of-staff/SKILL.md', CHIEF_OF_STAFF_SKILL],
+    ['.agent/status/current/.gitkeep', ''],
+    ['.agent/status/archive/.gitkeep', ''],
+    ['runbook.md', RUNBOOK_MD],
+  ];
+}
+
+export function initRepo(root: string): InitResult {
+  const paths = agentPaths(root);
+  const result: InitResult = { root: paths.root, created: [], existing: [] };
+  for (const [rel, content] of initFiles()) {
+    const path = join(paths.root, rel);
+    mkdirSync(dirname(path), { recursive: true });
+    try {
+      // 'wx': an existing file, even an empty or hand-edited one, is never overwritten.
+      writeFileSync(path, content, { flag: 'wx' });
+      result.created.push(rel);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      result.existing.push(rel);
+    }
+  }
+  return result;
+}

@@ -1,0 +1,121 @@
+/**
+ * The only code that reads the status folders. A file that does not parse or validate becomes a
+ * problem (file, reason): it never throws, and it is never modified.
+ */
+import { closeSync, fstatSync, openSync, readdirSync, readSync, type Dirent } from 'node:fs';
+import { join } from 'node:path';
+import type { Entry } from '../protocol/fields.js';
+import { looksLikeEntry, parseEntryFileName } from '../protocol/filename.js';
+import { parseEntry } from '../protocol/entry.js';
+import { sortEntries } from '../protocol/order.js';
+import { agentPaths, type AgentPaths } from './paths.js';
+
+/** Larger files are reported, not read: an entry is a status note, not a log dump. */
+export const MAX_ENTRY_BYTES = 16 * 1024 * 1024;
+
+export interface Problem {
+  /** Path relative to the repository root. */
+  file: string;
+  reason: string;
+}
+
+export interface StoreSnapshot {
+  root: string;
+  /** Valid entries, current and archive, ordered by (seq, timestamp, file). */
+  entries: Entry[];
+  problems: Problem[];
+  /** Highest sequence number in any entry-like file name (valid or not). */
+  maxSeq: number;
+  /** How many entry files were read in current/ (valid or not). */
+  currentCount: number;
+}
+
+export interface ReadOptions {
+  /** Read `status/archive/**` too (default true). */
+  archive?: boolean;
+}
+
+function list(dir: string): Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    throw error;
+  }
+}
+
+function readText(path: string): { text: string } | { reason: string } {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const size = fstatSync(fd).size;
+    if (size > MAX_ENTRY_BYTES) return { reason: `it is ${size} bytes long (at most ${MAX_ENTRY_BYTES})` };
+    const buffer = Buffer.allocUnsafe(size);
+    let offset = 0;
+    while (offset < size) {
+      const n = readSync(fd, buffer, offset, size - offset, offset);
+      if (n === 0) break;
+      offset += n;
+    }
+    return { text: buffer.toString('utf8', 0, offset) };
+  } catch (error) {
+    return { reason: `it cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function readDir(paths: AgentPaths, dir: string, location: Entry['location'], snapshot: StoreSnapshot): void {
+  for (const dirent of list(dir)) {
+    const name = dirent.name;
+    if (!dirent.isFile() || !looksLikeEntry(name)) continue;
+    const path = join(dir, name);
+    const rel = paths.rel(path);
+    if (location === 'current') snapshot.currentCount++;
+    const parsedName = parseEntryFileName(name);
+    if (parsedName && parsedName.seq > snapshot.maxSeq) snapshot.maxSeq = parsedName.seq;
+    const read = readText(path);
+    if ('reason' in read) {
+      snapshot.problems.push({ file: rel, reason: read.reason });
+      continue;
+    }
+    const parsed = parseEntry(read.text, { file: name, path: rel, location });
+    if (parsed.ok) snapshot.entries.push(parsed.entry);
+    else snapshot.problems.push({ file: rel, reason: parsed.reason });
+  }
+}
+
+export function readStore(root: string, options: ReadOptions = {}): StoreSnapshot {
+  const paths = agentPaths(root);
+  const snapshot: StoreSnapshot = { root: paths.root, entries: [], problems: [], maxSeq: 0, currentCount: 0 };
+  readDir(paths, paths.current, 'current', snapshot);
+  if (options.archive !== false) {
+    readDir(paths, paths.archive, 'archive', snapshot);
+    for (const dirent of list(paths.archive)) {
+      if (dirent.isDirectory() && !dirent.name.startsWith('.')) readDir(paths, join(paths.archive, dirent.name), 'archive', snapshot);
+    }
+  }
+  sortEntries(snapshot.entries);
+  snapshot.problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return snapshot;
+}
+
+/** Highest sequence number used by any entry-like file name, current and archive, without parsing. */
+export function scanMaxSeq(root: string): number {
+  const paths = agentPaths(root);
+  let max = 0;
+  const visit = (dir: string) => {
+    for (const dirent of list(dir)) {
+      if (dirent.isDirectory()) {
+        if (dir === paths.archive && !dirent.name.startsWith('.')) visit(join(dir, dirent.name));
+        continue;
+      }
+      const parsed = parseEntryFileName(dirent.name);
+      if (parsed && parsed.seq > max) max = parsed.seq;
+    }
+  };
+  visit(paths.current);
+  visit(paths.archive);
+  return max;
+}

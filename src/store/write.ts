@@ -1,0 +1,221 @@
+/**
+ * Exclusive, atomic creation of numbered entries.
+ *
+ * Invariants (PRODUCT.md, "Writing is atomic and exclusive"):
+ * - A reader never sees a partial entry under its final name: the complete text is written and
+ *   fsynced to a hidden temp file in the same directory, then `link()`ed to the final name, which
+ *   is atomic and fails with EEXIST rather than overwrite.
+ * - No two writers get the same sequence number: `link()` only excludes the same *name*, and
+ *   names differ by agent and time, so the number itself is claimed first with an exclusive create
+ *   of `.claims/<seq>` (O_EXCL). A writer killed after claiming leaves a gap, never a duplicate.
+ * - A writer killed at any instant leaves a complete entry or none; a stray temp file is hidden
+ *   (dot-name), ignored by readers and removed by `cos cleanup`.
+ */
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { InputError } from '../errors.js';
+import { SEVERITIES, STATUSES, type Entry, type EntryFields, type Severity, type Status } from '../protocol/fields.js';
+import { defaultBody, serializeEntry } from '../protocol/entry.js';
+import { entryFileName, parseEntryFileName } from '../protocol/filename.js';
+import { assertSlug, showValue } from '../protocol/slug.js';
+import { isoSeconds } from '../protocol/time.js';
+import { agentPaths, type AgentPaths } from './paths.js';
+import { scanMaxSeq } from './read.js';
+
+export interface PostInput {
+  sprint: string;
+  agent: string;
+  status: Status | string;
+  severity?: Severity | string;
+  ttl_minutes?: number;
+  phase?: string;
+  title?: string;
+  role?: string;
+  error?: string;
+  verifies?: string;
+  supersedes?: string | string[];
+  resolves?: string | string[];
+  cost_usd?: number;
+  /** Extra front matter fields, kept as they are. */
+  extra?: Record<string, unknown>;
+  /** Free markdown appended to the default body. */
+  message?: string;
+  /** The whole body, verbatim (instead of the default body). */
+  body?: string;
+  /** Defaults to the current time. */
+  now?: Date;
+}
+
+export interface PostOptions {
+  /** Default ttl when the input has none (coordination.yaml `ttl_minutes`). */
+  defaultTtl?: number;
+}
+
+/** Prune claims this far below the newest one, once they are old enough that no writer still races for them. */
+const CLAIM_KEEP = 256;
+const CLAIM_PRUNE_AGE_MS = 10 * 60_000;
+
+function checkFileName(kind: string, value: string): void {
+  if (!parseEntryFileName(value)) {
+    throw new InputError(`Invalid ${kind} ${showValue(value)}: it must be an entry file name such as "001-2026-01-14T03-45-00Z-developer.md".`);
+  }
+}
+
+/** Validate everything before any file is touched; returns the entry's fields. */
+export function buildFields(input: PostInput, options: PostOptions = {}): EntryFields {
+  const sprint = assertSlug('sprint', input.sprint);
+  const agent = assertSlug('agent', input.agent);
+  const status = String(input.status ?? '').toUpperCase();
+  if (!STATUSES.includes(status as Status)) {
+    throw new InputError(`Invalid status ${showValue(input.status)}: use one of ${STATUSES.join(', ')}.`);
+  }
+  const severity = String(input.severity ?? 'INFO').toUpperCase();
+  if (!SEVERITIES.includes(severity as Severity)) {
+    throw new InputError(`Invalid severity ${showValue(input.severity)}: use one of ${SEVERITIES.join(', ')}.`);
+  }
+  const ttl = input.ttl_minutes ?? options.defaultTtl ?? 30;
+  if (!Number.isInteger(ttl) || ttl <= 0 || ttl > 525_600) {
+    throw new InputError(`Invalid ttl ${showValue(ttl)}: give a whole number of minutes between 1 and 525600.`);
+  }
+  for (const [key, value] of [['phase', input.phase], ['title', input.title], ['error', input.error]] as const) {
+    // eslint-disable-next-line no-control-regex
+    if (value !== undefined && /[\u0000-\u0008\u000b-\u001f\u007f]/.test(value)) {
+      throw new InputError(`Invalid ${key} ${showValue(value)}: it contains a control character.`);
+    }
+  }
+  if (input.role !== undefined) assertSlug('role', input.role);
+  if (input.verifies !== undefined) checkFileName('verifies', input.verifies);
+  for (const key of ['supersedes', 'resolves'] as const) {
+    const value = input[key];
+    if (value !== undefined) for (const name of Array.isArray(value) ? value : [value]) checkFileName(key, name);
+  }
+  if (input.cost_usd !== undefined && (!Number.isFinite(input.cost_usd) || input.cost_usd < 0)) {
+    throw new InputError(`Invalid cost ${showValue(input.cost_usd)}: give a non-negative number of US dollars.`);
+  }
+  const now = isoSeconds(input.now ?? new Date());
+  const fields: EntryFields = {
+    timestamp: now,
+    sprint,
+    agent,
+    status: status as Status,
+    severity: severity as Severity,
+    heartbeat: now,
+    ttl_minutes: ttl,
+    extra: { ...(input.extra ?? {}) },
+  };
+  if (input.phase !== undefined && input.phase !== '') fields.phase = input.phase;
+  if (input.title !== undefined && input.title !== '') fields.title = input.title;
+  if (input.role !== undefined) fields.role = input.role;
+  if (input.error !== undefined && input.error !== '') fields.error = input.error;
+  if (input.verifies !== undefined) fields.verifies = input.verifies;
+  if (input.supersedes !== undefined) fields.supersedes = input.supersedes;
+  if (input.resolves !== undefined) fields.resolves = input.resolves;
+  if (input.cost_usd !== undefined) fields.cost_usd = input.cost_usd;
+  return fields;
+}
+
+function highestClaim(claims: string): number {
+  let max = 0;
+  for (const name of readdirSync(claims)) {
+    const n = /^\d+$/.test(name) ? Number(name) : 0;
+    if (n > max) max = n;
+  }
+  return max;
+}
+
+function currentHasSeq(paths: AgentPaths, seq: number): boolean {
+  for (const name of readdirSync(paths.current)) {
+    const parsed = parseEntryFileName(name);
+    if (parsed && parsed.seq === seq) return true;
+  }
+  return false;
+}
+
+/** Claim the next free sequence number exclusively. */
+export function claimSeq(paths: AgentPaths): number {
+  mkdirSync(paths.claims, { recursive: true });
+  let seq = Math.max(scanMaxSeq(paths.root), highestClaim(paths.claims)) + 1;
+  for (;;) {
+    try {
+      closeSync(openSync(join(paths.claims, String(seq)), 'wx'));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+        seq++;
+        continue;
+      }
+      throw error;
+    }
+    // A claim pruned under a very slow writer could be re-taken: make sure no entry holds it.
+    if (!currentHasSeq(paths, seq)) return seq;
+    seq++;
+  }
+}
+
+function pruneClaims(paths: AgentPaths, below: number, now: number): void {
+  try {
+    for (const name of readdirSync(paths.claims)) {
+      if (!/^\d+$/.test(name) || Number(name) >= below) continue;
+      const path = join(paths.claims, name);
+      if (now - statSync(path).mtimeMs > CLAIM_PRUNE_AGE_MS) unlinkSync(path);
+    }
+  } catch {
+    // Pruning is housekeeping; another writer may be pruning the same files.
+  }
+}
+
+function writeTemp(path: string, content: string): void {
+  const fd = openSync(path, 'wx', 0o644);
+  try {
+    const buffer = Buffer.from(content, 'utf8');
+    let offset = 0;
+    while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fsyncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Not every platform lets a directory be fsynced; the link itself is already atomic.
+  }
+}
+
+export function tempName(finalName: string): string {
+  return `.${finalName}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+}
+
+/** Write one entry: validated, numbered, atomic, exclusive. Returns the entry as written. */
+export function postEntry(root: string, input: PostInput, options: PostOptions = {}): Entry {
+  const fields = buildFields(input, options);
+  const body = input.body ?? defaultBody(fields, input.message);
+  const content = serializeEntry(fields, body);
+  const paths = agentPaths(root);
+  mkdirSync(paths.current, { recursive: true });
+  for (;;) {
+    const seq = claimSeq(paths);
+    const file = entryFileName(seq, fields.timestamp, fields.agent);
+    const finalPath = join(paths.current, file);
+    const temp = join(paths.current, tempName(file));
+    writeTemp(temp, content);
+    try {
+      linkSync(temp, finalPath);
+    } catch (error) {
+      unlinkSync(temp);
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw error;
+    }
+    unlinkSync(temp);
+    fsyncDir(paths.current);
+    if (seq > CLAIM_KEEP && seq % 64 === 0) pruneClaims(paths, seq - CLAIM_KEEP, Date.now());
+    return { ...fields, file, path: paths.rel(finalPath), seq, location: 'current', body };
+  }
+}

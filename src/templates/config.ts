@@ -1,0 +1,38 @@
+/** Default config files written by `cos init`. */
+
+export const COORDINATION_YAML = `# agent-cos central configuration (see README: Configuration).
+version: 1
+# Minutes after its last heartbeat before an open entry counts as stale.
+ttl_minutes: 30
+archive:
+  # Entries kept in status/current/ before the oldest finished ones are archived.
+  max_current: 50
+  # Finished entries older than this are archived.
+  max_age_days: 7
+dispatch:
+  # FAILED attempts on one sprint before dispatch refuses and escalates.
+  attempt_cap: 3
+# The local agent directory that roles and skills sync to (cos sync, scripts/sync).
+local_root: ~/.claude
+scan:
+  # cos scan exits 2 when a finding is at or above this severity (INFO, WARN, URGENT, BLOCKER, never).
+  fail_on: URGENT
+# budget_usd_per_sprint: 25
+`;
+
+export const NOTION_SYNC_YAML = `# Notion dashboard sync (cos notion check | setup | sync). Off until database_id is set.
+database_id: ""
+# data_source_id: ""   # discovered from the database when absent
+token_env: NOTION_TOKEN
+# properties:          # our field -> Notion property name (defaults shown in the README)
+#   sprint: Sprint
+#   state: Status
+`;
+
+/** Local state that must never be committed. */
+export const AGENT_GITIGNORE = `# Local to this machine: never committed.
+state/
+status/.claims/
+status/**/.*.tmp
+status/**/*.lock/
+`;
