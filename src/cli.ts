@@ -28,6 +28,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   sync: { summary: 'sync roles and skills between .agent/ and the local agent directory', load: () => import('./commands/sync.js') },
   cleanup: { summary: 'find cruft (temp files, stale locks, empty todos); delete with --apply', load: () => import('./commands/cleanup.js') },
   setup: { summary: 'install agent hooks (claude) or protocol instructions (agents-md)', load: () => import('./commands/setup.js') },
+  hook: { summary: 'run an agent hook (installed by cos setup claude; reads the hook JSON on stdin)', load: () => import('./commands/hook.js') },
   mcp: { summary: 'serve the same operations over MCP (stdio)', load: () => import('./commands/mcp.js') },
 };
 
