@@ -1,6 +1,109 @@
-import { ExternalError } from '../errors.js';
+/**
+ * Commit exactly some paths, and nothing else.
+ *
+ * `git add -- <paths>` then `git commit --only -- <paths>`: git builds the commit from HEAD plus
+ * those paths alone, so whatever else is staged stays staged and uncommitted, and unstaged edits
+ * stay where they are. A path that no longer exists on disk (the source of an archive move) is
+ * committed as a deletion when git knows it, and skipped when it never was in git.
+ *
+ * Serialised across processes: concurrent `cos post --commit` would otherwise fail on git's
+ * `index.lock`. Every cos commit in a repository takes one lock under the git common dir (shared
+ * by all worktrees); a git command of the user's own that holds `index.lock` meanwhile is waited
+ * out with a few retries. On any failure the files stay written; the error says so (exit 5).
+ */
+import { lstatSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { CosError, ExternalError } from '../errors.js';
+import { withLock } from '../store/lock.js';
+import { gitComplaint, repoInfo, tryGit, type GitOptions, type GitResult } from './run.js';
 
-// Placeholder: replaced by the git integration issue.
-export async function commitPaths(_root: string, _paths: string[], _message: string): Promise<string> {
-  throw new ExternalError('git commit is not available in this build yet.');
+const INDEX_LOCK_RETRIES = 20;
+
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms));
+}
+
+/** Run git, retrying while another git process holds index.lock. */
+async function gitRetrying(cwd: string, args: string[], options: GitOptions): Promise<GitResult> {
+  for (let attempt = 0; ; attempt++) {
+    const result = await tryGit(cwd, args, options);
+    if (result.code === 0 || attempt >= INDEX_LOCK_RETRIES || !/index\.lock/.test(result.stderr)) return result;
+    await sleep(50 + Math.floor(Math.random() * 100) * Math.min(attempt + 1, 5));
+  }
+}
+
+function fail(what: string, detail: string, paths: string[]): never {
+  const shown = paths.length === 1 ? paths[0] : `${paths.length} paths`;
+  throw new ExternalError(`${what} (${detail}); ${shown} ${paths.length === 1 ? 'is' : 'are'} written but not committed — commit by hand or retry.`);
+}
+
+export interface CommitOptions {
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Commit exactly `paths` (relative to `root`, or absolute) with `message`; returns the new
+ * commit's sha. Throws ExternalError (exit 5) when git fails; the files are never touched.
+ */
+export async function commitPaths(root: string, paths: string[], message: string, options: CommitOptions = {}): Promise<string> {
+  const absRoot = resolve(root);
+  const unique = [...new Set(paths)];
+  if (unique.length === 0) throw new ExternalError('Nothing to commit: no paths were given.');
+  // Paths are literal file names, never globs.
+  const gitOptions: GitOptions = { env: { ...(options.env ?? process.env), GIT_LITERAL_PATHSPECS: '1' } };
+  let info;
+  try {
+    info = await repoInfo(absRoot, gitOptions);
+  } catch (error) {
+    if (error instanceof CosError) fail('Cannot commit', error.message.replace(/\.$/, ''), unique);
+    throw error;
+  }
+  try {
+    return await withLock(join(info.commonDir, 'cos-commit'), () => commitLocked(absRoot, unique, message, gitOptions), { wait: 120_000 });
+  } catch (error) {
+    if (error instanceof ExternalError) throw error;
+    if (error instanceof CosError) fail('Cannot commit', error.message.replace(/\.$/, ''), unique);
+    throw error;
+  }
+}
+
+async function commitLocked(root: string, paths: string[], message: string, options: GitOptions): Promise<string> {
+  const present = paths.filter((path) => exists(join(root, path)));
+  const absent = paths.filter((path) => !present.includes(path));
+  const hasHead = (await tryGit(root, ['rev-parse', '--verify', '--quiet', 'HEAD'], options)).code === 0;
+  let known: string[] = [];
+  if (absent.length > 0) {
+    // Deleted files that git knows (in HEAD or the index) are committed as deletions.
+    const listed = await tryGit(root, ['ls-files', '-z', ...(hasHead ? ['--with-tree=HEAD'] : []), '--', ...absent], options);
+    if (listed.code !== 0) fail('git ls-files failed', gitComplaint(listed), paths);
+    const names = new Set(listed.stdout.split('\0').filter(Boolean));
+    known = absent.filter((path) => names.has(path));
+    if (known.length > 0) {
+      const removed = await gitRetrying(root, ['rm', '--cached', '-q', '--ignore-unmatch', '--', ...known], options);
+      if (removed.code !== 0) fail('git rm failed', gitComplaint(removed), paths);
+    }
+  }
+  if (present.length > 0) {
+    const added = await gitRetrying(root, ['add', '--', ...present], options);
+    if (added.code !== 0) fail('git add failed', gitComplaint(added), paths);
+  }
+  const targets = [...present, ...known];
+  if (targets.length === 0) fail('Nothing to commit', 'none of the paths exists or is known to git', paths);
+  const committed = await gitRetrying(root, ['commit', '-q', '--only', '-m', message, '--', ...targets], options);
+  if (committed.code !== 0) {
+    const detail = /nothing to commit|no changes added/i.test(committed.stdout + committed.stderr) ? 'nothing changed' : gitComplaint(committed);
+    fail('git commit failed', detail, paths);
+  }
+  const head = await tryGit(root, ['rev-parse', 'HEAD'], options);
+  if (head.code !== 0) fail('git rev-parse failed', gitComplaint(head), paths);
+  return head.stdout.trim();
 }
