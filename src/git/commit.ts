@@ -12,7 +12,7 @@
  * out with a few retries. On any failure the files stay written; the error says so (exit 5).
  */
 import { lstatSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, posix, resolve, sep } from 'node:path';
 import { CosError, ExternalError } from '../errors.js';
 import { withLock } from '../store/lock.js';
 import { gitComplaint, repoInfo, tryGit, type GitOptions, type GitResult } from './run.js';
@@ -76,29 +76,37 @@ export async function commitPaths(root: string, paths: string[], message: string
   }
 }
 
+/** Paths go to git on stdin (NUL-separated), so thousands of moves never hit the argument limit. */
+function fromStdin(paths: string[], options: GitOptions): GitOptions {
+  return { ...options, input: paths.map((path) => `${path}\0`).join('') };
+}
+const PATHSPEC_STDIN = ['--pathspec-from-file=-', '--pathspec-file-nul'];
+
 async function commitLocked(root: string, paths: string[], message: string, options: GitOptions): Promise<string> {
   const present = paths.filter((path) => exists(join(root, path)));
-  const absent = paths.filter((path) => !present.includes(path));
+  const absent = paths.filter((path) => !exists(join(root, path)));
   const hasHead = (await tryGit(root, ['rev-parse', '--verify', '--quiet', 'HEAD'], options)).code === 0;
   let known: string[] = [];
   if (absent.length > 0) {
-    // Deleted files that git knows (in HEAD or the index) are committed as deletions.
-    const listed = await tryGit(root, ['ls-files', '-z', ...(hasHead ? ['--with-tree=HEAD'] : []), '--', ...absent], options);
+    // Deleted files that git knows (in HEAD or the index) are committed as deletions; list what
+    // git knows under their folders and keep the absent paths among it.
+    const dirs = [...new Set(absent.map((path) => posix.dirname(path.split(sep).join('/'))))];
+    const listed = await tryGit(root, ['ls-files', '-z', ...(hasHead ? ['--with-tree=HEAD'] : []), '--', ...dirs], options);
     if (listed.code !== 0) fail('git ls-files failed', gitComplaint(listed), paths);
     const names = new Set(listed.stdout.split('\0').filter(Boolean));
-    known = absent.filter((path) => names.has(path));
+    known = absent.filter((path) => names.has(path.split(sep).join('/')));
     if (known.length > 0) {
-      const removed = await gitRetrying(root, ['rm', '--cached', '-q', '--ignore-unmatch', '--', ...known], options);
+      const removed = await gitRetrying(root, ['rm', '--cached', '-q', '--ignore-unmatch', ...PATHSPEC_STDIN], fromStdin(known, options));
       if (removed.code !== 0) fail('git rm failed', gitComplaint(removed), paths);
     }
   }
   if (present.length > 0) {
-    const added = await gitRetrying(root, ['add', '--', ...present], options);
+    const added = await gitRetrying(root, ['add', ...PATHSPEC_STDIN], fromStdin(present, options));
     if (added.code !== 0) fail('git add failed', gitComplaint(added), paths);
   }
   const targets = [...present, ...known];
   if (targets.length === 0) fail('Nothing to commit', 'none of the paths exists or is known to git', paths);
-  const committed = await gitRetrying(root, ['commit', '-q', '--only', '-m', message, '--', ...targets], options);
+  const committed = await gitRetrying(root, ['commit', '-q', '--only', '-m', message, ...PATHSPEC_STDIN], fromStdin(targets, options));
   if (committed.code !== 0) {
     const detail = /nothing to commit|no changes added/i.test(committed.stdout + committed.stderr) ? 'nothing changed' : gitComplaint(committed);
     fail('git commit failed', detail, paths);

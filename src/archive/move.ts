@@ -1,0 +1,103 @@
+/**
+ * Carrying out an archive plan: each move is a `rename` (git sees a move, the content is
+ * untouched), into `status/archive/<sprint>/`.
+ *
+ * Concurrency:
+ * - archive runs are serialised by a lock in `.agent/state/` (two runs would race for the same
+ *   files);
+ * - `cos post` only creates new files, which the plan never names; its sequence claim counts
+ *   archive/ too, so numbers keep growing;
+ * - `cos heartbeat` rewrites an entry (temp + rename) under `<entry>.lock`, and only an entry
+ *   whose status is open. A move of such an entry takes the same lock, so a heartbeat either
+ *   lands before the move (and moves with it) or finds the entry gone — it can never recreate
+ *   the file in current/ behind the move. Entries of other statuses are never rewritten, so they
+ *   move without a lock (5,000 locks would cost seconds).
+ * - a destination that already exists (the same entry archived in another clone and merged) is
+ *   never overwritten: with identical content the current copy is the duplicate and is removed;
+ *   otherwise the move is skipped and reported.
+ */
+import { lstatSync, mkdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { loadConfig } from '../config/load.js';
+import { isOpen } from '../protocol/fields.js';
+import { withLock } from '../store/lock.js';
+import { agentPaths } from '../store/paths.js';
+import { readStore } from '../store/read.js';
+import { planArchive, type ArchiveBounds, type ArchiveMove, type ArchivePlan } from './policy.js';
+
+export interface ArchiveOptions {
+  now?: Date;
+  dryRun?: boolean;
+  /** Defaults to coordination.yaml `archive`. */
+  bounds?: ArchiveBounds;
+}
+
+export interface SkippedMove {
+  from: string;
+  to: string;
+  why: string;
+}
+
+export interface ArchiveResult {
+  plan: ArchivePlan;
+  /** Moves carried out (all planned moves on a dry run). */
+  moved: ArchiveMove[];
+  skipped: SkippedMove[];
+  /** Files that are not valid entries: counted, never moved. */
+  malformed: string[];
+  dryRun: boolean;
+}
+
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function moveOne(root: string, move: ArchiveMove): SkippedMove | null {
+  const from = join(root, move.from);
+  const to = join(root, move.to);
+  if (!exists(from)) return { from: move.from, to: move.to, why: 'it is gone (moved or removed by someone else meanwhile)' };
+  mkdirSync(dirname(to), { recursive: true });
+  if (exists(to)) {
+    if (readFileSync(to).equals(readFileSync(from))) {
+      unlinkSync(from);
+      return null;
+    }
+    return { from: move.from, to: move.to, why: `${move.to} already exists with different content` };
+  }
+  renameSync(from, to);
+  return null;
+}
+
+export async function archiveStore(root: string, options: ArchiveOptions = {}): Promise<ArchiveResult> {
+  const paths = agentPaths(root);
+  const now = options.now ?? new Date();
+  const bounds = options.bounds ?? loadConfig(paths.root).config.archive;
+  const plan = () => {
+    const snapshot = readStore(paths.root);
+    const malformed = snapshot.problems.filter((problem) => problem.file.startsWith('.agent/status/current/')).map((problem) => problem.file);
+    return { plan: planArchive({ entries: snapshot.entries, currentCount: snapshot.currentCount, bounds, now }), malformed };
+  };
+  if (options.dryRun) {
+    const { plan: planned, malformed } = plan();
+    return { plan: planned, moved: planned.moves, skipped: [], malformed, dryRun: true };
+  }
+  mkdirSync(paths.state, { recursive: true });
+  return withLock(join(paths.state, 'archive'), async () => {
+    // Plan under the lock: another run may have moved files since.
+    const { plan: planned, malformed } = plan();
+    const moved: ArchiveMove[] = [];
+    const skipped: SkippedMove[] = [];
+    for (const move of planned.moves) {
+      const run = () => moveOne(paths.root, move);
+      const outcome = isOpen(move.entry.status) ? await withLock(join(paths.root, move.from), run) : run();
+      if (outcome) skipped.push(outcome);
+      else moved.push(move);
+    }
+    return { plan: planned, moved, skipped, malformed, dryRun: false };
+  }, { wait: 60_000 });
+}

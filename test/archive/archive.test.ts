@@ -1,0 +1,161 @@
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { archiveStore } from '../../src/archive/move.js';
+import { withLock } from '../../src/store/lock.js';
+import { postEntry } from '../../src/store/write.js';
+import { AGENT_GITIGNORE } from '../../src/templates/config.js';
+import { cos } from '../helpers/cli.js';
+import { git, gitdir, testdir } from '../helpers/tmp.js';
+
+const T0 = new Date('2026-01-10T08:00:00Z');
+const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
+const CURRENT = '.agent/status/current';
+
+function names(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((n) => n.endsWith('.md')).sort();
+  } catch {
+    return [];
+  }
+}
+
+function seedStore(root: string) {
+  const post = (sprint: string, agent: string, status: string, minute: number) => postEntry(root, { sprint, agent, status, now: at(minute) });
+  return {
+    a1: post('alpha', 'dev', 'IN_PROGRESS', 0),
+    a2: post('alpha', 'dev', 'COMPLETE', 10),
+    a3: post('alpha', 'qa', 'VERIFIED', 20),
+    b1: post('beta', 'dev', 'IN_PROGRESS', 30),
+  };
+}
+
+describe('cos archive', () => {
+  it('moves a finished sprint by rename (byte-identical), keeps the open one, and --json lists the moves', async () => {
+    const root = testdir({ [`${CURRENT}/.gitkeep`]: '' });
+    const e = seedStore(root);
+    const before = Object.fromEntries([e.a1, e.a2, e.a3].map((x) => [x.file, readFileSync(join(root, x.path))]));
+    const result = await cos(['archive', '--json'], { cwd: root, now: at(60) });
+    expect(result.code).toBe(0);
+    const out = JSON.parse(result.stdout);
+    expect(out.version).toBe(1);
+    expect(out.dry_run).toBe(false);
+    expect(out.moved).toEqual([e.a1, e.a2, e.a3].map((x) => ({ from: x.path, to: `.agent/status/archive/alpha/${x.file}`, reason: 'finished-sprint' })));
+    expect(out.current).toBe(1);
+    expect(out.overflow).toBeNull();
+    expect(names(join(root, CURRENT))).toEqual([e.b1.file]);
+    for (const [file, bytes] of Object.entries(before)) expect(readFileSync(join(root, '.agent/status/archive/alpha', file)).equals(bytes)).toBe(true);
+  });
+
+  it('--dry-run changes nothing and reports the same moves', async () => {
+    const root = testdir({ [`${CURRENT}/.gitkeep`]: '' });
+    seedStore(root);
+    const before = names(join(root, CURRENT));
+    const dry = await cos(['archive', '--dry-run', '--json'], { cwd: root, now: at(60) });
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout).moved).toHaveLength(3);
+    expect(JSON.parse(dry.stdout).dry_run).toBe(true);
+    expect(names(join(root, CURRENT))).toEqual(before);
+    expect(existsSync(join(root, '.agent/status/archive'))).toBe(false);
+    const text = await cos(['archive', '--dry-run'], { cwd: root, now: at(60) });
+    expect(text.stdout).toMatch(/^Would archive 3 entries:/);
+  });
+
+  it('sequence numbers keep growing after archiving, even with the claims folder gone', async () => {
+    const root = testdir({ [`${CURRENT}/.gitkeep`]: '' });
+    seedStore(root);
+    postEntry(root, { sprint: 'beta', agent: 'dev', status: 'COMPLETE', now: at(40) });
+    await cos(['archive'], { cwd: root, now: at(60) });
+    expect(names(join(root, CURRENT))).toEqual([]);
+    rmSync(join(root, '.agent/status/.claims'), { recursive: true, force: true });
+    const next = await cos(['post', '--sprint', 'gamma', '--agent', 'dev', '--status', 'IN_PROGRESS', '--json'], { cwd: root, now: at(61) });
+    expect(JSON.parse(next.stdout).entry.seq).toBe(6);
+  });
+
+  it('never moves a malformed file, and says when open entries alone exceed max_current', async () => {
+    const root = testdir({
+      '.agent/config/coordination.yaml': 'version: 1\narchive:\n  max_current: 2\n',
+      [`${CURRENT}/900-2026-01-01T00-00-00Z-broken.md`]: 'not an entry\n',
+    });
+    postEntry(root, { sprint: 'x', agent: 'dev', status: 'COMPLETE', now: at(0) });
+    postEntry(root, { sprint: 'y', agent: 'dev', status: 'IN_PROGRESS', now: at(1) });
+    postEntry(root, { sprint: 'z', agent: 'dev', status: 'IN_PROGRESS', now: at(2) });
+    const result = await cos(['archive', '--json'], { cwd: root, now: at(10) });
+    const out = JSON.parse(result.stdout);
+    expect(out.moved.map((m: { reason: string }) => m.reason)).toEqual(['finished-sprint']);
+    expect(out.malformed).toEqual([`${CURRENT}/900-2026-01-01T00-00-00Z-broken.md`]);
+    expect(out.overflow).toEqual({ remaining: 3, max_current: 2, open: 2, malformed: 1 });
+    expect(readFileSync(join(root, CURRENT, '900-2026-01-01T00-00-00Z-broken.md'), 'utf8')).toBe('not an entry\n');
+    const text = await cos(['archive'], { cwd: root, now: at(10) });
+    expect(text.stdout).toMatch(/Over the bound: 3 entry files stay in current\/ \(max_current 2\); 2 are agents' open entries and 1 malformed files/);
+  });
+
+  it('--commit commits exactly the moves (git sees renames) with unrelated staged and unstaged changes present', async () => {
+    const root = gitdir({ '.agent/.gitignore': AGENT_GITIGNORE, [`${CURRENT}/.gitkeep`]: '', 'notes.txt': 'n\n', 'other.txt': 'o\n' });
+    const e = seedStore(root);
+    git(root, 'add', '-A');
+    git(root, 'commit', '-q', '-m', 'entries');
+    // One entry never committed: its move is an addition in the archive.
+    const fresh = postEntry(root, { sprint: 'alpha', agent: 'qa', status: 'VERIFIED', now: at(50) });
+    writeFileSync(join(root, 'notes.txt'), 'unstaged edit\n');
+    writeFileSync(join(root, 'other.txt'), 'staged edit\n');
+    git(root, 'add', 'other.txt');
+    const result = await cos(['archive', '--commit', '--json'], { cwd: root, now: at(60) });
+    expect(result.stderr).toBe('');
+    const out = JSON.parse(result.stdout);
+    expect(out.commit).toBe(git(root, 'rev-parse', 'HEAD').trim());
+    const show = git(root, 'show', '-M', '--name-status', '--format=', 'HEAD').trim().split('\n').sort();
+    expect(show).toEqual(
+      [
+        ...[e.a1, e.a2, e.a3].map((x) => `R100\t${x.path}\t.agent/status/archive/alpha/${x.file}`),
+        `A\t.agent/status/archive/alpha/${fresh.file}`,
+      ].sort(),
+    );
+    expect(git(root, 'status', '--porcelain').split('\n').filter(Boolean).sort()).toEqual([' M notes.txt', 'M  other.txt']);
+  });
+
+  it('takes the heartbeat lock of an open entry it moves: a heartbeat in flight lands first and moves with it', async () => {
+    const root = testdir({ [`${CURRENT}/.gitkeep`]: '' });
+    const old = postEntry(root, { sprint: 'alpha', agent: 'dev', status: 'IN_PROGRESS', now: at(0) });
+    postEntry(root, { sprint: 'alpha', agent: 'dev', status: 'COMPLETE', now: at(5) });
+    const path = join(root, old.path);
+    let archived: ReturnType<typeof archiveStore> | undefined;
+    await withLock(path, async () => {
+      archived = archiveStore(root, { now: at(60) });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // What a heartbeat does under this lock: temp + rename over the entry.
+      const text = readFileSync(path, 'utf8').replace(/^heartbeat: .*$/m, 'heartbeat: 2026-01-10T08:03:00Z');
+      writeFileSync(`${path}.tmp`, text);
+      renameSync(`${path}.tmp`, path);
+    });
+    const result = await archived!;
+    expect(result.moved).toHaveLength(2);
+    expect(existsSync(path)).toBe(false);
+    expect(readFileSync(join(root, '.agent/status/archive/alpha', old.file), 'utf8')).toMatch(/^heartbeat: 2026-01-10T08:03:00Z$/m);
+  });
+
+  it('never overwrites an archived file: identical duplicate is dropped from current/, a different one is skipped', async () => {
+    const root = testdir({ [`${CURRENT}/.gitkeep`]: '' });
+    const a = postEntry(root, { sprint: 'alpha', agent: 'dev', status: 'COMPLETE', now: at(0) });
+    const b = postEntry(root, { sprint: 'alpha', agent: 'qa', status: 'VERIFIED', now: at(1) });
+    const dest = join(root, '.agent/status/archive/alpha');
+    const result1 = await cos(['archive'], { cwd: root, now: at(60) });
+    expect(result1.code).toBe(0);
+    // Bring both back as a merge from another clone could: one identical, one edited.
+    writeFileSync(join(root, a.path), readFileSync(join(dest, a.file)));
+    writeFileSync(join(root, b.path), `${readFileSync(join(dest, b.file), 'utf8')}\nedited\n`);
+    const result = await cos(['archive', '--json'], { cwd: root, now: at(60) });
+    const out = JSON.parse(result.stdout);
+    expect(out.moved.map((m: { from: string }) => m.from)).toEqual([a.path]);
+    expect(out.skipped).toEqual([{ from: b.path, to: `.agent/status/archive/alpha/${b.file}`, why: `.agent/status/archive/alpha/${b.file} already exists with different content` }]);
+    expect(existsSync(join(root, a.path))).toBe(false);
+    expect(readFileSync(join(root, b.path), 'utf8')).toMatch(/edited/);
+  });
+
+  it('refuses --dry-run with --commit', async () => {
+    const root = testdir({ [`${CURRENT}/.gitkeep`]: '' });
+    const result = await cos(['archive', '--dry-run', '--commit'], { cwd: root });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/either --dry-run or --commit/);
+  });
+});
