@@ -1,0 +1,146 @@
+/**
+ * `cos review`: the coordination changes between a git ref and the working tree (committed and
+ * uncommitted alike, untracked files included), under `.agent/` and runbook.md.
+ *
+ * Default ref: the last commit made more than 24 hours before now (`--since 24h`), i.e. "what
+ * changed in the coordination layer over the last day", the window of `cos brief`; the empty tree
+ * when the repository is younger. `--since` takes a ref (HEAD~5, origin/main, a sha) or a
+ * duration (90m, 24h, 7d) when no ref of that name exists.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../errors.js';
+import { parseEntry } from '../protocol/entry.js';
+import type { Status } from '../protocol/fields.js';
+import { isoSeconds, parseDuration } from '../protocol/time.js';
+import { classifyChanges, type ChangeKind, type PathChange } from './changes.js';
+import { assertRef, git, repoInfo, tryGit, type GitOptions } from './run.js';
+
+const SCOPE = ['.agent', 'runbook.md'];
+const DEFAULT_WINDOW = '24h';
+
+export interface ReviewedEntry {
+  file: string;
+  sprint: string;
+  agent: string;
+  status: Status;
+  heartbeat: string;
+  uncommitted: boolean;
+}
+
+export interface ReviewResult {
+  since: {
+    /** What was asked for (the flag's value, or the default window). */
+    ref: string;
+    /** The commit compared against, or null for the empty tree (the very beginning). */
+    commit: string | null;
+  };
+  added: ReviewedEntry[];
+  archived: Array<{ file: string; name: string; from: string; to: string; sprint: string | null; uncommitted: boolean }>;
+  restored: Array<{ file: string; name: string; from: string; to: string; uncommitted: boolean }>;
+  heartbeats: ReviewedEntry[];
+  removed: string[];
+  /** Roles, config, skills, runbook.md (and any other file of .agent/ outside status/). */
+  changed: Array<{ path: string; change: ChangeKind; uncommitted: boolean }>;
+  /** Every path in scope whose change is not committed yet. */
+  uncommitted: string[];
+  /** Added or modified entry files that do not parse (file, reason). */
+  problems: Array<{ file: string; reason: string }>;
+}
+
+export interface ReviewOptions {
+  since?: string;
+  now?: Date;
+  env?: NodeJS.ProcessEnv;
+}
+
+function parseNameStatus(output: string): PathChange[] {
+  const parts = output.split('\0');
+  const changes: PathChange[] = [];
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const letter = parts[i]!.charAt(0);
+    const path = parts[i + 1]!;
+    if (letter === 'A' || letter === 'M' || letter === 'D') changes.push({ path, change: letter });
+    else if (letter === 'T') changes.push({ path, change: 'M' });
+  }
+  return changes;
+}
+
+function untracked(output: string): PathChange[] {
+  return output
+    .split('\0')
+    .filter(Boolean)
+    .map((path) => ({ path, change: 'A' as const }));
+}
+
+async function resolveBase(root: string, since: string | undefined, now: Date, hasHead: boolean, options: GitOptions): Promise<{ ref: string; commit: string | null }> {
+  const ref = since ?? DEFAULT_WINDOW;
+  if (since !== undefined) {
+    assertRef(since, '--since');
+    const resolved = await tryGit(root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${since}^{commit}`], options);
+    if (resolved.code === 0) return { ref, commit: resolved.stdout.trim() };
+  }
+  const window = parseDuration(ref);
+  if (Number.isNaN(window)) {
+    throw new InputError(`Unknown git ref ${JSON.stringify(ref)} for --since: give a branch, tag, commit (e.g. HEAD~5, origin/main) or a duration such as 24h or 7d.`);
+  }
+  if (!hasHead) return { ref, commit: null };
+  const before = isoSeconds(new Date(now.getTime() - window));
+  const found = await git(root, ['rev-list', '-1', `--before=${before}`, 'HEAD'], options);
+  return { ref, commit: found.trim() || null };
+}
+
+function readEntry(root: string, path: string, uncommitted: boolean, problems: ReviewResult['problems']): ReviewedEntry | null {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  let text: string;
+  try {
+    text = readFileSync(join(root, path), 'utf8');
+  } catch (error) {
+    problems.push({ file: path, reason: `it cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
+    return null;
+  }
+  const parsed = parseEntry(text, { file: name, path, location: path.startsWith('.agent/status/archive/') ? 'archive' : 'current' });
+  if (!parsed.ok) {
+    problems.push({ file: path, reason: parsed.reason });
+    return null;
+  }
+  const { sprint, agent, status, heartbeat } = parsed.entry;
+  return { file: path, sprint, agent, status, heartbeat, uncommitted };
+}
+
+export async function reviewChanges(root: string, options: ReviewOptions = {}): Promise<ReviewResult> {
+  const gitOptions: GitOptions = { env: { ...(options.env ?? process.env), GIT_LITERAL_PATHSPECS: '1' } };
+  await repoInfo(root, gitOptions);
+  const now = options.now ?? new Date();
+  const hasHead = (await tryGit(root, ['rev-parse', '--verify', '--quiet', 'HEAD'], gitOptions)).code === 0;
+  const since = await resolveBase(root, options.since, now, hasHead, gitOptions);
+  const emptyTree = since.commit === null || !hasHead ? (await git(root, ['hash-object', '-t', 'tree', '/dev/null'], gitOptions)).trim() : '';
+  const base = since.commit ?? emptyTree;
+  const diffArgs = ['diff', '--no-renames', '--no-ext-diff', '--name-status', '-z', '--relative'];
+  const [fromBase, fromHead, others] = await Promise.all([
+    git(root, [...diffArgs, base, '--', ...SCOPE], gitOptions),
+    git(root, [...diffArgs, hasHead ? 'HEAD' : emptyTree, '--', ...SCOPE], gitOptions),
+    git(root, ['ls-files', '--others', '--exclude-standard', '-z', '--', ...SCOPE], gitOptions),
+  ]);
+  const newFiles = untracked(others);
+  const changes = [...parseNameStatus(fromBase), ...newFiles];
+  const uncommittedSet = new Set([...parseNameStatus(fromHead), ...newFiles].map((change) => change.path));
+  const classified = classifyChanges(changes);
+  const problems: ReviewResult['problems'] = [];
+  const fileName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+  const sprintOf = (to: string) => {
+    const match = /^\.agent\/status\/archive\/([^/]+)\//.exec(to);
+    return match ? match[1]! : null;
+  };
+  return {
+    since,
+    added: classified.added.map((path) => readEntry(root, path, uncommittedSet.has(path), problems)).filter((e): e is ReviewedEntry => e !== null),
+    archived: classified.archived.map(({ from, to }) => ({ file: to, name: fileName(to), from, to, sprint: sprintOf(to), uncommitted: uncommittedSet.has(to) || uncommittedSet.has(from) })),
+    restored: classified.restored.map(({ from, to }) => ({ file: to, name: fileName(to), from, to, uncommitted: uncommittedSet.has(to) || uncommittedSet.has(from) })),
+    heartbeats: classified.modified.map((path) => readEntry(root, path, uncommittedSet.has(path), problems)).filter((e): e is ReviewedEntry => e !== null),
+    removed: classified.removed,
+    changed: classified.other.map((change) => ({ ...change, uncommitted: uncommittedSet.has(change.path) })),
+    uncommitted: [...uncommittedSet].sort(),
+    problems,
+  };
+}

@@ -1,0 +1,134 @@
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { classifyChanges } from '../../src/git/changes.js';
+import { cos } from '../helpers/cli.js';
+import { git, gitdir, testdir } from '../helpers/tmp.js';
+
+const T0 = new Date('2026-01-10T08:00:00Z');
+const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
+
+async function post(dir: string, sprint: string, agent: string, status: string, minute: number): Promise<string> {
+  const result = await cos(['post', '--sprint', sprint, '--agent', agent, '--status', status, '--json'], { cwd: dir, now: at(minute) });
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout).entry.name;
+}
+
+function commitAll(dir: string, message: string, date?: string): string {
+  git(dir, 'add', '-A');
+  execFileSync('git', ['commit', '-q', '-m', message], { cwd: dir, env: { ...process.env, ...(date ? { GIT_COMMITTER_DATE: date, GIT_AUTHOR_DATE: date } : {}) } });
+  return git(dir, 'rev-parse', 'HEAD').trim();
+}
+
+async function initRepo(): Promise<string> {
+  const dir = gitdir({ 'README.md': 'x\n' });
+  expect((await cos(['init'], { cwd: dir })).code).toBe(0);
+  return dir;
+}
+
+describe('cos review', () => {
+  it('summarises entries added, archived, heartbeats, roles/config/skills changed, and what is uncommitted', async () => {
+    const dir = await initRepo();
+    const old1 = await post(dir, 'alpha', 'dev', 'COMPLETE', 0);
+    const old2 = await post(dir, 'beta', 'dev', 'IN_PROGRESS', 1);
+    const base = commitAll(dir, 'base');
+    const qa = await post(dir, 'alpha', 'qa', 'VERIFIED', 10); // finishes alpha
+    const b2 = await post(dir, 'beta', 'qa', 'DISPATCHED', 11);
+    commitAll(dir, 'more');
+    expect((await cos(['archive'], { cwd: dir, now: at(20) })).code).toBe(0); // alpha moves: old1 (tracked) and qa
+    expect((await cos(['heartbeat', '--sprint', 'beta', '--agent', 'dev'], { cwd: dir, now: at(25) })).code).toBe(0);
+    appendFileSync(join(dir, '.agent/roles/developer.md'), '\nOne more standing order.\n');
+    mkdirSync(join(dir, '.agent/skills/review'), { recursive: true });
+    writeFileSync(join(dir, '.agent/skills/review/SKILL.md'), '---\nname: review\n---\n');
+    const b3 = await post(dir, 'beta', 'dev', 'COMPLETE', 30); // untracked
+
+    const result = await cos(['review', '--since', base, '--json'], { cwd: dir, now: at(40) });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const out = JSON.parse(result.stdout);
+    expect(out.version).toBe(1);
+    expect(out.since).toEqual({ ref: base, commit: base });
+    expect(out.added.map((e: { file: string; sprint: string; agent: string; status: string; uncommitted: boolean }) => [e.file, e.sprint, e.agent, e.status, e.uncommitted])).toEqual([
+      [`.agent/status/archive/alpha/${qa}`, 'alpha', 'qa', 'VERIFIED', true],
+      [`.agent/status/current/${b2}`, 'beta', 'qa', 'DISPATCHED', false],
+      [`.agent/status/current/${b3}`, 'beta', 'dev', 'COMPLETE', true],
+    ]);
+    expect(out.archived).toEqual([{ file: `.agent/status/archive/alpha/${old1}`, name: old1, from: `.agent/status/current/${old1}`, to: `.agent/status/archive/alpha/${old1}`, sprint: 'alpha', uncommitted: true }]);
+    expect(out.heartbeats.map((e: { file: string; heartbeat: string }) => [e.file, e.heartbeat])).toEqual([[`.agent/status/current/${old2}`, '2026-01-10T08:25:00Z']]);
+    expect(out.changed).toEqual(['.agent/roles/developer.md', '.agent/skills/review/SKILL.md']);
+    expect(out.uncommitted).toContain('.agent/roles/developer.md');
+    expect(out.uncommitted).toContain(`.agent/status/current/${b3}`);
+    expect(out.uncommitted).not.toContain(`.agent/status/current/${b2}`);
+    expect(out.problems).toEqual([]);
+
+    const text = await cos(['review', '--since', base], { cwd: dir, now: at(40) });
+    expect(text.stdout).toMatch(/Entries added: 3\n  alpha: 1 VERIFIED \(1 uncommitted\)\n  beta: 1 COMPLETE, 1 DISPATCHED \(1 uncommitted\)\n/);
+    expect(text.stdout).toMatch(/Entries archived: 1\n  alpha: 1\n/);
+    expect(text.stdout).toMatch(/Heartbeats refreshed: 1\n  beta\/dev\n/);
+    expect(text.stdout).toMatch(/M \.agent\/roles\/developer\.md \*/);
+    expect(text.stdout).toMatch(/A \.agent\/skills\/review\/SKILL\.md \*/);
+  });
+
+  it('committed changes are reviewed the same way (ref..HEAD), with nothing uncommitted', async () => {
+    const dir = await initRepo();
+    const a = await post(dir, 'alpha', 'dev', 'COMPLETE', 0);
+    const base = commitAll(dir, 'base');
+    await post(dir, 'alpha', 'qa', 'VERIFIED', 5);
+    await cos(['archive', '--commit'], { cwd: dir, now: at(6) });
+    const out = JSON.parse((await cos(['review', '--since', base, '--json'], { cwd: dir, now: at(7) })).stdout);
+    expect(out.archived.map((m: { name: string }) => m.name)).toEqual([a]);
+    expect(out.added).toHaveLength(1);
+    expect(out.added[0].status).toBe('VERIFIED');
+    expect(out.uncommitted).toEqual([]);
+  });
+
+  it('defaults to the last commit older than 24h, and takes a duration', async () => {
+    const dir = await initRepo();
+    commitAll(dir, 'init', '2026-01-08T08:00:00Z');
+    const first = await post(dir, 'alpha', 'dev', 'IN_PROGRESS', -60 * 30); // committed 30 h before T0
+    commitAll(dir, 'day before', '2026-01-09T02:00:00Z');
+    const second = await post(dir, 'beta', 'dev', 'IN_PROGRESS', -60);
+    commitAll(dir, 'last hour', '2026-01-10T07:00:00Z');
+    const byDefault = JSON.parse((await cos(['review', '--json'], { cwd: dir, now: T0 })).stdout);
+    expect(byDefault.since.ref).toBe('24h');
+    expect(byDefault.added.map((e: { file: string }) => e.file)).toEqual([`.agent/status/current/${second}`]);
+    const week = JSON.parse((await cos(['review', '--since', '7d', '--json'], { cwd: dir, now: T0 })).stdout);
+    expect(week.since.commit).toBeNull();
+    expect(week.added.map((e: { file: string }) => e.file)).toEqual([`.agent/status/current/${first}`, `.agent/status/current/${second}`]);
+    expect(week.changed).toContain('.agent/config/coordination.yaml');
+  });
+
+  it('a bad ref exits 1 naming it; outside a git repository it says so', async () => {
+    const dir = await initRepo();
+    const bad = await cos(['review', '--since', 'no-such-branch'], { cwd: dir });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/Unknown git ref "no-such-branch"/);
+    const dash = await cos(['review', '--since=--output=x'], { cwd: dir });
+    expect(dash.code).toBe(1);
+    expect(dash.stderr).toMatch(/Invalid --since "--output=x"/);
+    const plain = testdir({ '.agent/status/current/.gitkeep': '' });
+    const notGit = await cos(['review'], { cwd: plain });
+    expect(notGit.code).toBe(1);
+    expect(notGit.stderr).toMatch(/is not inside a git repository/);
+  });
+
+  it('pairs moves by entry file name (classifyChanges)', () => {
+    const n = '007-2026-01-10T08-00-00Z-dev.md';
+    const m = '008-2026-01-10T08-00-00Z-dev.md';
+    const result = classifyChanges([
+      { path: `.agent/status/current/${n}`, change: 'D' },
+      { path: `.agent/status/archive/s/${n}`, change: 'A' },
+      { path: `.agent/status/archive/s/${m}`, change: 'D' },
+      { path: `.agent/status/current/${m}`, change: 'A' },
+      { path: '.agent/status/current/.gitkeep', change: 'A' },
+      { path: '.agent/status/current/009-2026-01-10T08-00-00Z-dev.md', change: 'D' },
+      { path: 'runbook.md', change: 'M' },
+    ]);
+    expect(result.archived).toEqual([{ from: `.agent/status/current/${n}`, to: `.agent/status/archive/s/${n}` }]);
+    expect(result.restored).toEqual([{ from: `.agent/status/archive/s/${m}`, to: `.agent/status/current/${m}` }]);
+    expect(result.removed).toEqual(['.agent/status/current/009-2026-01-10T08-00-00Z-dev.md']);
+    expect(result.added).toEqual([]);
+    expect(result.other).toEqual([{ path: 'runbook.md', change: 'M' }]);
+  });
+});
