@@ -1,9 +1,90 @@
+import { homedir } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import { expandHome, loadConfig } from '../config/load.js';
 import { InputError } from '../errors.js';
-import type { CommandContext } from './context.js';
+import type { SyncResult } from '../localsync/sync.js';
+import { parseCommand, printJson, type CommandContext } from './context.js';
 
-// Placeholder: replaced by the issue that delivers `cos sync`.
-export const help = 'Usage: cos sync (not available yet)';
+export const help = `Usage: cos sync [--push | --pull] [--target DIR] [--dry-run] [--json]
 
-export async function run(_context: CommandContext): Promise<number> {
-  throw new InputError('cos sync is not available in this build yet.');
+Sync roles and skills between .agent/ (the source of truth, in git) and the local agent
+directory (coordination.yaml local_root, default ~/.claude):
+  .agent/roles/<role>.md       <->  <target>/roles/<role>.md
+  .agent/skills/<skill>/...    <->  <target>/skills/<skill>/...
+
+  --push        .agent/ -> local directory (the default; scripts/sync runs this on startup)
+  --pull        local directory -> .agent/, then show the git diff to review and commit
+  --target DIR  the local agent directory instead of local_root
+  --dry-run     show what would be copied or deleted; change nothing
+  --json        { "version": 1, "direction", "target", "dry_run", "actions": [ { "path",
+                "action": "unchanged|create|update|delete|skip|conflict", "reason"? } ],
+                "conflicts": [ paths ], "diff"?, "untracked"? }
+
+Nothing is overwritten silently: a file changed on both sides since the last sync (recorded in
+.agent/state/sync.json) is a conflict — reported and left alone; a file changed only on the
+destination side is skipped (the other direction carries it over).
+
+Exit codes: 0 in sync; 1 bad usage; 3 a conflict was left alone.
+Examples:
+  scripts/sync                       # on startup
+  cos sync --pull                    # bring local skill edits back, then review the diff`;
+
+function render(result: SyncResult, diff: { diff: string; untracked: string[] } | null | undefined): string {
+  const arrow = result.direction === 'push' ? `.agent/ -> ${result.target}` : `${result.target} -> .agent/`;
+  const lines = [`cos sync --${result.direction}${result.dryRun ? ' --dry-run' : ''}: ${arrow}`];
+  const verb = (action: string) => (result.dryRun ? `would ${action}` : `${action}d`);
+  let unchanged = 0;
+  for (const action of result.actions) {
+    if (action.action === 'unchanged') unchanged++;
+    else if (action.action === 'skip' || action.action === 'conflict') lines.push(`  ${action.action.padEnd(9)} ${action.key}: ${action.reason}`);
+    else lines.push(`  ${verb(action.action).padEnd(9)} ${action.key}`);
+  }
+  const changed = result.actions.filter((a) => a.action === 'create' || a.action === 'update' || a.action === 'delete').length;
+  const skipped = result.actions.filter((a) => a.action === 'skip').length;
+  lines.push(
+    `${unchanged} unchanged, ${changed} ${result.dryRun ? 'to change' : 'changed'}, ${skipped} skipped, ${result.conflicts.length} ${result.conflicts.length === 1 ? 'conflict' : 'conflicts'}.`,
+  );
+  if (diff === null) lines.push('Not a git repository: review the changes in .agent/ by hand.');
+  else if (diff) {
+    if (diff.diff === '' && diff.untracked.length === 0) lines.push('git diff: no changes in .agent/roles or .agent/skills.');
+    else {
+      lines.push('Review with git, then commit:');
+      if (diff.untracked.length > 0) lines.push(...diff.untracked.map((path) => `  new file: ${path}`));
+      if (diff.diff !== '') lines.push(diff.diff.replace(/\n$/, ''));
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export async function run(context: CommandContext): Promise<number> {
+  const { values, root, json } = parseCommand<{ push?: boolean; pull?: boolean; target?: string; 'dry-run'?: boolean }>(context, {
+    push: { type: 'boolean' },
+    pull: { type: 'boolean' },
+    target: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+  });
+  if (values.push && values.pull) throw new InputError('Give either --push or --pull, not both.');
+  if (values.target !== undefined && values.target.trim() === '') throw new InputError('--target needs a directory.');
+  const home = context.env.HOME && isAbsolute(context.env.HOME) ? context.env.HOME : homedir();
+  const target = values.target !== undefined ? resolve(context.cwd, expandHome(values.target, home)) : resolve(root, expandHome(loadConfig(root).config.local_root, home));
+  const { syncLocal } = await import('../localsync/sync.js');
+  const result = await syncLocal(root, { direction: values.pull ? 'pull' : 'push', target, dryRun: values['dry-run'] === true });
+  let diff: { diff: string; untracked: string[] } | null | undefined;
+  if (result.direction === 'pull' && !result.dryRun) {
+    const { diffPaths } = await import('../git/diff.js');
+    diff = await diffPaths(root, ['.agent/roles', '.agent/skills'], context.env);
+  }
+  if (json) {
+    printJson(context, {
+      direction: result.direction,
+      target: result.target,
+      dry_run: result.dryRun,
+      actions: result.actions.map((a) => ({ path: a.key, action: a.action, ...(a.reason ? { reason: a.reason } : {}) })),
+      conflicts: result.conflicts.map((a) => a.key),
+      ...(diff !== undefined ? { diff: diff?.diff ?? null, untracked: diff?.untracked ?? [] } : {}),
+    });
+  } else {
+    context.stdout(render(result, diff));
+  }
+  return result.conflicts.length > 0 ? 3 : 0;
 }

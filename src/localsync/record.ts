@@ -1,0 +1,38 @@
+/**
+ * The record of the last sync: per target directory, the content hash of every file that both
+ * sides held when it was last synced. Local to the machine, in the git-ignored `.agent/state/`.
+ * An unreadable record counts as empty, which turns every difference into a conflict: safe.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type SyncRecord = Record<string, Record<string, string>>;
+
+export function recordPath(stateDir: string): string {
+  return join(stateDir, 'sync.json');
+}
+
+export function loadRecord(stateDir: string): SyncRecord {
+  try {
+    const data = JSON.parse(readFileSync(recordPath(stateDir), 'utf8')) as { version?: unknown; targets?: unknown };
+    if (data.version !== 1 || data.targets === null || typeof data.targets !== 'object') return {};
+    const out: SyncRecord = {};
+    for (const [target, files] of Object.entries(data.targets as Record<string, unknown>)) {
+      if (files === null || typeof files !== 'object') continue;
+      const clean: Record<string, string> = {};
+      for (const [key, hash] of Object.entries(files as Record<string, unknown>)) if (typeof hash === 'string') clean[key] = hash;
+      out[target] = clean;
+    }
+    return out;
+  } catch {
+    return {};
+  }
+}
+
+export function saveRecord(stateDir: string, record: SyncRecord): void {
+  mkdirSync(stateDir, { recursive: true });
+  const path = recordPath(stateDir);
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify({ version: 1, targets: record }, null, 2)}\n`);
+  renameSync(temp, path);
+}

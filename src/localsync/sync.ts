@@ -1,0 +1,77 @@
+/**
+ * `cos sync`: roles and skills between `.agent/` (the source of truth) and the local agent
+ * directory. Push (the default) brings the repository's versions to the local directory; pull
+ * brings local edits back into `.agent/` for review with git diff. Each file is decided by
+ * plan.ts from its two sides and the record of the last sync; only `create`, `update` and
+ * `delete` touch anything, and only on the destination side.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
+import { InputError } from '../errors.js';
+import { withLock } from '../store/lock.js';
+import { agentPaths } from '../store/paths.js';
+import { copyAtomic, hashFile, listKeys, removeFile, skillOf } from './files.js';
+import { planSync, type Direction, type FileState, type PlannedSync } from './plan.js';
+import { loadRecord, saveRecord } from './record.js';
+
+export interface SyncOptions {
+  direction?: Direction;
+  /** The local agent directory (absolute, `~` already expanded). */
+  target: string;
+  dryRun?: boolean;
+}
+
+export interface SyncResult {
+  direction: Direction;
+  target: string;
+  dryRun: boolean;
+  actions: PlannedSync[];
+  conflicts: PlannedSync[];
+}
+
+function keyPath(dir: string, key: string): string {
+  return join(dir, ...key.split('/'));
+}
+
+export async function syncLocal(root: string, options: SyncOptions): Promise<SyncResult> {
+  const paths = agentPaths(root);
+  const direction = options.direction ?? 'push';
+  const target = resolve(options.target);
+  if (target === paths.agent || target.startsWith(paths.agent + sep) || paths.agent.startsWith(target + sep)) {
+    throw new InputError(`The sync target ${target} overlaps the repository's .agent/ folder; give a separate local agent directory with --target.`);
+  }
+  const run = (): SyncResult => {
+    const record = loadRecord(paths.state);
+    const base = record[target] ?? {};
+    const repoKeys = listKeys(paths.agent, null);
+    const skills = new Set<string>();
+    for (const key of [...repoKeys, ...Object.keys(base)]) {
+      const skill = skillOf(key);
+      if (skill) skills.add(skill);
+    }
+    const keys = new Set([...repoKeys, ...listKeys(target, skills), ...Object.keys(base)]);
+    const states: FileState[] = [...keys].map((key) => ({
+      key,
+      repo: hashFile(keyPath(paths.agent, key)),
+      local: hashFile(keyPath(target, key)),
+      base: base[key] ?? null,
+    }));
+    const actions = planSync(states, direction);
+    const result: SyncResult = { direction, target, dryRun: options.dryRun === true, actions, conflicts: actions.filter((a) => a.action === 'conflict') };
+    if (options.dryRun) return result;
+    const [from, to] = direction === 'push' ? [paths.agent, target] : [paths.agent, target].reverse() as [string, string];
+    const next: Record<string, string> = {};
+    for (const action of actions) {
+      let after = action.after;
+      if (action.action === 'create' || action.action === 'update') after = copyAtomic(keyPath(from, action.key), keyPath(to, action.key));
+      else if (action.action === 'delete') removeFile(keyPath(to, action.key), to);
+      if (after !== null) next[action.key] = after;
+    }
+    record[target] = next;
+    saveRecord(paths.state, record);
+    return result;
+  };
+  if (options.dryRun) return run();
+  mkdirSync(paths.state, { recursive: true });
+  return withLock(join(paths.state, 'sync'), run, { wait: 30_000 });
+}
