@@ -1,9 +1,83 @@
-import { InputError } from '../errors.js';
-import type { CommandContext } from './context.js';
+import { homedir } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import { deleteCruft, findCruft, type ApplyResult, type Cruft, type CruftKind, type CruftReport } from '../cleanup/cruft.js';
+import { expandHome, loadConfig } from '../config/load.js';
+import { formatAge } from '../protocol/time.js';
+import { parseCommand, printJson, type CommandContext } from './context.js';
 
-// Placeholder: replaced by the issue that delivers `cos cleanup`.
-export const help = 'Usage: cos cleanup (not available yet)';
+export const help = `Usage: cos cleanup [--apply] [--target DIR] [--json]
 
-export async function run(_context: CommandContext): Promise<number> {
-  throw new InputError('cos cleanup is not available in this build yet.');
+List cruft, and delete it only with --apply (only what was listed, each re-checked first):
+  temp-file    .<entry>.<pid>.<hex>.tmp in .agent/status/ older than a minute (a killed writer)
+  stale-lock   *.lock/ folders in .agent/status/ not refreshed for 10 s (a killed heartbeat)
+  old-claim    sequence claims in .agent/status/.claims/ more than 256 below the newest and
+               older than 10 minutes
+  empty-todo   empty todos/*.json ([], {}, nothing) in the local agent directory, older than a
+               minute
+Valid entries are never touched.
+
+  --apply       delete what is listed
+  --target DIR  the local agent directory (default: coordination.yaml local_root, ~/.claude)
+  --json        { "version": 1, "applied", "local_root", "items": [ { "kind", "path", "bytes",
+                "age_seconds" } ], "deleted": n, "kept": [ { "path", "why" } ] }
+
+Exit codes: 0 done; 1 bad usage.
+Example:
+  cos cleanup && cos cleanup --apply`;
+
+const LABEL: Record<CruftKind, string> = {
+  'temp-file': 'temp file',
+  'stale-lock': 'stale lock',
+  'old-claim': 'old seq claim',
+  'empty-todo': 'empty todo',
+};
+
+function render(report: CruftReport, applied: ApplyResult | null): string {
+  const lines: string[] = [];
+  if (report.items.length === 0) {
+    lines.push(`No cruft in .agent/status/${report.localRoot ? ` or ${report.localRoot}/todos/` : ''}.`);
+    return `${lines.join('\n')}\n`;
+  }
+  const groups = new Map<CruftKind, Cruft[]>();
+  for (const item of report.items) groups.set(item.kind, [...(groups.get(item.kind) ?? []), item]);
+  for (const [kind, items] of groups) {
+    if (items.length > 10) {
+      const dir = items[0]!.path.slice(0, items[0]!.path.lastIndexOf('/') + 1);
+      lines.push(`  ${LABEL[kind]}s: ${items.length} in ${dir}`);
+    } else {
+      for (const item of items) lines.push(`  ${LABEL[kind].padEnd(13)} ${item.path}${item.kind === 'stale-lock' ? '/' : ''}  (${formatAge(item.ageMs)} old)`);
+    }
+  }
+  const n = report.items.length;
+  if (applied) {
+    lines.unshift(`Deleted ${applied.deleted.length} of ${n} ${n === 1 ? 'item' : 'items'}:`);
+    for (const kept of applied.kept) lines.push(`Kept ${kept.item.path}: ${kept.why}.`);
+  } else {
+    lines.unshift(`Found ${n} ${n === 1 ? 'item' : 'items'} of cruft (nothing deleted; cos cleanup --apply deletes them):`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export async function run(context: CommandContext): Promise<number> {
+  const { values, root, json } = parseCommand<{ apply?: boolean; target?: string }>(context, {
+    apply: { type: 'boolean' },
+    target: { type: 'string' },
+  });
+  const home = context.env.HOME && isAbsolute(context.env.HOME) ? context.env.HOME : homedir();
+  const localRoot = values.target !== undefined ? resolve(context.cwd, expandHome(values.target, home)) : resolve(root, expandHome(loadConfig(root).config.local_root, home));
+  const now = context.now();
+  const report = findCruft(root, { now, localRoot });
+  const applied = values.apply ? deleteCruft(report, now) : null;
+  if (json) {
+    printJson(context, {
+      applied: applied !== null,
+      local_root: report.localRoot,
+      items: report.items.map((item) => ({ kind: item.kind, path: item.path, bytes: item.bytes, age_seconds: Math.floor(item.ageMs / 1000) })),
+      deleted: applied ? applied.deleted.length : 0,
+      kept: applied ? applied.kept.map((k) => ({ path: k.item.path, why: k.why })) : [],
+    });
+  } else {
+    context.stdout(render(report, applied));
+  }
+  return 0;
 }
