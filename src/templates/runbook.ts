@@ -1,13 +1,15 @@
-/** runbook.md as written by `cos init`: the startup sequence and operating procedures. */
+/** runbook.md as written by `cos init`: the startup sequence and operating procedures. Kept identical to the repository's own runbook.md (a test checks). */
 export const RUNBOOK_MD = `# Runbook: agent coordination
 
 Agents coordinate only through numbered status entries under \`.agent/status/current/\`
 (markdown with YAML front matter, one file per entry, versioned in git). The \`cos\` CLI reads
-them; nothing else is a source of truth.
+them; nothing else is a source of truth. Roles, skills and config live in \`.agent/\` too, and
+every change to them is reviewed with \`git diff\` like code.
 
 ## Startup sequence
 1. **chief-of-staff** — validate the infrastructure: \`scripts/sync\` (roles and skills to the
-   local agent directory), then \`cos scan\`. Fix or escalate every URGENT or BLOCKER finding.
+   local agent directory; in a fresh clone it builds cos first), then \`cos scan\`. Fix or
+   escalate every URGENT or BLOCKER finding.
 2. **sprintmaster** — the pipeline dashboard: \`cos status\`, \`cos brief --since 24h\`; sync the
    dashboard with \`cos notion sync\` when Notion is configured.
 3. **developer(s)** — as dispatched: \`cos dispatch developer <sprint>\` prints each one's briefing.
@@ -15,6 +17,10 @@ them; nothing else is a source of truth.
    VERIFIED with \`--verifies <file>\` or FAILED.
 
 Optionally leave \`cos watch\` running as the chief-of-staff process.
+
+A fresh clone plus \`scripts/sync\` is a working coordination system: the entries, roles, skills
+and config come with the clone; the sync puts roles in \`<local_root>/roles/\` and skills in
+\`<local_root>/skills/<skill>/\` (\`local_root\` in coordination.yaml, default \`~/.claude\`).
 
 ## The protocol in one screen
 - Start: \`cos post --sprint S --agent A --status IN_PROGRESS --message "what I am doing"\`
@@ -24,28 +30,83 @@ Optionally leave \`cos watch\` running as the chief-of-staff process.
 - Escalate: any entry with \`--severity URGENT\` or \`BLOCKER\`.
 - Resolve an escalation: a later entry on the same sprint with \`--resolves <file>\` (or any later
   entry by the same agent with severity INFO/WARN and a status other than BLOCKED/FAILED).
+- Add \`--commit\` to \`cos post\` to commit exactly that entry (nothing else staged is touched).
+
+## Housekeeping
+- Weekly, or whenever \`cos scan\` reports an **overflow**: \`cos archive --dry-run\`, then
+  \`cos archive --commit\`. Finished sprints (every agent's latest entry COMPLETE or VERIFIED),
+  entries older than \`archive.max_age_days\` (7) and, beyond \`archive.max_current\` (50), the
+  oldest finished entries move to \`status/archive/<sprint>/\`. An agent's latest entry on an
+  unfinished sprint stays (open ones always; BLOCKED/FAILED ones go last, only for the bound).
+- \`cos cleanup\` lists cruft (temp files of killed writers, stale lock folders, old sequence
+  claims, empty \`todos/*.json\` in the local agent directory); \`cos cleanup --apply\` deletes
+  exactly that.
+- Before a push or a merge: \`cos review --since origin/main\` summarises the coordination
+  changes (entries added, archived, heartbeats, roles/config/skills changed, uncommitted).
+
+## Several machines, one git remote
+Each machine is a clone of the same repository; git carries the coordination layer.
+- Give every agent on every machine its own name (\`developer-laptop\`, \`developer-ci\`): entry
+  names are \`<seq>-<time>-<agent>.md\`, so distinct agents can never write the same file.
+- Commit entries as you go (\`cos post --commit\`, or with the code), then \`git pull\` and
+  \`git push\` as usual. Merging or rebasing \`.agent/status/\` never conflicts: every entry is a new
+  file, and only its own agent — on its own machine — ever rewrites it (heartbeats).
+- Two clones may pick the same sequence number; readers order by (seq, timestamp, file name) and
+  \`cos scan\` reports it as an INFO **duplicate-seq** finding. Nothing needs renaming; numbers
+  keep growing from the highest one each clone has seen.
+- \`cos archive\` may run in any clone, even in several: the same entry always moves to the same
+  place, so identical moves merge cleanly.
+- After the pull, every clone reports the same \`cos scan\` and \`cos status\`.
+- Local state stays local: \`.agent/state/\` (sync record, Notion ledger, locks) and
+  \`.agent/status/.claims/\` are git-ignored.
 
 ## Procedures
 ### A crashed agent
 \`cos scan\` reports it as **stale** once its heartbeat plus ttl is past. Post FAILED (or BLOCKED)
 for the sprint with a note, then redispatch: \`cos dispatch developer <sprint> --force\` records
-what it superseded.
+what it superseded. A writer killed mid-post leaves at most a hidden temp file, which
+\`cos cleanup\` lists once it is a minute old.
 
 ### A stuck lock
 Heartbeats take a short lock (\`<entry>.lock/\` beside the entry); a lock older than 10 s is
 taken over automatically. If one lingers, \`cos cleanup\` lists it and \`cos cleanup --apply\`
-removes it.
+removes it. \`cos post --commit\` serialises commits with a lock under the git directory
+(\`.git/cos-commit.lock/\`), taken over the same way.
 
 ### A merge
-One file per entry means merges of \`.agent/status/\` never conflict. Two clones may both use
-the same sequence number; readers order by (seq, timestamp, file name) and \`cos scan\` reports
-it as an INFO **duplicate-seq** finding. Nothing needs renaming.
+One file per entry means merges of \`.agent/status/\` do not conflict. If git reports a conflict
+anyway:
+- **The same entry changed in two clones** (its agent heartbeated it on two machines): the
+  conflict is on the \`heartbeat:\` line. Keep the later heartbeat (and its \`ttl_minutes\`) — edit
+  the file to one version or take one side whole with \`git checkout --ours|--theirs <file>\` —
+  run \`cos scan\` to check that it parses, \`git add\` the file and finish the merge. Then stop
+  running that agent in two places.
+- **An entry archived in one clone and heartbeated in the other**: git normally carries the
+  change along with the rename. If it reports a rename/modify conflict, keep the file at its
+  archive path with the newer content: \`git rm <current path>\` and \`git add <archive path>\`.
+- **The same file name added twice with different content** (the same agent name used on two
+  machines in the same second with the same number): keep both by renaming one side's file to
+  the next free number (\`cos post\` would pick \`max + 1\`), and give the agents distinct names.
+- **Roles, config, skills, runbook.md**: ordinary text conflicts; resolve them like code, then
+  \`scripts/sync\` to bring the result to the local agent directory.
+Never resolve a conflict by deleting entries: \`cos review\` lists removed entries.
+
+### Local roles or skills changed
+\`scripts/sync\` (\`cos sync\`) copies \`.agent/\` to the local agent directory and never overwrites a
+local file it did not write: a file edited only locally is skipped, a file edited on both sides
+since the last sync is a **conflict** (exit 3) and left alone. Bring local edits into the repo
+with \`cos sync --pull\`, review the \`git diff\` it shows, and commit. For a conflict, keep one
+version (copy it over the other), then sync again.
 
 ### A Notion outage
 \`cos notion sync\` exits 5 and logs each failure to \`.agent/state/notion-sync.log\`; posting and
 every local command carry on. Run the sync again later: it is exactly-once.
 
 ### Restoring from the archive
-Archiving is a \`git mv\`-like rename into \`status/archive/<sprint>/\`; move a file back into
-\`status/current/\` to restore it. Sequence numbers keep growing across both.
+Archiving is a rename into \`status/archive/<sprint>/\`: \`git log --follow\` keeps the history, and
+every check (unverified, repeated failure, attempts) reads the archive too. To bring an entry
+back, \`git mv .agent/status/archive/<sprint>/<file> .agent/status/current/\`; the next
+\`cos archive\` moves it again if its sprint is still finished. To reopen a finished sprint, post
+a new entry on it instead (\`cos dispatch <role> <sprint>\`). Sequence numbers keep growing across
+both folders.
 `;
