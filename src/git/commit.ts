@@ -11,8 +11,8 @@
  * by all worktrees); a git command of the user's own that holds `index.lock` meanwhile is waited
  * out with a few retries. On any failure the files stay written; the error says so (exit 5).
  */
-import { lstatSync } from 'node:fs';
-import { join, posix, resolve, sep } from 'node:path';
+import { lstatSync, realpathSync } from 'node:fs';
+import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { CosError, ExternalError } from '../errors.js';
 import { withLock } from '../store/lock.js';
 import { gitComplaint, repoInfo, tryGit, type GitOptions, type GitResult } from './run.js';
@@ -67,8 +67,17 @@ export async function commitPaths(root: string, paths: string[], message: string
     if (error instanceof CosError) fail('Cannot commit', error.message.replace(/\.$/, ''), unique);
     throw error;
   }
+  // Run git at the work tree's top with top-relative paths: some commands (`git rm
+  // --pathspec-from-file`) refuse to run from a subfolder, where cos's root may well be.
+  const top = info.top;
+  const realRoot = realpathSync(absRoot);
+  const fromTop = unique.map((path) => {
+    const rel = relative(top, resolve(realRoot, path)).split(sep).join('/');
+    if (rel.startsWith('../') || isAbsolute(rel)) fail('Cannot commit', `${path} is outside the git work tree ${top}`, unique);
+    return rel;
+  });
   try {
-    return await withLock(join(info.commonDir, 'cos-commit'), () => commitLocked(absRoot, unique, message, gitOptions), { wait: 120_000 });
+    return await withLock(join(info.commonDir, 'cos-commit'), () => commitLocked(top, fromTop, message, gitOptions), { wait: 120_000 });
   } catch (error) {
     if (error instanceof ExternalError) throw error;
     if (error instanceof CosError) fail('Cannot commit', error.message.replace(/\.$/, ''), unique);

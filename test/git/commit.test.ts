@@ -56,6 +56,23 @@ describe('commitPaths / cos post --commit', () => {
     expect(git(dir, 'diff', '--cached', '--name-only').trim()).toBe('b.txt');
   });
 
+  it('works when the .agent/ root is a subfolder of the git work tree (post and archive --commit)', async () => {
+    const dir = gitdir({ 'top.txt': 't\n', 'proj/.agent/.gitignore': AGENT_GITIGNORE, 'proj/.agent/status/current/.gitkeep': '' });
+    const proj = join(dir, 'proj');
+    writeFileSync(join(dir, 'top.txt'), 'staged at the top\n');
+    git(dir, 'add', 'top.txt');
+    const first = await cos(['post', '--sprint', 's', '--agent', 'dev', '--status', 'COMPLETE', '--commit', '--json'], { cwd: proj, now: NOW });
+    expect(first.stderr).toBe('');
+    const file = JSON.parse(first.stdout).entry.file;
+    expect(git(dir, 'show', '--name-only', '--format=', 'HEAD').trim()).toBe(`proj/${file}`);
+    const archived = await cos(['archive', '--commit'], { cwd: proj, now: NOW });
+    expect(archived.stderr).toBe('');
+    expect(archived.code).toBe(0);
+    const name = file.slice(file.lastIndexOf('/') + 1);
+    expect(git(dir, 'show', '-M', '--name-status', '--format=', 'HEAD').trim()).toBe(`R100\tproj/${file}\tproj/.agent/status/archive/s/${name}`);
+    expect(git(dir, 'diff', '--cached', '--name-only').trim()).toBe('top.txt');
+  });
+
   it('works on a branch with no commits yet', async () => {
     const dir = testdir({ 'e.md': 'e\n', 'other.md': 'o\n' });
     git(dir, 'init', '-q', '-b', 'main');
