@@ -1,9 +1,85 @@
 import { InputError } from '../errors.js';
-import type { CommandContext } from './context.js';
+import { SEVERITIES, type Severity } from '../protocol/fields.js';
+import { styleFor } from '../output/style.js';
+import { eventToJson, eventToText, type WatchEvent } from '../watch/events.js';
+import { startWatch, watchOnce, type WatchOptions } from '../watch/session.js';
+import { parseCommand, type CommandContext } from './context.js';
 
-// Placeholder: replaced by the issue that delivers `cos watch`.
-export const help = 'Usage: cos watch (not available yet)';
+export const help = `Usage: cos watch [--json] [--quiet-start] [--exec CMD [--exec-on SEVERITY]] [--no-notion] [--once]
 
-export async function run(_context: CommandContext): Promise<number> {
-  throw new InputError('cos watch is not available in this build yet.');
+The chief-of-staff process: watches .agent/status/ and prints a line for every new finding
+(escalation, conflict, stale agent, malformed file, ...) and every resolved one, as it happens.
+Stale agents are reported when their heartbeat + ttl runs out, without any file event; a full
+re-read every watch.reconcile_seconds (coordination.yaml, default 60) catches anything missed.
+One watcher per repository (lock: .agent/state/watch.lock).
+
+Options:
+  --json              one JSON object per line: {"version":1,"event":"finding"|"resolved"|"synced"|
+                      "error"|"watching"|"summary", "finding"?:{...}, "at":"<ISO time>"}
+  --quiet-start       do not print the findings already open at start (they are still tracked)
+  --exec CMD          run CMD through your shell for each NEW finding at or above --exec-on, with
+                      COS_KIND, COS_SEVERITY, COS_SPRINT, COS_FILES, COS_MESSAGE, COS_ACTION set and
+                      the finding as JSON on stdin; killed after watch.exec_timeout_seconds (10)
+  --exec-on SEVERITY  INFO | WARN | URGENT (default) | BLOCKER
+  --no-notion         do not sync to Notion even when notion-sync.yaml is configured
+  --once              read everything once, print every finding and a summary, exit (no lock)
+  --dir PATH          the repository (default: the nearest ancestor holding .agent/)
+
+Signals: SIGINT/SIGTERM stop cleanly (exit 0); SIGUSR2 prints a summary of the state in memory.
+Exit codes: 0 stopped cleanly; 1 bad usage or config; 3 another cos watch runs on this
+repository (its pid, host and start time are named).
+
+Example:
+  cos watch --exec 'notify-send "cos: $COS_SEVERITY $COS_KIND" "$COS_MESSAGE"'`;
+
+interface WatchFlags {
+  'quiet-start'?: boolean;
+  exec?: string;
+  'exec-on'?: string;
+  'no-notion'?: boolean;
+  once?: boolean;
+}
+
+export async function run(context: CommandContext): Promise<number> {
+  const { values, root, json } = parseCommand<WatchFlags>(context, {
+    'quiet-start': { type: 'boolean' },
+    exec: { type: 'string' },
+    'exec-on': { type: 'string' },
+    'no-notion': { type: 'boolean' },
+    once: { type: 'boolean' },
+  });
+  if (values.exec !== undefined && values.exec.trim() === '') throw new InputError('--exec needs a command, e.g. --exec "notify-send cos \\"$COS_MESSAGE\\"".');
+  let minSeverity: Severity = 'URGENT';
+  if (values['exec-on'] !== undefined) {
+    const value = values['exec-on'].toUpperCase();
+    if (!SEVERITIES.includes(value as Severity)) throw new InputError(`Invalid --exec-on ${JSON.stringify(values['exec-on'])}: use one of ${SEVERITIES.join(', ')}.`);
+    if (values.exec === undefined) throw new InputError('--exec-on needs --exec "<command>" to run.');
+    minSeverity = value as Severity;
+  }
+  const style = styleFor(context.isTTY, context.env);
+  const emit = (event: WatchEvent) => context.stdout(`${json ? eventToJson(event) : eventToText(event, style)}\n`);
+  const options: WatchOptions = {
+    root,
+    now: context.now,
+    env: context.env,
+    emit,
+    quietStart: values['quiet-start'] === true,
+    notion: values['no-notion'] !== true,
+    ...(values.exec !== undefined ? { exec: { command: values.exec, minSeverity } } : {}),
+  };
+  if (values.once) return watchOnce(options);
+
+  const session = await startWatch(options);
+  const onStop = () => void session.stop(0);
+  const onSummary = () => session.summarize('signal');
+  const stopSignals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of stopSignals) process.on(signal, onStop);
+  if (process.platform !== 'win32') process.on('SIGUSR2', onSummary);
+  try {
+    return await session.done;
+  } finally {
+    // A second Ctrl-C after this point gets Node's default behaviour (exit at once).
+    for (const signal of stopSignals) process.off(signal, onStop);
+    if (process.platform !== 'win32') process.off('SIGUSR2', onSummary);
+  }
 }

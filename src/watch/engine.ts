@@ -1,0 +1,229 @@
+/**
+ * The watcher's engine: an in-memory store of entry files keyed by path, the findings derived
+ * from it through the checks registry, and the diff between successive finding sets. No file
+ * system, no chokidar: records come in through `put`/`remove`, the clock and the timers are
+ * injected, events go out through `emit`.
+ *
+ * - A finding's identity is (kind, sprint, files): a finding whose identity appears is `finding`,
+ *   one that disappears is `resolved`; a changed message alone (a stale agent's age) is neither.
+ * - Changes are settled for `settleMs` before the checks run, so a burst of a thousand files costs
+ *   a handful of evaluations, and a single escalation is printed within that delay.
+ * - Staleness needs no file event: after each evaluation a timer is set for the earliest
+ *   `heartbeat + ttl` still ahead among the open agents.
+ */
+import { runChecks, type Finding } from '../checks/index.js';
+import type { CoordinationConfig } from '../config/schema.js';
+import type { Entry } from '../protocol/fields.js';
+import { sortEntries } from '../protocol/order.js';
+import { deriveSprints } from '../state/sprints.js';
+import type { Problem } from '../store/read.js';
+import type { StoreSummary, WatchEvent } from './events.js';
+import type { FileRecord } from './files.js';
+
+export interface Timers {
+  set(fn: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+export const realTimers: Timers = {
+  set: (fn, ms) => setTimeout(fn, ms),
+  clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/** setTimeout's limit (about 24.8 days); a later deadline is re-armed when the timer fires. */
+const MAX_DELAY_MS = 2_147_483_647;
+
+export interface EngineOptions {
+  config: CoordinationConfig;
+  now: () => Date;
+  emit: (event: WatchEvent) => void;
+  timers?: Timers;
+  /** Paths already mirrored to Notion, or null when sync is off. */
+  synced?: ReadonlySet<string> | null;
+  /** How long changes settle before the checks run (ms). */
+  settleMs?: number;
+}
+
+export interface EvaluateOptions {
+  /** Emit events for the differences (default true); false only records the findings as known. */
+  announce?: boolean;
+  /** Mark new findings as `initial` (present when the watcher started). */
+  initial?: boolean;
+}
+
+export interface Engine {
+  /** The stored signature of a file, if it is held. */
+  signature(rel: string): string | undefined;
+  /** Store (or replace) a file's record; true when something changed. Schedules an evaluation. */
+  put(record: FileRecord): boolean;
+  /** Forget a file; true when it was held. Schedules an evaluation. */
+  remove(rel: string): boolean;
+  /** Paths held. */
+  paths(): string[];
+  setConfig(config: CoordinationConfig): void;
+  setSynced(synced: ReadonlySet<string> | null): void;
+  /** Run the checks now and emit the differences. */
+  evaluate(options?: EvaluateOptions): Finding[];
+  /** Run the checks after the settle delay (coalescing calls). */
+  schedule(): void;
+  findings(): Finding[];
+  summary(): StoreSummary;
+  /** When the stale timer will next fire (ms since epoch), or null. */
+  nextDeadline(): number | null;
+  close(): void;
+}
+
+export function findingIdentity(finding: Finding): string {
+  return [finding.kind, finding.sprint ?? '', ...[...finding.files].sort()].join('\u0000');
+}
+
+export function createEngine(options: EngineOptions): Engine {
+  const timers = options.timers ?? realTimers;
+  const settleMs = options.settleMs ?? 20;
+  let config = options.config;
+  let synced = options.synced ?? null;
+  const records = new Map<string, FileRecord>();
+  let sorted: Entry[] | null = null;
+  let known = new Map<string, Finding>();
+  let settleTimer: unknown = null;
+  let staleTimer: unknown = null;
+  let deadline: number | null = null;
+  let closed = false;
+
+  function invalidate(): void {
+    sorted = null;
+    schedule();
+  }
+
+  function entries(): Entry[] {
+    if (!sorted) {
+      sorted = [];
+      for (const record of records.values()) if (record.entry) sorted.push(record.entry);
+      sortEntries(sorted);
+    }
+    return sorted;
+  }
+
+  function problems(): Problem[] {
+    const out: Problem[] = [];
+    for (const record of records.values()) if (record.problem) out.push(record.problem);
+    return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  }
+
+  function currentCount(): number {
+    let n = 0;
+    for (const record of records.values()) if (record.location === 'current') n++;
+    return n;
+  }
+
+  function schedule(): void {
+    if (closed || settleTimer !== null) return;
+    settleTimer = timers.set(() => {
+      settleTimer = null;
+      evaluate();
+    }, settleMs);
+  }
+
+  function armStaleTimer(next: number | null, now: number): void {
+    if (staleTimer !== null) timers.clear(staleTimer);
+    staleTimer = null;
+    deadline = next;
+    if (closed || next === null) return;
+    // isStale is strict (expiry < now): fire just after the expiry.
+    const delay = Math.min(MAX_DELAY_MS, Math.max(0, next - now + 1));
+    staleTimer = timers.set(() => {
+      staleTimer = null;
+      evaluate();
+    }, delay);
+  }
+
+  function evaluate({ announce = true, initial = false }: EvaluateOptions = {}): Finding[] {
+    if (settleTimer !== null) {
+      timers.clear(settleTimer);
+      settleTimer = null;
+    }
+    const now = options.now();
+    const all = entries();
+    const sprints = deriveSprints(all, now);
+    const findings = runChecks({
+      entries: all,
+      problems: problems(),
+      sprints,
+      now,
+      config,
+      currentCount: currentCount(),
+      synced,
+    });
+    const next = new Map<string, Finding>();
+    for (const finding of findings) next.set(findingIdentity(finding), finding);
+    if (announce) {
+      for (const [id, finding] of known) if (!next.has(id)) options.emit({ event: 'resolved', at: now, finding });
+      for (const [id, finding] of next) {
+        if (!known.has(id)) options.emit(initial ? { event: 'finding', at: now, finding, initial: true } : { event: 'finding', at: now, finding });
+      }
+    }
+    known = next;
+    let earliest: number | null = null;
+    const nowMs = now.getTime();
+    for (const sprint of sprints) {
+      for (const agent of sprint.agents) {
+        if (agent.stale || (agent.status !== 'DISPATCHED' && agent.status !== 'IN_PROGRESS')) continue;
+        if (Number.isFinite(agent.expiresAt) && agent.expiresAt >= nowMs && (earliest === null || agent.expiresAt < earliest)) earliest = agent.expiresAt;
+      }
+    }
+    armStaleTimer(earliest, nowMs);
+    return findings;
+  }
+
+  return {
+    signature: (rel) => records.get(rel)?.signature,
+    put(record) {
+      const old = records.get(record.rel);
+      if (old && old.signature === record.signature && old.location === record.location) return false;
+      records.set(record.rel, record);
+      invalidate();
+      return true;
+    },
+    remove(rel) {
+      if (!records.delete(rel)) return false;
+      invalidate();
+      return true;
+    },
+    paths: () => [...records.keys()],
+    setConfig(next) {
+      config = next;
+      schedule();
+    },
+    setSynced(next) {
+      synced = next;
+      schedule();
+    },
+    evaluate,
+    schedule,
+    findings: () => [...known.values()],
+    summary() {
+      let current = 0;
+      let archive = 0;
+      let problemCount = 0;
+      let valid = 0;
+      let maxSeq = 0;
+      for (const record of records.values()) {
+        if (record.location === 'current') current++;
+        else archive++;
+        if (record.problem) problemCount++;
+        if (record.entry) {
+          valid++;
+          if (record.entry.seq > maxSeq) maxSeq = record.entry.seq;
+        }
+      }
+      return { entries: valid, current, archive, problems: problemCount, maxSeq, findings: known.size };
+    },
+    nextDeadline: () => deadline,
+    close() {
+      closed = true;
+      if (settleTimer !== null) timers.clear(settleTimer);
+      if (staleTimer !== null) timers.clear(staleTimer);
+      settleTimer = staleTimer = null;
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * The watcher's event stream: the shapes (one JSON object per line with `--json`) and the human
+ * rendering. Pure.
+ */
+import type { Finding } from '../checks/index.js';
+import { isoSeconds } from '../protocol/time.js';
+import type { Style } from '../output/style.js';
+
+export interface StoreSummary {
+  /** Valid entries held in memory, current and archive. */
+  entries: number;
+  /** Entry files (valid or not) in `current/` and in `archive/`. */
+  current: number;
+  archive: number;
+  /** Files that do not parse or validate. */
+  problems: number;
+  /** Highest sequence number among the valid entries. */
+  maxSeq: number;
+  /** Open findings. */
+  findings: number;
+}
+
+export type ErrorSource = 'watcher' | 'exec' | 'notion' | 'config' | 'lock';
+
+export type WatchEvent =
+  | { event: 'finding'; at: Date; finding: Finding; initial?: true }
+  | { event: 'resolved'; at: Date; finding: Finding }
+  | { event: 'synced'; at: Date; created: number; updated: number; unchanged: number; failed: number }
+  | { event: 'error'; at: Date; source: ErrorSource; message: string; finding?: Finding }
+  | { event: 'watching'; at: Date; root: string; pid: number; polling: boolean; summary: StoreSummary }
+  | { event: 'summary'; at: Date; reason: 'signal' | 'shutdown' | 'once'; summary: StoreSummary };
+
+/** One line of `--json` output: `version` first, `at` as an ISO time. */
+export function eventToJson(event: WatchEvent): string {
+  const { at, ...rest } = event;
+  return JSON.stringify({ version: 1, ...rest, at: at.toISOString() });
+}
+
+/** One human line: time, severity, kind, sprint, message. */
+export function eventToText(event: WatchEvent, style: Style): string {
+  const time = style.dim(isoSeconds(event.at));
+  switch (event.event) {
+    case 'finding': {
+      const f = event.finding;
+      return `${time}  ${style.severity(f.severity, f.severity.padEnd(7))}  ${f.kind}  ${f.message}\n${' '.repeat(isoSeconds(event.at).length)}  ${style.dim(`→ ${f.action}`)}`;
+    }
+    case 'resolved': {
+      const f = event.finding;
+      return `${time}  ${style.green('RESOLVED')} ${f.kind}  ${f.message}`;
+    }
+    case 'synced':
+      return `${time}  ${style.cyan('SYNCED ')}  notion: ${event.created} created, ${event.updated} updated, ${event.unchanged} unchanged, ${event.failed} failed`;
+    case 'error':
+      return `${time}  ${style.red('ERROR  ')}  ${event.source}: ${event.message}`;
+    case 'watching': {
+      const s = event.summary;
+      const how = event.polling ? 'polling' : 'watching';
+      return `${time}  ${style.bold(how)} ${event.root}/.agent/status: ${s.entries} entries, ${s.problems} malformed, ${s.findings} open findings (pid ${event.pid}; Ctrl-C to stop)`;
+    }
+    case 'summary': {
+      const s = event.summary;
+      return `${time}  summary: ${s.entries} entries (${s.current} files in current/, ${s.archive} in archive/), ${s.problems} malformed, ${s.findings} open findings, highest seq ${s.maxSeq}`;
+    }
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * One chief of staff per repository: `.agent/state/watch.lock` (git-ignored, per clone) holds
+ * `{ pid, host, started, token }` of the running watcher, whose mtime it refreshes every
+ * REFRESH_MS.
+ *
+ * A lock is abandoned (and taken over) when
+ * - it was written on this host and its pid is not alive (`process.kill(pid, 0)` → ESRCH): a
+ *   watcher killed with SIGKILL blocks nothing;
+ * - or its mtime is older than STALE_MS, whatever the host: a watcher on another host sharing the
+ *   folder, or a pid since reused by an unrelated process, blocks for at most that long.
+ * The inspect-and-replace runs under `withLock` (a short advisory section), so two watchers that
+ * start together cannot both take over the same abandoned lock.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { mkdirSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { RefusedError } from '../errors.js';
+import { withLock } from '../store/lock.js';
+import type { AgentPaths } from '../store/paths.js';
+
+export const REFRESH_MS = 10_000;
+export const STALE_MS = 60_000;
+
+export interface LockInfo {
+  pid: number;
+  host: string;
+  /** ISO time the watcher started. */
+  started: string;
+  /** Tells this holder from a later one with the same pid. */
+  token: string;
+}
+
+export interface WatchLock {
+  file: string;
+  info: LockInfo;
+  /** Refresh the mtime; false when the lock is no longer ours (taken over or removed). */
+  refresh(): boolean;
+  /** Remove the lock if it is still ours. */
+  release(): void;
+}
+
+export function lockFile(paths: AgentPaths): string {
+  return join(paths.state, 'watch.lock');
+}
+
+function readInfo(file: string): { info: LockInfo | null; mtimeMs: number } | null {
+  let text: string;
+  let mtimeMs: number;
+  try {
+    mtimeMs = statSync(file).mtimeMs;
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  try {
+    const data = JSON.parse(text) as Partial<LockInfo>;
+    if (typeof data.pid === 'number' && typeof data.host === 'string' && typeof data.started === 'string') {
+      return { info: { pid: data.pid, host: data.host, started: data.started, token: String(data.token ?? '') }, mtimeMs };
+    }
+  } catch {
+    // A torn or foreign file: treated as abandoned once it is old enough.
+  }
+  return { info: null, mtimeMs };
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Why the holder is considered gone, or null when it must be respected. */
+export function abandoned(held: { info: LockInfo | null; mtimeMs: number }, now: number, host = hostname()): string | null {
+  if (now - held.mtimeMs > STALE_MS) return `not refreshed for ${Math.round((now - held.mtimeMs) / 1000)} s`;
+  if (!held.info) return null;
+  if (held.info.host === host && !pidAlive(held.info.pid)) return `pid ${held.info.pid} is not running`;
+  return null;
+}
+
+export function describeHolder(info: LockInfo | null): string {
+  return info ? `pid ${info.pid} on host ${info.host}, started ${info.started}` : 'a process that left an unreadable lock';
+}
+
+/**
+ * Take the repository's watcher lock or throw RefusedError naming the running watcher.
+ * Returns what it replaced (for a log line), if anything.
+ */
+export async function acquireWatchLock(paths: AgentPaths, now: () => Date = () => new Date()): Promise<{ lock: WatchLock; replaced: string | null }> {
+  mkdirSync(paths.state, { recursive: true });
+  const file = lockFile(paths);
+  const info: LockInfo = { pid: process.pid, host: hostname(), started: now().toISOString(), token: randomBytes(8).toString('hex') };
+  const replaced = await withLock(
+    file,
+    () => {
+      const held = readInfo(file);
+      let why: string | null = null;
+      if (held) {
+        why = abandoned(held, Date.now());
+        if (why === null) {
+          throw new RefusedError(
+            `another cos watch is already running on this repository: ${describeHolder(held.info)} (lock ${paths.rel(file)}); stop it first — a lock whose process is gone is taken over at once on the same host, or after ${STALE_MS / 1000} s without refresh.`,
+          );
+        }
+        unlinkSync(file);
+      }
+      writeFileSync(file, `${JSON.stringify(info)}\n`, { flag: 'wx' });
+      return held ? `replaced an abandoned watcher lock (${describeHolder(held.info)}: ${why})` : null;
+    },
+    { stale: 5_000, wait: 10_000 },
+  );
+  const ours = () => readInfo(file)?.info?.token === info.token;
+  return {
+    replaced,
+    lock: {
+      file,
+      info,
+      refresh() {
+        try {
+          if (!ours()) return false;
+          const t = new Date();
+          utimesSync(file, t, t);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      release() {
+        try {
+          if (ours()) unlinkSync(file);
+        } catch {
+          // Already gone.
+        }
+      },
+    },
+  };
+}

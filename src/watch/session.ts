@@ -1,0 +1,312 @@
+/**
+ * A running chief of staff: wires the engine (state, diff, timers) to the file watcher, the
+ * periodic reconcile, the lock, `--exec` and the Notion sync. The command only parses flags,
+ * prints events and forwards signals.
+ *
+ * Start-up order matters: chokidar is ready *before* the first full read, so a file landing in
+ * between is seen by one or the other (or both — records are idempotent), never by neither.
+ * The reconcile (every `watch.reconcile_seconds`) lists the folders, stats every file and
+ * re-parses only those whose (inode, size, mtime) changed, so a missed event never hides a
+ * problem for longer than that.
+ */
+import { appendFileSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Finding } from '../checks/index.js';
+import { loadConfig } from '../config/load.js';
+import type { CoordinationConfig } from '../config/schema.js';
+import { InputError } from '../errors.js';
+import { severityRank, type Severity } from '../protocol/fields.js';
+import { loadSynced } from '../notion/synced.js';
+import { agentPaths, type AgentPaths } from '../store/paths.js';
+import { createEngine, type Engine, type Timers } from './engine.js';
+import type { ErrorSource, WatchEvent } from './events.js';
+import { createExecRunner, type ExecRunner } from './exec.js';
+import { listEntryFiles, locate, readEntryFile, statSignature } from './files.js';
+import { describeWatchError, startFileWatch as defaultStartFileWatch, type FileEventKind, type FileWatch, type StartFileWatch } from './fswatch.js';
+import { acquireWatchLock, REFRESH_MS, type WatchLock } from './lock.js';
+import { createNotionSyncer, type NotionSyncer } from './notion.js';
+
+export interface WatchOptions {
+  root: string;
+  now: () => Date;
+  env: NodeJS.ProcessEnv;
+  /** Every event, in order (the command prints them). */
+  emit: (event: WatchEvent) => void;
+  /** Do not print the findings that are open at start (they still count as known). */
+  quietStart?: boolean;
+  exec?: { command: string; minSeverity: Severity };
+  /** Sync to Notion when it is configured (default true). */
+  notion?: boolean;
+  /** The file watcher (chokidar by default). */
+  startFileWatch?: StartFileWatch;
+  /** Poll interval once file watching has failed (ms). */
+  pollMs?: number;
+  timers?: Timers;
+}
+
+export interface WatchSession {
+  /** Resolves with the exit code once shut down. */
+  done: Promise<number>;
+  /** Shut down cleanly (idempotent). */
+  stop(code?: number): Promise<number>;
+  /** Emit a `summary` event of the state held in memory. */
+  summarize(reason: 'signal' | 'shutdown' | 'once'): void;
+  engine: Engine;
+}
+
+const LOG_MAX_BYTES = 1024 * 1024;
+const DIR_RECONCILE_MS = 100;
+export const POLL_MS = 2_000;
+
+/** `.agent/state/watch.log`: one line per error; rotated to watch.log.1 past 1 MiB. */
+export function appendLog(paths: AgentPaths, line: string): void {
+  try {
+    mkdirSync(paths.state, { recursive: true });
+    const file = join(paths.state, 'watch.log');
+    try {
+      if (statSync(file).size > LOG_MAX_BYTES) renameSync(file, `${file}.1`);
+    } catch {
+      // No log yet.
+    }
+    appendFileSync(file, `${line.replace(/\n/g, ' ')}\n`);
+  } catch {
+    // Logging must never stop the watcher.
+  }
+}
+
+function requireAgentDir(paths: AgentPaths): void {
+  if (!existsSync(paths.agent)) {
+    throw new InputError(`No .agent/ directory in ${paths.root}; run cos init there first, or pass --dir <repository>.`);
+  }
+}
+
+interface Core {
+  paths: AgentPaths;
+  engine: Engine;
+  config: CoordinationConfig;
+  reconcile(): boolean;
+  report(source: ErrorSource, message: string, finding?: Finding): void;
+  exec: ExecRunner | null;
+}
+
+/** The parts shared by a running watcher and `--once`. */
+function createCore(options: WatchOptions, onEntriesChanged: () => void): Core {
+  const paths = agentPaths(options.root);
+  requireAgentDir(paths);
+  const loaded = loadConfig(paths.root);
+  let config = loaded.config;
+  let lastConfigError: string | null = null;
+  const report = (source: ErrorSource, message: string, finding?: Finding) => {
+    const at = options.now();
+    options.emit(finding ? { event: 'error', at, source, message, finding } : { event: 'error', at, source, message });
+    appendLog(paths, `${at.toISOString()} ${source}: ${message}`);
+  };
+  const exec = options.exec
+    ? createExecRunner({
+        command: options.exec.command,
+        cwd: paths.root,
+        env: options.env,
+        timeoutMs: config.watch.exec_timeout_seconds * 1000,
+        onFailure: (message, finding) => report('exec', message, finding),
+      })
+    : null;
+  const minSeverity = options.exec ? severityRank(options.exec.minSeverity) : Infinity;
+  const engine = createEngine({
+    config,
+    now: options.now,
+    timers: options.timers,
+    synced: loadSynced(paths.root),
+    emit: (event) => {
+      options.emit(event);
+      if (exec && event.event === 'finding' && !event.initial && severityRank(event.finding.severity) >= minSeverity) exec.run(event.finding, event.at);
+    },
+  });
+
+  function reconcile(): boolean {
+    try {
+      const next = loadConfig(paths.root).config;
+      config = next;
+      engine.setConfig(next);
+      lastConfigError = null;
+    } catch (error) {
+      const message = `${(error as Error).message} Keeping the previous settings.`;
+      if (message !== lastConfigError) report('config', message);
+      lastConfigError = message;
+    }
+    try {
+      engine.setSynced(loadSynced(paths.root));
+    } catch (error) {
+      report('notion', `cannot read the Notion sync ledger: ${(error as Error).message}`);
+    }
+    let changed = false;
+    const seen = new Set<string>();
+    for (const file of listEntryFiles(paths)) {
+      const rel = paths.rel(file.abs);
+      seen.add(rel);
+      const signature = statSignature(file.abs);
+      if (signature !== null && signature === engine.signature(rel)) continue;
+      const record = readEntryFile(paths, file.abs, file.location);
+      if (record) changed = engine.put(record) || changed;
+      else changed = engine.remove(rel) || changed;
+    }
+    for (const rel of engine.paths()) if (!seen.has(rel)) changed = engine.remove(rel) || changed;
+    if (changed) onEntriesChanged();
+    return changed;
+  }
+
+  return {
+    paths,
+    engine,
+    get config() {
+      return config;
+    },
+    reconcile,
+    report,
+    exec,
+  };
+}
+
+/** `cos watch --once`: one full read, every finding, exec for those that qualify, a summary. */
+export async function watchOnce(options: WatchOptions): Promise<number> {
+  const core = createCore(options, () => {});
+  core.reconcile();
+  core.engine.evaluate();
+  core.engine.close();
+  await core.exec?.drain();
+  options.emit({ event: 'summary', at: options.now(), reason: 'once', summary: core.engine.summary() });
+  return 0;
+}
+
+export async function startWatch(options: WatchOptions): Promise<WatchSession> {
+  let notion: NotionSyncer | null = null;
+  const core = createCore(options, () => notion?.notify());
+  const { paths, engine, report } = core;
+  const { lock, replaced } = await acquireWatchLock(paths, options.now);
+  if (replaced) appendLog(paths, `${options.now().toISOString()} lock: ${replaced}`);
+
+  let fileWatch: FileWatch | null = null;
+  let polling = false;
+  let pollTimer: NodeJS.Timeout | null = null;
+  let dirTimer: NodeJS.Timeout | null = null;
+  let stopping: Promise<number> | null = null;
+  let resolveDone!: (code: number) => void;
+  const done = new Promise<number>((resolve) => (resolveDone = resolve));
+
+  const reconcile = () => {
+    try {
+      core.reconcile();
+    } catch (error) {
+      report('watcher', `reading the status folders failed: ${(error as Error).message}`);
+    }
+  };
+
+  const maybeStartNotion = async () => {
+    if (notion || options.notion === false || stopping) return;
+    const sync = await import('../notion/sync.js');
+    if (!sync.isNotionConfigured(paths.root) || notion || stopping) return;
+    notion = createNotionSyncer({
+      debounceMs: core.config.watch.notion_debounce_seconds * 1000,
+      timers: options.timers,
+      sync: (signal) => sync.syncNotion(paths.root, { now: options.now(), signal, env: options.env }),
+      onSynced: (s) => options.emit({ event: 'synced', at: options.now(), created: s.created, updated: s.updated, unchanged: s.unchanged, failed: s.failed }),
+      onError: (message, retryInMs) => report('notion', `${message}; retrying in ${Math.round(retryInMs / 1000)} s`),
+    });
+    // Catch up with whatever changed while no watcher was running.
+    notion.notify();
+  };
+
+  const startPolling = () => {
+    if (polling) return;
+    polling = true;
+    const watch = fileWatch;
+    fileWatch = null;
+    void watch?.close().catch(() => {});
+    pollTimer = setInterval(reconcile, Math.min(options.pollMs ?? POLL_MS, core.config.watch.reconcile_seconds * 1000));
+  };
+
+  const onEvent = (kind: FileEventKind, abs: string) => {
+    if (stopping) return;
+    if (kind === 'addDir' || kind === 'unlinkDir') {
+      // A folder appeared or went (current/ recreated, an archive/<sprint>/ made): read it all.
+      if (dirTimer === null) {
+        dirTimer = setTimeout(() => {
+          dirTimer = null;
+          reconcile();
+        }, DIR_RECONCILE_MS);
+      }
+      return;
+    }
+    const location = locate(paths, abs);
+    if (!location) return;
+    const rel = paths.rel(abs);
+    let changed: boolean;
+    if (kind === 'unlink') changed = engine.remove(rel);
+    else {
+      const record = readEntryFile(paths, abs, location);
+      changed = record ? engine.put(record) : engine.remove(rel);
+    }
+    if (changed) notion?.notify();
+  };
+
+  mkdirSync(paths.current, { recursive: true });
+  try {
+    fileWatch = await (options.startFileWatch ?? defaultStartFileWatch)({
+      dir: paths.status,
+      onEvent,
+      onError: (error) => {
+        const { message, exhausted } = describeWatchError(error);
+        report('watcher', message);
+        if (exhausted) startPolling();
+      },
+    });
+  } catch (error) {
+    const { message } = describeWatchError(error as NodeJS.ErrnoException);
+    report('watcher', message);
+    startPolling();
+  }
+
+  reconcile();
+  engine.evaluate({ announce: !options.quietStart, initial: true });
+  options.emit({ event: 'watching', at: options.now(), root: paths.root, pid: process.pid, polling, summary: engine.summary() });
+  await maybeStartNotion().catch((error: unknown) => report('notion', `cannot start the Notion sync: ${(error as Error).message}`));
+
+  const reconcileTimer = setInterval(() => {
+    reconcile();
+    void maybeStartNotion().catch(() => {});
+  }, core.config.watch.reconcile_seconds * 1000);
+  const lockTimer = setInterval(() => {
+    if (!lock.refresh()) {
+      report('lock', `the watcher lock ${paths.rel(lock.file)} was removed or taken over by another process; stopping so that only one chief of staff runs`);
+      void stop(3);
+    }
+  }, REFRESH_MS);
+
+  const summarize = (reason: 'signal' | 'shutdown' | 'once') => options.emit({ event: 'summary', at: options.now(), reason, summary: engine.summary() });
+
+  function stop(code = 0): Promise<number> {
+    if (stopping) return stopping;
+    stopping = (async () => {
+      clearInterval(reconcileTimer);
+      clearInterval(lockTimer);
+      if (pollTimer) clearInterval(pollTimer);
+      if (dirTimer) clearTimeout(dirTimer);
+      engine.close();
+      const closing = fileWatch?.close().catch(() => {});
+      fileWatch = null;
+      await Promise.all([
+        closing && Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]),
+        core.exec?.stop(800),
+        (notion as NotionSyncer | null)?.stop(800),
+      ]);
+      summarize('shutdown');
+      lock.release();
+      resolveDone(code);
+      return code;
+    })();
+    return stopping;
+  }
+
+  return { done, stop, summarize, engine };
+}
+
+export type { WatchLock };
