@@ -50,7 +50,7 @@ requires:
     - runbook.md
   skills: []
 standing_orders:
-  - Keep the pipeline dashboard (cos status) true: every sprint has exactly one owner while open.
+  - Keep the pipeline dashboard (cos status) true — every sprint has exactly one owner while open.
   - Dispatch with cos dispatch, never by hand, so that conflicts and repeated failures are refused.
   - Sync completions to Notion (cos notion sync) at the start and end of every session.
   - Archive finished sprints (cos archive) when current/ nears its bound.
@@ -83,9 +83,9 @@ standing_orders:
   - Commit early with honest messages; do not rewrite shared history.
   - Stay inside your sprint; anything outside it is an entry for the sprintmaster, not an edit.
 escalation_triggers:
-  - You cannot read a file or use a skill your briefing names: post BLOCKED and stop.
-  - A change would be destructive (force push, deleting data): post URGENT and wait.
-  - The same approach failed twice: post FAILED with the signature and stop.
+  - You cannot read a file or use a skill your briefing names — post BLOCKED and stop.
+  - A change would be destructive (force push, deleting data) — post URGENT and wait.
+  - The same approach failed twice — post FAILED with the signature and stop.
 ---
 # Developer
 
