@@ -133,6 +133,17 @@ describe('cos sync', () => {
     expect(statSync(join(target, 'skills/chief-of-staff/check.sh')).mode & 0o777).toBe(0o755);
   });
 
+  it('defaults to local_root of coordination.yaml (~ is HOME; a fake HOME here, never the real one)', async () => {
+    const dir = await initRepo();
+    const home = testdir();
+    const result = await cos(['sync', '--json'], { cwd: dir, env: { HOME: home } });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).target).toBe(join(home, '.claude'));
+    expect(existsSync(join(home, '.claude', SKILL))).toBe(true);
+    const cleanup = await cos(['cleanup', '--json'], { cwd: dir, env: { HOME: home } });
+    expect(JSON.parse(cleanup.stdout).local_root).toBe(join(home, '.claude'));
+  });
+
   it('refuses bad flags and a target overlapping .agent/', async () => {
     const dir = await initRepo();
     const both = await cos(['sync', '--push', '--pull', '--target', testdir()], { cwd: dir });
