@@ -1,11 +1,29 @@
 /** The registry of rules, one per finding kind. Pure. */
 import { severityRank } from '../protocol/fields.js';
 import { conflictRule } from './conflict.js';
+import { duplicateSeqRule } from './duplicate-seq.js';
+import { escalationRule } from './escalation.js';
 import { malformedRule } from './malformed.js';
+import { overBudgetRule } from './over-budget.js';
+import { overflowRule } from './overflow.js';
+import { repeatedFailureRule } from './repeated-failure.js';
 import { staleRule } from './stale.js';
+import { unsyncedRule } from './unsynced.js';
+import { unverifiedRule } from './unverified.js';
 import { FINDING_KINDS, type CheckContext, type Finding, type Rule } from './types.js';
 
-export const RULES: readonly Rule[] = [staleRule, conflictRule, malformedRule];
+export const RULES: readonly Rule[] = [
+  staleRule,
+  conflictRule,
+  escalationRule,
+  repeatedFailureRule,
+  unverifiedRule,
+  unsyncedRule,
+  overflowRule,
+  malformedRule,
+  duplicateSeqRule,
+  overBudgetRule,
+];
 
 /** Most severe first, then by kind, sprint and first file: a stable order for output and diffs. */
 export function compareFindings(a: Finding, b: Finding): number {
@@ -21,5 +39,16 @@ export function runChecks(context: CheckContext, rules: readonly Rule[] = RULES)
   return rules.flatMap((rule) => rule(context)).sort(compareFindings);
 }
 
+/** Whether a finding is at or above a fail threshold (`never` fails nothing). */
+export function failsAt(finding: Finding, threshold: Finding['severity'] | 'never'): boolean {
+  return threshold !== 'never' && severityRank(finding.severity) >= severityRank(threshold);
+}
+
+export { openHolders } from './conflict.js';
+export { openEscalations, isEscalation } from './escalation.js';
+export { failureState, isRepeatedFailure, normalizeSignature, type FailureState } from './repeated-failure.js';
+export { unverifiedClaims, verifiersOf } from './unverified.js';
+export { handledFiles, handledIn, isHandled } from './handled.js';
+export { isPresent, isSprintFinished } from './scope.js';
 export type { CheckContext, Finding, FindingKind, Rule } from './types.js';
 export { FINDING_KINDS } from './types.js';

@@ -1,9 +1,58 @@
+import { analyze } from '../analyze.js';
+import { failsAt } from '../checks/index.js';
 import { InputError } from '../errors.js';
-import type { CommandContext } from './context.js';
+import { SEVERITIES, type Severity } from '../protocol/fields.js';
+import { renderScan } from '../output/scan.js';
+import { styleFor } from '../output/style.js';
+import { parseCommand, printJson, type CommandContext } from './context.js';
 
-// Placeholder: replaced by the issue that delivers `cos scan`.
-export const help = 'Usage: cos scan (not available yet)';
+export const help = `Usage: cos scan [--fail-on INFO|WARN|URGENT|BLOCKER|never] [--json]   (alias: cos health)
 
-export async function run(_context: CommandContext): Promise<number> {
-  throw new InputError('cos scan is not available in this build yet.');
+Every finding over the entries in .agent/status/ (current and archive), most severe first:
+  stale             an open agent whose heartbeat + ttl ran out (WARN)
+  conflict          two agents open on one sprint (URGENT)
+  escalation        an URGENT/BLOCKER entry nothing has resolved yet (its own severity)
+  repeated-failure  the same --error twice, or FAILED attempts at dispatch.attempt_cap (URGENT)
+  unverified        a COMPLETE no other agent has VERIFIED (WARN)
+  unsynced          a COMPLETE/VERIFIED not yet mirrored to Notion, when sync is on (INFO)
+  overflow          more entries in current/ than archive.max_current (WARN)
+  malformed         a file that does not parse or validate (WARN)
+  duplicate-seq     two entries sharing a number after a git merge (INFO)
+  over-budget       cost_usd of a sprint past budget_usd_per_sprint, when set (URGENT)
+
+  --fail-on SV   exit 2 when a finding is at or above SV (default: scan.fail_on in
+                 coordination.yaml, else URGENT); never = always exit 0
+  --json         { "version": 1, "findings": [ { kind, severity, sprint, files, message, action } ],
+                   "entries": <entries read>, "problems": <malformed files> }
+
+Exit codes: 0 nothing at or above the threshold; 1 bad usage; 2 a finding at or above it.
+
+Example:
+  cos scan --fail-on WARN`;
+
+export async function run(context: CommandContext): Promise<number> {
+  const { values, root, json } = parseCommand<{ 'fail-on'?: string }>(context, { 'fail-on': { type: 'string' } });
+  let failOn: Severity | 'never' | undefined;
+  if (values['fail-on'] !== undefined) {
+    const raw = values['fail-on'].trim();
+    const upper = raw.toUpperCase();
+    if (raw.toLowerCase() === 'never') failOn = 'never';
+    else if (SEVERITIES.includes(upper as Severity)) failOn = upper as Severity;
+    else throw new InputError(`Invalid --fail-on ${JSON.stringify(values['fail-on'])}: use one of ${SEVERITIES.join(', ')}, never.`);
+  }
+  const { loadSynced } = await import('../notion/synced.js');
+  const synced = await loadSynced(root);
+  const analysis = analyze(root, { now: context.now(), synced });
+  failOn ??= analysis.config.config.scan.fail_on;
+  const threshold = failOn;
+  const failing = analysis.findings.filter((finding) => failsAt(finding, threshold)).length;
+  const entries = analysis.snapshot.entries.length;
+  const problems = analysis.snapshot.problems.length;
+  if (json) {
+    printJson(context, { findings: analysis.findings, entries, problems });
+  } else {
+    for (const warning of analysis.config.warnings) context.stderr(`cos scan: ${warning}\n`);
+    context.stdout(renderScan({ findings: analysis.findings, entries, problems, failOn: threshold, failing }, styleFor(context.isTTY, context.env)));
+  }
+  return failing > 0 ? 2 : 0;
 }

@@ -1,0 +1,73 @@
+/**
+ * Repeated failure (seed 001): the same `error` signature on two FAILED entries of a sprint, or
+ * FAILED attempts reaching `dispatch.attempt_cap`. Escalate; do not dispatch again.
+ * A FAILED entry stops counting once another entry names it in `resolves` or `supersedes`
+ * (a forced dispatch records the failures it overrode), and all failures stop counting once the
+ * sprint is finished (every agent's latest entry COMPLETE or VERIFIED). Archived FAILED entries
+ * count. Pure.
+ */
+import type { Entry } from '../protocol/fields.js';
+import type { SprintState } from '../state/sprints.js';
+import { handledIn, isHandled, type Handled } from './handled.js';
+import { isPresent, isSprintFinished } from './scope.js';
+import type { Finding, Rule } from './types.js';
+
+export interface FailureState {
+  /** FAILED entries still counting as attempts, in order. */
+  failures: Entry[];
+  /** The first signature seen on two counting failures, with those entries, or null. */
+  repeated: { signature: string; entries: Entry[] } | null;
+  /** Whether the counting failures reached the cap. */
+  capped: boolean;
+}
+
+/** Signatures compare with surrounding space trimmed and inner runs of space collapsed. */
+export function normalizeSignature(error: string): string {
+  return error.trim().replace(/\s+/g, ' ');
+}
+
+export function failureState(sprint: SprintState, handled: Handled, attemptCap: number): FailureState {
+  if (isSprintFinished(sprint)) return { failures: [], repeated: null, capped: false };
+  const failures = sprint.entries.filter((entry) => entry.status === 'FAILED' && !isHandled(entry, handled));
+  const bySignature = new Map<string, Entry[]>();
+  let repeated: FailureState['repeated'] = null;
+  for (const entry of failures) {
+    if (!entry.error || entry.error.trim() === '') continue;
+    const signature = normalizeSignature(entry.error);
+    const list = bySignature.get(signature) ?? [];
+    list.push(entry);
+    bySignature.set(signature, list);
+    if (list.length === 2 && !repeated) repeated = { signature, entries: list };
+  }
+  if (repeated) repeated.entries = bySignature.get(repeated.signature)!;
+  return { failures, repeated, capped: failures.length >= attemptCap };
+}
+
+export function isRepeatedFailure(state: FailureState): boolean {
+  return state.repeated !== null || state.capped;
+}
+
+export const repeatedFailureRule: Rule = ({ sprints, entries, now, config }) => {
+  const handled = handledIn(entries);
+  const cap = config.dispatch.attempt_cap;
+  const findings: Finding[] = [];
+  for (const sprint of sprints) {
+    if (!isPresent(sprint, now, config)) continue;
+    const state = failureState(sprint, handled, cap);
+    if (!isRepeatedFailure(state)) continue;
+    const attempts = `${state.failures.length} FAILED attempt${state.failures.length === 1 ? '' : 's'} of ${cap}`;
+    const message = state.repeated
+      ? `${sprint.sprint} failed ${state.repeated.entries.length} times with the same error ${JSON.stringify(state.repeated.signature)} (${attempts})`
+      : `${sprint.sprint} reached the attempt cap: ${attempts}`;
+    const files = (state.repeated && !state.capped ? state.repeated.entries : state.failures).map((entry) => entry.path);
+    findings.push({
+      kind: 'repeated-failure',
+      severity: 'URGENT',
+      sprint: sprint.sprint,
+      files,
+      message,
+      action: `Escalate to a human and do not dispatch ${sprint.sprint} again as is; once the cause is dealt with, cos dispatch <role> ${sprint.sprint} --force (or post --resolves for each FAILED entry)`,
+    });
+  }
+  return findings;
+};

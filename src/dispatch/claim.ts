@@ -1,0 +1,103 @@
+/**
+ * Dispatching is a claim: the check (is the sprint free?) and the write (the DISPATCHED entry)
+ * happen under one lock per sprint, `.agent/status/.claims/sprint-<sprint>` (git-ignored), and the
+ * store is re-read inside it. Of N simultaneous `cos dispatch` runs on one sprint, exactly one
+ * writes; every other one then sees its open entry and is refused.
+ *
+ * A holder killed inside the section leaves the lock folder behind; proper-lockfile takes it over
+ * once its mtime is older than LOCK_STALE_MS (a live holder refreshes it every half of that). The
+ * section is short and its write is atomic, so a crash leaves either the complete DISPATCHED entry
+ * (later claims see it and are refused) or nothing. Takeover is only unsafe for a holder stalled
+ * longer than LOCK_STALE_MS (node-proper-lockfile#121); waiters retry for LOCK_WAIT_MS.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { handledFiles } from '../checks/handled.js';
+import type { CoordinationConfig } from '../config/schema.js';
+import { PreflightError, RefusedError } from '../errors.js';
+import type { Entry } from '../protocol/fields.js';
+import type { Role } from '../protocol/role.js';
+import { assertSlug } from '../protocol/slug.js';
+import { deriveSprint, type SprintState } from '../state/sprints.js';
+import { withLock } from '../store/lock.js';
+import { agentPaths } from '../store/paths.js';
+import { readStore } from '../store/read.js';
+import { postEntry } from '../store/write.js';
+import { dispatchBlockers, supersededNames, type Blocker } from './blockers.js';
+import { describeMissing, runPreflight } from './preflight.js';
+
+export const LOCK_STALE_MS = 10_000;
+export const LOCK_WAIT_MS = 60_000;
+
+export interface ClaimInput {
+  role: Role;
+  sprint: string;
+  /** The agent that will do the work (default: the role's name). */
+  agent?: string;
+  force?: boolean;
+  ttl_minutes?: number;
+  now?: Date;
+}
+
+export interface ClaimResult {
+  entry: Entry;
+  /** What a forced dispatch overrode (empty when nothing was in the way). */
+  superseded: Blocker[];
+  /** The sprint before the dispatch (null when it had no entries), and every entry read. */
+  before: SprintState | null;
+  entries: Entry[];
+}
+
+export function claimLockFile(root: string, sprint: string): string {
+  return join(agentPaths(root).claims, `sprint-${sprint}`);
+}
+
+function sprintBefore(entries: readonly Entry[], sprint: string, now: Date): SprintState | null {
+  const list = entries.filter((entry) => entry.sprint === sprint);
+  return list.length > 0 ? deriveSprint(sprint, list, now) : null;
+}
+
+export async function claimSprint(root: string, config: CoordinationConfig, input: ClaimInput): Promise<ClaimResult> {
+  const sprint = assertSlug('sprint', input.sprint);
+  const agent = assertSlug('agent', input.agent ?? input.role.name);
+  const now = input.now ?? new Date();
+  mkdirSync(agentPaths(root).claims, { recursive: true });
+  return withLock(
+    claimLockFile(root, sprint),
+    () => {
+      const { entries } = readStore(root);
+      const before = sprintBefore(entries, sprint, now);
+      const blockers = dispatchBlockers(before, handledFiles(entries), config);
+      if (blockers.length > 0 && !input.force) {
+        throw new RefusedError(`Refused: ${blockers.map((blocker) => blocker.message).join('; ')}. Use --force to override (the new entry records what it supersedes).`);
+      }
+      const missing = runPreflight(root, input.role);
+      if (missing.length > 0) {
+        throw new PreflightError(
+          `Preflight of role ${input.role.name} failed: ${missing.map(describeMissing).join('; ')}. Fix these or the role's requires in .agent/roles/${input.role.name}.md.`,
+          missing.map(describeMissing),
+        );
+      }
+      const superseded = input.force ? supersededNames(blockers) : [];
+      const notes = [`Dispatched as **${input.role.name}** (model tier ${input.role.model}) by \`cos dispatch\`.`];
+      if (input.force && blockers.length > 0) notes.push(`Forced over: ${blockers.map((blocker) => blocker.message).join('; ')}.`);
+      const entry = postEntry(
+        root,
+        {
+          sprint,
+          agent,
+          status: 'DISPATCHED',
+          severity: 'INFO',
+          ttl_minutes: input.ttl_minutes ?? input.role.ttl_minutes ?? config.ttl_minutes,
+          role: input.role.name,
+          ...(superseded.length > 0 ? { supersedes: superseded.length === 1 ? superseded[0]! : superseded } : {}),
+          message: notes.join('\n'),
+          now,
+        },
+        { defaultTtl: config.ttl_minutes },
+      );
+      return { entry, superseded: input.force ? blockers : [], before, entries };
+    },
+    { stale: LOCK_STALE_MS, wait: LOCK_WAIT_MS },
+  );
+}

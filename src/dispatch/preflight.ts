@@ -1,0 +1,72 @@
+/**
+ * A role's preflight: every file it requires must exist and be readable inside the repository,
+ * and every skill it requires must be a readable directory `.agent/skills/<skill>/`. Every missing
+ * item is listed, not only the first.
+ */
+import { accessSync, constants, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import type { Role } from '../protocol/role.js';
+import { agentPaths } from '../store/paths.js';
+
+export interface PreflightItem {
+  kind: 'file' | 'skill';
+  /** As the role names it. */
+  name: string;
+  /** Repository-relative path checked. */
+  path: string;
+}
+
+export interface MissingItem extends PreflightItem {
+  reason: string;
+}
+
+export function preflightItems(role: Role): PreflightItem[] {
+  return [
+    ...role.requires.files.map((name): PreflightItem => ({ kind: 'file', name, path: name })),
+    ...role.requires.skills.map((name): PreflightItem => ({ kind: 'skill', name, path: `.agent/skills/${name}/` })),
+  ];
+}
+
+function problem(absolute: string, directory: boolean): string | null {
+  try {
+    const stat = statSync(absolute);
+    if (directory && !stat.isDirectory()) return 'is not a directory';
+    accessSync(absolute, constants.R_OK | (stat.isDirectory() ? constants.X_OK : 0));
+    return null;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'does not exist';
+    if (code === 'EACCES' || code === 'EPERM') return 'is not readable';
+    return `cannot be checked (${code ?? (error as Error).message})`;
+  }
+}
+
+/** The items that fail, each with its reason; empty when the role may run here. */
+export function runPreflight(root: string, role: Role): MissingItem[] {
+  const paths = agentPaths(root);
+  const missing: MissingItem[] = [];
+  for (const item of preflightItems(role)) {
+    if (item.kind === 'skill') {
+      if (item.name === '' || item.name === '.' || item.name === '..' || /[\\/\u0000]/.test(item.name)) {
+        missing.push({ ...item, reason: 'is not a valid skill name (one folder name under .agent/skills/)' });
+        continue;
+      }
+      const reason = problem(join(paths.skills, item.name), true);
+      if (reason) missing.push({ ...item, reason });
+      continue;
+    }
+    const absolute = resolve(paths.root, item.name);
+    const rel = relative(paths.root, absolute);
+    if (isAbsolute(item.name) || rel.startsWith('..') || isAbsolute(rel)) {
+      missing.push({ ...item, reason: 'is outside the repository' });
+      continue;
+    }
+    const reason = problem(absolute, false);
+    if (reason) missing.push({ ...item, path: paths.rel(absolute), reason });
+  }
+  return missing;
+}
+
+export function describeMissing(item: MissingItem): string {
+  return item.kind === 'skill' ? `skill ${item.name} (${item.path}) ${item.reason}` : `file ${item.path} ${item.reason}`;
+}
