@@ -3,8 +3,10 @@
  * the list of moves. The I/O lives in move.ts.
  *
  * Rules, in order:
- * 1. finished sprint — every agent's latest entry on the sprint (current and archive together)
- *    is COMPLETE or VERIFIED: all its entries in `current/` move.
+ * 1. finished sprint — no agent's latest entry on the sprint (current and archive together) is
+ *    open, and the sprint's latest entry is COMPLETE or VERIFIED (so every agent's latest is
+ *    COMPLETE/VERIFIED, or a FAILED/BLOCKED attempt was followed by a completion): all its
+ *    entries in `current/` move.
  * 2. age — an entry whose `timestamp` is more than `max_age_days` old moves, unless it is the
  *    latest entry of its agent on a sprint that is not finished (that entry is the sprint's live
  *    state: open, BLOCKED or FAILED). Older entries of such a sprint are history and do move;
@@ -64,16 +66,20 @@ export function planArchive(input: ArchivePolicyInput): ArchivePlan {
   const { entries, bounds, now } = input;
   // Latest entry of each agent on each sprint, over current and archive (protocol order).
   const latest = new Map<string, Map<string, Entry>>();
+  const last = new Map<string, Entry>();
   for (const entry of entries) {
     let agents = latest.get(entry.sprint);
     if (!agents) latest.set(entry.sprint, (agents = new Map()));
     agents.set(entry.agent, entry);
+    last.set(entry.sprint, entry);
   }
   const finishedSprints = new Set<string>();
   const live = new Set<Entry>();
   for (const [sprint, agents] of latest) {
     const heads = [...agents.values()];
-    if (heads.every((entry) => isFinished(entry.status))) finishedSprints.add(sprint);
+    // Nothing open, and the sprint ended on COMPLETE/VERIFIED: an earlier attempt that FAILED or
+    // BLOCKED (followed by another agent's completion) does not keep it open.
+    if (!heads.some((entry) => isOpen(entry.status)) && isFinished(last.get(sprint)!.status)) finishedSprints.add(sprint);
     else for (const entry of heads) live.add(entry);
   }
 

@@ -8,7 +8,8 @@ export const help = `Usage: cos archive [--dry-run] [--commit] [--json]
 
 Move entries out of .agent/status/current/ into .agent/status/archive/<sprint>/ (a rename: git
 sees a move). What moves (coordination.yaml "archive"):
-  - every entry of a finished sprint (each agent's latest entry COMPLETE or VERIFIED);
+  - every entry of a finished sprint (no agent's latest entry open, and the sprint's latest
+    entry COMPLETE or VERIFIED);
   - entries older than archive.max_age_days (default 7), except each agent's latest entry on a
     sprint that is not finished;
   - while current/ holds more than archive.max_current (default 50) entry files: the oldest

@@ -34,7 +34,7 @@ and config come with the clone; the sync puts roles in \`<local_root>/roles/\` a
 
 ## Housekeeping
 - Weekly, or whenever \`cos scan\` reports an **overflow**: \`cos archive --dry-run\`, then
-  \`cos archive --commit\`. Finished sprints (every agent's latest entry COMPLETE or VERIFIED),
+  \`cos archive --commit\`. Finished sprints (nothing open, ending on COMPLETE or VERIFIED),
   entries older than \`archive.max_age_days\` (7) and, beyond \`archive.max_current\` (50), the
   oldest finished entries move to \`status/archive/<sprint>/\`. An agent's latest entry on an
   unfinished sprint stays (open ones always; BLOCKED/FAILED ones go last, only for the bound).

@@ -49,6 +49,16 @@ const CASES: Case[] = [
     moves: [],
   },
   {
+    name: 'a FAILED attempt followed by another agent completing and QA verifying: finished',
+    rows: [[1, 'a', 'dev', 'FAILED', 1], [2, 'a', 'dev-2', 'COMPLETE', 0.5], [3, 'a', 'qa', 'VERIFIED', 0.2]],
+    moves: [[1, 'finished-sprint'], [2, 'finished-sprint'], [3, 'finished-sprint']],
+  },
+  {
+    name: 'a COMPLETE followed by a FAILED verification: not finished',
+    rows: [[1, 'a', 'dev', 'COMPLETE', 1], [2, 'a', 'qa', 'FAILED', 0.5]],
+    moves: [],
+  },
+  {
     name: 'finished counts the archive: a VERIFIED already archived finishes the sprint',
     rows: [[1, 'a', 'qa', 'VERIFIED', 0.5, 'archive'], [2, 'a', 'dev', 'COMPLETE', 0.1]],
     moves: [[2, 'finished-sprint']],
