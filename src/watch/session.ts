@@ -208,7 +208,15 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
       debounceMs: core.config.watch.notion_debounce_seconds * 1000,
       timers: options.timers,
       sync: (signal) => sync.syncNotion(paths.root, { now: options.now(), signal, env: options.env }),
-      onSynced: (s) => options.emit({ event: 'synced', at: options.now(), created: s.created, updated: s.updated, unchanged: s.unchanged, failed: s.failed }),
+      onSynced: (s) => {
+        options.emit({ event: 'synced', at: options.now(), created: s.created, updated: s.updated, unchanged: s.unchanged, failed: s.failed });
+        // What is mirrored now is no longer "unsynced".
+        try {
+          engine.setSynced(loadSynced(paths.root));
+        } catch {
+          // Read again at the next reconcile.
+        }
+      },
       onError: (message, retryInMs) => report('notion', `${message}; retrying in ${Math.round(retryInMs / 1000)} s`),
     });
     // Catch up with whatever changed while no watcher was running.
