@@ -1,9 +1,56 @@
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { analyze } from '../analyze.js';
+import { listRoles } from '../dispatch/role.js';
 import { InputError } from '../errors.js';
-import type { CommandContext } from './context.js';
+import { buildBrief, renderBrief } from '../output/brief.js';
+import { parseDuration, parseTimestamp } from '../protocol/time.js';
+import { agentPaths } from '../store/paths.js';
+import { parseCommand, printJson, type CommandContext } from './context.js';
 
-// Placeholder: replaced by the issue that delivers `cos brief`.
-export const help = 'Usage: cos brief (not available yet)';
+export const help = `Usage: cos brief [--since 24h] [--json]
 
-export async function run(_context: CommandContext): Promise<number> {
-  throw new InputError('cos brief is not available in this build yet.');
+The daily briefing, as markdown: highlights first (escalations, conflicts, repeated failures,
+budget, stale agents — what needs a human is marked), then completed and verified work in the
+window, work in progress with its heartbeat age, blocked and failed work with error signatures,
+unverified claims, and what to dispatch next as exact cos dispatch commands.
+
+  --since D   the window for "completed": a duration (90m, 24h, 7d) or an ISO time
+              (default 24h); in progress, blocked and findings are always the current state
+  --json      the same as one JSON document (shape: docs/chief.md)
+
+Exit codes: 0 always, except 1 for bad usage (cos scan is the command that fails on findings).
+
+Example:
+  cos brief --since 7d`;
+
+function parseSince(value: string, now: Date): { since: Date; window: string } {
+  const duration = parseDuration(value);
+  if (!Number.isNaN(duration)) return { since: new Date(now.getTime() - duration), window: `last ${value.trim()}` };
+  const at = parseTimestamp(value.trim());
+  if (!Number.isNaN(at)) return { since: new Date(at), window: `since ${value.trim()}` };
+  throw new InputError(`Invalid --since ${JSON.stringify(value)}: give a duration such as 24h, 90m or 7d, or an ISO time such as 2026-01-14T00:00:00Z.`);
+}
+
+export async function run(context: CommandContext): Promise<number> {
+  const { values, root, json } = parseCommand<{ since?: string }>(context, { since: { type: 'string' } });
+  const now = context.now();
+  const { since, window } = parseSince(values.since ?? '24h', now);
+  const { loadSynced } = await import('../notion/synced.js');
+  const synced = await loadSynced(root);
+  const analysis = analyze(root, { now, synced });
+  const brief = buildBrief({
+    entries: analysis.snapshot.entries,
+    problems: analysis.snapshot.problems.length,
+    sprints: analysis.sprints,
+    findings: analysis.findings,
+    config: analysis.config.config,
+    roles: listRoles(root),
+    now,
+    since,
+    initialised: existsSync(agentPaths(root).agent),
+  });
+  if (json) printJson(context, { ...brief });
+  else context.stdout(renderBrief(brief, { title: basename(agentPaths(root).root), window }));
+  return 0;
 }

@@ -1,0 +1,310 @@
+/**
+ * The daily briefing (seed 000: "record everything, present the highlights"): a pure model built
+ * from an analysis, rendered as markdown or returned as JSON (shape in docs/chief.md).
+ */
+import type { CoordinationConfig } from '../config/schema.js';
+import { handledIn, isHandled } from '../checks/handled.js';
+import { failureState } from '../checks/repeated-failure.js';
+import { isPresent } from '../checks/scope.js';
+import type { Finding, FindingKind } from '../checks/types.js';
+import { verifiersOf } from '../checks/unverified.js';
+import { summaryLine } from '../dispatch/history.js';
+import { nextSteps, type NextStep } from '../dispatch/next.js';
+import { compareEntries } from '../protocol/order.js';
+import { isOpen, type Entry, type Severity, type Status } from '../protocol/fields.js';
+import { formatAge, isoSeconds, parseTimestamp } from '../protocol/time.js';
+import type { SprintState } from '../state/sprints.js';
+
+/** Finding kinds that lead the briefing; the rest have their own sections or belong to cos scan. */
+const HIGHLIGHT_KINDS: readonly FindingKind[] = ['escalation', 'conflict', 'repeated-failure', 'over-budget', 'stale', 'overflow', 'malformed'];
+/** Kinds only a person can settle. */
+const HUMAN_KINDS: readonly FindingKind[] = ['escalation', 'conflict', 'repeated-failure', 'over-budget'];
+
+export interface BriefHighlight extends Finding {
+  needs_human: boolean;
+}
+
+export interface BriefCompleted {
+  sprint: string;
+  agent: string;
+  status: Status;
+  file: string;
+  timestamp: string;
+  summary: string;
+  /** For a COMPLETE: the VERIFIED entry (path) from another agent that checked it, or null. */
+  verified_by: string | null;
+  /** For a VERIFIED: the COMPLETE entry it names, or null. */
+  verifies: string | null;
+}
+
+export interface BriefInProgress {
+  sprint: string;
+  agent: string;
+  status: Status;
+  file: string;
+  heartbeat: string;
+  heartbeat_age_seconds: number;
+  ttl_minutes: number;
+  stale: boolean;
+  summary: string;
+}
+
+export interface BriefProblem {
+  sprint: string;
+  agent: string;
+  status: Status;
+  severity: Severity;
+  file: string;
+  timestamp: string;
+  error: string | null;
+  /** Counting FAILED attempts on the sprint, and the cap. */
+  attempts: number;
+  attempt_cap: number;
+  summary: string;
+}
+
+export interface BriefUnverified {
+  sprint: string;
+  agent: string;
+  file: string;
+  timestamp: string;
+}
+
+export interface Brief {
+  generated: string;
+  since: string;
+  initialised: boolean;
+  counts: {
+    entries: number;
+    problems: number;
+    sprints_active: number;
+    completed: number;
+    verified: number;
+    in_progress: number;
+    stale: number;
+    blocked: number;
+    failed: number;
+    unverified: number;
+    findings: number;
+  };
+  highlights: BriefHighlight[];
+  completed: BriefCompleted[];
+  in_progress: BriefInProgress[];
+  blocked: BriefProblem[];
+  unverified: BriefUnverified[];
+  next: NextStep[];
+}
+
+export interface BriefInput {
+  entries: readonly Entry[];
+  problems: number;
+  sprints: readonly SprintState[];
+  findings: readonly Finding[];
+  config: CoordinationConfig;
+  roles: readonly string[];
+  now: Date;
+  since: Date;
+  initialised: boolean;
+}
+
+function verifierOf(claim: Entry, byName: Map<string, Entry[]>, sprintEntries: readonly Entry[]): Entry | null {
+  for (const entry of byName.get(claim.file) ?? []) if (entry.agent !== claim.agent) return entry;
+  for (const entry of sprintEntries) {
+    if (entry.status === 'VERIFIED' && !entry.verifies && entry.agent !== claim.agent && compareEntries(entry, claim) > 0) return entry;
+  }
+  return null;
+}
+
+export function buildBrief(input: BriefInput): Brief {
+  const { entries, sprints, findings, config, roles, now, since } = input;
+  const handled = handledIn(entries);
+  const verifiers = verifiersOf(entries);
+  const present = sprints.filter((sprint) => isPresent(sprint, now, config));
+  const sinceMs = since.getTime();
+
+  const byName = new Map<string, Entry[]>();
+  for (const entry of entries) {
+    if (entry.status !== 'VERIFIED' || !entry.verifies) continue;
+    byName.set(entry.verifies, [...(byName.get(entry.verifies) ?? []), entry]);
+  }
+  const completed: BriefCompleted[] = [];
+  for (const sprint of sprints) {
+    for (const entry of sprint.entries) {
+      if ((entry.status !== 'COMPLETE' && entry.status !== 'VERIFIED') || parseTimestamp(entry.timestamp) < sinceMs) continue;
+      const verifier = entry.status === 'COMPLETE' ? verifierOf(entry, byName, sprint.entries) : null;
+      completed.push({
+        sprint: sprint.sprint,
+        agent: entry.agent,
+        status: entry.status,
+        file: entry.path,
+        timestamp: entry.timestamp,
+        summary: summaryLine(entry),
+        verified_by: verifier ? verifier.path : null,
+        verifies: entry.status === 'VERIFIED' ? (entry.verifies ?? null) : null,
+      });
+    }
+  }
+  completed.sort((a, b) => parseTimestamp(b.timestamp) - parseTimestamp(a.timestamp));
+
+  const inProgress: BriefInProgress[] = [];
+  const blocked: BriefProblem[] = [];
+  for (const sprint of present) {
+    const attempts = failureState(sprint, handled, config.dispatch.attempt_cap).failures.length;
+    for (const agent of sprint.agents) {
+      if (isHandled(agent.entry, handled)) continue;
+      const entry = agent.entry;
+      if (isOpen(agent.status)) {
+        inProgress.push({
+          sprint: sprint.sprint,
+          agent: agent.agent,
+          status: agent.status,
+          file: entry.path,
+          heartbeat: agent.heartbeat,
+          heartbeat_age_seconds: Math.max(0, Math.floor((now.getTime() - parseTimestamp(agent.heartbeat)) / 1000)),
+          ttl_minutes: entry.ttl_minutes,
+          stale: agent.stale,
+          summary: summaryLine(entry),
+        });
+      } else if (agent.status === 'BLOCKED' || agent.status === 'FAILED') {
+        blocked.push({
+          sprint: sprint.sprint,
+          agent: agent.agent,
+          status: agent.status,
+          severity: entry.severity,
+          file: entry.path,
+          timestamp: entry.timestamp,
+          error: entry.error ?? null,
+          attempts,
+          attempt_cap: config.dispatch.attempt_cap,
+          summary: summaryLine(entry),
+        });
+      }
+    }
+  }
+  inProgress.sort((a, b) => Number(b.stale) - Number(a.stale) || a.sprint.localeCompare(b.sprint));
+  blocked.sort((a, b) => parseTimestamp(b.timestamp) - parseTimestamp(a.timestamp));
+
+  const byPath = new Map(entries.map((entry) => [entry.path, entry]));
+  const unverified: BriefUnverified[] = findings
+    .filter((finding) => finding.kind === 'unverified')
+    .map((finding) => byPath.get(finding.files[0]!)!)
+    .filter(Boolean)
+    .map((entry) => ({ sprint: entry.sprint, agent: entry.agent, file: entry.path, timestamp: entry.timestamp }));
+
+  const highlights = findings
+    .filter((finding) => HIGHLIGHT_KINDS.includes(finding.kind))
+    .map((finding) => ({ ...finding, needs_human: HUMAN_KINDS.includes(finding.kind) }));
+
+  return {
+    generated: isoSeconds(now),
+    since: isoSeconds(since),
+    initialised: input.initialised,
+    counts: {
+      entries: entries.length,
+      problems: input.problems,
+      sprints_active: sprints.filter((sprint) => sprint.active).length,
+      completed: completed.filter((item) => item.status === 'COMPLETE').length,
+      verified: completed.filter((item) => item.status === 'VERIFIED').length,
+      in_progress: inProgress.length,
+      stale: inProgress.filter((item) => item.stale).length,
+      blocked: blocked.filter((item) => item.status === 'BLOCKED').length,
+      failed: blocked.filter((item) => item.status === 'FAILED').length,
+      unverified: unverified.length,
+      findings: findings.length,
+    },
+    highlights,
+    completed,
+    in_progress: inProgress,
+    blocked,
+    unverified,
+    next: nextSteps(present, { handled, verifiers, config, roles }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markdown
+
+function ago(now: Date, timestamp: string): string {
+  return `${formatAge(now.getTime() - parseTimestamp(timestamp))} ago`;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+const name = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+
+export function renderBrief(brief: Brief, options: { title: string; window: string }): string {
+  const now = new Date(brief.generated);
+  const out: string[] = [];
+  out.push(`# Briefing: ${options.title}, ${brief.generated.replace('T', ' ').replace('Z', ' UTC')}`);
+  out.push('');
+  if (!brief.initialised) {
+    out.push('No `.agent/` here yet. Start with `cos init`, then `cos dispatch developer <sprint>`.');
+    return `${out.join('\n')}\n`;
+  }
+  if (brief.counts.entries === 0 && brief.counts.problems === 0) {
+    out.push('No status entries yet. Dispatch the first sprint: `cos dispatch developer <sprint>` (it prints the briefing for the agent).');
+    return `${out.join('\n')}\n`;
+  }
+  const c = brief.counts;
+  const human = brief.highlights.filter((h) => h.needs_human).length;
+  out.push(
+    `Since ${brief.since.replace('T', ' ').replace('Z', ' UTC')} (${options.window}): ${[
+      plural(c.sprints_active, 'active sprint'),
+      `${c.completed} completed, ${c.verified} verified`,
+      `${c.in_progress} in progress${c.stale > 0 ? ` (${c.stale} stale)` : ''}`,
+      `${c.blocked} blocked, ${c.failed} failed`,
+      plural(c.unverified, 'unverified claim'),
+      human > 0 ? `**${human} need${human === 1 ? 's' : ''} a human**` : 'nothing needs a human',
+    ].join(' · ')}.`,
+  );
+
+  out.push('', '## Highlights', '');
+  if (brief.highlights.length === 0) out.push('- Nothing needs attention: no escalations, stale agents, conflicts or repeated failures.');
+  for (const h of brief.highlights) {
+    const who = h.needs_human ? ' **needs a human**' : '';
+    out.push(`- **${h.severity}** ${h.kind}${h.sprint ? ` · \`${h.sprint}\`` : ''}${who}: ${h.message}`);
+    out.push(`  → ${h.action}`);
+  }
+
+  out.push('', `## Completed and verified (${options.window})`, '');
+  if (brief.completed.length === 0) out.push('- none');
+  for (const item of brief.completed) {
+    const check =
+      item.status === 'VERIFIED'
+        ? `VERIFIED${item.verifies ? ` ${item.verifies}` : ''}`
+        : item.verified_by
+          ? `COMPLETE, verified (${name(item.verified_by)})`
+          : 'COMPLETE, **not verified yet**';
+    out.push(`- \`${item.sprint}\`: ${item.agent} ${check}, ${ago(now, item.timestamp)}${item.summary ? `: ${item.summary}` : ''}`);
+  }
+
+  out.push('', '## In progress', '');
+  if (brief.in_progress.length === 0) out.push('- none');
+  for (const item of brief.in_progress) {
+    const beat = `heartbeat ${formatAge(item.heartbeat_age_seconds * 1000)} ago (ttl ${item.ttl_minutes}m)`;
+    out.push(`- \`${item.sprint}\`: ${item.agent} ${item.status}, ${beat}${item.stale ? ', **stale**' : ''}${item.summary ? `: ${item.summary}` : ''}`);
+  }
+
+  out.push('', '## Blocked and failed', '');
+  if (brief.blocked.length === 0) out.push('- none');
+  for (const item of brief.blocked) {
+    const error = item.error ? `, error \`${item.error}\`` : '';
+    const attempts = item.status === 'FAILED' ? ` (attempt ${item.attempts} of ${item.attempt_cap})` : '';
+    const severity = item.severity === 'INFO' ? '' : ` ${item.severity}`;
+    out.push(`- \`${item.sprint}\`: ${item.agent} ${item.status}${severity} ${ago(now, item.timestamp)}${error}${attempts}${item.summary ? `: ${item.summary}` : ''}`);
+  }
+
+  out.push('', '## Unverified claims', '');
+  if (brief.unverified.length === 0) out.push('- none');
+  for (const item of brief.unverified) out.push(`- \`${item.sprint}\`: ${item.agent} COMPLETE in \`${name(item.file)}\`, ${ago(now, item.timestamp)}; no other agent has verified it`);
+
+  out.push('', '## What to dispatch next', '');
+  if (brief.next.length === 0) out.push('- nothing: every sprint is either in progress, verified or waiting on nobody');
+  for (const step of brief.next) {
+    out.push(step.command ? `- \`${step.command}\`: ${step.reason}` : `- \`${step.sprint}\`: ${step.reason}`);
+  }
+  out.push('', `_${plural(c.entries, 'entry', 'entries')} read (current and archive)${c.problems > 0 ? `, ${plural(c.problems, 'malformed file')}` : ''}; every finding: \`cos scan\`._`);
+  return `${out.join('\n')}\n`;
+}
