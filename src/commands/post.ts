@@ -89,7 +89,8 @@ export async function run(context: CommandContext): Promise<number> {
     cost = Number(values.cost);
     if (values.cost.trim() === '' || !Number.isFinite(cost) || cost < 0) throw new InputError(`Invalid --cost ${JSON.stringify(values.cost)}: give a non-negative number of US dollars.`);
   }
-  const { config } = loadConfig(root);
+  const { config, warnings } = loadConfig(root);
+  for (const warning of warnings) context.stderr(`cos post: warning: ${warning}\n`);
   const input: PostInput = {
     sprint: values.sprint!,
     agent: values.agent!,

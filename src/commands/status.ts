@@ -18,6 +18,7 @@ export async function run(context: CommandContext): Promise<number> {
   const sprints = values.all ? analysis.sprints : analysis.sprints.filter((sprint) => sprint.active);
   const rows = statusRows(sprints, analysis.findings);
   const repoFindings = analysis.findings.filter((finding) => finding.sprint === null);
+  for (const warning of analysis.config.warnings) context.stderr(`cos status: warning: ${warning}\n`);
   if (json) {
     printJson(context, {
       sprints: rows,
@@ -27,7 +28,6 @@ export async function run(context: CommandContext): Promise<number> {
     });
     return 0;
   }
-  for (const warning of analysis.config.warnings) context.stderr(`cos status: ${warning}\n`);
   context.stdout(renderStatus(rows, repoFindings, analysis.now, styleFor(context.isTTY, context.env)));
   return 0;
 }

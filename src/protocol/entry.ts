@@ -2,7 +2,7 @@
  * Entries: validation of parsed front matter, and serialization with a fixed key order so that
  * `git diff` stays quiet and an entry round-trips byte for byte. Pure.
  */
-import { parseFrontmatter, stringifyFrontmatter } from './frontmatter.js';
+import { parseFrontmatter, setOwn, stringifyFrontmatter } from './frontmatter.js';
 import {
   KEY_ORDER,
   OPTIONAL_FIELDS,
@@ -21,6 +21,7 @@ import { isTimestamp } from './time.js';
 export type ValidationResult = { ok: true; fields: EntryFields } | { ok: false; reason: string };
 
 const KNOWN = new Set<string>(KEY_ORDER);
+const IDENTITY = new Set(['file', 'name', 'seq']);
 const STRING_FIELDS = new Set(['phase', 'title', 'role', 'error', 'verifies']);
 
 function fileListProblem(value: unknown): boolean {
@@ -56,7 +57,7 @@ export function validateFields(data: Record<string, unknown>): ValidationResult 
     return { ok: false, reason: `cost_usd ${JSON.stringify(cost)} is not a non-negative number` };
   }
   const extra: Record<string, unknown> = {};
-  for (const key of Object.keys(data)) if (!KNOWN.has(key)) extra[key] = data[key];
+  for (const key of Object.keys(data)) if (!KNOWN.has(key)) setOwn(extra, key, data[key]);
   const fields: EntryFields = {
     timestamp: data.timestamp as string,
     sprint: data.sprint as string,
@@ -116,7 +117,8 @@ export function entryFields(entry: Entry): EntryFields {
 /** An entry as a JSON object: identity, then every front matter field (unknown ones included). */
 export function entryToJson(entry: Entry): Record<string, unknown> {
   const out: Record<string, unknown> = { file: entry.path, name: entry.file, seq: entry.seq };
-  for (const [key, value] of entryPairs(entryFields(entry))) if (value !== undefined) out[key] = value;
+  // Identity wins over an unknown front matter field of the same name.
+  for (const [key, value] of entryPairs(entryFields(entry))) if (value !== undefined && !IDENTITY.has(key)) setOwn(out, key, value);
   return out;
 }
 

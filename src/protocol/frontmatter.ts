@@ -1,13 +1,18 @@
 /**
- * The only module that touches gray-matter and yaml.
+ * The only module that touches the YAML engine (the `yaml` package, YAML 1.2 core schema).
  *
- * Parsing has two paths. The fast path reads the flat `key: value` front matter that cos itself
- * writes, with a strict grammar whose every accepted line means the same under YAML 1.2 core
- * (property-tested against `yaml`). Anything else goes to the full parser: gray-matter with the
- * `yaml` package as its engine, hardened — front matter in any language but YAML is refused and
- * never executed (gray-matter would `eval` `---js`), aliases are capped, duplicate keys refused,
- * timestamps stay strings. Both libraries are loaded lazily and synchronously, so the start-up of
- * `cos post` and `cos status` never pays for them when the files are cos's own.
+ * Splitting is ours and strict: the text (after an optional BOM) must open with a line that is
+ * exactly `---` and the first line starting with `---` after it must be exactly `---`. A declared
+ * language (`---js`, `--- javascript`, `---json`, `---coffee`, ...) is refused before anything
+ * reads the block, so nothing in an entry is ever executed. (gray-matter is not used: it `eval`s
+ * `---js` front matter by default, re-splits the text its own way and costs ~80 ms to import.)
+ *
+ * Parsing the block has two paths. The fast path reads the flat `key: value` front matter that
+ * cos itself writes, with a strict grammar whose every accepted line means the same as under
+ * YAML 1.2 core (property-tested against `yaml`). Anything else goes to `yaml.parse`: core schema
+ * (timestamps stay strings, no code-executing or YAML 1.1 tags), no aliases at all (billion
+ * laughs refused), duplicate keys refused, and the result must be a mapping. `yaml` is loaded lazily and
+ * synchronously, so `cos post` and `cos status` never pay for it when the files are cos's own.
  */
 import { createRequire } from 'node:module';
 
@@ -15,8 +20,8 @@ export type FrontmatterResult =
   | { ok: true; data: Record<string, unknown>; body: string }
   | { ok: false; reason: string };
 
-/** Front matter larger than this is refused: nobody writes 64 KiB of status fields by hand. */
-export const MAX_FRONTMATTER_BYTES = 64 * 1024;
+/** Front matter longer than this is refused: nobody writes 64 KiB of status fields by hand. */
+export const MAX_FRONTMATTER_CHARS = 64 * 1024;
 const MAX_ALIASES = 50;
 
 const require = createRequire(import.meta.url);
@@ -27,8 +32,16 @@ function yaml(): YamlModule {
   return yamlModule;
 }
 
+const STRINGIFY_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false } as const;
+
+/** Set an own property even when the key is `__proto__` (a plain key in YAML 1.2). */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
 // ---------------------------------------------------------------------------------------------
-// Scalars
+// Scalars of the fast path
 
 const INT = /^-?(?:0|[1-9][0-9]{0,14})$/;
 const FLOAT = /^-?(?:0|[1-9][0-9]{0,14})\.[0-9]{1,15}$/;
@@ -36,12 +49,23 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d
 const ENTRY_FILE = /^\d{3,}-[0-9A-Za-z._-]*\.md$/;
 /** Letter-led words of `[A-Za-z0-9._/+-]` separated by single spaces: plain strings in YAML 1.2 core. */
 const PLAIN = /^[A-Za-z][A-Za-z0-9._/+-]*(?: [A-Za-z0-9._/+-]+)*$/;
+/** `~/x` and `/x` paths: plain strings in YAML 1.2 core (`~` alone is null). */
+const PATH = /^~?\/[A-Za-z0-9._/+-]*$/;
 /** Words that YAML 1.2 core reads as something other than a string. */
 const RESERVED = new Set(['true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'null', 'Null', 'NULL']);
+/** Keys the fast path reads and the writer writes bare. */
+const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Characters written escaped inside double quotes (YAML would not keep them raw, or they hide). */
+// eslint-disable-next-line no-control-regex
+const ESCAPED = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/;
 
 function isPlainSafe(value: string): boolean {
   if (RESERVED.has(value)) return false;
-  return PLAIN.test(value) || TIMESTAMP.test(value) || ENTRY_FILE.test(value);
+  return PLAIN.test(value) || TIMESTAMP.test(value) || ENTRY_FILE.test(value) || PATH.test(value);
+}
+
+function isBareKey(key: string): boolean {
+  return KEY.test(key) && !RESERVED.has(key) && key !== '__proto__';
 }
 
 const NOT_PARSED = Symbol('not-parsed');
@@ -52,6 +76,7 @@ function readScalar(raw: string): unknown {
   if (raw === 'true') return true;
   if (raw === 'false') return false;
   if (raw.charCodeAt(0) === 34 /* " */) {
+    if (ESCAPED.test(raw)) return NOT_PARSED;
     try {
       const value: unknown = JSON.parse(raw);
       return typeof value === 'string' ? value : NOT_PARSED;
@@ -66,7 +91,7 @@ function readScalar(raw: string): unknown {
   return isPlainSafe(raw) ? raw : NOT_PARSED;
 }
 
-/** YAML double-quoted is a superset of JSON strings; escape what YAML would not accept raw. */
+/** YAML double-quoted is a superset of JSON strings; escape what YAML would not keep raw. */
 function quote(value: string): string {
   return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g, (c) =>
     `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
@@ -89,32 +114,46 @@ function writeScalar(value: unknown): string | null {
 
 const KEY_LINE = /^([A-Za-z_][A-Za-z0-9_]*):(?: (.*))?$/;
 
-/** Split `---\n…\n---\n` off the text; null if the text has no closed front matter block. */
-function split(text: string): { front: string; body: string } | { reason: string } {
+export interface FrontmatterSplit {
+  /** The block between the delimiters, ending with the newline before the closing `---`. */
+  front: string;
+  body: string;
+}
+
+/** Split `---\n…\n---\n` off the text (BOM already removed); a reason when it is not there. */
+export function splitFrontmatter(text: string): FrontmatterSplit | { reason: string } {
   if (!text.startsWith('---')) {
     return { reason: 'it has no YAML front matter (an entry must start with a "---" line)' };
   }
   const firstBreak = text.indexOf('\n');
   const opener = (firstBreak === -1 ? text : text.slice(0, firstBreak)).replace(/\r$/, '');
-  if (opener.trim() !== '---') {
+  if (opener.trimEnd() !== '---') {
     const language = opener.slice(3).trim();
-    return { reason: `its front matter is declared as ${JSON.stringify(language)}; only YAML front matter is allowed and nothing in an entry is ever executed` };
+    return {
+      reason: `its front matter is declared as ${JSON.stringify(language)}; only YAML front matter is allowed and nothing in an entry is ever executed`,
+    };
   }
   if (firstBreak === -1) return { reason: 'its front matter is not closed by a "---" line' };
-  const close = text.indexOf('\n---', firstBreak);
+  const close = text.startsWith('---', firstBreak + 1) ? firstBreak : text.indexOf('\n---', firstBreak + 1);
   if (close === -1) return { reason: 'its front matter is not closed by a "---" line' };
   const front = text.slice(firstBreak + 1, close + 1);
-  if (front.length > MAX_FRONTMATTER_BYTES) {
-    return { reason: `its front matter is ${front.length} bytes long (at most ${MAX_FRONTMATTER_BYTES})` };
+  if (front.length > MAX_FRONTMATTER_CHARS) {
+    return { reason: `its front matter is ${front.length} characters long (at most ${MAX_FRONTMATTER_CHARS})` };
   }
   const lineEnd = text.indexOf('\n', close + 1);
   const closer = (lineEnd === -1 ? text.slice(close + 1) : text.slice(close + 1, lineEnd)).replace(/\r$/, '');
-  if (closer !== '---') return { reason: `its front matter is closed by ${JSON.stringify(closer)} instead of a "---" line` };
+  if (closer.trimEnd() !== '---') {
+    return { reason: `its front matter is closed by ${JSON.stringify(closer)} instead of a "---" line` };
+  }
   return { front, body: lineEnd === -1 ? '' : text.slice(lineEnd + 1) };
 }
 
-function fastParse(front: string): Record<string, unknown> | null {
-  if (front.includes('\r')) return null;
+/**
+ * The fast path: flat `key: scalar` lines only, in the grammar above. Null when any line is
+ * outside it (the full parser decides then). Exported for the property test against `yaml`.
+ */
+export function fastParse(front: string): Record<string, unknown> | null {
+  if (front.length === 0 || front.includes('\r')) return null;
   const data: Record<string, unknown> = {};
   const lines = front.split('\n');
   // `front` ends with the newline before the closing `---`.
@@ -122,7 +161,7 @@ function fastParse(front: string): Record<string, unknown> | null {
     const match = KEY_LINE.exec(lines[i]!);
     if (!match) return null;
     const key = match[1]!;
-    if (Object.prototype.hasOwnProperty.call(data, key)) return null;
+    if (!isBareKey(key) || Object.prototype.hasOwnProperty.call(data, key)) return null;
     const value = readScalar(match[2] ?? '');
     if (value === NOT_PARSED) return null;
     data[key] = value;
@@ -130,59 +169,56 @@ function fastParse(front: string): Record<string, unknown> | null {
   return data;
 }
 
-function refuseLanguage(name: string) {
-  return () => {
-    throw new Error(`front matter in ${name} is refused; only YAML is allowed`);
-  };
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'invalid YAML';
 }
 
-function fullParse(text: string): FrontmatterResult {
-  type Matter = (input: string, options: object) => { data: unknown; content: string };
-  const matter = require('gray-matter') as Matter;
-  const YAML = yaml();
-  const refuse = (name: string) => ({ parse: refuseLanguage(name), stringify: refuseLanguage(name) });
+/**
+ * `yaml` with every hardening: core schema, no YAML 1.1 tags (`!!timestamp` would make a Date,
+ * `!!binary` a Buffer), an unknown tag refused rather than read as text, duplicate keys refused,
+ * exactly one document, and at most `maxAliases` aliases (0: none at all, so no billion laughs
+ * and no self-referencing structure).
+ */
+function parseHardened(source: string, maxAliases: number): { ok: true; value: unknown } | { ok: false; reason: string } {
   try {
-    const file = matter(text, {
-      language: 'yaml',
-      excerpt: false,
-      engines: {
-        // The yaml engine receives gray-matter's options as its second argument: wrap the call.
-        yaml: {
-          parse: (source: string) =>
-            YAML.parse(source, { schema: 'core', maxAliasCount: MAX_ALIASES, uniqueKeys: true, prettyErrors: false }),
-          stringify: refuseLanguage('yaml'),
-        },
-        javascript: refuse('javascript'),
-        js: refuse('js'),
-        json: refuse('json'),
-        coffee: refuse('coffee'),
-        coffeescript: refuse('coffeescript'),
-        cson: refuse('cson'),
-        toml: refuse('toml'),
-      },
+    const docs = yaml().parseAllDocuments(source, {
+      schema: 'core',
+      resolveKnownTags: false,
+      uniqueKeys: true,
+      prettyErrors: false,
+      logLevel: 'silent',
     });
-    const data = file.data;
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-      const what = data === null ? 'empty' : Array.isArray(data) ? 'a list' : `a ${typeof data}`;
-      return { ok: false, reason: `its front matter is ${what}, not a mapping of fields` };
-    }
-    return { ok: true, data: data as Record<string, unknown>, body: file.content };
+    if (docs.length === 0) return { ok: true, value: null };
+    if (docs.length > 1) return { ok: false, reason: `it holds ${docs.length} YAML documents, not one` };
+    const doc = docs[0]!;
+    if (doc.errors.length > 0) return { ok: false, reason: firstLine(doc.errors[0]) };
+    if (doc.warnings.length > 0) return { ok: false, reason: firstLine(doc.warnings[0]) };
+    return { ok: true, value: doc.toJS({ maxAliasCount: maxAliases }) };
   } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return { ok: false, reason: `its front matter is not valid YAML (${message})` };
+    return { ok: false, reason: firstLine(error) };
   }
 }
 
-/** Parse an entry's text. Never throws: a bad file is a reason. */
+function fullParse(front: string): { ok: true; data: Record<string, unknown> } | { ok: false; reason: string } {
+  const parsed = parseHardened(front, 0);
+  if (!parsed.ok) return { ok: false, reason: `its front matter is not valid YAML (${parsed.reason})` };
+  const data = parsed.value;
+  if (data === null || data === undefined || typeof data !== 'object' || Array.isArray(data)) {
+    const what = data === null || data === undefined ? 'empty' : Array.isArray(data) ? 'a list' : `a ${typeof data}`;
+    return { ok: false, reason: `its front matter is ${what}, not a mapping of fields` };
+  }
+  return { ok: true, data: data as Record<string, unknown> };
+}
+
+/** Parse an entry's (or role's) text. Never throws: a bad file is a reason. */
 export function parseFrontmatter(input: string): FrontmatterResult {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  const parts = split(text);
+  const parts = splitFrontmatter(text);
   if ('reason' in parts) return { ok: false, reason: parts.reason };
   const fast = fastParse(parts.front);
   if (fast) return { ok: true, data: fast, body: parts.body };
-  const full = fullParse(text);
+  const full = fullParse(parts.front);
   if (!full.ok) return full;
-  // gray-matter's own body split can differ on odd delimiters; ours was validated above.
   return { ok: true, data: full.data, body: parts.body };
 }
 
@@ -194,11 +230,13 @@ export function stringifyFrontmatter(pairs: ReadonlyArray<readonly [string, unkn
   let out = '---\n';
   for (const [key, value] of pairs) {
     if (value === undefined) continue;
-    const scalar = writeScalar(value);
+    const scalar = isBareKey(key) ? writeScalar(value) : null;
     if (scalar !== null) {
       out += `${key}: ${scalar}\n`;
     } else {
-      out += yaml().stringify({ [key]: value }, { lineWidth: 0, aliasDuplicateObjects: false });
+      const one: Record<string, unknown> = {};
+      setOwn(one, key, value);
+      out += yaml().stringify(one, STRINGIFY_OPTIONS);
     }
   }
   return `${out}---\n${body}`;
@@ -206,15 +244,9 @@ export function stringifyFrontmatter(pairs: ReadonlyArray<readonly [string, unkn
 
 /** Parse a standalone YAML document (config files) with the same hardening. */
 export function parseYaml(source: string): { ok: true; value: unknown } | { ok: false; reason: string } {
-  try {
-    const value: unknown = yaml().parse(source, { schema: 'core', maxAliasCount: MAX_ALIASES, uniqueKeys: true, prettyErrors: false });
-    return { ok: true, value };
-  } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return { ok: false, reason: message ?? 'invalid YAML' };
-  }
+  return parseHardened(source, MAX_ALIASES);
 }
 
 export function stringifyYaml(value: unknown): string {
-  return yaml().stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
+  return yaml().stringify(value, STRINGIFY_OPTIONS);
 }

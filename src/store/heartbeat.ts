@@ -1,19 +1,27 @@
 /**
  * Heartbeat: only the entry's own agent changes it after creation, and only its `heartbeat`
- * (and `ttl_minutes`), under a lock, by writing a temp file and renaming it over the entry.
+ * (and `ttl_minutes`), under a lock, by writing a complete temp file and renaming it over the
+ * entry — a reader sees the old file or the new one, never a mix.
+ *
+ * The edit is made in place on the file's bytes: the value of the top-level `heartbeat:` line
+ * (and `ttl_minutes:` line) is replaced and every other byte — unknown fields, comments, quoting,
+ * CRLF, a BOM, a body that is not valid UTF-8 — stays identical. The result is parsed again and
+ * must mean exactly the old entry with the new heartbeat; when a hand-written file is too unusual
+ * for that (say, the field inside a flow mapping), the entry is written out canonically instead,
+ * which keeps every field but not the formatting.
  */
 import { readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
-import { isOpen, type Entry } from '../protocol/fields.js';
+import { isOpen, type Entry, type EntryFields } from '../protocol/fields.js';
 import { entryFields, parseEntry, serializeEntry } from '../protocol/entry.js';
+import { splitFrontmatter } from '../protocol/frontmatter.js';
 import { assertSlug, showValue } from '../protocol/slug.js';
 import { isoSeconds, parseTimestamp } from '../protocol/time.js';
 import { agentPaths } from './paths.js';
 import { readStore } from './read.js';
-import { tempName } from './write.js';
+import { fsyncDir, tempName, writeTemp } from './write.js';
 import { withLock } from './lock.js';
-import { writeFileSync } from 'node:fs';
 
 export interface HeartbeatInput {
   sprint: string;
@@ -26,7 +34,7 @@ export interface HeartbeatInput {
 
 export interface HeartbeatResult {
   entry: Entry;
-  /** False when the fast path found a recent heartbeat and wrote nothing. */
+  /** False when nothing was written: the last heartbeat was recent (or not older than now). */
   written: boolean;
   previous: string;
 }
@@ -39,6 +47,35 @@ export function latestEntryOf(root: string, sprint: string, agent: string): Entr
   return latest;
 }
 
+/** Replace the value of the one top-level `key:` line of the front matter; null if not exactly one. */
+function replaceValue(front: string, key: string, value: string): string | null {
+  const pattern = new RegExp(`^${key}:[^\\r\\n]*`, 'gm');
+  const matches = front.match(pattern);
+  if (!matches || matches.length !== 1) return null;
+  return front.replace(pattern, `${key}: ${value}`);
+}
+
+/**
+ * The entry's bytes with only its heartbeat and ttl lines changed, or null when the file is too
+ * unusual to edit in place. Works on latin1 text, which maps every byte to one character and back.
+ */
+export function refreshBytes(bytes: Buffer, heartbeat: string, ttl: number): Buffer | null {
+  const text = bytes.toString('latin1');
+  const bom = text.startsWith('\u00ef\u00bb\u00bf') ? 3 : 0;
+  const split = splitFrontmatter(text.slice(bom));
+  if ('reason' in split) return null;
+  const start = text.indexOf('\n', bom) + 1;
+  const end = start + split.front.length;
+  let front: string | null = replaceValue(split.front, 'heartbeat', heartbeat);
+  if (front !== null) front = replaceValue(front, 'ttl_minutes', String(ttl));
+  if (front === null) return null;
+  return Buffer.from(text.slice(0, start) + front + text.slice(end), 'latin1');
+}
+
+function canonical(fields: EntryFields, body: string): string {
+  return serializeEntry(fields, body);
+}
+
 export async function heartbeat(root: string, input: HeartbeatInput): Promise<HeartbeatResult> {
   const sprint = assertSlug('sprint', input.sprint);
   const agent = assertSlug('agent', input.agent);
@@ -46,9 +83,15 @@ export async function heartbeat(root: string, input: HeartbeatInput): Promise<He
     throw new InputError(`Invalid ttl ${showValue(input.ttl_minutes)}: give a whole number of minutes between 1 and 525600.`);
   }
   const latest = latestEntryOf(root, sprint, agent);
-  if (!latest) throw new InputError(`Agent "${agent}" has no entry on sprint "${sprint}" to heartbeat; post one first with cos post --sprint ${sprint} --agent ${agent} --status IN_PROGRESS.`);
+  if (!latest) {
+    throw new InputError(
+      `Agent "${agent}" has no open entry on sprint "${sprint}" to heartbeat (no entry at all in .agent/status/current); post one first with cos post --sprint ${sprint} --agent ${agent} --status IN_PROGRESS.`,
+    );
+  }
   if (!isOpen(latest.status)) {
-    throw new InputError(`Agent "${agent}" has no open entry on sprint "${sprint}": its latest entry ${latest.file} is ${latest.status}; post IN_PROGRESS to start again.`);
+    throw new InputError(
+      `Agent "${agent}" has no open entry on sprint "${sprint}": its latest entry ${latest.file} is ${latest.status}; post IN_PROGRESS to start again.`,
+    );
   }
   const now = input.now ?? new Date();
   const sinceMs = now.getTime() - parseTimestamp(latest.heartbeat);
@@ -57,19 +100,41 @@ export async function heartbeat(root: string, input: HeartbeatInput): Promise<He
   }
   const paths = agentPaths(root);
   const path = join(paths.root, latest.path);
+  const where = { file: latest.file, path: latest.path, location: latest.location };
   return withLock(path, () => {
     // Re-read under the lock: the file on disk is the truth, not the snapshot above.
-    const parsed = parseEntry(readFileSync(path, 'utf8'), { file: latest.file, path: latest.path, location: latest.location });
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new InputError(`${latest.path} was moved or removed while heartbeating (archived?); run cos heartbeat again.`, { cause: error });
+      }
+      throw error;
+    }
+    const parsed = parseEntry(bytes.toString('utf8'), where);
     if (!parsed.ok) throw new InputError(`${latest.path} can no longer be read as an entry: ${parsed.reason}.`);
-    const fields = entryFields(parsed.entry);
-    const previous = fields.heartbeat;
+    const previous = parsed.entry.heartbeat;
     const stamp = isoSeconds(now);
     // Heartbeats never move backwards (clock skew between machines).
-    if (parseTimestamp(stamp) > parseTimestamp(previous)) fields.heartbeat = stamp;
-    if (input.ttl_minutes !== undefined) fields.ttl_minutes = input.ttl_minutes;
-    const temp = join(paths.current, tempName(latest.file));
+    const nextHeartbeat = parseTimestamp(stamp) > parseTimestamp(previous) ? stamp : previous;
+    const nextTtl = input.ttl_minutes ?? parsed.entry.ttl_minutes;
+    if (nextHeartbeat === previous && nextTtl === parsed.entry.ttl_minutes) {
+      return { entry: parsed.entry, written: false, previous };
+    }
+    const fields = entryFields(parsed.entry);
+    fields.heartbeat = nextHeartbeat;
+    fields.ttl_minutes = nextTtl;
+    const expected = canonical(fields, parsed.entry.body);
+    let content = refreshBytes(bytes, nextHeartbeat, nextTtl);
+    if (content !== null) {
+      const check = parseEntry(content.toString('utf8'), where);
+      if (!check.ok || canonical(entryFields(check.entry), check.entry.body) !== expected) content = null;
+    }
+    content ??= Buffer.from(expected, 'utf8');
+    const temp = join(paths.root, latest.path, '..', tempName(latest.file));
     try {
-      writeFileSync(temp, serializeEntry(fields, parsed.entry.body), { flag: 'wx' });
+      writeTemp(temp, content);
       renameSync(temp, path);
     } catch (error) {
       try {
@@ -79,6 +144,8 @@ export async function heartbeat(root: string, input: HeartbeatInput): Promise<He
       }
       throw error;
     }
-    return { entry: { ...parsed.entry, ...fields }, written: true, previous };
+    fsyncDir(join(path, '..'));
+    const written = parseEntry(content.toString('utf8'), where);
+    return { entry: written.ok ? written.entry : { ...parsed.entry, ...fields }, written: true, previous };
   });
 }

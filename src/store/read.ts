@@ -69,9 +69,15 @@ function readText(path: string): { text: string } | { reason: string } {
 function readDir(paths: AgentPaths, dir: string, location: Entry['location'], snapshot: StoreSnapshot): void {
   for (const dirent of list(dir)) {
     const name = dirent.name;
-    if (!dirent.isFile() || !looksLikeEntry(name)) continue;
+    if (!looksLikeEntry(name)) continue;
     const path = join(dir, name);
     const rel = paths.rel(path);
+    if (dirent.isSymbolicLink()) {
+      // Never followed: it could point anywhere (a device, a huge file, outside the repository).
+      snapshot.problems.push({ file: rel, reason: 'it is a symbolic link; an entry must be a regular file' });
+      continue;
+    }
+    if (!dirent.isFile()) continue;
     if (location === 'current') snapshot.currentCount++;
     const parsedName = parseEntryFileName(name);
     if (parsedName && parsedName.seq > snapshot.maxSeq) snapshot.maxSeq = parsedName.seq;

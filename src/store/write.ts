@@ -11,17 +11,18 @@
  * - A writer killed at any instant leaves a complete entry or none; a stray temp file is hidden
  *   (dot-name), ignored by readers and removed by `cos cleanup`.
  */
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { InputError } from '../errors.js';
-import { SEVERITIES, STATUSES, type Entry, type EntryFields, type Severity, type Status } from '../protocol/fields.js';
+import { KEY_ORDER, SEVERITIES, STATUSES, type Entry, type EntryFields, type Severity, type Status } from '../protocol/fields.js';
 import { defaultBody, serializeEntry } from '../protocol/entry.js';
 import { entryFileName, parseEntryFileName } from '../protocol/filename.js';
 import { assertSlug, showValue } from '../protocol/slug.js';
 import { isoSeconds } from '../protocol/time.js';
 import { agentPaths, type AgentPaths } from './paths.js';
-import { scanMaxSeq } from './read.js';
+import { readStore, scanMaxSeq } from './read.js';
+import { AGENT_GITIGNORE } from '../templates/config.js';
 
 export interface PostInput {
   sprint: string;
@@ -56,9 +57,43 @@ export interface PostOptions {
 const CLAIM_KEEP = 256;
 const CLAIM_PRUNE_AGE_MS = 10 * 60_000;
 
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+// eslint-disable-next-line no-control-regex
+const CONTROL_EXCEPT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f]/;
+
+/** The last segment of a path (`/` or `\\`), or the value itself. */
+function baseName(value: string): string {
+  return typeof value === 'string' ? (value.split(/[\\/]/).pop() ?? value) : value;
+}
+
 function checkFileName(kind: string, value: string): void {
-  if (!parseEntryFileName(value)) {
+  if (typeof value !== 'string' || !parseEntryFileName(value)) {
     throw new InputError(`Invalid ${kind} ${showValue(value)}: it must be an entry file name such as "001-2026-01-14T03-45-00Z-developer.md".`);
+  }
+}
+
+/** Extra fields must be plain data that YAML writes and reads back as the same value. */
+function checkExtra(extra: Record<string, unknown>): void {
+  if (extra === null || typeof extra !== 'object' || Array.isArray(extra)) throw new InputError('Invalid extra fields: give an object of field names to values.');
+  const seen = new Set<unknown>();
+  const plain = (value: unknown): boolean => {
+    if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+    if (typeof value === 'number') return Number.isFinite(value);
+    if (typeof value !== 'object' || seen.has(value)) return false;
+    const proto = Object.getPrototypeOf(value);
+    if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return false;
+    seen.add(value);
+    const ok = Object.values(value as Record<string, unknown>).every(plain);
+    seen.delete(value);
+    return ok;
+  };
+  for (const [key, value] of Object.entries(extra)) {
+    if (key === '') throw new InputError('Invalid extra field name "": it is empty.');
+    if (KEY_ORDER.includes(key)) throw new InputError(`Invalid extra field ${showValue(key)}: it is a field of the protocol; give it as its own input.`);
+    if (value !== undefined && !plain(value)) {
+      throw new InputError(`Invalid extra field ${showValue(key)}: its value must be text, a finite number, true/false, null, or a list or mapping of those.`);
+    }
   }
 }
 
@@ -78,18 +113,23 @@ export function buildFields(input: PostInput, options: PostOptions = {}): EntryF
   if (!Number.isInteger(ttl) || ttl <= 0 || ttl > 525_600) {
     throw new InputError(`Invalid ttl ${showValue(ttl)}: give a whole number of minutes between 1 and 525600.`);
   }
+  // One-line fields refuse every control character; an error signature may span lines.
   for (const [key, value] of [['phase', input.phase], ['title', input.title], ['error', input.error]] as const) {
-    // eslint-disable-next-line no-control-regex
-    if (value !== undefined && /[\u0000-\u0008\u000b-\u001f\u007f]/.test(value)) {
-      throw new InputError(`Invalid ${key} ${showValue(value)}: it contains a control character.`);
-    }
+    if (value === undefined) continue;
+    if (typeof value !== 'string') throw new InputError(`Invalid ${key} ${showValue(value)}: it must be text.`);
+    const control = key === 'error' ? CONTROL_EXCEPT_LINES : CONTROL;
+    if (control.test(value)) throw new InputError(`Invalid ${key} ${showValue(value)}: it contains a control character${key === 'error' ? '' : ' or a line break'}.`);
   }
   if (input.role !== undefined) assertSlug('role', input.role);
-  if (input.verifies !== undefined) checkFileName('verifies', input.verifies);
+  if (input.verifies !== undefined) {
+    if (status !== 'VERIFIED') throw new InputError(`--verifies goes with --status VERIFIED, not ${status}.`);
+    checkFileName('verifies', baseName(input.verifies));
+  }
   for (const key of ['supersedes', 'resolves'] as const) {
     const value = input[key];
     if (value !== undefined) for (const name of Array.isArray(value) ? value : [value]) checkFileName(key, name);
   }
+  if (input.extra !== undefined) checkExtra(input.extra);
   if (input.cost_usd !== undefined && (!Number.isFinite(input.cost_usd) || input.cost_usd < 0)) {
     throw new InputError(`Invalid cost ${showValue(input.cost_usd)}: give a non-negative number of US dollars.`);
   }
@@ -164,10 +204,11 @@ function pruneClaims(paths: AgentPaths, below: number, now: number): void {
   }
 }
 
-function writeTemp(path: string, content: string): void {
+/** Create `path` exclusively and write all of `content` to it, fsynced. */
+export function writeTemp(path: string, content: string | Buffer): void {
   const fd = openSync(path, 'wx', 0o644);
   try {
-    const buffer = Buffer.from(content, 'utf8');
+    const buffer = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
     let offset = 0;
     while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset);
     fsyncSync(fd);
@@ -176,7 +217,7 @@ function writeTemp(path: string, content: string): void {
   }
 }
 
-function fsyncDir(dir: string): void {
+export function fsyncDir(dir: string): void {
   try {
     const fd = openSync(dir, 'r');
     try {
@@ -193,13 +234,43 @@ export function tempName(finalName: string): string {
   return `.${finalName}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
 }
 
+/**
+ * `--verifies` must name an existing COMPLETE entry (current or archive): a typo would leave the
+ * claim unverified forever while the verifier believes it checked it. A path (e.g. the `file` of
+ * `cos post --json`) is accepted and stored as the file name, which is the entry's identity.
+ */
+function resolveVerified(paths: AgentPaths, value: string): string {
+  const name = baseName(value);
+  const { entries } = readStore(paths.root);
+  const target = entries.find((entry) => entry.file === name);
+  if (!target) {
+    throw new InputError(`Invalid verifies ${showValue(value)}: no entry of that name in .agent/status/current or .agent/status/archive; give the file name of the COMPLETE entry you checked.`);
+  }
+  if (target.status !== 'COMPLETE') {
+    throw new InputError(`Invalid verifies ${showValue(value)}: ${target.path} is ${target.status}, not COMPLETE; VERIFIED checks a COMPLETE entry.`);
+  }
+  return name;
+}
+
+/** Claims, temp files and locks are local: a first post without `cos init` still keeps them out of git. */
+function ensureGitignore(paths: AgentPaths): void {
+  try {
+    writeFileSync(join(paths.agent, '.gitignore'), AGENT_GITIGNORE, { flag: 'wx' });
+  } catch {
+    // Already there (never overwritten), or not writable: the entry matters more.
+  }
+}
+
 /** Write one entry: validated, numbered, atomic, exclusive. Returns the entry as written. */
 export function postEntry(root: string, input: PostInput, options: PostOptions = {}): Entry {
-  const fields = buildFields(input, options);
-  const body = input.body ?? defaultBody(fields, input.message);
-  const content = serializeEntry(fields, body);
   const paths = agentPaths(root);
+  const fields = buildFields(input, options);
+  if (fields.verifies !== undefined) fields.verifies = resolveVerified(paths, fields.verifies);
+  const body = input.body ?? defaultBody(fields, input.message);
+  if (typeof body !== 'string') throw new InputError('Invalid body: it must be text.');
+  const content = serializeEntry(fields, body);
   mkdirSync(paths.current, { recursive: true });
+  ensureGitignore(paths);
   for (;;) {
     const seq = claimSeq(paths);
     const file = entryFileName(seq, fields.timestamp, fields.agent);
