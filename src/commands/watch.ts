@@ -2,7 +2,7 @@ import { InputError } from '../errors.js';
 import { SEVERITIES, type Severity } from '../protocol/fields.js';
 import { styleFor } from '../output/style.js';
 import { eventToJson, eventToText, type WatchEvent } from '../watch/events.js';
-import { startWatch, watchOnce, type WatchOptions } from '../watch/session.js';
+import { startWatch, watchOnce, type WatchOptions, type WatchSession } from '../watch/session.js';
 import { parseCommand, type CommandContext } from './context.js';
 
 export const help = `Usage: cos watch [--json] [--quiet-start] [--exec CMD [--exec-on SEVERITY]] [--no-notion] [--once]
@@ -69,16 +69,23 @@ export async function run(context: CommandContext): Promise<number> {
   };
   if (values.once) return watchOnce(options);
 
-  const session = await startWatch(options);
-  const onStop = () => void session.stop(0);
-  const onSummary = () => session.summarize('signal');
+  // Signals are handled from the start: one that arrives while the watcher starts stops it
+  // right after (with the lock released), never kills it half-way.
+  let session: WatchSession | null = null;
+  let stopRequested = false;
+  const onStop = () => {
+    stopRequested = true;
+    void session?.stop(0);
+  };
+  const onSummary = () => session?.summarize('signal');
   const stopSignals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const signal of stopSignals) process.on(signal, onStop);
   if (process.platform !== 'win32') process.on('SIGUSR2', onSummary);
   try {
+    session = await startWatch(options);
+    if (stopRequested) void session.stop(0);
     return await session.done;
   } finally {
-    // A second Ctrl-C after this point gets Node's default behaviour (exit at once).
     for (const signal of stopSignals) process.off(signal, onStop);
     if (process.platform !== 'win32') process.off('SIGUSR2', onSummary);
   }

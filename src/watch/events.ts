@@ -18,6 +18,8 @@ export interface StoreSummary {
   maxSeq: number;
   /** Open findings. */
   findings: number;
+  /** Full re-reads of the folders so far (the first one at start included). */
+  reconciles?: number;
 }
 
 export type ErrorSource = 'watcher' | 'exec' | 'notion' | 'config' | 'lock';
@@ -28,7 +30,7 @@ export type WatchEvent =
   | { event: 'synced'; at: Date; created: number; updated: number; unchanged: number; failed: number }
   | { event: 'error'; at: Date; source: ErrorSource; message: string; finding?: Finding }
   | { event: 'watching'; at: Date; root: string; pid: number; polling: boolean; summary: StoreSummary }
-  | { event: 'summary'; at: Date; reason: 'signal' | 'shutdown' | 'once'; summary: StoreSummary };
+  | { event: 'summary'; at: Date; reason: 'signal' | 'shutdown' | 'once'; polling: boolean; summary: StoreSummary };
 
 /** One line of `--json` output: `version` first, `at` as an ISO time. */
 export function eventToJson(event: WatchEvent): string {

@@ -17,6 +17,7 @@ import type { CoordinationConfig } from '../config/schema.js';
 import { InputError } from '../errors.js';
 import { severityRank, type Severity } from '../protocol/fields.js';
 import { loadSynced } from '../notion/synced.js';
+import type { SyncSummary } from '../notion/sync.js';
 import { agentPaths, type AgentPaths } from '../store/paths.js';
 import { createEngine, type Engine, type Timers } from './engine.js';
 import type { ErrorSource, WatchEvent } from './events.js';
@@ -39,9 +40,16 @@ export interface WatchOptions {
   notion?: boolean;
   /** The file watcher (chokidar by default). */
   startFileWatch?: StartFileWatch;
+  /** The Notion sync module (`../notion/sync.js` by default). */
+  notionModule?: () => Promise<NotionModule>;
   /** Poll interval once file watching has failed (ms). */
   pollMs?: number;
   timers?: Timers;
+}
+
+export interface NotionModule {
+  isNotionConfigured(root: string): boolean;
+  syncNotion(root: string, options: { now?: Date; signal?: AbortSignal; env?: NodeJS.ProcessEnv }): Promise<SyncSummary>;
 }
 
 export interface WatchSession {
@@ -98,8 +106,9 @@ function createCore(options: WatchOptions, onEntriesChanged: () => void): Core {
   let lastConfigError: string | null = null;
   const report = (source: ErrorSource, message: string, finding?: Finding) => {
     const at = options.now();
-    options.emit(finding ? { event: 'error', at, source, message, finding } : { event: 'error', at, source, message });
+    // The log line first: whoever reads the event can find it in the log.
     appendLog(paths, `${at.toISOString()} ${source}: ${message}`);
+    options.emit(finding ? { event: 'error', at, source, message, finding } : { event: 'error', at, source, message });
   };
   const exec = options.exec
     ? createExecRunner({
@@ -173,7 +182,7 @@ export async function watchOnce(options: WatchOptions): Promise<number> {
   core.engine.evaluate();
   core.engine.close();
   await core.exec?.drain();
-  options.emit({ event: 'summary', at: options.now(), reason: 'once', summary: core.engine.summary() });
+  options.emit({ event: 'summary', at: options.now(), reason: 'once', polling: false, summary: { ...core.engine.summary(), reconciles: 1 } });
   return 0;
 }
 
@@ -192,7 +201,9 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
   let resolveDone!: (code: number) => void;
   const done = new Promise<number>((resolve) => (resolveDone = resolve));
 
+  let reconciles = 0;
   const reconcile = () => {
+    reconciles++;
     try {
       core.reconcile();
     } catch (error) {
@@ -202,7 +213,7 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
 
   const maybeStartNotion = async () => {
     if (notion || options.notion === false || stopping) return;
-    const sync = await import('../notion/sync.js');
+    const sync = await (options.notionModule ?? (() => import('../notion/sync.js')))();
     if (!sync.isNotionConfigured(paths.root) || notion || stopping) return;
     notion = createNotionSyncer({
       debounceMs: core.config.watch.notion_debounce_seconds * 1000,
@@ -275,7 +286,6 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
 
   reconcile();
   engine.evaluate({ announce: !options.quietStart, initial: true });
-  options.emit({ event: 'watching', at: options.now(), root: paths.root, pid: process.pid, polling, summary: engine.summary() });
   await maybeStartNotion().catch((error: unknown) => report('notion', `cannot start the Notion sync: ${(error as Error).message}`));
 
   const reconcileTimer = setInterval(() => {
@@ -289,7 +299,10 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
     }
   }, REFRESH_MS);
 
-  const summarize = (reason: 'signal' | 'shutdown' | 'once') => options.emit({ event: 'summary', at: options.now(), reason, summary: engine.summary() });
+  options.emit({ event: 'watching', at: options.now(), root: paths.root, pid: process.pid, polling, summary: { ...engine.summary(), reconciles } });
+
+  const summarize = (reason: 'signal' | 'shutdown' | 'once') =>
+    options.emit({ event: 'summary', at: options.now(), reason, polling, summary: { ...engine.summary(), reconciles } });
 
   function stop(code = 0): Promise<number> {
     if (stopping) return stopping;

@@ -1,0 +1,190 @@
+/**
+ * `cos watch` as a real process (the built dist/cli.js), fed by other real processes. Nothing here
+ * asserts on latency: every wait is for a line, with a generous timeout.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { postEntry } from '../../src/store/write.js';
+import { agentPaths } from '../../src/store/paths.js';
+import { CLI, runCli } from '../helpers/cli.js';
+import { testdir } from '../helpers/tmp.js';
+import { startWatcher, summaryWhere, type Line } from './watcher.js';
+
+const config = (reconcileSeconds: number) => ({ '.agent/config/coordination.yaml': `version: 1\nwatch:\n  reconcile_seconds: ${reconcileSeconds}\n` });
+const isFinding = (kind: string, sprint?: string) => (l: Line) => l.event === 'finding' && l.finding.kind === kind && (sprint === undefined || l.finding.sprint === sprint);
+const isResolved = (kind: string, sprint?: string) => (l: Line) => l.event === 'resolved' && l.finding.kind === kind && (sprint === undefined || l.finding.sprint === sprint);
+
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run npm run build first');
+});
+
+describe('cos watch (real processes)', () => {
+  it('prints a BLOCKER entry written by another process, and shuts down cleanly on SIGTERM', async () => {
+    const root = testdir(config(3600));
+    const watcher = startWatcher(root);
+    const watching = await watcher.waitFor((l) => l.event === 'watching', 'the watching event');
+    expect(watching).toMatchObject({ version: 1, pid: watcher.child.pid, polling: false });
+    const post = await runCli(['post', '--dir', root, '--sprint', 'payments', '--agent', 'dev', '--status', 'BLOCKED', '--severity', 'BLOCKER', '--message', 'no database access']);
+    expect(post.code).toBe(0);
+    const line = await watcher.waitFor(isFinding('escalation', 'payments'), 'the escalation');
+    expect(line).toMatchObject({ version: 1, event: 'finding', finding: { severity: 'BLOCKER', files: [post.stdout.trim()] } });
+    expect(line.initial).toBeUndefined();
+    expect(Number.isNaN(Date.parse(line.at))).toBe(false);
+    expect(existsSync(join(root, '.agent/state/watch.lock'))).toBe(true);
+    watcher.child.kill('SIGTERM');
+    expect(await watcher.exited).toEqual({ code: 0, signal: null });
+    expect(watcher.lines.at(-1)).toMatchObject({ event: 'summary', reason: 'shutdown', summary: { entries: 1 } });
+    expect(existsSync(join(root, '.agent/state/watch.lock'))).toBe(false);
+    expect(watcher.stderr()).toBe('');
+  });
+
+  it('reports a stale agent when its ttl runs out, with no file event and no reconcile', async () => {
+    const root = testdir(config(3600));
+    // ttl 1 minute, heartbeat 52 s ago: it runs out about 8 s from now, while nothing is written.
+    const entry = postEntry(root, { sprint: 'search', agent: 'quiet', status: 'IN_PROGRESS', ttl_minutes: 1, now: new Date(Date.now() - 52_000) });
+    const watcher = startWatcher(root);
+    await watcher.waitFor((l) => l.event === 'watching', 'the watching event');
+    const startedStale = watcher.lines.some(isFinding('stale'));
+    const stale = await watcher.waitFor(isFinding('stale', 'search'), 'the stale finding');
+    // Found by the timer after start (a machine so slow that start took 8 s would see it at start).
+    expect(startedStale).toBe(false);
+    expect(stale.initial).toBeUndefined();
+    expect(stale.finding.files).toEqual([entry.path]);
+    expect(Date.parse(stale.at)).toBeGreaterThan(Date.parse(entry.heartbeat) + 60_000);
+    const beat = await runCli(['heartbeat', '--dir', root, '--sprint', 'search', '--agent', 'quiet']);
+    expect(beat.code).toBe(0);
+    await watcher.waitFor(isResolved('stale', 'search'), 'the stale resolution');
+  });
+
+  it('reports a conflict made by two processes once, through heartbeats and reconciles, then its resolution', async () => {
+    const root = testdir(config(1));
+    const watcher = startWatcher(root);
+    await watcher.waitFor((l) => l.event === 'watching', 'the watching event');
+    const [a, b] = await Promise.all([
+      runCli(['post', '--dir', root, '--sprint', 'checkout', '--agent', 'ann', '--status', 'IN_PROGRESS']),
+      runCli(['post', '--dir', root, '--sprint', 'checkout', '--agent', 'bob', '--status', 'DISPATCHED']),
+    ]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    const conflict = await watcher.waitFor(isFinding('conflict', 'checkout'), 'the conflict');
+    expect([...conflict.finding.files].sort()).toEqual([a.stdout.trim(), b.stdout.trim()].sort());
+    expect((await runCli(['heartbeat', '--dir', root, '--sprint', 'checkout', '--agent', 'ann', '--ttl', '45'])).code).toBe(0);
+    // A marker on another sprint: once it is printed, the heartbeat before it has been handled.
+    expect((await runCli(['post', '--dir', root, '--sprint', 'marker', '--agent', 'ops', '--status', 'BLOCKED', '--severity', 'URGENT'])).code).toBe(0);
+    await watcher.waitFor(isFinding('escalation', 'marker'), 'the marker');
+    // Let a few full reconciles (every second here) pass over the conflict: none may repeat it.
+    await summaryWhere(watcher, (s) => s.entries === 3 && s.reconciles >= 3, '3 entries after 2 reconciles');
+    expect((await runCli(['post', '--dir', root, '--sprint', 'checkout', '--agent', 'bob', '--status', 'BLOCKED', '--message', 'ann has it'])).code).toBe(0);
+    await watcher.waitFor(isResolved('conflict', 'checkout'), 'the resolution');
+    watcher.child.kill('SIGINT');
+    expect((await watcher.exited).code).toBe(0);
+    expect(watcher.lines.filter(isFinding('conflict'))).toHaveLength(1);
+    expect(watcher.lines.filter(isResolved('conflict'))).toHaveLength(1);
+  });
+
+  it('refuses a second watcher on the same repository (exit 3, naming the first), and restarts after SIGKILL', async () => {
+    const root = testdir(config(3600));
+    const first = startWatcher(root);
+    const watching = await first.waitFor((l) => l.event === 'watching', 'the watching event');
+    const second = await runCli(['watch', '--dir', root]);
+    expect(second.code).toBe(3);
+    expect(second.stderr).toMatch(new RegExp(`another cos watch is already running on this repository: pid ${first.child.pid} on host \\S+, started \\d{4}-`));
+    expect(second.stdout).toBe('');
+    first.child.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+    expect(existsSync(join(root, '.agent/state/watch.lock'))).toBe(true); // left behind
+    const third = startWatcher(root);
+    const again = await third.waitFor((l) => l.event === 'watching', 'the restarted watcher');
+    expect(again.pid).not.toBe(watching.pid);
+    expect(readFileSync(join(root, '.agent/state/watch.log'), 'utf8')).toContain(`replaced an abandoned watcher lock (pid ${first.child.pid}`);
+    third.child.kill('SIGINT');
+    expect((await third.exited).code).toBe(0);
+    expect(existsSync(join(root, '.agent/state/watch.lock'))).toBe(false);
+  });
+
+  it('accounts for every one of 1,000 entries posted within about a second by four processes', async () => {
+    const root = testdir(config(3600));
+    const watcher = startWatcher(root);
+    await watcher.waitFor((l) => l.event === 'watching', 'the watching event');
+    const write = new URL('../../dist/store/write.js', import.meta.url).href;
+    const script = `import { postEntry } from ${JSON.stringify(write)};
+      const [root, who] = process.argv.slice(1);
+      for (let i = 0; i < 250; i++) postEntry(root, { sprint: 'burst-' + who + '-' + i, agent: 'w' + who, status: i % 10 === 0 ? 'BLOCKED' : 'COMPLETE', severity: i % 10 === 0 ? 'URGENT' : 'INFO' });`;
+    const started = Date.now();
+    const writers = await Promise.all(
+      [1, 2, 3, 4].map((who) => spawnWriter(script, root, String(who))),
+    );
+    expect(writers).toEqual([0, 0, 0, 0]);
+    const elapsed = Date.now() - started;
+    const summary = await summaryWhere(watcher, (s) => s.entries >= 1000, '1000 entries');
+    expect(summary.summary).toMatchObject({ entries: 1000, current: 1000, problems: 0, maxSeq: 1000 });
+    expect(new Set(watcher.lines.filter(isFinding('escalation')).map((l) => l.finding.sprint)).size).toBe(100);
+    watcher.child.kill('SIGTERM');
+    expect((await watcher.exited).code).toBe(0);
+    expect(watcher.lines.at(-1)).toMatchObject({ event: 'summary', reason: 'shutdown', summary: { entries: 1000 } });
+    console.log(`burst: 1000 entries written by 4 processes in ${elapsed} ms (including process start)`);
+  });
+
+  it('survives malformed files, a deleted and recreated current/, and an archive run moving hundreds of files', async () => {
+    const root = testdir(config(3600));
+    const paths = agentPaths(root);
+    for (let i = 0; i < 300; i++) postEntry(root, { sprint: `done-${i % 30}`, agent: 'dev', status: 'COMPLETE' });
+    postEntry(root, { sprint: 'live', agent: 'ann', status: 'IN_PROGRESS' });
+    const watcher = startWatcher(root, ['--quiet-start']);
+    const watching = await watcher.waitFor((l) => l.event === 'watching', 'the watching event');
+    expect(watching.summary).toMatchObject({ entries: 301, current: 301 });
+    expect(watcher.lines.filter((l) => l.event === 'finding')).toEqual([]); // --quiet-start
+
+    const archive = await runCli(['archive', '--json', '--dir', root]);
+    expect(archive.code).toBe(0);
+    const moved = JSON.parse(archive.stdout).moved.length as number;
+    expect(moved).toBeGreaterThanOrEqual(300);
+    await summaryWhere(watcher, (s) => s.archive === moved, `${moved} archived files`);
+    const after = await summaryWhere(watcher, (s) => s.current === 301 - moved, 'the rest in current/');
+    expect(after.summary).toMatchObject({ entries: 301, problems: 0 });
+
+    const bad = join(paths.current, '900-2026-01-01T00-00-00Z-zed.md');
+    writeFileSync(bad, '---\nsprint: [unclosed\n---\n');
+    await watcher.waitFor(isFinding('malformed'), 'the malformed finding');
+    expect(watcher.child.exitCode).toBeNull();
+
+    // Two agents on one sprint, then current/ is deleted and recreated by hand.
+    await runCli(['post', '--dir', root, '--sprint', 'live', '--agent', 'bob', '--status', 'IN_PROGRESS']);
+    await watcher.waitFor(isFinding('conflict', 'live'), 'the conflict');
+    const saved = join(root, 'saved-current');
+    renameSync(paths.current, saved);
+    await watcher.waitFor(isResolved('conflict', 'live'), 'the conflict resolved by the deletion');
+    await watcher.waitFor(isResolved('malformed'), 'the malformed file gone');
+    rmSync(saved, { recursive: true });
+    mkdirSync(paths.current);
+    await runCli(['post', '--dir', root, '--sprint', 'reborn', '--agent', 'cid', '--status', 'IN_PROGRESS']);
+    await runCli(['post', '--dir', root, '--sprint', 'reborn', '--agent', 'dee', '--status', 'IN_PROGRESS']);
+    await watcher.waitFor(isFinding('conflict', 'reborn'), 'a conflict in the recreated current/');
+    watcher.child.kill('SIGTERM');
+    expect((await watcher.exited).code).toBe(0);
+    expect(watcher.stderr()).toBe('');
+  });
+
+  it('runs --exec for new findings at or above --exec-on, and logs its failures', async () => {
+    const root = testdir(config(3600));
+    const out = testdir();
+    const watcher = startWatcher(root, ['--exec', 'printf "%s %s\\n" "$COS_KIND" "$COS_SPRINT" >> "$OUT/ran"; cat > /dev/null; exit 4'], { OUT: out });
+    await watcher.waitFor((l) => l.event === 'watching', 'the watching event');
+    await runCli(['post', '--dir', root, '--sprint', 'quiet', '--agent', 'ann', '--status', 'BLOCKED', '--severity', 'WARN']);
+    await runCli(['post', '--dir', root, '--sprint', 'loud', '--agent', 'bob', '--status', 'FAILED', '--severity', 'URGENT']);
+    const error = await watcher.waitFor((l) => l.event === 'error' && l.source === 'exec', 'the exec failure');
+    expect(error).toMatchObject({ version: 1, message: expect.stringMatching(/--exec for escalation on loud exited with 4/), finding: { kind: 'escalation', sprint: 'loud' } });
+    expect(readFileSync(join(out, 'ran'), 'utf8')).toBe('escalation loud\n');
+    expect(readFileSync(join(root, '.agent/state/watch.log'), 'utf8')).toMatch(/exec: --exec for escalation on loud exited with 4/);
+    watcher.child.kill('SIGTERM');
+    expect((await watcher.exited).code).toBe(0);
+  });
+});
+
+function spawnWriter(script: string, root: string, who: string): Promise<number | null> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script, root, who], { stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('exit', (code) => resolve(code));
+  });
+}

@@ -1,0 +1,91 @@
+/** The watcher session in-process: the inotify fallback and the Notion wiring, with real files and chokidar. */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SyncSummary } from '../../src/notion/sync.js';
+import { postEntry } from '../../src/store/write.js';
+import type { WatchEvent } from '../../src/watch/events.js';
+import { startFileWatch } from '../../src/watch/fswatch.js';
+import { startWatch, type WatchSession } from '../../src/watch/session.js';
+import { testdir } from '../helpers/tmp.js';
+
+const sessions: WatchSession[] = [];
+afterEach(async () => {
+  for (const session of sessions.splice(0)) await session.stop();
+});
+
+function collector() {
+  const events: WatchEvent[] = [];
+  const waiters: Array<{ match: (e: WatchEvent) => boolean; resolve: (e: WatchEvent) => void }> = [];
+  const emit = (event: WatchEvent) => {
+    events.push(event);
+    for (const w of [...waiters]) if (w.match(event)) waiters.splice(waiters.indexOf(w), 1), w.resolve(event);
+  };
+  const waitFor = <E extends WatchEvent>(match: (e: WatchEvent) => boolean, what: string, ms = 30_000): Promise<E> => {
+    const seen = events.find(match);
+    if (seen) return Promise.resolve(seen as E);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${what}; events: ${JSON.stringify(events)}`)), ms);
+      waiters.push({ match, resolve: (e) => (clearTimeout(timer), resolve(e as E)) });
+    });
+  };
+  return { events, emit, waitFor };
+}
+
+describe('cos watch session', () => {
+  it('names the inotify sysctl when watches run out, and keeps finding things by polling', async () => {
+    const root = testdir({ '.agent/config/coordination.yaml': 'version: 1\nwatch:\n  reconcile_seconds: 3600\n' });
+    const { events, emit, waitFor } = collector();
+    const session = await startWatch({
+      root,
+      now: () => new Date(),
+      env: process.env,
+      emit,
+      pollMs: 200,
+      startFileWatch: async (options) => {
+        const watch = await startFileWatch(options);
+        options.onError(Object.assign(new Error('ENOSPC: System limit for number of file watchers reached, watch'), { code: 'ENOSPC' }));
+        return watch;
+      },
+    });
+    sessions.push(session);
+    const error = events.find((e) => e.event === 'error');
+    expect(error).toMatchObject({ source: 'watcher', message: expect.stringContaining('fs.inotify.max_user_watches') });
+    expect(events.find((e) => e.event === 'watching')).toMatchObject({ polling: true });
+    postEntry(root, { sprint: 'polled', agent: 'ann', status: 'BLOCKED', severity: 'BLOCKER' });
+    await waitFor((e) => e.event === 'finding' && e.finding.sprint === 'polled', 'the polled escalation');
+    expect(await session.stop()).toBe(0);
+  });
+
+  it('syncs changes to Notion debounced, reports an outage as an error and retries until it syncs', async () => {
+    const root = testdir({ '.agent/config/coordination.yaml': 'version: 1\nwatch:\n  reconcile_seconds: 3600\n  notion_debounce_seconds: 0.2\n' });
+    const { events, emit, waitFor } = collector();
+    const calls: Date[] = [];
+    const results: Array<SyncSummary | Error> = [
+      { created: 0, updated: 0, unchanged: 0, failed: 0, failures: [] }, // the catch-up at start
+      new Error('Notion API 503 service_unavailable'),
+      { created: 1, updated: 0, unchanged: 0, failed: 0, failures: [] },
+    ];
+    const session = await startWatch({
+      root,
+      now: () => new Date(),
+      env: process.env,
+      emit,
+      notionModule: async () => ({
+        isNotionConfigured: () => true,
+        syncNotion: async (_root, options) => {
+          calls.push(options.now!);
+          const next = results.shift() ?? { created: 0, updated: 0, unchanged: 1, failed: 0, failures: [] };
+          if (next instanceof Error) throw next;
+          return next;
+        },
+      }),
+    });
+    sessions.push(session);
+    await waitFor((e) => e.event === 'synced', 'the catch-up sync');
+    postEntry(root, { sprint: 'shipped', agent: 'ann', status: 'COMPLETE' });
+    const error = await waitFor((e) => e.event === 'error' && e.source === 'notion', 'the outage');
+    expect(error).toMatchObject({ message: expect.stringMatching(/Notion sync failed: Notion API 503 service_unavailable; retrying in \d+ s/) });
+    await waitFor((e) => e.event === 'synced' && e.created === 1, 'the retried sync');
+    expect(calls).toHaveLength(3);
+    expect(await session.stop()).toBe(0);
+  });
+});
