@@ -3,8 +3,9 @@
  * its agent's latest entry on the sprint is verified by a VERIFIED entry from a *different* agent
  * that either names it (`verifies: <file>`, on any sprint) or names nothing and comes later on the
  * same sprint (a VERIFIED without `verifies` verifies every earlier COMPLETE of its sprint by other
- * agents). A VERIFIED by the claim's own agent never counts. A COMPLETE followed by another entry
- * of its agent on the sprint is no longer the claim (the agent reopened or restated it). Pure.
+ * agents). A VERIFIED by the claim's own agent never counts. An agent's claim is its last COMPLETE
+ * on the sprint; a later entry of that agent other than VERIFIED (IN_PROGRESS, BLOCKED, FAILED,
+ * DISPATCHED) withdraws it: the agent reopened the work. Pure.
  */
 import type { Entry } from '../protocol/fields.js';
 import type { SprintState } from '../state/sprints.js';
@@ -39,7 +40,14 @@ function namedByOther(claim: Entry, verifiers: Verifiers): boolean {
 
 /** The sprint's COMPLETE claims that no other agent has verified. */
 export function unverifiedClaims(sprint: SprintState, verifiers: Verifiers): Entry[] {
-  const claims = new Set(sprint.agents.filter((agent) => agent.status === 'COMPLETE').map((agent) => agent.entry));
+  // An agent's claim is its last COMPLETE, unless it posted anything but VERIFIED after it.
+  const lastClaim = new Map<string, Entry | null>();
+  for (const entry of sprint.entries) {
+    if (entry.status === 'COMPLETE') lastClaim.set(entry.agent, entry);
+    else if (entry.status !== 'VERIFIED') lastClaim.set(entry.agent, null);
+  }
+  const claims = new Set<Entry>();
+  for (const claim of lastClaim.values()) if (claim) claims.add(claim);
   if (claims.size === 0) return [];
   const out: Entry[] = [];
   // Walk backwards, remembering the agents of later VERIFIED entries that name nothing.
