@@ -1,0 +1,50 @@
+/**
+ * `.agent/state/notion-sync.log` (git-ignored): one line per failed sprint sync,
+ * `<ISO time> <sprint> <code> <message>`. Never the token: every message passes through
+ * `redact` first. Rotated to `notion-sync.log.1` past 1 MiB, so it stays bounded.
+ */
+import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { agentPaths } from '../store/paths.js';
+
+export const LOG_FILE = 'notion-sync.log';
+const MAX_LOG_BYTES = 1024 * 1024;
+
+export interface LogLine {
+  at: Date;
+  sprint: string;
+  code: string;
+  message: string;
+}
+
+export function logPath(root: string): string {
+  return join(agentPaths(root).state, LOG_FILE);
+}
+
+/** Remove the secret from a text, whatever echoed it. */
+export function redact(text: string, secret: string | undefined): string {
+  if (!secret || secret.length < 4) return text;
+  return text.split(secret).join('[redacted]');
+}
+
+export function formatLogLine(line: LogLine): string {
+  const message = line.message.replace(/[\r\n\t]+/g, ' ').trim();
+  return `${line.at.toISOString()} ${line.sprint} ${line.code} ${message}\n`;
+}
+
+/** Append the lines; a log that cannot be written never fails the sync (the summary still says it). */
+export function appendLog(root: string, lines: readonly LogLine[], secret?: string): void {
+  if (lines.length === 0) return;
+  const path = logPath(root);
+  try {
+    mkdirSync(agentPaths(root).state, { recursive: true });
+    try {
+      if (statSync(path).size > MAX_LOG_BYTES) renameSync(path, `${path}.1`);
+    } catch {
+      // no log yet
+    }
+    appendFileSync(path, lines.map((line) => redact(formatLogLine(line), secret)).join(''));
+  } catch {
+    // best effort
+  }
+}
