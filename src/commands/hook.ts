@@ -1,9 +1,44 @@
 import { InputError } from '../errors.js';
-import type { CommandContext } from './context.js';
+import { HOOK_EVENTS, runHook, type HookEvent } from '../hooks/run.js';
+import { parseCommand, readStdin, type CommandContext } from './context.js';
 
-// Placeholder: replaced by the agent-integration issue (the hooks `cos setup claude` installs).
-export const help = 'Usage: cos hook <event> (not available yet)';
+export const help = `Usage: cos hook <session-start | post-tool-use | stop> [--dir D]
 
-export async function run(_context: CommandContext): Promise<number> {
-  throw new InputError('cos hook is not available in this build yet.');
+Run one of the Claude Code hooks that cos setup claude installs. Reads the hook JSON that Claude
+Code writes on stdin (session_id, cwd, tool_name, ...) and always exits 0: a hook never breaks
+the agent's session. Problems go to .agent/state/hooks.log; outside a cos project
+(no .agent/ above the hook's cwd or $CLAUDE_PROJECT_DIR) it does nothing.
+
+  session-start   print the agent's briefing (Claude Code adds it to the session's context):
+                  its open entries and what cos brief says about its sprints
+  post-tool-use   refresh the agent's open entry's heartbeat when the last one is older than
+                  heartbeat.min_interval_seconds (default 60); otherwise return at once
+  stop            when the agent's latest entry is still open, post a WARN entry saying so
+                  (status IN_PROGRESS, once per open entry)
+
+Which sprint and agent: COS_SPRINT and COS_AGENT in the environment, else learned from the
+agent's own "cos post/heartbeat --sprint S --agent A" (Bash or the cos MCP server) and kept per
+session in .agent/state/sessions/<session_id>.json. See docs/agents.md.
+
+Example (what Claude Code does):
+  echo '{"session_id":"abc","cwd":"'"$PWD"'","hook_event_name":"PostToolUse"}' | cos hook post-tool-use`;
+
+export async function run(context: CommandContext): Promise<number> {
+  const { values, positionals } = parseCommand<{ dir?: string }>(context, {}, { positionals: 1 });
+  const event = positionals[0];
+  if (!event || !(HOOK_EVENTS as readonly string[]).includes(event)) {
+    throw new InputError(`${event === undefined ? 'Name the hook' : `Unknown hook ${JSON.stringify(event)}`}: use one of ${HOOK_EVENTS.join(', ')}; see cos hook --help.`);
+  }
+  const interactive = (context.stdin as NodeJS.ReadStream).isTTY === true;
+  const stdin = interactive ? '' : await readStdin(context);
+  await runHook({
+    event: event as HookEvent,
+    stdin,
+    env: context.env,
+    cwd: context.cwd,
+    ...(values.dir !== undefined ? { dir: values.dir } : {}),
+    now: context.now(),
+    stdout: context.stdout,
+  });
+  return 0;
 }

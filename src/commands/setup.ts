@@ -1,9 +1,95 @@
 import { InputError } from '../errors.js';
-import type { CommandContext } from './context.js';
+import { setupAgentsMd, setupClaude, type FileChange } from '../setup/apply.js';
+import { parseCommand, printJson, type CommandContext } from './context.js';
 
-// Placeholder: replaced by the issue that delivers `cos setup`.
-export const help = 'Usage: cos setup (not available yet)';
+export const help = `Usage: cos setup claude [--dry-run | --remove] [--cos CMD] [--local]
+       cos setup agents-md [--file F]... [--role R]... [--dry-run | --remove]
 
-export async function run(_context: CommandContext): Promise<number> {
-  throw new InputError('cos setup is not available in this build yet.');
+claude     Merge three Claude Code hooks into .claude/settings.json (created when absent):
+           SessionStart → cos hook session-start (the agent's briefing), PostToolUse →
+           cos hook post-tool-use (a cheap heartbeat), Stop → cos hook stop (a WARN entry when
+           the agent stops with its entry still open). Other settings, permissions and hooks
+           are kept; running it again changes nothing.
+  --dry-run   print the diff it would make, write nothing
+  --remove    take exactly these hooks out again (the original bytes come back when nothing
+              else changed since)
+  --cos CMD   how the hooks run cos (default: "$CLAUDE_PROJECT_DIR"/node_modules/.bin/cos when
+              the project has it installed, else cos on PATH)
+  --local     write .claude/settings.local.json (this machine only) instead
+
+agents-md  Write a short protocol section (commands to post, heartbeat, verify and resolve, and
+           each role's standing orders from .agent/roles/) between <!-- cos:begin --> and
+           <!-- cos:end --> markers; everything outside the markers is kept.
+  --file F    the file(s) to write (default AGENTS.md, and CLAUDE.md when it exists)
+  --role R    only these roles' standing orders (default: every role)
+  --dry-run   print the diff, write nothing
+  --remove    take the section out again
+
+Exit codes: 0 done (or nothing to do); 1 bad usage, or a file cos cannot merge into (invalid
+JSON, unpaired markers) — then nothing is written.
+
+Examples:
+  cos setup claude --dry-run
+  cos setup claude && cos setup agents-md --file AGENTS.md --file CLAUDE.md`;
+
+function report(context: CommandContext, json: boolean, target: string, dryRun: boolean, changes: FileChange[]): void {
+  if (json) {
+    printJson(context, { target, dry_run: dryRun, changes });
+    return;
+  }
+  for (const change of changes) {
+    if (change.action === 'unchanged') context.stdout(`${change.file}: already up to date, nothing to change\n`);
+    else if (dryRun) context.stdout(change.diff);
+    else context.stdout(`${change.file}: ${change.action}\n`);
+  }
+}
+
+export async function run(context: CommandContext): Promise<number> {
+  const { values, positionals, root, json } = parseCommand<{
+    'dry-run'?: boolean;
+    remove?: boolean;
+    cos?: string;
+    local?: boolean;
+    file?: string[];
+    role?: string[];
+  }>(
+    context,
+    {
+      'dry-run': { type: 'boolean' },
+      remove: { type: 'boolean' },
+      cos: { type: 'string' },
+      local: { type: 'boolean' },
+      file: { type: 'string', multiple: true },
+      role: { type: 'string', multiple: true },
+    },
+    { positionals: 1 },
+  );
+  const target = positionals[0];
+  const dryRun = values['dry-run'] === true;
+  const remove = values.remove === true;
+  if (target === 'claude') {
+    for (const flag of ['file', 'role'] as const) {
+      if (values[flag] !== undefined) throw new InputError(`--${flag} belongs to cos setup agents-md, not cos setup claude; see cos setup --help.`);
+    }
+    if (remove && values.cos !== undefined) throw new InputError('Give --cos only when installing; --remove takes out our hooks whatever command they use.');
+    const change = setupClaude(root, { remove, dryRun, local: values.local === true, ...(values.cos !== undefined ? { cos: values.cos } : {}) });
+    report(context, json, target, dryRun, [change]);
+    return 0;
+  }
+  if (target === 'agents-md') {
+    for (const flag of ['cos', 'local'] as const) {
+      if (values[flag] !== undefined) throw new InputError(`--${flag} belongs to cos setup claude, not cos setup agents-md; see cos setup --help.`);
+    }
+    if (remove && values.role !== undefined) throw new InputError('Give --role only when writing the section; --remove takes the whole section out.');
+    const changes = setupAgentsMd(root, {
+      remove,
+      dryRun,
+      ...(values.file !== undefined ? { files: values.file } : {}),
+      ...(values.role !== undefined ? { roles: values.role } : {}),
+    });
+    report(context, json, target, dryRun, changes);
+    return 0;
+  }
+  if (target === undefined) throw new InputError('Say what to set up: cos setup claude or cos setup agents-md; see cos setup --help.');
+  throw new InputError(`Unknown setup target ${JSON.stringify(target)}: use claude or agents-md.`);
 }

@@ -1,0 +1,93 @@
+/**
+ * What the SessionStart hook shows the agent (Claude Code adds a SessionStart hook's stdout to
+ * the session's context): its open entries, and what `cos brief` says about its sprints —
+ * escalations and other highlights, work in progress, blocked work, unverified claims, next
+ * steps. Without an identity: how to report, and what needs a human in the repository. Pure.
+ */
+import type { Brief } from '../output/brief.js';
+import { isOpen, type Entry } from '../protocol/fields.js';
+import { formatAge, parseTimestamp } from '../protocol/time.js';
+import type { Identity } from './identity.js';
+
+const MAX_ITEMS = 8;
+
+function capped<T>(items: readonly T[], render: (item: T) => string): string[] {
+  const lines = items.slice(0, MAX_ITEMS).map(render);
+  if (items.length > MAX_ITEMS) lines.push(`- … ${items.length - MAX_ITEMS} more (cos brief)`);
+  return lines;
+}
+
+export interface BriefingInput {
+  identity: Identity | null;
+  /** Every valid entry, in protocol order. */
+  entries: readonly Entry[];
+  brief: Brief;
+  now: Date;
+  minIntervalSeconds: number;
+}
+
+/** The latest entry of `agent` on each sprint, when it is open. */
+export function openEntriesOf(entries: readonly Entry[], agent: string): Entry[] {
+  const latest = new Map<string, Entry>();
+  for (const entry of entries) if (entry.agent === agent) latest.set(entry.sprint, entry);
+  return [...latest.values()].filter((entry) => isOpen(entry.status));
+}
+
+export function sessionBriefing({ identity, entries, brief, now, minIntervalSeconds }: BriefingInput): string {
+  const out: string[] = [];
+  if (!identity) {
+    out.push('# agent-cos: this repository coordinates its agents through status entries', '');
+    out.push('This session has no sprint and agent yet (no COS_SPRINT / COS_AGENT). If you were dispatched, your briefing names both; report first with');
+    out.push('`cos post --sprint <sprint> --agent <you> --status IN_PROGRESS --message "starting: <plan>"`.');
+    out.push('From then on the hooks refresh your heartbeat after each tool use and warn (a WARN entry) if you stop with the entry still open.');
+    const human = brief.highlights.filter((item) => item.needs_human);
+    if (human.length > 0) {
+      out.push('', `Needs a human (${human.length}):`);
+      out.push(...capped(human, (item) => `- [${item.severity}] ${item.kind}: ${item.message}`));
+    }
+    out.push('', 'Run `cos brief` for the whole picture, `cos status` for the dashboard.');
+    return `${out.join('\n')}\n`;
+  }
+  const { sprint, agent } = identity;
+  const open = openEntriesOf(entries, agent);
+  const sprints = new Set([sprint, ...open.map((entry) => entry.sprint)]);
+  const mine = (item: { sprint: string | null }) => item.sprint !== null && sprints.has(item.sprint);
+  out.push(`# agent-cos briefing: agent \`${agent}\`, sprint \`${sprint}\``, '');
+  out.push('Your open entries:');
+  if (open.length === 0) out.push(`- (none) — start with: cos post --sprint ${sprint} --agent ${agent} --status IN_PROGRESS --message "starting: <plan>"`);
+  out.push(
+    ...capped(open, (entry) => {
+      const age = formatAge(now.getTime() - parseTimestamp(entry.heartbeat));
+      return `- \`${entry.sprint}\` ${entry.status} (${entry.severity}), heartbeat ${age} ago, ttl ${entry.ttl_minutes}m: \`${entry.path}\``;
+    }),
+  );
+  const highlights = brief.highlights.filter(mine);
+  if (highlights.length > 0) {
+    out.push('', 'Needs attention on your sprints:');
+    out.push(...capped(highlights, (item) => `- [${item.severity}] ${item.kind}: ${item.message} → ${item.action}`));
+  }
+  const others = brief.in_progress.filter((item) => mine(item) && item.agent !== agent);
+  if (others.length > 0) {
+    out.push('', 'Others working on your sprints:');
+    out.push(...capped(others, (item) => `- ${item.agent} on \`${item.sprint}\`: ${item.status}${item.stale ? ' (stale)' : ''} — ${item.summary}`));
+  }
+  const blocked = brief.blocked.filter(mine);
+  if (blocked.length > 0) {
+    out.push('', 'Blocked or failed on your sprints:');
+    out.push(...capped(blocked, (item) => `- ${item.agent} ${item.status}${item.error ? ` (error ${JSON.stringify(item.error)})` : ''} in \`${item.file}\`: ${item.summary}`));
+  }
+  const unverified = brief.unverified.filter((item) => mine(item) && item.agent !== agent);
+  if (unverified.length > 0) {
+    out.push('', 'Claims waiting for verification by another agent:');
+    out.push(...capped(unverified, (item) => `- ${item.agent} COMPLETE in \`${item.file}\` (cos post --sprint ${item.sprint} --agent ${agent} --status VERIFIED --verifies ${item.file.split('/').pop()} --message "what you checked")`));
+  }
+  const base = `cos post --sprint ${sprint} --agent ${agent}`;
+  out.push('', 'Report with:', '```sh');
+  out.push(`${base} --status COMPLETE --message "what changed and how to check it"`);
+  out.push(`${base} --status BLOCKED --severity URGENT --message "what you need, from whom"`);
+  out.push(`${base} --status FAILED --error "<failure signature>" --message "what failed"`);
+  out.push(`${base} --status IN_PROGRESS --resolves <escalation file> --message "what was decided"`);
+  out.push('```');
+  out.push(`Heartbeats: the post-tool-use hook refreshes your open entry after tool use (at most every ${minIntervalSeconds}s). End with COMPLETE, BLOCKED or FAILED; stopping with the entry open posts a WARN entry.`);
+  return `${out.join('\n')}\n`;
+}

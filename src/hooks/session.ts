@@ -1,0 +1,77 @@
+/**
+ * Per-session hook state in `.agent/state/sessions/<session_id>.json` (git-ignored, local):
+ * whose session it is and when the next heartbeat is due. The post-tool-use fast path reads this
+ * one small file and nothing else. Written by temp + rename: concurrent hooks of one session
+ * (parallel tool calls) leave one complete record, never a torn one.
+ */
+import { appendFileSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Identity } from './identity.js';
+
+export interface SessionRecord {
+  version: 1;
+  session_id: string;
+  sprint: string;
+  agent: string;
+  /** Where the identity came from: the environment or the agent's own cos post/heartbeat. */
+  source: 'env' | 'learned';
+  /** Before this time (ms since epoch) the post-tool-use hook does nothing. */
+  due_at?: number;
+  /** heartbeat.min_interval_seconds when due_at was set (a due_at further away than this is ignored). */
+  min_interval_seconds?: number;
+  updated: string;
+}
+
+export function sessionsDir(state: string): string {
+  return join(state, 'sessions');
+}
+
+export function readSession(state: string, sessionId: string): SessionRecord | null {
+  try {
+    const value = JSON.parse(readFileSync(join(sessionsDir(state), `${sessionId}.json`), 'utf8')) as SessionRecord;
+    if (!value || typeof value.sprint !== 'string' || typeof value.agent !== 'string') return null;
+    return value;
+  } catch {
+    return null;
+  }
+}
+
+export function writeSession(state: string, record: SessionRecord): void {
+  const dir = sessionsDir(state);
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${record.session_id}.json`);
+  const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    writeFileSync(temp, `${JSON.stringify(record)}\n`);
+    renameSync(temp, path);
+  } catch (error) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // already gone
+    }
+    throw error;
+  }
+}
+
+export function sameIdentity(a: Identity | null, b: Identity | null): boolean {
+  return a !== null && b !== null && a.sprint === b.sprint && a.agent === b.agent;
+}
+
+const LOG_MAX_BYTES = 1024 * 1024;
+
+/** One line in `.agent/state/hooks.log`; never throws (a hook must not fail on its log). */
+export function logHook(state: string, event: string, message: string, now: Date): void {
+  try {
+    mkdirSync(state, { recursive: true });
+    const path = join(state, 'hooks.log');
+    try {
+      if (statSync(path).size > LOG_MAX_BYTES) renameSync(path, `${path}.1`);
+    } catch {
+      // no log yet
+    }
+    appendFileSync(path, `${now.toISOString()} ${event} ${message.replace(/[\r\n]+/g, ' ')}\n`);
+  } catch {
+    // nowhere to log: stay silent
+  }
+}

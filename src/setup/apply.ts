@@ -1,0 +1,231 @@
+/**
+ * The I/O of `cos setup`: read the target files, compute the change with the pure modules, show
+ * it (dry run) or write it atomically.
+ *
+ * `--remove` restores the original bytes when nothing else changed: installing records the file's
+ * bytes before and after in `.agent/state/setup/claude.json` (git-ignored); when the file still
+ * holds exactly what cos wrote, removing puts the recorded original back (or deletes a file cos
+ * created). Otherwise only our hooks are taken out and the rest is kept as it is now.
+ */
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../config/load.js';
+import { InputError } from '../errors.js';
+import { parseRole, type Role } from '../protocol/role.js';
+import { agentPaths } from '../store/paths.js';
+import { agentsSection } from './agents-section.js';
+import { installHooks, removeHooks } from './claude-settings.js';
+import { unifiedDiff } from './diff.js';
+import { removeSection, upsertSection } from './markers.js';
+
+export interface FileChange {
+  /** Repository-relative path. */
+  file: string;
+  /** created | updated | removed | deleted | unchanged (deleted: the file itself went). */
+  action: 'created' | 'updated' | 'removed' | 'deleted' | 'unchanged';
+  diff: string;
+  written: boolean;
+}
+
+function readOrNull(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new InputError(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, { cause: error });
+  }
+}
+
+function writeAtomic(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = join(dirname(path), `.${randomBytes(6).toString('hex')}.cos-setup.tmp`);
+  try {
+    writeFileSync(temp, text, { flag: 'wx' });
+    renameSync(temp, path);
+  } catch (error) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // already gone
+    }
+    throw error;
+  }
+}
+
+/** Apply one computed change (or only describe it on a dry run). */
+function commit(root: string, rel: string, before: string | null, after: string | null, dryRun: boolean, removing: boolean): FileChange {
+  const path = join(root, rel);
+  const diff = unifiedDiff(rel, before, after);
+  if (before === after) return { file: rel, action: 'unchanged', diff: '', written: false };
+  const action: FileChange['action'] = after === null ? 'deleted' : before === null ? 'created' : removing ? 'removed' : 'updated';
+  if (!dryRun) {
+    if (after === null) {
+      unlinkSync(path);
+      // A folder left empty by it (e.g. .claude/ that setup claude created) goes too.
+      if (dirname(rel) !== '.') {
+        try {
+          rmdirSync(dirname(path));
+        } catch {
+          // not empty, or not ours to remove
+        }
+      }
+    } else writeAtomic(path, after);
+  }
+  return { file: rel, action, diff, written: !dryRun };
+}
+
+// ---------------------------------------------------------------------------------------------
+// cos setup claude
+
+interface InstallRecord {
+  original: string | null;
+  installed: string;
+}
+
+function recordPath(root: string): string {
+  return join(agentPaths(root).state, 'setup', 'claude.json');
+}
+
+function readRecords(root: string): Record<string, InstallRecord> {
+  const text = readOrNull(recordPath(root));
+  if (text === null) return {};
+  try {
+    const value = JSON.parse(text) as unknown;
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, InstallRecord>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function writeRecords(root: string, records: Record<string, InstallRecord>): void {
+  // Only where cos keeps its state: a repository without .agent/ gets no new folder for this.
+  if (!existsSync(agentPaths(root).agent)) return;
+  if (Object.keys(records).length === 0) {
+    try {
+      unlinkSync(recordPath(root));
+    } catch {
+      // nothing recorded
+    }
+    return;
+  }
+  writeAtomic(recordPath(root), `${JSON.stringify(records, null, 2)}\n`);
+}
+
+/** How the hooks call cos: the project's own install when there is one, else `cos` on PATH. */
+export function defaultCosCommand(root: string): string {
+  return existsSync(join(root, 'node_modules', '.bin', 'cos')) ? '"$CLAUDE_PROJECT_DIR"/node_modules/.bin/cos' : 'cos';
+}
+
+export interface ClaudeOptions {
+  remove?: boolean;
+  dryRun?: boolean;
+  /** The invocation of cos the hooks use (default: defaultCosCommand). */
+  cos?: string;
+  /** Write `.claude/settings.local.json` (this machine only) instead of `.claude/settings.json`. */
+  local?: boolean;
+}
+
+export function setupClaude(root: string, options: ClaudeOptions = {}): FileChange {
+  const rel = options.local ? '.claude/settings.local.json' : '.claude/settings.json';
+  const path = join(root, rel);
+  const before = readOrNull(path);
+  const records = readRecords(root);
+  if (options.remove) {
+    const record = records[rel];
+    let after: string | null;
+    if (record && before === record.installed) after = record.original;
+    else after = removeHooks(before, rel).text;
+    const change = commit(root, rel, before, after, options.dryRun ?? false, true);
+    if (!options.dryRun && record) {
+      delete records[rel];
+      writeRecords(root, records);
+    }
+    return change;
+  }
+  const cos = (options.cos ?? defaultCosCommand(root)).trim();
+  if (cos === '' || /[\r\n]/.test(cos)) throw new InputError(`Invalid --cos ${JSON.stringify(options.cos)}: give the command that runs cos, e.g. "npx --no-install cos".`);
+  const { text: after, changed } = installHooks(before, cos, rel);
+  const change = commit(root, rel, before, changed ? after : before, options.dryRun ?? false, false);
+  if (change.written && after !== null) {
+    // Keep the very first original across re-installs (e.g. with another --cos); a file that
+    // already held hooks of ours (a committed install) counts as the file without them.
+    const original = records[rel] && records[rel].installed === before ? records[rel].original : removeHooks(before, rel).text;
+    records[rel] = { original, installed: after };
+    writeRecords(root, records);
+  }
+  return change;
+}
+
+// ---------------------------------------------------------------------------------------------
+// cos setup agents-md
+
+export interface AgentsMdOptions {
+  /** Repository-relative files; default AGENTS.md, plus CLAUDE.md when it exists. */
+  files?: string[];
+  remove?: boolean;
+  dryRun?: boolean;
+  /** Only these roles' standing orders (default: every role in .agent/roles/). */
+  roles?: string[];
+}
+
+export interface LoadedRoles {
+  roles: Role[];
+  skipped: Array<{ file: string; reason: string }>;
+}
+
+export function readRoles(root: string, only?: string[]): LoadedRoles {
+  const paths = agentPaths(root);
+  let names: string[];
+  try {
+    names = readdirSync(paths.roles)
+      .filter((name) => name.endsWith('.md') && !name.startsWith('.'))
+      .map((name) => name.slice(0, -3))
+      .sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    names = [];
+  }
+  if (only && only.length > 0) {
+    for (const name of only) {
+      if (!names.includes(name)) {
+        throw new InputError(`Unknown role ${JSON.stringify(name)}: .agent/roles/${name}.md does not exist; the roles that exist are ${names.join(', ') || '(none: run cos init)'}.`);
+      }
+    }
+    names = names.filter((name) => only.includes(name));
+  }
+  const out: LoadedRoles = { roles: [], skipped: [] };
+  for (const name of names) {
+    const file = join(paths.roles, `${name}.md`);
+    const parsed = parseRole(readFileSync(file, 'utf8'), name);
+    if (parsed.ok) out.roles.push(parsed.role);
+    else out.skipped.push({ file: paths.rel(file), reason: parsed.reason });
+  }
+  return out;
+}
+
+function insideRoot(root: string, file: string): string {
+  const abs = resolve(root, file);
+  const rel = relative(root, abs);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+    throw new InputError(`Invalid --file ${JSON.stringify(file)}: it must name a file inside the repository, such as AGENTS.md or CLAUDE.md.`);
+  }
+  return rel.split(sep).join('/');
+}
+
+export function setupAgentsMd(root: string, options: AgentsMdOptions = {}): FileChange[] {
+  const files = options.files && options.files.length > 0 ? options.files.map((file) => insideRoot(root, file)) : ['AGENTS.md', ...(existsSync(join(root, 'CLAUDE.md')) ? ['CLAUDE.md'] : [])];
+  const unique = [...new Set(files)];
+  let section: string | null = null;
+  if (!options.remove) {
+    const { roles, skipped } = readRoles(root, options.roles);
+    section = agentsSection({ roles, skipped, ttlMinutes: loadConfig(root).config.ttl_minutes });
+  }
+  // Compute every change before writing any, so a bad marker in one file writes nothing.
+  const planned = unique.map((rel) => {
+    const before = readOrNull(join(root, rel));
+    const after = options.remove ? removeSection(before, rel).text : upsertSection(before, section!, rel).text;
+    return { rel, before, after };
+  });
+  return planned.map(({ rel, before, after }) => commit(root, rel, before, after, options.dryRun ?? false, options.remove ?? false));
+}
