@@ -24,9 +24,12 @@ export function writeNotionConfig(root: string, options: RepoOptions): void {
     'timeout_seconds: 1',
     'retry_base_seconds: 0.02',
     'max_retries: 3',
-    ...(options.extra ? [options.extra] : []),
   ];
-  writeFileSync(join(root, '.agent/config/notion-sync.yaml'), `${lines.join('\n')}\n`);
+  // A key given in `extra` replaces the default line.
+  const extraKeys = new Set((options.extra ?? '').split('\n').map((l) => /^([a-z_]+):/.exec(l)?.[1]).filter(Boolean));
+  const kept = lines.filter((l) => !extraKeys.has(/^([a-z_]+):/.exec(l)?.[1]));
+  if (options.extra) kept.push(options.extra);
+  writeFileSync(join(root, '.agent/config/notion-sync.yaml'), `${kept.join('\n')}\n`);
 }
 
 /** A repository after `cos init`, with one COMPLETE entry (after an IN_PROGRESS one) per sprint. */
