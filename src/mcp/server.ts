@@ -1,0 +1,172 @@
+/**
+ * `cos mcp`: the CLI's operations as an MCP server over stdio. The only importer of
+ * @modelcontextprotocol/sdk and zod (loaded by commands/mcp.ts through import(), so no other
+ * command pays for them).
+ *
+ * - Tools (tools.ts) run the CLI's main() in this process with `--json --dir <root>` and captured
+ *   output: the parsed JSON document is the result's structuredContent (and its text); a
+ *   non-zero exit is `isError: true` with the CLI's one-sentence stderr. Writes go through the
+ *   store, whose entry creation is exclusive across processes, so several agents' servers can
+ *   post into one repository at once.
+ * - Resources: every role (`cos://roles/<name>`, `.agent/roles/<name>.md`) and the runbook
+ *   (`cos://runbook`, `runbook.md`), read fresh on each request.
+ * - stdout carries protocol messages only: the transport gets its own stream onto fd 1, and
+ *   process.stdout.write (console.log included) is pointed at stderr for as long as we serve.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { main } from '../cli.js';
+import { SLUG_PATTERN } from '../protocol/slug.js';
+import { agentPaths } from '../store/paths.js';
+import { TOOLS, type ToolDefinition } from './tools.js';
+
+export const SERVER_NAME = 'cos';
+const VERSION = '0.1.0';
+
+const INSTRUCTIONS = `agent-cos: a git-native chief of staff. Report your work as status entries: post IN_PROGRESS when you start (sprint and agent are slugs from your briefing), heartbeat while you work, end with COMPLETE, BLOCKED or FAILED (with error). VERIFIED with verifies checks another agent's COMPLETE; resolves closes an escalation. scan, status and brief read the state; dispatch claims a sprint for a role. Roles and the runbook are resources.`;
+
+export interface ServeOptions {
+  root: string;
+  env: NodeJS.ProcessEnv;
+  stdin?: NodeJS.ReadableStream;
+  /** Where diagnostics go (never stdout). */
+  log: (text: string) => void;
+}
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function runCli(root: string, env: NodeJS.ProcessEnv, argv: string[], stdin: string): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['--json', '--dir', root, ...argv], {
+    cwd: root,
+    env,
+    stdout: (text) => void (stdout += text),
+    stderr: (text) => void (stderr += text),
+    stdin: Readable.from([stdin]),
+    isTTY: false,
+  });
+  return { code, stdout, stderr };
+}
+
+type ToolResult = {
+  content: Array<{ type: 'text'; text: string }>;
+  structuredContent?: Record<string, unknown>;
+  isError?: boolean;
+};
+
+function errorResult(text: string): ToolResult {
+  return { content: [{ type: 'text', text }], isError: true };
+}
+
+/** Run one tool: its argv through main(), the JSON document back. Never throws. */
+export async function callTool(root: string, env: NodeJS.ProcessEnv, tool: ToolDefinition, input: Record<string, unknown>): Promise<ToolResult> {
+  let call;
+  try {
+    call = tool.toArgv(input);
+  } catch (error) {
+    return errorResult((error as Error).message);
+  }
+  const result = await runCli(root, env, call.argv, call.stdin ?? '');
+  const ok = result.code === 0 || (tool.okCodes ?? []).includes(result.code);
+  if (!ok) return errorResult(result.stderr.trim() || `cos ${tool.name} exited ${result.code}.`);
+  try {
+    const document = JSON.parse(result.stdout) as Record<string, unknown>;
+    return { content: [{ type: 'text', text: result.stdout.trim() }], structuredContent: document };
+  } catch {
+    return errorResult(`cos ${tool.name} did not print one JSON document (exit ${result.code}); this is a bug in cos.`);
+  }
+}
+
+function listRoleNames(root: string): string[] {
+  try {
+    return readdirSync(agentPaths(root).roles)
+      .filter((name) => name.endsWith('.md') && !name.startsWith('.') && SLUG_PATTERN.test(name.slice(0, -3)))
+      .map((name) => name.slice(0, -3))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+export function createServer(root: string, env: NodeJS.ProcessEnv): McpServer {
+  const server = new McpServer({ name: SERVER_NAME, version: VERSION }, { instructions: INSTRUCTIONS });
+  for (const tool of TOOLS) {
+    server.registerTool(
+      tool.name,
+      { title: tool.title, description: tool.description, inputSchema: tool.input },
+      async (input: Record<string, unknown>) => callTool(root, env, tool, input),
+    );
+  }
+  const paths = agentPaths(root);
+  server.registerResource(
+    'role',
+    new ResourceTemplate('cos://roles/{name}', {
+      list: async () => ({
+        resources: listRoleNames(root).map((name) => ({ uri: `cos://roles/${name}`, name: `role ${name}`, mimeType: 'text/markdown' })),
+      }),
+    }),
+    { title: 'Role definitions', description: 'A role: model tier, preflight requirements, standing orders, escalation triggers and briefing prose (.agent/roles/<name>.md).', mimeType: 'text/markdown' },
+    async (uri, variables) => {
+      const name = String(variables.name);
+      if (!SLUG_PATTERN.test(name) || name.length > 64) throw new Error(`Invalid role ${JSON.stringify(name)}: a role name is a slug such as "developer".`);
+      const file = join(paths.roles, `${name}.md`);
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        throw new Error(`Unknown role ${JSON.stringify(name)}: ${paths.rel(file)} does not exist; the roles are ${listRoleNames(root).join(', ') || '(none: run cos init)'}.`);
+      }
+      return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text }] };
+    },
+  );
+  server.registerResource(
+    'runbook',
+    'cos://runbook',
+    { title: 'Runbook', description: 'Startup sequence and operating procedures (runbook.md).', mimeType: 'text/markdown' },
+    async (uri) => {
+      let text: string;
+      try {
+        text = readFileSync(paths.runbook, 'utf8');
+      } catch {
+        throw new Error('runbook.md does not exist in this repository; cos init writes one.');
+      }
+      return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text }] };
+    },
+  );
+  return server;
+}
+
+/** Serve over stdio until stdin ends. */
+export async function serve(options: ServeOptions): Promise<void> {
+  const stdin = options.stdin ?? process.stdin;
+  const realWrite = process.stdout.write.bind(process.stdout);
+  const protocolOut = new Writable({
+    write(chunk: Buffer | string, _encoding, callback) {
+      realWrite(chunk, (error?: Error | null) => callback(error ?? null));
+    },
+  });
+  // Anything else that writes to stdout (a stray console.log) goes to stderr instead.
+  process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => (process.stderr.write as (...args: unknown[]) => boolean)(chunk, ...rest)) as typeof process.stdout.write;
+  const server = createServer(options.root, options.env);
+  const transport = new StdioServerTransport(stdin as NodeJS.ReadStream & Readable, protocolOut);
+  const closed = new Promise<void>((resolve) => {
+    transport.onclose = () => resolve();
+    stdin.once('end', () => void server.close().finally(resolve));
+    stdin.once('close', () => void server.close().finally(resolve));
+  });
+  await server.connect(transport);
+  options.log(`cos mcp: serving ${options.root} over stdio\n`);
+  try {
+    await closed;
+  } finally {
+    process.stdout.write = realWrite as typeof process.stdout.write;
+  }
+}
