@@ -9,6 +9,7 @@
  */
 import { severityRank, type Entry } from '../protocol/fields.js';
 import { handledIn, isHandled, type Handled } from './handled.js';
+import { summaryLine } from './summary.js';
 import type { Finding, Rule } from './types.js';
 
 export function isEscalation(entry: Entry): boolean {
@@ -42,7 +43,8 @@ export const escalationRule: Rule = ({ sprints, entries }) => {
   for (const sprint of sprints) {
     for (const entry of openEscalations(sprint.entries, handled)) {
       const where = entry.location === 'archive' ? ' (archived)' : '';
-      const detail = entry.error ? ` — error ${JSON.stringify(entry.error)}` : '';
+      const said = summaryLine(entry, 80);
+      const detail = `${entry.error ? ` — error ${JSON.stringify(entry.error)}` : ''}${said ? ` — "${said}"` : ''}`;
       findings.push({
         kind: 'escalation',
         severity: entry.severity,

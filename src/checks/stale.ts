@@ -15,13 +15,14 @@ export const staleRule: Rule = ({ sprints, entries, now }) => {
       if (!agent.stale || isHandled(agent.entry, handled)) continue;
       const overdue = formatAge(now.getTime() - agent.expiresAt);
       const role = agent.entry.role ?? '<role>';
+      const as = agent.agent !== role ? ` --agent ${agent.agent}` : '';
       findings.push({
         kind: 'stale',
         severity: 'WARN',
         sprint: sprint.sprint,
         files: [agent.entry.path],
         message: `${agent.agent} on ${sprint.sprint} is ${agent.status} but silent: its heartbeat ${agent.heartbeat} ran out ${overdue} ago (ttl ${agent.entry.ttl_minutes}m)`,
-        action: `Check on ${agent.agent}; if it is gone, redispatch with cos dispatch ${role} ${sprint.sprint} --force (it supersedes ${agent.entry.file})`,
+        action: `Check on ${agent.agent}; if it is gone, redispatch with cos dispatch ${role} ${sprint.sprint}${as} --force (it supersedes ${agent.entry.file})`,
       });
     }
   }

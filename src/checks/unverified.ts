@@ -74,7 +74,7 @@ export const unverifiedRule: Rule = ({ sprints, entries, now, config }) => {
         severity: 'WARN',
         sprint: sprint.sprint,
         files: [claim.path],
-        message: `${claim.agent} claimed ${sprint.sprint} COMPLETE in ${claim.file} and no other agent has verified it${self}`,
+        message: `${claim.agent} posted COMPLETE on ${sprint.sprint} in ${claim.file}; no other agent has verified it${self}`,
         action: `cos dispatch qa-reviewer ${sprint.sprint}; it posts cos post --sprint ${sprint.sprint} --agent qa-reviewer --status VERIFIED --verifies ${claim.file}`,
       });
     }

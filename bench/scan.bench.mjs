@@ -1,0 +1,92 @@
+// Chief of staff: `cos scan` whole-process over 50 entries (target ≤ 2× `node -e 0`) and over
+// 10,000 entries, current plus archive (target ≤ 1 s); `cos brief` and `cos dispatch` alongside.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLI, fmt, median, medianProcess, percentile, removeDir, tempDir, timeProcess } from './lib.mjs';
+
+const T0 = Date.parse('2026-01-10T08:00:00Z');
+const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+function write(dir, seq, sprint, agent, status, ms, extra = '') {
+  const ts = iso(ms);
+  const name = `${String(seq).padStart(3, '0')}-${ts.replace(/:/g, '-')}-${agent}.md`;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, name),
+    `---\ntimestamp: ${ts}\nsprint: ${sprint}\nagent: ${agent}\nstatus: ${status}\nseverity: INFO\nheartbeat: ${ts}\nttl_minutes: 30\nrole: ${agent}\n${extra}---\n## ${ts} | ${sprint}\n**Agent:** ${agent}\n**Status:** ${status}\n\nBench entry ${seq}: what was done, links, next steps.\n`,
+  );
+}
+
+/** `archived` finished entries in sprints of 10 under archive/<sprint>/, then 50 in current/ (10 live sprints). */
+function makeRepo(root, archived) {
+  const current = join(root, '.agent/status/current');
+  mkdirSync(current, { recursive: true });
+  let seq = 0;
+  const cycle = ['DISPATCHED', 'IN_PROGRESS', 'IN_PROGRESS', 'IN_PROGRESS', 'IN_PROGRESS', 'IN_PROGRESS', 'IN_PROGRESS', 'IN_PROGRESS', 'COMPLETE', 'VERIFIED'];
+  for (let s = 0; seq < archived; s++) {
+    const sprint = `done-${String(s).padStart(4, '0')}`;
+    for (const status of cycle) {
+      if (seq >= archived) break;
+      seq++;
+      const agent = status === 'VERIFIED' ? 'qa-reviewer' : 'developer';
+      write(join(root, '.agent/status/archive', sprint), seq, sprint, agent, status, T0 + seq * 1000);
+    }
+  }
+  const now = Date.now();
+  for (let i = 0; i < 50; i++) {
+    seq++;
+    const sprint = `live-${i % 10}`;
+    const status = i < 40 ? 'IN_PROGRESS' : i < 45 ? 'COMPLETE' : 'FAILED';
+    write(current, seq, sprint, i < 40 ? `dev-${i % 10}` : `dev-${i}`, status, now - (50 - i) * 60_000, status === 'FAILED' ? 'error: flaky test\n' : '');
+  }
+  return seq;
+}
+
+const work = tempDir('cos-bench-scan-');
+const rows = [];
+const ratio = (ms, base) => `${(ms / base).toFixed(1)}×`;
+try {
+  const baseline = medianProcess(['-e', '0'], 15);
+  rows.push(['`node -e 0` (baseline)', fmt(baseline), '1.0×', '']);
+
+  const small = join(work, 'small');
+  makeRepo(small, 0);
+  const scanArgs = (dir) => [CLI, 'scan', '--json', '--fail-on', 'never', '--dir', dir];
+  const small50 = medianProcess(scanArgs(small), 15);
+  rows.push(['`cos scan --json` — 50 entries', fmt(small50), ratio(small50, baseline), `≤ 2× baseline: ${small50 <= 2 * baseline ? 'met' : 'NOT met'}`]);
+  const smallHuman = medianProcess([CLI, 'scan', '--fail-on', 'never', '--dir', small], 15);
+  rows.push(['`cos scan` (text) — 50 entries', fmt(smallHuman), ratio(smallHuman, baseline), '']);
+
+  const big = join(work, 'big');
+  const total = makeRepo(big, 9950);
+  const times = [];
+  timeProcess(scanArgs(big));
+  for (let i = 0; i < 7; i++) times.push(timeProcess(scanArgs(big)));
+  const big10k = median(times);
+  rows.push([`\`cos scan --json\` — ${total.toLocaleString('en')} entries (50 current + ${(total - 50).toLocaleString('en')} archive)`, `${fmt(big10k)} (p90 ${fmt(percentile(times, 90))})`, ratio(big10k, baseline), `≤ 1 s: ${big10k <= 1000 ? 'met' : 'NOT met'}`]);
+  const brief10k = medianProcess([CLI, 'brief', '--dir', big], 5);
+  rows.push([`\`cos brief\` — ${total.toLocaleString('en')} entries`, fmt(brief10k), ratio(brief10k, baseline), '']);
+
+  // Dispatch: each run claims a new sprint (lock, re-read of the whole store, preflight, write).
+  mkdirSync(join(big, '.agent/roles'), { recursive: true });
+  writeFileSync(join(big, '.agent/roles/developer.md'), '---\nrole: developer\nmodel: sonnet\n---\nBench developer.\n');
+  const dispatchTimes = [];
+  for (let i = 0; i < 5; i++) dispatchTimes.push(timeProcess([CLI, 'dispatch', 'developer', `bench-${i}`, '--json', '--dir', big]));
+  const dispatch10k = median(dispatchTimes);
+  rows.push([`\`cos dispatch\` — into ${total.toLocaleString('en')} entries`, fmt(dispatch10k), ratio(dispatch10k, baseline), '']);
+  const dispatchSmall = [];
+  mkdirSync(join(small, '.agent/roles'), { recursive: true });
+  writeFileSync(join(small, '.agent/roles/developer.md'), '---\nrole: developer\nmodel: sonnet\n---\nBench developer.\n');
+  for (let i = 0; i < 9; i++) dispatchSmall.push(timeProcess([CLI, 'dispatch', 'developer', `bench-${i}`, '--json', '--dir', small]));
+  const d50 = median(dispatchSmall);
+  rows.push(['`cos dispatch` — into 50 entries', fmt(d50), ratio(d50, baseline), '']);
+} finally {
+  removeDir(work);
+}
+
+console.log('## Chief of staff: scan, brief, dispatch\n');
+console.log('Whole-process wall time, median (`node dist/cli.js ...`), next to `node -e 0` measured in the same run.\n');
+console.log('| what | time | vs `node -e 0` | target |');
+console.log('|---|---|---|---|');
+for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+console.log('');
