@@ -74,6 +74,8 @@ export interface ServerOptions {
   retryAfterSeconds?: number;
   idleMs?: number;
   holdMs?: number;
+  /** Delay every answer by this much after the request was carried out (like a real network). */
+  latencyMs?: number;
 }
 
 export interface RequestRecord {
@@ -125,6 +127,7 @@ export class NotionTestServer {
   private readonly retryAfterSeconds: number | undefined;
   private readonly idleMs: number;
   private readonly holdMs: number;
+  private readonly latencyMs: number;
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly sockets = new Set<Socket>();
   private readonly server = createServer((req, res) => void this.handle(req, res));
@@ -138,6 +141,7 @@ export class NotionTestServer {
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.idleMs = options.idleMs ?? 300_000;
     this.holdMs = options.holdMs ?? 60_000;
+    this.latencyMs = options.latencyMs ?? 0;
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -256,6 +260,8 @@ export class NotionTestServer {
         return this.applyFailure(res, record, failure);
       }
       const result = this.route(method, path, body);
+      // The write has happened; the answer is still on its way (a crash now loses it).
+      if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
       record.status = 200;
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(result));
