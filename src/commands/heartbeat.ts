@@ -11,7 +11,16 @@ place, under a lock. Exits 1 with a sentence when the agent has no open entry th
 
   --ttl M     also set the entry's ttl_minutes
   --if-due    write only when the last heartbeat is older than heartbeat.min_interval_seconds
-              of coordination.yaml (default 60): cheap enough to call after every tool use`;
+              of coordination.yaml (default 60): cheap enough to call after every tool use
+  --json      {"version": 1, "entry": {...}, "written": true|false, "previous": "<old heartbeat>"}
+
+Only the heartbeat (and ttl_minutes) line changes; every other byte of the entry stays as it was.
+
+Exit codes: 0 refreshed (or recent enough); 1 bad usage, or the agent has no open entry on the
+sprint (none at all, or its latest is BLOCKED/FAILED/COMPLETE/VERIFIED), or the lock stayed taken.
+
+Example:
+  cos heartbeat --sprint results-wiring-v1 --agent developer --ttl 60`;
 
 export async function run(context: CommandContext): Promise<number> {
   const { values, root, json } = parseCommand<{ sprint?: string; agent?: string; ttl?: string; 'if-due'?: boolean }>(context, {

@@ -6,7 +6,14 @@ export const help = `Usage: cos init [--dir PATH] [--json]
 Create the .agent/ tree in PATH (default: the current directory): config/coordination.yaml,
 config/notion-sync.yaml, the five roles (chief-of-staff, sprintmaster, developer, qa-reviewer,
 mine-sweeper), skills/chief-of-staff/SKILL.md, status/current and status/archive, and runbook.md.
-Existing files are never overwritten; running it twice changes nothing.`;
+Existing files are never overwritten; running it twice changes nothing.
+
+  --json      {"version": 1, "root", "created": [paths], "existing": [paths]}
+
+Exit codes: 0 done (also when there was nothing to do); 1 bad usage or a file cannot be written.
+
+Example:
+  cos init && cos post --sprint my-sprint --agent me --status IN_PROGRESS && cos status`;
 
 export async function run(context: CommandContext): Promise<number> {
   // Like every command: --dir, else the nearest ancestor already holding .agent/, else the cwd.

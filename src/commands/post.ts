@@ -22,10 +22,14 @@ Options:
   --message TEXT    free markdown appended to the standard body
   --body-file F|-   the whole body from a file, or - for stdin
   --error SIG       failure signature (on FAILED), compared across attempts
-  --verifies FILE   the COMPLETE entry's file name that this VERIFIED entry checked
+  --verifies FILE   with --status VERIFIED: the COMPLETE entry this checked (its file name or
+                    path; it must exist in status/current or status/archive)
   --resolves FILE   an URGENT/BLOCKER entry this entry resolves (repeatable)
   --commit          git-commit exactly this entry (nothing else staged is touched)
-  --json            print the entry as JSON
+  --json            print {"version": 1, "entry": {"file", "name", "seq", ...every field}}
+
+Exit codes: 0 written; 1 bad usage or bad input (nothing is written then: every value is checked
+first); 5 --commit failed in git (the entry itself is written).
 
 Example:
   cos post --sprint results-wiring-v1 --agent developer --status IN_PROGRESS --message "Wiring the results view"`;

@@ -9,7 +9,17 @@ The pipeline dashboard: one row per sprint with its state (the status of its lat
 agent's latest status (stale ones marked), the age of the last update, the highest severity and
 the flags raised by cos scan (stale, conflict, escalation, unverified, ...).
 
-  --all    include sprints whose entries are all archived`;
+  --all    include sprints whose entries are all archived
+  --json   {"version": 1, "sprints": [{"sprint", "state", "agents": [{"agent", "status",
+           "heartbeat", "stale"}], "severity", "updated", "flags"}], "findings": [repository-wide
+           findings], "entries": <valid entries read>, "problems": <files that did not parse>}
+
+Files that do not parse are reported (cos scan lists each with its reason), never fatal.
+
+Exit codes: 0 shown (whatever it shows); 1 bad usage or an invalid .agent/config/coordination.yaml.
+
+Example:
+  cos status --all`;
 
 export async function run(context: CommandContext): Promise<number> {
   const { values, root, json } = parseCommand<{ all?: boolean }>(context, { all: { type: 'boolean' } });
