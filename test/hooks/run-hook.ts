@@ -1,0 +1,59 @@
+/** Run `cos hook <event>` as Claude Code does: the built CLI, the hook JSON on stdin, cwd = the project. */
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLI, cos, type CliResult } from '../helpers/cli.js';
+import { testdir } from '../helpers/tmp.js';
+
+/** The environment without anything that would tell a hook who it is. */
+function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  for (const key of ['COS_SPRINT', 'COS_AGENT', 'CLAUDE_PROJECT_DIR']) delete env[key];
+  return { ...env, ...extra };
+}
+
+export function hook(event: string, input: unknown, options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, 'hook', event], { cwd: options.cwd, env: cleanEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(typeof input === 'string' ? input : JSON.stringify(input));
+  });
+}
+
+export const HOURS_AGO = (hours: number) => new Date(Date.now() - hours * 3_600_000);
+
+/** An initialised project with `config` as coordination.yaml. */
+export async function project(config = 'version: 1\n'): Promise<string> {
+  const root = testdir();
+  const init = await cos(['init', '--dir', root]);
+  if (init.code !== 0) throw new Error(init.stderr);
+  writeFileSync(join(root, '.agent/config/coordination.yaml'), config);
+  return root;
+}
+
+/** Post an entry in-process at `now`; returns its absolute path and file name. */
+export async function post(root: string, args: string[], now = new Date()): Promise<{ path: string; name: string }> {
+  const result = await cos(['post', '--json', '--dir', root, ...args], { now });
+  if (result.code !== 0) throw new Error(result.stderr);
+  const entry = JSON.parse(result.stdout).entry as { file: string; name: string };
+  return { path: join(root, entry.file), name: entry.name };
+}
+
+export function entryFiles(root: string): string[] {
+  return readdirSync(join(root, '.agent/status/current')).filter((name) => name.endsWith('.md')).sort();
+}
+
+/** What changes when a file is rewritten (temp + rename gives a new inode). */
+export function fingerprint(path: string): string {
+  const stat = statSync(path);
+  return `${stat.ino}:${stat.mtimeMs}:${readFileSync(path, 'utf8')}`;
+}
+
+export function heartbeatOf(path: string): string {
+  return /^heartbeat: (.*)$/m.exec(readFileSync(path, 'utf8'))![1]!;
+}
