@@ -1,0 +1,136 @@
+/**
+ * cos mcp through the SDK's own client: spawn `node dist/cli.js mcp --dir <tmp>`, list the tools,
+ * post, heartbeat, read the scan, get the documented error for a hostile sprint name, read the
+ * resources; two servers posting into one repository at once.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readStore } from '../../src/store/read.js';
+import { CLI, cos } from '../helpers/cli.js';
+import { testdir } from '../helpers/tmp.js';
+
+const clients: Client[] = [];
+afterEach(async () => {
+  while (clients.length > 0) await clients.pop()!.close();
+});
+
+async function connect(root: string): Promise<Client> {
+  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', '--dir', root], stderr: 'pipe' });
+  const client = new Client({ name: 'cos-test', version: '1.0.0' });
+  await client.connect(transport);
+  clients.push(client);
+  return client;
+}
+
+async function repo(): Promise<string> {
+  const root = testdir();
+  expect((await cos(['init', '--dir', root])).code).toBe(0);
+  return root;
+}
+
+type Result = { isError?: boolean; structuredContent?: any; content: Array<{ type: string; text: string }> };
+const call = async (client: Client, name: string, args: Record<string, unknown>) => (await client.callTool({ name, arguments: args })) as Result;
+const entryFiles = (root: string) => readdirSync(join(root, '.agent/status/current')).filter((name) => name.endsWith('.md'));
+
+describe('cos mcp', () => {
+  it('lists the tools, posts, heartbeats and reads the scan as structured content', async () => {
+    const root = await repo();
+    const client = await connect(root);
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name).sort()).toEqual(['brief', 'dispatch', 'heartbeat', 'post', 'scan', 'status']);
+    const postTool = tools.find((tool) => tool.name === 'post')!;
+    expect(postTool.inputSchema.required).toEqual(['sprint', 'agent', 'status']);
+    expect(postTool.inputSchema.properties!.sprint).toMatchObject({ type: 'string', pattern: '^[a-z0-9][a-z0-9._-]*$', maxLength: 64 });
+    expect((postTool.inputSchema.properties!.status as { enum: string[] }).enum).toContain('IN_PROGRESS');
+
+    const posted = await call(client, 'post', { sprint: 'wiring', agent: 'dev', status: 'IN_PROGRESS', message: '-starts with a dash', ttl: 1 });
+    expect(posted.isError).toBeFalsy();
+    expect(posted.structuredContent).toMatchObject({ version: 1, entry: { seq: 1, sprint: 'wiring', agent: 'dev', status: 'IN_PROGRESS', ttl_minutes: 1 } });
+    expect(JSON.parse(posted.content[0]!.text)).toEqual(posted.structuredContent);
+    expect(entryFiles(root)).toEqual([posted.structuredContent.entry.name]);
+
+    const beat = await call(client, 'heartbeat', { sprint: 'wiring', agent: 'dev', ttl: 30 });
+    expect(beat.isError).toBeFalsy();
+    expect(beat.structuredContent).toMatchObject({ version: 1, written: true, entry: { ttl_minutes: 30 } });
+
+    // An escalation: scan reports it; exit 2 of cos scan is a result, not an error.
+    await call(client, 'post', { sprint: 'wiring', agent: 'qa', status: 'BLOCKED', severity: 'BLOCKER', message: 'no database' });
+    const scan = await call(client, 'scan', { fail_on: 'URGENT' });
+    expect(scan.isError).toBeFalsy();
+    expect(scan.structuredContent).toMatchObject({ version: 1, entries: 2, problems: 0 });
+    expect(scan.structuredContent.findings).toEqual([expect.objectContaining({ kind: 'escalation', severity: 'BLOCKER', sprint: 'wiring' })]);
+
+    const status = await call(client, 'status', {});
+    expect(status.structuredContent.sprints[0]).toMatchObject({ sprint: 'wiring' });
+    const brief = await call(client, 'brief', { since: '24h' });
+    expect(brief.isError).toBeFalsy();
+    expect(brief.structuredContent.version).toBe(1);
+  });
+
+  it('refuses a hostile sprint name with the CLI\'s sentence and writes nothing', async () => {
+    const root = await repo();
+    const client = await connect(root);
+    const cli = await cos(['post', '--sprint', '../x', '--agent', 'dev', '--status', 'IN_PROGRESS', '--dir', root]);
+    expect(cli.code).toBe(1);
+    const sentence = 'Invalid sprint "../x": it contains a path separator; for example "results-wiring-v1".';
+    expect(cli.stderr).toContain(sentence);
+    for (const [name, args] of [
+      ['post', { sprint: '../x', agent: 'dev', status: 'IN_PROGRESS' }],
+      ['heartbeat', { sprint: '../x', agent: 'dev' }],
+      ['dispatch', { role: 'developer', sprint: '../x' }],
+    ] as const) {
+      const result = await call(client, name, args);
+      expect(result.isError).toBe(true);
+      expect(result.content[0]!.text).toContain(sentence);
+    }
+    const long = await call(client, 'post', { sprint: 'a'.repeat(65), agent: 'dev', status: 'IN_PROGRESS' });
+    expect(long.content[0]!.text).toContain('it is 65 characters long (at most 64)');
+    const status = await call(client, 'post', { sprint: 'ok', agent: 'dev', status: 'DONE' });
+    expect(status.content[0]!.text).toContain('Invalid status "DONE": use one of DISPATCHED, IN_PROGRESS, BLOCKED, FAILED, COMPLETE, VERIFIED.');
+    const unknown = await call(client, 'post', { sprint: 'ok', agent: 'dev', status: 'IN_PROGRESS', dir: '/etc' });
+    expect(unknown.isError).toBe(true);
+    expect(unknown.content[0]!.text).toContain('Unrecognized key: "dir"');
+    // What only the CLI checks comes back as its own sentence.
+    const verifies = await call(client, 'post', { sprint: 'ok', agent: 'qa', status: 'VERIFIED', verifies: '../../etc/passwd' });
+    expect(verifies.isError).toBe(true);
+    const direct = await cos(['post', '--sprint', 'ok', '--agent', 'qa', '--status', 'VERIFIED', '--verifies', '../../etc/passwd', '--dir', root]);
+    expect(direct.code).toBe(1);
+    expect(verifies.content[0]!.text).toBe(direct.stderr.trim());
+    expect(verifies.content[0]!.text).toMatch(/^cos post: Invalid verifies/);
+    expect(entryFiles(root)).toEqual([]);
+  });
+
+  it('serves the roles and the runbook as resources', async () => {
+    const root = await repo();
+    const client = await connect(root);
+    const { resources } = await client.listResources();
+    const uris = resources.map((resource) => resource.uri);
+    expect(uris).toContain('cos://runbook');
+    expect(uris).toContain('cos://roles/developer');
+    const role = await client.readResource({ uri: 'cos://roles/developer' });
+    expect((role.contents[0] as { text: string }).text).toMatch(/^---\nrole: developer\n/);
+    const runbook = await client.readResource({ uri: 'cos://runbook' });
+    expect((runbook.contents[0] as { text: string }).text.length).toBeGreaterThan(100);
+    await expect(client.readResource({ uri: 'cos://roles/nobody' })).rejects.toThrow(/Unknown role "nobody"/);
+  });
+
+  it('two servers posting into one repository at once: distinct seqs, every entry valid', async () => {
+    const root = await repo();
+    const [a, b] = await Promise.all([connect(root), connect(root)]);
+    const PER = 15;
+    const run = (client: Client, agent: string) =>
+      Promise.all(Array.from({ length: PER }, (_, i) => call(client, 'post', { sprint: `s-${i % 3}`, agent, status: 'IN_PROGRESS', message: `step ${i}` })));
+    const [ra, rb] = await Promise.all([run(a, 'alpha'), run(b, 'beta')]);
+    const all = [...ra, ...rb];
+    expect(all.every((result) => !result.isError)).toBe(true);
+    const seqs = all.map((result) => result.structuredContent.entry.seq as number);
+    expect(new Set(seqs).size).toBe(2 * PER);
+    const store = readStore(root);
+    expect(store.problems).toEqual([]);
+    expect(store.entries).toHaveLength(2 * PER);
+    expect(new Set(store.entries.map((entry) => entry.seq)).size).toBe(2 * PER);
+  });
+});
