@@ -4,11 +4,11 @@
  * exactly one wins and the seven others exit 3 — 20 times over.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CLI, cos } from '../helpers/cli.js';
+import { CLI, cos, runCli } from '../helpers/cli.js';
 import { testdir } from '../helpers/tmp.js';
 
 const GATE = fileURLToPath(new URL('./start-gate.mjs', import.meta.url));
@@ -67,5 +67,28 @@ describe('atomic claims', () => {
       expect(files).toEqual([entry.name]);
       expect(readFileSync(join(root, entry.file), 'utf8')).toContain('status: DISPATCHED');
     }
+  });
+});
+
+describe('a claim holder killed mid-section', () => {
+  it('leaves its lock behind; the next dispatch takes it over once stale and wins', async () => {
+    const root = testdir();
+    expect((await cos(['init', '--dir', root])).code).toBe(0);
+    const lockModule = new URL('../../dist/store/lock.js', import.meta.url).href;
+    const claim = join(root, '.agent/status/.claims/sprint-s1');
+    // A holder that takes the very lock cos dispatch uses, says so, and hangs inside the section.
+    const holder = spawn(
+      process.execPath,
+      ['--input-type=module', '-e', `const { withLock } = await import(${JSON.stringify(lockModule)}); import('node:fs').then((fs) => fs.mkdirSync(${JSON.stringify(join(root, '.agent/status/.claims'))}, { recursive: true })); await withLock(${JSON.stringify(claim)}, () => { process.stdout.write('locked\\n'); setInterval(() => {}, 1000); return new Promise(() => {}); }, { stale: 10000 });`],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise<void>((resolve) => holder.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('locked') && resolve()));
+    holder.kill('SIGKILL');
+    await new Promise((resolve) => holder.on('close', resolve));
+    // The killed holder left its lock folder behind (nothing released it).
+    expect(existsSync(`${claim}.lock`)).toBe(true);
+    const result = await runCli(['dispatch', 'developer', 's1', '--json', '--dir', root]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).entry.status).toBe('DISPATCHED');
   });
 });
