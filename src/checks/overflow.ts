@@ -1,5 +1,5 @@
 import { isOpen } from '../protocol/fields.js';
-import type { Finding, Rule } from './types.js';
+import type { Rule } from './types.js';
 
 /**
  * More entry files in `current/` than `archive.max_current`. Archiving never moves an open
