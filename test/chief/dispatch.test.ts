@@ -156,6 +156,19 @@ describe('refusals (exit 3) and --force', () => {
     expect(kinds(await scanJson(root), 'repeated-failure').map((f) => f.sprint)).toEqual(['capped']);
   });
 
+  it('--force over an escalation supersedes it, which handles it; an old archived repeated failure still refuses', async () => {
+    const root = await initRepo();
+    const u = writeEntry(root, { seq: 1, sprint: 's1', agent: 'developer', status: 'BLOCKED', severity: 'BLOCKER' });
+    const forced = await dispatchJson(root, ['developer', 's1', '--force']);
+    expect(forced.entry.supersedes).toBe(u.file);
+    expect(forced.prompt).toContain(u.path);
+    expect(kinds(await scanJson(root), 'escalation')).toEqual([]);
+    writeEntry(root, { seq: 2, sprint: 'ancient', agent: 'developer', status: 'FAILED', error: 'E', at: 60 * 24 * 60, archive: true });
+    writeEntry(root, { seq: 3, sprint: 'ancient', agent: 'developer', status: 'FAILED', error: 'E', at: 60 * 24 * 59, archive: true });
+    expect(kinds(await scanJson(root), 'repeated-failure')).toEqual([]);
+    expect((await cos(['dispatch', 'developer', 'ancient', '--dir', root], { now: NOW })).code).toBe(3);
+  });
+
   it('allows a retry under the cap with different signatures, and a new dispatch of a finished sprint', async () => {
     const root = await initRepo();
     writeEntry(root, { seq: 1, sprint: 'retry', agent: 'developer', status: 'FAILED', error: 'E1', at: 30 });
