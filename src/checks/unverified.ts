@@ -5,7 +5,8 @@
  * same sprint (a VERIFIED without `verifies` verifies every earlier COMPLETE of its sprint by other
  * agents). A VERIFIED by the claim's own agent never counts. An agent's claim is its last COMPLETE
  * on the sprint; a later entry of that agent other than VERIFIED (IN_PROGRESS, BLOCKED, FAILED,
- * DISPATCHED) withdraws it: the agent reopened the work. Pure.
+ * DISPATCHED) withdraws it: the agent reopened the work. A later FAILED on the sprint from another
+ * agent refutes it: it is then a failure (an attempt), not an unverified claim. Pure.
  */
 import type { Entry } from '../protocol/fields.js';
 import type { SprintState } from '../state/sprints.js';
@@ -50,14 +51,17 @@ export function unverifiedClaims(sprint: SprintState, verifiers: Verifiers): Ent
   for (const claim of lastClaim.values()) if (claim) claims.add(claim);
   if (claims.size === 0) return [];
   const out: Entry[] = [];
-  // Walk backwards, remembering the agents of later VERIFIED entries that name nothing.
+  // Walk backwards, remembering the agents of later VERIFIED entries that name nothing and of
+  // later FAILED entries (a reviewer's FAILED refutes the claim: it is a failure now, not a claim).
   const blanket = new Set<string>();
+  const failed = new Set<string>();
+  const byOther = (agents: Set<string>, agent: string) => agents.size > 1 || (agents.size === 1 && !agents.has(agent));
   for (let i = sprint.entries.length - 1; i >= 0; i--) {
     const entry = sprint.entries[i]!;
     if (entry.status === 'VERIFIED' && !entry.verifies) blanket.add(entry.agent);
+    if (entry.status === 'FAILED') failed.add(entry.agent);
     if (!claims.has(entry)) continue;
-    const byBlanket = blanket.size > 1 || (blanket.size === 1 && !blanket.has(entry.agent));
-    if (!byBlanket && !namedByOther(entry, verifiers)) out.push(entry);
+    if (!byOther(blanket, entry.agent) && !byOther(failed, entry.agent) && !namedByOther(entry, verifiers)) out.push(entry);
   }
   return out.reverse();
 }

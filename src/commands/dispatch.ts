@@ -57,7 +57,10 @@ export async function run(context: CommandContext): Promise<number> {
     now,
   });
   const history = result.before?.entries ?? [];
-  const claims = result.before ? unverifiedClaims(deriveSprint(sprint, history, now), verifiersOf(result.entries)) : [];
+  // Claims for this agent to verify: never its own work.
+  const claims = result.before
+    ? unverifiedClaims(deriveSprint(sprint, history, now), verifiersOf(result.entries)).filter((claim) => claim.agent !== result.entry.agent)
+    : [];
   const prompt = buildPrompt({ role, entry: result.entry, history, superseded: result.superseded, claims });
   if (json) {
     printJson(context, { entry: entryToJson(result.entry), prompt });

@@ -33,6 +33,8 @@ export interface BriefCompleted {
   summary: string;
   /** For a COMPLETE: the VERIFIED entry (path) from another agent that checked it, or null. */
   verified_by: string | null;
+  /** For a COMPLETE not verified: a later FAILED (path) by another agent on the sprint that refuted it, or null. */
+  refuted_by: string | null;
   /** For a VERIFIED: the COMPLETE entry it names, or null. */
   verifies: string | null;
 }
@@ -107,6 +109,13 @@ export interface BriefInput {
   initialised: boolean;
 }
 
+function refuterOf(claim: Entry, sprintEntries: readonly Entry[]): Entry | null {
+  for (const entry of sprintEntries) {
+    if (entry.status === 'FAILED' && entry.agent !== claim.agent && compareEntries(entry, claim) > 0) return entry;
+  }
+  return null;
+}
+
 function verifierOf(claim: Entry, byName: Map<string, Entry[]>, sprintEntries: readonly Entry[]): Entry | null {
   for (const entry of byName.get(claim.file) ?? []) if (entry.agent !== claim.agent) return entry;
   for (const entry of sprintEntries) {
@@ -132,6 +141,7 @@ export function buildBrief(input: BriefInput): Brief {
     for (const entry of sprint.entries) {
       if ((entry.status !== 'COMPLETE' && entry.status !== 'VERIFIED') || parseTimestamp(entry.timestamp) < sinceMs) continue;
       const verifier = entry.status === 'COMPLETE' ? verifierOf(entry, byName, sprint.entries) : null;
+      const refuter = entry.status === 'COMPLETE' && !verifier ? refuterOf(entry, sprint.entries) : null;
       completed.push({
         sprint: sprint.sprint,
         agent: entry.agent,
@@ -140,6 +150,7 @@ export function buildBrief(input: BriefInput): Brief {
         timestamp: entry.timestamp,
         summary: summaryLine(entry),
         verified_by: verifier ? verifier.path : null,
+        refuted_by: refuter ? refuter.path : null,
         verifies: entry.status === 'VERIFIED' ? (entry.verifies ?? null) : null,
       });
     }
@@ -276,7 +287,9 @@ export function renderBrief(brief: Brief, options: { title: string; window: stri
         ? `VERIFIED${item.verifies ? ` ${item.verifies}` : ''}`
         : item.verified_by
           ? `COMPLETE, verified (${name(item.verified_by)})`
-          : 'COMPLETE, **not verified yet**';
+          : item.refuted_by
+            ? `COMPLETE, **failed review** (${name(item.refuted_by)})`
+            : 'COMPLETE, **not verified yet**';
     out.push(`- \`${item.sprint}\`: ${item.agent} ${check}, ${ago(now, item.timestamp)}${item.summary ? `: ${item.summary}` : ''}`);
   }
 

@@ -239,6 +239,15 @@ describe('unverified', () => {
     expect(kinds(await scanJson(root), 'unverified').map((f) => f.sprint)).toEqual(['s1', 's2']);
   });
 
+  it('a FAILED review by another agent refutes the claim (a failure now, not an unverified claim); the agent's own FAILED does not', async () => {
+    const root = testdir();
+    writeEntry(root, { seq: 1, sprint: 'refuted', agent: 'dev', status: 'COMPLETE', at: 20 });
+    writeEntry(root, { seq: 2, sprint: 'refuted', agent: 'qa', status: 'FAILED', error: 'broken', at: 10 });
+    writeEntry(root, { seq: 3, sprint: 'earlier', agent: 'qa', status: 'FAILED', error: 'broken', at: 30 });
+    writeEntry(root, { seq: 4, sprint: 'earlier', agent: 'dev', status: 'COMPLETE', at: 20 });
+    expect(kinds(await scanJson(root), 'unverified').map((f) => f.sprint)).toEqual(['earlier']);
+  });
+
   it('does not nag about long-archived sprints, but does about recently archived ones', async () => {
     const root = testdir();
     writeEntry(root, { seq: 1, sprint: 'ancient', agent: 'dev', status: 'COMPLETE', at: 60 * 24 * 30, archive: true });

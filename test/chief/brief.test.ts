@@ -89,6 +89,25 @@ describe('cos brief (markdown)', () => {
   });
 });
 
+describe('a refuted claim', () => {
+  it('a reviewer FAILED after a COMPLETE: no unverified claim, a retry by a developer, and the developer is not asked to verify itself', async () => {
+    const root = testdir();
+    await cos(['init', '--dir', root]);
+    const c = writeEntry(root, { seq: 1, sprint: 's1', agent: 'developer', status: 'COMPLETE', at: 30 });
+    const f = writeEntry(root, { seq: 2, sprint: 's1', agent: 'qa-reviewer', status: 'FAILED', error: 'results.spec fails', at: 20 });
+    const brief = JSON.parse((await cos(['brief', '--json', '--dir', root], { now: NOW })).stdout);
+    expect(brief.unverified).toEqual([]);
+    expect(brief.completed).toEqual([expect.objectContaining({ file: c.path, verified_by: null, refuted_by: f.path })]);
+    expect(brief.next).toEqual([expect.objectContaining({ action: 'retry', command: 'cos dispatch developer s1' })]);
+    const md = (await cos(['brief', '--dir', root], { now: NOW })).stdout;
+    expect(md).toContain('developer COMPLETE, **failed review**');
+    const prompt = (await cos(['dispatch', 'developer', 's1', '--dir', root], { now: NOW })).stdout;
+    expect(prompt).not.toContain('Claims waiting for verification');
+    expect(prompt).not.toContain('--status VERIFIED');
+    expect(prompt).toContain('results.spec fails');
+  });
+});
+
 describe('cos brief --json', () => {
   it('has the documented shape', async () => {
     const { root, files } = await fullRepo();
