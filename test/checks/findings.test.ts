@@ -239,7 +239,7 @@ describe('unverified', () => {
     expect(kinds(await scanJson(root), 'unverified').map((f) => f.sprint)).toEqual(['s1', 's2']);
   });
 
-  it('a FAILED review by another agent refutes the claim (a failure now, not an unverified claim); the agent's own FAILED does not', async () => {
+  it("a FAILED review by another agent refutes the claim (a failure now, not an unverified claim); a FAILED before the COMPLETE does not", async () => {
     const root = testdir();
     writeEntry(root, { seq: 1, sprint: 'refuted', agent: 'dev', status: 'COMPLETE', at: 20 });
     writeEntry(root, { seq: 2, sprint: 'refuted', agent: 'qa', status: 'FAILED', error: 'broken', at: 10 });
