@@ -39,16 +39,21 @@ describe('cos hook post-tool-use', () => {
   it('called 100 times in a row, writes only when due (once, with a long min interval)', async () => {
     const root = await project('version: 1\nheartbeat:\n  min_interval_seconds: 3600\n');
     const { path, name } = await post(root, ['--sprint', 'wiring', '--agent', 'dev', '--status', 'IN_PROGRESS'], HOURS_AGO(2));
+    const recordPath = join(root, '.agent/state/sessions/sess-1.json');
     let previous = fingerprint(path);
     let writes = 0;
+    let firstRecord = '';
     for (let i = 0; i < 100; i++) {
       const result = await hook('post-tool-use', toolCall(root), { cwd: root, env: ENV });
       expect(result.code).toBe(0);
       const now = fingerprint(path);
       if (now !== previous) writes++;
       previous = now;
+      if (i === 0) firstRecord = fingerprint(recordPath);
     }
     expect(writes).toBe(1);
+    // Calls 2..100 took the fast path: the session record was not even rewritten.
+    expect(fingerprint(recordPath)).toBe(firstRecord);
     expect(entryFiles(root)).toEqual([name]);
     const record = JSON.parse(readFileSync(join(root, '.agent/state/sessions/sess-1.json'), 'utf8'));
     expect(record).toMatchObject({ session_id: 'sess-1', sprint: 'wiring', agent: 'dev', source: 'env', min_interval_seconds: 3600 });
