@@ -61,10 +61,20 @@ describe('cos mcp', () => {
     const scan = await call(client, 'scan', { fail_on: 'URGENT' });
     expect(scan.isError).toBeFalsy();
     expect(scan.structuredContent).toMatchObject({ version: 1, entries: 2, problems: 0 });
+    expect(scan.content[0]!.text).toContain('"kind": "escalation"');
     expect(scan.structuredContent.findings).toEqual([expect.objectContaining({ kind: 'escalation', severity: 'BLOCKER', sprint: 'wiring' })]);
 
+    // dispatch: a result with the briefing prompt, or the CLI's refusal (exit 3) as an error.
+    const dispatched = await call(client, 'dispatch', { role: 'developer', sprint: 'fresh', agent: 'dev-2' });
+    expect(dispatched.isError).toBeFalsy();
+    expect(dispatched.structuredContent).toMatchObject({ version: 1, entry: { sprint: 'fresh', agent: 'dev-2', status: 'DISPATCHED' } });
+    expect(dispatched.structuredContent.prompt).toContain('cos post --sprint fresh --agent dev-2');
+    const refused = await call(client, 'dispatch', { role: 'developer', sprint: 'wiring' });
+    expect(refused.isError).toBe(true);
+    expect(refused.content[0]!.text).toMatch(/^cos dispatch: /);
+
     const status = await call(client, 'status', {});
-    expect(status.structuredContent.sprints[0]).toMatchObject({ sprint: 'wiring' });
+    expect(status.structuredContent.sprints.map((row: { sprint: string }) => row.sprint).sort()).toEqual(['fresh', 'wiring']);
     const brief = await call(client, 'brief', { since: '24h' });
     expect(brief.isError).toBeFalsy();
     expect(brief.structuredContent.version).toBe(1);
