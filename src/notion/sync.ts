@@ -52,6 +52,8 @@ export interface SyncOptions {
   env?: NodeJS.ProcessEnv;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
+  /** How long to wait for another sync of this repository to finish (default 8 s), then exit 3. */
+  lockWaitMs?: number;
 }
 
 /** Cheap (no client import): whether notion-sync.yaml sets a database_id. */
@@ -131,7 +133,7 @@ export async function syncNotion(root: string, options: SyncOptions = {}): Promi
         entered = true;
         return syncLocked(root, config, sprints, token, env, options);
       },
-      { stale: 2_000, wait: 8_000 },
+      { stale: 2_000, wait: options.lockWaitMs ?? 8_000 },
     );
   } catch (error) {
     if (!entered && error instanceof InputError) {

@@ -1,5 +1,5 @@
 /** syncNotion against the Notion-shaped server (real client over loopback), fast rates. */
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { syncNotion, isNotionConfigured } from '../../src/notion/sync.js';
@@ -159,6 +159,19 @@ describe('syncNotion', () => {
     expect(summary).toMatchObject({ created: 1, failed: 0 });
     const [page] = server.pagesOf(dataSourceId);
     expect(page).toMatchObject({ Sprint: 'sprint-000', Who: 'developer, qa', State: { name: 'IN_PROGRESS' } });
+  });
+});
+
+describe('one sync at a time', () => {
+  it('a second sync while one holds the lock is refused (exit 3), and nothing is sent', async () => {
+    const { root, env } = await setup(2);
+    const { withLock } = await import('../../src/store/lock.js');
+    mkdirSync(join(root, '.agent/state'), { recursive: true });
+    await withLock(join(root, '.agent/state/notion-sync'), async () => {
+      await expect(syncNotion(root, { env, lockWaitMs: 300 })).rejects.toMatchObject({ exitCode: 3, message: expect.stringMatching(/another cos notion sync/) });
+    });
+    expect(server.requests).toHaveLength(0);
+    expect(await syncNotion(root, { env })).toMatchObject({ created: 2 });
   });
 });
 
