@@ -242,8 +242,62 @@ export function stringifyFrontmatter(pairs: ReadonlyArray<readonly [string, unkn
   return `${out}---\n${body}`;
 }
 
+const BLOCK_KEY = /^( *)([A-Za-z_][A-Za-z0-9_]*):(?: (.*))?$/;
+
+/**
+ * The fast path for config files: blank lines, whole-line comments, `key: scalar` at the top and
+ * one level of nested `key: scalar` lines under a `key:` line, at one indentation. Null for
+ * anything else (the full parser decides then). Exported for the property test against `yaml`.
+ */
+export function fastParseBlock(source: string): Record<string, unknown> | null {
+  if (source.includes('\r') || source.includes('\t') || source.startsWith('\ufeff')) return null;
+  const data: Record<string, unknown> = {};
+  let parent: Record<string, unknown> | null = null;
+  let parentKey = '';
+  let indent = 0;
+  let keys = 0;
+  for (const line of source.split('\n')) {
+    const trimmed = line.trimStart();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    const match = BLOCK_KEY.exec(line);
+    if (!match) return null;
+    const depth = match[1]!.length;
+    const key = match[2]!;
+    const raw = match[3] ?? '';
+    if (!isBareKey(key)) return null;
+    if (depth === 0) {
+      if (parent && Object.keys(parent).length === 0) data[parentKey] = null;
+      parent = null;
+      if (Object.prototype.hasOwnProperty.call(data, key)) return null;
+      keys++;
+      if (raw === '') {
+        // A mapping if indented keys follow, else null (settled at the next top-level key or the end).
+        parent = {};
+        parentKey = key;
+        indent = 0;
+        data[key] = parent;
+        continue;
+      }
+      const value = readScalar(raw);
+      if (value === NOT_PARSED) return null;
+      data[key] = value;
+      continue;
+    }
+    if (!parent) return null;
+    if (indent === 0) indent = depth;
+    if (depth !== indent || Object.prototype.hasOwnProperty.call(parent, key)) return null;
+    const value = readScalar(raw);
+    if (value === NOT_PARSED) return null;
+    parent[key] = value;
+  }
+  if (parent && Object.keys(parent).length === 0) data[parentKey] = null;
+  return keys === 0 ? null : data;
+}
+
 /** Parse a standalone YAML document (config files) with the same hardening. */
 export function parseYaml(source: string): { ok: true; value: unknown } | { ok: false; reason: string } {
+  const fast = fastParseBlock(source);
+  if (fast) return { ok: true, value: fast };
   return parseHardened(source, MAX_ALIASES);
 }
 

@@ -13,7 +13,6 @@
  */
 import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { InputError } from '../errors.js';
 import { KEY_ORDER, SEVERITIES, STATUSES, type Entry, type EntryFields, type Severity, type Status } from '../protocol/fields.js';
 import { defaultBody, serializeEntry } from '../protocol/entry.js';
@@ -230,8 +229,15 @@ export function fsyncDir(dir: string): void {
   }
 }
 
+let tempCounter = 0;
+
+/**
+ * A hidden temp name next to the final one. Unique enough (pid, counter, random): it is created
+ * with O_EXCL anyway. Math.random rather than node:crypto, which costs ~3 ms to load on `cos post`.
+ */
 export function tempName(finalName: string): string {
-  return `.${finalName}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const random = Math.floor(Math.random() * 0x1_0000_0000).toString(16).padStart(8, '0');
+  return `.${finalName}.${process.pid}.${(tempCounter++).toString(16)}${random}.tmp`;
 }
 
 /**

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { parse as yamlParse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { fastParse, parseFrontmatter, parseYaml, stringifyFrontmatter } from '../../src/protocol/frontmatter.js';
+import { fastParse, fastParseBlock, parseFrontmatter, parseYaml, stringifyFrontmatter } from '../../src/protocol/frontmatter.js';
+import { COORDINATION_YAML } from '../../src/templates/config.js';
 
 const KEYS = ['sprint', 'agent', 'ttl_minutes', 'x', '_k', 'A1', 'true', 'True', 'null', 'NULL', 'false', '__proto__', 'constructor', 'y', 'on', 'e1', 'a-b', 'a.b', '1', '~'];
 const WORDS = [
@@ -154,6 +155,36 @@ describe('hostile front matter is a reason, never an exception, never executed',
     if (result.ok) {
       for (const [key, value] of pairs) expect(Object.getOwnPropertyDescriptor(result.data, key)?.value).toBe(value);
     }
+  });
+});
+
+const blockLine = fc.oneof(
+  { weight: 6, arbitrary: fc.tuple(key, separator, value).map(([k, sep, v]) => `${k}${sep}${v}`) },
+  { weight: 3, arbitrary: key.map((k) => `${k}:`) },
+  { weight: 6, arbitrary: fc.tuple(fc.constantFrom('  ', '  ', '   ', ' ', '    '), key, separator, value).map(([i, k, sep, v]) => `${i}${k}${sep}${v}`) },
+  { weight: 2, arbitrary: fc.constantFrom('# comment', '  # indented comment', '', '   ', '- item', '  - item', '---', '...', 'a: b # trailing', '\tb: 1') },
+);
+
+describe('the config fast path agrees with yaml too', () => {
+  it('property: fastParseBlock(source) is null or deep-equal to yaml.parse(source, core)', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.array(blockLine, { minLength: 1, maxLength: 8 }), (lines) => {
+        const source = `${lines.join('\n')}\n`;
+        const fast = fastParseBlock(source);
+        if (fast === null) return;
+        accepted++;
+        const slow = yamlParse(source, { schema: 'core' }) as Record<string, unknown>;
+        expect(fast).toEqual(slow);
+        expect(JSON.stringify(fast)).toBe(JSON.stringify(slow));
+      }),
+      { numRuns: 4000 },
+    );
+    expect(accepted).toBeGreaterThan(100);
+  });
+
+  it('reads the coordination.yaml that cos init writes without loading yaml', () => {
+    expect(fastParseBlock(COORDINATION_YAML)).toEqual(yamlParse(COORDINATION_YAML));
   });
 });
 
