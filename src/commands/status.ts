@@ -1,5 +1,4 @@
-import { analyze } from '../analyze.js';
-import { renderStatus, statusRows } from '../output/status.js';
+import { renderStatus, statusReport } from '../output/status.js';
 import { styleFor } from '../output/style.js';
 import { parseCommand, printJson, type CommandContext } from './context.js';
 
@@ -24,20 +23,12 @@ Example:
 export async function run(context: CommandContext): Promise<number> {
   const { values, root, json } = parseCommand<{ all?: boolean }>(context, { all: { type: 'boolean' } });
   const { loadSynced } = await import('../notion/synced.js');
-  const analysis = analyze(root, { now: context.now(), synced: loadSynced(root) });
-  const sprints = values.all ? analysis.sprints : analysis.sprints.filter((sprint) => sprint.active);
-  const rows = statusRows(sprints, analysis.findings);
-  const repoFindings = analysis.findings.filter((finding) => finding.sprint === null);
+  const { analysis, ...report } = statusReport(root, { now: context.now(), all: values.all === true, synced: loadSynced(root) });
   for (const warning of analysis.config.warnings) context.stderr(`cos status: warning: ${warning}\n`);
   if (json) {
-    printJson(context, {
-      sprints: rows,
-      findings: repoFindings,
-      entries: analysis.snapshot.entries.length,
-      problems: analysis.snapshot.problems.length,
-    });
+    printJson(context, { ...report });
     return 0;
   }
-  context.stdout(renderStatus(rows, repoFindings, analysis.now, styleFor(context.isTTY, context.env)));
+  context.stdout(renderStatus(report.sprints, report.findings, analysis.now, styleFor(context.isTTY, context.env)));
   return 0;
 }

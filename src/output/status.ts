@@ -1,4 +1,5 @@
 /** `cos status`: the pipeline dashboard as text or JSON. */
+import { analyze, type Analysis } from '../analyze.js';
 import type { Finding } from '../checks/types.js';
 import type { SprintState } from '../state/sprints.js';
 import { formatAge, parseTimestamp } from '../protocol/time.js';
@@ -11,6 +12,38 @@ export interface StatusRow {
   severity: string;
   updated: string;
   flags: string[];
+}
+
+export interface StatusReport {
+  /** One row per sprint, most recently updated first (only sprints with an entry in current/ unless `all`). */
+  sprints: StatusRow[];
+  /** Findings that concern no single sprint (malformed files, overflow). */
+  findings: Finding[];
+  /** Valid entries read, current and archive. */
+  entries: number;
+  /** Files that did not parse or validate. */
+  problems: number;
+}
+
+export interface StatusOptions {
+  now?: Date;
+  /** Include sprints whose entries are all archived. */
+  all?: boolean;
+  /** Paths of entries already mirrored to Notion, or null when sync is off. */
+  synced?: ReadonlySet<string> | null;
+}
+
+/** The data of `cos status --json` (without `version`), and the analysis it came from. */
+export function statusReport(root: string, options: StatusOptions = {}): StatusReport & { analysis: Analysis } {
+  const analysis = analyze(root, { ...(options.now ? { now: options.now } : {}), synced: options.synced ?? null });
+  const sprints = options.all ? analysis.sprints : analysis.sprints.filter((sprint) => sprint.active);
+  return {
+    sprints: statusRows(sprints, analysis.findings),
+    findings: analysis.findings.filter((finding) => finding.sprint === null),
+    entries: analysis.snapshot.entries.length,
+    problems: analysis.snapshot.problems.length,
+    analysis,
+  };
 }
 
 /** Finding kinds per sprint, in the order findings were ranked (most severe first). */

@@ -11,7 +11,7 @@
  * - A writer killed at any instant leaves a complete entry or none; a stray temp file is hidden
  *   (dot-name), ignored by readers and removed by `cos cleanup`.
  */
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { KEY_ORDER, SEVERITIES, STATUSES, type Entry, type EntryFields, type Severity, type Status } from '../protocol/fields.js';
@@ -267,6 +267,41 @@ function ensureGitignore(paths: AgentPaths): void {
   }
 }
 
+/** File systems without hard links (some network and FUSE mounts, FAT). */
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
+
+/**
+ * Make the complete temp file appear under its final name: `link()` (atomic, never overwrites),
+ * then drop the temp name. False when the final name exists already. Where the file system has
+ * no hard links, a rename of the temp file is used instead: still atomic, and the exclusive claim
+ * of the sequence number (which is part of the name) keeps the name to this writer.
+ */
+function publish(temp: string, finalPath: string): boolean {
+  try {
+    linkSync(temp, finalPath);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (NO_LINKS.has(code) && !existsSync(finalPath)) {
+      renameSync(temp, finalPath);
+      return true;
+    }
+    removeQuietly(temp);
+    if (code === 'EEXIST') return false;
+    throw error;
+  }
+  // The entry is in place; a temp name left behind (say, by a kill right here) is only cruft.
+  removeQuietly(temp);
+  return true;
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // gone already, or cos cleanup will find it
+  }
+}
+
 /** Write one entry: validated, numbered, atomic, exclusive. Returns the entry as written. */
 export function postEntry(root: string, input: PostInput, options: PostOptions = {}): Entry {
   const paths = agentPaths(root);
@@ -283,14 +318,7 @@ export function postEntry(root: string, input: PostInput, options: PostOptions =
     const finalPath = join(paths.current, file);
     const temp = join(paths.current, tempName(file));
     writeTemp(temp, content);
-    try {
-      linkSync(temp, finalPath);
-    } catch (error) {
-      unlinkSync(temp);
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
-      throw error;
-    }
-    unlinkSync(temp);
+    if (!publish(temp, finalPath)) continue;
     fsyncDir(paths.current);
     if (seq > CLAIM_KEEP && seq % 64 === 0) pruneClaims(paths, seq - CLAIM_KEEP, Date.now());
     return { ...fields, file, path: paths.rel(finalPath), seq, location: 'current', body };

@@ -7,6 +7,7 @@ import { initFiles } from '../../src/store/init.js';
 import { postEntry } from '../../src/store/write.js';
 import { readStore } from '../../src/store/read.js';
 import { parseRole } from '../../src/protocol/role.js';
+import { statusReport } from '../../src/output/status.js';
 import { cos, runCli } from '../helpers/cli.js';
 import { testdir } from '../helpers/tmp.js';
 
@@ -196,6 +197,11 @@ describe('cos status', () => {
     });
     expect(alpha.flags).toEqual(expect.arrayContaining(['stale']));
     for (const row of document.sprints) expect(Object.keys(row)).toEqual(['sprint', 'state', 'agents', 'severity', 'updated', 'flags']);
+
+    // The library call behind it gives the same document.
+    const { analysis, ...report } = statusReport(root, { now: at(45) });
+    expect({ version: 1, ...report }).toEqual(document);
+    expect(analysis.snapshot.entries).toHaveLength(3);
 
     const human = await cos(['status', '--dir', root], { now: at(45) });
     expect(human.code).toBe(0);
