@@ -57,7 +57,10 @@ export async function run(context: CommandContext): Promise<number> {
     minSeverity = value as Severity;
   }
   const style = styleFor(context.isTTY, context.env);
-  const emit = (event: WatchEvent) => context.stdout(`${json ? eventToJson(event) : eventToText(event, style)}\n`);
+  let outputClosed = false;
+  const emit = (event: WatchEvent) => {
+    if (!outputClosed) context.stdout(`${json ? eventToJson(event) : eventToText(event, style)}\n`);
+  };
   const options: WatchOptions = {
     root,
     now: context.now,
@@ -81,6 +84,13 @@ export async function run(context: CommandContext): Promise<number> {
   const stopSignals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const signal of stopSignals) process.on(signal, onStop);
   if (process.platform !== 'win32') process.on('SIGUSR2', onSummary);
+  // The reader of our stdout went away (`cos watch --json | head -3`): stop like on SIGTERM.
+  // The listener stays: further write errors of a closed pipe are expected, not a crash.
+  const onOutputError = () => {
+    outputClosed = true;
+    onStop();
+  };
+  process.stdout.on('error', onOutputError);
   try {
     session = await startWatch(options);
     if (stopRequested) void session.stop(0);
@@ -88,5 +98,6 @@ export async function run(context: CommandContext): Promise<number> {
   } finally {
     for (const signal of stopSignals) process.off(signal, onStop);
     if (process.platform !== 'win32') process.off('SIGUSR2', onSummary);
+    if (!outputClosed) process.stdout.off('error', onOutputError);
   }
 }

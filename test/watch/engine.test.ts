@@ -173,6 +173,21 @@ describe('cos watch --once', () => {
     expect(summary).toMatchObject({ version: 1, event: 'summary', reason: 'once', summary: { entries: 7, current: 7, archive: 2, problems: 2, findings: expected.length } });
   });
 
+  it('prints human lines (time, severity, kind, message, action) and runs --exec for each finding at or above --exec-on', async () => {
+    const root = testdir({ '.agent/config/coordination.yaml': 'version: 1\n' });
+    const out = testdir();
+    const now = new Date('2026-03-02T10:00:00Z');
+    postEntry(root, { sprint: 'ops', agent: 'ann', status: 'BLOCKED', severity: 'BLOCKER', now });
+    postEntry(root, { sprint: 'docs', agent: 'bob', status: 'COMPLETE', now });
+    const result = await cos(['watch', '--once', '--dir', root, '--exec', 'printf "%s\\n" "$COS_KIND" >> "$OUT/ran"', '--exec-on', 'BLOCKER'], { now, env: { OUT: out } });
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toMatch(/^2026-03-02T10:00:00Z  BLOCKER  escalation  ann escalated ops/);
+    expect(lines[1]).toMatch(/^ +→ Deal with it/);
+    expect(result.stdout).toMatch(/summary: 2 entries \(2 files in current\/, 0 in archive\/\), 0 malformed, \d+ open findings, highest seq 2/);
+    expect(readFileSync(join(out, 'ran'), 'utf8')).toBe('escalation\n');
+  });
+
   it('refuses a bad --exec-on and a directory without .agent/', async () => {
     const root = testdir({ '.agent/config/coordination.yaml': 'version: 1\n' });
     const bad = await cos(['watch', '--once', '--exec', 'true', '--exec-on', 'LOUD', '--dir', root]);

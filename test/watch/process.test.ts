@@ -180,6 +180,34 @@ describe('cos watch (real processes)', () => {
     watcher.child.kill('SIGTERM');
     expect((await watcher.exited).code).toBe(0);
   });
+
+  it('on SIGTERM kills a running --exec command and exits 0; stops cleanly when its reader goes away', async () => {
+    const root = testdir(config(3600));
+    const out = testdir();
+    const watcher = startWatcher(root, ['--exec', 'echo $$ > "$OUT/pid"; exec sleep 60'], { OUT: out });
+    await watcher.waitFor((l) => l.event === 'watching', 'the watching event');
+    await runCli(['post', '--dir', root, '--sprint', 'pager', '--agent', 'ann', '--status', 'BLOCKED', '--severity', 'BLOCKER']);
+    await watcher.waitFor(isFinding('escalation', 'pager'), 'the escalation');
+    const pidFile = join(out, 'pid');
+    const end = Date.now() + 30_000;
+    while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8').trim() === '') {
+      if (Date.now() > end) throw new Error('the --exec command never started');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    watcher.child.kill('SIGTERM');
+    expect(await watcher.exited).toEqual({ code: 0, signal: null });
+    expect(() => process.kill(pid, 0)).toThrow(); // gone with the watcher
+
+    // `cos watch --json | head -1`: the pipe closes, the next write fails, the watcher stops (exit 0).
+    const piped = startWatcher(root);
+    await piped.waitFor((l) => l.event === 'watching', 'the second watcher');
+    piped.child.stdout!.destroy();
+    await runCli(['post', '--dir', root, '--sprint', 'after-pipe', '--agent', 'bob', '--status', 'BLOCKED', '--severity', 'URGENT']);
+    expect(await piped.exited).toEqual({ code: 0, signal: null });
+    expect(piped.stderr()).toBe('');
+    expect(existsSync(join(root, '.agent/state/watch.lock'))).toBe(false);
+  });
 });
 
 function spawnWriter(script: string, root: string, who: string): Promise<number | null> {
