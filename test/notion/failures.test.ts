@@ -74,7 +74,10 @@ describe('cos notion sync when Notion fails', () => {
       expect(post.code).toBe(0);
       const scan = await runCli(['scan', '--json', '--fail-on', 'never', '--dir', root], { env });
       expect(scan.code).toBe(0);
-      expect(JSON.parse(scan.stdout).version).toBe(1);
+      const unsynced = (stdout: string) =>
+        (JSON.parse(stdout).findings as Array<{ kind: string; sprint: string }>).filter((f) => f.kind === 'unsynced').map((f) => f.sprint).sort();
+      // The sprints Notion did not get show up in cos scan.
+      expect(unsynced(scan.stdout)).toEqual(['sprint-000', 'sprint-001', 'sprint-002', 'sprint-new']);
       const status = await runCli(['status', '--dir', root], { env });
       expect(status.code).toBe(0);
       expect(server.requests.length).toBe(seen);
@@ -92,6 +95,8 @@ describe('cos notion sync when Notion fails', () => {
       const names = server.pagesOf(dataSourceId).map((p) => p.Name).sort();
       expect(names).toEqual(['sprint-000', 'sprint-001', 'sprint-002', 'sprint-new']);
       expect(next.stderr).not.toContain(server.token);
+      const after = await runCli(['scan', '--json', '--fail-on', 'never', '--dir', root], { env });
+      expect(unsynced(after.stdout)).toEqual([]);
     });
   }
 
