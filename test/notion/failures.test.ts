@@ -34,10 +34,10 @@ const FULL_SCHEMA = {
 
 const onPageWrites = (method: string, path: string) => path.startsWith('/v1/pages');
 
-const CASES: Array<{ name: string; failure: FailureSwitch; code: string }> = [
+const CASES: Array<{ name: string; failure: FailureSwitch; code: string; extra?: string }> = [
   { name: 'Notion down (500 on every request)', failure: { mode: 'http500' }, code: 'internal_server_error' },
   { name: 'a gateway answering 502 with an HTML body', failure: { mode: 'http502' }, code: 'http_502' },
-  { name: 'requests that never answer (timeouts)', failure: { mode: 'timeout' }, code: 'timeout' },
+  { name: 'requests that never answer (timeouts)', failure: { mode: 'timeout' }, code: 'timeout', extra: 'timeout_seconds: 1' },
   { name: 'validation errors on page writes', failure: { mode: 'validation', when: onPageWrites }, code: 'validation_error' },
   { name: 'a revoked token (401)', failure: { mode: 'unauthorized' }, code: 'unauthorized' },
   { name: 'rate limiting that never lets up (429)', failure: { mode: 'rate_limited' }, code: 'rate_limited' },
@@ -46,11 +46,11 @@ const CASES: Array<{ name: string; failure: FailureSwitch; code: string }> = [
 const LOG_LINE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z (sprint-\d{3}) ([a-z_0-9]+) \S.*$/;
 
 describe('cos notion sync when Notion fails', () => {
-  for (const { name, failure, code } of CASES) {
+  for (const { name, failure, code, extra } of CASES) {
     it(`${name}: exit 5, logged as ${code}, entries untouched, the next sync completes`, async () => {
       server = await startNotionServer({ rate: 1000, burst: 1000, retryAfterSeconds: 1 });
       const { databaseId, dataSourceId } = server.createDatabase({ properties: FULL_SCHEMA });
-      const root = notionRepo({ databaseId, sprints: 3, extra: 'max_retries: 2' });
+      const root = notionRepo({ databaseId, sprints: 3, extra: `max_retries: 2${extra ? `\n${extra}` : ''}` });
       const env = notionEnv(server);
       const before = statusSnapshot(root);
 

@@ -21,7 +21,7 @@ export function writeNotionConfig(root: string, options: RepoOptions): void {
     'token_env: NOTION_TOKEN',
     `rate_per_second: ${options.rate ?? 500}`,
     `burst: ${options.rate && options.rate < 10 ? 3 : 20}`,
-    'timeout_seconds: 1',
+    'timeout_seconds: 3',
     'retry_base_seconds: 0.02',
     'max_retries: 3',
   ];

@@ -29,10 +29,10 @@ afterEach(async () => {
   await server?.close();
 });
 
-async function setup(sprints: number, { withDataSourceId = false } = {}) {
+async function setup(sprints: number, { withDataSourceId = false, extra = undefined as string | undefined } = {}) {
   server = await startNotionServer({ rate: 1000, burst: 1000 });
   const { databaseId, dataSourceId } = server.createDatabase({ properties: FULL_SCHEMA });
-  const root = notionRepo({ databaseId, ...(withDataSourceId ? { dataSourceId } : {}), sprints });
+  const root = notionRepo({ databaseId, ...(withDataSourceId ? { dataSourceId } : {}), sprints, ...(extra ? { extra } : {}) });
   return { root, databaseId, dataSourceId, env: notionEnv(server) };
 }
 
@@ -89,7 +89,7 @@ describe('syncNotion', () => {
   });
 
   it('a create whose answer is lost (timeout after the write) is found by key, not made twice', async () => {
-    const { root, dataSourceId, env } = await setup(3);
+    const { root, dataSourceId, env } = await setup(3, { extra: 'timeout_seconds: 1' });
     server.fail({ mode: 'timeout', count: 1, afterWrite: true, when: (method, path) => method === 'POST' && path === '/v1/pages' });
     const summary = await syncNotion(root, { env });
     expect(summary).toMatchObject({ created: 3, failed: 0 });
