@@ -15,12 +15,12 @@ import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdi
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { KEY_ORDER, SEVERITIES, STATUSES, type Entry, type EntryFields, type Severity, type Status } from '../protocol/fields.js';
-import { defaultBody, serializeEntry } from '../protocol/entry.js';
+import { defaultBody, parseEntry, serializeEntry } from '../protocol/entry.js';
 import { entryFileName, parseEntryFileName } from '../protocol/filename.js';
 import { assertSlug, showValue } from '../protocol/slug.js';
 import { isoSeconds } from '../protocol/time.js';
 import { agentPaths, type AgentPaths } from './paths.js';
-import { readStore, scanMaxSeq } from './read.js';
+import { MAX_ENTRY_BYTES, readStore, scanMaxSeq } from './read.js';
 import { AGENT_GITIGNORE } from '../templates/config.js';
 
 export interface PostInput {
@@ -267,6 +267,15 @@ function ensureGitignore(paths: AgentPaths): void {
   }
 }
 
+/** cos never writes an entry that it would itself report as malformed (size limits included). */
+function checkReadable(content: string, fields: EntryFields): void {
+  const bytes = Buffer.byteLength(content, 'utf8');
+  if (bytes > MAX_ENTRY_BYTES) throw new InputError(`Invalid body: the entry would be ${bytes} bytes long (at most ${MAX_ENTRY_BYTES}); link to large logs instead.`);
+  const file = entryFileName(1, fields.timestamp, fields.agent);
+  const parsed = parseEntry(content, { file, path: file, location: 'current' });
+  if (!parsed.ok) throw new InputError(`This entry could not be read back (${parsed.reason}); shorten or simplify its fields.`);
+}
+
 /** File systems without hard links (some network and FUSE mounts, FAT). */
 const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
 
@@ -310,6 +319,7 @@ export function postEntry(root: string, input: PostInput, options: PostOptions =
   const body = input.body ?? defaultBody(fields, input.message);
   if (typeof body !== 'string') throw new InputError('Invalid body: it must be text.');
   const content = serializeEntry(fields, body);
+  checkReadable(content, fields);
   mkdirSync(paths.current, { recursive: true });
   ensureGitignore(paths);
   for (;;) {

@@ -169,6 +169,13 @@ describe('cos post', () => {
     expect(() => postEntry(root, { sprint: 's', agent: 'a', status: 'IN_PROGRESS', extra: { n: Number.NaN } })).toThrow(/Invalid extra field "n"/);
     expect(readStore(root).entries).toHaveLength(1);
   });
+
+  it('never writes an entry it could not read back: a title past the front matter limit is refused', () => {
+    const root = testdir();
+    expect(() => postEntry(root, { sprint: 's', agent: 'a', status: 'IN_PROGRESS', title: 't'.repeat(70_000) })).toThrow(/could not be read back \(its front matter is \d+ characters long/);
+    expect(() => postEntry(root, { sprint: 's', agent: 'a', status: 'IN_PROGRESS', body: 'x'.repeat(17 * 1024 * 1024) })).toThrow(/at most 16777216/);
+    expect(readStore(root).entries).toHaveLength(0);
+  });
 });
 
 describe('cos status', () => {
