@@ -215,7 +215,9 @@ export function parseFrontmatter(input: string): FrontmatterResult {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const parts = splitFrontmatter(text);
   if ('reason' in parts) return { ok: false, reason: parts.reason };
-  const fast = fastParse(parts.front);
+  // CRLF files (git's autocrlf on Windows) take the fast path too: YAML reads CRLF as LF.
+  const front = parts.front.includes('\r') ? parts.front.replace(/\r\n/g, '\n') : parts.front;
+  const fast = fastParse(front);
   if (fast) return { ok: true, data: fast, body: parts.body };
   const full = fullParse(parts.front);
   if (!full.ok) return full;

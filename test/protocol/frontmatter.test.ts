@@ -50,6 +50,11 @@ describe('the fast path agrees with yaml (YAML 1.2 core) on everything it accept
         expect(fast).toEqual(slow);
         expect(Object.getOwnPropertyNames(fast)).toEqual(Object.getOwnPropertyNames(slow));
         expect(Object.getPrototypeOf(fast)).toBe(Object.prototype);
+        // The same block with CRLF line ends means the same to yaml, and to parseFrontmatter.
+        const crlf = front.replace(/\n/g, '\r\n');
+        expect(yamlParse(crlf, { schema: 'core' })).toEqual(slow);
+        const whole = parseFrontmatter(`---\r\n${crlf}---\r\nbody\r\n`);
+        expect(whole).toEqual({ ok: true, data: slow, body: 'body\r\n' });
       }),
       { numRuns: 4000 },
     );
