@@ -37,3 +37,20 @@ export function analyze(root: string, options: AnalyzeOptions = {}): Analysis {
   });
   return { snapshot, config, sprints, findings, now };
 }
+
+export interface ScanResult {
+  findings: Finding[];
+  /** Entries read, current and archive. */
+  entries: number;
+  /** Files that did not parse or validate. */
+  problems: number;
+}
+
+/**
+ * `cos scan` as a library call: every finding, most severe first. Pass `synced` (from
+ * `loadSynced(root)`) to get `unsynced` findings when Notion sync is configured.
+ */
+export function scan(root: string, options: AnalyzeOptions = {}): ScanResult {
+  const analysis = analyze(root, options);
+  return { findings: analysis.findings, entries: analysis.snapshot.entries.length, problems: analysis.snapshot.problems.length };
+}

@@ -21,5 +21,41 @@ export { initRepo, type InitResult } from './store/init.js';
 
 export { deriveSprints, isStale, type SprintState, type AgentState } from './state/sprints.js';
 export { runChecks, RULES, FINDING_KINDS, type Finding, type FindingKind, type CheckContext, type Rule } from './checks/index.js';
-export { analyze, type Analysis } from './analyze.js';
-export { statusRows, type StatusRow } from './output/status.js';
+export {
+  failsAt,
+  compareFindings,
+  openEscalations,
+  failureState,
+  unverifiedClaims,
+  handledFiles,
+  isHandled,
+} from './checks/index.js';
+export { analyze, scan, type Analysis, type AnalyzeOptions, type ScanResult } from './analyze.js';
+export { statusRows, statusReport, type StatusRow } from './output/status.js';
+export { buildBrief, renderBrief, type Brief } from './output/brief.js';
+
+// Dispatch: claims, blockers, preflight, roles and the briefing prompt.
+export { claimSprint } from './dispatch/claim.js';
+export { dispatchBlockers } from './dispatch/blockers.js';
+export { runPreflight } from './dispatch/preflight.js';
+export { loadRole, listRoles } from './dispatch/role.js';
+export { buildPrompt } from './dispatch/prompt.js';
+export { nextSteps } from './dispatch/next.js';
+
+// Rotation, git, local sync and cleanup. Git runs through execFile, loaded only when called.
+export { planArchive, archivePath, type ArchivePlan, type ArchiveMove } from './archive/policy.js';
+export { archiveStore, type ArchiveResult } from './archive/move.js';
+export { commitPaths } from './git/commit.js';
+export { reviewChanges, type ReviewResult } from './git/review.js';
+export { syncLocal, type SyncResult as LocalSyncResult } from './localsync/sync.js';
+export { findCruft, deleteCruft, type Cruft, type CruftReport } from './cleanup/cruft.js';
+
+// Notion: none of these load the Notion client at import time.
+export { syncNotion, isNotionConfigured, planSync, type SyncSummary, type SyncOptions, type SyncFailure } from './notion/sync.js';
+export { loadSynced } from './notion/synced.js';
+export { checkNotion, setupNotion, type CheckReport } from './notion/check.js';
+
+// Agent integration (the MCP server is not exported: it loads the SDK).
+export { installHooks, removeHooks, COS_HOOKS } from './setup/claude-settings.js';
+export { upsertSection, removeSection } from './setup/markers.js';
+export { setupClaude, setupAgentsMd } from './setup/apply.js';

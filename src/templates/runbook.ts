@@ -28,8 +28,10 @@ and config come with the clone; the sync puts roles in \`<local_root>/roles/\` a
 - End: \`cos post --sprint S --agent A --status COMPLETE|BLOCKED|FAILED [--error SIG]\`.
 - Verify: \`cos post --sprint S --agent QA --status VERIFIED --verifies <COMPLETE entry file>\`.
 - Escalate: any entry with \`--severity URGENT\` or \`BLOCKER\`.
-- Resolve an escalation: a later entry on the same sprint with \`--resolves <file>\` (or any later
-  entry by the same agent with severity INFO/WARN and a status other than BLOCKED/FAILED).
+- Resolve an escalation: post an entry that names it — \`cos post … --resolves <file>\` (any agent,
+  any sprint; a forced \`cos dispatch\` records what it overrides in \`supersedes\`) — or, for the agent
+  that raised it, a later entry on the same sprint with severity INFO/WARN and status IN_PROGRESS,
+  COMPLETE or VERIFIED. Archiving never resolves; an open escalation is reported until then.
 - Add \`--commit\` to \`cos post\` to commit exactly that entry (nothing else staged is touched).
 
 ## Housekeeping
