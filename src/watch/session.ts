@@ -269,7 +269,7 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
 
   mkdirSync(paths.current, { recursive: true });
   try {
-    fileWatch = await (options.startFileWatch ?? defaultStartFileWatch)({
+    const watch = await (options.startFileWatch ?? defaultStartFileWatch)({
       dir: paths.status,
       onEvent,
       onError: (error) => {
@@ -278,6 +278,9 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
         if (exhausted) startPolling();
       },
     });
+    // An error before `ready` may already have switched to polling: then this watcher goes too.
+    if (polling) void watch.close().catch(() => {});
+    else fileWatch = watch;
   } catch (error) {
     const { message } = describeWatchError(error as NodeJS.ErrnoException);
     report('watcher', message);

@@ -34,6 +34,7 @@ describe('cos watch session', () => {
   it('names the inotify sysctl when watches run out, and keeps finding things by polling', async () => {
     const root = testdir({ '.agent/config/coordination.yaml': 'version: 1\nwatch:\n  reconcile_seconds: 3600\n' });
     const { events, emit, waitFor } = collector();
+    let closed = false;
     const session = await startWatch({
       root,
       now: () => new Date(),
@@ -42,11 +43,18 @@ describe('cos watch session', () => {
       pollMs: 200,
       startFileWatch: async (options) => {
         const watch = await startFileWatch(options);
+        // As chokidar does when inotify runs out while it sets up its watches (before ready).
         options.onError(Object.assign(new Error('ENOSPC: System limit for number of file watchers reached, watch'), { code: 'ENOSPC' }));
-        return watch;
+        return {
+          close: async () => {
+            closed = true;
+            await watch.close();
+          },
+        };
       },
     });
     sessions.push(session);
+    expect(closed).toBe(true); // chokidar is dropped: what follows is found by polling
     const error = events.find((e) => e.event === 'error');
     expect(error).toMatchObject({ source: 'watcher', message: expect.stringContaining('fs.inotify.max_user_watches') });
     expect(events.find((e) => e.event === 'watching')).toMatchObject({ polling: true });
