@@ -156,13 +156,26 @@ export function fastParse(front: string): Record<string, unknown> | null {
   if (front.length === 0 || front.includes('\r')) return null;
   const data: Record<string, unknown> = {};
   const lines = front.split('\n');
-  // `front` ends with the newline before the closing `---`.
-  for (let i = 0; i < lines.length - 1; i++) {
+  // `front` ends with the newline before the closing `---`: the last element is empty.
+  const last = lines.length - 1;
+  for (let i = 0; i < last; i++) {
     const match = KEY_LINE.exec(lines[i]!);
     if (!match) return null;
     const key = match[1]!;
     if (!isBareKey(key) || Object.prototype.hasOwnProperty.call(data, key)) return null;
-    const value = readScalar(match[2] ?? '');
+    const raw = match[2] ?? '';
+    if (raw === '' && i + 1 < last && lines[i + 1]!.startsWith('  - ')) {
+      // A block list of scalars, as cos writes `supersedes` and `resolves`.
+      const items: unknown[] = [];
+      while (i + 1 < last && lines[i + 1]!.startsWith('  - ')) {
+        const item = readScalar(lines[++i]!.slice(4));
+        if (item === NOT_PARSED) return null;
+        items.push(item);
+      }
+      data[key] = items;
+      continue;
+    }
+    const value = readScalar(raw);
     if (value === NOT_PARSED) return null;
     data[key] = value;
   }
@@ -233,8 +246,11 @@ export function stringifyFrontmatter(pairs: ReadonlyArray<readonly [string, unkn
   for (const [key, value] of pairs) {
     if (value === undefined) continue;
     const scalar = isBareKey(key) ? writeScalar(value) : null;
+    const list = isBareKey(key) && Array.isArray(value) && value.length > 0 ? value.map(writeScalar) : null;
     if (scalar !== null) {
       out += `${key}: ${scalar}\n`;
+    } else if (list !== null && list.every((item) => item !== null)) {
+      out += `${key}:\n${list.map((item) => `  - ${item}\n`).join('')}`;
     } else {
       const one: Record<string, unknown> = {};
       setOwn(one, key, value);

@@ -32,6 +32,12 @@ const key = fc.oneof({ weight: 3, arbitrary: fc.stringMatching(/^[a-z_][a-z0-9_]
 const separator = fc.oneof({ weight: 12, arbitrary: fc.constant(': ') }, { weight: 1, arbitrary: fc.constantFrom(':', ':  ', ' : ', ':\t') });
 const line = fc.oneof(
   { weight: 12, arbitrary: fc.tuple(key, separator, value).map(([k, sep, v]) => `${k}${sep}${v}`) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(key, fc.constantFrom(':', ': '), fc.array(fc.tuple(fc.constantFrom('  - ', '  - ', '  - ', ' - ', '- ', '    - ', '  -  ', '  -'), value), { minLength: 1, maxLength: 3 }))
+      .map(([k, sep, items]) => `${k}${sep}\n${items.map(([dash, v]) => `${dash}${v}`).join('\n')}`),
+  },
   { weight: 1, arbitrary: fc.constantFrom('# comment', '  indented: 1', '- item', '', 'key', 'a: b: c', '"quoted key": 1', '---x') },
 );
 
