@@ -35,17 +35,20 @@ export interface ReadOptions {
   archive?: boolean;
 }
 
-function list(dir: string): Dirent[] {
+/** A folder's entries; a missing folder is empty. Other errors throw unless `problems` collects them. */
+function list(dir: string, problems?: { rel: (path: string) => string; list: Problem[] }): Dirent[] {
   try {
     return readdirSync(dir, { withFileTypes: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return [];
-    throw error;
+    if (!problems) throw error;
+    problems.list.push({ file: problems.rel(dir), reason: `the folder cannot be read (${code ?? (error as Error).message})` });
+    return [];
   }
 }
 
-function readText(path: string): { text: string } | { reason: string } {
+function readText(path: string): { text: string } | { reason: string } | { gone: true } {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
@@ -60,14 +63,25 @@ function readText(path: string): { text: string } | { reason: string } {
     }
     return { text: buffer.toString('utf8', 0, offset) };
   } catch (error) {
-    return { reason: `it cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+    const code = (error as NodeJS.ErrnoException).code;
+    // Moved or removed between listing and reading (cos archive, a git checkout): not a problem.
+    if (code === 'ENOENT') return { gone: true };
+    return { reason: `it cannot be read (${code ?? (error as Error).message})` };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
 }
 
-function readDir(paths: AgentPaths, dir: string, location: Entry['location'], snapshot: StoreSnapshot): void {
-  for (const dirent of list(dir)) {
+interface ReadState {
+  paths: AgentPaths;
+  snapshot: StoreSnapshot;
+  /** File name → index in snapshot.entries: identity is the file name. */
+  seen: Map<string, number>;
+}
+
+function readDir(state: ReadState, dir: string, location: Entry['location'], dirents?: Dirent[]): void {
+  const { paths, snapshot } = state;
+  for (const dirent of dirents ?? list(dir, { rel: paths.rel, list: snapshot.problems })) {
     const name = dirent.name;
     if (!looksLikeEntry(name)) continue;
     const path = join(dir, name);
@@ -78,28 +92,40 @@ function readDir(paths: AgentPaths, dir: string, location: Entry['location'], sn
       continue;
     }
     if (!dirent.isFile()) continue;
+    const read = readText(path);
+    if ('gone' in read) continue;
     if (location === 'current') snapshot.currentCount++;
     const parsedName = parseEntryFileName(name);
     if (parsedName && parsedName.seq > snapshot.maxSeq) snapshot.maxSeq = parsedName.seq;
-    const read = readText(path);
     if ('reason' in read) {
       snapshot.problems.push({ file: rel, reason: read.reason });
       continue;
     }
     const parsed = parseEntry(read.text, { file: name, path: rel, location });
-    if (parsed.ok) snapshot.entries.push(parsed.entry);
-    else snapshot.problems.push({ file: rel, reason: parsed.reason });
+    if (!parsed.ok) {
+      snapshot.problems.push({ file: rel, reason: parsed.reason });
+      continue;
+    }
+    // Seen already: it was archived while this read went on. The copy read last is where it is now.
+    const earlier = state.seen.get(name);
+    if (earlier !== undefined) snapshot.entries[earlier] = parsed.entry;
+    else {
+      state.seen.set(name, snapshot.entries.length);
+      snapshot.entries.push(parsed.entry);
+    }
   }
 }
 
 export function readStore(root: string, options: ReadOptions = {}): StoreSnapshot {
   const paths = agentPaths(root);
   const snapshot: StoreSnapshot = { root: paths.root, entries: [], problems: [], maxSeq: 0, currentCount: 0 };
-  readDir(paths, paths.current, 'current', snapshot);
+  const state: ReadState = { paths, snapshot, seen: new Map() };
+  readDir(state, paths.current, 'current');
   if (options.archive !== false) {
-    readDir(paths, paths.archive, 'archive', snapshot);
-    for (const dirent of list(paths.archive)) {
-      if (dirent.isDirectory() && !dirent.name.startsWith('.')) readDir(paths, join(paths.archive, dirent.name), 'archive', snapshot);
+    const archive = list(paths.archive, { rel: paths.rel, list: snapshot.problems });
+    readDir(state, paths.archive, 'archive', archive);
+    for (const dirent of archive) {
+      if (dirent.isDirectory() && !dirent.name.startsWith('.')) readDir(state, join(paths.archive, dirent.name), 'archive');
     }
   }
   sortEntries(snapshot.entries);
