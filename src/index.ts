@@ -55,6 +55,10 @@ export { syncNotion, isNotionConfigured, planSync, type SyncSummary, type SyncOp
 export { loadSynced } from './notion/synced.js';
 export { checkNotion, setupNotion, type CheckReport } from './notion/check.js';
 
+// The chief-of-staff process (chokidar is loaded only when a watch starts).
+export { startWatch, watchOnce, type WatchOptions, type WatchSession } from './watch/session.js';
+export type { WatchEvent } from './watch/events.js';
+
 // Agent integration (the MCP server is not exported: it loads the SDK).
 export { installHooks, removeHooks, COS_HOOKS } from './setup/claude-settings.js';
 export { upsertSection, removeSection } from './setup/markers.js';

@@ -54,16 +54,17 @@ export function parseCommand<V = Record<string, string | boolean | string[] | bo
   try {
     parsed = parseArgs({ args: context.argv, options: { ...GLOBAL_OPTIONS, ...options }, allowPositionals: true, strict: true });
   } catch (error) {
-    const message = (error as Error).message.replace(/\.?\s*$/, '');
-    throw new InputError(`cos ${context.command}: ${message}; see cos ${context.command} --help.`, { cause: error });
+    // Node's messages run on ("To specify a positional argument…"): keep the first sentence.
+    const message = (error as Error).message.split(/\.\s/)[0]!.replace(/\.?\s*$/, '');
+    throw new InputError(`${message}; see cos ${context.command} --help.`, { cause: error });
   }
   if (parsed.positionals.length > maxPositionals) {
     const extra = parsed.positionals.slice(maxPositionals).map((p) => JSON.stringify(p)).join(' ');
-    throw new InputError(`cos ${context.command}: unexpected argument ${extra}; see cos ${context.command} --help.`);
+    throw new InputError(`Unexpected argument ${extra}; see cos ${context.command} --help.`);
   }
   const values = parsed.values as Record<string, unknown>;
   const dir = values.dir as string | undefined;
-  if (dir !== undefined && dir.trim() === '') throw new InputError(`cos ${context.command}: --dir needs a directory.`);
+  if (dir !== undefined && dir.trim() === '') throw new InputError(`--dir needs a directory.`);
   const root = dir !== undefined ? resolve(context.cwd, dir) : findRoot(context.cwd);
   return { values: values as V, positionals: parsed.positionals, root, json: values.json === true };
 }
