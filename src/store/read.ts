@@ -75,8 +75,6 @@ function readText(path: string): { text: string } | { reason: string } | { gone:
 interface ReadState {
   paths: AgentPaths;
   snapshot: StoreSnapshot;
-  /** File name → index in snapshot.entries: identity is the file name. */
-  seen: Map<string, number>;
 }
 
 function readDir(state: ReadState, dir: string, location: Entry['location'], dirents?: Dirent[]): void {
@@ -106,20 +104,16 @@ function readDir(state: ReadState, dir: string, location: Entry['location'], dir
       snapshot.problems.push({ file: rel, reason: parsed.reason });
       continue;
     }
-    // Seen already: it was archived while this read went on. The copy read last is where it is now.
-    const earlier = state.seen.get(name);
-    if (earlier !== undefined) snapshot.entries[earlier] = parsed.entry;
-    else {
-      state.seen.set(name, snapshot.entries.length);
-      snapshot.entries.push(parsed.entry);
-    }
+    // The same name in current/ and archive/ is kept twice: after a git merge one clone may have
+    // archived an entry that another still has in current/ (cos archive resolves it).
+    snapshot.entries.push(parsed.entry);
   }
 }
 
 export function readStore(root: string, options: ReadOptions = {}): StoreSnapshot {
   const paths = agentPaths(root);
   const snapshot: StoreSnapshot = { root: paths.root, entries: [], problems: [], maxSeq: 0, currentCount: 0 };
-  const state: ReadState = { paths, snapshot, seen: new Map() };
+  const state: ReadState = { paths, snapshot };
   readDir(state, paths.current, 'current');
   if (options.archive !== false) {
     const archive = list(paths.archive, { rel: paths.rel, list: snapshot.problems });

@@ -31,11 +31,11 @@ describe('readStore', () => {
     expect(readStore(root, { archive: false }).entries).toHaveLength(2);
   });
 
-  it('an entry found in current/ and archive/ (moved while reading) counts once, at the place read last', () => {
+  it('the same entry in current/ and archive/ (a merge of two clones) is read at both places, for cos archive to resolve', () => {
     const text = entry('s', 'a', '2026-01-14T04:00:00Z');
     const root = testdir({ '.agent/status/current/001-2026-01-14T04-00-00Z-a.md': text, '.agent/status/archive/s/001-2026-01-14T04-00-00Z-a.md': text });
     const snapshot = readStore(root);
-    expect(snapshot.entries.map((e) => e.path)).toEqual(['.agent/status/archive/s/001-2026-01-14T04-00-00Z-a.md']);
+    expect(snapshot.entries.map((e) => e.path).sort()).toEqual(['.agent/status/archive/s/001-2026-01-14T04-00-00Z-a.md', '.agent/status/current/001-2026-01-14T04-00-00Z-a.md']);
   });
 
   it('no .agent/ at all: nothing, no error', () => {
