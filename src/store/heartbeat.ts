@@ -20,7 +20,7 @@ import { assertSlug, showValue } from '../protocol/slug.js';
 import { isoSeconds, parseTimestamp } from '../protocol/time.js';
 import { agentPaths } from './paths.js';
 import { readStore } from './read.js';
-import { fsyncDir, tempName, writeTemp } from './write.js';
+import { fsyncDir, tempName, validNow, writeTemp } from './write.js';
 import { withLock } from './lock.js';
 
 export interface HeartbeatInput {
@@ -93,7 +93,7 @@ export async function heartbeat(root: string, input: HeartbeatInput): Promise<He
       `Agent "${agent}" has no open entry on sprint "${sprint}": its latest entry ${latest.file} is ${latest.status}; post IN_PROGRESS to start again.`,
     );
   }
-  const now = input.now ?? new Date();
+  const now = validNow(input.now);
   const sinceMs = now.getTime() - parseTimestamp(latest.heartbeat);
   if (input.minIntervalSeconds !== undefined && sinceMs >= 0 && sinceMs < input.minIntervalSeconds * 1000 && input.ttl_minutes === undefined) {
     return { entry: latest, written: false, previous: latest.heartbeat };

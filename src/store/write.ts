@@ -61,6 +61,13 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 // eslint-disable-next-line no-control-regex
 const CONTROL_EXCEPT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f]/;
 
+/** `now` as given (a valid Date), else the current time. */
+export function validNow(now: Date | undefined): Date {
+  if (now === undefined) return new Date();
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new InputError(`Invalid now ${showValue(now)}: give a valid Date.`);
+  return now;
+}
+
 /** The last segment of a path (`/` or `\\`), or the value itself. */
 function baseName(value: string): string {
   return typeof value === 'string' ? (value.split(/[\\/]/).pop() ?? value) : value;
@@ -132,7 +139,7 @@ export function buildFields(input: PostInput, options: PostOptions = {}): EntryF
   if (input.cost_usd !== undefined && (!Number.isFinite(input.cost_usd) || input.cost_usd < 0)) {
     throw new InputError(`Invalid cost ${showValue(input.cost_usd)}: give a non-negative number of US dollars.`);
   }
-  const now = isoSeconds(input.now ?? new Date());
+  const now = isoSeconds(validNow(input.now));
   const fields: EntryFields = {
     timestamp: now,
     sprint,

@@ -167,6 +167,7 @@ describe('cos post', () => {
     expect(() => postEntry(root, { sprint: 's', agent: 'a', status: 'IN_PROGRESS', extra: { status: 'x' } })).toThrow(/field of the protocol/);
     expect(() => postEntry(root, { sprint: 's', agent: 'a', status: 'IN_PROGRESS', extra: { when: new Date() } })).toThrow(/Invalid extra field "when"/);
     expect(() => postEntry(root, { sprint: 's', agent: 'a', status: 'IN_PROGRESS', extra: { n: Number.NaN } })).toThrow(/Invalid extra field "n"/);
+    expect(() => postEntry(root, { sprint: 's', agent: 'a', status: 'IN_PROGRESS', now: new Date('nope') })).toThrow(/Invalid now/);
     expect(readStore(root).entries).toHaveLength(1);
   });
 
