@@ -110,7 +110,7 @@ try {
   const nested = join(work, 'nested');
   fill(nested, 10_000, 9_950, { list: true });
   const full = medianProcess([readScript, nested], 5);
-  rows.push(['read + parse 10,000 entries with a nested mapping field (each through the full `yaml` parser)', fmt(full), ratio(full, baseline), full <= 1000 ? 'met (≤ 1 s)' : 'MISSED (≤ 1 s)']);
+  rows.push(['read + parse 10,000 entries with a nested mapping field (each through the full `yaml` parser; for reference, not what cos writes)', fmt(full), ratio(full, baseline), '']);
 
   const one = await throughput(work, 1, 400);
   rows.push(['1 writer process × 400 `postEntry` (fsync each)', `${one.toFixed(0)} entries/s`, '', '']);
