@@ -31,7 +31,7 @@ export {
   isHandled,
 } from './checks/index.js';
 export { analyze, scan, type Analysis, type AnalyzeOptions, type ScanResult } from './analyze.js';
-export { statusRows, statusReport, type StatusRow } from './output/status.js';
+export { statusRows, statusReport, type StatusRow, type StatusReport, type StatusOptions } from './output/status.js';
 export { buildBrief, renderBrief, type Brief } from './output/brief.js';
 
 // Dispatch: claims, blockers, preflight, roles and the briefing prompt.

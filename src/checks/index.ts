@@ -25,13 +25,18 @@ export const RULES: readonly Rule[] = [
   overBudgetRule,
 ];
 
+/** Plain code-point order: stable across locales, and free (the first localeCompare costs ~5 ms). */
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Most severe first, then by kind, sprint and first file: a stable order for output and diffs. */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     severityRank(b.severity) - severityRank(a.severity) ||
     FINDING_KINDS.indexOf(a.kind) - FINDING_KINDS.indexOf(b.kind) ||
-    (a.sprint ?? '').localeCompare(b.sprint ?? '') ||
-    (a.files[0] ?? '').localeCompare(b.files[0] ?? '')
+    byCodePoint(a.sprint ?? '', b.sprint ?? '') ||
+    byCodePoint(a.files[0] ?? '', b.files[0] ?? '')
   );
 }
 
