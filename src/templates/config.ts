@@ -18,14 +18,25 @@ scan:
   # cos scan exits 2 when a finding is at or above this severity (INFO, WARN, URGENT, BLOCKER, never).
   fail_on: URGENT
 # budget_usd_per_sprint: 25
+heartbeat:
+  # cos heartbeat --if-due (and the Claude Code hook) skip the write when the last one is younger.
+  min_interval_seconds: 60
+watch:
+  # cos watch re-reads everything this often, so a missed file event never hides a finding.
+  reconcile_seconds: 60
+  # --exec commands are killed after this long.
+  exec_timeout_seconds: 10
+  # Notion syncs wait this long after the last change, to batch them.
+  notion_debounce_seconds: 5
 `;
 
 export const NOTION_SYNC_YAML = `# Notion dashboard sync (cos notion check | setup | sync). Off until database_id is set.
 database_id: ""
 # data_source_id: ""   # discovered from the database when absent
 token_env: NOTION_TOKEN
-# properties:          # our field -> Notion property name (defaults shown in the README)
-#   sprint: Sprint
+# rate_per_second: 3   # stay under Notion's average limit
+# properties:          # our field -> Notion property name (defaults in docs/notion.md)
+#   sprint: Name        # the title property: the key of each sprint's page
 #   state: Status
 `;
 
