@@ -56,6 +56,10 @@ export function parseCommand<V = Record<string, string | boolean | string[] | bo
   } catch (error) {
     // Node's messages run on ("To specify a positional argument…"): keep the first sentence.
     const message = (error as Error).message.split(/\.\s/)[0]!.replace(/\.?\s*$/, '');
+    const ambiguous = /^Option '(--?[\w-]+)[^']*' argument is ambiguous/.exec(message);
+    if (ambiguous) {
+      throw new InputError(`The value of ${ambiguous[1]} starts with "-"; write it as ${ambiguous[1]}=<value>; see cos ${context.command} --help.`, { cause: error });
+    }
     throw new InputError(`${message}; see cos ${context.command} --help.`, { cause: error });
   }
   if (parsed.positionals.length > maxPositionals) {

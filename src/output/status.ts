@@ -71,16 +71,15 @@ export function statusRows(sprints: readonly SprintState[], findings: readonly F
 }
 
 export function renderStatus(rows: readonly StatusRow[], repoFindings: readonly Finding[], now: Date, style: Style): string {
-  if (rows.length === 0 && repoFindings.length === 0) {
-    return 'No sprints yet. Post the first entry: cos post --sprint my-sprint --agent me --status IN_PROGRESS\n';
-  }
+  const empty = 'No sprints yet. Post the first entry: cos post --sprint my-sprint --agent me --status IN_PROGRESS\n';
+  if (rows.length === 0 && repoFindings.length === 0) return empty;
   const lines: string[][] = [['SPRINT', 'STATE', 'AGENTS', 'AGE', 'SEVERITY', 'FLAGS'].map((h) => style.bold(h))];
   for (const row of rows) {
     const agents = row.agents.map((a) => `${a.agent}:${a.status}${a.stale ? style.red('(stale)') : ''}`).join(' ');
     const age = formatAge(now.getTime() - parseTimestamp(row.updated));
     lines.push([row.sprint, row.state, agents, age, style.severity(row.severity as never), row.flags.length ? style.yellow(row.flags.join(',')) : '-']);
   }
-  let out = `${table(lines)}\n`;
+  let out = rows.length > 0 ? `${table(lines)}\n` : empty;
   for (const finding of repoFindings) out += `${style.severity(finding.severity, `[${finding.severity}]`)} ${finding.message}\n`;
   return out;
 }

@@ -87,6 +87,8 @@ describe('hostile command-line input: exit 1, one sentence, no file written', ()
     ['a missing --status', ['--sprint', 's', '--agent', 'a'], /--status is required/],
     ['an unknown flag', [...ok, '--colour', 'red'], /Unknown option '--colour'/],
     ['a stray argument', [...ok, 'extra'], /nexpected argument "extra"/],
+    ['a flag value that starts with a dash', [...ok, '--ttl', '-5'], /value of --ttl starts with "-"; write it as --ttl=<value>/],
+    ['a negative ttl written with =', [...ok, '--ttl=-5'], /Invalid --ttl "-5"/],
   ])('refuses %s', async (_what, args, message) => {
     const root = await initialised();
     const before = tree(root);
