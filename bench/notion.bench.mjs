@@ -1,17 +1,51 @@
 // Notion sync throughput: time to sync N = 300 changed sprints through the built CLI against the
 // Notion-shaped test server limited to 3 requests/s (bursts of 10), as a ratio to the floor N/3 s
 // (one request per sprint at Notion's average rate). Also: a sync with nothing to do.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { runnerImport } from 'vite';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CLI, fmt, medianProcess, removeDir, tempDir } from './lib.mjs';
 
 const N = 300;
 const { initRepo, postEntry } = await import('../dist/index.js');
-// The test server is TypeScript (test/notion/server.ts); Vite's module runner loads it as is.
-const { module: serverModule } = await runnerImport(new URL('../test/notion/server.ts', import.meta.url).pathname);
 
+/**
+ * The test server is TypeScript (test/notion/server.ts). Compile it to JavaScript in a temp folder
+ * with the project's own TypeScript (a devDependency, the compiler `npm run build` uses), so the
+ * bench needs nothing that only a dependency of a dependency provides.
+ */
+async function loadTestServer() {
+  const project = fileURLToPath(new URL('..', import.meta.url));
+  const out = tempDir('cos-bench-notion-server-');
+  const tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
+  const tsconfig = {
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      strict: true,
+      skipLibCheck: true,
+      types: ['node'],
+      typeRoots: [join(project, 'node_modules', '@types')],
+      rootDir: join(project, 'test', 'notion'),
+      outDir: out,
+    },
+    files: [join(project, 'test', 'notion', 'server.ts')],
+  };
+  writeFileSync(join(out, 'tsconfig.json'), JSON.stringify(tsconfig));
+  writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
+  const compiled = spawnSync(process.execPath, [tsc, '-p', join(out, 'tsconfig.json')], { encoding: 'utf8' });
+  if (compiled.status !== 0) throw new Error(`compiling test/notion/server.ts failed (exit ${compiled.status}): ${compiled.stdout}${compiled.stderr}`);
+  try {
+    return await import(pathToFileURL(join(out, 'server.js')).href);
+  } finally {
+    removeDir(out);
+  }
+}
+
+const serverModule = await loadTestServer();
 const server = await serverModule.startNotionServer({ rate: 1000, burst: 1000 });
 const root = tempDir('cos-bench-notion-');
 try {
