@@ -35,9 +35,9 @@ export async function run(context: CommandContext): Promise<number> {
   const sub = positionals[0];
   if (!sub || !(SUBCOMMANDS as readonly string[]).includes(sub)) {
     const given = sub ? `unknown subcommand ${JSON.stringify(sub)}` : 'a subcommand is needed';
-    throw new InputError(`cos notion: ${given}; use check, setup or sync (see cos notion --help).`);
+    throw new InputError(`${given[0]!.toUpperCase()}${given.slice(1)}; use check, setup or sync (see cos notion --help).`);
   }
-  if (values['dry-run'] && sub !== 'sync') throw new InputError(`cos notion ${sub}: --dry-run applies to sync only.`);
+  if (values['dry-run'] && sub !== 'sync') throw new InputError(`--dry-run applies to cos notion sync only, not to cos notion ${sub}.`);
   if (sub === 'sync') return sync(context, root, json, values['dry-run'] === true);
   return checkOrSetup(context, root, json, sub as 'check' | 'setup');
 }

@@ -225,6 +225,13 @@ describe('cos notion sync (in process)', () => {
     expect((await cos(['notion', 'check', '--dry-run', '--dir', root])).code).toBe(1);
   });
 
+  it('usage errors carry one "cos notion:" prefix, not two', async () => {
+    const root = testdir();
+    expect((await cos(['notion', 'frob', '--dir', root])).stderr).toBe('cos notion: Unknown subcommand "frob"; use check, setup or sync (see cos notion --help).\n');
+    expect((await cos(['notion', '--dir', root])).stderr).toBe('cos notion: A subcommand is needed; use check, setup or sync (see cos notion --help).\n');
+    expect((await cos(['notion', 'setup', '--dry-run', '--dir', root])).stderr).toBe('cos notion: --dry-run applies to cos notion sync only, not to cos notion setup.\n');
+  });
+
   it('names the missing environment variable (exit 1), and the file and key of a bad config', async () => {
     const { root } = await setup(1);
     const missing = await cos(['notion', 'sync', '--dir', root], { env: { NOTION_TOKEN: '' } });
