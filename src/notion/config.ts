@@ -189,6 +189,28 @@ export function resolveNotionConfig(raw: unknown, file: string): LoadedNotionCon
   return { config, warnings };
 }
 
+/**
+ * `NOTION_BASE_URL` (a proxy, a test server), or undefined for the public API. An InputError for
+ * a value that is not an http(s) address: a typo is bad input (exit 1), not an outage to retry.
+ */
+export function readBaseUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const value = env.NOTION_BASE_URL?.trim();
+  if (!value) return undefined;
+  let url: URL | null = null;
+  try {
+    url = new URL(value);
+  } catch {
+    url = null;
+  }
+  if (url && (url.username !== '' || url.password !== '')) {
+    throw new InputError('The environment variable NOTION_BASE_URL holds a user name or password; give the address alone, e.g. NOTION_BASE_URL=http://127.0.0.1:8080.');
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new InputError(`The environment variable NOTION_BASE_URL is ${JSON.stringify(value.slice(0, 200))}, not an http(s) address; give one such as http://127.0.0.1:8080, or unset it to use the Notion API.`);
+  }
+  return value;
+}
+
 /** The token from the environment variable the config names; an InputError naming it if unset. */
 export function readToken(config: NotionConfig, env: NodeJS.ProcessEnv): string {
   const token = env[config.token_env];

@@ -1,5 +1,5 @@
 /** Opening a connection for check, setup and sync: token, rate limiter, client, data source. */
-import { readToken, type NotionConfig } from './config.js';
+import { readBaseUrl, readToken, type NotionConfig } from './config.js';
 import { NotionFailure, openNotion, type NotionApi } from './client.js';
 import { createRateLimiter } from './ratelimit.js';
 
@@ -12,7 +12,7 @@ export interface Session {
 export async function openSession(config: NotionConfig, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<Session> {
   const token = readToken(config, env);
   const limiter = createRateLimiter({ rate: config.rate_per_second, burst: config.burst });
-  const baseUrl = env.NOTION_BASE_URL?.trim() || undefined;
+  const baseUrl = readBaseUrl(env);
   const api = await openNotion({
     token,
     ...(baseUrl ? { baseUrl } : {}),

@@ -21,7 +21,7 @@ import { deriveSprints, type SprintState } from '../state/sprints.js';
 import { withLock } from '../store/lock.js';
 import { agentPaths } from '../store/paths.js';
 import { readStore } from '../store/read.js';
-import { isConfigured, loadNotionConfig, readToken, type NotionConfig } from './config.js';
+import { isConfigured, loadNotionConfig, readBaseUrl, readToken, type NotionConfig } from './config.js';
 import { LEDGER_FILE, loadLedger, saveLedger, type Ledger, type LedgerRecord } from './ledger.js';
 import { appendLog, redact, type LogLine } from './log.js';
 import { hashValues, notionProperties, sprintValues, type SprintValues } from './mapping.js';
@@ -123,6 +123,7 @@ export async function syncNotion(root: string, options: SyncOptions = {}): Promi
   }
 
   const token = readToken(config, env);
+  readBaseUrl(env);
   const paths = agentPaths(root);
   mkdirSync(paths.state, { recursive: true });
   let entered = false;

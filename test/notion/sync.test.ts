@@ -232,6 +232,26 @@ describe('cos notion sync (in process)', () => {
     expect((await cos(['notion', 'setup', '--dry-run', '--dir', root])).stderr).toBe('cos notion: --dry-run applies to cos notion sync only, not to cos notion setup.\n');
   });
 
+  it('a NOTION_BASE_URL that is not an http(s) address is bad input (exit 1, named), not an outage to retry', async () => {
+    const { root } = await setup(1);
+    for (const [value, shown] of [
+      ['not a url', '"not a url"'],
+      ['ftp://127.0.0.1:21', '"ftp://127.0.0.1:21"'],
+    ]) {
+      for (const sub of ['sync', 'check', 'setup']) {
+        const result = await cos(['notion', sub, '--dir', root], { env: { NOTION_TOKEN: server.token, NOTION_BASE_URL: value } });
+        expect(result.code, `${sub} ${value}`).toBe(1);
+        expect(result.stderr).toBe(`cos notion: The environment variable NOTION_BASE_URL is ${shown}, not an http(s) address; give one such as http://127.0.0.1:8080, or unset it to use the Notion API.\n`);
+      }
+    }
+    const withPassword = await cos(['notion', 'sync', '--dir', root], { env: { NOTION_TOKEN: server.token, NOTION_BASE_URL: 'http://user:hunter2@127.0.0.1:1' } });
+    expect(withPassword.code).toBe(1);
+    expect(withPassword.stderr).toMatch(/NOTION_BASE_URL holds a user name or password/);
+    expect(withPassword.stderr).not.toContain('hunter2');
+    expect(server.requests).toHaveLength(0);
+    expect(existsSync(join(root, '.agent/state/notion-sync.log'))).toBe(false);
+  });
+
   it('names the missing environment variable (exit 1), and the file and key of a bad config', async () => {
     const { root } = await setup(1);
     const missing = await cos(['notion', 'sync', '--dir', root], { env: { NOTION_TOKEN: '' } });
