@@ -45,6 +45,8 @@ const KNOWN_KEYS = ['database_id', 'data_source_id', 'token_env', 'properties', 
 
 const ID = /^[A-Za-z0-9-]{1,64}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Notion integration secrets: `secret_…` (older) and `ntn_…` (current), both long. */
+const LOOKS_LIKE_TOKEN = /^(?:secret|ntn)_[A-Za-z0-9]{20,}$/;
 
 export interface LoadedNotionConfig {
   config: NotionConfig;
@@ -131,6 +133,10 @@ export function resolveNotionConfig(raw: unknown, file: string): LoadedNotionCon
     dataSourceId = (data.data_source_id as string).trim();
   }
   let tokenEnv: string = DEFAULTS.token_env;
+  if (typeof data.token_env === 'string' && LOOKS_LIKE_TOKEN.test(data.token_env.trim())) {
+    // Never echo it: it is most likely the secret itself.
+    bad('token_env', 'holds what looks like a Notion token itself; put the token in an environment variable and give that variable\'s name here, e.g. token_env: NOTION_TOKEN (and take the token out of this file: it is a secret)');
+  }
   if (data.token_env !== undefined && data.token_env !== null) {
     if (typeof data.token_env !== 'string' || !ENV_NAME.test(data.token_env)) {
       bad('token_env', `is ${JSON.stringify(data.token_env)}; give the name of an environment variable, e.g. token_env: NOTION_TOKEN (never the token itself)`);

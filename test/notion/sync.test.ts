@@ -252,6 +252,18 @@ describe('cos notion sync (in process)', () => {
     expect(existsSync(join(root, '.agent/state/notion-sync.log'))).toBe(false);
   });
 
+  it('a token pasted into token_env is refused without echoing it', async () => {
+    const { root } = await setup(1);
+    const secret = `ntn_${'a1B2c3D4e5'.repeat(5)}`;
+    writeFileSync(join(root, '.agent/config/notion-sync.yaml'), `database_id: abc\ntoken_env: ${secret}\n`);
+    for (const args of [['notion', 'check'], ['notion', 'sync'], ['notion', 'sync', '--json'], ['notion', 'check', '--json']]) {
+      const result = await cos([...args, '--dir', root], { env: { [secret]: 'x' } });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/notion-sync\.yaml: token_env holds what looks like a Notion token itself/);
+      expect(result.stdout + result.stderr).not.toContain(secret);
+    }
+  });
+
   it('names the missing environment variable (exit 1), and the file and key of a bad config', async () => {
     const { root } = await setup(1);
     const missing = await cos(['notion', 'sync', '--dir', root], { env: { NOTION_TOKEN: '' } });
