@@ -11,6 +11,8 @@ import { SEVERITIES, STATUSES } from '../protocol/fields.js';
 import { SLUG_MAX, SLUG_PATTERN, showValue, slugProblem } from '../protocol/slug.js';
 
 function slugMessage(kind: string, value: unknown): string {
+  // A missing key reaches the schema as undefined: say so, as the CLI does ("--sprint is required").
+  if (value === undefined) return `${kind} is required; for example "results-wiring-v1".`;
   return `Invalid ${kind} ${showValue(value)}: ${slugProblem(value) ?? 'it is not a slug'}; for example "results-wiring-v1".`;
 }
 
@@ -25,7 +27,9 @@ function slug(kind: string, description: string) {
 }
 
 function choice<T extends readonly [string, ...string[]]>(kind: string, values: T, description: string) {
-  return z.enum(values, { error: (issue) => `Invalid ${kind} ${showValue(issue.input)}: use one of ${values.join(', ')}.` }).describe(description);
+  return z
+    .enum(values, { error: (issue) => (issue.input === undefined ? `${kind} is required: use one of ${values.join(', ')}.` : `Invalid ${kind} ${showValue(issue.input)}: use one of ${values.join(', ')}.`) })
+    .describe(description);
 }
 
 function wholeNumber(flag: string, description: string) {

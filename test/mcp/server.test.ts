@@ -100,6 +100,15 @@ describe('cos mcp', () => {
     expect(long.content[0]!.text).toContain('it is 65 characters long (at most 64)');
     const status = await call(client, 'post', { sprint: 'ok', agent: 'dev', status: 'DONE' });
     expect(status.content[0]!.text).toContain('Invalid status "DONE": use one of DISPATCHED, IN_PROGRESS, BLOCKED, FAILED, COMPLETE, VERIFIED.');
+    // A missing field is named as missing, like the CLI's "--sprint is required".
+    const noSprint = await call(client, 'post', { agent: 'dev', status: 'IN_PROGRESS' });
+    expect(noSprint.isError).toBe(true);
+    expect(noSprint.content[0]!.text).toContain('sprint is required; for example "results-wiring-v1".');
+    expect(noSprint.content[0]!.text).not.toContain('undefined');
+    const noStatus = await call(client, 'post', { sprint: 'ok', agent: 'dev' });
+    expect(noStatus.content[0]!.text).toContain('status is required: use one of DISPATCHED, IN_PROGRESS, BLOCKED, FAILED, COMPLETE, VERIFIED.');
+    const noRole = await call(client, 'dispatch', { sprint: 'ok' });
+    expect(noRole.content[0]!.text).toContain('role is required');
     const unknown = await call(client, 'post', { sprint: 'ok', agent: 'dev', status: 'IN_PROGRESS', dir: '/etc' });
     expect(unknown.isError).toBe(true);
     expect(unknown.content[0]!.text).toContain('Unrecognized key: "dir"');
