@@ -8,5 +8,6 @@ export default defineConfig({
     pool: 'forks',
     // Two-core machines: concurrency tests spawn their own processes.
     maxWorkers: 2,
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
   },
 });
