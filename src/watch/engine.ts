@@ -137,7 +137,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   function currentCount(): number {
     let n = 0;
-    for (const record of records.values()) if (record.location === 'current') n++;
+    for (const record of records.values()) if (record.location === 'current' && !record.link) n++;
     return n;
   }
 
@@ -262,7 +262,9 @@ export function createEngine(options: EngineOptions): Engine {
       let valid = 0;
       let maxSeq = 0;
       for (const record of records.values()) {
-        if (record.location === 'current') current++;
+        if (record.link) {
+          // Not an entry file; still a problem.
+        } else if (record.location === 'current') current++;
         else archive++;
         if (record.problem) problemCount++;
         if (record.entry) {

@@ -4,7 +4,7 @@
  * reading and parsing one of them, and a stat signature so a reconcile re-parses only what
  * changed. A file that does not parse is a problem record, never an exception.
  */
-import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Entry } from '../protocol/fields.js';
 import { parseEntry } from '../protocol/entry.js';
@@ -22,6 +22,8 @@ export interface FileRecord {
   signature: string;
   entry: Entry | null;
   problem: Problem | null;
+  /** A symbolic link: reported, never followed, and not counted as a file in `current/` (as readStore). */
+  link?: true;
 }
 
 export interface ListedFile {
@@ -46,10 +48,11 @@ export function locate(paths: AgentPaths, abs: string): Location | null {
   return null;
 }
 
+/** Names in `dir`, folders with a trailing `/`; symbolic links are listed (readStore reports them). */
 function list(dir: string): string[] {
   try {
     return readdirSync(dir, { withFileTypes: true })
-      .filter((d) => d.isFile() || d.isDirectory())
+      .filter((d) => d.isFile() || d.isSymbolicLink() || d.isDirectory())
       .map((d) => (d.isDirectory() ? `${d.name}/` : d.name));
   } catch {
     return [];
@@ -76,24 +79,48 @@ export function signatureOf(stats: Stats): string {
   return `${stats.ino}:${stats.size}:${stats.mtimeMs}`;
 }
 
-/** The signature of a file now, or null when it is gone or not a regular file. */
+/**
+ * The signature of a file now (of the link itself for a symbolic link, which is never followed),
+ * or null when it is gone or is something else (a folder, a FIFO, a device).
+ */
 export function statSignature(abs: string): string | null {
   try {
-    const stats = statSync(abs);
-    return stats.isFile() ? signatureOf(stats) : null;
+    const stats = lstatSync(abs);
+    return stats.isFile() || stats.isSymbolicLink() ? signatureOf(stats) : null;
   } catch {
     return null;
   }
 }
 
-/** Read and parse one entry file; null when it is gone (or is not a regular file). */
+/**
+ * Opening never blocks and never follows a link: a FIFO opened for reading without O_NONBLOCK waits
+ * for a writer (and would freeze the watcher, signals included); a link could point anywhere.
+ * Both flags are 0 where the platform has none.
+ */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
+function linkRecord(rel: string, location: Location, abs: string): FileRecord | null {
+  try {
+    const stats = lstatSync(abs);
+    if (!stats.isSymbolicLink()) return null;
+    return { rel, location, signature: signatureOf(stats), entry: null, problem: { file: rel, reason: 'it is a symbolic link; an entry must be a regular file' }, link: true };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Read and parse one entry file; null when it is gone or is not a regular file (a folder, a FIFO,
+ * a device). A symbolic link is a problem record, as in readStore.
+ */
 export function readEntryFile(paths: AgentPaths, abs: string, location: Location): FileRecord | null {
   const rel = paths.rel(abs);
   let fd: number;
   try {
-    fd = openSync(abs, 'r');
+    fd = openSync(abs, OPEN_FLAGS);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP' || code === 'EMLINK') return linkRecord(rel, location, abs);
     if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return null;
     return { rel, location, signature: `unreadable:${code}`, entry: null, problem: { file: rel, reason: `it cannot be read (${code ?? (error as Error).message})` } };
   }

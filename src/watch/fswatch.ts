@@ -30,6 +30,9 @@ export const startFileWatch: StartFileWatch = async ({ dir, onEvent, onError }) 
     ignored: (path: string) => path !== dir && isIgnoredName(path),
     // Writers rename complete files into place; no need to wait for writes to finish.
     awaitWriteFinish: false,
+    // A link in the status folders is reported as a problem, never followed (it could lead
+    // anywhere: a folder tree to watch, a device).
+    followSymlinks: false,
   });
   for (const kind of ['add', 'change', 'unlink', 'addDir', 'unlinkDir'] as const) {
     watcher.on(kind, (path: string) => onEvent(kind, path));

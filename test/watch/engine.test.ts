@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze.js';
@@ -141,8 +141,9 @@ describe('watch engine', () => {
 });
 
 describe('cos watch --once', () => {
-  it('finds exactly what analyze() finds over the same folders (hidden, lock and stray files ignored)', async () => {
+  it('finds exactly what analyze() finds over the same folders (hidden, lock and stray files ignored, links reported)', async () => {
     const root = testdir({ '.agent/config/coordination.yaml': 'version: 1\narchive:\n  max_current: 5\n' });
+    const out = testdir();
     const now = new Date();
     const old = new Date(now.getTime() - 3 * 3_600_000);
     postEntry(root, { sprint: 'one', agent: 'ann', status: 'IN_PROGRESS', ttl_minutes: 5, now: old });
@@ -156,6 +157,9 @@ describe('cos watch --once', () => {
     writeFileSync(join(paths.current, '.091-2026-01-01T00-00-00Z-zed.md.1.abcd.tmp'), 'temp\n');
     mkdirSync(join(paths.current, '005-2026-01-01T00-00-00Z-eve.md.lock'));
     writeFileSync(join(paths.current, 'notes.txt'), 'stray\n');
+    // A symbolic link is reported (never followed), as readStore does.
+    writeFileSync(join(out, 'outside.md'), 'not an entry\n');
+    symlinkSync(join(out, 'outside.md'), join(paths.current, '093-2026-01-01T00-00-00Z-lnk.md'));
     mkdirSync(join(paths.archive, 'old'), { recursive: true });
     postEntry(root, { sprint: 'old', agent: 'fay', status: 'COMPLETE', now: old });
     const [archived] = listEntryFiles(paths).filter((f) => f.abs.endsWith('-fay.md'));
@@ -170,7 +174,7 @@ describe('cos watch --once', () => {
     expect(expected.length).toBeGreaterThanOrEqual(5);
     expect(lines.filter((l) => l.event === 'finding').map((l) => l.finding)).toEqual(expected);
     const summary = lines.at(-1);
-    expect(summary).toMatchObject({ version: 1, event: 'summary', reason: 'once', summary: { entries: 7, current: 7, archive: 2, problems: 2, findings: expected.length } });
+    expect(summary).toMatchObject({ version: 1, event: 'summary', reason: 'once', summary: { entries: 7, current: 7, archive: 2, problems: 3, findings: expected.length } });
   });
 
   it('prints human lines (time, severity, kind, message, action) and runs --exec for each finding at or above --exec-on', async () => {

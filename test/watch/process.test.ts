@@ -3,7 +3,7 @@
  * asserts on latency: every wait is for a line, with a generous timeout.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { postEntry } from '../../src/store/write.js';
@@ -164,6 +164,32 @@ describe('cos watch (real processes)', () => {
     watcher.child.kill('SIGTERM');
     expect((await watcher.exited).code).toBe(0);
     expect(watcher.stderr()).toBe('');
+  });
+
+  it('is not stopped by a FIFO or a symbolic link dropped into current/ (the link is malformed, never followed)', async () => {
+    const root = testdir(config(3600));
+    const paths = agentPaths(root);
+    const watcher = startWatcher(root);
+    await watcher.waitFor((l) => l.event === 'watching', 'the watching event');
+    // Opening a FIFO for reading waits for a writer: a watcher that did so would hang for good.
+    const fifo = spawn('mkfifo', [join(paths.current, '050-2026-01-01T00-00-00Z-pipe.md')]);
+    expect(await new Promise((resolve) => fifo.on('exit', resolve))).toBe(0);
+    const outside = join(testdir(), 'elsewhere.md');
+    writeFileSync(outside, 'not an entry\n');
+    const link = join(paths.current, '051-2026-01-01T00-00-00Z-link.md');
+    symlinkSync(outside, link);
+    const malformed = await watcher.waitFor(isFinding('malformed'), 'the symbolic link reported');
+    expect(malformed.finding.files).toEqual([paths.rel(link)]);
+    expect(malformed.finding.message).toMatch(/symbolic link/);
+    const post = await runCli(['post', '--dir', root, '--sprint', 'after-fifo', '--agent', 'ann', '--status', 'BLOCKED', '--severity', 'BLOCKER']);
+    expect(post.code).toBe(0);
+    await watcher.waitFor(isFinding('escalation', 'after-fifo'), 'the escalation posted after the FIFO');
+    // A reconcile agrees with the events: the link stays one malformed finding, never resolved.
+    const summary = await summaryWhere(watcher, (s) => s.entries === 1, 'the entry held');
+    expect(summary.summary).toMatchObject({ problems: 1 });
+    watcher.child.kill('SIGINT');
+    expect(await watcher.exited).toEqual({ code: 0, signal: null });
+    expect(watcher.lines.filter(isResolved('malformed'))).toEqual([]);
   });
 
   it('runs --exec for new findings at or above --exec-on, and logs its failures', async () => {
