@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { notionEnv, notionRepo, statusSnapshot } from './fixture.js';
+import { notionEnv, notionRepo, statusSnapshot, writeNotionConfig } from './fixture.js';
 import { startNotionServer, type FailureSwitch, type NotionTestServer } from './server.js';
 import { execFileSync } from 'node:child_process';
 
@@ -89,6 +89,9 @@ describe('cos notion sync when Notion fails', () => {
       }
 
       server.fail(null);
+      // The recovery runs with the fixture's usual timeout: a 1 s one (the timeout case) could
+      // expire on a healthy request when the machine is loaded.
+      if (extra) writeNotionConfig(root, { databaseId, extra: 'max_retries: 2' });
       const next = await runCli(['notion', 'sync', '--json', '--dir', root], { env });
       expect(next.code).toBe(0);
       expect(JSON.parse(next.stdout)).toMatchObject({ created: 4, failed: 0 });
