@@ -4,8 +4,8 @@
  * REFRESH_MS.
  *
  * A lock is abandoned (and taken over) when
- * - it was written on this host and its pid is not alive (`process.kill(pid, 0)` → ESRCH): a
- *   watcher killed with SIGKILL blocks nothing;
+ * - it was written on this host and its pid is not alive (`process.kill(pid, 0)` → ESRCH, or a
+ *   zombie): a watcher killed with SIGKILL blocks nothing;
  * - or its mtime is older than STALE_MS, whatever the host: a watcher on another host sharing the
  *   folder, or a pid since reused by an unrelated process, blocks for at most that long.
  * The inspect-and-replace runs under `withLock` (a short advisory section), so two watchers that
@@ -65,12 +65,24 @@ function readInfo(file: string): { info: LockInfo | null; mtimeMs: number } | nu
   return { info: null, mtimeMs };
 }
 
-function pidAlive(pid: number): boolean {
+/**
+ * Whether a process runs. A zombie — exited, not yet reaped by its parent — answers `kill -0` but
+ * runs nothing: a watcher killed with SIGKILL stays one until its parent (a shell, or an init
+ * that reaps lazily) waits for it, and must not block the next start meanwhile (Linux: /proc).
+ */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ...": comm may hold spaces and parentheses; the state follows the last ')'.
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return true;
   }
 }
 

@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, utimesSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { RefusedError } from '../../src/errors.js';
 import { agentPaths } from '../../src/store/paths.js';
-import { acquireWatchLock, lockFile, STALE_MS } from '../../src/watch/lock.js';
+import { acquireWatchLock, lockFile, pidAlive, STALE_MS } from '../../src/watch/lock.js';
 import { testdir } from '../helpers/tmp.js';
 
 function deadPid(): number {
@@ -44,6 +44,29 @@ describe('watcher lock', () => {
     expect(replaced).toContain(`pid ${pid} is not running`);
     expect(JSON.parse(readFileSync(file, 'utf8')).pid).toBe(process.pid);
     lock.release();
+  });
+
+  it.skipIf(!existsSync('/proc/self/stat'))('takes over the lock of a zombie (killed, not yet reaped by its parent) at once', async () => {
+    const { paths, file } = setup();
+    // `sleep 0` exits at once; its parent then becomes `sleep 30`, which never reaps it.
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const pid = await new Promise<number>((resolve) => parent.stdout!.setEncoding('utf8').once('data', (text: string) => resolve(Number(text.trim()))));
+      const end = Date.now() + 30_000;
+      while (!/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) {
+        if (Date.now() > end) throw new Error(`pid ${pid} never became a zombie`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(() => process.kill(pid, 0)).not.toThrow(); // what a plain kill -0 would call alive
+      expect(pidAlive(pid)).toBe(false);
+      expect(pidAlive(process.pid)).toBe(true);
+      writeFileSync(file, JSON.stringify({ pid, host: hostname(), started: '2026-01-01T00:00:00.000Z', token: 'x' }));
+      const { lock, replaced } = await acquireWatchLock(paths);
+      expect(replaced).toContain(`pid ${pid} is not running`);
+      lock.release();
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 
   it("respects another host's fresh lock, and takes it over once it has not been refreshed for the stale time", async () => {
