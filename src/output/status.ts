@@ -60,10 +60,12 @@ export function flagsBySprint(findings: readonly Finding[]): Map<string, string[
 
 export function statusRows(sprints: readonly SprintState[], findings: readonly Finding[]): StatusRow[] {
   const flags = flagsBySprint(findings);
+  // Stale as cos scan says: an entry superseded by a forced redispatch (or otherwise handled) is not.
+  const stale = new Set(findings.filter((finding) => finding.kind === 'stale').flatMap((finding) => finding.files));
   return sprints.map((sprint) => ({
     sprint: sprint.sprint,
     state: sprint.state,
-    agents: sprint.agents.map((agent) => ({ agent: agent.agent, status: agent.status, heartbeat: agent.heartbeat, stale: agent.stale })),
+    agents: sprint.agents.map((agent) => ({ agent: agent.agent, status: agent.status, heartbeat: agent.heartbeat, stale: agent.stale && stale.has(agent.entry.path) })),
     severity: sprint.severity,
     updated: sprint.updated,
     flags: flags.get(sprint.sprint) ?? [],

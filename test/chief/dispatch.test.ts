@@ -127,6 +127,26 @@ describe('refusals (exit 3) and --force', () => {
     expect(again.stderr).not.toContain(first.entry.file);
   });
 
+  it('cos status agrees with cos scan: an agent superseded by a forced redispatch is no longer (stale)', async () => {
+    const root = await initRepo();
+    const old = writeEntry(root, { seq: 1, sprint: 's1', agent: 'developer', status: 'IN_PROGRESS', at: 300 });
+    writeEntry(root, { seq: 2, sprint: 's2', agent: 'developer', status: 'IN_PROGRESS', at: 300 });
+    const staleOf = async () => {
+      const status = JSON.parse((await cos(['status', '--json', '--dir', root], { now: NOW })).stdout) as {
+        sprints: Array<{ sprint: string; agents: Array<{ agent: string; stale: boolean }> }>;
+      };
+      return status.sprints.flatMap((sprint) => sprint.agents.map((agent) => `${sprint.sprint}/${agent.agent}:${agent.stale}`)).sort();
+    };
+    expect(await staleOf()).toEqual(['s1/developer:true', 's2/developer:true']);
+    const forced = await dispatchJson(root, ['developer', 's1', '--agent', 'dev-2', '--force']);
+    expect(forced.entry.supersedes).toBe(old.file);
+    expect(kinds(await scanJson(root), 'stale').map((f) => f.sprint)).toEqual(['s2']);
+    expect(await staleOf()).toEqual(['s1/dev-2:false', 's1/developer:false', 's2/developer:true']);
+    const text = await cos(['status', '--dir', root], { now: NOW });
+    expect(text.stdout).not.toMatch(/s1 .*\(stale\)/);
+    expect(text.stdout).toMatch(/s2 .*developer:IN_PROGRESS\(stale\)/);
+  });
+
   it('refuses a sprint with an open escalation, until it is resolved', async () => {
     const root = await initRepo();
     const u = writeEntry(root, { seq: 1, sprint: 's1', agent: 'developer', status: 'BLOCKED', severity: 'URGENT' });
