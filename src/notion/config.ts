@@ -223,5 +223,11 @@ export function readToken(config: NotionConfig, env: NodeJS.ProcessEnv): string 
   if (token === undefined || token.trim() === '') {
     throw new InputError(`The Notion token is missing: set the environment variable ${config.token_env} (named by token_env in ${config.file}) to your integration's secret.`);
   }
-  return token.trim();
+  const trimmed = token.trim();
+  // A space, line break, control or non-ASCII character cannot go into the Authorization header:
+  // fetch would fail with a message that quotes the header (and so the token) as a network error.
+  if (!/^[\x21-\x7e]+$/.test(trimmed)) {
+    throw new InputError(`The Notion token in the environment variable ${config.token_env} holds a space, line break or other character a token never has; copy your integration's secret into it again.`);
+  }
+  return trimmed;
 }

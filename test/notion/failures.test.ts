@@ -115,6 +115,21 @@ describe('cos notion sync when Notion fails', () => {
     expect(result.stderr + readFileSync(join(root, '.agent/state/notion-sync.log'), 'utf8')).not.toContain('secret_wrong_token_1234');
   });
 
+  it('a token with a line break in it: exit 1 naming the variable, nothing sent, the token nowhere', async () => {
+    server = await startNotionServer({ rate: 1000, burst: 1000 });
+    const { databaseId } = server.createDatabase({ properties: FULL_SCHEMA });
+    const root = notionRepo({ databaseId, sprints: 1 });
+    const token = 'secret_first_half\nsecond_half_42';
+    for (const args of [['notion', 'sync', '--json'], ['notion', 'check']]) {
+      const result = await runCli([...args, '--dir', root], { env: { ...notionEnv(server), NOTION_TOKEN: token } });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/token in the environment variable NOTION_TOKEN holds a space, line break/);
+      for (const part of ['secret_first_half', 'second_half_42']) expect(result.stdout + result.stderr).not.toContain(part);
+    }
+    expect(server.requests).toHaveLength(0);
+    expect(existsSync(join(root, '.agent/state/notion-sync.log'))).toBe(false);
+  });
+
   it('an unreachable address fails as network_error, exit 5', async () => {
     server = await startNotionServer();
     const { databaseId } = server.createDatabase({ properties: FULL_SCHEMA });

@@ -54,6 +54,20 @@ describe('resolveNotionConfig', () => {
     expect(readToken(config, { MY_NOTION: ' secret_1 ' })).toBe('secret_1');
     expect(() => readToken(config, {})).toThrow(/set the environment variable MY_NOTION/);
   });
+
+  it('refuses a token no Authorization header can carry, without echoing it', () => {
+    const { config } = resolveNotionConfig({ database_id: 'a', token_env: 'MY_NOTION' }, FILE);
+    for (const token of ['secret_line1\nline2xyz', 'secret_two words', 'secret_\u20acuro1234', 'secret_abc\u0001def']) {
+      let message = '';
+      try {
+        readToken(config, { MY_NOTION: token });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/^The Notion token in the environment variable MY_NOTION holds a space, line break or other character/);
+      expect(message).not.toContain('secret_');
+    }
+  });
 });
 
 describe('createRateLimiter (fake clock)', () => {
