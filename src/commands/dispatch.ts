@@ -43,7 +43,7 @@ export async function run(context: CommandContext): Promise<number> {
     { agent: { type: 'string' }, force: { type: 'boolean' }, ttl: { type: 'string' } },
     { positionals: 2 },
   );
-  if (positionals.length < 2) throw new InputError('cos dispatch needs a ROLE and a SPRINT, e.g. cos dispatch developer my-sprint; see cos dispatch --help.');
+  if (positionals.length < 2) throw new InputError('Give a ROLE and a SPRINT, e.g. cos dispatch developer my-sprint; see cos dispatch --help.');
   const [roleName, sprint] = positionals as [string, string];
   const { config } = loadConfig(root);
   const role = loadRole(root, roleName);

@@ -102,6 +102,15 @@ describe('cos dispatch', () => {
     }
     expect(currentFiles(root)).toEqual([]);
   });
+
+  it('a missing ROLE or SPRINT gets one sentence with a single cos dispatch: prefix', async () => {
+    const root = await initRepo();
+    for (const args of [[], ['developer']]) {
+      const result = await cos(['dispatch', ...args, '--dir', root], { now: NOW });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe('cos dispatch: Give a ROLE and a SPRINT, e.g. cos dispatch developer my-sprint; see cos dispatch --help.\n');
+    }
+  });
 });
 
 describe('refusals (exit 3) and --force', () => {
