@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/checks/index.js';
 import { createExecRunner } from '../../src/watch/exec.js';
 import { testdir } from '../helpers/tmp.js';
+import { pidFrom, running as alive, until } from './procs.js';
 
 const finding: Finding = {
   kind: 'escalation',
@@ -13,23 +14,6 @@ const finding: Finding = {
   message: "dev escalated results-wiring: it's \"broken\" $HOME `x`",
   action: 'cos post --resolves 007-2026-01-14T04-30-00Z-dev.md',
 };
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function until(check: () => boolean, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('--exec runner', () => {
   it('passes the finding in COS_* variables and as JSON on stdin, through the shell', async () => {
@@ -63,19 +47,20 @@ describe('--exec runner', () => {
   it('kills a command that runs past its time, with the children it started', async () => {
     const out = testdir();
     const failures: string[] = [];
+    // The timeout must leave a loaded machine time to start sh and its child and write the pid.
     const runner = createExecRunner({
       command: 'sleep 60 & echo $! > "$OUT/pid"; wait',
       cwd: out,
       env: { ...process.env, OUT: out },
-      timeoutMs: 1_000,
+      timeoutMs: 5_000,
       onFailure: (m) => failures.push(m),
     });
     runner.run(finding, new Date());
+    const pid = await pidFrom(join(out, 'pid'), 'the command never started its child');
     await runner.drain();
     expect(failures).toHaveLength(1);
-    expect(failures[0]).toMatch(/timed out after 1 s and was killed/);
-    const pid = Number(readFileSync(join(out, 'pid'), 'utf8'));
-    await until(() => !alive(pid));
+    expect(failures[0]).toMatch(/timed out after 5 s and was killed/);
+    await until(() => !alive(pid), `the child ${pid} of the timed-out command still runs`);
   });
 
   it('runs at most maxConcurrent at once and every queued run eventually', async () => {
@@ -119,10 +104,9 @@ describe('--exec runner', () => {
     for (let i = 0; i < 3; i++) runner.run(finding, new Date());
     expect(failures).toHaveLength(1);
     expect(failures[0]).toMatch(/dropped: 1 runs are already waiting/);
-    await until(() => existsSync(join(out, 'pids')));
-    const pid = Number(readFileSync(join(out, 'pids'), 'utf8').trim());
+    const pid = await pidFrom(join(out, 'pids'), 'the first command never started');
     await runner.stop(500);
-    await until(() => !alive(pid));
+    await until(() => !alive(pid), `the command ${pid} still runs after stop()`);
     expect(failures).toHaveLength(1); // a stop is not a failure
   });
 });

@@ -1,0 +1,42 @@
+/** Waiting on processes and conditions without assuming how fast a loaded machine is. */
+import { readFileSync } from 'node:fs';
+
+/** Whether a process runs; a zombie (exited, not yet reaped by its parent or by init) does not. */
+export function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    return true;
+  }
+}
+
+/** Poll `check` until it holds; throw `what` after `ms` (generous by default). */
+export async function until(check: () => boolean, what = 'condition not met in time', ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`${what} (waited ${ms} ms)`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The number in a file written by `echo $$ > file` once the line is complete (a shell may be slow to write it). */
+export async function pidFrom(file: string, what = `no pid in ${file}`): Promise<number> {
+  let text = '';
+  await until(() => {
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return false;
+    }
+    return text.endsWith('\n');
+  }, what);
+  const pid = Number(text.trim().split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 1) throw new Error(`${file} holds no pid: ${JSON.stringify(text)}`);
+  return pid;
+}
