@@ -9,6 +9,10 @@
  *   a live holder refreshes it every few seconds (proper-lockfile), so an old one is abandoned.
  * - old-claim: a sequence claim in status/.claims/ more than CLAIM_KEEP below the newest and
  *   older than CLAIM_PRUNE_AGE — the same rule cos post applies when it prunes now and then.
+ *   A dispatch claim's `sprint-<sprint>.lock/` folder there is a stale-lock by the rule above.
+ * - old-session: a hook session record `.agent/state/sessions/*.json` not written for
+ *   SESSION_MAX_AGE (a session that ended long ago; a live one is rewritten as it heartbeats);
+ *   a session temp file left by a killed hook is a temp-file.
  * - empty-todo: a `todos/*.json` of the local agent directory holding nothing (empty, `[]`,
  *   `{}`, `null`), older than a minute (agent CLIs leave hundreds of them).
  * A valid entry never matches any of these (entries are not dot-files, not folders, not in
@@ -19,7 +23,7 @@ import { join } from 'node:path';
 import { looksLikeEntry } from '../protocol/filename.js';
 import { agentPaths } from '../store/paths.js';
 
-export type CruftKind = 'temp-file' | 'stale-lock' | 'old-claim' | 'empty-todo';
+export type CruftKind = 'temp-file' | 'stale-lock' | 'old-claim' | 'empty-todo' | 'old-session';
 
 export interface Cruft {
   kind: CruftKind;
@@ -39,8 +43,12 @@ export const LOCK_STALE_MS = 10_000;
 export const CLAIM_KEEP = 256;
 export const CLAIM_PRUNE_AGE_MS = 10 * 60_000;
 export const TODO_MIN_AGE_MS = 60_000;
+/** A hook session record not written for this long belongs to a session that ended. */
+export const SESSION_MAX_AGE_MS = 7 * 24 * 3_600_000;
 
 const TEMP_NAME = /^\..+\.\d+\.[0-9a-f]+\.tmp$/;
+/** hooks/session.ts writes `<session>.json.<pid>.<ms>.tmp` and renames it. */
+const SESSION_TEMP_NAME = /^[^/]+\.json\.\d+\.\d+\.tmp$/;
 
 function list(dir: string): string[] {
   try {
@@ -85,13 +93,15 @@ export function qualifies(kind: CruftKind, abs: string, now: number, maxClaim = 
   const item = (k: CruftKind): Cruft => ({ kind: k, abs, path: abs, bytes: s.isFile() ? s.size : 0, ageMs });
   switch (kind) {
     case 'temp-file':
-      return s.isFile() && TEMP_NAME.test(name) && ageMs > TEMP_MIN_AGE_MS ? item(kind) : null;
+      return s.isFile() && (TEMP_NAME.test(name) || (SESSION_TEMP_NAME.test(name) && abs.endsWith(`/state/sessions/${name}`))) && ageMs > TEMP_MIN_AGE_MS ? item(kind) : null;
     case 'stale-lock':
       return s.isDirectory() && name.endsWith('.lock') && ageMs > LOCK_STALE_MS ? item(kind) : null;
     case 'old-claim':
       return s.isFile() && /^\d+$/.test(name) && Number(name) < maxClaim - CLAIM_KEEP && ageMs > CLAIM_PRUNE_AGE_MS ? item(kind) : null;
     case 'empty-todo':
       return s.isFile() && name.endsWith('.json') && ageMs > TODO_MIN_AGE_MS && isEmptyTodo(abs) ? item(kind) : null;
+    case 'old-session':
+      return s.isFile() && name.endsWith('.json') && ageMs > SESSION_MAX_AGE_MS ? item(kind) : null;
   }
 }
 
@@ -120,6 +130,13 @@ export function findCruft(root: string, options: { now: Date; localRoot?: string
   const claims = list(paths.claims).filter((name) => /^\d+$/.test(name));
   const maxClaim = claims.reduce((max, name) => Math.max(max, Number(name)), 0);
   for (const name of claims.sort((a, b) => Number(a) - Number(b))) add(qualifies('old-claim', join(paths.claims, name), now, maxClaim));
+  // Dispatch claims (dispatch/claim.ts): `sprint-<sprint>.lock/` left by a killed cos dispatch.
+  for (const name of list(paths.claims).filter((n) => n.endsWith('.lock')).sort()) add(qualifies('stale-lock', join(paths.claims, name), now));
+  const sessions = join(paths.state, 'sessions');
+  for (const name of list(sessions).sort()) {
+    const abs = join(sessions, name);
+    add(qualifies('old-session', abs, now) ?? qualifies('temp-file', abs, now));
+  }
   if (options.localRoot) {
     const todos = join(options.localRoot, 'todos');
     for (const name of list(todos).sort()) add(qualifies('empty-todo', join(todos, name), now));

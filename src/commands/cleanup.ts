@@ -9,11 +9,14 @@ export const help = `Usage: cos cleanup [--apply] [--target DIR] [--json]
 
 List cruft, and delete it only with --apply (only what was listed, each re-checked first):
   temp-file    .<entry>.<pid>.<hex>.tmp in .agent/status/ older than a minute (a killed writer)
-  stale-lock   *.lock/ folders in .agent/status/ not refreshed for 10 s (a killed heartbeat)
+  stale-lock   *.lock/ folders in .agent/status/ not refreshed for 10 s (a killed heartbeat),
+               including dispatch claims .agent/status/.claims/sprint-*.lock/ (a killed dispatch)
   old-claim    sequence claims in .agent/status/.claims/ more than 256 below the newest and
                older than 10 minutes
   empty-todo   empty todos/*.json ([], {}, nothing) in the local agent directory, older than a
                minute
+  old-session  hook session records .agent/state/sessions/*.json not written for 7 days (their
+               temp files left by a killed hook, older than a minute, count as temp-file)
 Valid entries are never touched.
 
   --apply       delete what is listed
@@ -30,6 +33,7 @@ const LABEL: Record<CruftKind, string> = {
   'stale-lock': 'stale lock',
   'old-claim': 'old seq claim',
   'empty-todo': 'empty todo',
+  'old-session': 'old session',
 };
 
 function render(report: CruftReport, applied: ApplyResult | null): string {

@@ -8,6 +8,9 @@ import { cos } from '../helpers/cli.js';
 import { testdir } from '../helpers/tmp.js';
 
 const HOUR_AGO = new Date(Date.now() - 3_600_000);
+// "Fresh" items get a modification time ahead of the clock, so that no delay on a loaded machine
+// between writing the fixture and running cleanup can age them past a threshold.
+const IN_AN_HOUR = new Date(Date.now() + 3_600_000);
 
 function age(path: string, when = HOUR_AGO): void {
   utimesSync(path, when, when);
@@ -40,6 +43,7 @@ function fixture() {
   writeFileSync(oldTemp, 'half');
   age(oldTemp);
   writeFileSync(join(cur, `.${e2.file}.4243.cafebabe.tmp`), 'live writer'); // fresh: kept
+  age(join(cur, `.${e2.file}.4243.cafebabe.tmp`), IN_AN_HOUR);
   mkdirSync(join(root, '.agent/status/archive/old'), { recursive: true });
   const archTemp = join(root, `.agent/status/archive/old/.001-2026-01-01T00-00-00Z-x.md.77.00ff00ff.tmp`);
   writeFileSync(archTemp, '');
@@ -48,6 +52,7 @@ function fixture() {
   mkdirSync(staleLock);
   age(staleLock);
   mkdirSync(join(cur, `${e2.file}.lock`)); // fresh lock: a live holder
+  age(join(cur, `${e2.file}.lock`), IN_AN_HOUR);
   const claims = join(root, '.agent/status/.claims');
   for (let n = 3; n <= 300; n++) {
     writeFileSync(join(claims, String(n)), '');
@@ -57,7 +62,7 @@ function fixture() {
   mkdirSync(join(local, 'todos'));
   const todo = (name: string, content: string, old = true) => {
     writeFileSync(join(local, 'todos', name), content);
-    if (old) age(join(local, 'todos', name));
+    age(join(local, 'todos', name), old ? HOUR_AGO : IN_AN_HOUR);
   };
   todo('a-agent.json', '[]');
   todo('b-agent.json', '');
@@ -133,12 +138,62 @@ describe('cos cleanup', () => {
     const report = findCruft(root, { now: new Date(), localRoot: local });
     writeFileSync(join(local, 'todos/a-agent.json'), '[{"content":"x"}]');
     const lock = report.items.find((i) => i.kind === 'stale-lock')!;
-    utimesSync(lock.abs, new Date(), new Date());
+    utimesSync(lock.abs, IN_AN_HOUR, IN_AN_HOUR);
     const result = deleteCruft(report, new Date());
     expect(result.kept.map((k) => [k.item.kind, k.why])).toEqual([
       ['stale-lock', 'it changed since it was listed'],
       ['empty-todo', 'it changed since it was listed'],
     ]);
     expect(result.deleted).toHaveLength(report.items.length - 2);
+  });
+});
+
+describe('cos cleanup: dispatch claims and hook sessions', () => {
+  it('lists a dispatch claim lock left by a killed cos dispatch and hook sessions not written for 7 days; --apply deletes only those', async () => {
+    const root = testdir({ '.agent/status/current/.gitkeep': '' });
+    const entry = postEntry(root, { sprint: 's1', agent: 'dev', status: 'IN_PROGRESS' });
+    const claims = join(root, '.agent/status/.claims');
+    mkdirSync(join(claims, 'sprint-s1.lock'), { recursive: true });
+    age(join(claims, 'sprint-s1.lock'));
+    mkdirSync(join(claims, 'sprint-s2.lock'));
+    age(join(claims, 'sprint-s2.lock'), IN_AN_HOUR); // a live dispatch holds it
+    const sessions = join(root, '.agent/state/sessions');
+    mkdirSync(sessions, { recursive: true });
+    const day = 24 * 3_600_000;
+    const session = (name: string, daysAgo: number) => {
+      writeFileSync(join(sessions, name), '{"version":1,"session_id":"x","sprint":"s1","agent":"dev","source":"env","updated":"2026-01-01T00:00:00Z"}\n');
+      const when = new Date(Date.now() - daysAgo * day);
+      age(join(sessions, name), when);
+    };
+    session('ended-long-ago.json', 8);
+    session('this-week.json', 6);
+    session('live.json', -1);
+    session('killed.json.4242.1700000000000.tmp', 1);
+    // A name like a session temp file outside sessions/ is not cruft of that kind.
+    writeFileSync(join(root, '.agent/status/current/notes.json.1.2.tmp'), 'x');
+    age(join(root, '.agent/status/current/notes.json.1.2.tmp'));
+    const local = testdir();
+
+    const before = tree(root);
+    const listed = JSON.parse((await cos(['cleanup', '--json', '--target', local], { cwd: root })).stdout);
+    expect(listed.items.map((i: { kind: string; path: string }) => [i.kind, i.path])).toEqual([
+      ['stale-lock', '.agent/status/.claims/sprint-s1.lock'],
+      ['old-session', '.agent/state/sessions/ended-long-ago.json'],
+      ['temp-file', '.agent/state/sessions/killed.json.4242.1700000000000.tmp'],
+    ]);
+    expect(tree(root)).toEqual(before);
+    const text = (await cos(['cleanup', '--target', local], { cwd: root })).stdout;
+    expect(text).toContain('stale lock    .agent/status/.claims/sprint-s1.lock/');
+    expect(text).toContain('old session   .agent/state/sessions/ended-long-ago.json');
+
+    const applied = JSON.parse((await cos(['cleanup', '--apply', '--json', '--target', local], { cwd: root })).stdout);
+    expect(applied.deleted).toBe(3);
+    const gone = before.filter((p) => !tree(root).includes(p));
+    expect(gone).toEqual([
+      '.agent/state/sessions/ended-long-ago.json',
+      '.agent/state/sessions/killed.json.4242.1700000000000.tmp',
+      '.agent/status/.claims/sprint-s1.lock/',
+    ]);
+    expect(tree(root)).toContain(entry.path);
   });
 });
