@@ -24,6 +24,8 @@ import { agentPaths } from '../store/paths.js';
 import { TOOLS, type ToolDefinition } from './tools.js';
 
 export const SERVER_NAME = 'cos';
+/** How long requests read before stdin ended may take to be answered before the server closes anyway. */
+const DRAIN_MS = 60_000;
 const VERSION = '0.1.0';
 
 const INSTRUCTIONS = `agent-cos: a git-native chief of staff. Report your work as status entries: post IN_PROGRESS when you start (sprint and agent are slugs from your briefing), heartbeat while you work, end with COMPLETE, BLOCKED or FAILED (with error). VERIFIED with verifies checks another agent's COMPLETE; resolves closes an escalation. scan, status and brief read the state; dispatch claims a sprint for a role. Roles and the runbook are resources.`;
@@ -157,11 +159,35 @@ export async function serve(options: ServeOptions): Promise<void> {
   process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => (process.stderr.write as (...args: unknown[]) => boolean)(chunk, ...rest)) as typeof process.stdout.write;
   const server = createServer(options.root, options.env);
   const transport = new StdioServerTransport(stdin as NodeJS.ReadStream & Readable, protocolOut);
-  const closed = new Promise<void>((resolve) => {
-    transport.onclose = () => resolve();
-    stdin.once('end', () => void server.close().finally(resolve));
-    stdin.once('close', () => void server.close().finally(resolve));
-  });
+  // When stdin ends, the requests already read are still answered before the server closes
+  // (`printf '<requests>' | cos mcp` gets every answer); bounded, so a stuck call cannot hold it open.
+  const pending = new Set<string | number>();
+  let ended = false;
+  let finish: () => void = () => {};
+  const closed = new Promise<void>((resolve) => (finish = resolve));
+  let closing = false;
+  const closeWhenIdle = (force = false) => {
+    if (closing || !ended || (pending.size > 0 && !force)) return;
+    closing = true;
+    void server.close().finally(finish);
+  };
+  const onEnd = () => {
+    if (ended) return;
+    ended = true;
+    setTimeout(() => closeWhenIdle(true), DRAIN_MS).unref();
+    closeWhenIdle();
+  };
+  transport.onclose = () => finish();
+  transport.onmessage = (message) => {
+    if ('method' in message && 'id' in message && message.id !== undefined) pending.add(message.id);
+  };
+  const send = transport.send.bind(transport);
+  transport.send = async (message: Parameters<typeof send>[0]) => {
+    await send(message);
+    if (!('method' in message) && 'id' in message && message.id !== undefined && pending.delete(message.id)) closeWhenIdle();
+  };
+  stdin.once('end', onEnd);
+  stdin.once('close', onEnd);
   await server.connect(transport);
   options.log(`cos mcp: serving ${options.root} over stdio\n`);
   try {

@@ -9,7 +9,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readStore } from '../../src/store/read.js';
-import { CLI, cos } from '../helpers/cli.js';
+import { CLI, cos, runCli } from '../helpers/cli.js';
 import { testdir } from '../helpers/tmp.js';
 
 const clients: Client[] = [];
@@ -134,6 +134,24 @@ describe('cos mcp', () => {
     const runbook = await client.readResource({ uri: 'cos://runbook' });
     expect((runbook.contents[0] as { text: string }).text.length).toBeGreaterThan(100);
     await expect(client.readResource({ uri: 'cos://roles/nobody' })).rejects.toThrow(/Unknown role "nobody"/);
+  });
+
+  it('requests piped in before stdin ends are all answered, then the server exits 0', async () => {
+    const root = await repo();
+    const lines = [
+      { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'pipe', version: '1' } } },
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'post', arguments: { sprint: 'piped', agent: 'dev', status: 'IN_PROGRESS' } } },
+      { jsonrpc: '2.0', id: 'last', method: 'tools/call', params: { name: 'status', arguments: {} } },
+    ];
+    const { code, stdout } = await runCli(['mcp', '--dir', root], { input: `${lines.map((line) => JSON.stringify(line)).join('\n')}\n` });
+    expect(code).toBe(0);
+    const answers = stdout.trim().split('\n').map((line) => JSON.parse(line) as { id: unknown; result?: { structuredContent?: any; isError?: boolean } });
+    expect(answers.map((answer) => answer.id).sort()).toEqual([1, 2, 'last'].sort());
+    const posted = answers.find((answer) => answer.id === 2)!;
+    expect(posted.result?.isError).toBeFalsy();
+    expect(posted.result?.structuredContent.entry).toMatchObject({ sprint: 'piped', status: 'IN_PROGRESS' });
+    expect(entryFiles(root)).toEqual([posted.result?.structuredContent.entry.name]);
   });
 
   it('two servers posting into one repository at once: distinct seqs, every entry valid', async () => {
