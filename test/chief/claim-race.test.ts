@@ -79,10 +79,14 @@ describe('a claim holder killed mid-section', () => {
     // A holder that takes the very lock cos dispatch uses, says so, and hangs inside the section.
     const holder = spawn(
       process.execPath,
-      ['--input-type=module', '-e', `const { withLock } = await import(${JSON.stringify(lockModule)}); import('node:fs').then((fs) => fs.mkdirSync(${JSON.stringify(join(root, '.agent/status/.claims'))}, { recursive: true })); await withLock(${JSON.stringify(claim)}, () => { process.stdout.write('locked\\n'); setInterval(() => {}, 1000); return new Promise(() => {}); }, { stale: 10000 });`],
+      ['--input-type=module', '-e', `const { withLock } = await import(${JSON.stringify(lockModule)}); (await import('node:fs')).mkdirSync(${JSON.stringify(join(root, '.agent/status/.claims'))}, { recursive: true }); await withLock(${JSON.stringify(claim)}, () => { process.stdout.write('locked\\n'); setInterval(() => {}, 1000); return new Promise(() => {}); }, { stale: 10000 });`],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    await new Promise<void>((resolve) => holder.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('locked') && resolve()));
+    // If the holder dies before it holds the lock, fail at once instead of waiting for the timeout.
+    await new Promise<void>((resolve, reject) => {
+      holder.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('locked') && resolve());
+      holder.on('close', (code) => reject(new Error(`the lock holder exited (${code}) before taking the lock`)));
+    });
     holder.kill('SIGKILL');
     await new Promise((resolve) => holder.on('close', resolve));
     // The killed holder left its lock folder behind (nothing released it).
