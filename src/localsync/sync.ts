@@ -5,7 +5,7 @@
  * plan.ts from its two sides and the record of the last sync; only `create`, `update` and
  * `delete` touch anything, and only on the destination side.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { InputError } from '../errors.js';
 import { withLock } from '../store/lock.js';
@@ -40,6 +40,10 @@ export async function syncLocal(root: string, options: SyncOptions): Promise<Syn
   if (target === paths.agent || target.startsWith(paths.agent + sep) || paths.agent.startsWith(target + sep)) {
     throw new InputError(`The sync target ${target} overlaps the repository's .agent/ folder; give a separate local agent directory with --target.`);
   }
+  const kind = statSync(target, { throwIfNoEntry: false });
+  if (kind && !kind.isDirectory()) {
+    throw new InputError(`The sync target ${target} is not a directory; give the local agent directory with --target (or local_root in coordination.yaml).`);
+  }
   const run = (): SyncResult => {
     const record = loadRecord(paths.state);
     const base = record[target] ?? {};
@@ -61,10 +65,20 @@ export async function syncLocal(root: string, options: SyncOptions): Promise<Syn
     if (options.dryRun) return result;
     const [from, to] = direction === 'push' ? [paths.agent, target] : [paths.agent, target].reverse() as [string, string];
     const next: Record<string, string> = {};
-    for (const action of actions) {
+    for (const [i, action] of actions.entries()) {
       let after = action.after;
-      if (action.action === 'create' || action.action === 'update') after = copyAtomic(keyPath(from, action.key), keyPath(to, action.key));
-      else if (action.action === 'delete') removeFile(keyPath(to, action.key), to);
+      try {
+        if (action.action === 'create' || action.action === 'update') after = copyAtomic(keyPath(from, action.key), keyPath(to, action.key));
+        else if (action.action === 'delete') removeFile(keyPath(to, action.key), to);
+      } catch (error) {
+        // Record what was done, so the next run neither redoes it nor calls it a conflict; the
+        // failed file and the ones after it keep their last-sync state.
+        for (const rest of actions.slice(i)) if (base[rest.key] !== undefined) next[rest.key] = base[rest.key]!;
+        record[target] = next;
+        saveRecord(paths.state, record);
+        const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+        throw new InputError(`Could not ${action.action} ${keyPath(to, action.key)} (${code}); ${i} of ${actions.length} files were handled and recorded; fix the cause and run cos sync again.`, { cause: error });
+      }
       if (after !== null) next[action.key] = after;
     }
     record[target] = next;

@@ -194,3 +194,35 @@ describe('planFile (three-way decision)', () => {
     expect(planFile({ key: 'k', repo: null, local: null, base: null, ...state }, direction).action).toBe(action);
   });
 });
+
+describe('cos sync: a target that cannot be written', () => {
+  it('a target that is a file exits 1 naming it, and writes nothing', async () => {
+    const dir = await initRepo();
+    const file = join(testdir(), 'not-a-dir');
+    writeFileSync(file, 'x');
+    const result = await sync(dir, file);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`cos sync: The sync target ${file} is not a directory; give the local agent directory with --target (or local_root in coordination.yaml).\n`);
+    expect(readFileSync(file, 'utf8')).toBe('x');
+    expect(existsSync(join(dir, '.agent/state/sync.json'))).toBe(false);
+  });
+
+  it('a write failing part-way exits 1 naming the file, records what was done, and the next run finishes without a conflict', async () => {
+    const dir = await initRepo();
+    const target = testdir();
+    writeFileSync(join(target, 'skills'), 'a file where the skills folder should be');
+    const failed = await sync(dir, target);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(new RegExp(`^cos sync: Could not create ${join(target, SKILL).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(ENOTDIR\\); 5 of 6 files were handled and recorded; fix the cause and run cos sync again\\.\\n$`));
+    expect(readFileSync(join(target, ROLE), 'utf8')).toBe(readFileSync(join(dir, '.agent', ROLE), 'utf8'));
+    rmSync(join(target, 'skills'));
+    const again = await sync(dir, target);
+    expect(again.code).toBe(0);
+    expect(again.out.conflicts).toEqual([]);
+    expect(again.act(ROLE)).toBe('unchanged');
+    expect(again.act(SKILL)).toBe('create');
+    // A later edit of a role in .agent/ flows out: the role was recorded as synced.
+    writeFileSync(join(dir, '.agent', ROLE), `${readFileSync(join(dir, '.agent', ROLE), 'utf8')}\nmore\n`);
+    expect((await sync(dir, target)).act(ROLE)).toBe('update');
+  });
+});
