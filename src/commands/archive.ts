@@ -18,12 +18,13 @@ An agent's latest open entry (DISPATCHED, IN_PROGRESS) never moves, malformed fi
 if they alone exceed the bound, the output says so (and cos scan reports an overflow).
 
   --dry-run   print what would move; change nothing
-  --commit    git-commit exactly the moves (nothing else staged is touched); exit 5 if git fails,
-              with the moves done
+  --commit    git-commit exactly the moves (nothing else staged is touched); exit 1 outside a
+              git repository (nothing moves); exit 5 if git fails, with the moves done
   --json      { "version": 1, "moved": [ { "from", "to", "reason" } ], "skipped", "dry_run",
               "current", "max_current", "overflow", "malformed", "commit" }
 
-Exit codes: 0 done (also when nothing moved); 1 bad usage; 5 git failed (--commit).
+Exit codes: 0 done (also when nothing moved); 1 bad usage or --commit outside a git repository;
+5 git failed (--commit).
 Example:
   cos archive --dry-run && cos archive --commit`;
 
@@ -74,6 +75,11 @@ export async function run(context: CommandContext): Promise<number> {
   const dryRun = values['dry-run'] === true;
   if (dryRun && values.commit) throw new InputError('Give either --dry-run or --commit, not both.');
   const { config } = loadConfig(root);
+  if (values.commit) {
+    // Outside a git repository --commit cannot succeed: say so before moving anything.
+    const { repoInfo } = await import('../git/run.js');
+    await repoInfo(root);
+  }
   const result = await archiveStore(root, { now: context.now(), dryRun, bounds: config.archive });
   let commit: string | null = null;
   let commitError: unknown;

@@ -152,6 +152,17 @@ describe('cos archive', () => {
     expect(readFileSync(join(root, b.path), 'utf8')).toMatch(/edited/);
   });
 
+  it('--commit outside a git repository exits 1 naming the folder and moves nothing', async () => {
+    const root = testdir({ [`${CURRENT}/.gitkeep`]: '' });
+    const done = postEntry(root, { sprint: 'alpha', agent: 'dev', status: 'COMPLETE', now: at(0) });
+    const result = await cos(['archive', '--commit'], { cwd: root, now: at(60) });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('is not inside a git repository');
+    expect(result.stdout).toBe('');
+    expect(existsSync(join(root, done.path))).toBe(true);
+    expect(existsSync(join(root, '.agent/status/archive/alpha'))).toBe(false);
+  });
+
   it('refuses --dry-run with --commit', async () => {
     const root = testdir({ [`${CURRENT}/.gitkeep`]: '' });
     const result = await cos(['archive', '--dry-run', '--commit'], { cwd: root });
