@@ -26,7 +26,8 @@ Example:
 
 function parseSince(value: string, now: Date): { since: Date; window: string } {
   const duration = parseDuration(value);
-  if (!Number.isNaN(duration)) return { since: new Date(now.getTime() - duration), window: `last ${value.trim()}` };
+  // A window reaching before 1970 (or past what a Date can hold) means everything: no entry is older.
+  if (!Number.isNaN(duration)) return { since: new Date(Math.max(0, now.getTime() - duration)), window: `last ${value.trim()}` };
   const at = parseTimestamp(value.trim());
   if (!Number.isNaN(at)) return { since: new Date(at), window: `since ${value.trim()}` };
   throw new InputError(`Invalid --since ${JSON.stringify(value)}: give a duration such as 24h, 90m or 7d, or an ISO time such as 2026-01-14T00:00:00Z.`);

@@ -84,7 +84,8 @@ async function resolveBase(root: string, since: string | undefined, now: Date, h
   if (Number.isNaN(window)) {
     throw new InputError(`Unknown git ref ${JSON.stringify(ref)} for --since: give a branch, tag, commit (e.g. HEAD~5, origin/main) or a duration such as 24h or 7d.`);
   }
-  if (!hasHead) return { ref, commit: null };
+  // A window reaching before 1970 (or past what a Date can hold) is the whole history.
+  if (!hasHead || !(now.getTime() - window > 0)) return { ref, commit: null };
   const before = isoSeconds(new Date(now.getTime() - window));
   const found = await git(root, ['rev-list', '-1', `--before=${before}`, 'HEAD'], options);
   return { ref, commit: found.trim() || null };

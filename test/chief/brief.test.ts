@@ -67,6 +67,18 @@ describe('cos brief (markdown)', () => {
     expect(bad.stderr).toContain('"yesterday"');
   });
 
+  it('a --since longer than all of time means everything, and never crashes', async () => {
+    const { root } = await fullRepo();
+    for (const since of ['99999999d', '999999999999999d']) {
+      const result = await cos(['brief', '--since', since, '--json', '--dir', root], { now: NOW });
+      expect(result.stderr, since).toBe('');
+      expect(result.code).toBe(0);
+      const out = JSON.parse(result.stdout) as { since: string; completed: Array<{ sprint: string }> };
+      expect(out.since).toBe('1970-01-01T00:00:00Z');
+      expect(out.completed.map((c) => c.sprint)).toContain('old');
+    }
+  });
+
   it('reads well on an empty repository and on one without .agent/', async () => {
     const root = testdir();
     const bare = await cos(['brief', '--dir', root], { now: NOW });

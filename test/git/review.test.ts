@@ -97,6 +97,12 @@ describe('cos review', () => {
     expect(week.since.commit).toBeNull();
     expect(week.added.map((e: { file: string }) => e.file)).toEqual([`.agent/status/current/${first}`, `.agent/status/current/${second}`]);
     expect(week.changed).toContain('.agent/config/coordination.yaml');
+    // A window longer than all of time is the whole history, not a crash.
+    for (const since of ['99999999d', '999999999999999d']) {
+      const all = await cos(['review', '--since', since, '--json'], { cwd: dir, now: T0 });
+      expect(all.stderr, since).toBe('');
+      expect(JSON.parse(all.stdout)).toEqual({ ...week, since: { ref: since, commit: null } });
+    }
   });
 
   it('a bad ref exits 1 naming it; outside a git repository it says so', async () => {
