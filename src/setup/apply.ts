@@ -7,7 +7,7 @@
  * holds exactly what cos wrote, removing puts the recorded original back (or deletes a file cos
  * created). Otherwise only our hooks are taken out and the rest is kept as it is now.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../config/load.js';
@@ -34,6 +34,18 @@ function readOrNull(path: string): string | null {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new InputError(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, { cause: error });
+  }
+}
+
+/**
+ * The file a write should replace: a symlink's target (CLAUDE.md → AGENTS.md is common), so the
+ * link stays a link; the path itself when it does not exist yet (or dangles).
+ */
+function realTarget(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
   }
 }
 
@@ -70,7 +82,7 @@ function commit(root: string, rel: string, before: string | null, after: string 
           // not empty, or not ours to remove
         }
       }
-    } else writeAtomic(path, after);
+    } else writeAtomic(realTarget(path), after);
   }
   return { file: rel, action, diff, written: !dryRun };
 }
@@ -215,7 +227,14 @@ function insideRoot(root: string, file: string): string {
 
 export function setupAgentsMd(root: string, options: AgentsMdOptions = {}): FileChange[] {
   const files = options.files && options.files.length > 0 ? options.files.map((file) => insideRoot(root, file)) : ['AGENTS.md', ...(existsSync(join(root, 'CLAUDE.md')) ? ['CLAUDE.md'] : [])];
-  const unique = [...new Set(files)];
+  // Two names for one file (CLAUDE.md a symlink to AGENTS.md): write it once, through the first.
+  const seen = new Set<string>();
+  const unique = files.filter((rel) => {
+    const real = realTarget(join(root, rel));
+    if (seen.has(real)) return false;
+    seen.add(real);
+    return true;
+  });
   let section: string | null = null;
   if (!options.remove) {
     const { roles, skipped } = readRoles(root, options.roles);

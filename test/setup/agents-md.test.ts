@@ -1,5 +1,5 @@
 /** cos setup agents-md: a protocol section between markers, idempotent, everything else kept, removable. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BEGIN, END, removeSection, upsertSection } from '../../src/setup/markers.js';
@@ -15,6 +15,21 @@ async function initialised(files: Record<string, string> = {}): Promise<string> 
 const read = (root: string, file: string) => readFileSync(join(root, file), 'utf8');
 
 describe('cos setup agents-md', () => {
+  it('CLAUDE.md as a symlink to AGENTS.md stays a symlink, and the file gets one section', async () => {
+    const original = '# My project\n';
+    const root = await initialised({ 'AGENTS.md': original });
+    symlinkSync('AGENTS.md', join(root, 'CLAUDE.md'));
+    const result = await cos(['setup', 'agents-md', '--dir', root]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('AGENTS.md: updated\n');
+    expect(lstatSync(join(root, 'CLAUDE.md')).isSymbolicLink()).toBe(true);
+    expect(read(root, 'AGENTS.md').split(BEGIN)).toHaveLength(2);
+    expect((await cos(['setup', 'agents-md', '--file', 'CLAUDE.md', '--dir', root])).stdout).toContain('nothing to change');
+    expect((await cos(['setup', 'agents-md', '--remove', '--dir', root])).code).toBe(0);
+    expect(lstatSync(join(root, 'CLAUDE.md')).isSymbolicLink()).toBe(true);
+    expect(read(root, 'AGENTS.md')).toBe(original);
+  });
+
   it('writes the commands and every role\'s standing orders into AGENTS.md, keeping the rest; twice changes nothing; --remove restores', async () => {
     const original = '# My project\n\nBuild with `make`.\n';
     const root = await initialised({ 'AGENTS.md': original });

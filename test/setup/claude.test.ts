@@ -1,5 +1,5 @@
 /** cos setup claude: merges into existing settings, idempotent, --dry-run, --remove restores the bytes. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COS_HOOKS, installHooks, ourHookName, removeHooks } from '../../src/setup/claude-settings.js';
@@ -56,6 +56,20 @@ describe('cos setup claude', () => {
     const removed = await cos(['setup', 'claude', '--remove', '--dir', root]);
     expect(removed.code).toBe(0);
     expect(read(root)).toBe(ORIGINAL);
+  });
+
+  it('a settings.json that is a symlink stays one: the hooks go into its target, --remove restores it', async () => {
+    const root = project();
+    mkdirSync(join(root, 'config'), { recursive: true });
+    writeFileSync(join(root, 'config/claude-settings.json'), ORIGINAL);
+    mkdirSync(join(root, '.claude'), { recursive: true });
+    symlinkSync('../config/claude-settings.json', join(root, '.claude/settings.json'));
+    expect((await cos(['setup', 'claude', '--dir', root, '--cos', 'cos'])).code).toBe(0);
+    expect(lstatSync(join(root, '.claude/settings.json')).isSymbolicLink()).toBe(true);
+    expect(commandsOf(JSON.parse(readFileSync(join(root, 'config/claude-settings.json'), 'utf8')), 'Stop')).toEqual(['say done', 'cos hook stop']);
+    expect((await cos(['setup', 'claude', '--remove', '--dir', root])).code).toBe(0);
+    expect(lstatSync(join(root, '.claude/settings.json')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(root, 'config/claude-settings.json'), 'utf8')).toBe(ORIGINAL);
   });
 
   it('--remove takes out exactly our hooks when the file changed since, keeping the new changes', async () => {
