@@ -16,7 +16,7 @@
  *   never overwritten: with identical content the current copy is the duplicate and is removed;
  *   otherwise the move is skipped and reported.
  */
-import { lstatSync, mkdirSync, readFileSync, renameSync, rmdirSync, unlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmdirSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { isOpen } from '../protocol/fields.js';
@@ -115,6 +115,11 @@ export async function archiveStore(root: string, options: ArchiveOptions = {}): 
   if (options.dryRun) {
     const { plan: planned, malformed } = plan();
     return { plan: planned, moved: planned.moves, skipped: [], malformed, dryRun: true };
+  }
+  if (!existsSync(paths.current)) {
+    // Nothing can move, and a folder that was never initialised must not get a .agent/ now.
+    const { plan: planned, malformed } = plan();
+    return { plan: planned, moved: [], skipped: [], malformed, dryRun: false };
   }
   mkdirSync(paths.state, { recursive: true });
   return withLock(join(paths.state, 'archive'), async () => {

@@ -40,6 +40,9 @@ export async function syncLocal(root: string, options: SyncOptions): Promise<Syn
   if (target === paths.agent || target.startsWith(paths.agent + sep) || paths.agent.startsWith(target + sep)) {
     throw new InputError(`The sync target ${target} overlaps the repository's .agent/ folder; give a separate local agent directory with --target.`);
   }
+  if (!statSync(paths.agent, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new InputError(`There is no .agent/ folder in ${paths.root} to sync; run cos init there first, or pass --dir to the repository.`);
+  }
   const kind = statSync(target, { throwIfNoEntry: false });
   if (kind && !kind.isDirectory()) {
     throw new InputError(`The sync target ${target} is not a directory; give the local agent directory with --target (or local_root in coordination.yaml).`);

@@ -163,6 +163,14 @@ describe('cos archive', () => {
     expect(existsSync(join(root, '.agent/status/archive/alpha'))).toBe(false);
   });
 
+  it('in a folder without .agent/ it has nothing to archive and creates nothing', async () => {
+    const dir = testdir();
+    const result = await cos(['archive'], { cwd: dir, now: at(60) });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Nothing to archive\./);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('refuses --dry-run with --commit', async () => {
     const root = testdir({ [`${CURRENT}/.gitkeep`]: '' });
     const result = await cos(['archive', '--dry-run', '--commit'], { cwd: root });

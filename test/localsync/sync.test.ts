@@ -195,7 +195,20 @@ describe('planFile (three-way decision)', () => {
   });
 });
 
-describe('cos sync: a target that cannot be written', () => {
+describe('cos sync: set-ups it cannot sync', () => {
+  it('in a folder without .agent/ exits 1 saying so, and creates nothing on either side', async () => {
+    const dir = testdir();
+    const target = testdir();
+    for (const flags of [[], ['--pull']]) {
+      const result = await sync(dir, target, ...flags);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(`cos sync: There is no .agent/ folder in ${dir} to sync; run cos init there first, or pass --dir to the repository.\n`);
+    }
+    expect(readdirSync(dir)).toEqual([]);
+    expect(readdirSync(target)).toEqual([]);
+  });
+
+
   it('a target that is a file exits 1 naming it, and writes nothing', async () => {
     const dir = await initRepo();
     const file = join(testdir(), 'not-a-dir');
