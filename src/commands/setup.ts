@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { setupAgentsMd, setupClaude, type FileChange } from '../setup/apply.js';
+import { defaultCosCommand, onPath, setupAgentsMd, setupClaude, type FileChange } from '../setup/apply.js';
 import { parseCommand, printJson, type CommandContext } from './context.js';
 
 export const help = `Usage: cos setup claude [--dry-run | --remove] [--cos CMD] [--local]
@@ -74,6 +74,12 @@ export async function run(context: CommandContext): Promise<number> {
     if (remove && values.cos !== undefined) throw new InputError('Give --cos only when installing; --remove takes out our hooks whatever command they use.');
     const change = setupClaude(root, { remove, dryRun, local: values.local === true, ...(values.cos !== undefined ? { cos: values.cos } : {}) });
     report(context, json, target, dryRun, [change]);
+    // Hooks that run a command the shell cannot find fail after every tool call: say so now.
+    if (!remove && values.cos === undefined && defaultCosCommand(root) === 'cos' && !onPath('cos', context.env)) {
+      context.stderr(
+        'warning: the hooks run "cos", which is not on PATH here, so they will fail until it is: install agent-cos globally, or add it to the project (npm install -D agent-cos) and run cos setup claude again, or name the command with --cos.\n',
+      );
+    }
     return 0;
   }
   if (target === 'agents-md') {

@@ -7,8 +7,8 @@
  * holds exactly what cos wrote, removing puts the recorded original back (or deletes a file cos
  * created). Otherwise only our hooks are taken out and the rest is kept as it is now.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../config/load.js';
 import { InputError } from '../errors.js';
@@ -127,6 +127,21 @@ function writeRecords(root: string, records: Record<string, InstallRecord>): voi
 /** How the hooks call cos: the project's own install when there is one, else `cos` on PATH. */
 export function defaultCosCommand(root: string): string {
   return existsSync(join(root, 'node_modules', '.bin', 'cos')) ? '"$CLAUDE_PROJECT_DIR"/node_modules/.bin/cos' : 'cos';
+}
+
+/** Whether an executable file `name` is in one of the folders of the environment's PATH. */
+export function onPath(name: string, env: NodeJS.ProcessEnv): boolean {
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    const file = join(dir, name);
+    try {
+      accessSync(file, constants.X_OK);
+      if (statSync(file).isFile()) return true;
+    } catch {
+      // not here
+    }
+  }
+  return false;
 }
 
 export interface ClaudeOptions {

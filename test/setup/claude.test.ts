@@ -1,5 +1,5 @@
 /** cos setup claude: merges into existing settings, idempotent, --dry-run, --remove restores the bytes. */
-import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COS_HOOKS, installHooks, ourHookName, removeHooks } from '../../src/setup/claude-settings.js';
@@ -56,6 +56,20 @@ describe('cos setup claude', () => {
     const removed = await cos(['setup', 'claude', '--remove', '--dir', root]);
     expect(removed.code).toBe(0);
     expect(read(root)).toBe(ORIGINAL);
+  });
+
+  it('warns (exit 0) when the hooks would run a cos that is not on PATH', async () => {
+    const root = project();
+    const bin = testdir();
+    const missing = await cos(['setup', 'claude', '--dir', root], { env: { PATH: bin } });
+    expect(missing.code).toBe(0);
+    expect(missing.stderr).toMatch(/^warning: the hooks run "cos", which is not on PATH here/);
+    writeFileSync(join(bin, 'cos'), '#!/bin/sh\n');
+    chmodSync(join(bin, 'cos'), 0o755);
+    expect((await cos(['setup', 'claude', '--dir', root], { env: { PATH: bin } })).stderr).toBe('');
+    // Named explicitly, or a project install: the user has said how to run it.
+    expect((await cos(['setup', 'claude', '--dir', root, '--cos', 'npx --no-install cos'], { env: { PATH: '' } })).stderr).toBe('');
+    expect((await cos(['setup', 'claude', '--remove', '--dir', root], { env: { PATH: '' } })).stderr).toBe('');
   });
 
   it('a settings.json that is a symlink stays one: the hooks go into its target, --remove restores it', async () => {
