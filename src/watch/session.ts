@@ -10,7 +10,7 @@
  * problem for longer than that.
  */
 import { appendFileSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Finding } from '../checks/index.js';
 import { loadConfig } from '../config/load.js';
 import type { CoordinationConfig } from '../config/schema.js';
@@ -85,6 +85,26 @@ export function appendLog(paths: AgentPaths, line: string): void {
 function requireAgentDir(paths: AgentPaths): void {
   if (!existsSync(paths.agent)) {
     throw new InputError(`No .agent/ directory in ${paths.root}; run cos init there first, or pass --dir <repository>.`);
+  }
+}
+
+/** Create `dir` (and its parents) or say which path in the way is not a folder. */
+function ensureFolder(paths: AgentPaths, dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EEXIST' && code !== 'ENOTDIR') throw error;
+    let blocking = dir;
+    for (let at = dir; at.length >= paths.root.length; at = dirname(at)) {
+      try {
+        if (!statSync(at).isDirectory()) blocking = at;
+      } catch {
+        // Not there: not what is in the way.
+      }
+      if (dirname(at) === at) break;
+    }
+    throw new InputError(`${paths.rel(blocking)} is a file, not a folder, so cos watch cannot use ${paths.rel(dir)}/; move that file aside and start again.`, { cause: error });
   }
 }
 
@@ -190,6 +210,9 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
   let notion: NotionSyncer | null = null;
   const core = createCore(options, () => notion?.notify());
   const { paths, engine, report } = core;
+  // Before the lock: a start that cannot work must not leave a lock behind.
+  ensureFolder(paths, paths.current);
+  ensureFolder(paths, paths.state);
   const { lock, replaced } = await acquireWatchLock(paths, options.now);
   if (replaced) appendLog(paths, `${options.now().toISOString()} lock: ${replaced}`);
 
@@ -267,7 +290,6 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
     if (changed) notion?.notify();
   };
 
-  mkdirSync(paths.current, { recursive: true });
   try {
     const watch = await (options.startFileWatch ?? defaultStartFileWatch)({
       dir: paths.status,

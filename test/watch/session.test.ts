@@ -1,10 +1,13 @@
 /** The watcher session in-process: the inotify fallback and the Notion wiring, with real files and chokidar. */
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SyncSummary } from '../../src/notion/sync.js';
 import { postEntry } from '../../src/store/write.js';
 import type { WatchEvent } from '../../src/watch/events.js';
 import { startFileWatch } from '../../src/watch/fswatch.js';
 import { startWatch, type WatchSession } from '../../src/watch/session.js';
+import { cos } from '../helpers/cli.js';
 import { testdir } from '../helpers/tmp.js';
 
 const sessions: WatchSession[] = [];
@@ -31,6 +34,20 @@ function collector() {
 }
 
 describe('cos watch session', () => {
+  it('refuses in one sentence (exit 1, no lock left) when a status folder is a file', async () => {
+    const root = testdir({ '.agent/config/coordination.yaml': 'version: 1\n', '.agent/status/current': 'not a folder\n' });
+    const result = await cos(['watch', '--dir', root]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('cos watch: .agent/status/current is a file, not a folder, so cos watch cannot use .agent/status/current/; move that file aside and start again.\n');
+    expect(existsSync(join(root, '.agent/state/watch.lock'))).toBe(false);
+    rmSync(join(root, '.agent/status'), { recursive: true });
+    writeFileSync(join(root, '.agent/status'), 'not a folder either\n');
+    const again = await cos(['watch', '--dir', root]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/^cos watch: \.agent\/status is a file, not a folder, so cos watch cannot use \.agent\/status\/current\/; move that file aside/);
+    expect(existsSync(join(root, '.agent/state/watch.lock'))).toBe(false);
+  });
+
   it('names the inotify sysctl when watches run out, and keeps finding things by polling', async () => {
     const root = testdir({ '.agent/config/coordination.yaml': 'version: 1\nwatch:\n  reconcile_seconds: 3600\n' });
     const { events, emit, waitFor } = collector();
