@@ -4,17 +4,20 @@
  * system, no chokidar: records come in through `put`/`remove`, the clock and the timers are
  * injected, events go out through `emit`.
  *
- * - A finding's identity is (kind, sprint, files): a finding whose identity appears is `finding`,
- *   one that disappears is `resolved`; a changed message alone (a stale agent's age) is neither.
+ * - A finding's identity is (kind, sprint, files) — see findingIdentity for conflicts and the
+ *   per-sprint kinds: a finding whose identity appears is `finding`, one that disappears is
+ *   `resolved`; a changed message or file list alone (a stale agent's age) is neither.
  * - Changes are settled for `settleMs` (5 ms) before the checks run. Events that arrive while the
  *   checks run queue up and are taken together by the next evaluation, so a burst of a thousand
  *   files costs a few dozen evaluations, while a single escalation is printed at once.
  * - Staleness needs no file event: after each evaluation a timer is set for the earliest
  *   `heartbeat + ttl` still ahead among the open agents.
  */
+import { basename } from 'node:path';
 import { runChecks, type Finding } from '../checks/index.js';
 import type { CoordinationConfig } from '../config/schema.js';
 import type { Entry } from '../protocol/fields.js';
+import { parseEntryFileName } from '../protocol/filename.js';
 import { compareEntries } from '../protocol/order.js';
 import { deriveSprint, groupBySprint, type SprintState } from '../state/sprints.js';
 import { parseTimestamp } from '../protocol/time.js';
@@ -75,8 +78,25 @@ export interface Engine {
   close(): void;
 }
 
+/** Kinds with at most one finding per sprint whose files grow as the problem does. */
+const PER_SPRINT: ReadonlySet<Finding['kind']> = new Set(['repeated-failure', 'over-budget', 'unsynced']);
+
+/**
+ * What makes a finding "the same" from one evaluation to the next: kind, sprint and files, except
+ * - a conflict is its set of agents (from the file names): a holder posting progress in a new
+ *   entry leaves it as it is, a third agent joining makes a new one;
+ * - a repeated failure, an over-budget sprint and unsynced completions are one per sprint: a
+ *   further failure, cost or completion makes it worse, it does not resolve it.
+ * Otherwise every progress post would print a false `resolved` and page --exec again.
+ */
 export function findingIdentity(finding: Finding): string {
-  return [finding.kind, finding.sprint ?? '', ...[...finding.files].sort()].join('\u0000');
+  const head = [finding.kind, finding.sprint ?? ''];
+  if (PER_SPRINT.has(finding.kind) && finding.sprint !== null) return head.join('\u0000');
+  if (finding.kind === 'conflict') {
+    const agents = finding.files.map((file) => parseEntryFileName(basename(file))?.agent ?? file);
+    return [...head, ...[...new Set(agents)].sort()].join('\u0000');
+  }
+  return [...head, ...[...finding.files].sort()].join('\u0000');
 }
 
 export function createEngine(options: EngineOptions): Engine {

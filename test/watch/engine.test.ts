@@ -54,6 +54,34 @@ describe('watch engine', () => {
     expect(engine.findings()).toEqual([]);
   });
 
+  it('keeps a conflict while its holders post progress, and a repeated failure as it grows; a new holder is a new conflict', () => {
+    const { clock, engine, post, kinds } = setup();
+    engine.evaluate({ initial: true });
+    post({ sprint: 'alpha', agent: 'ann', status: 'IN_PROGRESS' });
+    post({ sprint: 'alpha', agent: 'bob', status: 'DISPATCHED' });
+    clock.advance(1_000);
+    expect(kinds()).toEqual(['finding:conflict']);
+    // ann reports progress in a new entry: the same two agents still hold the sprint.
+    post({ sprint: 'alpha', agent: 'ann', status: 'IN_PROGRESS', message: 'half done' }, new Date(START.getTime() + 1_000));
+    clock.advance(1_000);
+    expect(kinds()).toEqual(['finding:conflict']);
+    expect(engine.findings()[0]!.files).toHaveLength(2);
+    // A third agent joins: a different conflict.
+    post({ sprint: 'alpha', agent: 'cid', status: 'DISPATCHED' }, new Date(START.getTime() + 2_000));
+    clock.advance(1_000);
+    expect(kinds()).toEqual(['finding:conflict', 'resolved:conflict', 'finding:conflict']);
+
+    post({ sprint: 'beta', agent: 'dee', status: 'FAILED', error: 'E1' });
+    post({ sprint: 'beta', agent: 'dee', status: 'FAILED', error: 'E1' });
+    clock.advance(1_000);
+    expect(kinds().slice(3)).toEqual(['finding:repeated-failure']);
+    // A third failure reaches the attempt cap: the same problem, worse, not a resolution.
+    post({ sprint: 'beta', agent: 'dee', status: 'FAILED', error: 'E1' });
+    clock.advance(1_000);
+    expect(kinds().slice(3)).toEqual(['finding:repeated-failure']);
+    expect(engine.findings().find((f) => f.kind === 'repeated-failure')!.files).toHaveLength(3);
+  });
+
   it('reports a stale agent when its heartbeat + ttl runs out, from the timer alone', () => {
     const { clock, engine, events, post, kinds } = setup();
     post({ sprint: 'beta', agent: 'cid', status: 'IN_PROGRESS', ttl_minutes: 1 });
@@ -131,12 +159,20 @@ describe('watch engine', () => {
     }
   });
 
-  it('identifies a finding by kind, sprint and files, not by message or file order', () => {
-    const base = { kind: 'conflict' as const, severity: 'URGENT' as const, sprint: 's', files: ['a', 'b'], message: 'x', action: 'y' };
+  it('identifies a finding by kind, sprint and files (a conflict by its agents, a per-sprint finding by its sprint), not by message or file order', () => {
+    const base = { kind: 'escalation' as const, severity: 'URGENT' as const, sprint: 's', files: ['a', 'b'], message: 'x', action: 'y' };
     expect(findingIdentity(base)).toBe(findingIdentity({ ...base, files: ['b', 'a'], message: 'other' }));
     expect(findingIdentity(base)).not.toBe(findingIdentity({ ...base, files: ['a'] }));
     expect(findingIdentity(base)).not.toBe(findingIdentity({ ...base, sprint: 't' }));
     expect(findingIdentity(base)).not.toBe(findingIdentity({ ...base, kind: 'stale' }));
+    const dir = '.agent/status/current/';
+    const conflict = { ...base, kind: 'conflict' as const, files: [`${dir}001-2026-01-01T00-00-00Z-ann.md`, `${dir}002-2026-01-01T00-00-00Z-bob.md`] };
+    expect(findingIdentity(conflict)).toBe(findingIdentity({ ...conflict, files: [`${dir}002-2026-01-01T00-00-00Z-bob.md`, `${dir}007-2026-01-01T00-05-00Z-ann.md`] }));
+    expect(findingIdentity(conflict)).not.toBe(findingIdentity({ ...conflict, files: [...conflict.files, `${dir}003-2026-01-01T00-00-00Z-cid.md`] }));
+    for (const kind of ['repeated-failure', 'over-budget', 'unsynced'] as const) {
+      expect(findingIdentity({ ...base, kind })).toBe(findingIdentity({ ...base, kind, files: ['a', 'b', 'c'] }));
+      expect(findingIdentity({ ...base, kind })).not.toBe(findingIdentity({ ...base, kind, sprint: 't' }));
+    }
   });
 });
 
