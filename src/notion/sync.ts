@@ -109,10 +109,8 @@ export async function syncNotion(root: string, options: SyncOptions = {}): Promi
   const now = options.now ?? new Date();
   const { config } = loadNotionConfig(root);
 
-  const snapshot = readStore(root);
-  const sprints = deriveSprints(snapshot.entries, now);
-
   if (options.dryRun) {
+    const sprints = deriveSprints(readStore(root).entries, now);
     const ledger = loadLedger(root, config.database_id, config.data_source_id);
     const { due, unchanged } = planSync(sprints, ledger, config.properties);
     const summary = emptySummary();
@@ -132,6 +130,9 @@ export async function syncNotion(root: string, options: SyncOptions = {}): Promi
       join(paths.state, 'notion-sync'),
       () => {
         entered = true;
+        // The entries are read under the lock too: read before a wait for another sync, they
+        // could be older than what that sync sent, and this one would put the older state back.
+        const sprints = deriveSprints(readStore(root).entries, now);
         return syncLocked(root, config, sprints, token, env, options);
       },
       { stale: 2_000, wait: options.lockWaitMs ?? 8_000 },

@@ -173,6 +173,23 @@ describe('one sync at a time', () => {
     expect(server.requests).toHaveLength(0);
     expect(await syncNotion(root, { env })).toMatchObject({ created: 2 });
   });
+
+  it('a sync that waited for the lock sends the entries as they are when it gets it, not as they were when it started', async () => {
+    const { root, dataSourceId, env } = await setup(1);
+    await syncNotion(root, { env });
+    postEntry(root, { sprint: 'sprint-000', agent: 'qa', status: 'IN_PROGRESS', now: new Date('2026-01-15T00:00:00Z') });
+    const { withLock } = await import('../../src/store/lock.js');
+    let waiting: Promise<unknown> = Promise.resolve();
+    await withLock(join(root, '.agent/state/notion-sync'), async () => {
+      waiting = syncNotion(root, { env, lockWaitMs: 10_000 });
+      // Posted while that sync waits (as another sync would have sent it meanwhile).
+      postEntry(root, { sprint: 'sprint-000', agent: 'qa', status: 'VERIFIED', now: new Date('2026-01-15T00:01:00Z') });
+    });
+    expect(await waiting).toMatchObject({ updated: 1, failed: 0 });
+    const [page] = server.pagesOf(dataSourceId);
+    expect((page!.Status as { name: string }).name).toBe('VERIFIED');
+    expect(await syncNotion(root, { env })).toMatchObject({ updated: 0, unchanged: 1 });
+  });
 });
 
 describe('isNotionConfigured and loadSynced', () => {
