@@ -93,8 +93,9 @@ export function buildPrompt(input: PromptInput): string {
   out.push(`${base} --status COMPLETE --message ${q('what changed and how to check it')}`);
   out.push(`${base} --status BLOCKED --severity URGENT --message ${q('what you need, from whom')}`);
   out.push(`${base} --status FAILED --error ${q('<short failure signature>')} --message ${q('what failed')}`);
-  if (claims.length > 0 || role.name === 'qa-reviewer') out.push(`${base} --status VERIFIED --verifies <COMPLETE entry file> --message ${q('what you checked')}`);
+  const verifies = claims.length > 0 || role.name === 'qa-reviewer';
+  if (verifies) out.push(`${base} --status VERIFIED --verifies <COMPLETE entry file> --message ${q('what you checked')}`);
   out.push('```');
-  out.push(`Never leave your entry open: end with COMPLETE, BLOCKED or FAILED. Silent for more than ${entry.ttl_minutes} minutes, you count as stale and may be replaced.`);
+  out.push(`Never leave your entry open: end with ${verifies ? 'VERIFIED, COMPLETE, BLOCKED or FAILED' : 'COMPLETE, BLOCKED or FAILED'}. Silent for more than ${entry.ttl_minutes} minutes, you count as stale and may be replaced.`);
   return `${out.join('\n')}\n`;
 }

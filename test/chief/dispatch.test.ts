@@ -83,6 +83,10 @@ describe('cos dispatch', () => {
     expect(out.prompt).toContain('## Sprint history (2 entries before yours)');
     expect(out.prompt).toContain('wiring the results view');
     expect(out.prompt).toContain(`--status VERIFIED --verifies ${c.file}`);
+    // A reviewer's last entry is its verdict: VERIFIED closes its entry as well as COMPLETE does.
+    expect(out.prompt).toContain('Never leave your entry open: end with VERIFIED, COMPLETE, BLOCKED or FAILED.');
+    const developer = await dispatchJson(root, ['developer', 's2']);
+    expect(developer.prompt).toContain('Never leave your entry open: end with COMPLETE, BLOCKED or FAILED.');
   });
 
   it('an unknown role exits 1 and lists the roles that exist', async () => {
