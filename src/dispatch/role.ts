@@ -35,6 +35,7 @@ export function loadRole(root: string, name: string): Role {
     throw new InputError(`Unknown role ${JSON.stringify(name)}: ${paths.rel(file)} does not exist; ${known}.`);
   }
   const parsed = parseRole(text, name);
-  if (!parsed.ok) throw new InputError(`${paths.rel(file)} is not a valid role: ${parsed.reason}.`);
+  // The front-matter reader words its reasons for entries.
+  if (!parsed.ok) throw new InputError(`${paths.rel(file)} is not a valid role: ${parsed.reason.replace('an entry must', 'a role file must')}.`);
   return parsed.role;
 }

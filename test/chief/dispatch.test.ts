@@ -107,6 +107,25 @@ describe('cos dispatch', () => {
     expect(currentFiles(root)).toEqual([]);
   });
 
+  it('a role file with broken front matter exits 1 naming the file and what is wrong, and writes nothing', async () => {
+    const root = await initRepo();
+    const cases: Array<[string, string]> = [
+      ['---\nrole: broken\nmodel: [x\n---\nprose\n', 'its front matter is not valid YAML'],
+      ['---\nrole: broken\nmodel: sonnet\n', 'its front matter is not closed by a "---" line'],
+      ['just prose\n', 'it has no YAML front matter (a role file must start with a "---" line)'],
+      ['---\nrole: broken\nrequires:\n  files: 5\n---\nprose\n', 'requires.files must be a list of strings'],
+    ];
+    for (const [text, reason] of cases) {
+      writeFileSync(join(root, '.agent/roles/broken.md'), text);
+      const result = await cos(['dispatch', 'broken', 's1', '--dir', root], { now: NOW });
+      expect(result.code, text).toBe(1);
+      expect(result.stderr).toMatch(/^cos dispatch: \.agent\/roles\/broken\.md is not a valid role: /);
+      expect(result.stderr).toContain(reason);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    expect(currentFiles(root)).toEqual([]);
+  });
+
   it('a missing ROLE or SPRINT gets one sentence with a single cos dispatch: prefix', async () => {
     const root = await initRepo();
     for (const args of [[], ['developer']]) {
