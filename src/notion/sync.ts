@@ -14,7 +14,7 @@
  * Failures never throw for Notion's sake: they are counted, logged and returned; local files
  * other than the ledger and the log are never written.
  */
-import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, RefusedError } from '../errors.js';
 import { deriveSprints, type SprintState } from '../state/sprints.js';
@@ -22,7 +22,7 @@ import { withLock } from '../store/lock.js';
 import { agentPaths } from '../store/paths.js';
 import { readStore } from '../store/read.js';
 import { isConfigured, loadNotionConfig, readBaseUrl, readToken, type NotionConfig } from './config.js';
-import { LEDGER_FILE, loadLedger, saveLedger, type Ledger, type LedgerRecord } from './ledger.js';
+import { LEDGER_FILE, ledgerPath, loadLedger, saveLedger, type Ledger, type LedgerRecord } from './ledger.js';
 import { appendLog, redact, type LogLine } from './log.js';
 import { hashValues, notionProperties, sprintValues, type SprintValues } from './mapping.js';
 
@@ -92,6 +92,16 @@ function emptySummary(): SyncSummary {
   return { created: 0, updated: 0, unchanged: 0, failed: 0, failures: [], requests: 0, retries: 0, rateLimited: 0 };
 }
 
+/** Which version of the ledger file is on disk (every save renames a new file into place). */
+function ledgerSignature(root: string): string {
+  try {
+    const stat = statSync(ledgerPath(root));
+    return `${stat.ino}:${stat.mtimeMs}:${stat.size}`;
+  } catch {
+    return 'none';
+  }
+}
+
 /** Stray temp files of a ledger write killed half-way (we hold the sync lock: none is live). */
 function removeStaleTemps(root: string): void {
   const state = agentPaths(root).state;
@@ -124,15 +134,19 @@ export async function syncNotion(root: string, options: SyncOptions = {}): Promi
   readBaseUrl(env);
   const paths = agentPaths(root);
   mkdirSync(paths.state, { recursive: true });
+  // The entries are read before taking the lock: reading a large store blocks the event loop,
+  // which under the lock would stop its refresh and let a waiting sync take it over as stale.
+  // If another sync wrote the ledger while this one waited, it may have sent newer entries than
+  // these: then they are read again, so the older state is never put back.
+  const ledgerBefore = ledgerSignature(root);
+  let sprints = deriveSprints(readStore(root).entries, now);
   let entered = false;
   try {
     return await withLock(
       join(paths.state, 'notion-sync'),
       () => {
         entered = true;
-        // The entries are read under the lock too: read before a wait for another sync, they
-        // could be older than what that sync sent, and this one would put the older state back.
-        const sprints = deriveSprints(readStore(root).entries, now);
+        if (ledgerSignature(root) !== ledgerBefore) sprints = deriveSprints(readStore(root).entries, now);
         return syncLocked(root, config, sprints, token, env, options);
       },
       { stale: 2_000, wait: options.lockWaitMs ?? 8_000 },

@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { syncNotion, isNotionConfigured } from '../../src/notion/sync.js';
+import { hashValues, sprintValues } from '../../src/notion/mapping.js';
+import { deriveSprints } from '../../src/state/sprints.js';
 import { loadSynced } from '../../src/notion/synced.js';
 import { postEntry } from '../../src/store/write.js';
 import { readStore } from '../../src/store/read.js';
@@ -174,21 +176,33 @@ describe('one sync at a time', () => {
     expect(await syncNotion(root, { env })).toMatchObject({ created: 2 });
   });
 
-  it('a sync that waited for the lock sends the entries as they are when it gets it, not as they were when it started', async () => {
+  it('a sync that waited while another one sent newer entries does not put the older state back', async () => {
     const { root, dataSourceId, env } = await setup(1);
     await syncNotion(root, { env });
     postEntry(root, { sprint: 'sprint-000', agent: 'qa', status: 'IN_PROGRESS', now: new Date('2026-01-15T00:00:00Z') });
     const { withLock } = await import('../../src/store/lock.js');
     let waiting: Promise<unknown> = Promise.resolve();
+    // The test holds the lock as another sync would, and does what that sync does meanwhile.
     await withLock(join(root, '.agent/state/notion-sync'), async () => {
       waiting = syncNotion(root, { env, lockWaitMs: 10_000 });
-      // Posted while that sync waits (as another sync would have sent it meanwhile).
       postEntry(root, { sprint: 'sprint-000', agent: 'qa', status: 'VERIFIED', now: new Date('2026-01-15T00:01:00Z') });
+      const { loadLedger, saveLedger } = await import('../../src/notion/ledger.js');
+      const { loadNotionConfig } = await import('../../src/notion/config.js');
+      const { config } = loadNotionConfig(root);
+      const ledger = loadLedger(root, config.database_id, null);
+      const [sprint] = deriveSprints(readStore(root).entries, new Date());
+      const values = sprintValues(sprint!);
+      const page = server.pagesOf(dataSourceId)[0]!;
+      // The other sync's effect: Notion and the ledger hold the newer state.
+      const stored = server.pages.get(page.id)!;
+      const statusProp = [...server.dataSources.get(dataSourceId)!.properties].find((p) => p.name === 'Status')!;
+      stored.values.set(statusProp.id, { name: 'VERIFIED' });
+      ledger.sprints['sprint-000'] = { ...ledger.sprints['sprint-000']!, hash: hashValues(values, config.properties) };
+      saveLedger(root, ledger);
     });
-    expect(await waiting).toMatchObject({ updated: 1, failed: 0 });
+    expect(await waiting).toMatchObject({ updated: 0, unchanged: 1, failed: 0 });
     const [page] = server.pagesOf(dataSourceId);
     expect((page!.Status as { name: string }).name).toBe('VERIFIED');
-    expect(await syncNotion(root, { env })).toMatchObject({ updated: 0, unchanged: 1 });
   });
 });
 
