@@ -18,6 +18,8 @@ export interface ExecOptions {
   timeoutMs: number;
   maxConcurrent?: number;
   maxQueued?: number;
+  /** How long to wait after the command exits for the rest of its stderr (ms; default 2000). */
+  stderrGraceMs?: number;
   /** Called once per failed run (non-zero exit, signal, timeout, spawn error, queue full). */
   onFailure: (message: string, finding: Finding) => void;
 }
@@ -32,6 +34,7 @@ export interface ExecRunner {
 
 const STDERR_TAIL = 1024;
 const KILL_GRACE_MS = 1_000;
+const STDERR_GRACE_MS = 2_000;
 
 export function findingEnv(finding: Finding, at: Date, root: string): Record<string, string> {
   return {
@@ -129,7 +132,18 @@ export function createExecRunner(options: ExecOptions): ExecRunner {
       // A process that never started emits no 'exit'.
       if (child.pid === undefined) finish(null, null);
     });
-    child.on('exit', finish);
+    // 'exit' can come before the last of stderr has been read: wait for its end, for a bounded
+    // time (a background child of the command may hold the pipe open).
+    child.on('exit', (code, signal) => {
+      const stream = child.stderr;
+      if (!stream || stream.readableEnded || stream.destroyed) return finish(code, signal);
+      const grace = setTimeout(() => finish(code, signal), options.stderrGraceMs ?? STDERR_GRACE_MS);
+      grace.unref();
+      stream.once('end', () => {
+        clearTimeout(grace);
+        finish(code, signal);
+      });
+    });
   }
 
   function pump(): void {

@@ -44,6 +44,23 @@ describe('--exec runner', () => {
     expect(failures[0]).toMatch(/--exec for escalation on results-wiring exited with 7; stderr: webhook said no/);
   });
 
+  it('waits for the end of stderr after the command exits, so the tail is complete', async () => {
+    const failures: string[] = [];
+    // The shell exits at once; what it started writes to the same stderr afterwards.
+    const runner = createExecRunner({
+      command: '(sleep 0.5; echo "webhook answered 502" >&2) & exit 3',
+      cwd: testdir(),
+      env: process.env,
+      timeoutMs: 20_000,
+      stderrGraceMs: 30_000,
+      onFailure: (m) => failures.push(m),
+    });
+    runner.run(finding, new Date());
+    await runner.drain();
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(/exited with 3; stderr: webhook answered 502$/);
+  });
+
   it('kills a command that runs past its time, with the children it started', async () => {
     const out = testdir();
     const failures: string[] = [];
