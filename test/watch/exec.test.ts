@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/checks/index.js';
 import { createExecRunner } from '../../src/watch/exec.js';
 import { testdir } from '../helpers/tmp.js';
-import { pidFrom, running as alive, until } from './procs.js';
+import { gone, pidFrom } from './procs.js';
 
 const finding: Finding = {
   kind: 'escalation',
@@ -77,7 +77,7 @@ describe('--exec runner', () => {
     await runner.drain();
     expect(failures).toHaveLength(1);
     expect(failures[0]).toMatch(/timed out after 5 s and was killed/);
-    await until(() => !alive(pid), `the child ${pid} of the timed-out command still runs`);
+    await gone(pid, `the child ${pid} of the timed-out command still runs`);
   });
 
   it('runs at most maxConcurrent at once and every queued run eventually', async () => {
@@ -123,7 +123,7 @@ describe('--exec runner', () => {
     expect(failures[0]).toMatch(/dropped: 1 runs are already waiting/);
     const pid = await pidFrom(join(out, 'pids'), 'the first command never started');
     await runner.stop(500);
-    await until(() => !alive(pid), `the command ${pid} still runs after stop()`);
+    await gone(pid, `the command ${pid} still runs after stop()`);
     expect(failures).toHaveLength(1); // a stop is not a failure
   });
 });

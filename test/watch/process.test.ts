@@ -10,7 +10,7 @@ import { postEntry } from '../../src/store/write.js';
 import { agentPaths } from '../../src/store/paths.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { testdir } from '../helpers/tmp.js';
-import { pidFrom, running, until } from './procs.js';
+import { gone, pidFrom } from './procs.js';
 import { startWatcher, summaryWhere, type Line } from './watcher.js';
 
 const config = (reconcileSeconds: number) => ({ '.agent/config/coordination.yaml': `version: 1\nwatch:\n  reconcile_seconds: ${reconcileSeconds}\n` });
@@ -231,7 +231,7 @@ describe('cos watch (real processes)', () => {
     watcher.child.kill('SIGTERM');
     expect(await watcher.exited).toEqual({ code: 0, signal: null });
     // Gone with the watcher: killed before it exited (reaping an orphan may take init a moment).
-    await until(() => !running(pid), `the --exec command (pid ${pid}) still runs after the watcher exited`);
+    await gone(pid, `the --exec command (pid ${pid}) still runs after the watcher exited`);
 
     // `cos watch --json | head -1`: the pipe closes, the next write fails, the watcher stops (exit 0).
     const piped = startWatcher(root);
