@@ -20,19 +20,23 @@ afterEach(async () => {
   await server?.close();
 });
 
-/** Start a sync and SIGKILL it after `ms`; resolves with whether it was still running. */
-function syncAndKill(root: string, env: NodeJS.ProcessEnv, ms: number): Promise<boolean> {
+/**
+ * Start a sync and SIGKILL it once the server has received `requests` more requests from it (a
+ * point in the sync, not a time: on a loaded machine a timed kill could land before the first
+ * request every time). Resolves with whether it was still running when killed.
+ */
+function syncAndKill(root: string, env: NodeJS.ProcessEnv, requests: number): Promise<boolean> {
   return new Promise((resolve, reject) => {
+    const seen = server.requests.length;
     const child = spawn(process.execPath, [CLI, 'notion', 'sync', '--dir', root], { env: { ...process.env, ...env }, stdio: 'ignore' });
-    let exited = false;
-    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    const poll = setInterval(() => {
+      if (server.requests.length - seen >= requests) child.kill('SIGKILL');
+    }, 2);
     child.on('error', reject);
     child.on('exit', (code, signal) => {
-      exited = true;
-      clearTimeout(timer);
+      clearInterval(poll);
       resolve(signal === 'SIGKILL');
     });
-    void exited;
   });
 }
 
@@ -56,7 +60,7 @@ it('SIGKILL at random points, ten times, then a full sync: every sprint has exac
       Failures: 'number',
     },
   });
-  // 20 requests/s: a sync of a few dozen sprints lasts long enough to be cut anywhere.
+  // 20 requests/s: a sync of a few dozen sprints is long enough to be cut anywhere.
   const root = notionRepo({ databaseId, sprints: 30, rate: 20, extra: 'burst: 2\nconcurrency: 2' });
   const env = notionEnv(server);
   const seed = Date.now() % 100_000;
@@ -74,10 +78,10 @@ it('SIGKILL at random points, ten times, then a full sync: every sprint has exac
       }
       for (let i = 0; i < 3; i++) postEntry(root, { sprint: `extra-${extra++}`, agent: 'developer', status: 'DISPATCHED' });
     }
-    const delay = 150 + Math.floor(random() * 1500);
-    if (await syncAndKill(root, env, delay)) killedMidRun++;
+    const after = 1 + Math.floor(random() * 10);
+    if (await syncAndKill(root, env, after)) killedMidRun++;
     const names = server.pagesOf(dataSourceId).map((p) => String(p.Name));
-    expect(duplicates(names), `round ${round} (seed ${seed}, killed after ${delay} ms)`).toEqual([]);
+    expect(duplicates(names), `round ${round} (seed ${seed}, killed after ${after} requests)`).toEqual([]);
     // The dead process's lock would be taken over once stale (2 s); skip the wait except last time.
     if (round < 9) rmSync(join(root, '.agent/state/notion-sync.lock'), { recursive: true, force: true });
   }
@@ -99,6 +103,9 @@ it('SIGKILL at random points, ten times, then a full sync: every sprint has exac
     expect(page.Entries).toBe(values.entries);
     expect((page.Agents as Array<{ name: string }>).map((o) => o.name)).toEqual(values.agents);
   }
+  // A round has more than ten requests to send (bar a rare draw of few changed sprints): the
+  // kills landed inside the syncs, not before or after them.
+  expect(killedMidRun).toBeGreaterThanOrEqual(8);
   // Nothing left to do, and no page was created twice over the whole run.
   const again = JSON.parse((await runCli(['notion', 'sync', '--json', '--dir', root], { env })).stdout);
   expect(again).toMatchObject({ created: 0, updated: 0, failed: 0, unchanged: sprints.length });
