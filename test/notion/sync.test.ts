@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { syncNotion, isNotionConfigured } from '../../src/notion/sync.js';
 import { hashValues, sprintValues } from '../../src/notion/mapping.js';
+import { loadNotionConfig } from '../../src/notion/config.js';
+import { loadLedger, saveLedger } from '../../src/notion/ledger.js';
 import { deriveSprints } from '../../src/state/sprints.js';
 import { loadSynced } from '../../src/notion/synced.js';
 import { postEntry } from '../../src/store/write.js';
@@ -186,8 +188,7 @@ describe('one sync at a time', () => {
     await withLock(join(root, '.agent/state/notion-sync'), async () => {
       waiting = syncNotion(root, { env, lockWaitMs: 10_000 });
       postEntry(root, { sprint: 'sprint-000', agent: 'qa', status: 'VERIFIED', now: new Date('2026-01-15T00:01:00Z') });
-      const { loadLedger, saveLedger } = await import('../../src/notion/ledger.js');
-      const { loadNotionConfig } = await import('../../src/notion/config.js');
+      // Synchronous from here: a lock held past its 2 s stale time would be taken over.
       const { config } = loadNotionConfig(root);
       const ledger = loadLedger(root, config.database_id, null);
       const [sprint] = deriveSprints(readStore(root).entries, new Date());
