@@ -145,6 +145,14 @@ function isEntryPoint(): boolean {
 
 // Run only when executed as the binary, not when imported by tests.
 if (isEntryPoint()) {
+  // `cos status | head`: a reader that goes away is not an error. Commands that handle it
+  // themselves (cos watch shuts down cleanly) add their own listener and take precedence.
+  const onOutputError = (error: NodeJS.ErrnoException) => {
+    if (process.stdout.listenerCount('error') > 1) return;
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  };
+  process.stdout.on('error', onOutputError);
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

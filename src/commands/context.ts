@@ -1,5 +1,6 @@
 /** What every command receives: arguments, output channels and the clock, so tests can call it directly. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { findRoot } from '../store/paths.js';
@@ -70,7 +71,19 @@ export function parseCommand<V = Record<string, string | boolean | string[] | bo
   const dir = values.dir as string | undefined;
   if (dir !== undefined && dir.trim() === '') throw new InputError(`--dir needs a directory.`);
   const root = dir !== undefined ? resolve(context.cwd, dir) : findRoot(context.cwd);
+  // `cos init --dir new-folder` may create it; every other command needs a directory to read.
+  if (dir !== undefined && context.command !== 'init' && !isDirectory(root)) {
+    throw new InputError(`--dir ${JSON.stringify(dir)} is not a directory.`);
+  }
   return { values: values as V, positionals: parsed.positionals, root, json: values.json === true };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** A whole number flag, or an InputError naming the flag and the value. */

@@ -89,6 +89,7 @@ describe('hostile command-line input: exit 1, one sentence, no file written', ()
     ['a stray argument', [...ok, 'extra'], /nexpected argument "extra"/],
     ['a flag value that starts with a dash', [...ok, '--ttl', '-5'], /value of --ttl starts with "-"; write it as --ttl=<value>/],
     ['a negative ttl written with =', [...ok, '--ttl=-5'], /Invalid --ttl "-5"/],
+    ['a --dir that does not exist', [...ok, '--dir', 'no/such/dir'], /--dir "no\/such\/dir" is not a directory/],
   ])('refuses %s', async (_what, args, message) => {
     const root = await initialised();
     const before = tree(root);
