@@ -30,9 +30,8 @@ export const startFileWatch: StartFileWatch = async ({ dir, onEvent, onError }) 
     ignored: (path: string) => path !== dir && isIgnoredName(path),
     // Writers rename complete files into place; no need to wait for writes to finish.
     awaitWriteFinish: false,
-    // A link in the status folders is reported as a problem, never followed (it could lead
-    // anywhere: a folder tree to watch, a device).
-    followSymlinks: false,
+    // followSymlinks stays on: a symlinked current/ or archive/ must keep its events. A link
+    // named like an entry is reported as a problem by readEntryFile, which never opens through it.
   });
   for (const kind of ['add', 'change', 'unlink', 'addDir', 'unlinkDir'] as const) {
     watcher.on(kind, (path: string) => onEvent(kind, path));

@@ -205,6 +205,22 @@ describe('cos watch (real processes)', () => {
     expect(watcher.lines.filter(isResolved('malformed'))).toEqual([]);
   });
 
+  it('sees entries written into a current/ that is a symbolic link to another folder', async () => {
+    const root = testdir(config(3600));
+    const paths = agentPaths(root);
+    const elsewhere = testdir();
+    mkdirSync(paths.status, { recursive: true });
+    symlinkSync(elsewhere, paths.current);
+    const watcher = startWatcher(root);
+    await watcher.waitFor((l) => l.event === 'watching', 'the watching event');
+    const post = await runCli(['post', '--dir', root, '--sprint', 'linked', '--agent', 'ann', '--status', 'BLOCKED', '--severity', 'BLOCKER']);
+    expect(post.code).toBe(0);
+    const line = await watcher.waitFor(isFinding('escalation', 'linked'), 'the escalation in the linked current/');
+    expect(line.finding.files).toEqual([post.stdout.trim()]);
+    watcher.child.kill('SIGINT');
+    expect((await watcher.exited).code).toBe(0);
+  });
+
   it('runs --exec for new findings at or above --exec-on, and logs its failures', async () => {
     const root = testdir(config(3600));
     const out = testdir();
