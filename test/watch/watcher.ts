@@ -84,12 +84,12 @@ export function startWatcher(root: string, args: string[] = [], env: NodeJS.Proc
 }
 
 /** Ask for summaries (SIGUSR2) until one matches. */
-export async function summaryWhere(watcher: Watcher, match: (summary: Line) => boolean, what: string, ms = 30_000): Promise<Line> {
+export async function summaryWhere(watcher: Watcher, match: (summary: Line) => boolean, what: string, ms = 60_000): Promise<Line> {
   const end = Date.now() + ms;
   for (;;) {
     const since = watcher.lines.length;
     watcher.child.kill('SIGUSR2');
-    const line = await watcher.waitFor((l) => watcher.lines.indexOf(l) >= since && l.event === 'summary', 'a summary', 10_000);
+    const line = await watcher.waitFor((l) => watcher.lines.indexOf(l) >= since && l.event === 'summary', 'a summary (SIGUSR2)', 30_000);
     if (match(line.summary)) return line;
     if (Date.now() > end) throw new Error(`no summary with ${what} within ${ms} ms; last: ${JSON.stringify(line)}`);
     await new Promise((resolve) => setTimeout(resolve, 300));
