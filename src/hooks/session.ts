@@ -4,8 +4,9 @@
  * one small file and nothing else. Written by temp + rename: concurrent hooks of one session
  * (parallel tool calls) leave one complete record, never a torn one.
  */
-import { appendFileSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { appendLog, writeFileAtomic } from '../store/local-files.js';
 import type { Identity } from './identity.js';
 
 export interface SessionRecord {
@@ -37,21 +38,7 @@ export function readSession(state: string, sessionId: string): SessionRecord | n
 }
 
 export function writeSession(state: string, record: SessionRecord): void {
-  const dir = sessionsDir(state);
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, `${record.session_id}.json`);
-  const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    writeFileSync(temp, `${JSON.stringify(record)}\n`);
-    renameSync(temp, path);
-  } catch (error) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // already gone
-    }
-    throw error;
-  }
+  writeFileAtomic(join(sessionsDir(state), `${record.session_id}.json`), `${JSON.stringify(record)}\n`);
 }
 
 export function sameIdentity(a: Identity | null, b: Identity | null): boolean {
@@ -62,16 +49,5 @@ const LOG_MAX_BYTES = 1024 * 1024;
 
 /** One line in `.agent/state/hooks.log`; never throws (a hook must not fail on its log). */
 export function logHook(state: string, event: string, message: string, now: Date): void {
-  try {
-    mkdirSync(state, { recursive: true });
-    const path = join(state, 'hooks.log');
-    try {
-      if (statSync(path).size > LOG_MAX_BYTES) renameSync(path, `${path}.1`);
-    } catch {
-      // no log yet
-    }
-    appendFileSync(path, `${now.toISOString()} ${event} ${message.replace(/[\r\n]+/g, ' ')}\n`);
-  } catch {
-    // nowhere to log: stay silent
-  }
+  appendLog(join(state, 'hooks.log'), `${now.toISOString()} ${event} ${message.replace(/[\r\n]+/g, ' ')}\n`, LOG_MAX_BYTES);
 }

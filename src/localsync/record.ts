@@ -3,8 +3,9 @@
  * sides held when it was last synced. Local to the machine, in the git-ignored `.agent/state/`.
  * An unreadable record counts as empty, which turns every difference into a conflict: safe.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../store/local-files.js';
 
 export type SyncRecord = Record<string, Record<string, string>>;
 
@@ -30,9 +31,5 @@ export function loadRecord(stateDir: string): SyncRecord {
 }
 
 export function saveRecord(stateDir: string, record: SyncRecord): void {
-  mkdirSync(stateDir, { recursive: true });
-  const path = recordPath(stateDir);
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify({ version: 1, targets: record }, null, 2)}\n`);
-  renameSync(temp, path);
+  writeFileAtomic(recordPath(stateDir), `${JSON.stringify({ version: 1, targets: record }, null, 2)}\n`);
 }

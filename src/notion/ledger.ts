@@ -7,8 +7,9 @@
  * one, never a torn file. A record missing after a crash is harmless: the next sync looks the
  * sprint up by key before creating, and adopts the page it finds.
  */
-import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../store/local-files.js';
 import { agentPaths } from '../store/paths.js';
 
 export const LEDGER_FILE = 'notion-ledger.json';
@@ -79,22 +80,7 @@ export function loadLedger(root: string, databaseId: string, dataSourceId: strin
   return ledger;
 }
 
-let counter = 0;
-
 /** Replace the ledger atomically: write a temp file beside it, then rename over it. */
 export function saveLedger(root: string, ledger: Ledger): void {
-  const path = ledgerPath(root);
-  mkdirSync(agentPaths(root).state, { recursive: true });
-  const temp = `${path}.${process.pid}.${++counter}.tmp`;
-  try {
-    writeFileSync(temp, `${JSON.stringify(ledger, null, 1)}\n`, { flag: 'wx' });
-    renameSync(temp, path);
-  } catch (error) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // already gone
-    }
-    throw error;
-  }
+  writeFileAtomic(ledgerPath(root), `${JSON.stringify(ledger, null, 1)}\n`);
 }

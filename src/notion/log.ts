@@ -3,8 +3,8 @@
  * `<ISO time> <sprint> <code> <message>`. Never the token: every message passes through
  * `redact` first. Rotated to `notion-sync.log.1` past 1 MiB, so it stays bounded.
  */
-import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { appendLog as appendLocalLog } from '../store/local-files.js';
 import { agentPaths } from '../store/paths.js';
 
 export const LOG_FILE = 'notion-sync.log';
@@ -35,16 +35,5 @@ export function formatLogLine(line: LogLine): string {
 /** Append the lines; a log that cannot be written never fails the sync (the summary still says it). */
 export function appendLog(root: string, lines: readonly LogLine[], secret?: string): void {
   if (lines.length === 0) return;
-  const path = logPath(root);
-  try {
-    mkdirSync(agentPaths(root).state, { recursive: true });
-    try {
-      if (statSync(path).size > MAX_LOG_BYTES) renameSync(path, `${path}.1`);
-    } catch {
-      // no log yet
-    }
-    appendFileSync(path, lines.map((line) => redact(formatLogLine(line), secret)).join(''));
-  } catch {
-    // best effort
-  }
+  appendLocalLog(logPath(root), lines.map((line) => redact(formatLogLine(line), secret)).join(''), MAX_LOG_BYTES);
 }

@@ -7,12 +7,12 @@
  * holds exactly what cos wrote, removing puts the recorded original back (or deletes a file cos
  * created). Otherwise only our hooks are taken out and the rest is kept as it is now.
  */
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, readdirSync, realpathSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../config/load.js';
 import { InputError } from '../errors.js';
 import { parseRole, type Role } from '../protocol/role.js';
+import { writeFileAtomic } from '../store/local-files.js';
 import { agentPaths } from '../store/paths.js';
 import { agentsSection } from './agents-section.js';
 import { installHooks, removeHooks } from './claude-settings.js';
@@ -49,21 +49,6 @@ function realTarget(path: string): string {
   }
 }
 
-function writeAtomic(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = join(dirname(path), `.${randomBytes(6).toString('hex')}.cos-setup.tmp`);
-  try {
-    writeFileSync(temp, text, { flag: 'wx' });
-    renameSync(temp, path);
-  } catch (error) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // already gone
-    }
-    throw error;
-  }
-}
 
 /** Apply one computed change (or only describe it on a dry run). */
 function commit(root: string, rel: string, before: string | null, after: string | null, dryRun: boolean, removing: boolean): FileChange {
@@ -82,7 +67,7 @@ function commit(root: string, rel: string, before: string | null, after: string 
           // not empty, or not ours to remove
         }
       }
-    } else writeAtomic(realTarget(path), after);
+    } else writeFileAtomic(realTarget(path), after);
   }
   return { file: rel, action, diff, written: !dryRun };
 }
@@ -121,7 +106,7 @@ function writeRecords(root: string, records: Record<string, InstallRecord>): voi
     }
     return;
   }
-  writeAtomic(recordPath(root), `${JSON.stringify(records, null, 2)}\n`);
+  writeFileAtomic(recordPath(root), `${JSON.stringify(records, null, 2)}\n`);
 }
 
 /** How the hooks call cos: the project's own install when there is one, else `cos` on PATH. */
