@@ -28,6 +28,11 @@ Exit codes: 0 done; 1 bad usage.
 Example:
   cos cleanup && cos cleanup --apply`;
 
+/** A value as one shell word: bare when it is plain, else single-quoted. */
+function shellWord(value: string): string {
+  return /^[A-Za-z0-9_./~:=@%+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
 const LABEL: Record<CruftKind, string> = {
   'temp-file': 'temp file',
   'stale-lock': 'stale lock',
@@ -36,7 +41,7 @@ const LABEL: Record<CruftKind, string> = {
   'old-session': 'old session',
 };
 
-function render(report: CruftReport, applied: ApplyResult | null): string {
+function render(report: CruftReport, applied: ApplyResult | null, applyCommand = 'cos cleanup --apply'): string {
   const lines: string[] = [];
   if (report.items.length === 0) {
     lines.push(`No cruft in .agent/status/${report.localRoot ? ` or ${report.localRoot}/todos/` : ''}.`);
@@ -57,7 +62,7 @@ function render(report: CruftReport, applied: ApplyResult | null): string {
     lines.unshift(`Deleted ${applied.deleted.length} of ${n} ${n === 1 ? 'item' : 'items'}:`);
     for (const kept of applied.kept) lines.push(`Kept ${kept.item.path}: ${kept.why}.`);
   } else {
-    lines.unshift(`Found ${n} ${n === 1 ? 'item' : 'items'} of cruft (nothing deleted; cos cleanup --apply deletes them):`);
+    lines.unshift(`Found ${n} ${n === 1 ? 'item' : 'items'} of cruft (nothing deleted; ${applyCommand} deletes them):`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -81,7 +86,9 @@ export async function run(context: CommandContext): Promise<number> {
       kept: applied ? applied.kept.map((k) => ({ path: k.item.path, why: k.why })) : [],
     });
   } else {
-    context.stdout(render(report, applied));
+    // Repeat --target in the hint: a bare `cos cleanup --apply` would clean local_root instead.
+    const applyCommand = values.target !== undefined ? `cos cleanup --apply --target ${shellWord(values.target)}` : 'cos cleanup --apply';
+    context.stdout(render(report, applied, applyCommand));
   }
   return 0;
 }

@@ -101,7 +101,10 @@ describe('cos cleanup', () => {
     expect([...tree(root), ...tree(local)]).toEqual(before);
     expect(tree(root).map((p) => statSync(join(root, p)).mtimeMs)).toEqual(mtimes);
     const text = await cos(['cleanup', '--target', local], { cwd: root });
-    expect(text.stdout).toMatch(/^Found 47 items of cruft \(nothing deleted; cos cleanup --apply deletes them\):/);
+    // The hint repeats --target: a bare `cos cleanup --apply` would clean local_root instead.
+    expect(text.stdout.split('\n')[0]).toBe(`Found 47 items of cruft (nothing deleted; cos cleanup --apply --target ${local} deletes them):`);
+    const plain = await cos(['cleanup'], { cwd: root });
+    expect(plain.stdout).not.toContain('--target');
     expect(text.stdout).toMatch(/old seq claims: 41 in \.agent\/status\/\.claims\//);
     expect([...tree(root), ...tree(local)]).toEqual(before);
   });
