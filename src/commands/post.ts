@@ -52,6 +52,15 @@ interface PostFlags {
   commit?: boolean;
 }
 
+/** Why a file could not be read, in words rather than an errno code. */
+function readProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return code ?? (error as Error).message;
+}
+
 export async function run(context: CommandContext): Promise<number> {
   const { values, root, json } = parseCommand<PostFlags>(context, {
     sprint: { type: 'string' },
@@ -84,7 +93,7 @@ export async function run(context: CommandContext): Promise<number> {
       try {
         body = readFileSync(resolve(context.cwd, bodyFile), 'utf8');
       } catch (error) {
-        throw new InputError(`Cannot read --body-file ${JSON.stringify(bodyFile)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, { cause: error });
+        throw new InputError(`Cannot read --body-file ${JSON.stringify(bodyFile)}: ${readProblem(error)}.`, { cause: error });
       }
     }
   }

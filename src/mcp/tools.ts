@@ -8,12 +8,12 @@
  */
 import * as z from 'zod';
 import { SEVERITIES, STATUSES } from '../protocol/fields.js';
-import { SLUG_MAX, SLUG_PATTERN, showValue, slugProblem } from '../protocol/slug.js';
+import { SLUG_MAX, SLUG_PATTERN, showValue, slugExample, slugProblem } from '../protocol/slug.js';
 
 function slugMessage(kind: string, value: unknown): string {
   // A missing key reaches the schema as undefined: say so, as the CLI does ("--sprint is required").
-  if (value === undefined) return `${kind} is required; for example "results-wiring-v1".`;
-  return `Invalid ${kind} ${showValue(value)}: ${slugProblem(value) ?? 'it is not a slug'}; for example "results-wiring-v1".`;
+  if (value === undefined) return `${kind} is required; for example "${slugExample(kind)}".`;
+  return `Invalid ${kind} ${showValue(value)}: ${slugProblem(value) ?? 'it is not a slug'}; for example "${slugExample(kind)}".`;
 }
 
 /** A sprint/agent/role name: the pattern and length in the JSON schema, assertSlug's sentence on failure. */

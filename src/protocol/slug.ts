@@ -21,10 +21,15 @@ export function showValue(value: unknown): string {
   return JSON.stringify(typeof value === 'string' ? value : String(value));
 }
 
+/** A valid name of this kind, for error messages: an agent is not called "results-wiring-v1". */
+export function slugExample(kind: string): string {
+  return kind === 'sprint' ? 'results-wiring-v1' : 'developer';
+}
+
 export function assertSlug(kind: string, value: unknown): string {
   const problem = slugProblem(value);
   if (problem) {
-    throw new InputError(`Invalid ${kind} ${showValue(value)}: ${problem}; for example "results-wiring-v1".`);
+    throw new InputError(`Invalid ${kind} ${showValue(value)}: ${problem}; for example "${slugExample(kind)}".`);
   }
   return value as string;
 }
