@@ -68,7 +68,12 @@ export function renderReview(result: ReviewResult): string {
   }
   for (const problem of result.problems) lines.push(`Cannot read ${problem.file}: ${problem.reason}.`);
   if (lines.length === 1) lines.push('  nothing.');
-  if (result.uncommitted.length > 0) lines.push(`Uncommitted: ${result.uncommitted.length} ${result.uncommitted.length === 1 ? 'path' : 'paths'} (* above; git status .agent to see them).`);
+  if (result.uncommitted.length > 0) {
+    // Listed by path: entries above are counted per sprint, so a "*" mark could not point at them.
+    const shown = result.uncommitted.slice(0, 10);
+    lines.push(`Uncommitted: ${result.uncommitted.length} ${result.uncommitted.length === 1 ? 'path' : 'paths'}${result.uncommitted.length > shown.length ? ` (the first ${shown.length}; git status -- .agent runbook.md lists all)` : ''}:`);
+    for (const path of shown) lines.push(`  ${path}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -68,6 +68,10 @@ describe('cos review', () => {
     expect(text.stdout).toMatch(/Heartbeats refreshed: 1\n  beta\/dev\n/);
     expect(text.stdout).toMatch(/M \.agent\/roles\/developer\.md \*/);
     expect(text.stdout).toMatch(/A \.agent\/skills\/review\/SKILL\.md \*/);
+    // The uncommitted paths are listed by name (the per-sprint counts above cannot carry a mark).
+    const tail = text.stdout.slice(text.stdout.indexOf('Uncommitted: '));
+    expect(tail.split('\n')[0]).toBe(`Uncommitted: ${out.uncommitted.length} paths:`);
+    for (const path of out.uncommitted) expect(tail).toContain(`\n  ${path}\n`);
   });
 
   it('committed changes are reviewed the same way (ref..HEAD), with nothing uncommitted', async () => {
