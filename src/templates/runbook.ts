@@ -64,10 +64,17 @@ Each machine is a clone of the same repository; git carries the coordination lay
 
 ## Procedures
 ### A crashed agent
-\`cos scan\` reports it as **stale** once its heartbeat plus ttl is past. Post FAILED (or BLOCKED)
-for the sprint with a note, then redispatch: \`cos dispatch developer <sprint> --force\` records
-what it superseded. A writer killed mid-post leaves at most a hidden temp file, which
-\`cos cleanup\` lists once it is a minute old.
+\`cos scan\` reports it as **stale** once its heartbeat plus ttl is past, naming the agent and its
+entry. Then either
+- close the entry in the crashed agent's own name and dispatch again:
+  \`cos post --sprint <sprint> --agent <agent> --status FAILED --error crashed --message "<what you saw>"\`,
+  then \`cos dispatch <role> <sprint>\` (no \`--force\` needed: nothing is open any more). The FAILED
+  counts as an attempt; a second crash with the same signature is a repeated failure; or
+- redispatch over it at once: \`cos dispatch <role> <sprint> --agent <agent> --force\`; the new
+  entry names the stale one in \`supersedes\`, which ends the stale finding.
+An entry posted under any other agent name leaves the crashed agent's entry open: it stays stale
+and the sprint stays occupied until a \`--force\` dispatch supersedes it. A writer killed mid-post
+leaves at most a hidden temp file, which \`cos cleanup\` lists once it is a minute old.
 
 ### A stuck lock
 Heartbeats take a short lock (\`<entry>.lock/\` beside the entry); a lock older than 10 s is
