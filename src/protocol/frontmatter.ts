@@ -186,6 +186,17 @@ function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'invalid YAML';
 }
 
+/** `yaml`'s first error, with the key named when it is a duplicate (its own message does not say which). */
+function yamlProblem(error: unknown, source: string): string {
+  const message = firstLine(error);
+  const { code, pos } = error as { code?: string; pos?: [number, number] };
+  if (code !== 'DUPLICATE_KEY' || !Array.isArray(pos) || typeof pos[0] !== 'number') return message;
+  const key = /^(?:"([^"\\\n]*)"|'([^'\n]*)'|([^\s"'#:][^:\n]*?))\s*:/.exec(source.slice(pos[0]));
+  const name = key ? (key[1] ?? key[2] ?? key[3]) : undefined;
+  if (name === undefined) return message;
+  return `${message}: ${JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name)} appears twice`;
+}
+
 /**
  * `yaml` with every hardening: core schema, no YAML 1.1 tags (`!!timestamp` would make a Date,
  * `!!binary` a Buffer), an unknown tag refused rather than read as text, duplicate keys refused,
@@ -204,7 +215,7 @@ function parseHardened(source: string, maxAliases: number): { ok: true; value: u
     if (docs.length === 0) return { ok: true, value: null };
     if (docs.length > 1) return { ok: false, reason: `it holds ${docs.length} YAML documents, not one` };
     const doc = docs[0]!;
-    if (doc.errors.length > 0) return { ok: false, reason: firstLine(doc.errors[0]) };
+    if (doc.errors.length > 0) return { ok: false, reason: yamlProblem(doc.errors[0], source) };
     if (doc.warnings.length > 0) return { ok: false, reason: firstLine(doc.warnings[0]) };
     return { ok: true, value: doc.toJS({ maxAliasCount: maxAliases }) };
   } catch (error) {

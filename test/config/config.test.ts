@@ -80,7 +80,7 @@ describe('loadConfig and the commands', () => {
     ['a bad value', 'ttl_minutes: soon\n', /^cos (post|status): \.agent\/config\/coordination\.yaml: "ttl_minutes" is "soon" but must be a positive whole number\.\n$/],
     ['two bad values', 'ttl_minutes: -1\narchive:\n  max_current: x\n', /coordination\.yaml: "ttl_minutes" is -1 .*; "archive\.max_current" is "x" /],
     ['broken YAML', 'ttl_minutes: [30\n', /^cos (post|status): \.agent\/config\/coordination\.yaml is not valid YAML: /],
-    ['duplicate keys', 'ttl_minutes: 1\nttl_minutes: 2\n', /coordination\.yaml is not valid YAML: Map keys must be unique/],
+    ['duplicate keys', 'ttl_minutes: 1\nttl_minutes: 2\n', /coordination\.yaml is not valid YAML: Map keys must be unique: "ttl_minutes" appears twice\./],
     ['a list', '- ttl_minutes: 1\n', /coordination\.yaml: the file must be a mapping/],
   ])('%s: post and status exit 1 naming the file and the key, and write nothing', async (_what, text, message) => {
     const root = testdir({ [FILE]: text });
