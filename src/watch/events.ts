@@ -33,6 +33,10 @@ export type WatchEvent =
   | { event: 'summary'; at: Date; reason: 'signal' | 'shutdown' | 'once'; polling: boolean; summary: StoreSummary };
 
 /** One line of `--json` output: `version` first, `at` as an ISO time. */
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 export function eventToJson(event: WatchEvent): string {
   const { at, ...rest } = event;
   return JSON.stringify({ version: 1, ...rest, at: at.toISOString() });
@@ -57,11 +61,11 @@ export function eventToText(event: WatchEvent, style: Style): string {
     case 'watching': {
       const s = event.summary;
       const how = event.polling ? 'polling' : 'watching';
-      return `${time}  ${style.bold(how)} ${event.root}/.agent/status: ${s.entries} entries, ${s.problems} malformed, ${s.findings} open findings (pid ${event.pid}; Ctrl-C to stop)`;
+      return `${time}  ${style.bold(how)} ${event.root}/.agent/status: ${plural(s.entries, 'entry', 'entries')}, ${s.problems} malformed, ${plural(s.findings, 'open finding', 'open findings')} (pid ${event.pid}; Ctrl-C to stop)`;
     }
     case 'summary': {
       const s = event.summary;
-      return `${time}  summary: ${s.entries} entries (${s.current} files in current/, ${s.archive} in archive/), ${s.problems} malformed, ${s.findings} open findings, highest seq ${s.maxSeq}`;
+      return `${time}  summary: ${plural(s.entries, 'entry', 'entries')} (${plural(s.current, 'file', 'files')} in current/, ${s.archive} in archive/), ${s.problems} malformed, ${plural(s.findings, 'open finding', 'open findings')}, highest seq ${s.maxSeq}`;
     }
   }
 }
