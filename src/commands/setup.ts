@@ -32,13 +32,13 @@ Examples:
   cos setup claude --dry-run
   cos setup claude && cos setup agents-md --file AGENTS.md --file CLAUDE.md`;
 
-function report(context: CommandContext, json: boolean, target: string, dryRun: boolean, changes: FileChange[]): void {
+function report(context: CommandContext, json: boolean, target: string, dryRun: boolean, changes: FileChange[], remove = false): void {
   if (json) {
     printJson(context, { target, dry_run: dryRun, changes });
     return;
   }
   for (const change of changes) {
-    if (change.action === 'unchanged') context.stdout(`${change.file}: already up to date, nothing to change\n`);
+    if (change.action === 'unchanged') context.stdout(remove ? `${change.file}: nothing of cos's to remove\n` : `${change.file}: already up to date, nothing to change\n`);
     else if (dryRun) context.stdout(change.diff);
     else context.stdout(`${change.file}: ${change.action}\n`);
   }
@@ -73,7 +73,7 @@ export async function run(context: CommandContext): Promise<number> {
     }
     if (remove && values.cos !== undefined) throw new InputError('Give --cos only when installing; --remove takes out our hooks whatever command they use.');
     const change = setupClaude(root, { remove, dryRun, local: values.local === true, ...(values.cos !== undefined ? { cos: values.cos } : {}) });
-    report(context, json, target, dryRun, [change]);
+    report(context, json, target, dryRun, [change], remove);
     // Hooks that run a command the shell cannot find fail after every tool call: say so now.
     if (!remove && values.cos === undefined && defaultCosCommand(root) === 'cos' && !onPath('cos', context.env)) {
       context.stderr(
@@ -93,7 +93,7 @@ export async function run(context: CommandContext): Promise<number> {
       ...(values.file !== undefined ? { files: values.file } : {}),
       ...(values.role !== undefined ? { roles: values.role } : {}),
     });
-    report(context, json, target, dryRun, changes);
+    report(context, json, target, dryRun, changes, remove);
     return 0;
   }
   if (target === undefined) throw new InputError('Say what to set up: cos setup claude or cos setup agents-md; see cos setup --help.');

@@ -56,6 +56,12 @@ describe('cos setup claude', () => {
     const removed = await cos(['setup', 'claude', '--remove', '--dir', root]);
     expect(removed.code).toBe(0);
     expect(read(root)).toBe(ORIGINAL);
+
+    // Removing again (or from a project that never had them) says there is nothing to remove.
+    const again = await cos(['setup', 'claude', '--remove', '--dir', root]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe(".claude/settings.json: nothing of cos's to remove\n");
+    expect(read(root)).toBe(ORIGINAL);
   });
 
   it('warns (exit 0) when the hooks would run a cos that is not on PATH', async () => {
