@@ -12,7 +12,7 @@ directory (coordination.yaml local_root, default ~/.claude):
   .agent/roles/<role>.md       <->  <target>/roles/<role>.md
   .agent/skills/<skill>/...    <->  <target>/skills/<skill>/...
 
-  --push        .agent/ -> local directory (the default; scripts/sync runs this on startup)
+  --push        .agent/ -> local directory (the default; run it on startup)
   --pull        local directory -> .agent/, then show the git diff to review and commit
   --target DIR  the local agent directory instead of local_root
   --dry-run     show what would be copied or deleted; change nothing
@@ -26,7 +26,7 @@ destination side is skipped (the other direction carries it over).
 
 Exit codes: 0 in sync; 1 bad usage; 3 a conflict was left alone.
 Examples:
-  scripts/sync                       # on startup
+  cos sync                           # on startup (scripts/sync in the agent-cos repo)
   cos sync --pull                    # bring local skill edits back, then review the diff`;
 
 function render(result: SyncResult, diff: { diff: string; untracked: string[] } | null | undefined): string {

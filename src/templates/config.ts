@@ -12,7 +12,7 @@ archive:
 dispatch:
   # FAILED attempts on one sprint before dispatch refuses and escalates.
   attempt_cap: 3
-# The local agent directory that roles and skills sync to (cos sync, scripts/sync).
+# The local agent directory that roles and skills sync to (cos sync).
 local_root: ~/.claude
 scan:
   # cos scan exits 2 when a finding is at or above this severity (INFO, WARN, URGENT, BLOCKER, never).

@@ -7,9 +7,9 @@ them; nothing else is a source of truth. Roles, skills and config live in \`.age
 every change to them is reviewed with \`git diff\` like code.
 
 ## Startup sequence
-1. **chief-of-staff** — validate the infrastructure: \`scripts/sync\` (roles and skills to the
-   local agent directory; in a fresh clone it builds cos first), then \`cos scan\`. Fix or
-   escalate every URGENT or BLOCKER finding.
+1. **chief-of-staff** — validate the infrastructure: \`cos sync\` (roles and skills to the
+   local agent directory; in the agent-cos repository itself, \`scripts/sync\`, which builds cos
+   first in a fresh clone), then \`cos scan\`. Fix or escalate every URGENT or BLOCKER finding.
 2. **sprintmaster** — the pipeline dashboard: \`cos status\`, \`cos brief --since 24h\`; sync the
    dashboard with \`cos notion sync\` when Notion is configured.
 3. **developer(s)** — as dispatched: \`cos dispatch developer <sprint>\` prints each one's briefing.
@@ -18,7 +18,7 @@ every change to them is reviewed with \`git diff\` like code.
 
 Optionally leave \`cos watch\` running as the chief-of-staff process.
 
-A fresh clone plus \`scripts/sync\` is a working coordination system: the entries, roles, skills
+A fresh clone plus \`cos sync\` is a working coordination system: the entries, roles, skills
 and config come with the clone; the sync puts roles in \`<local_root>/roles/\` and skills in
 \`<local_root>/skills/<skill>/\` (\`local_root\` in coordination.yaml, default \`~/.claude\`).
 
@@ -97,15 +97,15 @@ anyway:
   machines in the same second with the same number): keep both by renaming one side's file to
   the next free number (\`cos post\` would pick \`max + 1\`), and give the agents distinct names.
 - **Roles, config, skills, runbook.md**: ordinary text conflicts; resolve them like code, then
-  \`scripts/sync\` to bring the result to the local agent directory.
+  \`cos sync\` to bring the result to the local agent directory.
 Never resolve a conflict by deleting entries: \`cos review\` lists removed entries.
 
 ### Local roles or skills changed
-\`scripts/sync\` (\`cos sync\`) copies \`.agent/\` to the local agent directory and never overwrites a
-local file it did not write: a file edited only locally is skipped, a file edited on both sides
-since the last sync is a **conflict** (exit 3) and left alone. Bring local edits into the repo
-with \`cos sync --pull\`, review the \`git diff\` it shows, and commit. For a conflict, keep one
-version (copy it over the other), then sync again.
+\`cos sync\` (\`scripts/sync\` in the agent-cos repository) copies \`.agent/\` to the local agent
+directory and never overwrites a local file it did not write: a file edited only locally is
+skipped, a file edited on both sides since the last sync is a **conflict** (exit 3) and left
+alone. Bring local edits into the repo with \`cos sync --pull\`, review the \`git diff\` it shows,
+and commit. For a conflict, keep one version (copy it over the other), then sync again.
 
 ### A Notion outage
 \`cos notion sync\` exits 5 and logs each failure to \`.agent/state/notion-sync.log\`; posting and
