@@ -6,8 +6,9 @@ description: Run the chief of staff for this repository's agent team - health ch
 # Chief of Staff
 
 Use this skill when asked for a health check, a briefing, or to dispatch an agent onto a sprint.
-Everything goes through the \`cos\` CLI (install: \`npm install\` in the repository, then
-\`npx cos\`), which reads the numbered status entries under \`.agent/status/\`.
+Everything goes through the \`cos\` CLI (agent-cos as a dev dependency of the repository, so
+\`npx cos\` finds it after \`npm install\`), which reads the numbered status entries under
+\`.agent/status/\`.
 
 ## Health check
 1. \`npx cos scan\` — every finding, most severe first (stale agents, dispatch conflicts,
