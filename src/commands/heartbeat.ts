@@ -1,6 +1,7 @@
 import { loadConfig } from '../config/load.js';
 import { InputError } from '../errors.js';
 import { entryToJson } from '../protocol/entry.js';
+import { isoSeconds } from '../protocol/time.js';
 import { heartbeat } from '../store/heartbeat.js';
 import { intFlag, parseCommand, printJson, type CommandContext } from './context.js';
 
@@ -42,6 +43,11 @@ export async function run(context: CommandContext): Promise<number> {
     ...(minInterval !== undefined ? { minIntervalSeconds: minInterval } : {}),
   });
   if (json) printJson(context, { entry: entryToJson(result.entry), written: result.written, previous: result.previous });
-  else context.stdout(result.written ? `${result.entry.path} heartbeat ${result.entry.heartbeat}\n` : `${result.entry.path} heartbeat ${result.entry.heartbeat} (recent; nothing written)\n`);
+  else if (result.written) context.stdout(`${result.entry.path} heartbeat ${result.entry.heartbeat}\n`);
+  else {
+    // Say why nothing was written: --if-due skipped a young heartbeat, or it already reads now.
+    const why = minInterval !== undefined && result.entry.heartbeat !== isoSeconds(context.now()) ? `younger than ${minInterval}s` : 'already current';
+    context.stdout(`${result.entry.path} heartbeat ${result.entry.heartbeat} (${why}; nothing written)\n`);
+  }
   return 0;
 }

@@ -125,6 +125,18 @@ describe('cos post', () => {
     expect(JSON.parse(verified.stdout).entry.verifies).toBe('002-2026-01-14T04-31-00Z-developer.md');
   });
 
+  it('cos heartbeat says why it wrote nothing: already current, or younger than --if-due allows', async () => {
+    const root = testdir();
+    expect((await cos(['post', '--dir', root, '--sprint', 's', '--agent', 'a', '--status', 'IN_PROGRESS'], { now: T0 })).code).toBe(0);
+    const file = '.agent/status/current/001-2026-01-14T04-30-00Z-a.md';
+    const same = await cos(['heartbeat', '--dir', root, '--sprint', 's', '--agent', 'a'], { now: T0 });
+    expect(same.stdout).toBe(`${file} heartbeat 2026-01-14T04:30:00Z (already current; nothing written)\n`);
+    const young = await cos(['heartbeat', '--dir', root, '--sprint', 's', '--agent', 'a', '--if-due'], { now: new Date(T0.getTime() + 20_000) });
+    expect(young.stdout).toBe(`${file} heartbeat 2026-01-14T04:30:00Z (younger than 60s; nothing written)\n`);
+    const due = await cos(['heartbeat', '--dir', root, '--sprint', 's', '--agent', 'a', '--if-due'], { now: new Date(T0.getTime() + 61_000) });
+    expect(due.stdout).toBe(`${file} heartbeat 2026-01-14T04:31:01Z\n`);
+  });
+
   it('--body-file - takes the body verbatim from stdin', async () => {
     const root = testdir();
     const body = '# Report\n\n- item: with colon\n---\nnot front matter\n';
