@@ -314,7 +314,7 @@ export function renderBrief(brief: Brief, options: { title: string; window: stri
   for (const item of brief.unverified) out.push(`- \`${item.sprint}\`: ${item.agent} COMPLETE in \`${name(item.file)}\`, ${ago(now, item.timestamp)}; no other agent has verified it`);
 
   out.push('', '## What to dispatch next', '');
-  if (brief.next.length === 0) out.push('- nothing: every sprint is either in progress, verified or waiting on nobody');
+  if (brief.next.length === 0) out.push('- nothing: every sprint has a live agent on it or is done and verified');
   for (const step of brief.next) {
     out.push(step.command ? `- \`${step.command}\`: ${step.reason}` : `- \`${step.sprint}\`: ${step.reason}`);
   }

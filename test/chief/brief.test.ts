@@ -55,6 +55,16 @@ describe('cos brief (markdown)', () => {
     expect(next).not.toContain('busy');
   });
 
+  it('says plainly when there is nothing to dispatch', async () => {
+    const root = testdir();
+    expect((await cos(['init', '--dir', root])).code).toBe(0);
+    writeEntry(root, { seq: 1, sprint: 'done', agent: 'developer', status: 'COMPLETE', at: 30 });
+    writeEntry(root, { seq: 2, sprint: 'done', agent: 'qa-reviewer', status: 'VERIFIED', at: 20 });
+    writeEntry(root, { seq: 3, sprint: 'busy', agent: 'developer', status: 'IN_PROGRESS', at: 10, beat: 5 });
+    const { stdout } = await cos(['brief', '--dir', root], { now: NOW });
+    expect(stdout.slice(stdout.indexOf('## What to dispatch next'))).toContain('- nothing: every sprint has a live agent on it or is done and verified\n');
+  });
+
   it('--since widens the window', async () => {
     const { root } = await fullRepo();
     const { stdout } = await cos(['brief', '--since', '7d', '--dir', root], { now: NOW });
