@@ -48,15 +48,23 @@ describe('watcher lock', () => {
 
   it.skipIf(!existsSync('/proc/self/stat'))('takes over the lock of a zombie (killed, not yet reaped by its parent) at once', async () => {
     const { paths, file } = setup();
-    // `sleep 0` exits at once; its parent then becomes `sleep 30`, which never reaps it.
-    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // The child is killed by the test only once its parent has become `sleep 60`, which never
+    // reaps it. (A child that exits by itself may exit before the shell's exec, and then the
+    // shell reaps it: no zombie, no /proc entry.)
+    const parent = spawn('sh', ['-c', 'sleep 60 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let pid = 0;
     try {
-      const pid = await new Promise<number>((resolve) => parent.stdout!.setEncoding('utf8').once('data', (text: string) => resolve(Number(text.trim()))));
+      pid = await new Promise<number>((resolve) => parent.stdout!.setEncoding('utf8').once('data', (text: string) => resolve(Number(text.trim()))));
       const end = Date.now() + 30_000;
-      while (!/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) {
-        if (Date.now() > end) throw new Error(`pid ${pid} never became a zombie`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      const waitFor = async (check: () => boolean, what: string) => {
+        while (!check()) {
+          if (Date.now() > end) throw new Error(what);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      };
+      await waitFor(() => readFileSync(`/proc/${parent.pid}/cmdline`, 'utf8').startsWith('sleep\0'), `the shell (pid ${parent.pid}) never became sleep`);
+      process.kill(pid, 'SIGKILL');
+      await waitFor(() => /\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')), `pid ${pid} never became a zombie`);
       expect(() => process.kill(pid, 0)).not.toThrow(); // what a plain kill -0 would call alive
       expect(pidAlive(pid)).toBe(false);
       expect(pidAlive(process.pid)).toBe(true);
@@ -65,6 +73,12 @@ describe('watcher lock', () => {
       expect(replaced).toContain(`pid ${pid} is not running`);
       lock.release();
     } finally {
+      // The child first: while its parent lives, its pid (alive or zombie) cannot be reused.
+      try {
+        if (pid > 0) process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
       parent.kill('SIGKILL');
     }
   });
