@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+
 /**
  * Errors that carry their exit code. Library code throws these; only the CLI entry turns them
  * into a message on stderr and a process exit code (PRODUCT.md, "Exit codes").
@@ -54,4 +56,44 @@ export class ExternalError extends CosError {
 
 export function isCosError(error: unknown): error is CosError {
   return error instanceof CosError;
+}
+
+/** Why a file operation failed, in words rather than an errno code (for one-sentence errors). */
+export function fsProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EISDIR':
+      return 'it is a directory';
+    case 'ENOTDIR':
+      return 'a folder on its path is a file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EEXIST':
+      return 'a file is in the way';
+    case 'ENOSPC':
+      return 'the disk is full';
+    case 'EROFS':
+      return 'the file system is read-only';
+    default:
+      return code ?? (error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
+ * `mkdir -p` that turns "a file is where a folder must be" (EEXIST, ENOTDIR) into one sentence
+ * naming the folder, instead of an unexpected error.
+ */
+export function makeDirectory(path: string, shown: string): void {
+  try {
+    mkdirSync(path, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') {
+      throw new InputError(`Cannot create the folder ${shown}: it, or a folder above it, is a file; move that file aside and try again.`, { cause: error });
+    }
+    throw error;
+  }
 }

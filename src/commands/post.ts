@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
-import { InputError } from '../errors.js';
+import { fsProblem, InputError } from '../errors.js';
 import { entryToJson } from '../protocol/entry.js';
 import { postEntry, type PostInput } from '../store/write.js';
 import { intFlag, parseCommand, printJson, readStdin, type CommandContext } from './context.js';
@@ -52,15 +52,6 @@ interface PostFlags {
   commit?: boolean;
 }
 
-/** Why a file could not be read, in words rather than an errno code. */
-function readProblem(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'it is a directory';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  return code ?? (error as Error).message;
-}
-
 export async function run(context: CommandContext): Promise<number> {
   const { values, root, json } = parseCommand<PostFlags>(context, {
     sprint: { type: 'string' },
@@ -93,7 +84,7 @@ export async function run(context: CommandContext): Promise<number> {
       try {
         body = readFileSync(resolve(context.cwd, bodyFile), 'utf8');
       } catch (error) {
-        throw new InputError(`Cannot read --body-file ${JSON.stringify(bodyFile)}: ${readProblem(error)}.`, { cause: error });
+        throw new InputError(`Cannot read --body-file ${JSON.stringify(bodyFile)}: ${fsProblem(error)}.`, { cause: error });
       }
     }
   }

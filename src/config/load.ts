@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../errors.js';
+import { fsProblem, InputError } from '../errors.js';
 import { parseYaml } from '../protocol/frontmatter.js';
 import { agentPaths } from '../store/paths.js';
 import { resolveConfig, type CoordinationConfig } from './schema.js';
@@ -21,7 +21,7 @@ export function loadConfig(root: string): LoadedConfig {
     text = readFileSync(paths.coordinationConfig, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { config: resolveConfig(undefined).config, warnings: [], file: null };
-    throw new InputError(`Cannot read ${paths.rel(paths.coordinationConfig)}: ${(error as Error).message}.`, { cause: error });
+    throw new InputError(`Cannot read ${paths.rel(paths.coordinationConfig)}: ${fsProblem(error)}.`, { cause: error });
   }
   const parsed = parseYaml(text);
   if (!parsed.ok) throw new InputError(`${paths.rel(paths.coordinationConfig)} is not valid YAML: ${parsed.reason}.`);

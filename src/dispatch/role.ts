@@ -1,7 +1,7 @@
 /** Roles on disk: `.agent/roles/<role>.md`, parsed by protocol/role.ts. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../errors.js';
+import { fsProblem, InputError } from '../errors.js';
 import { parseRole, type Role } from '../protocol/role.js';
 import { assertSlug } from '../protocol/slug.js';
 import { agentPaths } from '../store/paths.js';
@@ -28,7 +28,7 @@ export function loadRole(root: string, name: string): Role {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new InputError(`Cannot read ${paths.rel(file)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, { cause: error });
+      throw new InputError(`Cannot read ${paths.rel(file)}: ${fsProblem(error)}.`, { cause: error });
     }
     const roles = listRoles(root);
     const known = roles.length > 0 ? `the roles that exist are ${roles.join(', ')}` : 'there are no roles in .agent/roles/ (run cos init)';

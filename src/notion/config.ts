@@ -3,7 +3,7 @@
  * Cheap: no Notion client here. Sync is off until `database_id` is set.
  */
 import { readFileSync } from 'node:fs';
-import { InputError } from '../errors.js';
+import { fsProblem, InputError } from '../errors.js';
 import { parseYaml } from '../protocol/frontmatter.js';
 import { agentPaths } from '../store/paths.js';
 import { FIELDS, type Field } from './mapping.js';
@@ -95,7 +95,7 @@ export function loadNotionConfig(root: string): LoadedNotionConfig {
   try {
     text = readConfigText(root);
   } catch (error) {
-    throw new InputError(`Cannot read ${file}: ${(error as Error).message}.`, { cause: error });
+    throw new InputError(`Cannot read ${file}: ${fsProblem(error)}.`, { cause: error });
   }
   if (text === null) {
     throw new InputError(`Notion sync is not configured: ${file} does not exist (run cos init, then set database_id in it).`);

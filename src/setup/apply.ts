@@ -10,7 +10,7 @@
 import { accessSync, constants, existsSync, readFileSync, readdirSync, realpathSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { loadConfig } from '../config/load.js';
-import { InputError } from '../errors.js';
+import { fsProblem, InputError } from '../errors.js';
 import { parseRole, type Role } from '../protocol/role.js';
 import { writeFileAtomic } from '../store/local-files.js';
 import { agentPaths } from '../store/paths.js';
@@ -33,7 +33,7 @@ function readOrNull(path: string): string | null {
     return readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new InputError(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, { cause: error });
+    throw new InputError(`Cannot read ${path}: ${fsProblem(error)}.`, { cause: error });
   }
 }
 

@@ -1,11 +1,12 @@
 /** `cos init`: create the `.agent/` tree, default config, roles, skill and runbook. Never overwrites. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AGENT_GITIGNORE, COORDINATION_YAML, NOTION_SYNC_YAML } from '../templates/config.js';
 import { ROLE_FILES } from '../templates/roles.js';
 import { RUNBOOK_MD } from '../templates/runbook.js';
 import { CHIEF_OF_STAFF_SKILL } from '../templates/skill.js';
 import { agentPaths } from './paths.js';
+import { makeDirectory } from '../errors.js';
 
 export interface InitResult {
   root: string;
@@ -34,7 +35,7 @@ export function initRepo(root: string): InitResult {
   const result: InitResult = { root: paths.root, created: [], existing: [] };
   for (const [rel, content] of initFiles()) {
     const path = join(paths.root, rel);
-    mkdirSync(dirname(path), { recursive: true });
+    makeDirectory(dirname(path), dirname(rel));
     try {
       // 'wx': an existing file, even an empty or hand-edited one, is never overwritten.
       writeFileSync(path, content, { flag: 'wx' });

@@ -11,9 +11,9 @@
  * - A writer killed at any instant leaves a complete entry or none; a stray temp file is hidden
  *   (dot-name), ignored by readers and removed by `cos cleanup`.
  */
-import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError, makeDirectory } from '../errors.js';
 import { KEY_ORDER, SEVERITIES, STATUSES, type Entry, type EntryFields, type Severity, type Status } from '../protocol/fields.js';
 import { defaultBody, parseEntry, serializeEntry } from '../protocol/entry.js';
 import { entryFileName, parseEntryFileName } from '../protocol/filename.js';
@@ -180,7 +180,7 @@ function currentHasSeq(paths: AgentPaths, seq: number): boolean {
 
 /** Claim the next free sequence number exclusively. */
 export function claimSeq(paths: AgentPaths): number {
-  mkdirSync(paths.claims, { recursive: true });
+  makeDirectory(paths.claims, paths.rel(paths.claims));
   let seq = Math.max(scanMaxSeq(paths.root), highestClaim(paths.claims)) + 1;
   for (;;) {
     try {
@@ -327,7 +327,7 @@ export function postEntry(root: string, input: PostInput, options: PostOptions =
   if (typeof body !== 'string') throw new InputError('Invalid body: it must be text.');
   const content = serializeEntry(fields, body);
   checkReadable(content, fields);
-  mkdirSync(paths.current, { recursive: true });
+  makeDirectory(paths.current, paths.rel(paths.current));
   ensureGitignore(paths);
   for (;;) {
     const seq = claimSeq(paths);

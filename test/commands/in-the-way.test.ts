@@ -1,0 +1,46 @@
+/** A file where cos needs a folder (or a folder where it reads a file): one sentence naming it, exit 1, never "unexpected error". */
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cos } from '../helpers/cli.js';
+import { testdir } from '../helpers/tmp.js';
+
+function oneSentence(stderr: string, command: string, pattern: RegExp): void {
+  expect(stderr).not.toMatch(/unexpected error/);
+  expect(stderr.trim().split('\n')).toHaveLength(1);
+  expect(stderr).toMatch(new RegExp(`^cos ${command}: `));
+  expect(stderr).toMatch(pattern);
+}
+
+describe('files and folders in the way', () => {
+  it('cos post when .agent/status/current is a file', async () => {
+    const root = testdir({ '.agent/status/current': '' });
+    const result = await cos(['post', '--dir', root, '--sprint', 's', '--agent', 'a', '--status', 'IN_PROGRESS']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    oneSentence(result.stderr, 'post', /Cannot create the folder \.agent\/status\/current: it, or a folder above it, is a file; move that file aside and try again\.$/m);
+  });
+
+  it('cos init when .agent/roles is a file', async () => {
+    const root = testdir({ '.agent/roles': '' });
+    const result = await cos(['init', '--dir', root]);
+    expect(result.code).toBe(1);
+    oneSentence(result.stderr, 'init', /Cannot create the folder \.agent\/roles: /);
+  });
+
+  it('cos dispatch when the role file is a folder, and cos status when the config is a folder', async () => {
+    const root = testdir();
+    expect((await cos(['init', '--dir', root])).code).toBe(0);
+    rmSync(join(root, '.agent/roles/developer.md'));
+    mkdirSync(join(root, '.agent/roles/developer.md'));
+    const dispatch = await cos(['dispatch', '--dir', root, 'developer', 's']);
+    expect(dispatch.code).toBe(1);
+    oneSentence(dispatch.stderr, 'dispatch', /Cannot read \.agent\/roles\/developer\.md: it is a directory\.$/m);
+
+    rmSync(join(root, '.agent/config/coordination.yaml'));
+    mkdirSync(join(root, '.agent/config/coordination.yaml'));
+    const status = await cos(['status', '--dir', root]);
+    expect(status.code).toBe(1);
+    oneSentence(status.stderr, 'status', /Cannot read \.agent\/config\/coordination\.yaml: it is a directory\.$/m);
+  });
+});
