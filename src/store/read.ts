@@ -41,7 +41,12 @@ function list(dir: string, problems?: { rel: (path: string) => string; list: Pro
     return readdirSync(dir, { withFileTypes: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    if (code === 'ENOENT') return [];
+    if (code === 'ENOTDIR') {
+      // A file where the folder should be: reported (cos post would refuse to write), not silently "all clear".
+      problems?.list.push({ file: problems.rel(dir), reason: 'it, or a folder above it, is a file where a folder should be; move that file aside' });
+      return [];
+    }
     if (!problems) throw error;
     problems.list.push({ file: problems.rel(dir), reason: `the folder cannot be read (${code ?? (error as Error).message})` });
     return [];

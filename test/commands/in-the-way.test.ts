@@ -21,6 +21,19 @@ describe('files and folders in the way', () => {
     oneSentence(result.stderr, 'post', /Cannot create the folder \.agent\/status\/current: it, or a folder above it, is a file; move that file aside and try again\.$/m);
   });
 
+  it('cos scan and cos status report a file where a status folder should be, instead of all clear', async () => {
+    const root = testdir({ '.agent/status/current': '' });
+    const scan = await cos(['scan', '--dir', root, '--json']);
+    expect(scan.code).toBe(0);
+    const out = JSON.parse(scan.stdout);
+    expect(out.problems).toBe(1);
+    expect(out.findings.map((f: { kind: string; files: string[] }) => [f.kind, f.files])).toEqual([['malformed', ['.agent/status/current']]]);
+    expect(out.findings[0].message).toMatch(/is a file where a folder should be/);
+    const status = await cos(['status', '--dir', root]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/\.agent\/status\/current .*is a file where a folder should be/);
+  });
+
   it('cos init when .agent/roles is a file', async () => {
     const root = testdir({ '.agent/roles': '' });
     const result = await cos(['init', '--dir', root]);
