@@ -24,6 +24,7 @@ import { withLock } from '../store/lock.js';
 import { agentPaths } from '../store/paths.js';
 import { readStore } from '../store/read.js';
 import { planArchive, type ArchiveBounds, type ArchiveMove, type ArchivePlan } from './policy.js';
+import { makeDirectory } from '../errors.js';
 
 export interface ArchiveOptions {
   now?: Date;
@@ -62,7 +63,7 @@ function moveOne(root: string, move: ArchiveMove, made: Set<string>): SkippedMov
   const to = join(root, move.to);
   const dir = dirname(to);
   if (!made.has(dir)) {
-    mkdirSync(dir, { recursive: true });
+    makeDirectory(dir, dirname(move.to));
     made.add(dir);
   }
   if (exists(to)) {
@@ -121,7 +122,7 @@ export async function archiveStore(root: string, options: ArchiveOptions = {}): 
     const { plan: planned, malformed } = plan();
     return { plan: planned, moved: [], skipped: [], malformed, dryRun: false };
   }
-  mkdirSync(paths.state, { recursive: true });
+  makeDirectory(paths.state, paths.rel(paths.state));
   return withLock(join(paths.state, 'archive'), async () => {
     // Plan under the lock: another run may have moved files since.
     const { plan: planned, malformed } = plan();

@@ -10,11 +10,10 @@
  * (later claims see it and are refused) or nothing. Takeover is only unsafe for a holder stalled
  * longer than LOCK_STALE_MS (node-proper-lockfile#121); waiters retry for LOCK_WAIT_MS.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { handledFiles } from '../checks/handled.js';
 import type { CoordinationConfig } from '../config/schema.js';
-import { PreflightError, RefusedError } from '../errors.js';
+import { makeDirectory, PreflightError, RefusedError } from '../errors.js';
 import type { Entry } from '../protocol/fields.js';
 import type { Role } from '../protocol/role.js';
 import { assertSlug } from '../protocol/slug.js';
@@ -61,7 +60,8 @@ export async function claimSprint(root: string, config: CoordinationConfig, inpu
   const sprint = assertSlug('sprint', input.sprint);
   const agent = assertSlug('agent', input.agent ?? input.role.name);
   const now = input.now ?? new Date();
-  mkdirSync(agentPaths(root).claims, { recursive: true });
+  const claims = agentPaths(root).claims;
+  makeDirectory(claims, agentPaths(root).rel(claims));
   return withLock(
     claimLockFile(root, sprint),
     () => {

@@ -5,9 +5,9 @@
  * plan.ts from its two sides and the record of the last sync; only `create`, `update` and
  * `delete` touch anything, and only on the destination side.
  */
-import { mkdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError, makeDirectory } from '../errors.js';
 import { withLock } from '../store/lock.js';
 import { agentPaths } from '../store/paths.js';
 import { copyAtomic, hashFile, listKeys, removeFile, skillOf } from './files.js';
@@ -89,6 +89,6 @@ export async function syncLocal(root: string, options: SyncOptions): Promise<Syn
     return result;
   };
   if (options.dryRun) return run();
-  mkdirSync(paths.state, { recursive: true });
+  makeDirectory(paths.state, paths.rel(paths.state));
   return withLock(join(paths.state, 'sync'), run, { wait: 30_000 });
 }

@@ -14,9 +14,9 @@
  * Failures never throw for Notion's sake: they are counted, logged and returned; local files
  * other than the ledger and the log are never written.
  */
-import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError, RefusedError } from '../errors.js';
+import { InputError, makeDirectory, RefusedError } from '../errors.js';
 import { deriveSprints, type SprintState } from '../state/sprints.js';
 import { withLock } from '../store/lock.js';
 import { agentPaths } from '../store/paths.js';
@@ -133,7 +133,7 @@ export async function syncNotion(root: string, options: SyncOptions = {}): Promi
   const token = readToken(config, env);
   readBaseUrl(env);
   const paths = agentPaths(root);
-  mkdirSync(paths.state, { recursive: true });
+  makeDirectory(paths.state, paths.rel(paths.state));
   // The entries are read before taking the lock: reading a large store blocks the event loop,
   // which under the lock would stop its refresh and let a waiting sync take it over as stale.
   // If another sync wrote the ledger while this one waited, it may have sent newer entries than

@@ -14,8 +14,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { mkdirSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { RefusedError } from '../errors.js';
+import { readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { makeDirectory, RefusedError } from '../errors.js';
 import { withLock } from '../store/lock.js';
 import type { AgentPaths } from '../store/paths.js';
 
@@ -103,7 +103,7 @@ export function describeHolder(info: LockInfo | null): string {
  * Returns what it replaced (for a log line), if anything.
  */
 export async function acquireWatchLock(paths: AgentPaths, now: () => Date = () => new Date()): Promise<{ lock: WatchLock; replaced: string | null }> {
-  mkdirSync(paths.state, { recursive: true });
+  makeDirectory(paths.state, paths.rel(paths.state));
   const file = lockFile(paths);
   const info: LockInfo = { pid: process.pid, host: hostname(), started: now().toISOString(), token: randomBytes(8).toString('hex') };
   const replaced = await withLock(

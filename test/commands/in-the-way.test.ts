@@ -1,5 +1,5 @@
 /** A file where cos needs a folder (or a folder where it reads a file): one sentence naming it, exit 1, never "unexpected error". */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cos } from '../helpers/cli.js';
@@ -32,6 +32,29 @@ describe('files and folders in the way', () => {
     const status = await cos(['status', '--dir', root]);
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/\.agent\/status\/current .*is a file where a folder should be/);
+  });
+
+  it('cos archive, cos dispatch and cos sync when a folder they create is a file', async () => {
+    const root = testdir();
+    expect((await cos(['init', '--dir', root])).code).toBe(0);
+    expect((await cos(['post', '--dir', root, '--sprint', 'a', '--agent', 'dev', '--status', 'COMPLETE'])).code).toBe(0);
+    expect((await cos(['post', '--dir', root, '--sprint', 'a', '--agent', 'qa', '--status', 'VERIFIED'])).code).toBe(0);
+    writeFileSync(join(root, '.agent/status/archive/a'), '');
+    const archive = await cos(['archive', '--dir', root]);
+    expect(archive.code).toBe(1);
+    oneSentence(archive.stderr, 'archive', /Cannot create the folder \.agent\/status\/archive\/a: /);
+
+    rmSync(join(root, '.agent/status/.claims'), { recursive: true, force: true });
+    writeFileSync(join(root, '.agent/status/.claims'), '');
+    const dispatch = await cos(['dispatch', '--dir', root, 'developer', 'b']);
+    expect(dispatch.code).toBe(1);
+    oneSentence(dispatch.stderr, 'dispatch', /Cannot create the folder \.agent\/status\/\.claims: /);
+
+    rmSync(join(root, '.agent/state'), { recursive: true, force: true });
+    writeFileSync(join(root, '.agent/state'), '');
+    const sync = await cos(['sync', '--dir', root, '--target', testdir()]);
+    expect(sync.code).toBe(1);
+    oneSentence(sync.stderr, 'sync', /Cannot create the folder \.agent\/state: /);
   });
 
   it('cos init when .agent/roles is a file', async () => {
