@@ -171,9 +171,11 @@ describe('one sync at a time', () => {
     const { root, env } = await setup(2);
     const { withLock } = await import('../../src/store/lock.js');
     mkdirSync(join(root, '.agent/state'), { recursive: true });
+    // Held like a real sync holds it (stale 2 s, refreshed every second), so a stalled test process
+    // cannot make the waiting sync take it over as abandoned.
     await withLock(join(root, '.agent/state/notion-sync'), async () => {
       await expect(syncNotion(root, { env, lockWaitMs: 300 })).rejects.toMatchObject({ exitCode: 3, message: expect.stringMatching(/another cos notion sync/) });
-    });
+    }, { stale: 2_000 });
     expect(server.requests).toHaveLength(0);
     expect(await syncNotion(root, { env })).toMatchObject({ created: 2 });
   });
@@ -200,7 +202,7 @@ describe('one sync at a time', () => {
       stored.values.set(statusProp.id, { name: 'VERIFIED' });
       ledger.sprints['sprint-000'] = { ...ledger.sprints['sprint-000']!, hash: hashValues(values, config.properties) };
       saveLedger(root, ledger);
-    });
+    }, { stale: 2_000 });
     expect(await waiting).toMatchObject({ updated: 0, unchanged: 1, failed: 0 });
     const [page] = server.pagesOf(dataSourceId);
     expect((page!.Status as { name: string }).name).toBe('VERIFIED');
