@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { notionEnv, notionRepo, statusSnapshot, writeNotionConfig } from './fixture.js';
+import { FULL_SCHEMA, notionEnv, notionRepo, statusSnapshot, writeNotionConfig } from './fixture.js';
 import { startNotionServer, type FailureSwitch, type NotionTestServer } from './server.js';
 import { execFileSync } from 'node:child_process';
 
@@ -19,18 +19,6 @@ afterEach(async () => {
 beforeAll(() => {
   if (!existsSync(join(import.meta.dirname, '../../dist/cli.js'))) execFileSync('npm', ['run', 'build'], { cwd: join(import.meta.dirname, '../..') });
 });
-
-const FULL_SCHEMA = {
-  Status: 'select:DISPATCHED,IN_PROGRESS,BLOCKED,FAILED,COMPLETE,VERIFIED',
-  Severity: 'select:INFO,WARN,URGENT,BLOCKER',
-  Agents: 'multi_select',
-  'Last update': 'date',
-  'Completed at': 'date',
-  'Verified at': 'date',
-  'Latest entry': 'rich_text',
-  Entries: 'number',
-  Failures: 'number',
-};
 
 const onPageWrites = (method: string, path: string) => path.startsWith('/v1/pages');
 

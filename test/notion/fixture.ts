@@ -63,3 +63,16 @@ export function statusSnapshot(root: string): Record<string, string> {
   walk(join(root, '.agent/status'));
   return out;
 }
+
+/** The data source schema that matches the default property mapping (Name is the title). */
+export const FULL_SCHEMA = {
+  Status: 'select:DISPATCHED,IN_PROGRESS,BLOCKED,FAILED,COMPLETE,VERIFIED',
+  Severity: 'select:INFO,WARN,URGENT,BLOCKER',
+  Agents: 'multi_select',
+  'Last update': 'date',
+  'Completed at': 'date',
+  'Verified at': 'date',
+  'Latest entry': 'rich_text',
+  Entries: 'number',
+  Failures: 'number',
+};

@@ -12,7 +12,7 @@ import { deriveSprints } from '../../src/state/sprints.js';
 import { readStore } from '../../src/store/read.js';
 import { postEntry } from '../../src/store/write.js';
 import { CLI, runCli } from '../helpers/cli.js';
-import { notionEnv, notionRepo } from './fixture.js';
+import { FULL_SCHEMA, notionEnv, notionRepo } from './fixture.js';
 import { startNotionServer, type NotionTestServer } from './server.js';
 
 let server: NotionTestServer;
@@ -48,17 +48,7 @@ function duplicates(names: string[]): string[] {
 it('SIGKILL at random points, ten times, then a full sync: every sprint has exactly one page, with its latest state', async () => {
   server = await startNotionServer({ rate: 1000, burst: 1000, latencyMs: 40 });
   const { databaseId, dataSourceId } = server.createDatabase({
-    properties: {
-      Status: 'select:DISPATCHED,IN_PROGRESS,BLOCKED,FAILED,COMPLETE,VERIFIED',
-      Severity: 'select:INFO,WARN,URGENT,BLOCKER',
-      Agents: 'multi_select',
-      'Last update': 'date',
-      'Completed at': 'date',
-      'Verified at': 'date',
-      'Latest entry': 'rich_text',
-      Entries: 'number',
-      Failures: 'number',
-    },
+    properties: FULL_SCHEMA,
   });
   // 20 requests/s: a sync of a few dozen sprints is long enough to be cut anywhere.
   const root = notionRepo({ databaseId, sprints: 30, rate: 20, extra: 'burst: 2\nconcurrency: 2' });

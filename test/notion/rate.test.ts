@@ -9,24 +9,14 @@ import { sprintValues } from '../../src/notion/mapping.js';
 import { deriveSprints } from '../../src/state/sprints.js';
 import { readStore } from '../../src/store/read.js';
 import { runCli } from '../helpers/cli.js';
-import { notionEnv, notionRepo } from './fixture.js';
+import { FULL_SCHEMA, notionEnv, notionRepo } from './fixture.js';
 import { startNotionServer } from './server.js';
 
 it('200 sprints at 3 requests/s: every page exactly once, all fields right, zero failures', { timeout: 240_000 }, async () => {
   const server = await startNotionServer({ rate: 3, burst: 10 });
   try {
     const { databaseId, dataSourceId } = server.createDatabase({
-      properties: {
-        Status: 'select:DISPATCHED,IN_PROGRESS,BLOCKED,FAILED,COMPLETE,VERIFIED',
-        Severity: 'select:INFO,WARN,URGENT,BLOCKER',
-        Agents: 'multi_select',
-        'Last update': 'date',
-        'Completed at': 'date',
-        'Verified at': 'date',
-        'Latest entry': 'rich_text',
-        Entries: 'number',
-        Failures: 'number',
-      },
+      properties: FULL_SCHEMA,
     });
     // The defaults: rate_per_second 3, burst 3, concurrency 3, timeout 30 s.
     const root = notionRepo({ databaseId, sprints: 200, extra: 'rate_per_second: 3\nburst: 3\ntimeout_seconds: 30\nretry_base_seconds: 1' });

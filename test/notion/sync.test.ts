@@ -13,20 +13,8 @@ import { readStore } from '../../src/store/read.js';
 import { initRepo } from '../../src/store/init.js';
 import { testdir } from '../helpers/tmp.js';
 import { cos } from '../helpers/cli.js';
-import { notionEnv, notionRepo, writeNotionConfig } from './fixture.js';
+import { FULL_SCHEMA, notionEnv, notionRepo, writeNotionConfig } from './fixture.js';
 import { startNotionServer, type NotionTestServer } from './server.js';
-
-const FULL_SCHEMA = {
-  Status: 'select:DISPATCHED,IN_PROGRESS,BLOCKED,FAILED,COMPLETE,VERIFIED',
-  Severity: 'select:INFO,WARN,URGENT,BLOCKER',
-  Agents: 'multi_select',
-  'Last update': 'date',
-  'Completed at': 'date',
-  'Verified at': 'date',
-  'Latest entry': 'rich_text',
-  Entries: 'number',
-  Failures: 'number',
-};
 
 let server: NotionTestServer;
 afterEach(async () => {
