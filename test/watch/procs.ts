@@ -1,6 +1,7 @@
 /** Waiting on processes and conditions without assuming how fast a loaded machine is. */
 import { readFileSync } from 'node:fs';
 import { afterEach } from 'vitest';
+import { pidAlive } from '../../src/watch/lock.js';
 
 /** Processes a test started indirectly (an --exec command, its children): killed after the test unless seen gone. */
 const tracked = new Set<number>();
@@ -28,20 +29,8 @@ export async function gone(pid: number, what: string, ms = 30_000): Promise<void
   tracked.delete(pid);
 }
 
-/** Whether a process runs; a zombie (exited, not yet reaped by its parent or by init) does not. */
-export function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
-  } catch {
-    return true;
-  }
-}
+/** Whether a process runs; a zombie (exited, not yet reaped) does not: the watcher lock's own rule. */
+export const running = pidAlive;
 
 /** Poll `check` until it holds; throw `what` after `ms` (generous by default). */
 export async function until(check: () => boolean, what = 'condition not met in time', ms = 30_000): Promise<void> {
