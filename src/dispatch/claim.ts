@@ -22,6 +22,7 @@ import { withLock } from '../store/lock.js';
 import { agentPaths } from '../store/paths.js';
 import { readStore } from '../store/read.js';
 import { postEntry } from '../store/write.js';
+import { dispatchWaiting } from '../plans/view.js';
 import { dispatchBlockers, supersededNames, type Blocker } from './blockers.js';
 import { describeMissing, runPreflight } from './preflight.js';
 
@@ -71,6 +72,13 @@ export async function claimSprint(root: string, config: CoordinationConfig, inpu
       if (blockers.length > 0 && !input.force) {
         throw new RefusedError(`Refused: ${blockers.map((blocker) => blocker.message).join('; ')}. Use --force to override (the new entry records what it supersedes).`);
       }
+      // A plan step is WAITING while a dependency is unfinished (only a sprint nobody took up yet).
+      const waiting = before === null ? dispatchWaiting(root, entries, sprint, config, now) : null;
+      if (waiting && !input.force) {
+        throw new RefusedError(
+          `Refused: ${sprint} is WAITING on ${waiting.waiting_on.join(', ')} (plan ${waiting.plan}): ${waiting.waiting_on.length === 1 ? 'it is' : 'they are'} not finished (VERIFIED) yet; see cos ready. Use --force to dispatch it anyway (recorded in the entry).`,
+        );
+      }
       const missing = runPreflight(root, input.role);
       if (missing.length > 0) {
         throw new PreflightError(
@@ -81,6 +89,7 @@ export async function claimSprint(root: string, config: CoordinationConfig, inpu
       const superseded = input.force ? supersededNames(blockers) : [];
       const notes = [`Dispatched as **${input.role.name}** (model tier ${input.role.model}) by \`cos dispatch\`.`];
       if (input.force && blockers.length > 0) notes.push(`Forced over: ${blockers.map((blocker) => blocker.message).join('; ')}.`);
+      if (input.force && waiting) notes.push(`Forced over: ${sprint} was WAITING on ${waiting.waiting_on.join(', ')} (plan ${waiting.plan}), not finished.`);
       const entry = postEntry(
         root,
         {

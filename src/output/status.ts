@@ -4,14 +4,20 @@ import type { Finding } from '../checks/types.js';
 import type { SprintState } from '../state/sprints.js';
 import { formatAge, parseTimestamp } from '../protocol/time.js';
 import { table, type Style } from './style.js';
+import { planView } from '../plans/view.js';
+import type { ReadyQueue } from '../plans/ready.js';
 
 export interface StatusRow {
   sprint: string;
   state: string;
   agents: Array<{ agent: string; status: string; heartbeat: string; stale: boolean }>;
   severity: string;
-  updated: string;
+  /** Timestamp of the latest entry; null for a plan step nobody has taken up yet. */
+  updated: string | null;
   flags: string[];
+  /** For a plan step: its plan, and its dependencies that are not finished. */
+  plan?: string;
+  waiting_on?: string[];
 }
 
 export interface StatusReport {
@@ -37,13 +43,26 @@ export interface StatusOptions {
 export function statusReport(root: string, options: StatusOptions = {}): StatusReport & { analysis: Analysis } {
   const analysis = analyze(root, { ...(options.now ? { now: options.now } : {}), synced: options.synced ?? null });
   const sprints = options.all ? analysis.sprints : analysis.sprints.filter((sprint) => sprint.active);
+  const plans = planView(analysis.snapshot.root, analysis.sprints, analysis.config.config);
+  const rows = statusRows(sprints, analysis.findings).map((row) => {
+    const step = plans.steps.get(row.sprint);
+    return step ? { ...row, plan: step.plan, waiting_on: [] as string[] } : row;
+  });
   return {
-    sprints: statusRows(sprints, analysis.findings),
+    sprints: [...rows, ...planRows(plans)],
     findings: analysis.findings.filter((finding) => finding.sprint === null),
     entries: analysis.snapshot.entries.length,
     problems: analysis.snapshot.problems.length,
     analysis,
   };
+}
+
+/** The plan steps nobody has taken up yet: WAITING on their unfinished dependencies, or READY. */
+export function planRows(queue: ReadyQueue): StatusRow[] {
+  const rows: StatusRow[] = [];
+  for (const item of queue.ready) rows.push({ sprint: item.sprint, state: 'READY', agents: [], severity: 'INFO', updated: null, flags: [], plan: item.plan, waiting_on: [] });
+  for (const item of queue.waiting) rows.push({ sprint: item.sprint, state: 'WAITING', agents: [], severity: 'INFO', updated: null, flags: [], plan: item.plan, waiting_on: item.waiting_on });
+  return rows;
 }
 
 /** Finding kinds per sprint, in the order findings were ranked (most severe first). */
@@ -77,9 +96,10 @@ export function renderStatus(rows: readonly StatusRow[], repoFindings: readonly 
   if (rows.length === 0 && repoFindings.length === 0) return empty;
   const lines: string[][] = [['SPRINT', 'STATE', 'AGENTS', 'AGE', 'SEVERITY', 'FLAGS'].map((h) => style.bold(h))];
   for (const row of rows) {
-    const agents = row.agents.map((a) => `${a.agent}:${a.status}${a.stale ? style.red('(stale)') : ''}`).join(' ');
-    const age = formatAge(now.getTime() - parseTimestamp(row.updated));
-    lines.push([row.sprint, row.state, agents, age, style.severity(row.severity as never), row.flags.length ? style.yellow(row.flags.join(',')) : '-']);
+    const agents = row.agents.map((a) => `${a.agent}:${a.status}${a.stale ? style.red('(stale)') : ''}`).join(' ') || '-';
+    const age = row.updated === null ? '-' : formatAge(now.getTime() - parseTimestamp(row.updated));
+    const flags = row.waiting_on?.length ? `waits on ${row.waiting_on.join(',')}` : row.flags.join(',');
+    lines.push([row.sprint, row.state, agents, age, row.updated === null ? '-' : style.severity(row.severity as never), flags ? style.yellow(flags) : '-']);
   }
   let out = rows.length > 0 ? `${table(lines)}\n` : empty;
   for (const finding of repoFindings) out += `${style.severity(finding.severity, `[${finding.severity}]`)} ${finding.message}\n`;

@@ -1,0 +1,106 @@
+/** `cos plan check FILE` / `cos plan apply FILE [--commit]`: validate and store a plan. */
+import { existsSync } from 'node:fs';
+import { EXIT, InputError } from '../errors.js';
+import { agentPaths } from '../store/paths.js';
+import { parseCommand, printJson, type CommandContext } from './context.js';
+
+export const help = `Usage: cos plan check FILE [--json]
+       cos plan apply FILE [--commit] [--agent A] [--json]
+
+A plan is a YAML file: a summary and at most 6 steps, each one sprint for one role.
+
+  summary: Ship the results page
+  steps:
+    - sprint: results-api
+      title: Add the results API
+      role: developer
+      done_when: GET /results returns the stored results; its tests pass in CI
+      depends_on: []          # steps of this plan, or any existing sprint
+      skills: []
+
+The plan's name is the file's base name (results.yaml is the plan "results").
+
+  check FILE   validate: the shape, at most 6 steps, a done_when on every step, roles that exist
+               in .agent/roles/, dependencies that name a step or an existing sprint, no duplicate
+               sprints, no cycles (named with their path). Every problem is listed at once, on
+               stderr, each naming the step and the field.
+  apply FILE   check, then write it to .agent/plans/<name>.yaml. A changed plan is a replan: its
+               attempt (kept in the file) goes up by one; applying the same plan again changes
+               nothing. A replan past dispatch.attempt_cap (default 3: the plan and two replans)
+               is refused with a BLOCKER NOTE asking a human, and nothing is written to the plan.
+    --commit   commit the stored plan (or the NOTE of a refused replan) with git, so every
+               version stays in git history (recommended; without it, commit it yourself)
+    --agent A  who signs the NOTE of a refused replan (default: $COS_AGENT, else chief-of-staff)
+  --json       check: { "version": 1, "ok", "plan", "problems": [{ "step", "field", "message" }] };
+               apply: { "version": 1, "outcome": "created" | "replanned" | "unchanged", "file",
+               "attempt", "attempt_cap", "commit", "plan" }
+
+Once applied, cos ready lists the steps that can be dispatched now (READY) and the ones WAITING on
+unfinished dependencies; cos dispatch refuses a WAITING step (exit 3) unless --force.
+
+Exit codes: 0 valid / applied; 1 the plan is not valid (every problem listed) or bad usage;
+3 a replan past the attempt cap was refused; 5 --commit failed (the plan is written).
+
+Example:
+  cos plan check plans/results.yaml && cos plan apply plans/results.yaml --commit && cos ready`;
+
+interface PlanFlags {
+  commit?: boolean;
+  agent?: string;
+}
+
+export async function run(context: CommandContext): Promise<number> {
+  const { values, positionals, root, json } = parseCommand<PlanFlags>(context, { commit: { type: 'boolean' }, agent: { type: 'string' } }, { positionals: 2 });
+  const [sub, file] = positionals;
+  if (sub !== 'check' && sub !== 'apply') {
+    const given = sub ? `Unknown subcommand ${JSON.stringify(sub)}` : 'A subcommand is needed';
+    throw new InputError(`${given}; use cos plan check FILE or cos plan apply FILE (see cos plan --help).`);
+  }
+  if (!file) throw new InputError(`Give the plan FILE, e.g. cos plan ${sub} plans/results.yaml.`);
+  // Until every command checks it up front: never create a partial .agent/ tree.
+  if (!existsSync(agentPaths(root).agent)) throw new InputError('No .agent/ here (or above); run cos init first.');
+  if (sub === 'check') {
+    if (values.commit || values.agent !== undefined) throw new InputError(`--commit and --agent apply to cos plan apply only.`);
+    return check(context, root, file, json);
+  }
+  const { applyPlan } = await import('../plans/apply.js');
+  const { loadConfig } = await import('../config/load.js');
+  try {
+    const result = await applyPlan(root, file, {
+      commit: values.commit === true,
+      ...(values.agent !== undefined ? { agent: values.agent } : {}),
+      now: context.now(),
+      env: context.env,
+    });
+    const cap = loadConfig(root).config.dispatch.attempt_cap;
+    if (json) {
+      printJson(context, { outcome: result.outcome, file: result.file, attempt: result.plan.attempt, attempt_cap: cap, commit: result.commit, plan: result.plan });
+      return EXIT.ok;
+    }
+    const what =
+      result.outcome === 'unchanged'
+        ? `unchanged (attempt ${result.plan.attempt} of ${cap}); nothing written`
+        : `${result.outcome === 'created' ? 'applied' : 'replanned'}: attempt ${result.plan.attempt} of ${cap}${result.commit ? `, committed ${result.commit.slice(0, 12)}` : ' (not committed: commit it, or use --commit)'}`;
+    context.stdout(`${result.file}: ${what}.\nNext: cos ready\n`);
+    return EXIT.ok;
+  } catch (error) {
+    const { PlanInvalidError } = await import('../plans/apply.js');
+    if (json && error instanceof PlanInvalidError) {
+      printJson(context, { ok: false, problems: error.problems });
+    }
+    throw error;
+  }
+}
+
+async function check(context: CommandContext, root: string, file: string, json: boolean): Promise<number> {
+  const { checkPlanFile, PlanInvalidError } = await import('../plans/apply.js');
+  try {
+    const { plan, file: shown } = checkPlanFile(root, file);
+    if (json) printJson(context, { ok: true, plan, problems: [] });
+    else context.stdout(`${shown}: a valid plan "${plan.name}" of ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}.\n`);
+    return EXIT.ok;
+  } catch (error) {
+    if (json && error instanceof PlanInvalidError) printJson(context, { ok: false, plan: null, problems: error.problems });
+    throw error;
+  }
+}

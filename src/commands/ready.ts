@@ -1,0 +1,36 @@
+/** `cos ready`: the plan steps that can be dispatched now, and the ones waiting. */
+import { existsSync } from 'node:fs';
+import { InputError } from '../errors.js';
+import { renderReady } from '../output/ready.js';
+import { readReady } from '../plans/view.js';
+import { agentPaths } from '../store/paths.js';
+import { parseCommand, printJson, type CommandContext } from './context.js';
+
+export const help = `Usage: cos ready [--json]
+
+The ready queue of the plans in .agent/plans/ (applied with cos plan apply): every step nobody
+has taken up yet, READY when each of its dependencies is finished (VERIFIED, or COMPLETE where
+coordination.yaml says verification: optional), else WAITING on the ones that are not. A step
+that was dispatched has its own state (see cos status) and is in neither list.
+
+  --json   { "version": 1, "ready": [ { "sprint", "role", "plan", "title" } ],
+             "waiting": [ { "sprint", "waiting_on": [ sprint... ], "role", "plan", "title" } ],
+             "problems": [ { "file", "reason" } ] }   (stored plan files that cannot be used)
+
+Exit codes: 0 shown (whatever it shows); 1 bad usage, or no .agent/ here.
+
+Example:
+  cos ready && cos dispatch developer results-api`;
+
+export async function run(context: CommandContext): Promise<number> {
+  const { root, json } = parseCommand(context, {});
+  if (!existsSync(agentPaths(root).agent)) throw new InputError('No .agent/ here (or above); run cos init first.');
+  const view = readReady(root, { now: context.now() });
+  for (const problem of view.problems) context.stderr(`cos ready: warning: ${problem.file} is not a usable plan: ${problem.reason}\n`);
+  if (json) {
+    printJson(context, { ready: view.ready, waiting: view.waiting, problems: view.problems });
+    return 0;
+  }
+  context.stdout(renderReady(view));
+  return 0;
+}
