@@ -2,10 +2,12 @@
 import { existsSync } from 'node:fs';
 import { EXIT, InputError } from '../errors.js';
 import { agentPaths } from '../store/paths.js';
-import { parseCommand, printJson, type CommandContext } from './context.js';
+import type { PlanSource } from '../plans/apply.js';
+import { parseCommand, printJson, readStdin, type CommandContext } from './context.js';
 
 export const help = `Usage: cos plan check FILE [--json]
        cos plan apply FILE [--commit] [--agent A] [--json]
+       cos plan check|apply - --name NAME     (the plan on stdin)
 
 A plan is a YAML file: a summary and at most 6 steps, each one sprint for one role.
 
@@ -31,6 +33,7 @@ The plan's name is the file's base name (results.yaml is the plan "results").
     --commit   commit the stored plan (or the NOTE of a refused replan) with git, so every
                version stays in git history (recommended; without it, commit it yourself)
     --agent A  who signs the NOTE of a refused replan (default: $COS_AGENT, else chief-of-staff)
+  --name NAME  the plan's name when FILE is - (the plan is read from stdin)
   --json       check: { "version": 1, "ok", "plan", "problems": [{ "step", "field", "message" }] };
                apply: { "version": 1, "outcome": "created" | "replanned" | "unchanged", "file",
                "attempt", "attempt_cap", "commit", "plan" }
@@ -47,26 +50,31 @@ Example:
 interface PlanFlags {
   commit?: boolean;
   agent?: string;
+  name?: string;
 }
 
 export async function run(context: CommandContext): Promise<number> {
-  const { values, positionals, root, json } = parseCommand<PlanFlags>(context, { commit: { type: 'boolean' }, agent: { type: 'string' } }, { positionals: 2 });
+  const { values, positionals, root, json } = parseCommand<PlanFlags>(context, { commit: { type: 'boolean' }, agent: { type: 'string' }, name: { type: 'string' } }, { positionals: 2 });
   const [sub, file] = positionals;
   if (sub !== 'check' && sub !== 'apply') {
     const given = sub ? `Unknown subcommand ${JSON.stringify(sub)}` : 'A subcommand is needed';
     throw new InputError(`${given}; use cos plan check FILE or cos plan apply FILE (see cos plan --help).`);
   }
   if (!file) throw new InputError(`Give the plan FILE, e.g. cos plan ${sub} plans/results.yaml.`);
+  if ((file === '-') !== (values.name !== undefined)) {
+    throw new InputError(file === '-' ? 'Give the plan\'s --name when it comes on stdin (FILE -).' : '--name goes with FILE - (the plan on stdin); a file\'s plan is named after the file.');
+  }
   // Until every command checks it up front: never create a partial .agent/ tree.
   if (!existsSync(agentPaths(root).agent)) throw new InputError('No .agent/ here (or above); run cos init first.');
+  const source = file === '-' ? { name: values.name!, text: await readStdin(context) } : file;
   if (sub === 'check') {
     if (values.commit || values.agent !== undefined) throw new InputError(`--commit and --agent apply to cos plan apply only.`);
-    return check(context, root, file, json);
+    return check(context, root, source, json);
   }
   const { applyPlan } = await import('../plans/apply.js');
   const { loadConfig } = await import('../config/load.js');
   try {
-    const result = await applyPlan(root, file, {
+    const result = await applyPlan(root, source, {
       commit: values.commit === true,
       ...(values.agent !== undefined ? { agent: values.agent } : {}),
       now: context.now(),
@@ -92,10 +100,10 @@ export async function run(context: CommandContext): Promise<number> {
   }
 }
 
-async function check(context: CommandContext, root: string, file: string, json: boolean): Promise<number> {
+async function check(context: CommandContext, root: string, source: PlanSource, json: boolean): Promise<number> {
   const { checkPlanFile, PlanInvalidError } = await import('../plans/apply.js');
   try {
-    const { plan, file: shown } = checkPlanFile(root, file);
+    const { plan, file: shown } = checkPlanFile(root, source);
     if (json) printJson(context, { ok: true, plan, problems: [] });
     else context.stdout(`${shown}: a valid plan "${plan.name}" of ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}.\n`);
     return EXIT.ok;

@@ -3,9 +3,10 @@ import { SEVERITIES, type Severity } from '../protocol/fields.js';
 import { styleFor } from '../output/style.js';
 import { eventToJson, eventToText, type WatchEvent } from '../watch/events.js';
 import { startWatch, watchOnce, type WatchOptions, type WatchSession } from '../watch/session.js';
-import { parseCommand, type CommandContext } from './context.js';
+import { intFlag, parseCommand, type CommandContext } from './context.js';
 
 export const help = `Usage: cos watch [--json] [--quiet-start] [--exec CMD [--exec-on SEVERITY]] [--no-notion] [--once]
+                 [--spawn CMD [--max-parallel N]]
 
 The chief-of-staff process: watches .agent/status/ and prints a line for every new finding
 (escalation, conflict, stale agent, malformed file, ...) and every resolved one, as it happens.
@@ -14,8 +15,10 @@ re-read every watch.reconcile_seconds (coordination.yaml, default 60) catches an
 One watcher per repository (lock: .agent/state/watch.lock).
 
 Options:
-  --json              one JSON object per line: {"version":1,"event":"finding"|"resolved"|"synced"|
-                      "error"|"watching"|"summary", "finding"?:{...}, "at":"<ISO time>"}
+  --json              one JSON object per line: {"version":1,"event":"finding"|"resolved"|"ready"|
+                      "spawned"|"synced"|"error"|"watching"|"summary", "finding"?:{...}, "at":"<ISO time>"};
+                      a ready event ({"sprint","role","plan","title"}) comes when a plan step becomes
+                      READY (its dependencies finished; "initial": true for those READY at start)
   --quiet-start       do not print the findings already open at start (they are still tracked)
   --exec CMD          run CMD through your shell for each NEW finding at or above --exec-on, with
                       COS_KIND, COS_SEVERITY, COS_SPRINT, COS_FILES, COS_MESSAGE, COS_ACTION set and
@@ -23,6 +26,15 @@ Options:
   --exec-on SEVERITY  INFO | WARN | URGENT (default) | BLOCKER
   --no-notion         do not sync to Notion even when notion-sync.yaml is configured
   --once              read everything once, print every finding and a summary, exit (no lock)
+  --spawn CMD         run the team: for each READY plan step, win its dispatch claim (the DISPATCHED
+                      entry, agent <role>-<sprint>), then start CMD through your shell, detached,
+                      with COS_SPRINT, COS_ROLE, COS_AGENT, COS_PLAN, COS_DIR and COS_BRIEFING (a
+                      file holding the briefing prompt) set, output to .agent/state/spawn/<sprint>.log.
+                      Each spawn is recorded in a ledger (spawned.jsonl) shared by every worktree: a
+                      sprint is never started twice, also after a restart. Spawned agents outlive
+                      the watcher (stopping cos watch does not stop them); --exec commands do not.
+  --max-parallel N    at most N plan sprints held by spawned agents at once (default 1); a slot frees
+                      when the agent posts COMPLETE or FAILED
   --dir PATH          the repository (default: the nearest ancestor holding .agent/)
 
 Signals: SIGINT/SIGTERM stop cleanly (exit 0); SIGUSR2 prints a summary of the state in memory.
@@ -38,6 +50,8 @@ interface WatchFlags {
   'exec-on'?: string;
   'no-notion'?: boolean;
   once?: boolean;
+  spawn?: string;
+  'max-parallel'?: string;
 }
 
 export async function run(context: CommandContext): Promise<number> {
@@ -47,7 +61,13 @@ export async function run(context: CommandContext): Promise<number> {
     'exec-on': { type: 'string' },
     'no-notion': { type: 'boolean' },
     once: { type: 'boolean' },
+    spawn: { type: 'string' },
+    'max-parallel': { type: 'string' },
   });
+  if (values.spawn !== undefined && values.spawn.trim() === '') throw new InputError('--spawn needs a command, e.g. --spawn \'claude -p "$(cat "$COS_BRIEFING")"\'.');
+  const maxParallel = intFlag('max-parallel', values['max-parallel']);
+  if (maxParallel !== undefined && values.spawn === undefined) throw new InputError('--max-parallel needs --spawn "<command>" to run.');
+  if (values.spawn !== undefined && values.once) throw new InputError('--spawn runs the team while cos watch runs; it cannot be used with --once.');
   if (values.exec !== undefined && values.exec.trim() === '') throw new InputError('--exec needs a command, e.g. --exec "notify-send cos \\"$COS_MESSAGE\\"".');
   let minSeverity: Severity = 'URGENT';
   if (values['exec-on'] !== undefined) {
@@ -69,6 +89,7 @@ export async function run(context: CommandContext): Promise<number> {
     quietStart: values['quiet-start'] === true,
     notion: values['no-notion'] !== true,
     ...(values.exec !== undefined ? { exec: { command: values.exec, minSeverity } } : {}),
+    ...(values.spawn !== undefined ? { spawn: { command: values.spawn, maxParallel: maxParallel ?? 1 } } : {}),
   };
   if (values.once) return watchOnce(options);
 

@@ -15,7 +15,7 @@ import type { Entry } from '../protocol/fields.js';
 import { readStore } from '../store/read.js';
 import { agentPaths } from '../store/paths.js';
 import { postEntry } from '../store/write.js';
-import { loadPlans, parsePlanText, planName, readPlanText, storedPlanPath, writePlan } from './files.js';
+import { loadPlans, MAX_PLAN_BYTES, parsePlanText, planName, readPlanText, storedPlanPath, writePlan } from './files.js';
 import { checkPlan, describeProblem, samePlan, type Plan, type PlanProblem } from './schema.js';
 
 /** A plan that does not validate: exit 1, every problem listed (one per line). */
@@ -39,12 +39,23 @@ function shownPath(root: string, file: string): string {
   return rel.startsWith('../') ? file : rel;
 }
 
-/** Read and check FILE against the repository: its roles, its sprints and its other plans. */
-export function checkPlanFile(root: string, file: string): PlanCheckResult {
-  const path = resolve(root, file);
+/** A plan to check or apply: a file, or its text with a name (stdin, an MCP client). */
+export type PlanSource = string | { name: string; text: string };
+
+function readSource(root: string, source: PlanSource): { raw: unknown; name: string; shown: string; path: string | null } {
+  if (typeof source !== 'string') {
+    const shown = `(plan ${JSON.stringify(source.name)})`;
+    if (Buffer.byteLength(source.text, 'utf8') > MAX_PLAN_BYTES) throw new InputError(`The plan ${shown} is longer than ${MAX_PLAN_BYTES} bytes; a plan is at most that.`);
+    return { raw: parsePlanText(source.text, shown), name: source.name, shown, path: null };
+  }
+  const path = resolve(root, source);
   const shown = shownPath(root, path);
-  const raw = parsePlanText(readPlanText(path, shown), shown);
-  const name = planName(path);
+  return { raw: parsePlanText(readPlanText(path, shown), shown), name: planName(path), shown, path };
+}
+
+/** Read and check a plan against the repository: its roles, its sprints and its other plans. */
+export function checkPlanFile(root: string, source: PlanSource): PlanCheckResult & { path: string | null } {
+  const { raw, name, shown, path } = readSource(root, source);
   const { entries } = readStore(root);
   const sprints = new Set(entries.map((entry) => entry.sprint));
   const otherPlans = new Map<string, string>();
@@ -57,7 +68,7 @@ export function checkPlanFile(root: string, file: string): PlanCheckResult {
   }
   const checked = checkPlan(raw, name, { roles: listRoles(root), sprints, otherPlans });
   if (!checked.ok) throw new PlanInvalidError(shown, checked.problems);
-  return { plan: checked.plan, file: shown };
+  return { plan: checked.plan, file: shown, path };
 }
 
 export interface ApplyOptions {
@@ -97,12 +108,11 @@ function storedAttempt(root: string, name: string): { attempt: number; plan: Pla
   return { attempt: 0, plan: null };
 }
 
-export async function applyPlan(root: string, file: string, options: ApplyOptions = {}): Promise<ApplyResult> {
+export async function applyPlan(root: string, source: PlanSource, options: ApplyOptions = {}): Promise<ApplyResult> {
   const paths = agentPaths(root);
-  const source = resolve(root, file);
-  const { plan } = checkPlanFile(root, file);
+  const { plan, path } = checkPlanFile(root, source);
   const target = storedPlanPath(root, plan.name);
-  if (source === target) {
+  if (path === target) {
     throw new InputError(`${paths.rel(target)} is the stored plan itself; edit a copy outside .agent/plans/ and apply that (a changed plan is a replan, counted against dispatch.attempt_cap).`);
   }
   const { config } = loadConfig(root);

@@ -23,6 +23,9 @@ import { deriveSprint, groupBySprint, type SprintState } from '../state/sprints.
 import { parseTimestamp } from '../protocol/time.js';
 import type { Problem } from '../store/read.js';
 import type { StoreSummary, WatchEvent } from './events.js';
+import { plannedSteps, readyQueue, type ReadyQueue } from '../plans/ready.js';
+import type { Plan } from '../plans/schema.js';
+import { sprintFacts } from '../plans/view.js';
 import type { FileRecord } from './files.js';
 
 export interface Timers {
@@ -47,6 +50,10 @@ export interface EngineOptions {
   synced?: ReadonlySet<string> | null;
   /** How long changes settle before the checks run (ms). */
   settleMs?: number;
+  /** The plans under `.agent/plans/` (their steps become `ready` events as they become READY). */
+  plans?: readonly Plan[];
+  /** Called after each evaluation with the derived sprints and the ready queue (the spawner). */
+  onEvaluated?: (state: { sprints: SprintState[]; queue: ReadyQueue; now: Date }) => void;
 }
 
 export interface EvaluateOptions {
@@ -67,6 +74,10 @@ export interface Engine {
   paths(): string[];
   setConfig(config: CoordinationConfig): void;
   setSynced(synced: ReadonlySet<string> | null): void;
+  /** Replace the plans (re-read when `.agent/plans/` changed); schedules an evaluation. */
+  setPlans(plans: readonly Plan[]): void;
+  /** The ready queue as of the last evaluation. */
+  queue(): ReadyQueue;
   /** Run the checks now and emit the differences. */
   evaluate(options?: EvaluateOptions): Finding[];
   /** Run the checks after the settle delay (coalescing calls). */
@@ -110,6 +121,10 @@ export function createEngine(options: EngineOptions): Engine {
   let staleTimer: unknown = null;
   let deadline: number | null = null;
   let closed = false;
+  let steps = plannedSteps(options.plans ?? []);
+  let queue: ReadyQueue = { ready: [], waiting: [] };
+  // The READY sprints already announced: a sprint is announced again only after it left the set.
+  let announcedReady = new Set<string>();
 
   // Valid entries kept in protocol order by binary insertion (a full sort of 10,000 costs more
   // than the checks); each evaluation that follows a change gets a fresh copy, since rules may
@@ -232,6 +247,17 @@ export function createEngine(options: EngineOptions): Engine {
       }
     }
     known = next;
+    queue = readyQueue(steps, sprintFacts(sprints, config));
+    const ready = new Set(queue.ready.map((item) => item.sprint));
+    if (announce) {
+      for (const item of queue.ready) {
+        if (announcedReady.has(item.sprint)) continue;
+        const event = { event: 'ready' as const, at: now, sprint: item.sprint, role: item.role, plan: item.plan, title: item.title };
+        options.emit(initial ? { ...event, initial: true as const } : event);
+      }
+    }
+    announcedReady = ready;
+    options.onEvaluated?.({ sprints, queue, now });
     let earliest: number | null = null;
     const nowMs = now.getTime();
     for (const sprint of sprints) {
@@ -272,6 +298,11 @@ export function createEngine(options: EngineOptions): Engine {
       synced = next;
       schedule();
     },
+    setPlans(next) {
+      steps = plannedSteps(next);
+      schedule();
+    },
+    queue: () => queue,
     evaluate,
     schedule,
     findings: () => [...known.values()],

@@ -22,11 +22,13 @@ export interface StoreSummary {
   reconciles?: number;
 }
 
-export type ErrorSource = 'watcher' | 'exec' | 'notion' | 'config' | 'lock';
+export type ErrorSource = 'watcher' | 'exec' | 'notion' | 'config' | 'lock' | 'plans' | 'spawn';
 
 export type WatchEvent =
   | { event: 'finding'; at: Date; finding: Finding; initial?: true }
   | { event: 'resolved'; at: Date; finding: Finding }
+  | { event: 'ready'; at: Date; sprint: string; role: string; plan: string; title: string; initial?: true }
+  | { event: 'spawned'; at: Date; sprint: string; role: string; agent: string; pid: number; entry: string; log: string }
   | { event: 'synced'; at: Date; created: number; updated: number; unchanged: number; failed: number }
   | { event: 'error'; at: Date; source: ErrorSource; message: string; finding?: Finding }
   | { event: 'watching'; at: Date; root: string; pid: number; polling: boolean; summary: StoreSummary }
@@ -54,6 +56,10 @@ export function eventToText(event: WatchEvent, style: Style): string {
       const f = event.finding;
       return `${time}  ${style.green('RESOLVED')} ${f.kind}  ${f.message}`;
     }
+    case 'ready':
+      return `${time}  ${style.green('READY  ')}  ${event.sprint} (${event.plan}: ${event.title}) → cos dispatch ${event.role} ${event.sprint}`;
+    case 'spawned':
+      return `${time}  ${style.cyan('SPAWNED')}  ${event.sprint}: ${event.agent} (${event.role}), pid ${event.pid}, log ${event.log}`;
     case 'synced':
       return `${time}  ${style.cyan('SYNCED ')}  notion: ${event.created} created, ${event.updated} updated, ${event.unchanged} unchanged, ${event.failed} failed`;
     case 'error':

@@ -9,7 +9,7 @@
  * re-parses only those whose (inode, size, mtime) changed, so a missed event never hides a
  * problem for longer than that.
  */
-import { appendFileSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Finding } from '../checks/index.js';
 import { loadConfig } from '../config/load.js';
@@ -26,6 +26,10 @@ import { listEntryFiles, locate, readEntryFile, statSignature } from './files.js
 import { describeWatchError, startFileWatch as defaultStartFileWatch, type FileEventKind, type FileWatch, type StartFileWatch } from './fswatch.js';
 import { acquireWatchLock, REFRESH_MS, type WatchLock } from './lock.js';
 import { createNotionSyncer, type NotionSyncer } from './notion.js';
+import { createSpawner } from './spawn.js';
+import { loadPlans, plansDir } from '../plans/files.js';
+import type { ReadyQueue } from '../plans/ready.js';
+import type { SprintState } from '../state/sprints.js';
 
 export interface WatchOptions {
   root: string;
@@ -44,6 +48,8 @@ export interface WatchOptions {
   notionModule?: () => Promise<NotionModule>;
   /** Poll interval once file watching has failed (ms). */
   pollMs?: number;
+  /** `--spawn CMD --max-parallel N`: start an agent for each READY plan step (see spawn.ts). */
+  spawn?: { command: string; maxParallel: number };
   timers?: Timers;
 }
 
@@ -65,6 +71,7 @@ export interface WatchSession {
 const LOG_MAX_BYTES = 1024 * 1024;
 const DIR_RECONCILE_MS = 100;
 export const POLL_MS = 2_000;
+const PLANS_POLL_MS = 1_000;
 
 /** `.agent/state/watch.log`: one line per error; rotated to watch.log.1 past 1 MiB. */
 export function appendLog(paths: AgentPaths, line: string): void {
@@ -110,6 +117,10 @@ function ensureFolder(paths: AgentPaths, dir: string): void {
 
 interface Core {
   paths: AgentPaths;
+  /** Re-read `.agent/plans/` when a file there changed (cheap: one readdir and a stat each). */
+  refreshPlans(): void;
+  /** Set by the running watcher: called after each evaluation. */
+  evaluated: ((state: { sprints: SprintState[]; queue: ReadyQueue; now: Date }) => void) | null;
   engine: Engine;
   config: CoordinationConfig;
   reconcile(): boolean;
@@ -140,7 +151,17 @@ function createCore(options: WatchOptions, onEntriesChanged: () => void): Core {
       })
     : null;
   const minSeverity = options.exec ? severityRank(options.exec.minSeverity) : Infinity;
+  let plansSignature = '';
+  const readPlans = () => {
+    plansSignature = plansStamp(paths);
+    const stored = loadPlans(paths.root);
+    for (const problem of stored.problems) report('plans', `${problem.file} is not a usable plan: ${problem.reason}`);
+    return stored.plans;
+  };
+  const hooks: { evaluated: Core['evaluated'] } = { evaluated: null };
   const engine = createEngine({
+    plans: readPlans(),
+    onEvaluated: (state) => hooks.evaluated?.(state),
     config,
     now: options.now,
     timers: options.timers,
@@ -152,6 +173,7 @@ function createCore(options: WatchOptions, onEntriesChanged: () => void): Core {
   });
 
   function reconcile(): boolean {
+    refreshPlans();
     try {
       const next = loadConfig(paths.root).config;
       config = next;
@@ -183,8 +205,24 @@ function createCore(options: WatchOptions, onEntriesChanged: () => void): Core {
     return changed;
   }
 
+  function refreshPlans(): void {
+    if (plansStamp(paths) === plansSignature) return;
+    try {
+      engine.setPlans(readPlans());
+    } catch (error) {
+      report('plans', `reading .agent/plans/ failed: ${(error as Error).message}`);
+    }
+  }
+
   return {
     paths,
+    refreshPlans,
+    get evaluated() {
+      return hooks.evaluated;
+    },
+    set evaluated(fn) {
+      hooks.evaluated = fn;
+    },
     engine,
     get config() {
       return config;
@@ -193,6 +231,26 @@ function createCore(options: WatchOptions, onEntriesChanged: () => void): Core {
     report,
     exec,
   };
+}
+
+/** What the plan files look like now (names, sizes, mtimes): a change means re-read them. */
+function plansStamp(paths: AgentPaths): string {
+  const dir = plansDir(paths.root);
+  try {
+    return readdirSync(dir)
+      .sort()
+      .map((name) => {
+        try {
+          const stat = statSync(join(dir, name));
+          return `${name}:${stat.size}:${stat.mtimeMs}:${stat.ino}`;
+        } catch {
+          return name;
+        }
+      })
+      .join('|');
+  } catch {
+    return '';
+  }
 }
 
 /** `cos watch --once`: one full read, every finding, exec for those that qualify, a summary. */
@@ -223,6 +281,21 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
   let stopping: Promise<number> | null = null;
   let resolveDone!: (code: number) => void;
   const done = new Promise<number>((resolve) => (resolveDone = resolve));
+
+  const spawner = options.spawn
+    ? createSpawner({
+        root: paths.root,
+        command: options.spawn.command,
+        maxParallel: options.spawn.maxParallel,
+        env: options.env,
+        now: options.now,
+        config: () => core.config,
+        onSpawned: (record) =>
+          options.emit({ event: 'spawned', at: options.now(), sprint: record.sprint, role: record.role, agent: record.agent, pid: record.pid, entry: record.entry, log: record.log }),
+        onError: (message) => report('spawn', message),
+      })
+    : null;
+  if (spawner) core.evaluated = (state) => spawner.consider(state);
 
   let reconciles = 0;
   const reconcile = () => {
@@ -317,6 +390,8 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
     reconcile();
     void maybeStartNotion().catch(() => {});
   }, core.config.watch.reconcile_seconds * 1000);
+  // Plans change rarely and outside status/: a cheap look every second.
+  const plansTimer = setInterval(() => core.refreshPlans(), PLANS_POLL_MS);
   const lockTimer = setInterval(() => {
     if (!lock.refresh()) {
       report('lock', `the watcher lock ${paths.rel(lock.file)} was removed or taken over by another process; stopping so that only one chief of staff runs`);
@@ -333,6 +408,7 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
     if (stopping) return stopping;
     stopping = (async () => {
       clearInterval(reconcileTimer);
+      clearInterval(plansTimer);
       clearInterval(lockTimer);
       if (pollTimer) clearInterval(pollTimer);
       if (dirTimer) clearTimeout(dirTimer);
@@ -342,6 +418,8 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
       await Promise.all([
         closing && Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]),
         core.exec?.stop(800),
+        // Spawns under way finish their claim and ledger record; the agents themselves run on.
+        spawner?.drain(),
         (notion as NotionSyncer | null)?.stop(800),
       ]);
       summarize('shutdown');
