@@ -3,6 +3,13 @@ import type { MoveReason } from '../archive/policy.js';
 import { InputError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import { parseCommand, printJson, type CommandContext } from './context.js';
+import { defineFlags, flagsHelp } from './flags.js';
+
+export const flags = defineFlags({
+  'dry-run': { type: 'boolean', help: 'print what would move; change nothing' },
+  commit: { type: 'boolean', help: 'git-commit exactly the moves (nothing else staged is touched); exit 1 outside a git repository (nothing moves); exit 5 if git fails, with the moves done' },
+  json: { type: 'boolean', help: '{ "version": 1, "moved": [ { "from", "to", "reason" } ], "skipped", "dry_run", "current", "max_current", "overflow", "malformed", "commit" }' },
+});
 
 export const help = `Usage: cos archive [--dry-run] [--commit] [--json]
 
@@ -17,11 +24,7 @@ sees a move). What moves (coordination.yaml "archive"):
 An agent's latest open entry (DISPATCHED, IN_PROGRESS) never moves, malformed files never move;
 if they alone exceed the bound, the output says so (and cos scan reports an overflow).
 
-  --dry-run   print what would move; change nothing
-  --commit    git-commit exactly the moves (nothing else staged is touched); exit 1 outside a
-              git repository (nothing moves); exit 5 if git fails, with the moves done
-  --json      { "version": 1, "moved": [ { "from", "to", "reason" } ], "skipped", "dry_run",
-              "current", "max_current", "overflow", "malformed", "commit" }
+${flagsHelp(flags)}
 
 Exit codes: 0 done (also when nothing moved); 1 bad usage or --commit outside a git repository;
 5 git failed (--commit).
@@ -68,10 +71,7 @@ function render(result: ArchiveResult, maxCurrent: number, commit: string | null
 }
 
 export async function run(context: CommandContext): Promise<number> {
-  const { values, root, json } = parseCommand<{ 'dry-run'?: boolean; commit?: boolean }>(context, {
-    'dry-run': { type: 'boolean' },
-    commit: { type: 'boolean' },
-  });
+  const { values, root, json } = parseCommand(context, flags);
   const dryRun = values['dry-run'] === true;
   if (dryRun && values.commit) throw new InputError('Give either --dry-run or --commit, not both.');
   const { config } = loadConfig(root);

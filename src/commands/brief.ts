@@ -7,6 +7,12 @@ import { buildBrief, renderBrief } from '../output/brief.js';
 import { parseDuration, parseTimestamp } from '../protocol/time.js';
 import { agentPaths } from '../store/paths.js';
 import { parseCommand, printJson, type CommandContext } from './context.js';
+import { defineFlags, flagsHelp } from './flags.js';
+
+export const flags = defineFlags({
+  since: { type: 'string', value: 'D', mcp: true, help: 'the window for "completed": a duration (90m, 24h, 7d) or an ISO time (default 24h); in progress, blocked and findings are always the current state' },
+  json: { type: 'boolean', help: 'the same as one JSON document (shape: docs/chief.md)' },
+});
 
 export const help = `Usage: cos brief [--since 24h] [--json]
 
@@ -15,9 +21,7 @@ budget, stale agents — what needs a human is marked), then completed and verif
 window, work in progress with its heartbeat age, blocked and failed work with error signatures,
 unverified claims, and what to dispatch next as exact cos dispatch commands.
 
-  --since D   the window for "completed": a duration (90m, 24h, 7d) or an ISO time
-              (default 24h); in progress, blocked and findings are always the current state
-  --json      the same as one JSON document (shape: docs/chief.md)
+${flagsHelp(flags)}
 
 Exit codes: 0 always, except 1 for bad usage (cos scan is the command that fails on findings).
 
@@ -34,7 +38,7 @@ function parseSince(value: string, now: Date): { since: Date; window: string } {
 }
 
 export async function run(context: CommandContext): Promise<number> {
-  const { values, root, json } = parseCommand<{ since?: string }>(context, { since: { type: 'string' } });
+  const { values, root, json } = parseCommand(context, flags);
   const now = context.now();
   const { since, window } = parseSince(values.since ?? '24h', now);
   const { loadSynced } = await import('../notion/synced.js');

@@ -4,6 +4,13 @@ import { deleteCruft, findCruft, type ApplyResult, type Cruft, type CruftKind, t
 import { expandHome, loadConfig } from '../config/load.js';
 import { formatAge } from '../protocol/time.js';
 import { parseCommand, printJson, type CommandContext } from './context.js';
+import { defineFlags, flagsHelp } from './flags.js';
+
+export const flags = defineFlags({
+  apply: { type: 'boolean', help: 'delete what is listed' },
+  target: { type: 'string', value: 'DIR', help: 'the local agent directory (default: coordination.yaml local_root, ~/.claude)' },
+  json: { type: 'boolean', help: '{ "version": 1, "applied", "local_root", "items": [ { "kind", "path", "bytes", "age_seconds" } ], "deleted": n, "kept": [ { "path", "why" } ] }' },
+});
 
 export const help = `Usage: cos cleanup [--apply] [--target DIR] [--json]
 
@@ -19,10 +26,7 @@ List cruft, and delete it only with --apply (only what was listed, each re-check
                temp files left by a killed hook, older than a minute, count as temp-file)
 Valid entries are never touched.
 
-  --apply       delete what is listed
-  --target DIR  the local agent directory (default: coordination.yaml local_root, ~/.claude)
-  --json        { "version": 1, "applied", "local_root", "items": [ { "kind", "path", "bytes",
-                "age_seconds" } ], "deleted": n, "kept": [ { "path", "why" } ] }
+${flagsHelp(flags)}
 
 Exit codes: 0 done; 1 bad usage.
 Example:
@@ -68,10 +72,7 @@ function render(report: CruftReport, applied: ApplyResult | null, applyCommand =
 }
 
 export async function run(context: CommandContext): Promise<number> {
-  const { values, root, json } = parseCommand<{ apply?: boolean; target?: string }>(context, {
-    apply: { type: 'boolean' },
-    target: { type: 'string' },
-  });
+  const { values, root, json } = parseCommand(context, flags);
   const home = context.env.HOME && isAbsolute(context.env.HOME) ? context.env.HOME : homedir();
   const localRoot = values.target !== undefined ? resolve(context.cwd, expandHome(values.target, home)) : resolve(root, expandHome(loadConfig(root).config.local_root, home));
   const now = context.now();

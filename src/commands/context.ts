@@ -1,9 +1,11 @@
 /** What every command receives: arguments, output channels and the clock, so tests can call it directly. */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { findRoot } from '../store/paths.js';
+import { parseArgsOptions, type Flags, type FlagValues } from './flags.js';
+import { wholeNumber } from '../protocol/kinds.js';
 
 export interface CommandContext {
   /** The command's name as typed (after alias resolution). */
@@ -26,8 +28,6 @@ export interface CommandModule {
   run(context: CommandContext): Promise<number | void>;
 }
 
-type Options = NonNullable<ParseArgsConfig['options']>;
-
 export interface ParsedCommand<V> {
   values: V;
   positionals: string[];
@@ -36,24 +36,18 @@ export interface ParsedCommand<V> {
   json: boolean;
 }
 
-const GLOBAL_OPTIONS: Options = {
-  dir: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-};
-
 /**
  * Parse a command's flags (plus the global `--dir`, `--json`) strictly: an unknown flag or a
  * missing value is one clear sentence and exit 1.
  */
-export function parseCommand<V = Record<string, string | boolean | string[] | boolean[] | undefined>>(
+export function parseCommand<const F extends Flags>(
   context: CommandContext,
-  options: Options,
+  flags: F,
   { positionals: maxPositionals = 0 }: { positionals?: number } = {},
-): ParsedCommand<V> {
+): ParsedCommand<FlagValues<F>> {
   let parsed;
   try {
-    parsed = parseArgs({ args: context.argv, options: { ...GLOBAL_OPTIONS, ...options }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: context.argv, options: parseArgsOptions(flags), allowPositionals: true, strict: true });
   } catch (error) {
     // Node's messages run on ("To specify a positional argument…"): keep the first sentence.
     const message = (error as Error).message.split(/\.\s/)[0]!.replace(/\.?\s*$/, '');
@@ -75,7 +69,7 @@ export function parseCommand<V = Record<string, string | boolean | string[] | bo
   if (dir !== undefined && context.command !== 'init' && !isDirectory(root)) {
     throw new InputError(`--dir ${JSON.stringify(dir)} is not a directory.`);
   }
-  return { values: values as V, positionals: parsed.positionals, root, json: values.json === true };
+  return { values: values as FlagValues<F>, positionals: parsed.positionals, root, json: values.json === true };
 }
 
 function isDirectory(path: string): boolean {
@@ -87,14 +81,8 @@ function isDirectory(path: string): boolean {
 }
 
 /** A whole number flag, or an InputError naming the flag and the value. */
-export function intFlag(name: string, value: unknown, { min = 1 }: { min?: number } = {}): number | undefined {
-  if (value === undefined) return undefined;
-  const text = String(value);
-  const n = Number(text);
-  if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < min) {
-    throw new InputError(`Invalid --${name} ${JSON.stringify(text)}: give a whole number of at least ${min}.`);
-  }
-  return n;
+export function intFlag(name: string, value: unknown, options: { min?: number } = {}): number | undefined {
+  return value === undefined ? undefined : wholeNumber(name, value, options);
 }
 
 /** Print one JSON document with `"version": 1` first. */

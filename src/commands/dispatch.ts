@@ -8,6 +8,14 @@ import { entryToJson } from '../protocol/entry.js';
 import { deriveSprint } from '../state/sprints.js';
 import { dispatchReceipt } from '../output/dispatch.js';
 import { intFlag, parseCommand, printJson, type CommandContext } from './context.js';
+import { defineFlags, flagsHelp } from './flags.js';
+
+export const flags = defineFlags({
+  agent: { type: 'string', value: 'A', kind: 'slug', mcp: true, help: "the agent's name in entries (default: the role's name)" },
+  force: { type: 'boolean', mcp: true, help: 'dispatch even onto an occupied sprint, an open escalation or a repeated failure; the new entry records what it overrode in supersedes:' },
+  ttl: { type: 'string', value: 'M', kind: 'minutes', mcp: true, help: "minutes the agent may stay silent (default: the role's ttl_minutes, else the config)" },
+  json: { type: 'boolean', help: '{ "version": 1, "entry": {...}, "prompt": "..." }' },
+});
 
 export const help = `Usage: cos dispatch ROLE SPRINT [--agent A] [--force] [--ttl M] [--json]
 
@@ -17,11 +25,7 @@ sprint's history, its own preflight and the exact cos post / cos heartbeat comma
 
 The claim is atomic: of several dispatches of one sprint at the same instant exactly one wins.
 
-  --agent A   the agent's name in entries (default: the role's name)
-  --force     dispatch even onto an occupied sprint, an open escalation or a repeated failure;
-              the new entry records what it overrode in supersedes:
-  --ttl M     minutes the agent may stay silent (default: the role's ttl_minutes, else the config)
-  --json      { "version": 1, "entry": {...}, "prompt": "..." }
+${flagsHelp(flags)}
 
 Exit codes: 0 dispatched; 1 bad usage or unknown role (the roles that exist are listed);
 3 refused: the sprint is occupied, has an open escalation or hit a repeated failure / the attempt
@@ -31,18 +35,8 @@ skill is named).
 Example:
   cos dispatch developer results-wiring-v1 | claude -p`;
 
-interface DispatchFlags {
-  agent?: string;
-  force?: boolean;
-  ttl?: string;
-}
-
 export async function run(context: CommandContext): Promise<number> {
-  const { values, positionals, root, json } = parseCommand<DispatchFlags>(
-    context,
-    { agent: { type: 'string' }, force: { type: 'boolean' }, ttl: { type: 'string' } },
-    { positionals: 2 },
-  );
+  const { values, positionals, root, json } = parseCommand(context, flags, { positionals: 2 });
   if (positionals.length < 2) throw new InputError('Give a ROLE and a SPRINT, e.g. cos dispatch developer my-sprint; see cos dispatch --help.');
   const [roleName, sprint] = positionals as [string, string];
   const { config } = loadConfig(root);

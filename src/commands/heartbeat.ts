@@ -4,16 +4,22 @@ import { entryToJson } from '../protocol/entry.js';
 import { isoSeconds } from '../protocol/time.js';
 import { heartbeat } from '../store/heartbeat.js';
 import { intFlag, parseCommand, printJson, type CommandContext } from './context.js';
+import { defineFlags, flagsHelp } from './flags.js';
+
+export const flags = defineFlags({
+  sprint: { type: 'string', value: 'S', kind: 'slug', mcp: 'required', help: 'the sprint of the open entry' },
+  agent: { type: 'string', value: 'A', kind: 'slug', mcp: 'required', help: 'the agent whose open entry it is' },
+  ttl: { type: 'string', value: 'M', kind: 'minutes', mcp: true, help: "also set the entry's ttl_minutes" },
+  'if-due': { type: 'boolean', mcp: true, help: 'write only when the last heartbeat is older than heartbeat.min_interval_seconds of coordination.yaml (default 60): cheap enough to call after every tool use' },
+  json: { type: 'boolean', help: '{"version": 1, "entry": {...}, "written": true|false, "previous": "<old heartbeat>"}' },
+});
 
 export const help = `Usage: cos heartbeat --sprint S --agent A [--ttl M] [--if-due] [--json]
 
 Refresh the heartbeat of the agent's open (DISPATCHED or IN_PROGRESS) entry on the sprint, in
 place, under a lock. Exits 1 with a sentence when the agent has no open entry there.
 
-  --ttl M     also set the entry's ttl_minutes
-  --if-due    write only when the last heartbeat is older than heartbeat.min_interval_seconds
-              of coordination.yaml (default 60): cheap enough to call after every tool use
-  --json      {"version": 1, "entry": {...}, "written": true|false, "previous": "<old heartbeat>"}
+${flagsHelp(flags)}
 
 Only the heartbeat (and ttl_minutes) line changes; every other byte of the entry stays as it was.
 
@@ -24,12 +30,7 @@ Example:
   cos heartbeat --sprint results-wiring-v1 --agent developer --ttl 60`;
 
 export async function run(context: CommandContext): Promise<number> {
-  const { values, root, json } = parseCommand<{ sprint?: string; agent?: string; ttl?: string; 'if-due'?: boolean }>(context, {
-    sprint: { type: 'string' },
-    agent: { type: 'string' },
-    ttl: { type: 'string' },
-    'if-due': { type: 'boolean' },
-  });
+  const { values, root, json } = parseCommand(context, flags);
   for (const flag of ['sprint', 'agent'] as const) {
     if (values[flag] === undefined) throw new InputError(`--${flag} is required; see cos heartbeat --help.`);
   }

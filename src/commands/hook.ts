@@ -24,7 +24,7 @@ Example (what Claude Code does):
   echo '{"session_id":"abc","cwd":"'"$PWD"'","hook_event_name":"PostToolUse"}' | cos hook post-tool-use`;
 
 export async function run(context: CommandContext): Promise<number> {
-  const { values, positionals } = parseCommand<{ dir?: string }>(context, {}, { positionals: 1 });
+  const { values, positionals } = parseCommand(context, {}, { positionals: 1 });
   const event = positionals[0];
   if (!event || !(HOOK_EVENTS as readonly string[]).includes(event)) {
     throw new InputError(`${event === undefined ? 'Name the hook' : `Unknown hook ${JSON.stringify(event)}`}: use one of ${HOOK_EVENTS.join(', ')}; see cos hook --help.`);

@@ -1,5 +1,10 @@
 import { initRepo } from '../store/init.js';
 import { parseCommand, printJson, type CommandContext } from './context.js';
+import { defineFlags, flagsHelp } from './flags.js';
+
+export const flags = defineFlags({
+  json: { type: 'boolean', help: '{"version": 1, "root", "created": [paths], "existing": [paths]}' },
+});
 
 export const help = `Usage: cos init [--dir PATH] [--json]
 
@@ -8,7 +13,7 @@ config/notion-sync.yaml, the five roles (chief-of-staff, sprintmaster, developer
 mine-sweeper), skills/chief-of-staff/SKILL.md, status/current and status/archive, and runbook.md.
 Existing files are never overwritten; running it twice changes nothing.
 
-  --json      {"version": 1, "root", "created": [paths], "existing": [paths]}
+${flagsHelp(flags)}
 
 Exit codes: 0 done (also when there was nothing to do); 1 bad usage or a file cannot be written.
 
@@ -17,7 +22,7 @@ Example:
 
 export async function run(context: CommandContext): Promise<number> {
   // Like every command: --dir, else the nearest ancestor already holding .agent/, else the cwd.
-  const { json, root } = parseCommand(context, {});
+  const { json, root } = parseCommand(context, flags);parseCommand(context, {});
   const result = initRepo(root);
   if (json) {
     printJson(context, { root: result.root, created: result.created, existing: result.existing });

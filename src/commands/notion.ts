@@ -1,6 +1,13 @@
 /** `cos notion check | setup | sync [--dry-run]`: the Notion dashboard. */
 import { EXIT, InputError } from '../errors.js';
 import { parseCommand, printJson, type CommandContext } from './context.js';
+import { defineFlags, flagsHelp } from './flags.js';
+
+export const flags = defineFlags({
+  'dry-run': { type: 'boolean', help: 'with sync: say what a sync would create and update, from the local ledger; send nothing' },
+  json: { type: 'boolean', help: 'one JSON document on stdout' },
+  dir: { type: 'string', value: '<path>', help: 'the repository (default: the nearest ancestor holding .agent/)' },
+});
 
 export const help = `Usage: cos notion check
        cos notion setup
@@ -16,9 +23,7 @@ property name). NOTION_BASE_URL overrides the API address (a proxy, a test serve
   setup            add the missing properties (and select options) to the data source
   sync             update every sprint whose state changed since its last sync, exactly once;
                    failures go to .agent/state/notion-sync.log and never touch your entries
-    --dry-run      say what a sync would create and update, from the local ledger; send nothing
-  --json           one JSON document on stdout
-  --dir <path>     the repository (default: the nearest ancestor holding .agent/)
+${flagsHelp(flags)}
 
 Exit codes: 0 ok; 1 bad config or missing token (names the variable); 3 another sync is running;
 5 Notion failed or the schema needs fixing (nothing is lost locally: sync again later).
@@ -31,7 +36,7 @@ Example:
 const SUBCOMMANDS = ['check', 'setup', 'sync'] as const;
 
 export async function run(context: CommandContext): Promise<number> {
-  const { values, positionals, root, json } = parseCommand<{ 'dry-run'?: boolean }>(context, { 'dry-run': { type: 'boolean' } }, { positionals: 1 });
+  const { values, positionals, root, json } = parseCommand(context, flags, { positionals: 1 });
   const sub = positionals[0];
   if (!sub || !(SUBCOMMANDS as readonly string[]).includes(sub)) {
     const given = sub ? `unknown subcommand ${JSON.stringify(sub)}` : 'a subcommand is needed';

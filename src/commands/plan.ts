@@ -4,6 +4,14 @@ import { EXIT, InputError } from '../errors.js';
 import { agentPaths } from '../store/paths.js';
 import type { PlanSource } from '../plans/apply.js';
 import { parseCommand, printJson, readStdin, type CommandContext } from './context.js';
+import { defineFlags, flagsHelp } from './flags.js';
+
+export const flags = defineFlags({
+  commit: { type: 'boolean', help: 'apply: commit the stored plan (or the NOTE of a refused replan) with git, so every version stays in git history (recommended; without it, commit it yourself)' },
+  agent: { type: 'string', value: 'A', help: 'apply: who signs the NOTE of a refused replan (default: $COS_AGENT, else chief-of-staff)' },
+  name: { type: 'string', value: 'NAME', help: "the plan's name when FILE is - (the plan is read from stdin)" },
+  json: { type: 'boolean', help: 'check: { "version": 1, "ok", "plan", "problems": [{ "step", "field", "message" }] }; apply: { "version": 1, "outcome": "created" | "replanned" | "unchanged", "file", "attempt", "attempt_cap", "commit", "plan" }' },
+});
 
 export const help = `Usage: cos plan check FILE [--json]
        cos plan apply FILE [--commit] [--agent A] [--json]
@@ -30,13 +38,7 @@ The plan's name is the file's base name (results.yaml is the plan "results").
                attempt (kept in the file) goes up by one; applying the same plan again changes
                nothing. A replan past dispatch.attempt_cap (default 3: the plan and two replans)
                is refused with a BLOCKER NOTE asking a human, and nothing is written to the plan.
-    --commit   commit the stored plan (or the NOTE of a refused replan) with git, so every
-               version stays in git history (recommended; without it, commit it yourself)
-    --agent A  who signs the NOTE of a refused replan (default: $COS_AGENT, else chief-of-staff)
-  --name NAME  the plan's name when FILE is - (the plan is read from stdin)
-  --json       check: { "version": 1, "ok", "plan", "problems": [{ "step", "field", "message" }] };
-               apply: { "version": 1, "outcome": "created" | "replanned" | "unchanged", "file",
-               "attempt", "attempt_cap", "commit", "plan" }
+${flagsHelp(flags)}
 
 Once applied, cos ready lists the steps that can be dispatched now (READY) and the ones WAITING on
 unfinished dependencies; cos dispatch refuses a WAITING step (exit 3) unless --force.
@@ -47,14 +49,8 @@ Exit codes: 0 valid / applied; 1 the plan is not valid (every problem listed) or
 Example:
   cos plan check plans/results.yaml && cos plan apply plans/results.yaml --commit && cos ready`;
 
-interface PlanFlags {
-  commit?: boolean;
-  agent?: string;
-  name?: string;
-}
-
 export async function run(context: CommandContext): Promise<number> {
-  const { values, positionals, root, json } = parseCommand<PlanFlags>(context, { commit: { type: 'boolean' }, agent: { type: 'string' }, name: { type: 'string' } }, { positionals: 2 });
+  const { values, positionals, root, json } = parseCommand(context, flags, { positionals: 2 });
   const [sub, file] = positionals;
   if (sub !== 'check' && sub !== 'apply') {
     const given = sub ? `Unknown subcommand ${JSON.stringify(sub)}` : 'A subcommand is needed';

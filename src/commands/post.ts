@@ -4,29 +4,24 @@ import { loadConfig } from '../config/load.js';
 import { fsProblem, InputError } from '../errors.js';
 import { entryToJson } from '../protocol/entry.js';
 import { postEntry, type PostInput } from '../store/write.js';
-import { intFlag, parseCommand, printJson, readStdin, type CommandContext } from './context.js';
+import { parseCommand, printJson, readStdin, type CommandContext } from './context.js';
+import { defineFlags, fieldFlags, flagsHelp, flagValue, type FlagSpec } from './flags.js';
+
+/** The flags: one per input field of the protocol (protocol/fields.ts), then post's own. */
+export const flags = defineFlags({
+  ...fieldFlags(),
+  message: { type: 'string', short: 'm', value: 'TEXT', help: 'free markdown appended to the standard body', mcp: true },
+  'body-file': { type: 'string', value: 'F|-', help: 'the whole body from a file, or - for stdin', mcp: true },
+  commit: { type: 'boolean', help: 'git-commit exactly this entry (nothing else staged is touched)', mcp: true },
+  json: { type: 'boolean', help: 'print {"version": 1, "entry": {"file", "name", "seq", ...every field}}' },
+});
 
 export const help = `Usage: cos post --sprint S --agent A --status ST [options]
 
 Write one status entry to .agent/status/current/ and print its path.
 
-Required:
-  --sprint S        sprint slug ([a-z0-9][a-z0-9._-]*, at most 64 characters)
-  --agent A         agent slug (same rules)
-  --status ST       DISPATCHED | IN_PROGRESS | BLOCKED | FAILED | COMPLETE | VERIFIED
 Options:
-  --severity SV     INFO (default) | WARN | URGENT | BLOCKER
-  --ttl M           minutes before a silent open entry counts as stale (default: config ttl_minutes)
-  --phase P         phase name          --title T       human title of the sprint
-  --role R          the agent's role    --cost USD      spend to add to the sprint's budget
-  --message TEXT    free markdown appended to the standard body
-  --body-file F|-   the whole body from a file, or - for stdin
-  --error SIG       failure signature (on FAILED), compared across attempts
-  --verifies FILE   with --status VERIFIED: the COMPLETE entry this checked (its file name or
-                    path; it must exist in status/current or status/archive)
-  --resolves FILE   an URGENT/BLOCKER entry this entry resolves (repeatable)
-  --commit          git-commit exactly this entry (nothing else staged is touched)
-  --json            print {"version": 1, "entry": {"file", "name", "seq", ...every field}}
+${flagsHelp(flags)}
 
 Exit codes: 0 written; 1 bad usage or bad input (nothing is written then: every value is checked
 first); 5 --commit failed in git (the entry itself is written).
@@ -34,44 +29,22 @@ first); 5 --commit failed in git (the entry itself is written).
 Example:
   cos post --sprint results-wiring-v1 --agent developer --status IN_PROGRESS --message "Wiring the results view"`;
 
-interface PostFlags {
-  sprint?: string;
-  agent?: string;
-  status?: string;
-  severity?: string;
-  ttl?: string;
-  phase?: string;
-  title?: string;
-  role?: string;
-  cost?: string;
-  message?: string;
-  'body-file'?: string;
-  error?: string;
-  verifies?: string;
-  resolves?: string[];
-  commit?: boolean;
+/** The declared fields of `cos post`'s flags, converted by their kinds (the library checks them). */
+export function fieldInputs(values: Record<string, unknown>): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  for (const [flag, spec] of Object.entries(fieldFlags()) as Array<[string, FlagSpec & { field: string }]>) {
+    let value = values[flag];
+    if (value === undefined) continue;
+    if (Array.isArray(value)) value = value.length === 1 ? value[0] : value;
+    input[spec.field] = Array.isArray(value) ? value.map((item) => flagValue(flag, spec, String(item))) : flagValue(flag, spec, String(value));
+  }
+  return input;
 }
 
 export async function run(context: CommandContext): Promise<number> {
-  const { values, root, json } = parseCommand<PostFlags>(context, {
-    sprint: { type: 'string' },
-    agent: { type: 'string' },
-    status: { type: 'string' },
-    severity: { type: 'string' },
-    ttl: { type: 'string' },
-    phase: { type: 'string' },
-    title: { type: 'string' },
-    role: { type: 'string' },
-    cost: { type: 'string' },
-    message: { type: 'string', short: 'm' },
-    'body-file': { type: 'string' },
-    error: { type: 'string' },
-    verifies: { type: 'string' },
-    resolves: { type: 'string', multiple: true },
-    commit: { type: 'boolean' },
-  });
-  for (const flag of ['sprint', 'agent', 'status'] as const) {
-    if (values[flag] === undefined) throw new InputError(`--${flag} is required; see cos post --help.`);
+  const { values, root, json } = parseCommand(context, flags);
+  for (const [flag, spec] of Object.entries(flags) as Array<[string, FlagSpec]>) {
+    if (spec.mcp === 'required' && values[flag as keyof typeof values] === undefined) throw new InputError(`--${flag} is required; see cos post --help.`);
   }
   if (values.message !== undefined && values['body-file'] !== undefined) {
     throw new InputError('Give either --message or --body-file, not both.');
@@ -88,30 +61,14 @@ export async function run(context: CommandContext): Promise<number> {
       }
     }
   }
-  let cost: number | undefined;
-  if (values.cost !== undefined) {
-    cost = Number(values.cost);
-    if (values.cost.trim() === '' || !Number.isFinite(cost) || cost < 0) throw new InputError(`Invalid --cost ${JSON.stringify(values.cost)}: give a non-negative number of US dollars.`);
-  }
   const { config, warnings } = loadConfig(root);
   for (const warning of warnings) context.stderr(`cos post: warning: ${warning}\n`);
-  const input: PostInput = {
-    sprint: values.sprint!,
-    agent: values.agent!,
-    status: values.status!,
-    ...(values.severity !== undefined ? { severity: values.severity } : {}),
-    ...(values.ttl !== undefined ? { ttl_minutes: intFlag('ttl', values.ttl)! } : {}),
-    ...(values.phase !== undefined ? { phase: values.phase } : {}),
-    ...(values.title !== undefined ? { title: values.title } : {}),
-    ...(values.role !== undefined ? { role: values.role } : {}),
-    ...(cost !== undefined ? { cost_usd: cost } : {}),
+  const input = {
+    ...fieldInputs(values),
     ...(values.message !== undefined ? { message: values.message } : {}),
     ...(body !== undefined ? { body } : {}),
-    ...(values.error !== undefined ? { error: values.error } : {}),
-    ...(values.verifies !== undefined ? { verifies: values.verifies } : {}),
-    ...(values.resolves !== undefined ? { resolves: values.resolves.length === 1 ? values.resolves[0]! : values.resolves } : {}),
     now: context.now(),
-  };
+  } as PostInput;
   const entry = postEntry(root, input, { defaultTtl: config.ttl_minutes });
   let commit: string | undefined;
   if (values.commit) {

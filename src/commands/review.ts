@@ -1,5 +1,11 @@
 import type { ReviewResult } from '../git/review.js';
 import { parseCommand, printJson, type CommandContext } from './context.js';
+import { defineFlags, flagsHelp } from './flags.js';
+
+export const flags = defineFlags({
+  since: { type: 'string', value: 'REF', help: 'a branch, tag or commit (HEAD~5, origin/main, a sha); or a duration (90m, 24h, 7d): the last commit made before that long ago. Default: 24h.' },
+  json: { type: 'boolean', help: '{ "version": 1, "since": { "ref", "commit" }, "added": [ { "file", "sprint", "agent", "status", ... } ], "archived": [ { "file", "from", "to", "sprint" } ], "restored", "heartbeats": [ ... ], "removed", "changed": [ paths ], "uncommitted": [ paths ], "problems" }' },
+});
 
 export const help = `Usage: cos review [--since REF|DURATION] [--json]
 
@@ -9,12 +15,7 @@ The coordination changes since a git ref, committed or not (untracked files incl
   heartbeats refreshed (entries modified in place), roles, config and skills changed, and which
   of all that is still uncommitted.
 
-  --since REF   a branch, tag or commit (HEAD~5, origin/main, a sha); or a duration (90m, 24h,
-                7d): the last commit made before that long ago. Default: 24h.
-  --json        { "version": 1, "since": { "ref", "commit" }, "added": [ { "file", "sprint",
-                "agent", "status", ... } ], "archived": [ { "file", "from", "to", "sprint" } ],
-                "restored", "heartbeats": [ ... ], "removed", "changed": [ paths ],
-                "uncommitted": [ paths ], "problems" }
+${flagsHelp(flags)}
 
 Exit codes: 0 done; 1 bad usage, unknown ref, or not inside a git repository; 5 git failed.
 Examples:
@@ -78,7 +79,7 @@ export function renderReview(result: ReviewResult): string {
 }
 
 export async function run(context: CommandContext): Promise<number> {
-  const { values, root, json } = parseCommand<{ since?: string }>(context, { since: { type: 'string' } });
+  const { values, root, json } = parseCommand(context, flags);
   const { reviewChanges } = await import('../git/review.js');
   const result = await reviewChanges(root, { ...(values.since !== undefined ? { since: values.since } : {}), now: context.now(), env: context.env });
   if (json) {

@@ -5,6 +5,12 @@ import { SEVERITIES, type Severity } from '../protocol/fields.js';
 import { renderScan } from '../output/scan.js';
 import { styleFor } from '../output/style.js';
 import { parseCommand, printJson, type CommandContext } from './context.js';
+import { defineFlags, flagsHelp } from './flags.js';
+
+export const flags = defineFlags({
+  'fail-on': { type: 'string', value: 'SV', choices: [...SEVERITIES, 'never'], mcp: true, help: 'exit 2 when a finding is at or above SV: INFO | WARN | URGENT | BLOCKER | never (default: scan.fail_on in coordination.yaml, else URGENT); never = always exit 0' },
+  json: { type: 'boolean', help: '{ "version": 1, "findings": [ { kind, severity, sprint, files, message, action } ], "entries": <entries read>, "problems": <malformed files> }' },
+});
 
 export const help = `Usage: cos scan [--fail-on INFO|WARN|URGENT|BLOCKER|never] [--json]   (alias: cos health)
 
@@ -20,10 +26,7 @@ Every finding over the entries in .agent/status/ (current and archive), most sev
   duplicate-seq     two entries sharing a number after a git merge (INFO)
   over-budget       cost_usd of a sprint past budget_usd_per_sprint, when set (URGENT)
 
-  --fail-on SV   exit 2 when a finding is at or above SV (default: scan.fail_on in
-                 coordination.yaml, else URGENT); never = always exit 0
-  --json         { "version": 1, "findings": [ { kind, severity, sprint, files, message, action } ],
-                   "entries": <entries read>, "problems": <malformed files> }
+${flagsHelp(flags)}
 
 Exit codes: 0 nothing at or above the threshold; 1 bad usage; 2 a finding at or above it.
 
@@ -31,7 +34,7 @@ Example:
   cos scan --fail-on WARN`;
 
 export async function run(context: CommandContext): Promise<number> {
-  const { values, root, json } = parseCommand<{ 'fail-on'?: string }>(context, { 'fail-on': { type: 'string' } });
+  const { values, root, json } = parseCommand(context, flags);
   let failOn: Severity | 'never' | undefined;
   if (values['fail-on'] !== undefined) {
     const raw = values['fail-on'].trim();

@@ -1,6 +1,16 @@
 import { InputError } from '../errors.js';
 import { defaultCosCommand, onPath, setupAgentsMd, setupClaude, type FileChange } from '../setup/apply.js';
 import { parseCommand, printJson, type CommandContext } from './context.js';
+import { defineFlags, flagsHelp } from './flags.js';
+
+export const flags = defineFlags({
+  'dry-run': { type: 'boolean', help: 'print the diff it would make, write nothing' },
+  remove: { type: 'boolean', help: 'take exactly these hooks out again (the original bytes come back when nothing else changed since)' },
+  cos: { type: 'string', value: 'CMD', help: 'how the hooks run cos (default: "$CLAUDE_PROJECT_DIR"/node_modules/.bin/cos when the project has it installed, else cos on PATH)' },
+  local: { type: 'boolean', help: 'write .claude/settings.local.json (this machine only) instead' },
+  file: { type: 'string', multiple: true, value: 'F', help: 'the file(s) to write (default AGENTS.md, and CLAUDE.md when it exists)' },
+  role: { type: 'string', multiple: true, value: 'R', help: "only these roles' standing orders (default: every role)" },
+});
 
 export const help = `Usage: cos setup claude [--dry-run | --remove] [--cos CMD] [--local]
        cos setup agents-md [--file F]... [--role R]... [--dry-run | --remove]
@@ -10,20 +20,12 @@ claude     Merge three Claude Code hooks into .claude/settings.json (created whe
            cos hook post-tool-use (a cheap heartbeat), Stop → cos hook stop (a WARN entry when
            the agent stops with its entry still open). Other settings, permissions and hooks
            are kept; running it again changes nothing.
-  --dry-run   print the diff it would make, write nothing
-  --remove    take exactly these hooks out again (the original bytes come back when nothing
-              else changed since)
-  --cos CMD   how the hooks run cos (default: "$CLAUDE_PROJECT_DIR"/node_modules/.bin/cos when
-              the project has it installed, else cos on PATH)
-  --local     write .claude/settings.local.json (this machine only) instead
+${flagsHelp(flags, { json: false, only: ['dry-run', 'remove', 'cos', 'local'] })}
 
 agents-md  Write a short protocol section (commands to post, heartbeat, verify and resolve, and
            each role's standing orders from .agent/roles/) between <!-- cos:begin --> and
            <!-- cos:end --> markers; everything outside the markers is kept.
-  --file F    the file(s) to write (default AGENTS.md, and CLAUDE.md when it exists)
-  --role R    only these roles' standing orders (default: every role)
-  --dry-run   print the diff, write nothing
-  --remove    take the section out again
+${flagsHelp({ ...flags, 'dry-run': { type: 'boolean', help: 'print the diff, write nothing' }, remove: { type: 'boolean', help: 'take the section out again' } }, { json: false, only: ['file', 'role', 'dry-run', 'remove'] })}
 
 Exit codes: 0 done (or nothing to do); 1 bad usage, or a file cos cannot merge into (invalid
 JSON, unpaired markers) — then nothing is written.
@@ -45,25 +47,7 @@ function report(context: CommandContext, json: boolean, target: string, dryRun: 
 }
 
 export async function run(context: CommandContext): Promise<number> {
-  const { values, positionals, root, json } = parseCommand<{
-    'dry-run'?: boolean;
-    remove?: boolean;
-    cos?: string;
-    local?: boolean;
-    file?: string[];
-    role?: string[];
-  }>(
-    context,
-    {
-      'dry-run': { type: 'boolean' },
-      remove: { type: 'boolean' },
-      cos: { type: 'string' },
-      local: { type: 'boolean' },
-      file: { type: 'string', multiple: true },
-      role: { type: 'string', multiple: true },
-    },
-    { positionals: 1 },
-  );
+  const { values, positionals, root, json } = parseCommand(context, flags, { positionals: 1 });
   const target = positionals[0];
   const dryRun = values['dry-run'] === true;
   const remove = values.remove === true;

@@ -4,6 +4,15 @@ import { expandHome, loadConfig } from '../config/load.js';
 import { InputError } from '../errors.js';
 import type { SyncResult } from '../localsync/sync.js';
 import { parseCommand, printJson, type CommandContext } from './context.js';
+import { defineFlags, flagsHelp } from './flags.js';
+
+export const flags = defineFlags({
+  push: { type: 'boolean', help: '.agent/ -> local directory (the default; run it on startup)' },
+  pull: { type: 'boolean', help: 'local directory -> .agent/, then show the git diff to review and commit' },
+  target: { type: 'string', value: 'DIR', help: 'the local agent directory instead of local_root' },
+  'dry-run': { type: 'boolean', help: 'show what would be copied or deleted; change nothing' },
+  json: { type: 'boolean', help: '{ "version": 1, "direction", "target", "dry_run", "actions": [ { "path", "action": "unchanged|create|update|delete|skip|conflict", "reason"? } ], "conflicts": [ paths ], "diff"?, "untracked"? }' },
+});
 
 export const help = `Usage: cos sync [--push | --pull] [--target DIR] [--dry-run] [--json]
 
@@ -12,13 +21,7 @@ directory (coordination.yaml local_root, default ~/.claude):
   .agent/roles/<role>.md       <->  <target>/roles/<role>.md
   .agent/skills/<skill>/...    <->  <target>/skills/<skill>/...
 
-  --push        .agent/ -> local directory (the default; run it on startup)
-  --pull        local directory -> .agent/, then show the git diff to review and commit
-  --target DIR  the local agent directory instead of local_root
-  --dry-run     show what would be copied or deleted; change nothing
-  --json        { "version": 1, "direction", "target", "dry_run", "actions": [ { "path",
-                "action": "unchanged|create|update|delete|skip|conflict", "reason"? } ],
-                "conflicts": [ paths ], "diff"?, "untracked"? }
+${flagsHelp(flags)}
 
 Nothing is overwritten silently: a file changed on both sides since the last sync (recorded in
 .agent/state/sync.json) is a conflict — reported and left alone; a file changed only on the
@@ -57,12 +60,7 @@ function render(result: SyncResult, diff: { diff: string; untracked: string[] } 
 }
 
 export async function run(context: CommandContext): Promise<number> {
-  const { values, root, json } = parseCommand<{ push?: boolean; pull?: boolean; target?: string; 'dry-run'?: boolean }>(context, {
-    push: { type: 'boolean' },
-    pull: { type: 'boolean' },
-    target: { type: 'string' },
-    'dry-run': { type: 'boolean' },
-  });
+  const { values, root, json } = parseCommand(context, flags);
   if (values.push && values.pull) throw new InputError('Give either --push or --pull, not both.');
   if (values.target !== undefined && values.target.trim() === '') throw new InputError('--target needs a directory.');
   const home = context.env.HOME && isAbsolute(context.env.HOME) ? context.env.HOME : homedir();

@@ -4,6 +4,19 @@ import { styleFor } from '../output/style.js';
 import { eventToJson, eventToText, type WatchEvent } from '../watch/events.js';
 import { startWatch, watchOnce, type WatchOptions, type WatchSession } from '../watch/session.js';
 import { intFlag, parseCommand, type CommandContext } from './context.js';
+import { defineFlags, flagsHelp } from './flags.js';
+
+export const flags = defineFlags({
+  json: { type: 'boolean', help: 'one JSON object per line: {"version":1,"event":"finding"|"resolved"|"ready"|"spawned"|"synced"|"error"|"watching"|"summary", "finding"?:{...}, "at":"<ISO time>"}; a ready event ({"sprint","role","plan","title"}) comes when a plan step becomes READY (its dependencies finished; "initial": true for those READY at start)' },
+  'quiet-start': { type: 'boolean', help: 'do not print the findings already open at start (they are still tracked)' },
+  exec: { type: 'string', value: 'CMD', help: 'run CMD through your shell for each NEW finding at or above --exec-on, with COS_KIND, COS_SEVERITY, COS_SPRINT, COS_FILES, COS_MESSAGE, COS_ACTION set and the finding as JSON on stdin; killed after watch.exec_timeout_seconds (10)' },
+  'exec-on': { type: 'string', value: 'SEVERITY', help: 'INFO | WARN | URGENT (default) | BLOCKER' },
+  'no-notion': { type: 'boolean', help: 'do not sync to Notion even when notion-sync.yaml is configured' },
+  once: { type: 'boolean', help: 'read everything once, print every finding and a summary, exit (no lock)' },
+  spawn: { type: 'string', value: 'CMD', help: 'run the team: for each READY plan step, win its dispatch claim (the DISPATCHED entry, agent <role>-<sprint>), then start CMD through your shell, detached, with COS_SPRINT, COS_ROLE, COS_AGENT, COS_PLAN, COS_DIR and COS_BRIEFING (a file holding the briefing prompt) set, output to .agent/state/spawn/<sprint>.log. Each spawn is recorded in a ledger (spawned.jsonl) shared by every worktree: a sprint is never started twice, also after a restart. Spawned agents outlive the watcher (stopping cos watch does not stop them); --exec commands do not.' },
+  'max-parallel': { type: 'string', value: 'N', help: 'at most N plan sprints held by spawned agents at once (default 1); a slot frees when the agent posts COMPLETE or FAILED' },
+  dir: { type: 'string', value: 'PATH', help: 'the repository (default: the nearest ancestor holding .agent/)' },
+});
 
 export const help = `Usage: cos watch [--json] [--quiet-start] [--exec CMD [--exec-on SEVERITY]] [--no-notion] [--once]
                  [--spawn CMD [--max-parallel N]]
@@ -15,27 +28,7 @@ re-read every watch.reconcile_seconds (coordination.yaml, default 60) catches an
 One watcher per repository (lock: .agent/state/watch.lock).
 
 Options:
-  --json              one JSON object per line: {"version":1,"event":"finding"|"resolved"|"ready"|
-                      "spawned"|"synced"|"error"|"watching"|"summary", "finding"?:{...}, "at":"<ISO time>"};
-                      a ready event ({"sprint","role","plan","title"}) comes when a plan step becomes
-                      READY (its dependencies finished; "initial": true for those READY at start)
-  --quiet-start       do not print the findings already open at start (they are still tracked)
-  --exec CMD          run CMD through your shell for each NEW finding at or above --exec-on, with
-                      COS_KIND, COS_SEVERITY, COS_SPRINT, COS_FILES, COS_MESSAGE, COS_ACTION set and
-                      the finding as JSON on stdin; killed after watch.exec_timeout_seconds (10)
-  --exec-on SEVERITY  INFO | WARN | URGENT (default) | BLOCKER
-  --no-notion         do not sync to Notion even when notion-sync.yaml is configured
-  --once              read everything once, print every finding and a summary, exit (no lock)
-  --spawn CMD         run the team: for each READY plan step, win its dispatch claim (the DISPATCHED
-                      entry, agent <role>-<sprint>), then start CMD through your shell, detached,
-                      with COS_SPRINT, COS_ROLE, COS_AGENT, COS_PLAN, COS_DIR and COS_BRIEFING (a
-                      file holding the briefing prompt) set, output to .agent/state/spawn/<sprint>.log.
-                      Each spawn is recorded in a ledger (spawned.jsonl) shared by every worktree: a
-                      sprint is never started twice, also after a restart. Spawned agents outlive
-                      the watcher (stopping cos watch does not stop them); --exec commands do not.
-  --max-parallel N    at most N plan sprints held by spawned agents at once (default 1); a slot frees
-                      when the agent posts COMPLETE or FAILED
-  --dir PATH          the repository (default: the nearest ancestor holding .agent/)
+${flagsHelp(flags)}
 
 Signals: SIGINT/SIGTERM stop cleanly (exit 0); SIGUSR2 prints a summary of the state in memory.
 Exit codes: 0 stopped cleanly; 1 bad usage or config; 3 another cos watch runs on this
@@ -44,26 +37,8 @@ repository (its pid, host and start time are named).
 Example:
   cos watch --exec 'notify-send "cos: $COS_SEVERITY $COS_KIND" "$COS_MESSAGE"'`;
 
-interface WatchFlags {
-  'quiet-start'?: boolean;
-  exec?: string;
-  'exec-on'?: string;
-  'no-notion'?: boolean;
-  once?: boolean;
-  spawn?: string;
-  'max-parallel'?: string;
-}
-
 export async function run(context: CommandContext): Promise<number> {
-  const { values, root, json } = parseCommand<WatchFlags>(context, {
-    'quiet-start': { type: 'boolean' },
-    exec: { type: 'string' },
-    'exec-on': { type: 'string' },
-    'no-notion': { type: 'boolean' },
-    once: { type: 'boolean' },
-    spawn: { type: 'string' },
-    'max-parallel': { type: 'string' },
-  });
+  const { values, root, json } = parseCommand(context, flags);
   if (values.spawn !== undefined && values.spawn.trim() === '') throw new InputError('--spawn needs a command, e.g. --spawn \'claude -p "$(cat "$COS_BRIEFING")"\'.');
   const maxParallel = intFlag('max-parallel', values['max-parallel']);
   if (maxParallel !== undefined && values.spawn === undefined) throw new InputError('--max-parallel needs --spawn "<command>" to run.');

@@ -3,77 +3,33 @@
  * `git diff` stays quiet and an entry round-trips byte for byte. Pure.
  */
 import { parseFrontmatter, setOwn, stringifyFrontmatter } from './frontmatter.js';
-import {
-  KEY_ORDER,
-  OPTIONAL_FIELDS,
-  REQUIRED_FIELDS,
-  SEVERITIES,
-  STATUSES,
-  type Entry,
-  type EntryFields,
-  type Severity,
-  type Status,
-} from './fields.js';
+import { FIELDS, KEY_ORDER, REQUIRED_FIELDS, type Entry, type EntryFields, type FieldSpec } from './fields.js';
 import { parseEntryFileName } from './filename.js';
-import { slugProblem } from './slug.js';
-import { isTimestamp } from './time.js';
+import { KINDS } from './kinds.js';
 
 export type ValidationResult = { ok: true; fields: EntryFields } | { ok: false; reason: string };
 
 const KNOWN = new Set<string>(KEY_ORDER);
 const IDENTITY = new Set(['file', 'name', 'seq']);
-const STRING_FIELDS = new Set(['phase', 'title', 'role', 'error', 'verifies']);
 
-function fileListProblem(value: unknown): boolean {
-  if (typeof value === 'string') return false;
-  return !(Array.isArray(value) && value.every((item) => typeof item === 'string'));
-}
-
-/** Check every rule of the protocol; the first broken one is the reason. */
+/** Check every rule of the protocol (each field's kind, from FIELDS); the first broken one is the reason. */
 export function validateFields(data: Record<string, unknown>): ValidationResult {
   const missing = REQUIRED_FIELDS.filter((key) => data[key] === undefined || data[key] === null);
   if (missing.length > 0) return { ok: false, reason: `missing required field${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` };
-  for (const key of ['timestamp', 'heartbeat'] as const) {
-    if (!isTimestamp(data[key])) return { ok: false, reason: `${key} ${JSON.stringify(data[key])} is not an ISO 8601 time with a zone (e.g. 2026-01-14T04:30:00Z)` };
-  }
-  for (const key of ['sprint', 'agent'] as const) {
-    const problem = slugProblem(data[key]);
-    if (problem) return { ok: false, reason: `${key} ${JSON.stringify(data[key])} is not a valid name: ${problem}` };
-  }
-  if (!STATUSES.includes(data.status as Status)) return { ok: false, reason: `status ${JSON.stringify(data.status)} is not one of ${STATUSES.join(', ')}` };
-  if (!SEVERITIES.includes(data.severity as Severity)) return { ok: false, reason: `severity ${JSON.stringify(data.severity)} is not one of ${SEVERITIES.join(', ')}` };
-  const ttl = data.ttl_minutes;
-  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl <= 0) return { ok: false, reason: `ttl_minutes ${JSON.stringify(ttl)} is not a positive whole number of minutes` };
-  for (const key of STRING_FIELDS) {
+  const fields: Record<string, unknown> = {};
+  for (const key of KEY_ORDER) {
     const value = data[key];
-    if (value !== undefined && value !== null && typeof value !== 'string') return { ok: false, reason: `${key} must be text, not ${JSON.stringify(value)}` };
-  }
-  for (const key of ['supersedes', 'resolves'] as const) {
-    const value = data[key];
-    if (value !== undefined && value !== null && fileListProblem(value)) return { ok: false, reason: `${key} must be a file name or a list of file names` };
-  }
-  const cost = data.cost_usd;
-  if (cost !== undefined && cost !== null && (typeof cost !== 'number' || !Number.isFinite(cost) || cost < 0)) {
-    return { ok: false, reason: `cost_usd ${JSON.stringify(cost)} is not a non-negative number` };
+    if (value === undefined || value === null) continue;
+    const problem = KINDS[(FIELDS[key] as FieldSpec).kind].read(value);
+    if (problem) return { ok: false, reason: `${key} ${problem}` };
+    fields[key] = value;
   }
   const extra: Record<string, unknown> = {};
   for (const key of Object.keys(data)) if (!KNOWN.has(key)) setOwn(extra, key, data[key]);
-  const fields: EntryFields = {
-    timestamp: data.timestamp as string,
-    sprint: data.sprint as string,
-    agent: data.agent as string,
-    status: data.status as Status,
-    severity: data.severity as Severity,
-    heartbeat: data.heartbeat as string,
-    ttl_minutes: ttl,
-    extra,
-  };
-  for (const key of OPTIONAL_FIELDS) {
-    const value = data[key];
-    if (value !== undefined && value !== null) (fields as unknown as Record<string, unknown>)[key] = value;
-  }
-  return { ok: true, fields };
+  fields.extra = extra;
+  return { ok: true, fields: fields as EntryFields };
 }
+
 
 export type EntryParseResult = { ok: true; entry: Entry } | { ok: false; reason: string };
 

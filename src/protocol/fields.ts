@@ -1,11 +1,132 @@
-/** The entry protocol, version 1 (PRODUCT.md, "The entry protocol"). */
+/**
+ * The entry protocol (PRODUCT.md, "The entry protocol"): every front matter field declared ONCE,
+ * in FIELDS below. From that one declaration come
+ * - the key order entries are written in (the order of FIELDS) and the set of known keys;
+ * - validation on read (`validateFields`) and on write (`buildFields`), through the field's kind
+ *   (kinds.ts holds each kind's rules, written once);
+ * - the `cos post` flags, their types and their help lines (commands/post.ts);
+ * - the MCP `post` tool's inputs and their JSON schema (mcp/), named like the flags with `_`;
+ * - the JSON name (`cos post --json`, `entryToJson`): always the field's own name;
+ * - the TypeScript types `EntryFields` and `PostInput`.
+ *
+ * How to add a field: add one line to FIELDS — its name (snake_case: the front matter key and the
+ * JSON key), its `kind` (a kind of kinds.ts, or a new kind there with its rules), `help` (one line,
+ * shown by `cos post --help` and as the MCP input's description), and, when agents set it through
+ * `cos post` and MCP, `flag` (the CLI flag, without `--`) and `value` (its placeholder in help).
+ * `required: true` only for fields every entry must have (that would break version-1 entries:
+ * bump the protocol instead); `inputRequired: true` for flags `cos post` cannot do without.
+ * Nothing else needs to change; test/protocol/declaration.test.ts adds a field this way and
+ * checks that post, MCP and help accept it. A rule that relates several fields (`verifies` goes
+ * with VERIFIED) lives in store/write.ts `buildFields`.
+ */
+import { SEVERITIES, STATUSES, type KindName, type KindValues, type MultipleKind, type Severity, type Status } from './kinds.js';
+
+export { SEVERITIES, STATUSES, type Severity, type Status };
+
 export const PROTOCOL_VERSION = 1;
 
-export const STATUSES = ['DISPATCHED', 'IN_PROGRESS', 'BLOCKED', 'FAILED', 'COMPLETE', 'VERIFIED'] as const;
-export type Status = (typeof STATUSES)[number];
+/** One protocol field. */
+export interface FieldSpec {
+  /** The value's kind: its rules on read and write, its flag conversion, its MCP schema. */
+  readonly kind: KindName;
+  /** Every entry has it (a missing one makes the entry malformed). */
+  readonly required?: boolean;
+  /** The `cos post` flag (without `--`) and, with `-` as `_`, the MCP input name. */
+  readonly flag?: string;
+  /** The flag cannot be left out of `cos post` (and the MCP post tool). */
+  readonly inputRequired?: boolean;
+  /** The flag's value placeholder in help, e.g. `S` for `--sprint S`. */
+  readonly value?: string;
+  /** One line: the flag's help and the MCP input's description. */
+  readonly help: string;
+  /** The value when an input leaves it out (the ttl's default comes from coordination.yaml first). */
+  readonly default?: string | number;
+}
 
-export const SEVERITIES = ['INFO', 'WARN', 'URGENT', 'BLOCKER'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+export const FIELDS = {
+  timestamp: { kind: 'time', required: true, help: 'when the entry was written (UTC, whole seconds; set by cos)' },
+  sprint: { kind: 'slug', required: true, flag: 'sprint', inputRequired: true, value: 'S', help: 'sprint slug ([a-z0-9][a-z0-9._-]*, at most 64 characters)' },
+  agent: { kind: 'slug', required: true, flag: 'agent', inputRequired: true, value: 'A', help: 'agent slug (same rules as sprint): who you are' },
+  status: { kind: 'status', required: true, flag: 'status', inputRequired: true, value: 'ST', help: 'DISPATCHED | IN_PROGRESS | BLOCKED | FAILED | COMPLETE | VERIFIED' },
+  severity: { kind: 'severity', required: true, default: 'INFO', flag: 'severity', value: 'SV', help: 'INFO (default) | WARN | URGENT | BLOCKER' },
+  heartbeat: { kind: 'time', required: true, help: 'the last sign of life of an open entry (set by cos, refreshed by cos heartbeat)' },
+  ttl_minutes: { kind: 'minutes', required: true, default: 30, flag: 'ttl', value: 'M', help: 'minutes before a silent open entry counts as stale (default: config ttl_minutes)' },
+  phase: { kind: 'line', flag: 'phase', value: 'P', help: 'phase name' },
+  title: { kind: 'line', flag: 'title', value: 'T', help: 'human title of the sprint' },
+  role: { kind: 'name', flag: 'role', value: 'R', help: "the agent's role" },
+  error: { kind: 'text', flag: 'error', value: 'SIG', help: 'failure signature (on FAILED), compared across attempts' },
+  verifies: { kind: 'file', flag: 'verifies', value: 'FILE', help: 'with --status VERIFIED: the COMPLETE entry this checked (its file name or path; it must exist in status/current or status/archive)' },
+  supersedes: { kind: 'files', help: 'the entries replaced by a forced dispatch (written by cos dispatch --force)' },
+  resolves: { kind: 'files', flag: 'resolves', value: 'FILE', help: 'an URGENT/BLOCKER entry this entry resolves (repeatable)' },
+  cost_usd: { kind: 'usd', flag: 'cost', value: 'USD', help: "spend (USD) to add to the sprint's budget" },
+} as const satisfies Record<string, FieldSpec>;
+
+export type FieldName = keyof typeof FIELDS;
+type Spec = typeof FIELDS;
+
+/** Every field name, in the order entries are written; unknown keys follow in the order they were read. */
+export const KEY_ORDER = Object.keys(FIELDS) as FieldName[];
+export const REQUIRED_FIELDS = KEY_ORDER.filter((name) => (FIELDS[name] as FieldSpec).required === true);
+export const OPTIONAL_FIELDS = KEY_ORDER.filter((name) => (FIELDS[name] as FieldSpec).required !== true);
+/** The fields `cos post` and the MCP post tool take, each with its flag. */
+export const INPUT_FIELDS = KEY_ORDER.filter((name) => (FIELDS[name] as FieldSpec).flag !== undefined);
+
+/** The declaration of one field, widened for code that loops over all of them. */
+export function fieldSpec(name: string): FieldSpec | undefined {
+  return Object.prototype.hasOwnProperty.call(FIELDS, name) ? (FIELDS as Record<string, FieldSpec>)[name] : undefined;
+}
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+type ValueOf<K extends FieldName> = KindValues[Spec[K]['kind']];
+type RequiredName = { [K in FieldName]: Spec[K] extends { required: true } ? K : never }[FieldName];
+type OptionalName = Exclude<FieldName, RequiredName>;
+
+/**
+ * The frontmatter of a valid entry: the declared fields (required ones always present) and the
+ * unknown fields in `extra`, in the order they were read, never dropped.
+ */
+export type EntryFields = Simplify<
+  { [K in RequiredName]: ValueOf<K> } & { [K in OptionalName]?: ValueOf<K> } & { extra: Record<string, unknown> }
+>;
+
+type InputValue<K extends FieldName> = Spec[K]['kind'] extends 'status' | 'severity' ? ValueOf<K> | string : ValueOf<K>;
+type SetName = { [K in FieldName]: Spec[K]['kind'] extends 'time' ? never : K }[FieldName];
+type InputRequiredName = { [K in SetName]: Spec[K] extends { inputRequired: true } ? K : never }[SetName];
+
+/**
+ * The declared fields a writer sets (all but the times cos sets itself): `sprint`, `agent` and
+ * `status` required, the rest optional; status and severity in any case.
+ */
+export type FieldInputs = Simplify<
+  { [K in InputRequiredName]: InputValue<K> } & { [K in Exclude<SetName, InputRequiredName>]?: InputValue<K> }
+>;
+
+type FlaggedName = { [K in FieldName]: Spec[K] extends { flag: string } ? K : never }[FieldName];
+
+/** The `cos post` flag of each input field, typed for parseArgs (commands/flags.ts builds them). */
+export type FieldFlags = {
+  [K in FlaggedName as Spec[K]['flag']]: {
+    readonly type: 'string';
+    readonly multiple?: Spec[K]['kind'] extends MultipleKind ? true : undefined;
+    readonly help: string;
+    readonly value?: string;
+    readonly kind: KindName;
+    readonly mcp: true | 'required';
+    readonly field: FieldName;
+  };
+};
+
+/** An entry as read from (or written to) disk: identity is the file name. */
+export interface Entry extends EntryFields {
+  /** File name, e.g. `001-2026-01-14T03-45-00Z-sprintmaster.md`. */
+  file: string;
+  /** Path relative to the repository root, with `/` separators. */
+  path: string;
+  seq: number;
+  /** Where it lives: `current` or `archive`. */
+  location: 'current' | 'archive';
+  body: string;
+}
 
 /** Open statuses: the agent is (supposed to be) working and must heartbeat. */
 export const OPEN_STATUSES: readonly Status[] = ['DISPATCHED', 'IN_PROGRESS'];
@@ -21,65 +142,4 @@ export function isFinished(status: Status): boolean {
 
 export function severityRank(severity: Severity): number {
   return SEVERITIES.indexOf(severity);
-}
-
-export const REQUIRED_FIELDS = [
-  'timestamp',
-  'sprint',
-  'agent',
-  'status',
-  'severity',
-  'heartbeat',
-  'ttl_minutes',
-] as const;
-
-export const OPTIONAL_FIELDS = [
-  'phase',
-  'title',
-  'role',
-  'error',
-  'verifies',
-  'supersedes',
-  'resolves',
-  'cost_usd',
-] as const;
-
-/** The order keys are written in; unknown keys follow in the order they were read. */
-export const KEY_ORDER: readonly string[] = [...REQUIRED_FIELDS, ...OPTIONAL_FIELDS];
-
-/** The frontmatter of a valid entry. Unknown fields are kept in `extra`, never dropped. */
-export interface EntryFields {
-  timestamp: string;
-  sprint: string;
-  agent: string;
-  status: Status;
-  severity: Severity;
-  heartbeat: string;
-  ttl_minutes: number;
-  phase?: string;
-  title?: string;
-  role?: string;
-  /** A failure signature, on FAILED. */
-  error?: string;
-  /** The file name of the COMPLETE entry that a VERIFIED entry checked. */
-  verifies?: string;
-  /** The file name(s) of entries replaced by a forced dispatch. */
-  supersedes?: string | string[];
-  /** The file name(s) of URGENT/BLOCKER entries this entry resolves. */
-  resolves?: string | string[];
-  cost_usd?: number;
-  /** Fields this version of the protocol does not know, in the order they were read. */
-  extra: Record<string, unknown>;
-}
-
-/** An entry as read from (or written to) disk: identity is the file name. */
-export interface Entry extends EntryFields {
-  /** File name, e.g. `001-2026-01-14T03-45-00Z-sprintmaster.md`. */
-  file: string;
-  /** Path relative to the repository root, with `/` separators. */
-  path: string;
-  seq: number;
-  /** Where it lives: `current` or `archive`. */
-  location: 'current' | 'archive';
-  body: string;
 }

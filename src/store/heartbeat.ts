@@ -16,7 +16,8 @@ import { InputError } from '../errors.js';
 import { isOpen, type Entry, type EntryFields } from '../protocol/fields.js';
 import { entryFields, parseEntry, serializeEntry } from '../protocol/entry.js';
 import { splitFrontmatter } from '../protocol/frontmatter.js';
-import { assertSlug, showValue } from '../protocol/slug.js';
+import { KINDS } from '../protocol/kinds.js';
+import { assertSlug } from '../protocol/slug.js';
 import { isoSeconds, parseTimestamp } from '../protocol/time.js';
 import { agentPaths } from './paths.js';
 import { readStore } from './read.js';
@@ -79,9 +80,7 @@ function canonical(fields: EntryFields, body: string): string {
 export async function heartbeat(root: string, input: HeartbeatInput): Promise<HeartbeatResult> {
   const sprint = assertSlug('sprint', input.sprint);
   const agent = assertSlug('agent', input.agent);
-  if (input.ttl_minutes !== undefined && (!Number.isInteger(input.ttl_minutes) || input.ttl_minutes <= 0 || input.ttl_minutes > 525_600)) {
-    throw new InputError(`Invalid ttl ${showValue(input.ttl_minutes)}: give a whole number of minutes between 1 and 525600.`);
-  }
+  if (input.ttl_minutes !== undefined) KINDS.minutes.write(input.ttl_minutes, 'ttl');
   const latest = latestEntryOf(root, sprint, agent);
   if (!latest) {
     throw new InputError(

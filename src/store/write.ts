@@ -14,29 +14,18 @@
 import { closeSync, existsSync, fsyncSync, linkSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, makeDirectory } from '../errors.js';
-import { KEY_ORDER, SEVERITIES, STATUSES, type Entry, type EntryFields, type Severity, type Status } from '../protocol/fields.js';
+import { FIELDS, KEY_ORDER, type Entry, type EntryFields, type FieldInputs, type FieldSpec } from '../protocol/fields.js';
+import { baseName, KINDS } from '../protocol/kinds.js';
 import { defaultBody, parseEntry, serializeEntry } from '../protocol/entry.js';
 import { entryFileName, parseEntryFileName } from '../protocol/filename.js';
-import { assertSlug, showValue } from '../protocol/slug.js';
+import { showValue } from '../protocol/slug.js';
 import { isoSeconds } from '../protocol/time.js';
 import { agentPaths, type AgentPaths } from './paths.js';
 import { MAX_ENTRY_BYTES, readStore, scanMaxSeq } from './read.js';
 import { AGENT_GITIGNORE } from '../templates/config.js';
 
-export interface PostInput {
-  sprint: string;
-  agent: string;
-  status: Status | string;
-  severity?: Severity | string;
-  ttl_minutes?: number;
-  phase?: string;
-  title?: string;
-  role?: string;
-  error?: string;
-  verifies?: string;
-  supersedes?: string | string[];
-  resolves?: string | string[];
-  cost_usd?: number;
+/** What `postEntry` writes: the declared fields (protocol/fields.ts) plus the body and extras. */
+export type PostInput = FieldInputs & {
   /** Extra front matter fields, kept as they are. */
   extra?: Record<string, unknown>;
   /** Free markdown appended to the default body. */
@@ -45,7 +34,7 @@ export interface PostInput {
   body?: string;
   /** Defaults to the current time. */
   now?: Date;
-}
+};
 
 export interface PostOptions {
   /** Default ttl when the input has none (coordination.yaml `ttl_minutes`). */
@@ -56,27 +45,11 @@ export interface PostOptions {
 const CLAIM_KEEP = 256;
 const CLAIM_PRUNE_AGE_MS = 10 * 60_000;
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
-// eslint-disable-next-line no-control-regex
-const CONTROL_EXCEPT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f]/;
-
 /** `now` as given (a valid Date), else the current time. */
 export function validNow(now: Date | undefined): Date {
   if (now === undefined) return new Date();
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new InputError(`Invalid now ${showValue(now)}: give a valid Date.`);
   return now;
-}
-
-/** The last segment of a path (`/` or `\\`), or the value itself. */
-function baseName(value: string): string {
-  return typeof value === 'string' ? (value.split(/[\\/]/).pop() ?? value) : value;
-}
-
-function checkFileName(kind: string, value: string): void {
-  if (typeof value !== 'string' || !parseEntryFileName(value)) {
-    throw new InputError(`Invalid ${kind} ${showValue(value)}: it must be an entry file name such as "001-2026-01-14T03-45-00Z-developer.md".`);
-  }
 }
 
 /** Extra fields must be plain data that YAML writes and reads back as the same value. */
@@ -96,69 +69,38 @@ function checkExtra(extra: Record<string, unknown>): void {
   };
   for (const [key, value] of Object.entries(extra)) {
     if (key === '') throw new InputError('Invalid extra field name "": it is empty.');
-    if (KEY_ORDER.includes(key)) throw new InputError(`Invalid extra field ${showValue(key)}: it is a field of the protocol; give it as its own input.`);
+    if ((KEY_ORDER as string[]).includes(key)) throw new InputError(`Invalid extra field ${showValue(key)}: it is a field of the protocol; give it as its own input.`);
     if (value !== undefined && !plain(value)) {
       throw new InputError(`Invalid extra field ${showValue(key)}: its value must be text, a finite number, true/false, null, or a list or mapping of those.`);
     }
   }
 }
 
-/** Validate everything before any file is touched; returns the entry's fields. */
+/**
+ * Validate everything before any file is touched; returns the entry's fields. Each declared field
+ * is checked by its kind's write rule (protocol/kinds.ts); the rules between fields live here.
+ */
 export function buildFields(input: PostInput, options: PostOptions = {}): EntryFields {
-  const sprint = assertSlug('sprint', input.sprint);
-  const agent = assertSlug('agent', input.agent);
-  const status = String(input.status ?? '').toUpperCase();
-  if (!STATUSES.includes(status as Status)) {
-    throw new InputError(`Invalid status ${showValue(input.status)}: use one of ${STATUSES.join(', ')}.`);
-  }
-  const severity = String(input.severity ?? 'INFO').toUpperCase();
-  if (!SEVERITIES.includes(severity as Severity)) {
-    throw new InputError(`Invalid severity ${showValue(input.severity)}: use one of ${SEVERITIES.join(', ')}.`);
-  }
-  const ttl = input.ttl_minutes ?? options.defaultTtl ?? 30;
-  if (!Number.isInteger(ttl) || ttl <= 0 || ttl > 525_600) {
-    throw new InputError(`Invalid ttl ${showValue(ttl)}: give a whole number of minutes between 1 and 525600.`);
-  }
-  // One-line fields refuse every control character; an error signature may span lines.
-  for (const [key, value] of [['phase', input.phase], ['title', input.title], ['error', input.error]] as const) {
-    if (value === undefined) continue;
-    if (typeof value !== 'string') throw new InputError(`Invalid ${key} ${showValue(value)}: it must be text.`);
-    const control = key === 'error' ? CONTROL_EXCEPT_LINES : CONTROL;
-    if (control.test(value)) throw new InputError(`Invalid ${key} ${showValue(value)}: it contains a control character${key === 'error' ? '' : ' or a line break'}.`);
-  }
-  if (input.role !== undefined) assertSlug('role', input.role);
-  if (input.verifies !== undefined) {
-    if (status !== 'VERIFIED') throw new InputError(`--verifies goes with --status VERIFIED, not ${status}.`);
-    checkFileName('verifies', baseName(input.verifies));
-  }
-  for (const key of ['supersedes', 'resolves'] as const) {
-    const value = input[key];
-    if (value !== undefined) for (const name of Array.isArray(value) ? value : [value]) checkFileName(key, name);
-  }
-  if (input.extra !== undefined) checkExtra(input.extra);
-  if (input.cost_usd !== undefined && (!Number.isFinite(input.cost_usd) || input.cost_usd < 0)) {
-    throw new InputError(`Invalid cost ${showValue(input.cost_usd)}: give a non-negative number of US dollars.`);
-  }
+  const record = input as Record<string, unknown>;
   const now = isoSeconds(validNow(input.now));
-  const fields: EntryFields = {
-    timestamp: now,
-    sprint,
-    agent,
-    status: status as Status,
-    severity: severity as Severity,
-    heartbeat: now,
-    ttl_minutes: ttl,
-    extra: { ...(input.extra ?? {}) },
-  };
-  if (input.phase !== undefined && input.phase !== '') fields.phase = input.phase;
-  if (input.title !== undefined && input.title !== '') fields.title = input.title;
-  if (input.role !== undefined) fields.role = input.role;
-  if (input.error !== undefined && input.error !== '') fields.error = input.error;
-  if (input.verifies !== undefined) fields.verifies = input.verifies;
-  if (input.supersedes !== undefined) fields.supersedes = input.supersedes;
-  if (input.resolves !== undefined) fields.resolves = input.resolves;
-  if (input.cost_usd !== undefined) fields.cost_usd = input.cost_usd;
-  return fields;
+  const fields: Record<string, unknown> = {};
+  for (const name of KEY_ORDER) {
+    const spec: FieldSpec = FIELDS[name];
+    if (spec.kind === 'time') {
+      fields[name] = now;
+      continue;
+    }
+    let value = record[name];
+    if (value === undefined) value = name === 'ttl_minutes' ? (options.defaultTtl ?? spec.default) : spec.default;
+    const kind = KINDS[spec.kind];
+    if (value === undefined && !spec.inputRequired) continue;
+    const written = kind.write(value, spec.flag ?? name);
+    if (!(kind.emptyIsAbsent && written === '')) fields[name] = written;
+  }
+  if (fields.verifies !== undefined && fields.status !== 'VERIFIED') throw new InputError(`--verifies goes with --status VERIFIED, not ${String(fields.status)}.`);
+  if (input.extra !== undefined) checkExtra(input.extra);
+  fields.extra = { ...(input.extra ?? {}) };
+  return fields as EntryFields;
 }
 
 function highestClaim(claims: string): number {
