@@ -31,7 +31,7 @@ export {
   isHandled,
 } from './checks/index.js';
 export { analyze, scan, type Analysis, type AnalyzeOptions, type ScanResult } from './analyze.js';
-export { statusRows, statusReport, type StatusRow, type StatusReport, type StatusOptions } from './output/status.js';
+export { statusRows, statusSprints, statusReport, type StatusRow, type StatusReport, type StatusOptions } from './output/status.js';
 export { buildBrief, renderBrief, type Brief } from './output/brief.js';
 
 // Dispatch: claims, blockers, preflight, roles and the briefing prompt.
@@ -58,6 +58,12 @@ export { checkNotion, setupNotion, type CheckReport } from './notion/check.js';
 // The chief-of-staff process (chokidar is loaded only when a watch starts).
 export { startWatch, watchOnce, type WatchOptions, type WatchSession } from './watch/session.js';
 export type { WatchEvent } from './watch/events.js';
+
+// The board (its server loads nothing until started).
+export { startBoard, type BoardServer, type BoardOptions } from './board/server.js';
+export { boardState, entryView, type BoardState, type AgentView, type EntryView, type ReadySprint, type WaitingSprint } from './board/state.js';
+export { snapshotState, writeSnapshot } from './board/snapshot.js';
+export { renderMarkdown, escapeHtml } from './board/markdown.js';
 
 // Agent integration (the MCP server is not exported: it loads the SDK).
 export { installHooks, removeHooks, COS_HOOKS } from './setup/claude-settings.js';

@@ -42,14 +42,9 @@ export interface StatusOptions {
 /** The data of `cos status --json` (without `version`), and the analysis it came from. */
 export function statusReport(root: string, options: StatusOptions = {}): StatusReport & { analysis: Analysis } {
   const analysis = analyze(root, { ...(options.now ? { now: options.now } : {}), synced: options.synced ?? null });
-  const sprints = options.all ? analysis.sprints : analysis.sprints.filter((sprint) => sprint.active);
   const plans = planView(analysis.snapshot.root, analysis.sprints, analysis.config.config);
-  const rows = statusRows(sprints, analysis.findings).map((row) => {
-    const step = plans.steps.get(row.sprint);
-    return step ? { ...row, plan: step.plan, waiting_on: [] as string[] } : row;
-  });
   return {
-    sprints: [...rows, ...planRows(plans)],
+    sprints: statusSprints(analysis.sprints, analysis.findings, plans, options.all === true),
     findings: analysis.findings.filter((finding) => finding.sprint === null),
     entries: analysis.snapshot.entries.length,
     problems: analysis.snapshot.problems.length,
@@ -63,6 +58,23 @@ export function planRows(queue: ReadyQueue): StatusRow[] {
   for (const item of queue.ready) rows.push({ sprint: item.sprint, state: 'READY', agents: [], severity: 'INFO', updated: null, flags: [], plan: item.plan, waiting_on: [] });
   for (const item of queue.waiting) rows.push({ sprint: item.sprint, state: 'WAITING', agents: [], severity: 'INFO', updated: null, flags: [], plan: item.plan, waiting_on: item.waiting_on });
   return rows;
+}
+
+/**
+ * The rows `cos status` shows (and the board): sprints with an entry in current/ (or all), a
+ * plan step marked with its plan, then the plan steps nobody has taken up yet.
+ */
+export function statusSprints(
+  sprints: readonly SprintState[],
+  findings: readonly Finding[],
+  plans: ReadyQueue & { steps: ReadonlyMap<string, { plan: string }> },
+  all = false,
+): StatusRow[] {
+  const rows = statusRows(all ? sprints : sprints.filter((sprint) => sprint.active), findings).map((row) => {
+    const step = plans.steps.get(row.sprint);
+    return step ? { ...row, plan: step.plan, waiting_on: [] as string[] } : row;
+  });
+  return [...rows, ...planRows(plans)];
 }
 
 /** Finding kinds per sprint, in the order findings were ranked (most severe first). */

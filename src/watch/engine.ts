@@ -52,8 +52,21 @@ export interface EngineOptions {
   settleMs?: number;
   /** The plans under `.agent/plans/` (their steps become `ready` events as they become READY). */
   plans?: readonly Plan[];
-  /** Called after each evaluation with the derived sprints and the ready queue (the spawner). */
-  onEvaluated?: (state: { sprints: SprintState[]; queue: ReadyQueue; now: Date }) => void;
+  /** Called after every evaluation, after its events: the spawner's ready queue, the board's feed. */
+  onEvaluated?: (update: EngineUpdate) => void;
+}
+
+/** What one evaluation saw: the derived state, the ready queue, and the entries no earlier evaluation had. */
+export interface EngineUpdate {
+  now: Date;
+  /**
+   * Entries whose file name no earlier evaluation held, in protocol order; empty for the first
+   * evaluation and for one that does not announce. A heartbeat or an archive move is not new.
+   */
+  added: Entry[];
+  sprints: SprintState[];
+  findings: Finding[];
+  queue: ReadyQueue;
 }
 
 export interface EvaluateOptions {
@@ -83,6 +96,10 @@ export interface Engine {
   /** Run the checks after the settle delay (coalescing calls). */
   schedule(): void;
   findings(): Finding[];
+  /** The sprints as the last evaluation derived them, most recently updated first. */
+  sprints(): SprintState[];
+  /** Valid entries held, in protocol order. */
+  entries(): Entry[];
   summary(): StoreSummary;
   /** When the stale timer will next fire (ms since epoch), or null. */
   nextDeadline(): number | null;
@@ -131,6 +148,12 @@ export function createEngine(options: EngineOptions): Engine {
   // cache by array identity.
   const ordered: Entry[] = [];
   let snapshot: Entry[] | null = null;
+  // File names already reported as `added` (identity is the file name, wherever it lives), and
+  // the entries put since the last evaluation.
+  const seen = new Set<string>();
+  let pending: Entry[] = [];
+  let evaluated = false;
+  let lastSprints: SprintState[] = [];
 
   function position(entry: Entry): number {
     let lo = 0;
@@ -257,7 +280,17 @@ export function createEngine(options: EngineOptions): Engine {
       }
     }
     announcedReady = ready;
-    options.onEvaluated?.({ sprints, queue, now });
+    lastSprints = sprints;
+    if (options.onEvaluated) {
+      // The latest version of each new file that is still held (a file may change or go before this).
+      const fresh = new Map<string, Entry>();
+      for (const entry of pending) if (!seen.has(entry.file) && records.get(entry.path)?.entry === entry) fresh.set(entry.file, entry);
+      pending = [];
+      const added = announce && evaluated && !initial ? [...fresh.values()].sort(compareEntries) : [];
+      for (const file of fresh.keys()) seen.add(file);
+      options.onEvaluated({ now, added, sprints, findings, queue });
+    }
+    evaluated = true;
     let earliest: number | null = null;
     const nowMs = now.getTime();
     for (const sprint of sprints) {
@@ -277,7 +310,10 @@ export function createEngine(options: EngineOptions): Engine {
       if (old && old.signature === record.signature && old.location === record.location) return false;
       records.set(record.rel, record);
       if (old?.entry) discard(old.entry);
-      if (record.entry) insert(record.entry);
+      if (record.entry) {
+        insert(record.entry);
+        if (options.onEvaluated && !seen.has(record.entry.file)) pending.push(record.entry);
+      }
       invalidate();
       return true;
     },
@@ -306,6 +342,8 @@ export function createEngine(options: EngineOptions): Engine {
     evaluate,
     schedule,
     findings: () => [...known.values()],
+    sprints: () => lastSprints,
+    entries: () => entries(),
     summary() {
       let current = 0;
       let archive = 0;

@@ -19,7 +19,7 @@ import { severityRank, type Severity } from '../protocol/fields.js';
 import { loadSynced } from '../notion/synced.js';
 import type { SyncSummary } from '../notion/sync.js';
 import { agentPaths, type AgentPaths } from '../store/paths.js';
-import { createEngine, type Engine, type Timers } from './engine.js';
+import { createEngine, type Engine, type EngineOptions, type Timers } from './engine.js';
 import type { ErrorSource, WatchEvent } from './events.js';
 import { createExecRunner, type ExecRunner } from './exec.js';
 import { listEntryFiles, locate, readEntryFile, statSignature } from './files.js';
@@ -51,6 +51,13 @@ export interface WatchOptions {
   /** `--spawn CMD --max-parallel N`: start an agent for each READY plan step (see spawn.ts). */
   spawn?: { command: string; maxParallel: number };
   timers?: Timers;
+  /**
+   * Only look (cos board): no watcher lock, no folders created, no Notion sync, no --exec. Any
+   * number of read-only sessions run beside the one watcher.
+   */
+  readOnly?: boolean;
+  /** After every evaluation of the engine: the derived state and the entries new since the last. */
+  onEvaluated?: EngineOptions['onEvaluated'];
 }
 
 export interface NotionModule {
@@ -138,10 +145,10 @@ function createCore(options: WatchOptions, onEntriesChanged: () => void): Core {
   const report = (source: ErrorSource, message: string, finding?: Finding) => {
     const at = options.now();
     // The log line first: whoever reads the event can find it in the log.
-    appendLog(paths, `${at.toISOString()} ${source}: ${message}`);
+    if (!options.readOnly) appendLog(paths, `${at.toISOString()} ${source}: ${message}`);
     options.emit(finding ? { event: 'error', at, source, message, finding } : { event: 'error', at, source, message });
   };
-  const exec = options.exec
+  const exec = options.exec && !options.readOnly
     ? createExecRunner({
         command: options.exec.command,
         cwd: paths.root,
@@ -161,7 +168,10 @@ function createCore(options: WatchOptions, onEntriesChanged: () => void): Core {
   const hooks: { evaluated: Core['evaluated'] } = { evaluated: null };
   const engine = createEngine({
     plans: readPlans(),
-    onEvaluated: (state) => hooks.evaluated?.(state),
+    onEvaluated: (update) => {
+      hooks.evaluated?.(update);
+      options.onEvaluated?.(update);
+    },
     config,
     now: options.now,
     timers: options.timers,
@@ -253,6 +263,18 @@ function plansStamp(paths: AgentPaths): string {
   }
 }
 
+/**
+ * One full read into a closed engine, evaluated once without events (cos board --out): the same
+ * state a running session holds, without watching.
+ */
+export function readOnce(options: Pick<WatchOptions, 'root' | 'now' | 'env' | 'emit'>): Engine {
+  const core = createCore({ ...options, readOnly: true }, () => {});
+  core.reconcile();
+  core.engine.evaluate({ announce: false });
+  core.engine.close();
+  return core.engine;
+}
+
 /** `cos watch --once`: one full read, every finding, exec for those that qualify, a summary. */
 export async function watchOnce(options: WatchOptions): Promise<number> {
   const core = createCore(options, () => {});
@@ -268,11 +290,16 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
   let notion: NotionSyncer | null = null;
   const core = createCore(options, () => notion?.notify());
   const { paths, engine, report } = core;
-  // Before the lock: a start that cannot work must not leave a lock behind.
-  ensureFolder(paths, paths.current);
-  ensureFolder(paths, paths.state);
-  const { lock, replaced } = await acquireWatchLock(paths, options.now);
-  if (replaced) appendLog(paths, `${options.now().toISOString()} lock: ${replaced}`);
+  const readOnly = options.readOnly === true;
+  let lock: WatchLock | null = null;
+  if (!readOnly) {
+    // Before the lock: a start that cannot work must not leave a lock behind.
+    ensureFolder(paths, paths.current);
+    ensureFolder(paths, paths.state);
+    const acquired = await acquireWatchLock(paths, options.now);
+    lock = acquired.lock;
+    if (acquired.replaced) appendLog(paths, `${options.now().toISOString()} lock: ${acquired.replaced}`);
+  }
 
   let fileWatch: FileWatch | null = null;
   let polling = false;
@@ -282,7 +309,7 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
   let resolveDone!: (code: number) => void;
   const done = new Promise<number>((resolve) => (resolveDone = resolve));
 
-  const spawner = options.spawn
+  const spawner = options.spawn && !readOnly
     ? createSpawner({
         root: paths.root,
         command: options.spawn.command,
@@ -308,7 +335,7 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
   };
 
   const maybeStartNotion = async () => {
-    if (notion || options.notion === false || stopping) return;
+    if (notion || options.notion === false || readOnly || stopping) return;
     const sync = await (options.notionModule ?? (() => import('../notion/sync.js')))();
     if (!sync.isNotionConfigured(paths.root) || notion || stopping) return;
     notion = createNotionSyncer({
@@ -392,12 +419,15 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
   }, core.config.watch.reconcile_seconds * 1000);
   // Plans change rarely and outside status/: a cheap look every second.
   const plansTimer = setInterval(() => core.refreshPlans(), PLANS_POLL_MS);
-  const lockTimer = setInterval(() => {
-    if (!lock.refresh()) {
-      report('lock', `the watcher lock ${paths.rel(lock.file)} was removed or taken over by another process; stopping so that only one chief of staff runs`);
-      void stop(3);
-    }
-  }, REFRESH_MS);
+  const held = lock;
+  const lockTimer = held
+    ? setInterval(() => {
+        if (!held.refresh()) {
+          report('lock', `the watcher lock ${paths.rel(held.file)} was removed or taken over by another process; stopping so that only one chief of staff runs`);
+          void stop(3);
+        }
+      }, REFRESH_MS)
+    : null;
 
   options.emit({ event: 'watching', at: options.now(), root: paths.root, pid: process.pid, polling, summary: { ...engine.summary(), reconciles } });
 
@@ -409,7 +439,7 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
     stopping = (async () => {
       clearInterval(reconcileTimer);
       clearInterval(plansTimer);
-      clearInterval(lockTimer);
+      if (lockTimer) clearInterval(lockTimer);
       if (pollTimer) clearInterval(pollTimer);
       if (dirTimer) clearTimeout(dirTimer);
       engine.close();
@@ -423,7 +453,7 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
         (notion as NotionSyncer | null)?.stop(800),
       ]);
       summarize('shutdown');
-      lock.release();
+      held?.release();
       resolveDone(code);
       return code;
     })();

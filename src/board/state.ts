@@ -1,0 +1,123 @@
+/**
+ * What the board shows, assembled from state the library derived (sprints, findings, ready and
+ * waiting sprints): this module formats, it never decides a state. Pure.
+ *
+ * `GET /api/state` is `{ version: 1, sprints, findings, ready, waiting }` as the contract pins it
+ * (sprints as in `cos status --json`, findings as in `cos scan --json`); the page also needs the
+ * fields added after them: the time, the agents with their heartbeat and ttl, and each shown
+ * sprint's latest entries with their bodies rendered (escaped) by ./markdown.ts.
+ */
+import type { Finding } from '../checks/types.js';
+import { entryToJson } from '../protocol/entry.js';
+import type { Entry } from '../protocol/fields.js';
+import { isoSeconds } from '../protocol/time.js';
+import { statusSprints, type StatusRow } from '../output/status.js';
+import type { SprintState } from '../state/sprints.js';
+import { renderMarkdown } from './markdown.js';
+
+/** Entries per sprint in the state's timeline (the newest); older ones are in the files. */
+export const TIMELINE_LIMIT = 50;
+
+/** A sprint `cos ready` can dispatch now. */
+export interface ReadySprint {
+  sprint: string;
+  role: string | null;
+  plan: string | null;
+}
+
+/** A plan step waiting on unfinished sprints. */
+export interface WaitingSprint {
+  sprint: string;
+  waiting_on: string[];
+}
+
+/** The plan data the board draws (empty until a plan exists). */
+export interface PlanView {
+  ready: ReadySprint[];
+  waiting: WaitingSprint[];
+}
+
+export interface AgentView {
+  agent: string;
+  sprint: string;
+  status: string;
+  heartbeat: string;
+  ttl_minutes: number;
+  /** When the heartbeat runs out (ISO time). */
+  expires: string;
+  stale: boolean;
+}
+
+/** An entry on the page: its JSON (as `cos post --json`) and its body as safe HTML. */
+export type EntryView = Record<string, unknown> & { body_html: string };
+
+export interface BoardState {
+  version: 1;
+  sprints: StatusRow[];
+  findings: Finding[];
+  ready: ReadySprint[];
+  waiting: WaitingSprint[];
+  generated_at: string;
+  repository: string;
+  agents: AgentView[];
+  /** Sprint → its latest entries (at most TIMELINE_LIMIT), oldest first. */
+  timeline: Record<string, EntryView[]>;
+  /** Valid entries read, current and archive. */
+  entries: number;
+}
+
+export interface BoardInput {
+  sprints: readonly SprintState[];
+  findings: readonly Finding[];
+  plan: PlanView;
+  entries: number;
+  now: Date;
+  repository: string;
+}
+
+// A body is rendered once per entry object (the engine keeps entry objects until their file changes).
+const rendered = new WeakMap<Entry, EntryView>();
+
+export function entryView(entry: Entry): EntryView {
+  let view = rendered.get(entry);
+  if (!view) {
+    view = { ...entryToJson(entry), body_html: renderMarkdown(entry.body) };
+    rendered.set(entry, view);
+  }
+  return view;
+}
+
+export function boardState(input: BoardInput): BoardState {
+  const rows = statusSprints(input.sprints, input.findings);
+  const shown = new Set(rows.map((row) => row.sprint));
+  const stale = new Map(rows.flatMap((row) => row.agents.map((agent) => [`${row.sprint}\u0000${agent.agent}`, agent.stale] as const)));
+  const agents: AgentView[] = [];
+  const timeline: Record<string, EntryView[]> = {};
+  for (const sprint of input.sprints) {
+    if (!shown.has(sprint.sprint)) continue;
+    for (const agent of sprint.agents) {
+      agents.push({
+        agent: agent.agent,
+        sprint: sprint.sprint,
+        status: agent.status,
+        heartbeat: agent.heartbeat,
+        ttl_minutes: agent.entry.ttl_minutes,
+        expires: Number.isFinite(agent.expiresAt) ? new Date(agent.expiresAt).toISOString() : agent.heartbeat,
+        stale: stale.get(`${sprint.sprint}\u0000${agent.agent}`) ?? false,
+      });
+    }
+    timeline[sprint.sprint] = sprint.entries.slice(-TIMELINE_LIMIT).map(entryView);
+  }
+  return {
+    version: 1,
+    sprints: rows,
+    findings: [...input.findings],
+    ready: input.plan.ready,
+    waiting: input.plan.waiting,
+    generated_at: isoSeconds(input.now),
+    repository: input.repository,
+    agents,
+    timeline,
+    entries: input.entries,
+  };
+}
