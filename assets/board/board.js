@@ -144,13 +144,14 @@
     var frac = ttl > 0 ? spent / ttl : 1;
     var li = el('li', { class: 'agent', dataset: { agent: a.agent, sprint: a.sprint || '' } },
       el('span', { class: 'who' }, a.agent, withSprint ? el('span', { class: 'where', text: ' on ' + a.sprint }) : null),
-      el('span', { class: 'st', text: a.stale ? 'STALE · ' + a.status : a.status }));
+      el('span', { class: 'st', title: a.status, text: a.stale ? 'STALE' : a.status }));
     if (holding) {
       var bar = el('span', { class: 'bar' + (a.stale || frac >= 1 ? ' out' : frac > 0.5 ? ' mid' : ''), role: 'img',
         'aria-label': 'heartbeat ' + age(spent) + ' ago of a ' + a.ttl_minutes + ' min ttl' }, el('span'));
       bar.firstChild.style.width = Math.max(3, Math.min(100, frac * 100)).toFixed(1) + '%';
       append(li, bar);
-      append(li, el('span', { class: 'age', text: (a.stale ? 'silent for ' : 'heartbeat ') + age(spent) + (a.stale ? '' : ' ago') + ' · ttl ' + a.ttl_minutes + ' min' }));
+      var said = a.stale ? 'silent for ' + age(spent) : (withSprint ? 'heartbeat ' : '') + age(spent) + ' ago';
+      append(li, el('span', { class: 'age', text: said + ' · ttl ' + a.ttl_minutes + ' min' }));
     }
     return li;
   }

@@ -8,7 +8,7 @@
  * sprint's latest entries with their bodies rendered (escaped) by ./markdown.ts.
  */
 import type { Finding } from '../checks/types.js';
-import { entryToJson } from '../protocol/entry.js';
+import { defaultBody, entryFields, entryToJson } from '../protocol/entry.js';
 import type { Entry } from '../protocol/fields.js';
 import { isoSeconds } from '../protocol/time.js';
 import { statusSprints, type StatusRow } from '../output/status.js';
@@ -78,10 +78,19 @@ export interface BoardInput {
 // A body is rendered once per entry object (the engine keeps entry objects until their file changes).
 const rendered = new WeakMap<Entry, EntryView>();
 
+/**
+ * The part of a body worth showing under the timeline's own line (time, agent, status): the
+ * heading cos post writes by default repeats those fields, so only what follows it is shown.
+ */
+export function bodyToShow(entry: Entry): string {
+  const head = defaultBody(entryFields(entry));
+  return entry.body.startsWith(head) ? entry.body.slice(head.length).replace(/^\s+/, '') : entry.body;
+}
+
 export function entryView(entry: Entry): EntryView {
   let view = rendered.get(entry);
   if (!view) {
-    view = { ...entryToJson(entry), body_html: renderMarkdown(entry.body) };
+    view = { ...entryToJson(entry), body_html: renderMarkdown(bodyToShow(entry)) };
     rendered.set(entry, view);
   }
   return view;

@@ -1,0 +1,163 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { postEntry } from '../../src/store/write.js';
+import { cos, runCli } from '../helpers/cli.js';
+import { testdir } from '../helpers/tmp.js';
+import { openPage } from './browser.js';
+import { fetchRaw, startBoardProcess, teamDay } from './helpers.js';
+
+const ORDER = ['WAITING', 'READY', 'DISPATCHED', 'IN_PROGRESS', 'BLOCKED', 'STALE', 'FAILED', 'COMPLETE', 'VERIFIED', 'NOTE'];
+const RANK: Record<string, number> = { INFO: 0, WARN: 1, URGENT: 2, BLOCKER: 3 };
+
+const HOSTILE_BODY = [
+  '## Hostile entry',
+  '<script>window.__xss = "script"; alert("script")</script>',
+  '<img src=x onerror="window.__xss = \'img\'; alert(\'img\')">',
+  '[click me](javascript:window.__xss=\'link\';alert(\'link\'))',
+  '<a href="javascript:alert(1)">raw anchor</a> <b onmouseover=alert(1)>bold?</b>',
+  '',
+].join('\n');
+
+interface StateRow {
+  sprint: string;
+  state: string;
+}
+
+describe('cos board in Chromium', () => {
+  it('shows a team day: columns by state, the findings banner (URGENT first), agents and timelines', async () => {
+    const root = teamDay();
+    const board = await startBoardProcess(root);
+    const state = JSON.parse((await fetchRaw(`${board.url}api/state`)).body) as { sprints: StateRow[]; findings: Array<{ severity: string; kind: string; sprint: string }> };
+    const { page, dialogs, errors } = await openPage();
+    await page.goto(board.url);
+    await page.waitForSelector('.column');
+    // One column per state that has sprints, in lifecycle order; each card in its sprint's column.
+    const expected = ORDER.filter((s) => state.sprints.some((row) => row.state === s));
+    expect(await page.$$eval('.column', (nodes) => nodes.map((n) => (n as HTMLElement).dataset.state))).toEqual(expected);
+    for (const row of state.sprints) {
+      expect(await page.$eval(`.card[data-sprint="${row.sprint}"]`, (n) => (n.closest('.column') as HTMLElement).dataset.state), row.sprint).toBe(row.state);
+    }
+    expect(await page.$$eval('.column[data-state="BLOCKED"] .card', (nodes) => nodes.map((n) => (n as HTMLElement).dataset.sprint))).toEqual(['billing']);
+    expect(await page.$$eval('.column[data-state="VERIFIED"] .card', (nodes) => nodes.map((n) => (n as HTMLElement).dataset.sprint))).toEqual(['search']);
+    // The banner: every open finding, most severe first, the URGENT escalation on billing at the top.
+    const banner = await page.$$eval('#findings .finding', (nodes) => nodes.map((n) => ({ ...(n as HTMLElement).dataset, text: n.textContent })));
+    expect(banner).toHaveLength(state.findings.length);
+    expect(banner[0]).toMatchObject({ severity: 'URGENT', kind: 'escalation', sprint: 'billing' });
+    expect(banner[0]!.text).toContain('Need the Stripe test keys');
+    const ranks = banner.map((f) => RANK[f.severity!]!);
+    expect(ranks).toEqual([...ranks].sort((a, b) => b - a));
+    // Heartbeat bars: the silent agent's is full and marked out; a fresh one is short.
+    expect(await page.$eval('#agents .agent[data-agent="grace"] .bar', (n) => n.className)).toContain('out');
+    expect(await page.$eval('#agents .agent[data-agent="alice"] .bar', (n) => n.className)).toBe('bar');
+    // A timeline opens with the keyboard and shows bodies rendered as markdown.
+    await page.focus('.card[data-sprint="search"] summary');
+    await page.keyboard.press('Enter');
+    const timeline = page.locator('.card[data-sprint="search"] ol.timeline');
+    await expect.poll(() => timeline.isVisible()).toBe(true);
+    expect(await timeline.locator('> li').count()).toBe(3);
+    expect(await timeline.locator('.md code').first().textContent()).toBe('41 ms');
+    // The plan panel handles empty ready/waiting lists.
+    expect(await page.textContent('#plan')).toContain('No plan steps');
+    expect(dialogs).toEqual([]);
+    expect(errors).toEqual([]);
+    await board.stop();
+  });
+
+  it('shows an URGENT posted by another process without a reload, and drops it once resolved', async () => {
+    const root = teamDay();
+    const board = await startBoardProcess(root);
+    const { page, errors } = await openPage();
+    await page.goto(board.url);
+    await page.waitForSelector('.column');
+    await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+    const posted = await runCli(['post', '--dir', root, '--sprint', 'auth-api', '--agent', 'alice', '--status', 'BLOCKED', '--severity', 'URGENT', '--message', 'Prod tokens may have leaked', '--json']);
+    expect(posted.code, posted.stderr).toBe(0);
+    const file = basename(JSON.parse(posted.stdout).entry.file as string);
+    const finding = page.locator('#findings .finding[data-sprint="auth-api"][data-severity="URGENT"]');
+    await finding.waitFor({ timeout: 10_000 });
+    expect(await finding.textContent()).toContain('Prod tokens may have leaked');
+    await page.locator('.column[data-state="BLOCKED"] .card[data-sprint="auth-api"]').waitFor({ timeout: 10_000 });
+    expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    expect(await page.textContent('#live')).toBe('Live');
+    const resolved = await runCli(['post', '--dir', root, '--sprint', 'auth-api', '--agent', 'lead', '--status', 'IN_PROGRESS', '--resolves', file, '--message', 'Rotated; false alarm.']);
+    expect(resolved.code, resolved.stderr).toBe(0);
+    await finding.waitFor({ state: 'detached', timeout: 10_000 });
+    expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    expect(errors).toEqual([]);
+    await board.stop();
+  });
+
+  it('an entry holding <script>, <img onerror> and a javascript: link runs nothing and shows the text escaped', async () => {
+    const root = teamDay();
+    postEntry(root, { sprint: 'hostile', agent: 'mallory', status: 'IN_PROGRESS', body: HOSTILE_BODY });
+    const board = await startBoardProcess(root);
+    const { page, dialogs, errors } = await openPage();
+    await page.goto(board.url);
+    await page.waitForSelector('.card[data-sprint="hostile"]');
+    // The same body once more, live.
+    postEntry(root, { sprint: 'hostile', agent: 'mallory', status: 'IN_PROGRESS', body: HOSTILE_BODY.replace('Hostile entry', 'Hostile again') });
+    await page.locator('.card[data-sprint="hostile"] summary').click();
+    const bodies = page.locator('.card[data-sprint="hostile"] .md');
+    await expect.poll(() => bodies.count(), { timeout: 10_000 }).toBe(2);
+    for (const body of await bodies.all()) {
+      const text = await body.textContent();
+      expect(text).toContain('<script>window.__xss = "script"; alert("script")</script>');
+      expect(text).toContain(`<img src=x onerror="window.__xss = 'img'; alert('img')">`);
+      expect(text).toContain("[click me](javascript:window.__xss='link';alert('link'))");
+      expect(await body.locator('script, img, b, [onerror], [onmouseover]').count()).toBe(0);
+    }
+    expect(await page.locator('a[href^="javascript"], a[href^="JAVASCRIPT"]').count()).toBe(0);
+    // Hover and click where the link would be: still nothing.
+    await bodies.first().hover();
+    await bodies.first().click();
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: string }).__xss)).toBeUndefined();
+    expect(dialogs).toEqual([]);
+    expect(errors).toEqual([]);
+    await board.stop();
+  });
+
+  it('the --out snapshot opens from file:// with the network off and shows the same sprints', async () => {
+    const root = teamDay();
+    const dir = testdir();
+    const out = join(dir, 'board.html');
+    const written = await runCli(['board', '--dir', root, '--out', out]);
+    expect(written.code, written.stderr).toBe(0);
+    expect(written.stdout).toContain('7 sprints');
+    const status = JSON.parse((await cos(['status', '--json', '--dir', root])).stdout) as { sprints: StateRow[] };
+    const { page, dialogs, errors } = await openPage({ offline: true });
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(request.url()));
+    await page.goto(pathToFileURL(out).href);
+    await page.waitForSelector('.column');
+    const cards = await page.$$eval('.card', (nodes) => nodes.map((n) => `${(n as HTMLElement).dataset.sprint}:${(n as HTMLElement).dataset.state}`));
+    expect(cards.sort()).toEqual(status.sprints.map((row) => `${row.sprint}:${row.state}`).sort());
+    expect(await page.textContent('#live')).toMatch(/^Snapshot of \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
+    expect(requests).toEqual([pathToFileURL(out).href]);
+    expect(readFileSync(out, 'utf8')).not.toMatch(/<script[^>]+src=|<link[^>]+(stylesheet|href="http)|<img[^>]+src="http|url\(\s*['"]?http|@import/);
+    expect(dialogs).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('renders the README screenshot (written to docs/ only with COS_UPDATE_SCREENSHOT=1)', async () => {
+    const root = teamDay();
+    const board = await startBoardProcess(root);
+    for (const scheme of ['light', 'dark'] as const) {
+      const { page, errors } = await openPage({ colorScheme: scheme, width: 1440, height: 1000 });
+      await page.goto(board.url);
+      await page.waitForSelector('.column');
+      await page.locator('.card[data-sprint="billing"] summary').click();
+      const shot = await page.screenshot({ fullPage: true });
+      expect(shot.length).toBeGreaterThan(10_000);
+      expect(errors).toEqual([]);
+      if (process.env.COS_UPDATE_SCREENSHOT === '1') {
+        const docs = fileURLToPath(new URL('../../docs/', import.meta.url));
+        mkdirSync(docs, { recursive: true });
+        await page.screenshot({ path: join(docs, scheme === 'light' ? 'board.png' : 'board-dark.png'), fullPage: true });
+      }
+    }
+    await board.stop();
+  });
+});
