@@ -23,7 +23,7 @@ const MARK = '\uE000';
 const STRIP = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uE000\uE001]/g;
 
 /** `http(s)://…` after escaping; the address may hold `&amp;` but never a quote (escaped) or space. */
-const SAFE_URL = /^https?:\/\/[^\s<>"'`]+$/i;
+const SAFE_URL = /^https?:\/\/[^\s<>"'`\uE000]+$/i;
 
 function link(label: string, url: string): string {
   return `<a href="${url}" rel="noopener noreferrer nofollow" target="_blank">${label}</a>`;
@@ -35,7 +35,7 @@ export function renderInline(escaped: string): string {
   const hold = (html: string) => `${MARK}${held.push(html) - 1}${MARK}`;
   let out = escaped.replace(/`([^`]+)`/g, (_, code: string) => hold(`<code>${code}</code>`));
   out = out.replace(/\[([^\]\n]+)\]\(([^)\s]+)\)/g, (whole, label: string, url: string) => (SAFE_URL.test(url) ? hold(link(label, url)) : whole));
-  out = out.replace(/(^|[\s(])(https?:\/\/[^\s<>"'`)]+)/gi, (_, before: string, url: string) => `${before}${hold(link(url, url))}`);
+  out = out.replace(/(^|[\s(])(https?:\/\/[^\s<>"'`)\uE000]+)/gi, (_, before: string, url: string) => `${before}${hold(link(url, url))}`);
   out = out.replace(/\*\*(?=\S)([^*]*?\S)\*\*/g, '<strong>$1</strong>');
   out = out.replace(/__(?=\S)([^_]*?\S)__/g, '<strong>$1</strong>');
   out = out.replace(/(^|[^*\w])\*(?=\S)([^*]*?\S)\*(?!\*)/g, '$1<em>$2</em>');

@@ -76,33 +76,36 @@ export async function startBoard(options: BoardOptions): Promise<BoardServer> {
   let lastShown = '';
   let pending: Event[] = [];
 
-  const stateNow = (): BoardState => {
-    if (!cached) {
-      const sprints = last?.sprints ?? [];
-      cached = boardState({
-        sprints,
-        findings: last?.findings ?? [],
-        plan: planView(options.root, sprints),
-        entries: sprints.reduce((n, sprint) => n + sprint.entries.length, 0),
-        now: last?.at ?? options.now(),
-        repository,
-      });
-    }
-    return cached;
+  const assemble = (withoutTimeline: boolean): BoardState => {
+    const sprints = last?.sprints ?? [];
+    return boardState({
+      sprints,
+      findings: last?.findings ?? [],
+      plan: planView(options.root, sprints),
+      entries: sprints.reduce((n, sprint) => n + sprint.entries.length, 0),
+      now: last?.now ?? options.now(),
+      repository,
+      withoutTimeline,
+    });
   };
+  const stateNow = (): BoardState => (cached ??= assemble(false));
   /** The state without timelines: what a `state` event after the first carries. */
   const summary = () => {
-    const { timeline: _timeline, ...rest } = stateNow();
+    const { timeline: _timeline, ...rest } = cached ?? assemble(true);
     return rest;
   };
 
   const onEvaluated = (update: EngineUpdate) => {
     last = update;
     cached = null;
-    const at = update.at.toISOString();
+    const at = update.now.toISOString();
     for (const entry of update.added) hub.send('entry', { version: 1, event: 'entry', entry: entryView(entry), at });
     for (const event of pending) hub.send(event.event, { version: 1, event: event.event, finding: event.finding, at });
     pending = [];
+    if (hub.clients() === 0) {
+      lastShown = '';
+      return;
+    }
     const shown = summary();
     const { generated_at: _at, ...compared } = shown;
     const text = JSON.stringify(compared);
@@ -155,7 +158,7 @@ export async function startBoard(options: BoardOptions): Promise<BoardServer> {
         response.end();
         return;
       }
-      hub.add(response, { event: 'state', data: { version: 1, event: 'state', state: stateNow(), at: (last?.at ?? options.now()).toISOString() } });
+      hub.add(response, { event: 'state', data: { version: 1, event: 'state', state: stateNow(), at: (last?.now ?? options.now()).toISOString() } });
     } else {
       send(request, response, 404, 'text/plain; charset=utf-8', 'Not found: cos board serves /, /api/state and /events.\n');
     }

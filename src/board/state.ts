@@ -73,6 +73,8 @@ export interface BoardInput {
   entries: number;
   now: Date;
   repository: string;
+  /** Leave the timelines empty (the `state` events after the first do not carry them). */
+  withoutTimeline?: boolean;
 }
 
 // A body is rendered once per entry object (the engine keeps entry objects until their file changes).
@@ -115,7 +117,7 @@ export function boardState(input: BoardInput): BoardState {
         stale: stale.get(`${sprint.sprint}\u0000${agent.agent}`) ?? false,
       });
     }
-    timeline[sprint.sprint] = sprint.entries.slice(-TIMELINE_LIMIT).map(entryView);
+    if (!input.withoutTimeline) timeline[sprint.sprint] = sprint.entries.slice(-TIMELINE_LIMIT).map(entryView);
   }
   return {
     version: 1,

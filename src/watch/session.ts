@@ -22,7 +22,7 @@ import { agentPaths, type AgentPaths } from '../store/paths.js';
 import { createEngine, type Engine, type EngineOptions, type Timers } from './engine.js';
 import type { ErrorSource, WatchEvent } from './events.js';
 import { createExecRunner, type ExecRunner } from './exec.js';
-import { listEntryFiles, locate, readEntryFile, statSignature } from './files.js';
+import { isIgnoredName, listEntryFiles, locate, readEntryFile, statSignature } from './files.js';
 import { describeWatchError, startFileWatch as defaultStartFileWatch, type FileEventKind, type FileWatch, type StartFileWatch } from './fswatch.js';
 import { acquireWatchLock, REFRESH_MS, type WatchLock } from './lock.js';
 import { createNotionSyncer, type NotionSyncer } from './notion.js';
@@ -73,6 +73,15 @@ export interface WatchSession {
   /** Emit a `summary` event of the state held in memory. */
   summarize(reason: 'signal' | 'shutdown' | 'once'): void;
   engine: Engine;
+}
+
+/** The visible names in a folder (none when it cannot be read). */
+function listNames(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((name) => !isIgnoredName(name));
+  } catch {
+    return [];
+  }
 }
 
 const LOG_MAX_BYTES = 1024 * 1024;
@@ -386,6 +395,31 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
     else {
       const record = readEntryFile(paths, abs, location);
       changed = record ? engine.put(record) : engine.remove(rel);
+    }
+    if (kind === 'add' && location === 'current' && !catchUpQueued) {
+      catchUpQueued = true;
+      queueMicrotask(catchUp);
+    }
+    if (changed) notion?.notify();
+  };
+
+  /**
+   * After an `add` in current/, take in every entry file there that is not held yet, before the
+   * engine evaluates. chokidar stats each new file asynchronously, so under load the `add` of a
+   * writer's entry 7 can come after that of its entry 8; the listing made when 8 arrives holds
+   * 7 (written before 8), so both reach one evaluation and new entries keep their order (and
+   * an `add` chokidar dropped is caught at the next one rather than at the next reconcile).
+   */
+  let catchUpQueued = false;
+  const catchUp = () => {
+    catchUpQueued = false;
+    if (stopping) return;
+    let changed = false;
+    for (const name of listNames(paths.current)) {
+      const abs = join(paths.current, name);
+      if (engine.signature(paths.rel(abs)) !== undefined || locate(paths, abs) !== 'current') continue;
+      const record = readEntryFile(paths, abs, 'current');
+      if (record) changed = engine.put(record) || changed;
     }
     if (changed) notion?.notify();
   };

@@ -38,6 +38,9 @@ const HOSTILE = [
   '\u0000<script>',
   '\uE000<script>\uE000',
   '\uE0000\uE000',
+  'https://`<`',
+  '[x](https://`<`)',
+  '[`a`](https://a.example/`b`)',
 ];
 
 describe('renderMarkdown', () => {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,8 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { postEntry } from '../../src/store/write.js';
 import { cos } from '../helpers/cli.js';
-import { fetchRaw, readEvents, startBoardProcess, teamDay } from './helpers.js';
+import { startWatcher } from '../watch/watcher.js';
+import { fetchRaw, readEvents, startBoardProcess, teamDay, type SseEvent } from './helpers.js';
 
 const run = promisify(execFile);
 const INDEX = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
@@ -162,6 +163,30 @@ describe('cos board (server)', () => {
     expect(ids).toEqual(ids.map((_, i) => ids[0]! + i));
     stream.close();
     await board.stop();
+  });
+
+  it('runs beside cos watch (no lock taken) and two boards run at once', async () => {
+    const root = teamDay();
+    const watcher = startWatcher(root, ['--quiet-start', '--no-notion']);
+    await watcher.waitFor((line) => line.event === 'watching', 'the watcher ready');
+    const lock = readFileSync(join(root, '.agent/state/watch.lock'), 'utf8');
+    const [one, two] = await Promise.all([startBoardProcess(root), startBoardProcess(root)]);
+    for (const board of [one, two]) expect(JSON.parse((await fetchRaw(`${board.url}api/state`)).body).sprints).toHaveLength(7);
+    postEntry(root, { sprint: 'side-by-side', agent: 'zoe', status: 'BLOCKED', severity: 'BLOCKER', message: 'seen by all three' });
+    await watcher.waitFor((line) => line.event === 'finding' && line.finding.sprint === 'side-by-side', 'the watcher finding');
+    for (const board of [one, two]) {
+      const stream = await readEvents(`${board.url}events`);
+      const has = (e: SseEvent) =>
+        (e.event === 'state' && e.data.state.findings.some((f: { sprint: string }) => f.sprint === 'side-by-side')) || (e.event === 'finding' && e.data.finding.sprint === 'side-by-side');
+      await stream.until((events) => events.some(has), 'the board has the finding', 10_000);
+      stream.close();
+    }
+    expect(readFileSync(join(root, '.agent/state/watch.lock'), 'utf8')).toBe(lock);
+    expect(await one.stop()).toBe(0);
+    expect(await two.stop()).toBe(0);
+    expect(watcher.lines.filter((line) => line.event === 'error')).toEqual([]);
+    watcher.child.kill('SIGTERM');
+    await watcher.exited;
   });
 
   it('refuses bad flags and a folder with no .agent/, one sentence each', async () => {
