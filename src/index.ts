@@ -61,7 +61,7 @@ export type { WatchEvent } from './watch/events.js';
 
 // The board (its server loads nothing until started).
 export { startBoard, type BoardServer, type BoardOptions } from './board/server.js';
-export { boardState, entryView, type BoardState, type AgentView, type EntryView, type ReadySprint, type WaitingSprint } from './board/state.js';
+export { boardState, entryView, type BoardState, type AgentView, type EntryView, type GraphPlan, type GraphStep } from './board/state.js';
 export { snapshotState, writeSnapshot } from './board/snapshot.js';
 export { renderMarkdown, escapeHtml } from './board/markdown.js';
 

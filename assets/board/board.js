@@ -191,17 +191,20 @@
 
   function card(row, agents) {
     var sev = row.severity && row.severity !== 'INFO' ? row.severity : null;
+    var planned = row.plan ? el('p', { class: 'planned' }, 'plan ', el('strong', { text: row.plan }),
+      row.waiting_on && row.waiting_on.length ? ' · waits on ' + row.waiting_on.join(', ') : row.state === 'READY' ? ' · ready to dispatch' : null) : null;
     return el('article', { class: 'card', dataset: { sprint: row.sprint, state: row.state }, 'aria-label': row.sprint + ', ' + row.state },
       el('header', null,
         el('span', { class: 'name', text: row.sprint }),
         sev ? severityPill(sev) : null,
-        el('time', { class: 'updated', datetime: row.updated, title: row.updated, text: ago(row.updated) })),
+        row.updated ? el('time', { class: 'updated', datetime: row.updated, title: row.updated, text: ago(row.updated) }) : null),
+      planned,
       el('ul', { class: 'agents' }, row.agents.map(function (a) {
         var full = agents[row.sprint + '\u0000' + a.agent];
         return heartbeat(full || { agent: a.agent, sprint: row.sprint, status: a.status, heartbeat: a.heartbeat, ttl_minutes: 0, stale: a.stale }, false);
       })),
       row.flags.length ? el('div', { class: 'flags' }, row.flags.map(function (f) { return el('span', { class: 'chip', text: f }); })) : null,
-      timeline(row.sprint));
+      row.agents.length || (state.timeline && state.timeline[row.sprint]) ? timeline(row.sprint) : null);
   }
 
   function columnsSection() {
@@ -234,30 +237,34 @@
     return section;
   }
 
-  /** Nodes and edges: the plan steps when the state carries them, else ready + waiting. */
+  /**
+   * Nodes and edges: every step of every plan with its state (from the plans library), and the
+   * sprints outside the plans they depend on (their state from the sprint rows; a dependency no
+   * step waits on any more is finished).
+   */
   function planData() {
     var stateOf = {};
     state.sprints.forEach(function (r) { stateOf[r.sprint] = r.state; });
     var nodes = {};
+    var plans = {};
     var edges = [];
-    (state.ready || []).forEach(function (r) { nodes[r.sprint] = 'READY'; });
-    (state.waiting || []).forEach(function (w) {
-      nodes[w.sprint] = 'WAITING';
-      w.waiting_on.forEach(function (dep) {
-        if (!(dep in nodes)) nodes[dep] = stateOf[dep] || 'WAITING';
-        edges.push([dep, w.sprint]);
+    var unfinished = {};
+    (state.plans || []).forEach(function (plan) {
+      plan.steps.forEach(function (step) {
+        nodes[step.sprint] = step.state;
+        plans[step.sprint] = plan.name;
+        step.waiting_on.forEach(function (dep) { unfinished[dep] = true; });
       });
     });
     (state.plans || []).forEach(function (plan) {
-      (plan.steps || []).forEach(function (step) {
-        if (!(step.sprint in nodes)) nodes[step.sprint] = step.state || stateOf[step.sprint] || 'WAITING';
-        (step.depends_on || []).forEach(function (dep) {
-          if (!(dep in nodes)) nodes[dep] = stateOf[dep] || 'VERIFIED';
-          if (!edges.some(function (e) { return e[0] === dep && e[1] === step.sprint; })) edges.push([dep, step.sprint]);
+      plan.steps.forEach(function (step) {
+        step.depends_on.forEach(function (dep) {
+          if (!(dep in nodes)) nodes[dep] = stateOf[dep] || (unfinished[dep] ? 'NOT FINISHED' : 'FINISHED');
+          edges.push([dep, step.sprint]);
         });
       });
     });
-    return { nodes: nodes, edges: edges };
+    return { nodes: nodes, edges: edges, plans: plans };
   }
 
   function planSection() {
@@ -266,7 +273,7 @@
     var section = el('section', { class: 'panel graph', id: 'plan', 'aria-labelledby': 'plan-h' },
       el('h2', { id: 'plan-h', text: 'Plan dependencies' }));
     if (names.length === 0) {
-      append(section, el('p', { class: 'empty', text: 'No plan steps waiting or ready (cos plan apply FILE adds a plan).' }));
+      append(section, el('p', { class: 'empty', text: 'No plans yet (cos plan apply FILE adds one).' }));
       return section;
     }
     // Layers: a node sits one layer right of its deepest dependency.
@@ -310,8 +317,8 @@
     names.forEach(function (n) {
       var p = pos[n];
       var label = n.length > 22 ? n.slice(0, 21) + '…' : n;
-      append(root, svg('g', { class: 'node', 'data-sprint': n, 'data-state': data.nodes[n], transform: 'translate(' + p.x + ',' + p.y + ')' },
-        svg('title', { text: n + ' — ' + data.nodes[n] }),
+      append(root, svg('g', { class: 'node' + (data.plans[n] ? '' : ' outside'), 'data-sprint': n, 'data-state': data.nodes[n], transform: 'translate(' + p.x + ',' + p.y + ')' },
+        svg('title', { text: n + ' — ' + data.nodes[n] + (data.plans[n] ? ' (plan ' + data.plans[n] + ')' : ' (outside the plans)') }),
         svg('rect', { width: W, height: H, rx: 8 }),
         svg('text', { x: 12, y: 19, text: label }),
         svg('text', { class: 'state', x: 12, y: 36, text: String(data.nodes[n]).replace('_', ' ') })));

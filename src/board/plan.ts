@@ -1,11 +1,19 @@
 /**
- * The plan data the board shows (`ready`, `waiting`), taken from the plans library. Until a
- * repository has plans there is nothing to wait on: both lists are empty, in the shape
- * `cos ready --json` uses, and the page says so.
+ * The plan data the board shows, from the plans library over the sprints the engine derived: the
+ * ready queue (`ready`, `waiting`, as `cos ready --json`), the plan steps `cos status` marks, and
+ * every plan with its steps, dependencies and states for the graph. This module only asks; the
+ * states come from the lifecycle through the plans library.
  */
+import type { CoordinationConfig } from '../config/schema.js';
+import { planGraph, planView, type PlanGraph, type PlanView } from '../plans/view.js';
 import type { SprintState } from '../state/sprints.js';
-import type { PlanView } from './state.js';
 
-export function planView(_root: string, _sprints: readonly SprintState[]): PlanView {
-  return { ready: [], waiting: [] };
+export interface BoardPlan {
+  view: PlanView;
+  graph: PlanGraph;
+}
+
+export function boardPlan(root: string, sprints: readonly SprintState[], config: CoordinationConfig): BoardPlan {
+  const view = planView(root, sprints, config);
+  return { view, graph: planGraph(view, sprints) };
 }

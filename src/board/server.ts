@@ -17,7 +17,8 @@ import type { EngineUpdate } from '../watch/engine.js';
 import type { WatchEvent } from '../watch/events.js';
 import { startWatch, type WatchSession } from '../watch/session.js';
 import { contentSecurityPolicy, pageAssets, renderPage } from './page.js';
-import { planView } from './plan.js';
+import { boardPlan } from './plan.js';
+import { loadConfig } from '../config/load.js';
 import { boardState, entryView, type BoardState } from './state.js';
 import { createSseHub } from './sse.js';
 
@@ -64,7 +65,7 @@ const COMMON_HEADERS = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 } as const;
 
-type Event = Extract<WatchEvent, { event: 'finding' | 'resolved' }>;
+type Event = Extract<WatchEvent, { event: 'finding' | 'resolved' | 'ready' }>;
 
 export async function startBoard(options: BoardOptions): Promise<BoardServer> {
   const host = options.host ?? '127.0.0.1';
@@ -81,7 +82,7 @@ export async function startBoard(options: BoardOptions): Promise<BoardServer> {
     return boardState({
       sprints,
       findings: last?.findings ?? [],
-      plan: planView(options.root, sprints),
+      plan: boardPlan(options.root, sprints, last?.config ?? loadConfig(options.root).config),
       entries: sprints.reduce((n, sprint) => n + sprint.entries.length, 0),
       now: last?.now ?? options.now(),
       repository,
@@ -100,7 +101,10 @@ export async function startBoard(options: BoardOptions): Promise<BoardServer> {
     cached = null;
     const at = update.now.toISOString();
     for (const entry of update.added) hub.send('entry', { version: 1, event: 'entry', entry: entryView(entry), at });
-    for (const event of pending) hub.send(event.event, { version: 1, event: event.event, finding: event.finding, at });
+    for (const event of pending) {
+      if (event.event === 'ready') hub.send('ready', { version: 1, event: 'ready', sprint: event.sprint, role: event.role, plan: event.plan, title: event.title, at });
+      else hub.send(event.event, { version: 1, event: event.event, finding: event.finding, at });
+    }
     pending = [];
     if (hub.clients() === 0) {
       lastShown = '';
@@ -124,7 +128,7 @@ export async function startBoard(options: BoardOptions): Promise<BoardServer> {
     quietStart: true,
     onEvaluated,
     emit: (event) => {
-      if (event.event === 'finding' || event.event === 'resolved') pending.push(event);
+      if (event.event === 'finding' || event.event === 'resolved' || event.event === 'ready') pending.push(event);
       else if (event.event === 'error') options.onError?.(`${event.source}: ${event.message}`);
     },
   });

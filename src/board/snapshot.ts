@@ -9,7 +9,8 @@ import { InputError } from '../errors.js';
 import { tempName, writeTemp } from '../store/write.js';
 import { readOnce } from '../watch/session.js';
 import { renderPage } from './page.js';
-import { planView } from './plan.js';
+import { boardPlan } from './plan.js';
+import { loadConfig } from '../config/load.js';
 import { boardState, type BoardState } from './state.js';
 
 export interface SnapshotOptions {
@@ -25,7 +26,7 @@ export function snapshotState(options: SnapshotOptions): BoardState {
   return boardState({
     sprints,
     findings: engine.findings(),
-    plan: planView(options.root, sprints),
+    plan: boardPlan(options.root, sprints, loadConfig(options.root).config),
     entries: engine.summary().entries,
     now: options.now(),
     repository: basename(options.root),

@@ -13,28 +13,28 @@ import type { Entry } from '../protocol/fields.js';
 import { isoSeconds } from '../protocol/time.js';
 import { statusSprints, type StatusRow } from '../output/status.js';
 import type { SprintState } from '../state/sprints.js';
+import type { ReadyItem, WaitingItem } from '../plans/ready.js';
 import { renderMarkdown } from './markdown.js';
+import type { BoardPlan } from './plan.js';
 
 /** Entries per sprint in the state's timeline (the newest); older ones are in the files. */
 export const TIMELINE_LIMIT = 50;
 
-/** A sprint `cos ready` can dispatch now. */
-export interface ReadySprint {
+/** A plan step on the graph: its plan, dependencies and state (from the plans library). */
+export interface GraphStep {
   sprint: string;
-  role: string | null;
-  plan: string | null;
-}
-
-/** A plan step waiting on unfinished sprints. */
-export interface WaitingSprint {
-  sprint: string;
+  title: string;
+  role: string;
+  depends_on: string[];
+  state: string;
   waiting_on: string[];
 }
 
-/** The plan data the board draws (empty until a plan exists). */
-export interface PlanView {
-  ready: ReadySprint[];
-  waiting: WaitingSprint[];
+export interface GraphPlan {
+  name: string;
+  summary: string;
+  attempt: number;
+  steps: GraphStep[];
 }
 
 export interface AgentView {
@@ -55,8 +55,10 @@ export interface BoardState {
   version: 1;
   sprints: StatusRow[];
   findings: Finding[];
-  ready: ReadySprint[];
-  waiting: WaitingSprint[];
+  ready: ReadyItem[];
+  waiting: WaitingItem[];
+  /** Every plan with its steps, for the dependency graph. */
+  plans: GraphPlan[];
   generated_at: string;
   repository: string;
   agents: AgentView[];
@@ -69,7 +71,7 @@ export interface BoardState {
 export interface BoardInput {
   sprints: readonly SprintState[];
   findings: readonly Finding[];
-  plan: PlanView;
+  plan: BoardPlan;
   entries: number;
   now: Date;
   repository: string;
@@ -99,7 +101,7 @@ export function entryView(entry: Entry): EntryView {
 }
 
 export function boardState(input: BoardInput): BoardState {
-  const rows = statusSprints(input.sprints, input.findings);
+  const rows = statusSprints(input.sprints, input.findings, input.plan.view);
   const shown = new Set(rows.map((row) => row.sprint));
   const stale = new Map(rows.flatMap((row) => row.agents.map((agent) => [`${row.sprint}\u0000${agent.agent}`, agent.stale] as const)));
   const agents: AgentView[] = [];
@@ -123,8 +125,14 @@ export function boardState(input: BoardInput): BoardState {
     version: 1,
     sprints: rows,
     findings: [...input.findings],
-    ready: input.plan.ready,
-    waiting: input.plan.waiting,
+    ready: input.plan.view.ready,
+    waiting: input.plan.view.waiting,
+    plans: input.plan.graph.plans.map((plan) => ({
+      name: plan.name,
+      summary: plan.summary,
+      attempt: plan.attempt,
+      steps: plan.steps.map((step) => ({ sprint: step.sprint, title: step.title, role: step.role, depends_on: [...step.depends_on], state: step.state, waiting_on: step.waiting_on })),
+    })),
     generated_at: isoSeconds(input.now),
     repository: input.repository,
     agents,

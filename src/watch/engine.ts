@@ -67,6 +67,8 @@ export interface EngineUpdate {
   sprints: SprintState[];
   findings: Finding[];
   queue: ReadyQueue;
+  /** The configuration this evaluation used. */
+  config: CoordinationConfig;
 }
 
 export interface EvaluateOptions {
@@ -288,7 +290,7 @@ export function createEngine(options: EngineOptions): Engine {
       pending = [];
       const added = announce && evaluated && !initial ? [...fresh.values()].sort(compareEntries) : [];
       for (const file of fresh.keys()) seen.add(file);
-      options.onEvaluated({ now, added, sprints, findings, queue });
+      options.onEvaluated({ now, added, sprints, findings, queue, config });
     }
     evaluated = true;
     let earliest: number | null = null;

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { postEntry } from '../../src/store/write.js';
 import { initRepo } from '../../src/store/init.js';
+import { applyPlan } from '../../src/plans/apply.js';
 import { CLI } from '../helpers/cli.js';
 import { testdir } from '../helpers/tmp.js';
 
@@ -78,8 +79,35 @@ export function minutesAgo(minutes: number, now = Date.now()): Date {
  *   data-export    frank FAILED
  *   notifications  grace IN_PROGRESS, silent for 2 hours (stale)
  *   release-notes  heidi DISPATCHED
+ * and the plan checkout-v2 (TEAM_PLAN): receipts-email READY, payments-api, checkout-ui and
+ * launch-review WAITING.
  */
-export function teamDay(): string {
+/** The team day's plan: two steps on finished or running sprints, two waiting on them. */
+export const TEAM_PLAN = `summary: Checkout v2
+steps:
+  - sprint: payments-api
+    title: Payments API on the new billing
+    role: developer
+    done_when: charges and refunds pass the contract tests
+    depends_on: [billing]
+  - sprint: receipts-email
+    title: Receipt emails
+    role: developer
+    done_when: a receipt reaches the test inbox
+    depends_on: [search]
+  - sprint: checkout-ui
+    title: Checkout screens
+    role: developer
+    done_when: the three screens pass the visual tests
+    depends_on: [payments-api, receipts-email]
+  - sprint: launch-review
+    title: Launch review
+    role: qa-reviewer
+    done_when: every step verified
+    depends_on: [checkout-ui]
+`;
+
+export async function teamDay(): Promise<string> {
   const root = join(testdir(), 'acme-shop');
   mkdirSync(root);
   initRepo(root);
@@ -96,6 +124,7 @@ export function teamDay(): string {
   post(10, { sprint: 'billing', agent: 'bob', status: 'BLOCKED', severity: 'URGENT', message: 'Need the Stripe test keys from a human.' });
   post(5, { sprint: 'release-notes', agent: 'heidi', status: 'DISPATCHED', role: 'writer', title: 'Release notes' });
   post(1, { sprint: 'auth-api', agent: 'alice', status: 'IN_PROGRESS', message: 'Tests green; opening the PR.' });
+  await applyPlan(root, { name: 'checkout-v2', text: TEAM_PLAN });
   return root;
 }
 

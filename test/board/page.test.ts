@@ -27,7 +27,7 @@ interface StateRow {
 
 describe('cos board in Chromium', () => {
   it('shows a team day: columns by state, the findings banner (URGENT first), agents and timelines', async () => {
-    const root = teamDay();
+    const root = await teamDay();
     const board = await startBoardProcess(root);
     const state = JSON.parse((await fetchRaw(`${board.url}api/state`)).body) as { sprints: StateRow[]; findings: Array<{ severity: string; kind: string; sprint: string }> };
     const { page, dialogs, errors } = await openPage();
@@ -58,15 +58,33 @@ describe('cos board in Chromium', () => {
     await expect.poll(() => timeline.isVisible()).toBe(true);
     expect(await timeline.locator('> li').count()).toBe(3);
     expect(await timeline.locator('.md code').first().textContent()).toBe('41 ms');
-    // The plan panel handles empty ready/waiting lists.
-    expect(await page.textContent('#plan')).toContain('No plan steps');
+    // The plan's steps sit in the READY and WAITING columns, with what they wait on.
+    expect(await page.$$eval('.column[data-state="WAITING"] .card', (nodes) => nodes.map((n) => (n as HTMLElement).dataset.sprint))).toEqual(['payments-api', 'checkout-ui', 'launch-review']);
+    expect(await page.textContent('.card[data-sprint="checkout-ui"] .planned')).toBe('plan checkout-v2 · waits on payments-api, receipts-email');
+    // The dependency graph: every step and the sprints it depends on, one edge per dependency,
+    // each node in a layer right of its dependencies, coloured by state.
+    const graph = await page.$$eval('#plan svg g.node', (nodes) =>
+      nodes.map((n) => ({ sprint: n.getAttribute('data-sprint')!, state: n.getAttribute('data-state')!, x: Number(/translate\(([\d.]+),/.exec(n.getAttribute('transform')!)![1]) })),
+    );
+    const nodes = Object.fromEntries(graph.map((n) => [n.sprint, n]));
+    expect(Object.keys(nodes).sort()).toEqual(['billing', 'checkout-ui', 'launch-review', 'payments-api', 'receipts-email', 'search']);
+    expect(nodes['receipts-email']!.state).toBe('READY');
+    expect(nodes['payments-api']!.state).toBe('WAITING');
+    expect(nodes.billing!.state).toBe(state.sprints.find((row) => row.sprint === 'billing')!.state);
+    const edges = await page.$$eval('#plan svg path.edge', (paths) => paths.map((p) => `${p.getAttribute('data-from')}>${p.getAttribute('data-to')}`));
+    expect(edges.sort()).toEqual(['billing>payments-api', 'checkout-ui>launch-review', 'payments-api>checkout-ui', 'receipts-email>checkout-ui', 'search>receipts-email']);
+    for (const edge of edges) {
+      const [from, to] = edge.split('>');
+      expect(nodes[from!]!.x, edge).toBeLessThan(nodes[to!]!.x);
+    }
+    expect(await page.getAttribute('#plan svg', 'aria-label')).toBe('Plan dependency graph: 6 sprints, 5 dependencies');
     expect(dialogs).toEqual([]);
     expect(errors).toEqual([]);
     await board.stop();
   });
 
   it('shows an URGENT posted by another process without a reload, and drops it once resolved', async () => {
-    const root = teamDay();
+    const root = await teamDay();
     const board = await startBoardProcess(root);
     const { page, errors } = await openPage();
     await page.goto(board.url);
@@ -90,7 +108,7 @@ describe('cos board in Chromium', () => {
   });
 
   it('an entry holding <script>, <img onerror> and a javascript: link runs nothing and shows the text escaped', async () => {
-    const root = teamDay();
+    const root = await teamDay();
     postEntry(root, { sprint: 'hostile', agent: 'mallory', status: 'IN_PROGRESS', body: HOSTILE_BODY });
     const board = await startBoardProcess(root);
     const { page, dialogs, errors } = await openPage();
@@ -120,12 +138,12 @@ describe('cos board in Chromium', () => {
   });
 
   it('the --out snapshot opens from file:// with the network off and shows the same sprints', async () => {
-    const root = teamDay();
+    const root = await teamDay();
     const dir = testdir();
     const out = join(dir, 'board.html');
     const written = await runCli(['board', '--dir', root, '--out', out]);
     expect(written.code, written.stderr).toBe(0);
-    expect(written.stdout).toContain('7 sprints');
+    expect(written.stdout).toContain('11 sprints');
     const status = JSON.parse((await cos(['status', '--json', '--dir', root])).stdout) as { sprints: StateRow[] };
     const { page, dialogs, errors } = await openPage({ offline: true });
     const requests: string[] = [];
@@ -142,10 +160,10 @@ describe('cos board in Chromium', () => {
   });
 
   it('renders the README screenshot (written to docs/ only with COS_UPDATE_SCREENSHOT=1)', async () => {
-    const root = teamDay();
+    const root = await teamDay();
     const board = await startBoardProcess(root);
     for (const scheme of ['light', 'dark'] as const) {
-      const { page, errors } = await openPage({ colorScheme: scheme, width: 1440, height: 1000 });
+      const { page, errors } = await openPage({ colorScheme: scheme, width: 1680, height: 1000 });
       await page.goto(board.url);
       await page.waitForSelector('.column');
       await page.locator('.card[data-sprint="billing"] summary').click();

@@ -40,7 +40,7 @@ function externalAddresses(): string[] {
 
 describe('cos board (server)', () => {
   it('serves /api/state with the sprints of cos status --json and the findings of cos scan --json', async () => {
-    const root = teamDay();
+    const root = await teamDay();
     const board = await startBoardProcess(root);
     const response = await fetchRaw(`${board.url}api/state`);
     expect(response.status).toBe(200);
@@ -51,10 +51,24 @@ describe('cos board (server)', () => {
     expect(state.version).toBe(1);
     expect(state.sprints).toEqual(status.sprints);
     expect(state.findings).toEqual(scan.findings);
-    expect(state.ready).toEqual([]);
-    expect(state.waiting).toEqual([]);
+    const ready = JSON.parse((await cos(['ready', '--json', '--dir', root])).stdout);
+    expect(state.ready).toEqual(ready.ready);
+    expect(state.waiting).toEqual(ready.waiting);
+    expect(state.ready.map((r: { sprint: string }) => r.sprint)).toEqual(['receipts-email']);
+    expect(state.waiting.map((w: { sprint: string; waiting_on: string[] }) => `${w.sprint}<${w.waiting_on.join('+')}`)).toEqual([
+      'payments-api<billing',
+      'checkout-ui<payments-api+receipts-email',
+      'launch-review<checkout-ui',
+    ]);
+    expect(state.plans).toHaveLength(1);
+    expect(state.plans[0].steps.map((step: { sprint: string; state: string }) => `${step.sprint}:${step.state}`)).toEqual([
+      'payments-api:WAITING',
+      'receipts-email:READY',
+      'checkout-ui:WAITING',
+      'launch-review:WAITING',
+    ]);
     expect(state.sprints.map((s: { sprint: string }) => s.sprint).sort()).toEqual(
-      ['auth-api', 'billing', 'data-export', 'notifications', 'onboarding-ui', 'release-notes', 'search'],
+      ['auth-api', 'billing', 'checkout-ui', 'data-export', 'launch-review', 'notifications', 'onboarding-ui', 'payments-api', 'receipts-email', 'release-notes', 'search'],
     );
     expect(state.findings.map((f: { kind: string; sprint: string }) => `${f.kind}:${f.sprint}`)).toEqual(
       expect.arrayContaining(['escalation:billing', 'stale:notifications', 'unverified:onboarding-ui']),
@@ -69,7 +83,7 @@ describe('cos board (server)', () => {
   });
 
   it('answers only GET and HEAD; other methods are 405 with Allow', async () => {
-    const board = await startBoardProcess(teamDay());
+    const board = await startBoardProcess(await teamDay());
     for (const method of ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']) {
       for (const path of ['', 'api/state', 'events']) {
         const response = await fetchRaw(`${board.url}${path}`, { method });
@@ -92,7 +106,7 @@ describe('cos board (server)', () => {
   });
 
   it('by default, only loopback can connect, and only with a loopback Host header', async () => {
-    const board = await startBoardProcess(teamDay());
+    const board = await startBoardProcess(await teamDay());
     expect(new URL(board.url).hostname).toBe('127.0.0.1');
     expect(await canConnect('127.0.0.1', board.port)).toBe(true);
     for (const address of externalAddresses()) expect(await canConnect(address, board.port), address).toBe(false);
@@ -104,20 +118,20 @@ describe('cos board (server)', () => {
   });
 
   it('--host another address prints a warning (and then that address connects)', async () => {
-    const board = await startBoardProcess(teamDay(), ['--host', '0.0.0.0']);
+    const board = await startBoardProcess(await teamDay(), ['--host', '0.0.0.0']);
     expect(board.stderr()).toMatch(/warning: listening on 0\.0\.0\.0, not on 127\.0\.0\.1: anyone who can reach this machine/);
     for (const address of externalAddresses()) expect(await canConnect(address, board.port), address).toBe(true);
     await board.stop();
   });
 
   it('pushes an URGENT as a finding event, and its resolution as resolved', async () => {
-    const root = teamDay();
+    const root = await teamDay();
     const board = await startBoardProcess(root);
     const stream = await readEvents(`${board.url}events`);
     expect(stream.headers['content-type']).toMatch(/^text\/event-stream/);
     await stream.until((events) => events.length > 0, 'no first event');
     expect(stream.events[0]!.event).toBe('state');
-    expect(stream.events[0]!.data.state.sprints).toHaveLength(7);
+    expect(stream.events[0]!.data.state.sprints).toHaveLength(11);
     const urgent = postEntry(root, { sprint: 'auth-api', agent: 'alice', status: 'BLOCKED', severity: 'URGENT', message: 'Prod token leak?' });
     await stream.until((events) => events.some((e) => e.event === 'finding' && e.data.finding.files.includes(urgent.path)), 'no finding event for the URGENT', 10_000);
     const entry = stream.events.find((e) => e.event === 'entry');
@@ -134,7 +148,7 @@ describe('cos board (server)', () => {
   });
 
   it('/events delivers every event of a 1,000-entry burst from 4 writer processes, in order per sprint', async () => {
-    const root = teamDay();
+    const root = await teamDay();
     const board = await startBoardProcess(root);
     const stream = await readEvents(`${board.url}events`);
     await stream.until((events) => events.length > 0, 'no first event');
@@ -166,12 +180,12 @@ describe('cos board (server)', () => {
   });
 
   it('runs beside cos watch (no lock taken) and two boards run at once', async () => {
-    const root = teamDay();
+    const root = await teamDay();
     const watcher = startWatcher(root, ['--quiet-start', '--no-notion']);
     await watcher.waitFor((line) => line.event === 'watching', 'the watcher ready');
     const lock = readFileSync(join(root, '.agent/state/watch.lock'), 'utf8');
     const [one, two] = await Promise.all([startBoardProcess(root), startBoardProcess(root)]);
-    for (const board of [one, two]) expect(JSON.parse((await fetchRaw(`${board.url}api/state`)).body).sprints).toHaveLength(7);
+    for (const board of [one, two]) expect(JSON.parse((await fetchRaw(`${board.url}api/state`)).body).sprints).toHaveLength(11);
     postEntry(root, { sprint: 'side-by-side', agent: 'zoe', status: 'BLOCKED', severity: 'BLOCKER', message: 'seen by all three' });
     await watcher.waitFor((line) => line.event === 'finding' && line.finding.sprint === 'side-by-side', 'the watcher finding');
     for (const board of [one, two]) {
@@ -190,7 +204,7 @@ describe('cos board (server)', () => {
   });
 
   it('refuses bad flags and a folder with no .agent/, one sentence each', async () => {
-    const root = teamDay();
+    const root = await teamDay();
     expect(await cos(['board', '--dir', root, '--port', 'http'])).toMatchObject({ code: 1, stderr: expect.stringContaining('Invalid --port "http"') });
     expect(await cos(['board', '--dir', root, '--port', '70000'])).toMatchObject({ code: 1, stderr: expect.stringContaining('0 to 65535') });
     expect(await cos(['board', '--dir', root, '--out', 'x.html', '--port', '1'])).toMatchObject({ code: 1 });
