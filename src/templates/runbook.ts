@@ -16,7 +16,8 @@ every change to them is reviewed with \`git diff\` like code.
 4. **qa-reviewer** — when sprints complete: \`cos dispatch qa-reviewer <sprint>\`; it posts
    VERIFIED with \`--verifies <file>\` or FAILED.
 
-Optionally leave \`cos watch\` running as the chief-of-staff process.
+Optionally leave \`cos watch\` running as the chief-of-staff process, and \`cos board\` for a live,
+read-only page of the team in a browser (\`http://127.0.0.1:7317/\`).
 
 A fresh clone plus \`cos sync\` is a working coordination system: the entries, roles, skills
 and config come with the clone; the sync puts roles in \`<local_root>/roles/\` and skills in
