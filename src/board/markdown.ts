@@ -36,10 +36,10 @@ export function renderInline(escaped: string): string {
   let out = escaped.replace(/`([^`]+)`/g, (_, code: string) => hold(`<code>${code}</code>`));
   out = out.replace(/\[([^\]\n]+)\]\(([^)\s]+)\)/g, (whole, label: string, url: string) => (SAFE_URL.test(url) ? hold(link(label, url)) : whole));
   out = out.replace(/(^|[\s(])(https?:\/\/[^\s<>"'`)\uE000]+)/gi, (_, before: string, url: string) => `${before}${hold(link(url, url))}`);
-  out = out.replace(/\*\*(?=\S)([^*]*?\S)\*\*/g, '<strong>$1</strong>');
-  out = out.replace(/__(?=\S)([^_]*?\S)__/g, '<strong>$1</strong>');
-  out = out.replace(/(^|[^*\w])\*(?=\S)([^*]*?\S)\*(?!\*)/g, '$1<em>$2</em>');
-  out = out.replace(/(^|[^_\w])_(?=\S)([^_]*?\S)_(?![_\w])/g, '$1<em>$2</em>');
+  out = out.replace(/\*\*(?=\S)([^*<]*?\S)\*\*/g, '<strong>$1</strong>');
+  out = out.replace(/__(?=\S)([^_<]*?\S)__/g, '<strong>$1</strong>');
+  out = out.replace(/(^|[^*\w])\*(?=\S)([^*<]*?\S)\*(?!\*)/g, '$1<em>$2</em>');
+  out = out.replace(/(^|[^_\w])_(?=\S)([^_<]*?\S)_(?![_\w])/g, '$1<em>$2</em>');
   // Held pieces may themselves hold markers (a link label with code): restore until none is left.
   for (let i = 0; i < 3 && out.includes(MARK); i++) out = out.replace(new RegExp(`${MARK}(\\d+)${MARK}`, 'g'), (_, n: string) => held[Number(n)] ?? '');
   return out;

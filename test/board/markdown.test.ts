@@ -80,6 +80,24 @@ describe('renderMarkdown', () => {
     );
   });
 
+  it('property: tags are properly nested', () => {
+    const pieces = fc.constantFrom('*', '**', '_', '__', '`', '[', '](https://a.example)', 'x', ' ', '\n', '- ', '> ', 'https://b.example');
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 40 }).map((parts) => parts.join('')), (source) => {
+        const stack: string[] = [];
+        for (const tag of tags(renderMarkdown(source))) {
+          const name = /^<\/?([a-z0-9]+)/.exec(tag)![1]!;
+          if (name === 'br' || name === 'hr') continue;
+          if (tag.startsWith('</')) {
+            if (stack.pop() !== name) return false;
+          } else stack.push(name);
+        }
+        return stack.length === 0;
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('property: plain text (no markdown characters) comes through unchanged, escaped', () => {
     const plain = fc.string().filter((s) => !/[*_`[\]#>\-+\d\n\r\uE000\u0000-\u001F\u007F]|https?:/i.test(s) && s.trim() === s && s !== '');
     fc.assert(fc.property(plain, (s) => text(renderMarkdown(s)) === s && renderMarkdown(s) === `<p>${escapeHtml(s)}</p>`));
