@@ -406,9 +406,24 @@
   }
 
   // ---- live updates ------------------------------------------------------------------------
+  // Open findings by the identity the server tracks them with (finding_ids): `finding` adds or
+  // replaces one, `resolved` removes it, a `state` event names the ones still open.
+  var findingsById = null;
+  function setFindings() {
+    state.findings = Object.keys(findingsById).map(function (id) { return findingsById[id]; });
+  }
   function onState(data) {
     var timeline = data.state.timeline || (state && state.timeline) || {};
     state = Object.assign({}, state || {}, data.state, { timeline: timeline });
+    if (data.state.findings) {
+      findingsById = {};
+      data.state.findings.forEach(function (f, i) { findingsById[data.finding_ids ? data.finding_ids[i] : i] = f; });
+    } else if (data.finding_ids && findingsById) {
+      var open = {};
+      data.finding_ids.forEach(function (id) { open[id] = true; });
+      Object.keys(findingsById).forEach(function (id) { if (!open[id]) delete findingsById[id]; });
+    }
+    setFindings();
     schedule();
   }
   function onEntry(data) {
@@ -422,17 +437,17 @@
     schedule();
   }
   function onFinding(data) {
-    if (!state) return;
-    var key = findingKey(data.finding);
-    fresh[key] = Date.now();
-    if (!state.findings.some(function (f) { return findingKey(f) === key; })) state.findings = state.findings.concat([data.finding]);
+    if (!state || !findingsById) return;
+    fresh[findingKey(data.finding)] = Date.now();
+    findingsById[data.id] = data.finding;
+    setFindings();
     // Render at once (not on the next frame): an escalation must show even in a background tab.
     render();
   }
   function onResolved(data) {
-    if (!state) return;
-    var key = findingKey(data.finding);
-    state.findings = state.findings.filter(function (f) { return findingKey(f) !== key; });
+    if (!state || !findingsById) return;
+    delete findingsById[data.id];
+    setFindings();
     render();
   }
 

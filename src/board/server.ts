@@ -13,7 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { basename } from 'node:path';
 import { InputError } from '../errors.js';
-import type { EngineUpdate } from '../watch/engine.js';
+import { findingIdentity, type EngineUpdate } from '../watch/engine.js';
 import type { WatchEvent } from '../watch/events.js';
 import { startWatch, type WatchSession } from '../watch/session.js';
 import { contentSecurityPolicy, pageAssets, renderPage } from './page.js';
@@ -74,6 +74,7 @@ export async function startBoard(options: BoardOptions): Promise<BoardServer> {
   const hub = createSseHub();
   let last: EngineUpdate | null = null;
   let cached: BoardState | null = null;
+  let cachedJson: string | null = null;
   let lastShown = '';
   let pending: Event[] = [];
 
@@ -90,20 +91,29 @@ export async function startBoard(options: BoardOptions): Promise<BoardServer> {
     });
   };
   const stateNow = (): BoardState => (cached ??= assemble(false));
-  /** The state without timelines: what a `state` event after the first carries. */
+  /** The whole state as JSON, made once per evaluation (the first page load of each client reads it). */
+  const stateJson = (): string => (cachedJson ??= JSON.stringify(stateNow()));
+  /** Each open finding's identity (as the engine tracks it), in the order of the state's findings. */
+  const findingIds = () => (last?.findings ?? []).map(findingIdentity);
+  /**
+   * What a `state` event after the first carries: the state without the timelines (`entry`
+   * events extend them) and without the findings (`finding` and `resolved` events change them),
+   * so a repository with thousands of open findings does not resend them on every change.
+   */
   const summary = () => {
-    const { timeline: _timeline, ...rest } = cached ?? assemble(true);
+    const { timeline: _timeline, findings: _findings, ...rest } = cached ?? assemble(true);
     return rest;
   };
 
   const onEvaluated = (update: EngineUpdate) => {
     last = update;
     cached = null;
+    cachedJson = null;
     const at = update.now.toISOString();
     for (const entry of update.added) hub.send('entry', { version: 1, event: 'entry', entry: entryView(entry), at });
     for (const event of pending) {
       if (event.event === 'ready') hub.send('ready', { version: 1, event: 'ready', sprint: event.sprint, role: event.role, plan: event.plan, title: event.title, at });
-      else hub.send(event.event, { version: 1, event: event.event, finding: event.finding, at });
+      else hub.send(event.event, { version: 1, event: event.event, finding: event.finding, id: findingIdentity(event.finding), at });
     }
     pending = [];
     if (hub.clients() === 0) {
@@ -111,11 +121,12 @@ export async function startBoard(options: BoardOptions): Promise<BoardServer> {
       return;
     }
     const shown = summary();
+    const ids = findingIds();
     const { generated_at: _at, ...compared } = shown;
-    const text = JSON.stringify(compared);
+    const text = JSON.stringify([compared, ids]);
     if (text !== lastShown) {
       lastShown = text;
-      hub.send('state', { version: 1, event: 'state', state: shown, at });
+      hub.send('state', { version: 1, event: 'state', state: shown, finding_ids: ids, at });
     }
   };
 
@@ -155,19 +166,22 @@ export async function startBoard(options: BoardOptions): Promise<BoardServer> {
     if (path === '/' || path === '/index.html') {
       send(request, response, 200, 'text/html; charset=utf-8', page, { 'Content-Security-Policy': csp, 'X-Frame-Options': 'DENY' });
     } else if (path === '/api/state') {
-      send(request, response, 200, 'application/json; charset=utf-8', `${JSON.stringify(stateNow())}\n`);
+      send(request, response, 200, 'application/json; charset=utf-8', `${stateJson()}\n`);
     } else if (path === '/events') {
       if (request.method === 'HEAD') {
         response.writeHead(200, { ...COMMON_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8' });
         response.end();
         return;
       }
-      hub.add(response, { event: 'state', data: { version: 1, event: 'state', state: stateNow(), at: (last?.now ?? options.now()).toISOString() } });
+      const at = JSON.stringify((last?.now ?? options.now()).toISOString());
+      hub.add(response, { event: 'state', json: `{"version":1,"event":"state","state":${stateJson()},"finding_ids":${JSON.stringify(findingIds())},"at":${at}}` });
     } else {
       send(request, response, 404, 'text/plain; charset=utf-8', 'Not found: cos board serves /, /api/state and /events.\n');
     }
   };
 
+  // The first page load reads the whole state: make it before anyone asks.
+  stateJson();
   const server: Server = createServer(handle);
   try {
     await new Promise<void>((resolve, reject) => {

@@ -11,7 +11,7 @@ const MAX_BUFFERED = 16 * 1024 * 1024;
 
 export interface SseHub {
   /** Take over a response as an event stream; `first` is sent to this client only, before anything else. */
-  add(response: ServerResponse, first?: { event: string; data: unknown }): void;
+  add(response: ServerResponse, first?: { event: string; json: string }): void;
   /** Send one event to every client. */
   send(event: string, data: unknown): void;
   clients(): number;
@@ -50,7 +50,7 @@ export function createSseHub(): SseHub {
       response.writeHead(200, SSE_HEADERS);
       // Reconnect after 1 s when the stream breaks (the browser's default is 3 s).
       response.write('retry: 1000\n\n');
-      if (first) response.write(frame(++id, first.event, first.data));
+      if (first) response.write(`id: ${++id}\nevent: ${first.event}\ndata: ${first.json}\n\n`);
       clients.add(response);
       response.on('close', () => clients.delete(response));
     },
