@@ -3,6 +3,19 @@ import { existsSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { agentPaths } from '../store/paths.js';
 import { intFlag, parseCommand, printJson, type CommandContext } from './context.js';
+import { defineFlags, flagsHelp } from './flags.js';
+
+export const flags = defineFlags({
+  port: { type: 'string', value: 'N', help: 'the port (default 7317; 0 picks a free one)' },
+  host: {
+    type: 'string',
+    value: 'H',
+    help: 'the address to listen on (default 127.0.0.1, this machine only); any other address lets every machine that can reach it read the board: a warning says so',
+  },
+  out: { type: 'string', value: 'FILE.html', help: 'write one self-contained snapshot page (no network needed to open it) and exit' },
+  json: { type: 'boolean', help: 'print {"version":1,"url","host","port","pid"} once listening (with --out: {"version":1,"out","sprints","findings"}) instead of text' },
+  dir: { type: 'string', value: 'PATH', help: 'the repository (default: the nearest ancestor holding .agent/)' },
+});
 
 export const help = `Usage: cos board [--port N] [--host H] [--out FILE.html] [--json]
 
@@ -13,12 +26,7 @@ dependencies as a graph. It is fed by the same engine as cos watch, but takes no
 runs no --exec, syncs nothing and writes nothing: it only shows. Stop it with Ctrl-C.
 
 Options:
-  --port N         the port (default 7317; 0 picks a free one)
-  --host H         the address to listen on (default 127.0.0.1, this machine only); any other
-                   address lets every machine that can reach it read the board: a warning says so
-  --out FILE.html  write one self-contained snapshot page (no network needed to open it) and exit
-  --json           print {"version":1,"url":...} (or {"version":1,"out":...,"sprints":N}) instead of text
-  --dir PATH       the repository (default: the nearest ancestor holding .agent/)
+${flagsHelp(flags)}
 
 Endpoints: GET / (the page), GET /api/state ({"version":1,"sprints":[as cos status --json],
 "findings":[as cos scan --json],"ready":[...],"waiting":[...], ...}), GET /events (server-sent
@@ -31,18 +39,8 @@ Examples:
   cos board                     # then open http://127.0.0.1:7317/
   cos board --out board.html    # a snapshot for a CI artifact or a PR comment`;
 
-interface BoardFlags {
-  port?: string;
-  host?: string;
-  out?: string;
-}
-
 export async function run(context: CommandContext): Promise<number> {
-  const { values, root, json } = parseCommand<BoardFlags>(context, {
-    port: { type: 'string' },
-    host: { type: 'string' },
-    out: { type: 'string' },
-  });
+  const { values, root, json } = parseCommand(context, flags);
   const port = intFlag('port', values.port, { min: 0 });
   if (port !== undefined && port > 65535) throw new InputError(`Invalid --port ${JSON.stringify(values.port)}: give a whole number from 0 to 65535.`);
   if (values.host !== undefined && values.host.trim() === '') throw new InputError('--host needs an address, e.g. --host 127.0.0.1.');
