@@ -22,7 +22,8 @@ import { loadConfig } from '../config/load.js';
 import { isOpen } from '../protocol/fields.js';
 import { withLock } from '../store/lock.js';
 import { agentPaths } from '../store/paths.js';
-import { readStore } from '../store/read.js';
+import { readStore, type StoreSnapshot } from '../store/read.js';
+import type { Entry } from '../protocol/fields.js';
 import { planArchive, type ArchiveBounds, type ArchiveMove, type ArchivePlan } from './policy.js';
 import { makeDirectory } from '../errors.js';
 
@@ -104,6 +105,18 @@ async function underEntryLock<T>(path: string, fn: () => T): Promise<T> {
   }
 }
 
+/**
+ * Archive moves only the files of the worktree it runs in (cos writes only there), and its bound
+ * counts only that worktree's current/; the other worktrees' entries still decide which sprints are
+ * finished. They are handed to the policy as if archived: counted for the lifecycle, never moved.
+ */
+function ownMovable(snapshot: StoreSnapshot): Entry[] {
+  const here = snapshot.worktrees.find((worktree) => worktree.here)?.name;
+  return snapshot.entries.map((entry) =>
+    entry.worktree !== undefined && entry.worktree !== here && entry.location === 'current' ? { ...entry, location: 'archive' as const } : entry,
+  );
+}
+
 export async function archiveStore(root: string, options: ArchiveOptions = {}): Promise<ArchiveResult> {
   const paths = agentPaths(root);
   const now = options.now ?? new Date();
@@ -111,7 +124,7 @@ export async function archiveStore(root: string, options: ArchiveOptions = {}): 
   const plan = () => {
     const snapshot = readStore(paths.root);
     const malformed = snapshot.problems.filter((problem) => problem.file.startsWith('.agent/status/current/')).map((problem) => problem.file);
-    return { plan: planArchive({ entries: snapshot.entries, currentCount: snapshot.currentCount, bounds, now }), malformed };
+    return { plan: planArchive({ entries: ownMovable(snapshot), currentCount: snapshot.currentCount, bounds, now }), malformed };
   };
   if (options.dryRun) {
     const { plan: planned, malformed } = plan();

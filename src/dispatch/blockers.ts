@@ -19,6 +19,11 @@ export interface Blocker {
   message: string;
 }
 
+/** Where an entry is, for a message: its path, and its worktree when the repository has several. */
+function where(entry: Entry): string {
+  return entry.worktree !== undefined ? `worktree ${entry.worktree} (${entry.path})` : entry.path;
+}
+
 export function dispatchBlockers(sprint: SprintState | null, handled: Handled, config: CoordinationConfig): Blocker[] {
   if (!sprint) return [];
   const blockers: Blocker[] = [];
@@ -27,7 +32,7 @@ export function dispatchBlockers(sprint: SprintState | null, handled: Handled, c
     blockers.push({
       kind: 'occupied',
       entries: holders.map((agent) => agent.entry),
-      message: `${sprint.sprint} is occupied: ${holders.map((agent) => `${agent.agent} is ${agent.status}${agent.stale ? ' (stale)' : ''} in ${agent.entry.path}`).join(', ')}`,
+      message: `${sprint.sprint} is occupied: ${holders.map((agent) => `${agent.agent} is ${agent.status}${agent.stale ? ' (stale)' : ''} in ${where(agent.entry)}`).join(', ')}`,
     });
   }
   const escalations = openEscalations(sprint.entries, handled);
@@ -35,7 +40,7 @@ export function dispatchBlockers(sprint: SprintState | null, handled: Handled, c
     blockers.push({
       kind: 'escalation',
       entries: escalations,
-      message: `${sprint.sprint} has an open escalation: ${escalations.map((entry) => `${entry.severity} from ${entry.agent} in ${entry.path}`).join(', ')}`,
+      message: `${sprint.sprint} has an open escalation: ${escalations.map((entry) => `${entry.severity} from ${entry.agent} in ${where(entry)}`).join(', ')}`,
     });
   }
   const failures = failureState(sprint, handled, config.dispatch.attempt_cap);

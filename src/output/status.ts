@@ -10,7 +10,8 @@ import type { ReadyQueue } from '../plans/ready.js';
 export interface StatusRow {
   sprint: string;
   state: string;
-  agents: Array<{ agent: string; status: string; heartbeat: string; stale: boolean }>;
+  /** `worktree`: where the agent's latest entry lives, when the repository has several worktrees. */
+  agents: Array<{ agent: string; status: string; heartbeat: string; stale: boolean; worktree?: string }>;
   severity: string;
   /** Timestamp of the latest entry; null for a plan step nobody has taken up yet. */
   updated: string | null;
@@ -96,7 +97,13 @@ export function statusRows(sprints: readonly SprintState[], findings: readonly F
   return sprints.map((sprint) => ({
     sprint: sprint.sprint,
     state: sprint.state,
-    agents: sprint.agents.map((agent) => ({ agent: agent.agent, status: agent.status, heartbeat: agent.heartbeat, stale: agent.stale && stale.has(agent.entry.path) })),
+    agents: sprint.agents.map((agent) => ({
+      agent: agent.agent,
+      status: agent.status,
+      heartbeat: agent.heartbeat,
+      stale: agent.stale && stale.has(agent.entry.path),
+      ...(agent.entry.worktree !== undefined ? { worktree: agent.entry.worktree } : {}),
+    })),
     severity: sprint.severity,
     updated: sprint.updated,
     flags: flags.get(sprint.sprint) ?? [],
@@ -108,7 +115,7 @@ export function renderStatus(rows: readonly StatusRow[], repoFindings: readonly 
   if (rows.length === 0 && repoFindings.length === 0) return empty;
   const lines: string[][] = [['SPRINT', 'STATE', 'AGENTS', 'AGE', 'SEVERITY', 'FLAGS'].map((h) => style.bold(h))];
   for (const row of rows) {
-    const agents = row.agents.map((a) => `${a.agent}:${a.status}${a.stale ? style.red('(stale)') : ''}`).join(' ') || '-';
+    const agents = row.agents.map((a) => `${a.agent}${a.worktree !== undefined ? style.dim(`@${a.worktree}`) : ''}:${a.status}${a.stale ? style.red('(stale)') : ''}`).join(' ') || '-';
     const age = row.updated === null ? '-' : formatAge(now.getTime() - parseTimestamp(row.updated));
     const flags = row.waiting_on?.length ? `waits on ${row.waiting_on.join(',')}` : row.flags.join(',');
     lines.push([row.sprint, row.state, agents, age, row.updated === null ? '-' : style.severity(row.severity as never), flags ? style.yellow(flags) : '-']);

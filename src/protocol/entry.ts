@@ -66,13 +66,13 @@ export function serializeEntry(fields: EntryFields, body: string): string {
 
 /** The entry's own fields, without file identity (for JSON output and rewriting). */
 export function entryFields(entry: Entry): EntryFields {
-  const { file: _file, path: _path, seq: _seq, location: _location, body: _body, ...fields } = entry;
+  const { file: _file, path: _path, seq: _seq, location: _location, body: _body, worktree: _worktree, ...fields } = entry;
   return fields;
 }
 
 /** An entry as a JSON object: identity, then every front matter field (unknown ones included). */
 export function entryToJson(entry: Entry): Record<string, unknown> {
-  const out: Record<string, unknown> = { file: entry.path, name: entry.file, seq: entry.seq };
+  const out: Record<string, unknown> = { file: entry.path, name: entry.file, seq: entry.seq, ...(entry.worktree !== undefined ? { worktree: entry.worktree } : {}) };
   // Identity wins over an unknown front matter field of the same name.
   for (const [key, value] of entryPairs(entryFields(entry))) if (value !== undefined && !IDENTITY.has(key)) setOwn(out, key, value);
   return out;

@@ -126,6 +126,11 @@ export interface Entry extends EntryFields {
   /** Where it lives: `current` or `archive`. */
   location: 'current' | 'archive';
   body: string;
+  /**
+   * The worktree it lives in, when the repository has more than one (see store/worktrees.ts);
+   * then `path` of an entry in another worktree is relative to the root it was read from.
+   */
+  worktree?: string;
 }
 
 /** Open statuses: the agent is (supposed to be) working and must heartbeat. */

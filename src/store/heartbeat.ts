@@ -40,12 +40,23 @@ export interface HeartbeatResult {
   previous: string;
 }
 
-/** The agent's latest entry on the sprint in `current/`, or null. */
-export function latestEntryOf(root: string, sprint: string, agent: string): Entry | null {
-  const { entries } = readStore(root, { archive: false });
+/**
+ * The agent's latest entry on the sprint in `current/`, or null. Heartbeats refresh only entries
+ * of the worktree cos runs in (cos writes only there): `worktrees: true` looks at every worktree,
+ * to say where the open entry is instead.
+ */
+export function latestEntryOf(root: string, sprint: string, agent: string, { worktrees = false }: { worktrees?: boolean } = {}): Entry | null {
+  const { entries } = readStore(root, { archive: false, worktrees });
   let latest: Entry | null = null;
   for (const entry of entries) if (entry.sprint === sprint && entry.agent === agent) latest = entry;
   return latest;
+}
+
+/** Where else the agent's open entry is, as a clause for a message ('' when nowhere). */
+function elsewhere(root: string, sprint: string, agent: string): string {
+  const other = latestEntryOf(root, sprint, agent, { worktrees: true });
+  if (!other || other.worktree === undefined || !isOpen(other.status)) return '';
+  return `; its open entry ${other.file} is in worktree ${other.worktree} (${other.path}): heartbeat from there, or post IN_PROGRESS here to carry on in this worktree`;
 }
 
 /** Replace the value of the one top-level `key:` line of the front matter; null if not exactly one. */
@@ -83,6 +94,8 @@ export async function heartbeat(root: string, input: HeartbeatInput): Promise<He
   if (input.ttl_minutes !== undefined) KINDS.minutes.write(input.ttl_minutes, 'ttl');
   const latest = latestEntryOf(root, sprint, agent);
   if (!latest) {
+    const other = elsewhere(root, sprint, agent);
+    if (other !== '') throw new InputError(`Agent "${agent}" has no open entry on sprint "${sprint}" in this worktree${other}.`);
     throw new InputError(
       `Agent "${agent}" has no open entry on sprint "${sprint}" to heartbeat (no entry at all in .agent/status/current); post one first with cos post --sprint ${sprint} --agent ${agent} --status IN_PROGRESS.`,
     );

@@ -1,6 +1,7 @@
 /** Where everything lives under a repository root. */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { claimsDir } from './worktrees.js';
 
 export interface AgentPaths {
   root: string;
@@ -13,8 +14,12 @@ export interface AgentPaths {
   status: string;
   current: string;
   archive: string;
-  /** Sequence-number claims: hidden, git-ignored. */
-  claims: string;
+  /**
+   * The claim space (sequence-number and dispatch claims): in the git common dir, shared by every
+   * worktree of the repository, else `.agent/status/.claims` (hidden, git-ignored). Found lazily:
+   * it reads git's files.
+   */
+  readonly claims: string;
   /** Local, git-ignored state (Notion ledger, logs, watcher lock). */
   state: string;
   runbook: string;
@@ -38,7 +43,9 @@ export function agentPaths(root: string): AgentPaths {
     status,
     current: join(status, 'current'),
     archive: join(status, 'archive'),
-    claims: join(status, '.claims'),
+    get claims() {
+      return claimsDir(absRoot);
+    },
     state: join(agent, 'state'),
     runbook: join(absRoot, 'runbook.md'),
     rel: (path: string) => relative(absRoot, path).split(sep).join('/'),

@@ -8,7 +8,9 @@ import type { Entry } from '../protocol/fields.js';
 import { looksLikeEntry, parseEntryFileName } from '../protocol/filename.js';
 import { parseEntry } from '../protocol/entry.js';
 import { sortEntries } from '../protocol/order.js';
+import { parseTimestamp } from '../protocol/time.js';
 import { agentPaths, type AgentPaths } from './paths.js';
+import { findRepository, type Worktree } from './worktrees.js';
 
 /** Larger files are reported, not read: an entry is a status note, not a log dump. */
 export const MAX_ENTRY_BYTES = 16 * 1024 * 1024;
@@ -26,13 +28,21 @@ export interface StoreSnapshot {
   problems: Problem[];
   /** Highest sequence number in any entry-like file name (valid or not). */
   maxSeq: number;
-  /** How many entry files were read in current/ (valid or not). */
+  /** How many entry files were read in current/ of the worktree cos runs in (valid or not): what its archive bound limits. */
   currentCount: number;
+  /**
+   * The worktrees read: every worktree of the git repository on this machine, or just the root
+   * (one, marked `here`) outside git. When there is more than one, every entry and problem names
+   * its worktree, and the `path` of another worktree's file is relative to the root read from.
+   */
+  worktrees: Worktree[];
 }
 
 export interface ReadOptions {
   /** Read `status/archive/**` too (default true). */
   archive?: boolean;
+  /** Read every worktree of the repository (default true); false reads only the root given. */
+  worktrees?: boolean;
 }
 
 /** A folder's entries; a missing folder is empty. Other errors throw unless `problems` collects them. */
@@ -80,15 +90,21 @@ function readText(path: string): { text: string } | { reason: string } | { gone:
 interface ReadState {
   paths: AgentPaths;
   snapshot: StoreSnapshot;
+  /** Paths relative to the root read from (which differs from `paths.root` in another worktree). */
+  rel: (path: string) => string;
+  /** Whether this is the worktree cos runs in (its current/ is what currentCount counts). */
+  here: boolean;
+  /** The worktree's name, set on every entry when the repository has more than one. */
+  worktree: string | undefined;
 }
 
 function readDir(state: ReadState, dir: string, location: Entry['location'], dirents?: Dirent[]): void {
-  const { paths, snapshot } = state;
-  for (const dirent of dirents ?? list(dir, { rel: paths.rel, list: snapshot.problems })) {
+  const { snapshot } = state;
+  for (const dirent of dirents ?? list(dir, { rel: state.rel, list: snapshot.problems })) {
     const name = dirent.name;
     if (!looksLikeEntry(name)) continue;
     const path = join(dir, name);
-    const rel = paths.rel(path);
+    const rel = state.rel(path);
     if (dirent.isSymbolicLink()) {
       // Never followed: it could point anywhere (a device, a huge file, outside the repository).
       snapshot.problems.push({ file: rel, reason: 'it is a symbolic link; an entry must be a regular file' });
@@ -97,7 +113,7 @@ function readDir(state: ReadState, dir: string, location: Entry['location'], dir
     if (!dirent.isFile()) continue;
     const read = readText(path);
     if ('gone' in read) continue;
-    if (location === 'current') snapshot.currentCount++;
+    if (location === 'current' && state.here) snapshot.currentCount++;
     const parsedName = parseEntryFileName(name);
     if (parsedName && parsedName.seq > snapshot.maxSeq) snapshot.maxSeq = parsedName.seq;
     if ('reason' in read) {
@@ -111,29 +127,84 @@ function readDir(state: ReadState, dir: string, location: Entry['location'], dir
     }
     // The same name in current/ and archive/ is kept twice: after a git merge one clone may have
     // archived an entry that another still has in current/ (cos archive resolves it).
+    if (state.worktree !== undefined) parsed.entry.worktree = state.worktree;
     snapshot.entries.push(parsed.entry);
   }
 }
 
-export function readStore(root: string, options: ReadOptions = {}): StoreSnapshot {
-  const paths = agentPaths(root);
-  const snapshot: StoreSnapshot = { root: paths.root, entries: [], problems: [], maxSeq: 0, currentCount: 0 };
-  const state: ReadState = { paths, snapshot };
+/** The worktrees to read for `root`: all of its repository's, or just itself. */
+export function worktreesOf(root: string, all = true): Worktree[] {
+  const repo = all ? findRepository(root) : null;
+  if (repo !== null) return repo.worktrees;
+  const absRoot = agentPaths(root).root;
+  return [{ name: absRoot.split(/[\\/]/).pop() || absRoot, top: absRoot, root: absRoot, here: true }];
+}
+
+function readWorktree(state: ReadState, options: ReadOptions): void {
+  const { paths, snapshot } = state;
   readDir(state, paths.current, 'current');
   if (options.archive !== false) {
-    const archive = list(paths.archive, { rel: paths.rel, list: snapshot.problems });
+    const archive = list(paths.archive, { rel: state.rel, list: snapshot.problems });
     readDir(state, paths.archive, 'archive', archive);
     for (const dirent of archive) {
       if (dirent.isDirectory() && !dirent.name.startsWith('.')) readDir(state, join(paths.archive, dirent.name), 'archive');
     }
   }
+}
+
+/**
+ * The same file name in several worktrees (a merge brought it into more than one) is one entry:
+ * the worktree whose copy has the latest heartbeat keeps its copies (current and archive), the
+ * others' copies are dropped. Ties go to the worktree cos runs in (`here`), then to the first name.
+ * Entries without a worktree (a single checkout) are returned as they are.
+ */
+export function oneCopyPerName<E extends Entry>(entries: E[], here: string | undefined): E[] {
+  const best = new Map<string, E>();
+  let shared = false;
+  for (const entry of entries) {
+    const seen = best.get(entry.file);
+    if (!seen) {
+      best.set(entry.file, entry);
+      continue;
+    }
+    if (seen.worktree === entry.worktree) continue;
+    shared = true;
+    const diff = parseTimestamp(entry.heartbeat) - parseTimestamp(seen.heartbeat);
+    const rank = (e: E) => (e.worktree === here ? '' : `~${e.worktree ?? ''}`);
+    if (diff > 0 || (diff === 0 && rank(entry) < rank(seen))) best.set(entry.file, entry);
+  }
+  if (!shared) return entries;
+  return entries.filter((entry) => best.get(entry.file)!.worktree === entry.worktree);
+}
+
+export function readStore(root: string, options: ReadOptions = {}): StoreSnapshot {
+  const paths = agentPaths(root);
+  const worktrees = worktreesOf(paths.root, options.worktrees !== false);
+  const snapshot: StoreSnapshot = { root: paths.root, entries: [], problems: [], maxSeq: 0, currentCount: 0, worktrees };
+  const several = worktrees.length > 1;
+  // The worktree cos runs in first: its copies win ties and its files are listed first.
+  const ordered = [...worktrees].sort((a, b) => Number(b.here) - Number(a.here));
+  for (const worktree of ordered) {
+    const own = agentPaths(worktree.root);
+    readWorktree({ paths: own, snapshot, rel: paths.rel, here: worktree.here, worktree: several ? worktree.name : undefined }, options);
+  }
+  if (several) snapshot.entries = oneCopyPerName(snapshot.entries, worktrees.find((worktree) => worktree.here)?.name);
   sortEntries(snapshot.entries);
   snapshot.problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return snapshot;
 }
 
-/** Highest sequence number used by any entry-like file name, current and archive, without parsing. */
+/**
+ * Highest sequence number used by any entry-like file name, current and archive, without parsing,
+ * over every worktree of the repository.
+ */
 export function scanMaxSeq(root: string): number {
+  let max = 0;
+  for (const worktree of worktreesOf(root)) max = Math.max(max, scanMaxSeqOf(worktree.root));
+  return max;
+}
+
+function scanMaxSeqOf(root: string): number {
   const paths = agentPaths(root);
   let max = 0;
   const visit = (dir: string) => {

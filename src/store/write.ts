@@ -21,7 +21,7 @@ import { entryFileName, parseEntryFileName } from '../protocol/filename.js';
 import { showValue } from '../protocol/slug.js';
 import { isoSeconds } from '../protocol/time.js';
 import { agentPaths, type AgentPaths } from './paths.js';
-import { MAX_ENTRY_BYTES, readStore, scanMaxSeq } from './read.js';
+import { MAX_ENTRY_BYTES, readStore, scanMaxSeq, worktreesOf } from './read.js';
 import { AGENT_GITIGNORE } from '../templates/config.js';
 
 /** What `postEntry` writes: the declared fields (protocol/fields.ts) plus the body and extras. */
@@ -112,21 +112,35 @@ function highestClaim(claims: string): number {
   return max;
 }
 
+/** Whether an entry in current/ of any worktree already carries `seq`. */
 function currentHasSeq(paths: AgentPaths, seq: number): boolean {
-  for (const name of readdirSync(paths.current)) {
-    const parsed = parseEntryFileName(name);
-    if (parsed && parsed.seq === seq) return true;
+  for (const worktree of worktreesOf(paths.root)) {
+    let names: string[];
+    try {
+      names = readdirSync(agentPaths(worktree.root).current);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const parsed = parseEntryFileName(name);
+      if (parsed && parsed.seq === seq) return true;
+    }
   }
   return false;
 }
 
-/** Claim the next free sequence number exclusively. */
+/**
+ * Claim the next free sequence number exclusively. The claim space is shared by every worktree of
+ * the repository (it lives in the git common dir), and the highest number in use is taken over all
+ * of their entries, so two worktrees never write the same `seq`.
+ */
 export function claimSeq(paths: AgentPaths): number {
-  makeDirectory(paths.claims, paths.rel(paths.claims));
-  let seq = Math.max(scanMaxSeq(paths.root), highestClaim(paths.claims)) + 1;
+  const claims = paths.claims;
+  makeDirectory(claims, paths.rel(claims));
+  let seq = Math.max(scanMaxSeq(paths.root), highestClaim(claims)) + 1;
   for (;;) {
     try {
-      closeSync(openSync(join(paths.claims, String(seq)), 'wx'));
+      closeSync(openSync(join(claims, String(seq)), 'wx'));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
         seq++;
@@ -140,11 +154,11 @@ export function claimSeq(paths: AgentPaths): number {
   }
 }
 
-function pruneClaims(paths: AgentPaths, below: number, now: number): void {
+function pruneClaims(claims: string, below: number, now: number): void {
   try {
-    for (const name of readdirSync(paths.claims)) {
+    for (const name of readdirSync(claims)) {
       if (!/^\d+$/.test(name) || Number(name) >= below) continue;
-      const path = join(paths.claims, name);
+      const path = join(claims, name);
       if (now - statSync(path).mtimeMs > CLAIM_PRUNE_AGE_MS) unlinkSync(path);
     }
   } catch {
@@ -279,7 +293,7 @@ export function postEntry(root: string, input: PostInput, options: PostOptions =
     writeTemp(temp, content);
     if (!publish(temp, finalPath)) continue;
     fsyncDir(paths.current);
-    if (seq > CLAIM_KEEP && seq % 64 === 0) pruneClaims(paths, seq - CLAIM_KEEP, Date.now());
+    if (seq > CLAIM_KEEP && seq % 64 === 0) pruneClaims(paths.claims, seq - CLAIM_KEEP, Date.now());
     return { ...fields, file, path: paths.rel(finalPath), seq, location: 'current', body };
   }
 }

@@ -21,7 +21,7 @@ import { parseEntryFileName } from '../protocol/filename.js';
 import { compareEntries } from '../protocol/order.js';
 import { deriveSprint, groupBySprint, type SprintState } from '../state/sprints.js';
 import { parseTimestamp } from '../protocol/time.js';
-import type { Problem } from '../store/read.js';
+import { oneCopyPerName, type Problem } from '../store/read.js';
 import type { StoreSummary, WatchEvent } from './events.js';
 import { plannedSteps, readyQueue, type ReadyQueue } from '../plans/ready.js';
 import type { Plan } from '../plans/schema.js';
@@ -54,6 +54,11 @@ export interface EngineOptions {
   plans?: readonly Plan[];
   /** Called after every evaluation, after its events: the spawner's ready queue, the board's feed. */
   onEvaluated?: (update: EngineUpdate) => void;
+  /**
+   * The name of the worktree cos runs in, when the repository has several: the same file name
+   * held in several worktrees is then one entry (store/read.ts oneCopyPerName).
+   */
+  here?: () => string | undefined;
 }
 
 /** What one evaluation saw: the derived state, the ready queue, and the entries no earlier evaluation had. */
@@ -185,7 +190,10 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   function entries(): Entry[] {
-    if (!snapshot) snapshot = ordered.slice();
+    if (!snapshot) {
+      const here = options.here?.();
+      snapshot = here === undefined ? ordered.slice() : oneCopyPerName(ordered.slice(), here);
+    }
     return snapshot;
   }
 
@@ -197,7 +205,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   function currentCount(): number {
     let n = 0;
-    for (const record of records.values()) if (record.location === 'current' && !record.link) n++;
+    for (const record of records.values()) if (record.location === 'current' && !record.link && !record.foreign) n++;
     return n;
   }
 

@@ -24,6 +24,8 @@ export interface FileRecord {
   problem: Problem | null;
   /** A symbolic link: reported, never followed, and not counted as a file in `current/` (as readStore). */
   link?: true;
+  /** In another worktree than the one cos runs in: not counted against this worktree's archive bound. */
+  foreign?: true;
 }
 
 export interface ListedFile {

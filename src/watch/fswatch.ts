@@ -5,12 +5,17 @@
  * `ignoreInitial`: the caller reads what exists itself, after `ready`.
  */
 import type { FSWatcher } from 'chokidar';
+import { sep } from 'node:path';
 import { isIgnoredName } from './files.js';
 
 export type FileEventKind = 'add' | 'change' | 'unlink' | 'addDir' | 'unlinkDir';
 
 export interface FileWatchOptions {
   dir: string;
+  /** How deep below `dir` to watch (default 2: status/current/x.md, status/archive/<sprint>/x.md). */
+  depth?: number;
+  /** Watch only this folder below `dir` (and what is in it); `dir` is still watched for it to appear. */
+  only?: string;
   onEvent: (kind: FileEventKind, path: string) => void;
   onError: (error: NodeJS.ErrnoException) => void;
 }
@@ -21,13 +26,13 @@ export interface FileWatch {
 
 export type StartFileWatch = (options: FileWatchOptions) => Promise<FileWatch>;
 
-export const startFileWatch: StartFileWatch = async ({ dir, onEvent, onError }) => {
+export const startFileWatch: StartFileWatch = async ({ dir, onEvent, onError, depth = 2, only }) => {
   const { watch } = await import('chokidar');
+  const outside = (path: string) => only !== undefined && path !== only && !path.startsWith(`${only}${sep}`);
   const watcher: FSWatcher = watch(dir, {
     ignoreInitial: true,
-    // status/current/x.md, status/archive/<sprint>/x.md: two levels below `dir`.
-    depth: 2,
-    ignored: (path: string) => path !== dir && isIgnoredName(path),
+    depth,
+    ignored: (path: string) => path !== dir && (isIgnoredName(path) || outside(path)),
     // Writers rename complete files into place; no need to wait for writes to finish.
     awaitWriteFinish: false,
     // followSymlinks stays on: a symlinked current/ or archive/ must keep its events. A link

@@ -1,5 +1,6 @@
 /**
- * One chief of staff per repository: `.agent/state/watch.lock` (git-ignored, per clone) holds
+ * One chief of staff per repository: `watch.lock` in the git common dir (shared by every worktree;
+ * `.agent/state/watch.lock` outside git) holds
  * `{ pid, host, started, token }` of the running watcher, whose mtime it refreshes every
  * REFRESH_MS.
  *
@@ -13,11 +14,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { makeDirectory, RefusedError } from '../errors.js';
 import { withLock } from '../store/lock.js';
 import type { AgentPaths } from '../store/paths.js';
+import { sharedDir } from '../store/worktrees.js';
 
 export const REFRESH_MS = 10_000;
 export const STALE_MS = 60_000;
@@ -40,8 +42,10 @@ export interface WatchLock {
   release(): void;
 }
 
+/** One per repository: in the git common dir (shared by every worktree), else in `.agent/state/`. */
 export function lockFile(paths: AgentPaths): string {
-  return join(paths.state, 'watch.lock');
+  const shared = sharedDir(paths.root);
+  return shared === null ? join(paths.state, 'watch.lock') : join(shared, 'watch.lock');
 }
 
 function readInfo(file: string): { info: LockInfo | null; mtimeMs: number } | null {
@@ -103,8 +107,8 @@ export function describeHolder(info: LockInfo | null): string {
  * Returns what it replaced (for a log line), if anything.
  */
 export async function acquireWatchLock(paths: AgentPaths, now: () => Date = () => new Date()): Promise<{ lock: WatchLock; replaced: string | null }> {
-  makeDirectory(paths.state, paths.rel(paths.state));
   const file = lockFile(paths);
+  makeDirectory(dirname(file), paths.rel(dirname(file)));
   const info: LockInfo = { pid: process.pid, host: hostname(), started: now().toISOString(), token: randomBytes(8).toString('hex') };
   const replaced = await withLock(
     file,

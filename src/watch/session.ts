@@ -22,7 +22,9 @@ import { agentPaths, type AgentPaths } from '../store/paths.js';
 import { createEngine, type Engine, type EngineOptions, type Timers } from './engine.js';
 import type { ErrorSource, WatchEvent } from './events.js';
 import { createExecRunner, type ExecRunner } from './exec.js';
-import { isIgnoredName, listEntryFiles, locate, readEntryFile, statSignature } from './files.js';
+import { isIgnoredName, listEntryFiles, locate, readEntryFile, statSignature, type FileRecord } from './files.js';
+import { worktreesOf } from '../store/read.js';
+import { findRepository } from '../store/worktrees.js';
 import { describeWatchError, startFileWatch as defaultStartFileWatch, type FileEventKind, type FileWatch, type StartFileWatch } from './fswatch.js';
 import { acquireWatchLock, REFRESH_MS, type WatchLock } from './lock.js';
 import { createNotionSyncer, type NotionSyncer } from './notion.js';
@@ -131,6 +133,13 @@ function ensureFolder(paths: AgentPaths, dir: string): void {
   }
 }
 
+/** A worktree being watched: its own paths (where its files are) and its name. */
+export interface Tree {
+  name: string;
+  here: boolean;
+  paths: AgentPaths;
+}
+
 interface Core {
   paths: AgentPaths;
   /** Re-read `.agent/plans/` when a file there changed (cheap: one readdir and a stat each). */
@@ -139,9 +148,20 @@ interface Core {
   evaluated: ((state: { sprints: SprintState[]; queue: ReadyQueue; now: Date }) => void) | null;
   engine: Engine;
   config: CoordinationConfig;
+  /** The worktrees of the repository as of the last reconcile (the one cos runs in first). */
+  trees(): Tree[];
+  /** Read one file of a tree into a record keyed by its path relative to the root. */
+  record(tree: Tree, abs: string, location: 'current' | 'archive'): FileRecord | null;
   reconcile(): boolean;
   report(source: ErrorSource, message: string, finding?: Finding): void;
   exec: ExecRunner | null;
+}
+
+/** The worktrees to watch, the one cos runs in first. */
+function readTrees(paths: AgentPaths): Tree[] {
+  return worktreesOf(paths.root)
+    .map((worktree) => ({ name: worktree.name, here: worktree.here, paths: worktree.here ? paths : agentPaths(worktree.root) }))
+    .sort((a, b) => Number(b.here) - Number(a.here));
 }
 
 /** The parts shared by a running watcher and `--once`. */
@@ -175,6 +195,11 @@ function createCore(options: WatchOptions, onEntriesChanged: () => void): Core {
     return stored.plans;
   };
   const hooks: { evaluated: Core['evaluated'] } = { evaluated: null };
+  // Every worktree of the repository (just the root outside git), re-read at each reconcile so
+  // that worktrees added or removed while the watcher runs are noticed.
+  let trees: Tree[] = [];
+  let several = false;
+  const hereName = () => (several ? trees.find((tree) => tree.here)?.name : undefined);
   const engine = createEngine({
     plans: readPlans(),
     onEvaluated: (update) => {
@@ -183,6 +208,7 @@ function createCore(options: WatchOptions, onEntriesChanged: () => void): Core {
     },
     config,
     now: options.now,
+    here: hereName,
     timers: options.timers,
     synced: loadSynced(paths.root),
     emit: (event) => {
@@ -209,15 +235,24 @@ function createCore(options: WatchOptions, onEntriesChanged: () => void): Core {
       report('notion', `cannot read the Notion sync ledger: ${(error as Error).message}`);
     }
     let changed = false;
+    const wasSeveral = several;
+    trees = readTrees(paths);
+    several = trees.length > 1;
+    if (several !== wasSeveral) {
+      // Entries name their worktree only when there are several: every record is read again.
+      for (const rel of engine.paths()) changed = engine.remove(rel) || changed;
+    }
     const seen = new Set<string>();
-    for (const file of listEntryFiles(paths)) {
-      const rel = paths.rel(file.abs);
-      seen.add(rel);
-      const signature = statSignature(file.abs);
-      if (signature !== null && signature === engine.signature(rel)) continue;
-      const record = readEntryFile(paths, file.abs, file.location);
-      if (record) changed = engine.put(record) || changed;
-      else changed = engine.remove(rel) || changed;
+    for (const tree of trees) {
+      for (const file of listEntryFiles(tree.paths)) {
+        const rel = paths.rel(file.abs);
+        seen.add(rel);
+        const signature = statSignature(file.abs);
+        if (signature !== null && signature === engine.signature(rel)) continue;
+        const next = record(tree, file.abs, file.location);
+        if (next) changed = engine.put(next) || changed;
+        else changed = engine.remove(rel) || changed;
+      }
     }
     for (const rel of engine.paths()) if (!seen.has(rel)) changed = engine.remove(rel) || changed;
     if (changed) onEntriesChanged();
@@ -233,6 +268,14 @@ function createCore(options: WatchOptions, onEntriesChanged: () => void): Core {
     }
   }
 
+  function record(tree: Tree, abs: string, location: 'current' | 'archive'): FileRecord | null {
+    const read = readEntryFile(paths, abs, location);
+    if (read === null) return null;
+    if (!tree.here) read.foreign = true;
+    if (read.entry && several) read.entry.worktree = tree.name;
+    return read;
+  }
+
   return {
     paths,
     refreshPlans,
@@ -246,6 +289,8 @@ function createCore(options: WatchOptions, onEntriesChanged: () => void): Core {
     get config() {
       return config;
     },
+    trees: () => trees,
+    record,
     reconcile,
     report,
     exec,
@@ -310,7 +355,8 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
     if (acquired.replaced) appendLog(paths, `${options.now().toISOString()} lock: ${acquired.replaced}`);
   }
 
-  let fileWatch: FileWatch | null = null;
+  const fileWatches = new Map<string, FileWatch>();
+  let repoWatch: FileWatch | null = null;
   let polling = false;
   let pollTimer: NodeJS.Timeout | null = null;
   let dirTimer: NodeJS.Timeout | null = null;
@@ -369,31 +415,26 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
   const startPolling = () => {
     if (polling) return;
     polling = true;
-    const watch = fileWatch;
-    fileWatch = null;
-    void watch?.close().catch(() => {});
+    for (const watch of [...fileWatches.values(), repoWatch]) void watch?.close().catch(() => {});
+    fileWatches.clear();
+    repoWatch = null;
     pollTimer = setInterval(reconcile, Math.min(options.pollMs ?? POLL_MS, core.config.watch.reconcile_seconds * 1000));
   };
 
-  const onEvent = (kind: FileEventKind, abs: string) => {
+  const onEvent = (tree: Tree, kind: FileEventKind, abs: string) => {
     if (stopping) return;
     if (kind === 'addDir' || kind === 'unlinkDir') {
       // A folder appeared or went (current/ recreated, an archive/<sprint>/ made): read it all.
-      if (dirTimer === null) {
-        dirTimer = setTimeout(() => {
-          dirTimer = null;
-          reconcile();
-        }, DIR_RECONCILE_MS);
-      }
+      scheduleReconcile();
       return;
     }
-    const location = locate(paths, abs);
+    const location = locate(tree.paths, abs);
     if (!location) return;
     const rel = paths.rel(abs);
     let changed: boolean;
     if (kind === 'unlink') changed = engine.remove(rel);
     else {
-      const record = readEntryFile(paths, abs, location);
+      const record = core.record(tree, abs, location);
       changed = record ? engine.put(record) : engine.remove(rel);
     }
     if (kind === 'add' && location === 'current' && !catchUpQueued) {
@@ -424,31 +465,81 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
     if (changed) notion?.notify();
   };
 
-  try {
-    const watch = await (options.startFileWatch ?? defaultStartFileWatch)({
-      dir: paths.status,
-      onEvent,
-      onError: (error) => {
-        const { message, exhausted } = describeWatchError(error);
-        report('watcher', message);
-        if (exhausted) startPolling();
-      },
-    });
-    // An error before `ready` may already have switched to polling: then this watcher goes too.
-    if (polling) void watch.close().catch(() => {});
-    else fileWatch = watch;
-  } catch (error) {
-    const { message } = describeWatchError(error as NodeJS.ErrnoException);
-    report('watcher', message);
-    startPolling();
-  }
+  const scheduleReconcile = () => {
+    if (dirTimer === null) {
+      dirTimer = setTimeout(() => {
+        dirTimer = null;
+        reconcile();
+        void syncWatches();
+      }, DIR_RECONCILE_MS);
+    }
+  };
 
+  const onWatchError = (error: NodeJS.ErrnoException) => {
+    const { message, exhausted } = describeWatchError(error);
+    report('watcher', message);
+    if (exhausted) startPolling();
+  };
+
+  /**
+   * One file watch per worktree's `status/` folder (a worktree whose folder is not there yet is
+   * picked up by a later reconcile), plus one on `<common>/worktrees/`, where git registers a
+   * worktree as it is added or removed: any change there re-reads the list of worktrees.
+   */
+  const startOne = async (dir: string, handler: (kind: FileEventKind, path: string) => void, extra: { depth?: number; only?: string } = {}) => {
+    try {
+      const watch = await (options.startFileWatch ?? defaultStartFileWatch)({ dir, onEvent: handler, onError: onWatchError, ...extra });
+      // An error before `ready` may already have switched to polling: then this watcher goes too.
+      if (polling || stopping) {
+        void watch.close().catch(() => {});
+        return null;
+      }
+      return watch;
+    } catch (error) {
+      onWatchError(error as NodeJS.ErrnoException);
+      startPolling();
+      return null;
+    }
+  };
+
+  let syncing: Promise<void> | null = null;
+  const syncWatches = (): Promise<void> => {
+    if (syncing) return syncing.then(() => syncWatches());
+    syncing = (async () => {
+      if (polling || stopping) return;
+      const wanted = new Map(core.trees().map((tree) => [tree.paths.status, tree]));
+      for (const [dir, watch] of fileWatches) {
+        if (!wanted.has(dir)) {
+          fileWatches.delete(dir);
+          void watch.close().catch(() => {});
+        }
+      }
+      for (const [dir, tree] of wanted) {
+        if (fileWatches.has(dir) || !existsSync(dir)) continue;
+        const watch = await startOne(dir, (kind, path) => onEvent(tree, kind, path));
+        if (watch) fileWatches.set(dir, watch);
+      }
+      if (repoWatch === null && commonDir !== null && !polling && !stopping) {
+        repoWatch = await startOne(commonDir, () => scheduleReconcile(), { depth: 2, only: join(commonDir, 'worktrees') });
+      }
+    })().finally(() => {
+      syncing = null;
+    });
+    return syncing;
+  };
+
+  const commonDir = findRepository(paths.root)?.commonDir ?? null;
+  reconcile();
+  await syncWatches();
+
+  // Read again after the watches are ready: a file landing in between is seen by one or the other.
   reconcile();
   engine.evaluate({ announce: !options.quietStart, initial: true });
   await maybeStartNotion().catch((error: unknown) => report('notion', `cannot start the Notion sync: ${(error as Error).message}`));
 
   const reconcileTimer = setInterval(() => {
     reconcile();
+    void syncWatches();
     void maybeStartNotion().catch(() => {});
   }, core.config.watch.reconcile_seconds * 1000);
   // Plans change rarely and outside status/: a cheap look every second.
@@ -477,8 +568,10 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
       if (pollTimer) clearInterval(pollTimer);
       if (dirTimer) clearTimeout(dirTimer);
       engine.close();
-      const closing = fileWatch?.close().catch(() => {});
-      fileWatch = null;
+      const watches = [...fileWatches.values(), ...(repoWatch ? [repoWatch] : [])];
+      fileWatches.clear();
+      repoWatch = null;
+      const closing = watches.length > 0 ? Promise.all(watches.map((watch) => watch.close().catch(() => {}))) : undefined;
       await Promise.all([
         closing && Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]),
         core.exec?.stop(800),
