@@ -17,9 +17,11 @@ export const help = `Usage: cos cleanup [--apply] [--target DIR] [--json]
 List cruft, and delete it only with --apply (only what was listed, each re-checked first):
   temp-file    .<entry>.<pid>.<hex>.tmp in .agent/status/ older than a minute (a killed writer)
   stale-lock   *.lock/ folders in .agent/status/ not refreshed for 10 s (a killed heartbeat),
-               including dispatch claims .agent/status/.claims/sprint-*.lock/ (a killed dispatch)
-  old-claim    sequence claims in .agent/status/.claims/ more than 256 below the newest and
-               older than 10 minutes
+               including dispatch claims <claims>/sprint-*.lock/ (a killed dispatch)
+  old-claim    sequence claims in <claims>/ more than 256 below the newest and older than
+               10 minutes
+  (<claims> is the claim space shared by every worktree: .git/cos/claims/ in a git repository,
+  .agent/status/.claims/ outside git)
   empty-todo   empty todos/*.json ([], {}, nothing) in the local agent directory, older than a
                minute
   old-session  hook session records .agent/state/sessions/*.json not written for 7 days (their

@@ -21,11 +21,13 @@ export const flags = defineFlags({
 export const help = `Usage: cos watch [--json] [--quiet-start] [--exec CMD [--exec-on SEVERITY]] [--no-notion] [--once]
                  [--spawn CMD [--max-parallel N]]
 
-The chief-of-staff process: watches .agent/status/ and prints a line for every new finding
+The chief-of-staff process: watches .agent/status/ of every worktree of the repository (and
+notices worktrees added or removed while it runs) and prints a line for every new finding
 (escalation, conflict, stale agent, malformed file, ...) and every resolved one, as it happens.
 Stale agents are reported when their heartbeat + ttl runs out, without any file event; a full
 re-read every watch.reconcile_seconds (coordination.yaml, default 60) catches anything missed.
-One watcher per repository (lock: .agent/state/watch.lock).
+One watcher per repository, whichever worktree it runs in (lock: .git/cos/watch.lock in git,
+.agent/state/watch.lock outside).
 
 Options:
 ${flagsHelp(flags)}

@@ -47,6 +47,38 @@ and config come with the clone; the sync puts roles in \`<local_root>/roles/\` a
 - Before a push or a merge: \`cos review --since origin/main\` summarises the coordination
   changes (entries added, archived, heartbeats, roles/config/skills changed, uncommitted).
 
+## A team in worktrees (one machine)
+Parallel agents usually work in git worktrees of one repository (\`git worktree add ../wt-a -b a\`;
+Claude Code's \`.claude/worktrees/\`). cos treats every worktree registered in the repository's git
+common directory as one team:
+- Every command, run in any worktree, sees the entries of all of them: \`cos scan\`, \`cos status\`,
+  \`cos brief\`, \`cos dispatch\` and \`cos watch\` report a conflict between an agent in one worktree
+  and an agent in another. When there is more than one worktree, each entry names its worktree
+  (\`worktree\` in JSON, \`agent@worktree\` in \`cos status\`), and the path of another worktree's
+  file is relative to where you run cos (\`../wt-a/.agent/status/current/…\`).
+- The claim space is shared: sequence numbers and dispatch claims live in the git common
+  directory (\`.git/cos/claims/\`), so two worktrees never write the same number and two
+  \`cos dispatch\` runs onto one sprint from different worktrees have exactly one winner.
+- cos writes only into the worktree it runs in: an agent posts and heartbeats in its own
+  worktree; a NOTE or VERIFIED may name an entry of another worktree by its file name;
+  \`cos archive\` moves only this worktree's files, and \`archive.max_current\` counts only this
+  worktree's \`current/\`. \`cos heartbeat\` refuses an entry that lives in another worktree and
+  says where it is.
+- One \`cos watch\` per repository (its lock is \`.git/cos/watch.lock\`): started in any worktree, it
+  watches all of them and notices worktrees added or removed while it runs.
+- Commit entries on each worktree's branch with the code. Merging the branches into main never
+  conflicts in \`.agent/status/\` (one file per entry, distinct numbers), and \`cos scan\` on main then
+  reports what it reported across the worktrees. The same file in several worktrees (after a
+  merge) is one entry: the copy with the latest heartbeat counts.
+- A typical run: dispatch on main (\`cos dispatch developer <sprint> --agent dev-a\`), create the
+  agent's worktree (\`git worktree add ../dev-a -b dev-a\`), start the agent there with the printed
+  briefing; it posts IN_PROGRESS, heartbeats and COMPLETE in its worktree. A reviewer dispatched
+  from any worktree sees the COMPLETE and verifies it by file name. Merge each branch when done;
+  remove the worktree with \`git worktree remove\`.
+- Finding the worktrees reads git's own files (\`.git\` → \`gitdir\` → \`commondir\`,
+  \`<common>/worktrees/*/gitdir\`), no git process; a worktree whose folder is gone (what
+  \`git worktree prune\` would remove) is left out. A folder that is not in git works as one checkout.
+
 ## Several machines, one git remote
 Each machine is a clone of the same repository; git carries the coordination layer.
 - Give every agent on every machine its own name (\`developer-laptop\`, \`developer-ci\`): entry
@@ -60,8 +92,9 @@ Each machine is a clone of the same repository; git carries the coordination lay
 - \`cos archive\` may run in any clone, even in several: the same entry always moves to the same
   place, so identical moves merge cleanly.
 - After the pull, every clone reports the same \`cos scan\` and \`cos status\`.
-- Local state stays local: \`.agent/state/\` (sync record, Notion ledger, locks) and
-  \`.agent/status/.claims/\` are git-ignored.
+- Local state stays local: \`.agent/state/\` (sync record, Notion ledger, locks) is git-ignored,
+  and the claim space is in the git common directory (\`.git/cos/\`; \`.agent/status/.claims/\`,
+  git-ignored, outside git).
 
 ## Procedures
 ### A crashed agent
