@@ -9,10 +9,14 @@ import { defineFlags, flagsHelp } from './flags.js';
 export const flags = defineFlags({
   apply: { type: 'boolean', help: 'delete what is listed' },
   target: { type: 'string', value: 'DIR', help: 'the local agent directory (default: coordination.yaml local_root, ~/.claude)' },
-  json: { type: 'boolean', help: '{ "version": 1, "applied", "local_root", "items": [ { "kind", "path", "bytes", "age_seconds" } ], "deleted": n, "kept": [ { "path", "why" } ] }' },
+  remote: { type: 'string', value: 'NAME', help: 'the git remote whose claim refs to check (default: dispatch.remote)' },
+  json: {
+    type: 'boolean',
+    help: '{ "version": 1, "applied", "local_root", "items": [ { "kind", "path", "bytes", "age_seconds" } ], "deleted": n, "kept": [ { "path", "why" } ] }, with a remote also "remote", "stale_claims": [ { "sprint", "ref", "agent", "machine", "why", "released" } ]',
+  },
 });
 
-export const help = `Usage: cos cleanup [--apply] [--target DIR] [--json]
+export const help = `Usage: cos cleanup [--apply] [--target DIR] [--remote NAME] [--json]
 
 List cruft, and delete it only with --apply (only what was listed, each re-checked first):
   temp-file    .<entry>.<pid>.<hex>.tmp in .agent/status/ older than a minute (a killed writer)
@@ -27,10 +31,15 @@ List cruft, and delete it only with --apply (only what was listed, each re-check
   old-session  hook session records .agent/state/sessions/*.json not written for 7 days (their
                temp files left by a killed hook, older than a minute, count as temp-file)
 Valid entries are never touched.
+With --remote NAME (default: dispatch.remote of coordination.yaml), also list the claim refs
+refs/cos/claims/<sprint> on that git remote whose holder is COMPLETE, FAILED or VERIFIED (as far as
+the entries here show: pull first), was superseded, or went past its ttl without a heartbeat;
+--apply deletes them (each with a lease: a claim refreshed meanwhile is kept).
 
 ${flagsHelp(flags)}
 
-Exit codes: 0 done; 1 bad usage.
+Exit codes: 0 done; 1 bad usage or no such remote; 5 the remote cannot be reached (nothing
+deleted).
 Example:
   cos cleanup && cos cleanup --apply`;
 
@@ -73,15 +82,58 @@ function render(report: CruftReport, applied: ApplyResult | null, applyCommand =
   return `${lines.join('\n')}\n`;
 }
 
+/** Claim refs on the git remote whose holder finished, was superseded or went past its ttl. */
+async function remoteClaims(root: string, remote: string, now: Date, apply: boolean) {
+  const { staleClaims, releaseClaims } = await import('../dispatch/remote.js');
+  const { assertRemoteName, checkRemote } = await import('../git/claim-ref.js');
+  const { readStore } = await import('../store/read.js');
+  assertRemoteName(remote);
+  await checkRemote(root, remote);
+  const stale = await staleClaims(root, remote, readStore(root).entries, now);
+  const released = apply ? await releaseClaims(root, remote, stale) : [];
+  return { remote, stale, released };
+}
+
+function renderClaims(claims: Awaited<ReturnType<typeof remoteClaims>>, apply: boolean): string {
+  if (claims.stale.length === 0) return `No stale claim refs on ${claims.remote}.\n`;
+  const lines = [
+    apply
+      ? `Released ${claims.released.length} of ${claims.stale.length} stale claim refs on ${claims.remote}:`
+      : `Found ${claims.stale.length} stale claim refs on ${claims.remote} (nothing deleted; cos cleanup --apply deletes them):`,
+  ];
+  for (const { ref, why } of claims.stale) {
+    const kept = apply && !claims.released.includes(ref.sprint) ? ' — kept: it changed meanwhile' : '';
+    lines.push(`  stale claim   refs/cos/claims/${ref.sprint}  (${ref.claim?.agent ?? '?'} on ${ref.claim?.machine ?? '?'}: ${why})${kept}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 export async function run(context: CommandContext): Promise<number> {
   const { values, root, json } = parseCommand(context, flags);
   const home = context.env.HOME && isAbsolute(context.env.HOME) ? context.env.HOME : homedir();
-  const localRoot = values.target !== undefined ? resolve(context.cwd, expandHome(values.target, home)) : resolve(root, expandHome(loadConfig(root).config.local_root, home));
+  const config = loadConfig(root).config;
+  const localRoot = values.target !== undefined ? resolve(context.cwd, expandHome(values.target, home)) : resolve(root, expandHome(config.local_root, home));
   const now = context.now();
+  // The remote first: one that cannot be reached is exit 5 before anything is deleted here.
+  const remote = values.remote ?? config.dispatch.remote;
+  const claims = remote !== undefined ? await remoteClaims(root, remote, now, values.apply === true) : null;
   const report = findCruft(root, { now, localRoot });
   const applied = values.apply ? deleteCruft(report, now) : null;
   if (json) {
     printJson(context, {
+      ...(claims
+        ? {
+            remote: claims.remote,
+            stale_claims: claims.stale.map(({ ref, why }) => ({
+              sprint: ref.sprint,
+              ref: `refs/cos/claims/${ref.sprint}`,
+              agent: ref.claim?.agent ?? null,
+              machine: ref.claim?.machine ?? null,
+              why,
+              released: claims.released.includes(ref.sprint),
+            })),
+          }
+        : {}),
       applied: applied !== null,
       local_root: report.localRoot,
       items: report.items.map((item) => ({ kind: item.kind, path: item.path, bytes: item.bytes, age_seconds: Math.floor(item.ageMs / 1000) })),
@@ -92,6 +144,7 @@ export async function run(context: CommandContext): Promise<number> {
     // Repeat --target in the hint: a bare `cos cleanup --apply` would clean local_root instead.
     const applyCommand = values.target !== undefined ? `cos cleanup --apply --target ${shellWord(values.target)}` : 'cos cleanup --apply';
     context.stdout(render(report, applied, applyCommand));
+    if (claims) context.stdout(renderClaims(claims, values.apply === true));
   }
   return 0;
 }

@@ -14,23 +14,37 @@ export const flags = defineFlags({
   agent: { type: 'string', value: 'A', kind: 'slug', mcp: true, help: "the agent's name in entries (default: the role's name)" },
   force: { type: 'boolean', mcp: true, help: 'dispatch even onto an occupied sprint, an open escalation or a repeated failure; the new entry records what it overrode in supersedes:' },
   ttl: { type: 'string', value: 'M', kind: 'minutes', mcp: true, help: "minutes the agent may stay silent (default: the role's ttl_minutes, else the config)" },
+  remote: {
+    type: 'string',
+    value: 'NAME',
+    mcp: true,
+    help: 'claim through this git remote too (default: dispatch.remote, else none); with --force a live claim there is replaced (with a lease on the value read)',
+  },
   json: { type: 'boolean', help: '{ "version": 1, "entry": {...}, "prompt": "..." }' },
 });
 
-export const help = `Usage: cos dispatch ROLE SPRINT [--agent A] [--force] [--ttl M] [--json]
+export const help = `Usage: cos dispatch ROLE SPRINT [--agent A] [--force] [--ttl M] [--remote NAME] [--json]
 
 Claim SPRINT for a ROLE (.agent/roles/ROLE.md): write its DISPATCHED entry and print the briefing
 prompt for the agent you spawn (role prose, model tier, standing orders, escalation triggers, the
 sprint's history, its own preflight and the exact cos post / cos heartbeat commands).
 
-The claim is atomic: of several dispatches of one sprint at the same instant exactly one wins.
+The claim is atomic: of several dispatches of one sprint at the same instant exactly one wins,
+from any worktree of the repository (the claim space is in the git common dir).
+
+With --remote NAME (or dispatch.remote in coordination.yaml) the sprint is also claimed on that
+git remote, for machines that share only the remote: a push of refs/cos/claims/SPRINT (sprint,
+agent, machine, time) that the remote rejects when the ref exists, so of N machines exactly one
+wins. The claim lasts while its holder holds the sprint: its heartbeats refresh it; it is released
+once the holder posts COMPLETE, FAILED or VERIFIED, is superseded, or is past its ttl.
 
 ${flagsHelp(flags)}
 
 Exit codes: 0 dispatched; 1 bad usage or unknown role (the roles that exist are listed);
 3 refused: the sprint is occupied, has an open escalation or hit a repeated failure / the attempt
-cap (the blocking entry files are named); 4 the role's preflight failed (every missing file and
-skill is named).
+cap (the blocking entry files are named), or another machine holds the claim on the remote (its
+agent, machine and time are named); 4 the role's preflight failed (every missing file and skill
+is named); 5 the remote cannot be reached (nothing is written).
 
 Example:
   cos dispatch developer results-wiring-v1 | claude -p`;
@@ -42,7 +56,9 @@ export async function run(context: CommandContext): Promise<number> {
   const { config } = loadConfig(root);
   const role = loadRole(root, roleName);
   const now = context.now();
+  const remote = values.remote ?? config.dispatch.remote;
   const result = await claimSprint(root, config, {
+    ...(remote !== undefined ? { remote } : {}),
     role,
     sprint,
     ...(values.agent !== undefined ? { agent: values.agent } : {}),
@@ -56,11 +72,23 @@ export async function run(context: CommandContext): Promise<number> {
     ? unverifiedClaims(deriveSprint(sprint, history, now), verifiersOf(result.entries)).filter((claim) => claim.agent !== result.entry.agent)
     : [];
   const prompt = buildPrompt({ role, entry: result.entry, history, superseded: result.superseded, claims });
+  if (remote !== undefined) await releaseLapsed(context, root, remote, now);
   if (json) {
-    printJson(context, { entry: entryToJson(result.entry), prompt });
+    printJson(context, { entry: entryToJson(result.entry), prompt, ...(result.remote ? { remote_claim: { remote: result.remote.name, ...result.remote.claim } } : {}) });
     return 0;
   }
   context.stderr(dispatchReceipt(result));
   context.stdout(prompt);
   return 0;
+}
+
+/** A command that talks to the remote releases the claims there that have lapsed (best effort). */
+async function releaseLapsed(context: CommandContext, root: string, remote: string, now: Date): Promise<void> {
+  const { releaseClaims, staleClaims } = await import('../dispatch/remote.js');
+  const { readStore } = await import('../store/read.js');
+  try {
+    await releaseClaims(root, remote, await staleClaims(root, remote, readStore(root).entries, now));
+  } catch (error) {
+    context.stderr(`cos dispatch: warning: lapsed claims on ${remote} were not released: ${(error as Error).message}\n`);
+  }
 }

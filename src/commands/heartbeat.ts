@@ -22,6 +22,10 @@ place, under a lock. Exits 1 with a sentence when the agent has no open entry th
 ${flagsHelp(flags)}
 
 Only the heartbeat (and ttl_minutes) line changes; every other byte of the entry stays as it was.
+Only an entry of the worktree cos runs in is refreshed (cos writes only there). When the sprint
+was claimed through a git remote (cos dispatch --remote, or dispatch.remote), a written heartbeat
+also refreshes the claim there, at most once per ttl/3 (a remote that cannot be reached is a
+warning on stderr; "remote_claim": "refreshed" | "recent" | "not-held" in --json).
 
 Exit codes: 0 refreshed (or recent enough); 1 bad usage, or the agent has no open entry on the
 sprint (none at all, or its latest is BLOCKED/FAILED/COMPLETE/VERIFIED), or the lock stayed taken.
@@ -43,7 +47,23 @@ export async function run(context: CommandContext): Promise<number> {
     ...(ttl !== undefined ? { ttl_minutes: ttl } : {}),
     ...(minInterval !== undefined ? { minIntervalSeconds: minInterval } : {}),
   });
-  if (json) printJson(context, { entry: entryToJson(result.entry), written: result.written, previous: result.previous });
+  // A claim made through a git remote is refreshed by the holder's heartbeats (at most once per
+  // ttl/3); a remote that cannot be reached is a warning: the local heartbeat is what counts here.
+  let remote: { name: string; outcome: string } | undefined;
+  if (result.written) {
+    const { config } = loadConfig(root);
+    const { claimRemoteOf, refreshClaim } = await import('../dispatch/remote.js');
+    const { readStore } = await import('../store/read.js');
+    const name = claimRemoteOf(config.dispatch.remote, readStore(root, { archive: false }).entries, result.entry.sprint, result.entry.agent);
+    if (name !== undefined) {
+      try {
+        remote = { name, outcome: await refreshClaim(root, name, { sprint: result.entry.sprint, agent: result.entry.agent, ttl_minutes: result.entry.ttl_minutes, now: context.now() }) };
+      } catch (error) {
+        context.stderr(`cos heartbeat: warning: the claim on ${name} was not refreshed: ${(error as Error).message}\n`);
+      }
+    }
+  }
+  if (json) printJson(context, { entry: entryToJson(result.entry), written: result.written, previous: result.previous, ...(remote ? { remote_claim: remote.outcome } : {}) });
   else if (result.written) context.stdout(`${result.entry.path} heartbeat ${result.entry.heartbeat}\n`);
   else {
     // Say why nothing was written: --if-due skipped a young heartbeat, or it already reads now.

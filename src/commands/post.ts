@@ -26,6 +26,10 @@ ${flagsHelp(flags)}
 Exit codes: 0 written; 1 bad usage or bad input (nothing is written then: every value is checked
 first); 5 --commit failed in git (the entry itself is written).
 
+A COMPLETE, FAILED or VERIFIED of an agent whose sprint was claimed through a git remote (cos
+dispatch --remote, or dispatch.remote) also deletes its claim ref there ("released_claim" in
+--json); a remote that cannot be reached is then a warning on stderr, and the entry stays.
+
 Example:
   cos post --sprint results-wiring-v1 --agent developer --status IN_PROGRESS --message "Wiring the results view"`;
 
@@ -75,7 +79,28 @@ export async function run(context: CommandContext): Promise<number> {
     const { commitPaths } = await import('../git/commit.js');
     commit = await commitPaths(root, [entry.path], `cos: ${entry.sprint} ${entry.agent} ${entry.status}`);
   }
-  if (json) printJson(context, { entry: entryToJson(entry), ...(commit ? { commit } : {}) });
+  const released = await releaseClaim(context, root, config.dispatch.remote, entry);
+  if (json) printJson(context, { entry: entryToJson(entry), ...(commit ? { commit } : {}), ...(released !== undefined ? { released_claim: released } : {}) });
   else context.stdout(`${entry.path}\n`);
   return 0;
+}
+
+/**
+ * A holder that finishes (COMPLETE, FAILED, VERIFIED) releases its claim on the git remote the
+ * sprint was claimed through, if any. A remote that cannot be reached is a warning: the entry is
+ * written, and the claim lapses anyway (the next dispatch sees the finished holder after a pull,
+ * or the claim's ttl runs out).
+ */
+async function releaseClaim(context: CommandContext, root: string, configured: string | undefined, entry: { sprint: string; agent: string; status: string }): Promise<boolean | undefined> {
+  if (!['COMPLETE', 'FAILED', 'VERIFIED'].includes(entry.status)) return undefined;
+  const { claimRemoteOf, releaseOwnClaim } = await import('../dispatch/remote.js');
+  const { readStore } = await import('../store/read.js');
+  const remote = claimRemoteOf(configured, configured === undefined ? readStore(root, { archive: false }).entries : [], entry.sprint, entry.agent);
+  if (remote === undefined) return undefined;
+  try {
+    return await releaseOwnClaim(root, remote, entry.sprint, entry.agent);
+  } catch (error) {
+    context.stderr(`cos post: warning: the claim on ${remote} was not released: ${(error as Error).message}\n`);
+    return false;
+  }
 }

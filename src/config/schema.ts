@@ -8,7 +8,8 @@ export interface CoordinationConfig {
   version: 1;
   ttl_minutes: number;
   archive: { max_current: number; max_age_days: number };
-  dispatch: { attempt_cap: number };
+  /** `remote`: claim sprints through this git remote (`cos dispatch --remote`) by default. */
+  dispatch: { attempt_cap: number; remote?: string };
   /** The local agent directory that roles and skills sync to (`~` expanded by the caller). */
   local_root: string;
   scan: { fail_on: Severity | 'never' };
@@ -40,7 +41,7 @@ const SHAPE: Shape = {
   version: 'version',
   ttl_minutes: 'positive-int',
   archive: { max_current: 'positive-int', max_age_days: 'positive-number' },
-  dispatch: { attempt_cap: 'positive-int' },
+  dispatch: { attempt_cap: 'positive-int', remote: 'string' },
   local_root: 'string',
   scan: { fail_on: 'severity-or-never' },
   budget_usd_per_sprint: 'positive-number',

@@ -41,10 +41,11 @@ export interface Repository {
 /** Small text files of git's own (a few hundred bytes at most); a larger one is not git's. */
 const MAX_POINTER_BYTES = 4096;
 
+// `throwIfNoEntry: false`: most folders have no `.git`, and a thrown ENOENT costs ~0.2 ms each.
 function readPointer(path: string): string | null {
   try {
-    const stats = lstatSync(path);
-    if (!stats.isFile() || stats.size > MAX_POINTER_BYTES) return null;
+    const stats = lstatSync(path, { throwIfNoEntry: false });
+    if (!stats || !stats.isFile() || stats.size > MAX_POINTER_BYTES) return null;
     return readFileSync(path, 'utf8').trim();
   } catch {
     return null;
@@ -53,16 +54,21 @@ function readPointer(path: string): string | null {
 
 function isDirectory(path: string): boolean {
   try {
-    return lstatSync(path).isDirectory();
+    return lstatSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
   } catch {
     return false;
   }
 }
 
+/** Whether two paths name the same folder (resolving links only when the spelling differs). */
+function same(a: string, b: string): boolean {
+  return resolve(a) === resolve(b) || real(a) === real(b);
+}
+
 /** Resolve symbolic links where possible, so paths compare equal however they were written. */
 function real(path: string): string {
   try {
-    return realpathSync(path);
+    return realpathSync.native(path);
   } catch {
     return resolve(path);
   }
@@ -120,17 +126,55 @@ function linkedWorktrees(commonDir: string): Array<{ id: string; top: string }> 
     const dotGit = isAbsolute(pointer) ? pointer : resolve(base, id, pointer);
     const top = dirname(dotGit);
     const back = gitDirOf(top);
-    if (back === null || real(back) !== real(join(base, id))) continue;
+    if (back === null || !same(back, join(base, id))) continue;
     out.push({ id, top });
   }
   return out;
 }
+
+function mtimeOf(path: string): number {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+  } catch {
+    return -1;
+  }
+}
+
+/**
+ * Found repositories, per root. A command asks several times (the claim space, the highest seq,
+ * the reader); a stat of `<common>/worktrees/` (its mtime changes when git adds or removes a
+ * worktree), of the top's `.git` and of each worktree's `.git` (a folder deleted or moved by hand)
+ * tell whether the answer still holds. Only repositories are
+ * kept: a folder that is not in git is looked up again (it may be `git init`ed meanwhile).
+ */
+const found = new Map<string, { repo: Repository; dotGit: string; dotGitMtime: number; worktreesMtime: number }>();
 
 /**
  * The repository `root` lives in, or null when it is not inside a git work tree. `root` is the
  * cos root (the folder holding `.agent/`, or where it would be).
  */
 export function findRepository(root: string): Repository | null {
+  const absRoot = resolve(root);
+  const cached = found.get(absRoot);
+  if (
+    cached &&
+    mtimeOf(cached.dotGit) === cached.dotGitMtime &&
+    mtimeOf(join(cached.repo.commonDir, 'worktrees')) === cached.worktreesMtime &&
+    cached.repo.worktrees.every((worktree) => mtimeOf(join(worktree.top, '.git')) !== -1)
+  ) {
+    return cached.repo;
+  }
+  const repo = lookUp(absRoot);
+  if (repo === null) {
+    found.delete(absRoot);
+    return null;
+  }
+  const dotGit = join(repo.here.top, '.git');
+  found.set(absRoot, { repo, dotGit, dotGitMtime: mtimeOf(dotGit), worktreesMtime: mtimeOf(join(repo.commonDir, 'worktrees')) });
+  return repo;
+}
+
+function lookUp(root: string): Repository | null {
   const found = findTop(root);
   if (found === null) return null;
   const commonDir = real(commonDirOf(found.gitDir));

@@ -39,6 +39,11 @@ export type PostInput = FieldInputs & {
 export interface PostOptions {
   /** Default ttl when the input has none (coordination.yaml `ttl_minutes`). */
   defaultTtl?: number;
+  /**
+   * A sequence number this writer already claimed with claimSeq (a dispatch through a remote
+   * names its entry in the remote claim before writing it). The entry must then get exactly it.
+   */
+  seq?: number;
 }
 
 /** Prune claims this far below the newest one, once they are old enough that no writer still races for them. */
@@ -286,12 +291,15 @@ export function postEntry(root: string, input: PostInput, options: PostOptions =
   makeDirectory(paths.current, paths.rel(paths.current));
   ensureGitignore(paths);
   for (;;) {
-    const seq = claimSeq(paths);
+    const seq = options.seq ?? claimSeq(paths);
     const file = entryFileName(seq, fields.timestamp, fields.agent);
     const finalPath = join(paths.current, file);
     const temp = join(paths.current, tempName(file));
     writeTemp(temp, content);
-    if (!publish(temp, finalPath)) continue;
+    if (!publish(temp, finalPath)) {
+      if (options.seq !== undefined) throw new InputError(`${paths.rel(finalPath)} exists already; sequence number ${seq} was claimed twice.`);
+      continue;
+    }
     fsyncDir(paths.current);
     if (seq > CLAIM_KEEP && seq % 64 === 0) pruneClaims(paths.claims, seq - CLAIM_KEEP, Date.now());
     return { ...fields, file, path: paths.rel(finalPath), seq, location: 'current', body };

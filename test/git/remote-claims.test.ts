@@ -1,0 +1,199 @@
+/**
+ * Claims through a git remote (PRODUCT.md, "One view across worktrees and machines"): a bare
+ * repository stands in for the remote, clones for the machines; the built CLI runs as real
+ * processes released together, so the remote's atomic ref update is what decides.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { readClaimRefs } from '../../src/git/claim-ref.js';
+import { CLI, cos } from '../helpers/cli.js';
+import { git, testdir } from '../helpers/tmp.js';
+
+const GATE = fileURLToPath(new URL('../chief/start-gate.mjs', import.meta.url));
+const RACERS = 8;
+const ROUNDS = Number(process.env.COS_STRESS_ROUNDS ?? 5);
+
+interface Team {
+  remote: string;
+  clones: string[];
+}
+
+/** A bare remote holding `cos init` on main, and `count` clones of it. */
+async function team(count: number): Promise<Team> {
+  const base = testdir();
+  const remote = join(base, 'origin.git');
+  git(base, 'init', '-q', '--bare', '-b', 'main', remote);
+  const seed = join(base, 'seed');
+  git(base, 'init', '-q', '-b', 'main', seed);
+  expect((await cos(['init', '--dir', seed])).code).toBe(0);
+  git(seed, 'add', '-A');
+  git(seed, '-c', 'user.name=t', '-c', 'user.email=t@e.invalid', 'commit', '-q', '-m', 'cos init');
+  git(seed, 'push', '-q', remote, 'HEAD:main');
+  const clones: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const clone = join(base, `m${i}`);
+    git(base, 'clone', '-q', remote, clone);
+    git(clone, 'config', 'user.name', `machine ${i}`);
+    git(clone, 'config', 'user.email', `m${i}@e.invalid`);
+    clones.push(clone);
+  }
+  return { remote, clones };
+}
+
+interface Racer {
+  child: ChildProcess;
+  ready: Promise<void>;
+  done: Promise<{ code: number; stdout: string; stderr: string }>;
+}
+
+function racer(cwd: string, args: string[]): Racer {
+  const child = spawn(process.execPath, [GATE, CLI, ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  let stdout = '';
+  let stderr = '';
+  let markReady: () => void;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    if (stderr.includes('ready\n')) markReady();
+  });
+  const done = new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      markReady();
+      resolve({ code: code ?? -1, stdout, stderr: stderr.replace('ready\n', '') });
+    });
+  });
+  return { child, ready, done };
+}
+
+function entriesIn(clone: string): string[] {
+  const dir = join(clone, '.agent/status/current');
+  return existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.md')) : [];
+}
+
+describe('claims through a git remote', () => {
+  it(`${RACERS} simultaneous dispatches --remote origin from 4 clones: exactly one winner, the losers name it; ${ROUNDS} rounds`, { timeout: 120_000 + ROUNDS * 90_000 }, async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const { remote, clones } = await team(4);
+      const racers = Array.from({ length: RACERS }, (_, i) => racer(clones[i % 4]!, ['dispatch', 'developer', 's1', '--agent', `dev-${i}`, '--remote', 'origin', '--json']));
+      await Promise.all(racers.map((r) => r.ready));
+      for (const r of racers) r.child.stdin!.end('go\n');
+      const results = await Promise.all(racers.map((r) => r.done));
+      const codes = results.map((r) => r.code).sort();
+      expect(codes, `round ${round}: ${results.map((r) => r.stderr).join(' | ')}`).toEqual([0, 3, 3, 3, 3, 3, 3, 3]);
+      const w = results.findIndex((r) => r.code === 0);
+      const won = JSON.parse(results[w]!.stdout) as { entry: { name: string }; remote_claim: { agent: string; entry: string; machine: string } };
+      expect(won.remote_claim).toMatchObject({ agent: `dev-${w}`, entry: won.entry.name });
+      for (const [i, loser] of results.entries()) {
+        if (i === w) continue;
+        expect(loser.stdout).toBe('');
+        // Racers in the winner's clone lose on the local claim (naming its entry), the others on the remote (naming the agent).
+        expect(loser.stderr).toMatch(i % 4 === w % 4 ? new RegExp(won.entry.name) : new RegExp(`claimed on origin by dev-${w} \\(machine `));
+      }
+      // One entry in the winner's clone; none anywhere else; the remote holds its claim.
+      expect(clones.flatMap(entriesIn)).toEqual([won.entry.name]);
+      const refs = await readClaimRefs(clones[0]!, 'origin', 's1');
+      expect(refs.map((ref) => ref.claim?.agent)).toEqual([`dev-${w}`]);
+      expect(git(remote, 'for-each-ref', 'refs/cos/').trim().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('after the holder\'s COMPLETE a reviewer\'s dispatch --remote succeeds; heartbeats refresh the claim; a stale one is listed and released', { timeout: 180_000 }, async () => {
+    const { clones } = await team(3);
+    const [a, b, c] = clones as [string, string, string];
+    const t0 = new Date('2026-03-01T10:00:00Z');
+    const dispatched = await cos(['dispatch', 'developer', 's1', '--agent', 'dev', '--remote', 'origin', '--json', '--ttl', '30'], { cwd: a, now: t0 });
+    expect(dispatched.stderr).toBe('');
+    const refused = await cos(['dispatch', 'qa-reviewer', 's1', '--agent', 'qa', '--remote', 'origin'], { cwd: b, now: t0 });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/s1 is claimed on origin by dev \(machine [^,]+, since 2026-03-01T10:00:00Z, entry 001-2026-03-01T10-00-00Z-dev\.md\)/);
+
+    // The holder works and heartbeats: the claim is refreshed at most once per ttl/3 (10 min).
+    await cos(['post', '--sprint', 's1', '--agent', 'dev', '--status', 'IN_PROGRESS'], { cwd: a, now: new Date('2026-03-01T10:01:00Z') });
+    const beat = async (iso: string) => JSON.parse((await cos(['heartbeat', '--sprint', 's1', '--agent', 'dev', '--json'], { cwd: a, now: new Date(iso) })).stdout).remote_claim;
+    expect(await beat('2026-03-01T10:05:00Z')).toBe('recent');
+    expect(await beat('2026-03-01T10:12:00Z')).toBe('refreshed');
+    expect(await beat('2026-03-01T10:15:00Z')).toBe('recent');
+    expect((await readClaimRefs(b, 'origin', 's1'))[0]!.claim).toMatchObject({ agent: 'dev', heartbeat: '2026-03-01T10:12:00Z' });
+    // Past the first ttl but refreshed: still refused elsewhere.
+    expect((await cos(['dispatch', 'qa-reviewer', 's1', '--agent', 'qa', '--remote', 'origin'], { cwd: b, now: new Date('2026-03-01T10:35:00Z') })).code).toBe(3);
+
+    // COMPLETE, committed and pushed; the reviewer pulls and dispatches through the remote.
+    const done = await cos(['post', '--sprint', 's1', '--agent', 'dev', '--status', 'COMPLETE', '--commit', '--json'], { cwd: a, now: new Date('2026-03-01T10:40:00Z') });
+    expect(JSON.parse(done.stdout).released_claim).toBe(true);
+    git(a, 'add', '-A');
+    git(a, 'commit', '-q', '-m', 'dev entries');
+    git(a, 'push', '-q', 'origin', 'HEAD:main');
+    git(b, 'pull', '-q', '--no-rebase', 'origin', 'main');
+    const review = await cos(['dispatch', 'qa-reviewer', 's1', '--agent', 'qa', '--remote', 'origin', '--json'], { cwd: b, now: new Date('2026-03-01T10:41:00Z') });
+    expect(review.stderr).toBe('');
+    expect(JSON.parse(review.stdout).remote_claim).toMatchObject({ agent: 'qa', role: 'qa-reviewer' });
+
+    // The reviewer's machine goes silent: its claim lapses at heartbeat + ttl, cleanup lists it and --apply releases it.
+    const early = JSON.parse((await cos(['cleanup', '--remote', 'origin', '--json'], { cwd: c, now: new Date('2026-03-01T10:50:00Z') })).stdout);
+    expect(early.stale_claims).toEqual([]);
+    const late = new Date('2026-03-01T12:00:00Z');
+    const listed = JSON.parse((await cos(['cleanup', '--remote', 'origin', '--json'], { cwd: c, now: late })).stdout);
+    expect(listed.stale_claims).toEqual([expect.objectContaining({ sprint: 's1', agent: 'qa', released: false, why: expect.stringContaining('plus ttl') })]);
+    expect((await readClaimRefs(c, 'origin'))).toHaveLength(1);
+    const applied = JSON.parse((await cos(['cleanup', '--remote', 'origin', '--apply', '--json'], { cwd: c, now: late })).stdout);
+    expect(applied.stale_claims[0].released).toBe(true);
+    expect(await readClaimRefs(c, 'origin')).toEqual([]);
+  });
+
+  it('--force replaces a live claim with a lease and records supersedes; a lapsed claim is replaced without --force', { timeout: 120_000 }, async () => {
+    const { clones } = await team(2);
+    const [a, b] = clones as [string, string];
+    const t0 = new Date('2026-03-01T10:00:00Z');
+    const first = JSON.parse((await cos(['dispatch', 'developer', 's1', '--agent', 'dev-a', '--remote', 'origin', '--json'], { cwd: a, now: t0 })).stdout);
+    const forced = await cos(['dispatch', 'developer', 's1', '--agent', 'dev-b', '--remote', 'origin', '--force', '--json'], { cwd: b, now: new Date('2026-03-01T10:05:00Z') });
+    expect(forced.stderr).toBe('');
+    const out = JSON.parse(forced.stdout);
+    expect(out.entry.supersedes).toBe(first.entry.name);
+    expect(out.remote_claim).toMatchObject({ agent: 'dev-b', supersedes: first.entry.name });
+    // The first holder's heartbeat no longer refreshes a claim it lost.
+    await cos(['post', '--sprint', 's1', '--agent', 'dev-a', '--status', 'IN_PROGRESS'], { cwd: a, now: new Date('2026-03-01T10:20:00Z') });
+    expect(JSON.parse((await cos(['heartbeat', '--sprint', 's1', '--agent', 'dev-a', '--json'], { cwd: a, now: new Date('2026-03-01T10:30:00Z') })).stdout).remote_claim).toBe('not-held');
+    // dev-b goes silent past its ttl (30 min): a third dispatch replaces the lapsed claim without --force.
+    git(a, 'fetch', '-q', 'origin');
+    const third = await cos(['dispatch', 'developer', 's2', '--agent', 'dev-c', '--remote', 'origin'], { cwd: a, now: new Date('2026-03-01T10:31:00Z') });
+    expect(third.code).toBe(0);
+    const lapsed = await cos(['dispatch', 'developer', 's1', '--agent', 'dev-c', '--remote', 'origin', '--force', '--json'], { cwd: a, now: new Date('2026-03-01T11:00:00Z') });
+    expect(JSON.parse(lapsed.stdout).remote_claim.agent).toBe('dev-c');
+  });
+
+  it('a remote that is down: exit 5, nothing written; an unknown remote: exit 1', { timeout: 60_000 }, async () => {
+    const { remote, clones } = await team(1);
+    const [a] = clones as [string];
+    git(a, 'remote', 'set-url', 'origin', `${remote}-gone`);
+    const down = await cos(['dispatch', 'developer', 's1', '--remote', 'origin'], { cwd: a });
+    expect(down.code).toBe(5);
+    expect(down.stderr).toMatch(/The git remote origin cannot be reached \(.*\); nothing was written\./);
+    expect(entriesIn(a)).toEqual([]);
+    const cleanup = await cos(['cleanup', '--remote', 'origin'], { cwd: a });
+    expect(cleanup.code).toBe(5);
+    const unknown = await cos(['dispatch', 'developer', 's1', '--remote', 'upstream'], { cwd: a });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('No git remote named "upstream" here');
+    const bad = await cos(['dispatch', 'developer', 's1', '--remote', '--upload-pack=touch x'], { cwd: a });
+    expect(bad.code).toBe(1);
+    expect(entriesIn(a)).toEqual([]);
+  });
+
+  it('dispatch.remote in coordination.yaml is the default remote', { timeout: 60_000 }, async () => {
+    const { clones } = await team(2);
+    const [a, b] = clones as [string, string];
+    for (const clone of [a, b]) {
+      const yaml = join(clone, '.agent/config/coordination.yaml');
+      writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/^dispatch:\n/m, 'dispatch:\n  remote: origin\n'));
+    }
+    expect((await cos(['dispatch', 'developer', 's1', '--agent', 'dev-a'], { cwd: a })).code).toBe(0);
+    const refused = await cos(['dispatch', 'developer', 's1', '--agent', 'dev-b'], { cwd: b });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('claimed on origin by dev-a');
+  });
+});
