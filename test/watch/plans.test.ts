@@ -150,7 +150,7 @@ describe('cos watch --spawn', () => {
 
     expect(starts(dir).map((s) => s.sprint).sort()).toEqual(['s1', 's2', 's3', 's4']);
     expect(maxHeld(dir)).toBe(2);
-    const ledger = readFileSync(join(dir, '.agent/state/spawned.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const ledger = readFileSync(join(dir, '.git/cos/spawned.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect([...new Set(ledger.map((r: { sprint: string }) => r.sprint))].sort()).toEqual(['s1', 's2', 's3', 's4']);
     watcher.child.kill('SIGTERM');
     expect((await watcher.exited).code).toBe(0);
