@@ -12,6 +12,8 @@ archive:
 dispatch:
   # FAILED attempts on one sprint before dispatch refuses and escalates.
   attempt_cap: 3
+  # Claim sprints through this git remote too (refs/cos/claims/<sprint>), for a team across machines.
+  # remote: origin
 # The local agent directory that roles and skills sync to (cos sync).
 local_root: ~/.claude
 scan:

@@ -79,8 +79,28 @@ common directory as one team:
   \`<common>/worktrees/*/gitdir\`), no git process; a worktree whose folder is gone (what
   \`git worktree prune\` would remove) is left out. A folder that is not in git works as one checkout.
 
-## Several machines, one git remote
-Each machine is a clone of the same repository; git carries the coordination layer.
+## A team across machines (one git remote)
+Each machine is a clone of the same repository; git carries the coordination layer, and the
+remote is also where dispatches meet:
+- Set \`dispatch.remote: origin\` in \`.agent/config/coordination.yaml\` (or pass \`--remote origin\` to
+  \`cos dispatch\`). A dispatch then also claims the sprint on the remote: it pushes
+  \`refs/cos/claims/<sprint>\` (sprint, agent, machine, time), and the remote rejects the push when
+  the ref exists — of several machines dispatching one sprint at once exactly one wins; the others
+  exit 3 naming the winner's agent, machine and time. A remote that cannot be reached is exit 5,
+  and nothing is written.
+- The claim lasts while its holder holds the sprint. The holder's \`cos heartbeat\` refreshes it
+  (at most once per ttl/3); its \`cos post\` of COMPLETE, FAILED or VERIFIED deletes it. A claim whose
+  holder went silent lapses at its heartbeat plus ttl; one whose holder finished or was superseded
+  (as the entries pulled into this clone show) lapses too. The next \`cos dispatch --remote\`
+  replaces or deletes lapsed claims; \`cos cleanup\` lists them, \`cos cleanup --apply\` deletes them.
+- A reviewer on another machine: \`git pull\`, then \`cos dispatch qa-reviewer <sprint> --remote
+  origin\` — it succeeds once the holder is COMPLETE (its own post released the claim, or the
+  pulled COMPLETE shows the claim has lapsed).
+- \`cos dispatch … --remote origin --force\` takes over a live claim (with a lease on the value it
+  read, so a claim that changed meanwhile is not overwritten blindly); the new entry and the new
+  claim record what they supersede. The old holder's heartbeats stop refreshing it.
+- Claim refs are not branches: \`git fetch\` and \`git push\` of branches never touch them; see them
+  with \`git ls-remote origin 'refs/cos/claims/*'\`.
 - Give every agent on every machine its own name (\`developer-laptop\`, \`developer-ci\`): entry
   names are \`<seq>-<time>-<agent>.md\`, so distinct agents can never write the same file.
 - Commit entries as you go (\`cos post --commit\`, or with the code), then \`git pull\` and
