@@ -18,6 +18,8 @@ export { readStore, type StoreSnapshot, type Problem, type ReadOptions } from '.
 export { postEntry, type PostInput, type PostOptions } from './store/write.js';
 export { heartbeat, type HeartbeatInput, type HeartbeatResult } from './store/heartbeat.js';
 export { initRepo, type InitResult } from './store/init.js';
+// Worktrees: the repository's worktrees and shared folder, read from git's own files.
+export { findRepository, repositoryRoots, claimsDir, sharedDir, type Repository, type Worktree } from './store/worktrees.js';
 
 export { deriveSprints, isStale, type SprintState, type AgentState } from './state/sprints.js';
 export { runChecks, RULES, FINDING_KINDS, type Finding, type FindingKind, type CheckContext, type Rule } from './checks/index.js';
@@ -41,6 +43,8 @@ export { runPreflight } from './dispatch/preflight.js';
 export { loadRole, listRoles } from './dispatch/role.js';
 export { buildPrompt } from './dispatch/prompt.js';
 export { nextSteps } from './dispatch/next.js';
+export { claimStatus, staleClaims, releaseClaims, refreshClaim, type ClaimStatus, type StaleClaim } from './dispatch/remote.js';
+export { readClaimRefs, type ClaimRecord, type ClaimRef } from './git/claim-ref.js';
 
 // Rotation, git, local sync and cleanup. Git runs through execFile, loaded only when called.
 export { planArchive, archivePath, type ArchivePlan, type ArchiveMove } from './archive/policy.js';
