@@ -52,11 +52,17 @@ export function latestEntryOf(root: string, sprint: string, agent: string, { wor
   return latest;
 }
 
-/** Where else the agent's open entry is, as a clause for a message ('' when nowhere). */
-function elsewhere(root: string, sprint: string, agent: string): string {
-  const other = latestEntryOf(root, sprint, agent, { worktrees: true });
-  if (!other || other.worktree === undefined || !isOpen(other.status)) return '';
-  return `; its open entry ${other.file} is in worktree ${other.worktree} (${other.path}): heartbeat from there, or post IN_PROGRESS here to carry on in this worktree`;
+/**
+ * The agent's latest entry on the sprint in any worktree, when it lives in another worktree than
+ * the one cos runs in (null when it is here, or when there is only one worktree).
+ */
+function latestElsewhere(root: string, sprint: string, agent: string): Entry | null {
+  const { entries, worktrees } = readStore(root, { archive: false });
+  if (worktrees.length < 2) return null;
+  const here = worktrees.find((worktree) => worktree.here)?.name;
+  let latest: Entry | null = null;
+  for (const entry of entries) if (entry.sprint === sprint && entry.agent === agent) latest = entry;
+  return latest && latest.worktree !== here ? latest : null;
 }
 
 /** Replace the value of the one top-level `key:` line of the front matter; null if not exactly one. */
@@ -92,10 +98,16 @@ export async function heartbeat(root: string, input: HeartbeatInput): Promise<He
   const sprint = assertSlug('sprint', input.sprint);
   const agent = assertSlug('agent', input.agent);
   if (input.ttl_minutes !== undefined) KINDS.minutes.write(input.ttl_minutes, 'ttl');
+  // cos writes only into the worktree it runs in: an agent whose latest entry lives in another
+  // worktree heartbeats there (refreshing an older entry here would hide which one is current).
+  const other = latestElsewhere(root, sprint, agent);
+  if (other) {
+    throw new InputError(
+      `Agent "${agent}"'s latest entry on sprint "${sprint}" is ${other.file} in worktree ${other.worktree} (${other.path}), not in this one: heartbeat from there (cos heartbeat --dir ${other.path.replace(/\/?\.agent\/status\/current\/[^/]+$/, '') || '.'} ...), or post IN_PROGRESS here to carry on in this worktree.`,
+    );
+  }
   const latest = latestEntryOf(root, sprint, agent);
   if (!latest) {
-    const other = elsewhere(root, sprint, agent);
-    if (other !== '') throw new InputError(`Agent "${agent}" has no open entry on sprint "${sprint}" in this worktree${other}.`);
     throw new InputError(
       `Agent "${agent}" has no open entry on sprint "${sprint}" to heartbeat (no entry at all in .agent/status/current); post one first with cos post --sprint ${sprint} --agent ${agent} --status IN_PROGRESS.`,
     );

@@ -84,10 +84,17 @@ describe('writes stay in their worktree', () => {
     expect((await cos(['post', '--sprint', 's1', '--agent', 'dev-a', '--status', 'IN_PROGRESS'], { cwd: wt1, now })).code).toBe(0);
     const elsewhere = await cos(['heartbeat', '--sprint', 's1', '--agent', 'dev-a'], { cwd: repo.main, now: at('2026-03-01T10:05:00Z') });
     expect(elsewhere.code).toBe(1);
-    expect(elsewhere.stderr).toMatch(/in this worktree; its open entry 001-.*-dev-a\.md is in worktree wt1/);
+    expect(elsewhere.stderr).toMatch(/latest entry on sprint "s1" is 001-.*-dev-a\.md in worktree wt1 \(\.\.\/wt1\/\.agent\/status\/current\/001-.*\), not in this one: heartbeat from there \(cos heartbeat --dir \.\.\/wt1 /);
     const here = await cos(['heartbeat', '--sprint', 's1', '--agent', 'dev-a'], { cwd: wt1, now: at('2026-03-01T10:05:00Z') });
     expect(here.code).toBe(0);
     expect(readStore(repo.main).entries[0]!.heartbeat).toBe('2026-03-01T10:05:00Z');
+    // Dispatched on main, working in wt1: main's older DISPATCHED entry is not refreshed behind its back.
+    expect((await cos(['dispatch', 'developer', 's2', '--agent', 'dev-b'], { cwd: repo.main, now })).code).toBe(0);
+    expect((await cos(['post', '--sprint', 's2', '--agent', 'dev-b', '--status', 'IN_PROGRESS'], { cwd: wt1, now: at('2026-03-01T10:01:00Z') })).code).toBe(0);
+    const stale = await cos(['heartbeat', '--sprint', 's2', '--agent', 'dev-b'], { cwd: repo.main, now: at('2026-03-01T10:06:00Z') });
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain('in worktree wt1');
+    expect((await cos(['heartbeat', '--sprint', 's2', '--agent', 'dev-b'], { cwd: wt1, now: at('2026-03-01T10:06:00Z') })).code).toBe(0);
   });
 
   it('a NOTE-like entry refers to another worktree\'s entry by name: verify a COMPLETE made elsewhere', async () => {
