@@ -159,22 +159,30 @@ function readWorktree(state: ReadState, options: ReadOptions): void {
  * Entries without a worktree (a single checkout) are returned as they are.
  */
 export function oneCopyPerName<E extends Entry>(entries: E[], here: string | undefined): E[] {
-  const best = new Map<string, E>();
+  // The latest heartbeat of each file name in each worktree.
+  const beats = new Map<string, Map<string | undefined, number>>();
   let shared = false;
   for (const entry of entries) {
-    const seen = best.get(entry.file);
-    if (!seen) {
-      best.set(entry.file, entry);
-      continue;
-    }
-    if (seen.worktree === entry.worktree) continue;
-    shared = true;
-    const diff = parseTimestamp(entry.heartbeat) - parseTimestamp(seen.heartbeat);
-    const rank = (e: E) => (e.worktree === here ? '' : `~${e.worktree ?? ''}`);
-    if (diff > 0 || (diff === 0 && rank(entry) < rank(seen))) best.set(entry.file, entry);
+    let byTree = beats.get(entry.file);
+    if (!byTree) beats.set(entry.file, (byTree = new Map()));
+    const beat = parseTimestamp(entry.heartbeat);
+    const seen = byTree.get(entry.worktree);
+    if (seen === undefined) {
+      if (byTree.size > 0) shared = true;
+      byTree.set(entry.worktree, beat);
+    } else if (beat > seen) byTree.set(entry.worktree, beat);
   }
   if (!shared) return entries;
-  return entries.filter((entry) => best.get(entry.file)!.worktree === entry.worktree);
+  const rank = (worktree: string | undefined) => (worktree === here ? '' : `~${worktree ?? ''}`);
+  const winner = new Map<string, string | undefined>();
+  for (const [file, byTree] of beats) {
+    let best: [string | undefined, number] | null = null;
+    for (const [worktree, beat] of byTree) {
+      if (best === null || beat > best[1] || (beat === best[1] && rank(worktree) < rank(best[0]))) best = [worktree, beat];
+    }
+    winner.set(file, best![0]);
+  }
+  return entries.filter((entry) => winner.get(entry.file) === entry.worktree);
 }
 
 export function readStore(root: string, options: ReadOptions = {}): StoreSnapshot {
