@@ -150,6 +150,8 @@ interface Core {
   config: CoordinationConfig;
   /** The worktrees of the repository as of the last reconcile (the one cos runs in first). */
   trees(): Tree[];
+  /** Read the list of worktrees again (without reading their files). */
+  refreshTrees(): boolean;
   /** Read one file of a tree into a record keyed by its path relative to the root. */
   record(tree: Tree, abs: string, location: 'current' | 'archive'): FileRecord | null;
   reconcile(): boolean;
@@ -234,14 +236,7 @@ function createCore(options: WatchOptions, onEntriesChanged: () => void): Core {
     } catch (error) {
       report('notion', `cannot read the Notion sync ledger: ${(error as Error).message}`);
     }
-    let changed = false;
-    const wasSeveral = several;
-    trees = readTrees(paths);
-    several = trees.length > 1;
-    if (several !== wasSeveral) {
-      // Entries name their worktree only when there are several: every record is read again.
-      for (const rel of engine.paths()) changed = engine.remove(rel) || changed;
-    }
+    let changed = refreshTrees();
     const seen = new Set<string>();
     for (const tree of trees) {
       for (const file of listEntryFiles(tree.paths)) {
@@ -268,6 +263,19 @@ function createCore(options: WatchOptions, onEntriesChanged: () => void): Core {
     }
   }
 
+  /** Read the list of worktrees again; true when records had to be dropped to be read again. */
+  function refreshTrees(): boolean {
+    let changed = false;
+    const wasSeveral = several;
+    trees = readTrees(paths);
+    several = trees.length > 1;
+    if (several !== wasSeveral) {
+      // Entries name their worktree only when there are several: every record is read again.
+      for (const rel of engine.paths()) changed = engine.remove(rel) || changed;
+    }
+    return changed;
+  }
+
   function record(tree: Tree, abs: string, location: 'current' | 'archive'): FileRecord | null {
     const read = readEntryFile(paths, abs, location);
     if (read === null) return null;
@@ -290,6 +298,7 @@ function createCore(options: WatchOptions, onEntriesChanged: () => void): Core {
       return config;
     },
     trees: () => trees,
+    refreshTrees,
     record,
     reconcile,
     report,
@@ -528,8 +537,10 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
     return syncing;
   };
 
+  // The watches are ready before the first full read (below): a file landing in between is seen
+  // by one or the other. Listing the worktrees reads no entry, so nothing is evaluated early.
   const commonDir = findRepository(paths.root)?.commonDir ?? null;
-  reconcile();
+  core.refreshTrees();
   await syncWatches();
 
   // Read again after the watches are ready: a file landing in between is seen by one or the other.

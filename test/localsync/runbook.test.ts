@@ -12,7 +12,7 @@ describe('runbook.md', () => {
     const order = ['**chief-of-staff**', '**sprintmaster**', '**developer(s)**', '**qa-reviewer**'].map((s) => RUNBOOK_MD.indexOf(s));
     expect(order.every((i) => i > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    for (const heading of ['### A crashed agent', '### A stuck lock', '### A merge', '### A Notion outage', '### Restoring from the archive', '## Several machines, one git remote']) {
+    for (const heading of ['### A crashed agent', '### A stuck lock', '### A merge', '### A Notion outage', '### Restoring from the archive', '## A team in worktrees (one machine)', '## A team across machines (one git remote)']) {
       expect(RUNBOOK_MD).toContain(heading);
     }
   });
