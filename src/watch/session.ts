@@ -10,7 +10,7 @@
  * problem for longer than that.
  */
 import { appendFileSync, existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Finding } from '../checks/index.js';
 import { loadConfig } from '../config/load.js';
 import type { CoordinationConfig } from '../config/schema.js';
@@ -529,7 +529,10 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
         if (watch) fileWatches.set(dir, watch);
       }
       if (repoWatch === null && commonDir !== null && !polling && !stopping) {
-        repoWatch = await startOne(commonDir, () => scheduleReconcile(), { depth: 2, only: join(commonDir, 'worktrees') });
+        // A worktree registered or dropped (its folder, its gitdir file), or checked out (its first
+        // index): not the index rewritten by every `git add` in some worktree.
+        const registration = (kind: FileEventKind, path: string) => kind !== 'change' || basename(path) === 'gitdir';
+        repoWatch = await startOne(commonDir, (kind, path) => registration(kind, path) && scheduleReconcile(), { depth: 2, only: join(commonDir, 'worktrees') });
       }
     })().finally(() => {
       syncing = null;
