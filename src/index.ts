@@ -46,6 +46,18 @@ export { nextSteps } from './dispatch/next.js';
 export { claimStatus, staleClaims, releaseClaims, refreshClaim, type ClaimStatus, type StaleClaim } from './dispatch/remote.js';
 export { readClaimRefs, type ClaimRecord, type ClaimRef } from './git/claim-ref.js';
 
+// Plans and the ready queue (PRODUCT.md "Plans and dependencies"): the plan schema and its checks
+// (pure), the plan files, check/apply, the ready queue and the plan graph the board draws.
+export { checkPlan, describeProblem, findCycles, samePlan, MAX_PLAN_STEPS, PLAN_SCHEMA } from './plans/schema.js';
+export type { Plan, PlanStep, PlanProblem, PlanContext, PlanCheck } from './plans/schema.js';
+export { loadPlans, serializePlan, plansDir, type StoredPlans } from './plans/files.js';
+export { applyPlan, checkPlanFile, PlanInvalidError, ReplanRefusedError } from './plans/apply.js';
+export type { ApplyOptions, ApplyResult, PlanSource, PlanCheckResult } from './plans/apply.js';
+export { plannedSteps, readyQueue, waitingOn, dependencyMap } from './plans/ready.js';
+export type { PlannedStep, ReadyItem, WaitingItem, ReadyQueue, SprintFacts } from './plans/ready.js';
+export { readReady, readPlanGraph, planGraph, planView, sprintFacts, isFinishedState, dispatchWaiting } from './plans/view.js';
+export type { PlanView, PlanGraph, PlanGraphStep, ReadyOptions } from './plans/view.js';
+
 // Rotation, git, local sync and cleanup. Git runs through execFile, loaded only when called.
 export { planArchive, archivePath, type ArchivePlan, type ArchiveMove } from './archive/policy.js';
 export { archiveStore, type ArchiveResult } from './archive/move.js';
@@ -62,6 +74,7 @@ export { checkNotion, setupNotion, type CheckReport } from './notion/check.js';
 // The chief-of-staff process (chokidar is loaded only when a watch starts).
 export { startWatch, watchOnce, type WatchOptions, type WatchSession } from './watch/session.js';
 export type { WatchEvent } from './watch/events.js';
+export { readLedger, ledgerFile, toSpawn, heldBySpawned, type SpawnRecord } from './watch/spawn.js';
 
 // The board (its server loads nothing until started).
 export { startBoard, type BoardServer, type BoardOptions } from './board/server.js';

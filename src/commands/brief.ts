@@ -4,6 +4,7 @@ import { analyze } from '../analyze.js';
 import { listRoles } from '../dispatch/role.js';
 import { InputError } from '../errors.js';
 import { buildBrief, renderBrief } from '../output/brief.js';
+import { planView } from '../plans/view.js';
 import { parseDuration, parseTimestamp } from '../protocol/time.js';
 import { agentPaths } from '../store/paths.js';
 import { parseCommand, printJson, type CommandContext } from './context.js';
@@ -19,7 +20,8 @@ export const help = `Usage: cos brief [--since 24h] [--json]
 The daily briefing, as markdown: highlights first (escalations, conflicts, repeated failures,
 budget, stale agents — what needs a human is marked), then completed and verified work in the
 window, work in progress with its heartbeat age, blocked and failed work with error signatures,
-unverified claims, and what to dispatch next as exact cos dispatch commands.
+unverified claims, and what to dispatch next as exact cos dispatch commands: the READY steps of
+the plans first (cos ready), then what moves each present sprint on.
 
 ${flagsHelp(flags)}
 
@@ -54,6 +56,7 @@ export async function run(context: CommandContext): Promise<number> {
     now,
     since,
     initialised: existsSync(agentPaths(root).agent),
+    queue: planView(root, analysis.sprints, analysis.config.config),
   });
   if (json) printJson(context, { ...brief });
   else context.stdout(renderBrief(brief, { title: basename(agentPaths(root).root), window }));

@@ -7,8 +7,8 @@ import { parseCommand, printJson, readStdin, type CommandContext } from './conte
 import { defineFlags, flagsHelp } from './flags.js';
 
 export const flags = defineFlags({
-  commit: { type: 'boolean', help: 'apply: commit the stored plan (or the NOTE of a refused replan) with git, so every version stays in git history (recommended; without it, commit it yourself)' },
-  agent: { type: 'string', value: 'A', help: 'apply: who signs the NOTE of a refused replan (default: $COS_AGENT, else chief-of-staff)' },
+  commit: { type: 'boolean', mcp: true, help: 'apply: commit the stored plan (or the NOTE of a refused replan) with git, so every version stays in git history (recommended; without it, commit it yourself)' },
+  agent: { type: 'string', value: 'A', kind: 'slug', mcp: true, help: 'apply: who signs the NOTE of a refused replan (default: $COS_AGENT, else chief-of-staff)' },
   name: { type: 'string', value: 'NAME', help: "the plan's name when FILE is - (the plan is read from stdin)" },
   json: { type: 'boolean', help: 'check: { "version": 1, "ok", "plan", "problems": [{ "step", "field", "message" }] }; apply: { "version": 1, "outcome": "created" | "replanned" | "unchanged", "file", "attempt", "attempt_cap", "commit", "plan" }' },
 });

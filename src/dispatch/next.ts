@@ -19,7 +19,8 @@ import { dispatchBlockers } from './blockers.js';
 import { summaryLine } from './history.js';
 
 export interface NextStep {
-  action: 'redispatch' | 'verify' | 'retry' | 'unblock' | 'hold';
+  /** `dispatch`: a READY plan step (see plans/ready.ts); the others move a present sprint on. */
+  action: 'dispatch' | 'redispatch' | 'verify' | 'retry' | 'unblock' | 'hold';
   sprint: string;
   /** The role to dispatch, or null when the step is not a dispatch. */
   role: string | null;

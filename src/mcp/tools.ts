@@ -12,6 +12,7 @@ import { flags as briefFlags } from '../commands/brief.js';
 import { flags as dispatchFlags } from '../commands/dispatch.js';
 import type { Flags } from '../commands/flags.js';
 import { flags as heartbeatFlags } from '../commands/heartbeat.js';
+import { flags as planFlags } from '../commands/plan.js';
 import { flags as postFlags } from '../commands/post.js';
 import { flags as scanFlags } from '../commands/scan.js';
 import { flags as statusFlags } from '../commands/status.js';
@@ -45,6 +46,19 @@ export function flagArgv(flags: Flags, input: Record<string, unknown>): string[]
     else out.push(`--${flag}=${String(value)}`);
   }
   return out;
+}
+
+/** A plan's name: it is stored as .agent/plans/<name>.yaml. */
+const planName = slugInput('name', "the plan's name (it is stored as .agent/plans/<name>.yaml)");
+
+/** A plan: its YAML text, or the same as an object { summary, steps }. No file path: an MCP client never makes cos read a file. */
+const planInput = z
+  .union([z.string(), z.record(z.string(), z.unknown())], { error: 'plan must be the plan as YAML text or as an object { summary, steps }.' })
+  .describe('the plan: YAML text, or an object { summary, steps: [{ sprint, title, role, done_when, depends_on, skills }] }');
+
+/** JSON is YAML: an object plan goes to the CLI as its JSON text. */
+function planText(plan: unknown): string {
+  return typeof plan === 'string' ? plan : JSON.stringify(plan);
 }
 
 export const TOOLS: readonly ToolDefinition[] = [
@@ -105,5 +119,29 @@ export const TOOLS: readonly ToolDefinition[] = [
       sprint: slugInput('sprint', 'sprint slug: [a-z0-9][a-z0-9._-]*, at most 64 characters'),
     }),
     toArgv: (input) => ({ argv: ['dispatch', ...flagArgv(dispatchFlags, input), '--', String(input.role), String(input.sprint)] }),
+  },
+  {
+    name: 'plan_check',
+    title: 'Check a plan',
+    description:
+      'Validate a plan (cos plan check): summary and at most 6 steps { sprint, title, role, done_when, depends_on: [sprint...], skills: [...] }; roles that exist, dependencies on a step or an existing sprint, no duplicates, no cycles. Every problem is listed at once, each naming the step and field. Returns { version, ok, plan, problems: [] }.',
+    input: toolInput({}, { name: planName, plan: planInput }),
+    toArgv: (input) => ({ argv: ['plan', 'check', '-', `--name=${String(input.name)}`], stdin: planText(input.plan) }),
+  },
+  {
+    name: 'plan_apply',
+    title: 'Apply a plan',
+    description:
+      'Validate and store a plan (cos plan apply) as .agent/plans/<name>.yaml. A changed plan is a replan (its attempt goes up); a replan past dispatch.attempt_cap is refused with a BLOCKER NOTE asking a human. commit commits it with git. Returns { version, outcome: created | replanned | unchanged, file, attempt, attempt_cap, commit, plan }.',
+    input: toolInput(planFlags, { name: planName, plan: planInput }),
+    toArgv: (input) => ({ argv: ['plan', 'apply', '-', `--name=${String(input.name)}`, ...flagArgv(planFlags, input)], stdin: planText(input.plan) }),
+  },
+  {
+    name: 'ready',
+    title: 'Ready queue',
+    description:
+      'The plan steps that can be dispatched now (cos ready): READY (every dependency finished, nobody took it up) and WAITING with what they wait on. Returns { version, ready: [{ sprint, role, plan, title }], waiting: [{ sprint, waiting_on, role, plan, title }], problems }.',
+    input: toolInput({}),
+    toArgv: () => ({ argv: ['ready'] }),
   },
 ];

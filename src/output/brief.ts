@@ -10,6 +10,7 @@ import type { Finding, FindingKind } from '../checks/types.js';
 import { verifiersOf } from '../checks/unverified.js';
 import { summaryLine } from '../dispatch/history.js';
 import { nextSteps, type NextStep } from '../dispatch/next.js';
+import type { ReadyItem, ReadyQueue, WaitingItem } from '../plans/ready.js';
 import { compareEntries } from '../protocol/order.js';
 import { isOpen, type Entry, type Severity, type Status } from '../protocol/fields.js';
 import { formatAge, isoSeconds, parseTimestamp } from '../protocol/time.js';
@@ -94,7 +95,10 @@ export interface Brief {
   in_progress: BriefInProgress[];
   blocked: BriefProblem[];
   unverified: BriefUnverified[];
+  /** READY plan steps first (`cos dispatch` them), then what moves each present sprint on. */
   next: NextStep[];
+  /** Plan steps WAITING on unfinished dependencies. */
+  waiting: WaitingItem[];
 }
 
 export interface BriefInput {
@@ -107,6 +111,8 @@ export interface BriefInput {
   now: Date;
   since: Date;
   initialised: boolean;
+  /** The ready queue of the plans (cos ready); none when omitted. */
+  queue?: ReadyQueue;
 }
 
 function refuterOf(claim: Entry, sprintEntries: readonly Entry[]): Entry | null {
@@ -228,7 +234,20 @@ export function buildBrief(input: BriefInput): Brief {
     in_progress: inProgress,
     blocked,
     unverified,
-    next: nextSteps(present, { handled, verifiers, config, roles }),
+    next: [...(input.queue?.ready ?? []).map(readyStep), ...nextSteps(present, { handled, verifiers, config, roles })],
+    waiting: input.queue?.waiting ?? [],
+  };
+}
+
+/** A READY plan step as the briefing's first kind of next step. */
+function readyStep(item: ReadyItem): NextStep {
+  return {
+    action: 'dispatch',
+    sprint: item.sprint,
+    role: item.role,
+    command: `cos dispatch ${item.role} ${item.sprint}`,
+    reason: `READY in plan ${item.plan}: ${item.title} (its dependencies are finished)`,
+    files: [],
   };
 }
 
@@ -314,9 +333,12 @@ export function renderBrief(brief: Brief, options: { title: string; window: stri
   for (const item of brief.unverified) out.push(`- \`${item.sprint}\`: ${item.agent} COMPLETE in \`${name(item.file)}\`, ${ago(now, item.timestamp)}; no other agent has verified it`);
 
   out.push('', '## What to dispatch next', '');
-  if (brief.next.length === 0) out.push('- nothing: every sprint has a live agent on it or is done and verified');
+  if (brief.next.length === 0) out.push(`- nothing: every sprint has a live agent on it or is done and verified${brief.waiting.length > 0 ? ', and every plan step left waits on another' : ''}`);
   for (const step of brief.next) {
     out.push(step.command ? `- \`${step.command}\`: ${step.reason}` : `- \`${step.sprint}\`: ${step.reason}`);
+  }
+  if (brief.waiting.length > 0) {
+    out.push(`- waiting (plan steps, not yet): ${brief.waiting.map((item) => `\`${item.sprint}\` on ${item.waiting_on.join(', ')}`).join('; ')}`);
   }
   out.push('', `_${plural(c.entries, 'entry', 'entries')} read (current and archive)${c.problems > 0 ? `, ${plural(c.problems, 'malformed file')}` : ''}; every finding: \`cos scan\`._`);
   return `${out.join('\n')}\n`;

@@ -103,3 +103,12 @@ export function readReady(root: string, options: ReadyOptions = {}): PlanView & 
   const sprints = deriveSprints(entries, now);
   return { ...planView(root, sprints, config), sprints, config };
 }
+
+/**
+ * The plan graph for the board: every plan, its steps with their dependencies, lifecycle state
+ * (WAITING / READY for a step nobody took up) and unfinished dependencies.
+ */
+export function readPlanGraph(root: string, options: ReadyOptions = {}): PlanGraph {
+  const view = readReady(root, options);
+  return planGraph(view, view.sprints);
+}

@@ -40,7 +40,7 @@ describe('cos mcp', () => {
     const root = await repo();
     const client = await connect(root);
     const { tools } = await client.listTools();
-    expect(tools.map((tool) => tool.name).sort()).toEqual(['brief', 'dispatch', 'heartbeat', 'post', 'scan', 'status']);
+    expect(tools.map((tool) => tool.name).sort()).toEqual(['brief', 'dispatch', 'heartbeat', 'plan_apply', 'plan_check', 'post', 'ready', 'scan', 'status']);
     const postTool = tools.find((tool) => tool.name === 'post')!;
     expect(postTool.inputSchema.required).toEqual(['sprint', 'agent', 'status']);
     expect(postTool.inputSchema.properties!.sprint).toMatchObject({ type: 'string', pattern: '^[a-z0-9][a-z0-9._-]*$', maxLength: 64 });

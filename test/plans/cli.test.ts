@@ -99,6 +99,14 @@ describe('a 5-step diamond plan', () => {
       ['ship', ['join']],
     ]);
     expect(await states(dir)).toMatchObject({ root: 'VERIFIED', left: 'READY', right: 'READY', join: 'WAITING' });
+    // The briefing's "What to dispatch next" takes the ready queue first.
+    const brief = JSON.parse((await cli(dir, 'brief', '--json')).stdout);
+    expect(brief.next.slice(0, 2).map((step: { action: string; command: string }) => [step.action, step.command])).toEqual([
+      ['dispatch', 'cos dispatch developer left'],
+      ['dispatch', 'cos dispatch developer right'],
+    ]);
+    expect(brief.waiting.map((w: { sprint: string }) => w.sprint)).toEqual(['join', 'ship']);
+    expect((await cli(dir, 'brief')).stdout).toMatch(/## What to dispatch next\n\n- `cos dispatch developer left`: READY in plan diamond: The API/);
 
     await finish(dir, 'left');
     queue = await readyJson(dir);
