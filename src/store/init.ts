@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AGENT_GITIGNORE, COORDINATION_YAML, NOTION_SYNC_YAML } from '../templates/config.js';
 import { ROLE_FILES } from '../templates/roles.js';
+import { EXAMPLE_PLAN } from '../templates/plan.js';
 import { RUNBOOK_MD } from '../templates/runbook.js';
 import { CHIEF_OF_STAFF_SKILL } from '../templates/skill.js';
 import { agentPaths } from './paths.js';
@@ -26,6 +27,7 @@ export function initFiles(): Array<[string, string]> {
     ['.agent/skills/chief-of-staff/SKILL.md', CHIEF_OF_STAFF_SKILL],
     ['.agent/status/current/.gitkeep', ''],
     ['.agent/status/archive/.gitkeep', ''],
+    ['.agent/plans/example.yaml.sample', EXAMPLE_PLAN],
     ['runbook.md', RUNBOOK_MD],
   ];
 }

@@ -10,7 +10,8 @@ archive:
   # Finished entries older than this are archived.
   max_age_days: 7
 dispatch:
-  # FAILED attempts on one sprint before dispatch refuses and escalates.
+  # FAILED attempts on one sprint before dispatch refuses and escalates; also the versions of a
+  # plan that cos plan apply accepts (the plan and its replans) before it asks a human.
   attempt_cap: 3
   # Claim sprints through this git remote too (refs/cos/claims/<sprint>), for a team across machines.
   # remote: origin

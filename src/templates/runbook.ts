@@ -35,6 +35,29 @@ and config come with the clone; the sync puts roles in \`<local_root>/roles/\` a
   COMPLETE or VERIFIED. Archiving never resolves; an open escalation is reported until then.
 - Add \`--commit\` to \`cos post\` to commit exactly that entry (nothing else staged is touched).
 
+## Plans: plan → ready → dispatch → verify
+A goal of more than one sprint becomes a plan: \`.agent/plans/<plan>.yaml\`, a \`summary\` and at
+most 6 steps, each one sprint for one role with its \`done_when\` and the sprints it \`depends_on\`
+(see \`.agent/plans/example.yaml.sample\`, and docs/plans.md in the agent-cos repository).
+1. **Plan** (chief-of-staff): write the draft outside \`.agent/plans/\` (say \`plans/<plan>.yaml\`),
+   \`cos plan check plans/<plan>.yaml\` (every problem at once: roles, cycles, unknown sprints,
+   missing \`done_when\`), then \`cos plan apply plans/<plan>.yaml --commit\`. Always \`--commit\`:
+   each applied version is then in \`git log -p -- .agent/plans/<plan>.yaml\`.
+2. **Ready**: \`cos ready\` lists the steps whose dependencies are finished (VERIFIED) and nobody
+   took up — READY — and the others, WAITING on what. \`cos status\` shows both; \`cos brief\` puts
+   the READY ones first under "What to dispatch next".
+3. **Dispatch**: \`cos dispatch <role> <sprint>\` for each READY step. A WAITING step is refused
+   (exit 3, naming its unfinished dependencies); \`--force\` overrides and the entry records it.
+   Or let \`cos watch --spawn '<agent command>' --max-parallel N\` do it: it claims each READY step
+   and starts the command with \`COS_SPRINT\`, \`COS_ROLE\`, \`COS_AGENT\` and \`COS_BRIEFING\` (the
+   briefing file) set, never twice per sprint, at most N at once; stopping the watcher leaves
+   the agents running.
+4. **Verify**: a qa-reviewer verifies each COMPLETE (\`cos post --status VERIFIED --verifies
+   <file>\`); only then are its dependents READY (\`cos watch\` prints a \`ready\` event).
+5. **Replan** on a failure: edit the draft and apply it again; its \`attempt\` goes up. Past
+   \`dispatch.attempt_cap\` (3: the plan and two replans) the replan is refused with a BLOCKER
+   NOTE on the sprint \`plan-<plan>\`: a person decides (the earlier plans are in git log).
+
 ## Housekeeping
 - Weekly, or whenever \`cos scan\` reports an **overflow**: \`cos archive --dry-run\`, then
   \`cos archive --commit\`. Finished sprints (nothing open, ending on COMPLETE or VERIFIED),

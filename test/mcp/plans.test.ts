@@ -29,7 +29,7 @@ describe('cos mcp plan tools', () => {
     expect(bad.content[0]!.text).toContain('step "a", done_when: is required');
     expect(bad.content[0]!.text).toContain('step "a", role: unknown role "wizard"');
     expect(bad.content[0]!.text).toContain('cycle a → a');
-    expect(existsSync(join(root, '.agent/plans'))).toBe(false);
+    expect(existsSync(join(root, '.agent/plans/web.yaml'))).toBe(false);
 
     const plan = { summary: 'Ship it', steps: [{ sprint: 'api', title: 'API', role: 'developer', done_when: 'tests pass' }, { sprint: 'ui', title: 'UI', role: 'developer', done_when: 'renders', depends_on: ['api'] }] };
     const good = await call('plan_check', { name: 'web', plan });

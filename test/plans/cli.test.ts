@@ -124,7 +124,7 @@ describe('a 5-step diamond plan', () => {
     const body = readFileSync(join(dir, JSON.parse(forced.stdout).entry.file), 'utf8');
     expect(body).toContain('Forced over: ship was WAITING on join (plan diamond), not finished.');
     expect((await states(dir)).ship).toBe('DISPATCHED');
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('invalid plans', () => {
@@ -160,7 +160,7 @@ steps:
         expect(result.stderr).toContain(line);
       }
     }
-    expect(existsSync(join(dir, '.agent/plans'))).toBe(false);
+    expect(readdirSync(join(dir, '.agent/plans'))).toEqual(['example.yaml.sample']);
     const json = await cli(dir, 'plan', 'check', 'bad.yaml', '--json');
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout).problems).toHaveLength(6);
@@ -176,6 +176,18 @@ steps:
     const yaml = await cli(dir, 'plan', 'apply', 'broken.yaml');
     expect(yaml.code).toBe(1);
     expect(yaml.stderr).toMatch(/^cos plan: The plan broken.yaml is not valid YAML: .+\.\n$/);
+  }, 60_000);
+});
+
+describe('the example plan of cos init', () => {
+  it('is written as a sample (not read as a plan) and, copied, is a valid plan', async () => {
+    const dir = testdir();
+    expect((await cli(dir, 'init')).code).toBe(0);
+    const sample = readFileSync(join(dir, '.agent/plans/example.yaml.sample'), 'utf8');
+    expect(JSON.parse((await cli(dir, 'ready', '--json')).stdout)).toMatchObject({ ready: [], waiting: [], problems: [] });
+    writeFileSync(join(dir, 'results.yaml'), sample);
+    const checked = await cli(dir, 'plan', 'check', 'results.yaml');
+    expect([checked.code, checked.stdout]).toEqual([0, 'results.yaml: a valid plan "results" of 3 steps.\n']);
   }, 60_000);
 });
 
@@ -216,5 +228,5 @@ describe('replans', () => {
       expect(git(dir, 'show', `${rev}:.agent/plans/work.yaml`)).toContain(`version ${i + 1}`);
     }
     expect(git(dir, 'log', '-1', '--format=%s')).toContain('refused');
-  }, 120_000);
+  }, 300_000);
 });
