@@ -12,7 +12,7 @@ export const help = `Usage: cos review [--since REF|DURATION] [--json]
 The coordination changes since a git ref, committed or not (untracked files included), under
 .agent/ and runbook.md — what to look at before a commit, a push or a merge:
   entries added (by sprint and status), entries archived (moves current/ -> archive/<sprint>/),
-  heartbeats refreshed (entries modified in place), roles, config and skills changed, and which
+  heartbeats refreshed (entries modified in place), roles, config, skills and plans changed, and which
   of all that is still uncommitted.
 
 ${flagsHelp(flags)}
@@ -64,7 +64,7 @@ export function renderReview(result: ReviewResult): string {
     for (const path of result.removed) lines.push(`  ${path}`);
   }
   if (result.changed.length > 0) {
-    lines.push('Roles, config and skills changed:');
+    lines.push('Roles, config, skills and plans changed:');
     for (const change of result.changed) lines.push(`  ${change.change} ${change.path}${mark(change.uncommitted)}`);
   }
   for (const problem of result.problems) lines.push(`Cannot read ${problem.file}: ${problem.reason}.`);
