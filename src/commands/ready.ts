@@ -5,6 +5,14 @@ import { renderReady } from '../output/ready.js';
 import { readReady } from '../plans/view.js';
 import { agentPaths } from '../store/paths.js';
 import { parseCommand, printJson, type CommandContext } from './context.js';
+import { defineFlags, flagsHelp } from './flags.js';
+
+export const flags = defineFlags({
+  json: {
+    type: 'boolean',
+    help: '{ "version": 1, "ready": [ { "sprint", "role", "plan", "title" } ], "waiting": [ { "sprint", "waiting_on": [ sprint... ], "role", "plan", "title" } ], "problems": [ { "file", "reason" } ] } (problems: stored plan files that cannot be used)',
+  },
+});
 
 export const help = `Usage: cos ready [--json]
 
@@ -13,9 +21,7 @@ has taken up yet, READY when each of its dependencies is finished (VERIFIED, or 
 coordination.yaml says verification: optional), else WAITING on the ones that are not. A step
 that was dispatched has its own state (see cos status) and is in neither list.
 
-  --json   { "version": 1, "ready": [ { "sprint", "role", "plan", "title" } ],
-             "waiting": [ { "sprint", "waiting_on": [ sprint... ], "role", "plan", "title" } ],
-             "problems": [ { "file", "reason" } ] }   (stored plan files that cannot be used)
+${flagsHelp(flags)}
 
 Exit codes: 0 shown (whatever it shows); 1 bad usage, or no .agent/ here.
 
@@ -23,7 +29,7 @@ Example:
   cos ready && cos dispatch developer results-api`;
 
 export async function run(context: CommandContext): Promise<number> {
-  const { root, json } = parseCommand(context, {});
+  const { root, json } = parseCommand(context, flags);
   if (!existsSync(agentPaths(root).agent)) throw new InputError('No .agent/ here (or above); run cos init first.');
   const view = readReady(root, { now: context.now() });
   for (const problem of view.problems) context.stderr(`cos ready: warning: ${problem.file} is not a usable plan: ${problem.reason}\n`);
