@@ -246,7 +246,7 @@ function readyStep(item: ReadyItem): NextStep {
     sprint: item.sprint,
     role: item.role,
     command: `cos dispatch ${item.role} ${item.sprint}`,
-    reason: `READY in plan ${item.plan}: ${item.title} (its dependencies are finished)`,
+    reason: `READY in plan ${item.plan}: ${item.title}`,
     files: [],
   };
 }
@@ -273,7 +273,7 @@ export function renderBrief(brief: Brief, options: { title: string; window: stri
     out.push('No `.agent/` here yet. Start with `cos init`, then `cos dispatch developer <sprint>`.');
     return `${out.join('\n')}\n`;
   }
-  if (brief.counts.entries === 0 && brief.counts.problems === 0) {
+  if (brief.counts.entries === 0 && brief.counts.problems === 0 && brief.next.length === 0) {
     out.push('No status entries yet. Dispatch the first sprint: `cos dispatch developer <sprint>` (it prints the briefing for the agent).');
     return `${out.join('\n')}\n`;
   }
