@@ -54,7 +54,7 @@ describe('cos watch ready events', () => {
     expect(order.slice(3)).toEqual(['join', 'ship']);
     watcher.child.kill('SIGTERM');
     expect((await watcher.exited).code).toBe(0);
-  }, 300_000);
+  }, 240_000);
 });
 
 /** The spawned agent: posts IN_PROGRESS, waits for its go file, posts COMPLETE. */
