@@ -12,7 +12,7 @@ import { defineFlags, flagsHelp } from './flags.js';
 
 export const flags = defineFlags({
   agent: { type: 'string', value: 'A', kind: 'slug', mcp: true, help: "the agent's name in entries (default: the role's name)" },
-  force: { type: 'boolean', mcp: true, help: 'dispatch even onto an occupied sprint, an open escalation or a repeated failure; the new entry records what it overrode in supersedes:' },
+  force: { type: 'boolean', mcp: true, help: 'dispatch even onto an occupied sprint, an open escalation, a repeated failure or a WAITING plan step; the new entry records what it overrode (supersedes:, and a line in its body)' },
   ttl: { type: 'string', value: 'M', kind: 'minutes', mcp: true, help: "minutes the agent may stay silent (default: the role's ttl_minutes, else the config)" },
   remote: {
     type: 'string',
@@ -42,7 +42,8 @@ ${flagsHelp(flags)}
 
 Exit codes: 0 dispatched; 1 bad usage or unknown role (the roles that exist are listed);
 3 refused: the sprint is occupied, has an open escalation or hit a repeated failure / the attempt
-cap (the blocking entry files are named), or another machine holds the claim on the remote (its
+cap (the blocking entry files are named), is a plan step WAITING on unfinished dependencies (they
+are named; see cos ready), or another machine holds the claim on the remote (its
 agent, machine and time are named); 4 the role's preflight failed (every missing file and skill
 is named); 5 the remote cannot be reached (nothing is written).
 
