@@ -12,7 +12,9 @@ const { postEntry } = await import('../dist/index.js');
 
 const ENTRIES = 10_000;
 const EVENT_POSTS = 200;
-const PAGE_POSTS = 50;
+// All 10,000 in current/ is the worst case (chokidar re-lists the folder on every change): fewer posts.
+const CROWDED_POSTS = 20;
+const PAGE_POSTS = 30;
 const CHROMIUM = process.env.COS_CHROMIUM ?? '/usr/bin/chromium';
 
 function entryText({ sprint, agent, status, at }) {
@@ -100,7 +102,7 @@ function openEvents(url) {
   req.end();
   const next = (match) =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no event in 30 s')), 30_000);
+      const timer = setTimeout(() => reject(new Error('no event in 120 s')), 120_000);
       const listener = (event, data, at) => {
         if (!match(event, data)) return;
         clearTimeout(timer);
@@ -116,7 +118,7 @@ function rssMiB(pid) {
   return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 }
 
-async function loadAndEvents(where) {
+async function loadAndEvents(where, posts) {
   const root = repo(where);
   const board = await startBoard(root);
   const page = await timedGet(board.url);
@@ -124,7 +126,7 @@ async function loadAndEvents(where) {
   const state = await events.first;
   const api = await timedGet(`${board.url}api/state`);
   const times = [];
-  for (let i = 0; i < EVENT_POSTS; i++) {
+  for (let i = 0; i < posts; i++) {
     const sprint = `latency-${i}`;
     const seen = events.next((event, data) => event === 'entry' && data.includes(`"sprint":"${sprint}"`));
     const t0 = performance.now();
@@ -162,8 +164,8 @@ async function visible() {
   return times;
 }
 
-const tidy = await loadAndEvents('archive');
-const crowded = await loadAndEvents('current');
+const tidy = await loadAndEvents('archive', EVENT_POSTS);
+const crowded = await loadAndEvents('current', CROWDED_POSTS);
 const seen = await visible();
 const kib = (bytes) => `${(bytes / 1024).toFixed(0)} KiB`;
 const row = (label, times) => `| ${label} | ${fmt(percentile(times, 50))} | ${fmt(percentile(times, 95))} | ${fmt(percentile(times, 99))} | ${fmt(Math.max(...times))} |`;
@@ -177,11 +179,11 @@ for (const [label, r] of [
 ]) {
   console.log(`| ${label} | ${fmt(r.page.ms)} (${kib(r.page.bytes)}) | ${fmt(r.state.ms)} (${kib(r.state.bytes)}) | ${fmt(r.api.ms)} | ${fmt(r.startMs)} | ${r.rss.toFixed(0)} MiB |`);
 }
-console.log(`\nPost (library postEntry) → its \`entry\` event on /events (${EVENT_POSTS} posts, one at a time; target p95 ≤ 100 ms):\n`);
+console.log(`\nPost (library postEntry, timed from the call) → its \`entry\` event on /events (one post at a time; target p95 ≤ 100 ms):\n`);
 console.log('| repository | p50 | p95 | p99 | max |');
 console.log('|---|---|---|---|---|');
-console.log(row('50 in current/, the rest archived', tidy.times));
-console.log(row('all 10,000 in current/', crowded.times));
+console.log(row(`50 in current/, the rest archived (${EVENT_POSTS} posts)`, tidy.times));
+console.log(row(`all 10,000 in current/ (${CROWDED_POSTS} posts)`, crowded.times));
 if (seen) {
   console.log(`\nPost of an URGENT → its finding visible in the page in headless Chromium (${PAGE_POSTS} posts over ${ENTRIES.toLocaleString('en')} entries; target p95 ≤ 1 s):\n`);
   console.log('| p50 | p95 | p99 | max |');

@@ -446,9 +446,9 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
       const record = core.record(tree, abs, location);
       changed = record ? engine.put(record) : engine.remove(rel);
     }
-    if (kind === 'add' && location === 'current' && !catchUpQueued) {
-      catchUpQueued = true;
-      queueMicrotask(catchUp);
+    if (kind === 'add' && location === 'current' && !catchUpQueued.has(tree)) {
+      catchUpQueued.add(tree);
+      queueMicrotask(() => catchUp(tree));
     }
     if (changed) notion?.notify();
   };
@@ -460,15 +460,15 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
    * 7 (written before 8), so both reach one evaluation and new entries keep their order (and
    * an `add` chokidar dropped is caught at the next one rather than at the next reconcile).
    */
-  let catchUpQueued = false;
-  const catchUp = () => {
-    catchUpQueued = false;
+  const catchUpQueued = new Set<Tree>();
+  const catchUp = (tree: Tree) => {
+    catchUpQueued.delete(tree);
     if (stopping) return;
     let changed = false;
-    for (const name of listNames(paths.current)) {
-      const abs = join(paths.current, name);
-      if (engine.signature(paths.rel(abs)) !== undefined || locate(paths, abs) !== 'current') continue;
-      const record = readEntryFile(paths, abs, 'current');
+    for (const name of listNames(tree.paths.current)) {
+      const abs = join(tree.paths.current, name);
+      if (engine.signature(paths.rel(abs)) !== undefined || locate(tree.paths, abs) !== 'current') continue;
+      const record = core.record(tree, abs, 'current');
       if (record) changed = engine.put(record) || changed;
     }
     if (changed) notion?.notify();
