@@ -1,7 +1,7 @@
 /** Where everything lives under a repository root. */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { claimsDir } from './worktrees.js';
+import { claimsDir, isLinkedWorktreeTop } from './worktrees.js';
 
 export interface AgentPaths {
   root: string;
@@ -52,12 +52,18 @@ export function agentPaths(root: string): AgentPaths {
   };
 }
 
-/** The nearest ancestor of `start` holding `.agent/`, else `start` itself. */
+/**
+ * The nearest ancestor of `start` holding `.agent/`, else `start` itself. The search never leaves
+ * a linked worktree: in one whose checkout has no `.agent/` yet (Claude Code's
+ * `.claude/worktrees/<name>` sits inside the main worktree), the root is that worktree's top level,
+ * so cos writes into the worktree it runs in, never into the enclosing one.
+ */
 export function findRoot(start: string): string {
   let dir = resolve(start);
   for (;;) {
     const candidate = join(dir, '.agent');
     if (existsSync(candidate) && statSync(candidate).isDirectory()) return dir;
+    if (isLinkedWorktreeTop(dir)) return dir;
     const parent = dirname(dir);
     if (parent === dir) return resolve(start);
     dir = parent;

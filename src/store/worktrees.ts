@@ -86,6 +86,16 @@ function gitDirOf(top: string): string | null {
   return isDirectory(dir) ? dir : null;
 }
 
+/**
+ * Whether `dir` is the top level of a linked worktree (its `.git` is a `gitdir:` file naming a git
+ * dir that holds `commondir`). Not a submodule (no `commondir`), not a main worktree (`.git` a folder).
+ */
+export function isLinkedWorktreeTop(dir: string): boolean {
+  if (isDirectory(join(dir, '.git'))) return false;
+  const gitDir = gitDirOf(dir);
+  return gitDir !== null && readPointer(join(gitDir, 'commondir')) !== null;
+}
+
 function commonDirOf(gitDir: string): string {
   const pointer = readPointer(join(gitDir, 'commondir'));
   if (pointer === null || pointer === '') return gitDir;

@@ -97,6 +97,23 @@ describe('writes stay in their worktree', () => {
     expect((await cos(['heartbeat', '--sprint', 's2', '--agent', 'dev-b'], { cwd: wt1, now: at('2026-03-01T10:06:00Z') })).code).toBe(0);
   });
 
+  it('a worktree nested in the main one (.claude/worktrees/<name>) without .agent/ yet gets its own entries, not the main worktree\'s', async () => {
+    const repo = await worktreeRepo(0);
+    // A branch without .agent/ (as one from before cos init), checked out inside the main worktree.
+    const nested = join(repo.main, '.claude', 'worktrees', 'bg');
+    git(repo.main, 'worktree', 'add', '-q', nested, '-b', 'bg');
+    git(nested, 'rm', '-r', '-q', '.agent');
+    git(nested, 'commit', '-q', '-m', 'no .agent on this branch');
+    expect(existsSync(join(nested, '.agent'))).toBe(false);
+    const posted = await cos(['post', '--sprint', 's1', '--agent', 'dev-bg', '--status', 'IN_PROGRESS'], { cwd: nested });
+    expect(posted.stderr).toBe('');
+    const name = posted.stdout.trim().split('/').pop()!;
+    expect(existsSync(join(nested, '.agent/status/current', name))).toBe(true);
+    expect(readdirSync(join(repo.main, '.agent/status/current')).filter((n) => n.endsWith('.md'))).toEqual([]);
+    // Seen from the main worktree, named by its worktree.
+    expect(readStore(repo.main).entries.map((e) => [e.file, e.worktree])).toEqual([[name, 'bg']]);
+  });
+
   it('a NOTE-like entry refers to another worktree\'s entry by name: verify a COMPLETE made elsewhere', async () => {
     const repo = await worktreeRepo(1);
     const [wt1] = repo.worktrees as [string];
