@@ -4,7 +4,8 @@
  */
 import { runChecks, type Finding } from './checks/index.js';
 import { loadConfig, type LoadedConfig } from './config/load.js';
-import { deriveSprints, type SprintState } from './state/sprints.js';
+import { listRoles } from './dispatch/role.js';
+import { deriveSprints, type PlanInput, type SprintState } from './state/lifecycle.js';
 import { readStore, type StoreSnapshot } from './store/read.js';
 
 export interface Analysis {
@@ -19,13 +20,18 @@ export interface AnalyzeOptions {
   now?: Date;
   /** Paths of entries already mirrored to Notion, or null when sync is off. */
   synced?: ReadonlySet<string> | null;
+  /** Plan dependencies (WAITING / READY); see PlanInput in state/lifecycle.ts. */
+  plan?: PlanInput;
 }
 
 export function analyze(root: string, options: AnalyzeOptions = {}): Analysis {
   const now = options.now ?? new Date();
   const config = loadConfig(root);
   const snapshot = readStore(root);
-  const sprints = deriveSprints(snapshot.entries, now);
+  const sprints = deriveSprints(snapshot.entries, now, {
+    verification: config.config.verification,
+    ...(options.plan ? { plan: options.plan } : {}),
+  });
   const findings = runChecks({
     entries: snapshot.entries,
     problems: snapshot.problems,
@@ -34,6 +40,7 @@ export function analyze(root: string, options: AnalyzeOptions = {}): Analysis {
     config: config.config,
     currentCount: snapshot.currentCount,
     synced: options.synced ?? null,
+    roles: listRoles(root),
   });
   return { snapshot, config, sprints, findings, now };
 }

@@ -7,6 +7,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CommandContext, CommandModule } from './commands/context.js';
 import { EXIT, isCosError } from './errors.js';
+import { COS_VERSION } from './version.js';
 
 interface CommandEntry {
   summary: string;
@@ -17,6 +18,8 @@ const COMMANDS: Record<string, CommandEntry> = {
   init: { summary: 'create the .agent/ tree, config, roles and runbook.md (never overwrites)', load: () => import('./commands/init.js') },
   post: { summary: 'write one status entry', load: () => import('./commands/post.js') },
   heartbeat: { summary: "refresh an agent's open entry on a sprint", load: () => import('./commands/heartbeat.js') },
+  resolve: { summary: 'settle entries (an escalation, a failure) with a NOTE that holds nothing', load: () => import('./commands/resolve.js') },
+  ack: { summary: 'acknowledge an escalation with a NOTE (stops re-escalation, does not resolve)', load: () => import('./commands/ack.js') },
   status: { summary: 'the pipeline dashboard: one row per sprint', load: () => import('./commands/status.js') },
   scan: { summary: 'every finding (stale, conflict, escalation, ...); exit 2 at --fail-on', load: () => import('./commands/scan.js') },
   brief: { summary: 'the daily briefing: highlights first, details after', load: () => import('./commands/brief.js') },
@@ -37,7 +40,6 @@ const COMMANDS: Record<string, CommandEntry> = {
 
 const ALIASES: Record<string, string> = { health: 'scan' };
 
-const VERSION = '0.1.0';
 
 function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
@@ -80,7 +82,7 @@ export async function main(argv: string[], io: Partial<CommandContext> = {}): Pr
   const { name, rest } = splitCommand(argv);
   if (!name) {
     if (rest.includes('--version') || rest.includes('-v')) {
-      stdout(`${VERSION}\n`);
+      stdout(`${COS_VERSION}\n`);
       return EXIT.ok;
     }
     if (rest.includes('--help') || rest.includes('-h')) {

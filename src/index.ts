@@ -21,14 +21,24 @@ export { initRepo, type InitResult } from './store/init.js';
 // Worktrees: the repository's worktrees and shared folder, read from git's own files.
 export { findRepository, repositoryRoots, claimsDir, sharedDir, type Repository, type Worktree } from './store/worktrees.js';
 
-export { deriveSprints, isStale, type SprintState, type AgentState } from './state/sprints.js';
+export {
+  deriveSprints,
+  deriveSprint,
+  isStale,
+  type SprintState,
+  type AgentState,
+  type PlanInput,
+  type LifecycleOptions,
+  type InvalidVerification,
+} from './state/lifecycle.js';
+export { SPRINT_STATES, LIFECYCLE_TABLE, renderLifecycleTable, type SprintStateName } from './state/table.js';
+export { checkReview, pickReviewTarget } from './state/review.js';
 export { runChecks, RULES, FINDING_KINDS, type Finding, type FindingKind, type CheckContext, type Rule } from './checks/index.js';
 export {
   failsAt,
   compareFindings,
   openEscalations,
   failureState,
-  unverifiedClaims,
   handledFiles,
   isHandled,
 } from './checks/index.js';

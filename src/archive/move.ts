@@ -19,7 +19,7 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmdirSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadConfig } from '../config/load.js';
-import { isOpen } from '../protocol/fields.js';
+import { isHolding } from '../protocol/fields.js';
 import { withLock } from '../store/lock.js';
 import { agentPaths } from '../store/paths.js';
 import { readStore, type StoreSnapshot } from '../store/read.js';
@@ -32,6 +32,8 @@ export interface ArchiveOptions {
   dryRun?: boolean;
   /** Defaults to coordination.yaml `archive`. */
   bounds?: ArchiveBounds;
+  /** Defaults to coordination.yaml `verification`. */
+  verification?: 'required' | 'optional';
 }
 
 export interface SkippedMove {
@@ -120,11 +122,13 @@ function ownMovable(snapshot: StoreSnapshot): Entry[] {
 export async function archiveStore(root: string, options: ArchiveOptions = {}): Promise<ArchiveResult> {
   const paths = agentPaths(root);
   const now = options.now ?? new Date();
-  const bounds = options.bounds ?? loadConfig(paths.root).config.archive;
+  const config = options.bounds && options.verification ? null : loadConfig(paths.root).config;
+  const bounds = options.bounds ?? config!.archive;
+  const verification = options.verification ?? config!.verification;
   const plan = () => {
     const snapshot = readStore(paths.root);
     const malformed = snapshot.problems.filter((problem) => problem.file.startsWith('.agent/status/current/')).map((problem) => problem.file);
-    return { plan: planArchive({ entries: ownMovable(snapshot), currentCount: snapshot.currentCount, bounds, now }), malformed };
+    return { plan: planArchive({ entries: ownMovable(snapshot), currentCount: snapshot.currentCount, bounds, now, verification }), malformed };
   };
   if (options.dryRun) {
     const { plan: planned, malformed } = plan();
@@ -144,7 +148,7 @@ export async function archiveStore(root: string, options: ArchiveOptions = {}): 
     const made = new Set<string>();
     for (const move of planned.moves) {
       const run = () => moveOne(paths.root, move, made);
-      const outcome = isOpen(move.entry.status) ? await underEntryLock(join(paths.root, move.from), run) : run();
+      const outcome = isHolding(move.entry.status) ? await underEntryLock(join(paths.root, move.from), run) : run();
       if (outcome) skipped.push(outcome);
       else moved.push(move);
     }

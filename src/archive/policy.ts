@@ -3,22 +3,23 @@
  * the list of moves. The I/O lives in move.ts.
  *
  * Rules, in order:
- * 1. finished sprint — no agent's latest entry on the sprint (current and archive together) is
- *    open, and the sprint's latest entry is COMPLETE or VERIFIED (so every agent's latest is
- *    COMPLETE/VERIFIED, or a FAILED/BLOCKED attempt was followed by a completion): all its
- *    entries in `current/` move.
+ * 1. finished sprint — the lifecycle says it is finished (VERIFIED, or COMPLETE under
+ *    `verification: optional`; state/lifecycle.ts), over current and archive together: all its
+ *    entries in `current/` move. An unverified COMPLETE is not finished and stays.
  * 2. age — an entry whose `timestamp` is more than `max_age_days` old moves, unless it is the
  *    latest entry of its agent on a sprint that is not finished (that entry is the sprint's live
- *    state: open, BLOCKED or FAILED). Older entries of such a sprint are history and do move;
- *    every check reads the archive too, so no finding changes because of it.
+ *    state: held, BLOCKED, FAILED or an unverified claim). Older entries of such a sprint are
+ *    history and do move; every check reads the archive too, so no finding changes because of it.
  * 3. bound — while `current/` holds more than `max_current` entry files (malformed ones count
  *    and never move), the oldest remaining candidates move: first finished entries (COMPLETE,
- *    VERIFIED), then other superseded history, then the latest BLOCKED/FAILED entries of
- *    unfinished sprints. An agent's latest open (DISPATCHED, IN_PROGRESS) entry never moves; if
- *    those alone exceed the bound the plan says so (`overflow`) instead of hiding them.
+ *    VERIFIED), then other superseded history, then the latest FAILED entries and unverified
+ *    claims of unfinished sprints. A holder's entry (DISPATCHED, IN_PROGRESS, BLOCKED, not
+ *    superseded) never moves; if those alone exceed the bound the plan says so (`overflow`)
+ *    instead of hiding them.
  */
-import { isFinished, isOpen, type Entry } from '../protocol/fields.js';
+import { isFinished, type Entry } from '../protocol/fields.js';
 import { parseTimestamp } from '../protocol/time.js';
+import { deriveSprints } from '../state/lifecycle.js';
 
 export type MoveReason = 'finished-sprint' | 'age' | 'bound';
 
@@ -43,13 +44,15 @@ export interface ArchivePolicyInput {
   currentCount: number;
   bounds: ArchiveBounds;
   now: Date;
+  /** `coordination.yaml` `verification` (default required). */
+  verification?: 'required' | 'optional';
 }
 
 export interface ArchivePlan {
   moves: ArchiveMove[];
   /** Entry files left in `current/` after the moves. */
   remaining: number;
-  /** Latest open entries of agents: never moved. */
+  /** Entries of holders: never moved. */
   open: number;
   /** Set when `current/` still exceeds `max_current` after every allowed move. */
   overflow: { remaining: number; max_current: number; open: number; malformed: number } | null;
@@ -64,23 +67,18 @@ export function archivePath(entry: Entry): string {
 
 export function planArchive(input: ArchivePolicyInput): ArchivePlan {
   const { entries, bounds, now } = input;
-  // Latest entry of each agent on each sprint, over current and archive (protocol order).
-  const latest = new Map<string, Map<string, Entry>>();
-  const last = new Map<string, Entry>();
-  for (const entry of entries) {
-    let agents = latest.get(entry.sprint);
-    if (!agents) latest.set(entry.sprint, (agents = new Map()));
-    agents.set(entry.agent, entry);
-    last.set(entry.sprint, entry);
-  }
+  // The lifecycle over current and archive: finished sprints move whole; in the others, each
+  // agent's latest entry is live state, and a holder's entry never moves.
   const finishedSprints = new Set<string>();
   const live = new Set<Entry>();
-  for (const [sprint, agents] of latest) {
-    const heads = [...agents.values()];
-    // Nothing open, and the sprint ended on COMPLETE/VERIFIED: an earlier attempt that FAILED or
-    // BLOCKED (followed by another agent's completion) does not keep it open.
-    if (!heads.some((entry) => isOpen(entry.status)) && isFinished(last.get(sprint)!.status)) finishedSprints.add(sprint);
-    else for (const entry of heads) live.add(entry);
+  const held = new Set<Entry>();
+  for (const sprint of deriveSprints(entries, now, { verification: input.verification ?? 'required' })) {
+    if (sprint.finished) {
+      finishedSprints.add(sprint.sprint);
+      continue;
+    }
+    for (const agent of sprint.agents) live.add(agent.entry);
+    for (const agent of sprint.holders) held.add(agent.entry);
   }
 
   const current = entries.filter((entry) => entry.location === 'current');
@@ -103,7 +101,7 @@ export function planArchive(input: ArchivePolicyInput): ArchivePlan {
     for (const entry of current) {
       if (moved.has(entry)) continue;
       if (!live.has(entry)) tiers[isFinished(entry.status) ? 0 : 1]!.push(entry);
-      else if (!isOpen(entry.status)) tiers[2]!.push(entry);
+      else if (!held.has(entry)) tiers[2]!.push(entry);
     }
     for (const entry of tiers.flat()) {
       if (remaining <= bounds.max_current) break;
@@ -112,7 +110,7 @@ export function planArchive(input: ArchivePolicyInput): ArchivePlan {
     }
   }
 
-  const open = current.filter((entry) => live.has(entry) && isOpen(entry.status)).length;
+  const open = current.filter((entry) => held.has(entry)).length;
   const malformed = Math.max(0, input.currentCount - current.length);
   return {
     moves,

@@ -6,7 +6,7 @@
  */
 import type { CoordinationConfig } from '../config/schema.js';
 import { planGraph, planView, type PlanGraph, type PlanView } from '../plans/view.js';
-import type { SprintState } from '../state/sprints.js';
+import type { SprintState } from '../state/lifecycle.js';
 
 export interface BoardPlan {
   view: PlanView;

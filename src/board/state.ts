@@ -12,7 +12,7 @@ import { defaultBody, entryFields, entryToJson } from '../protocol/entry.js';
 import type { Entry } from '../protocol/fields.js';
 import { isoSeconds } from '../protocol/time.js';
 import { statusSprints, type StatusRow } from '../output/status.js';
-import type { SprintState } from '../state/sprints.js';
+import type { SprintState } from '../state/lifecycle.js';
 import type { ReadyItem, WaitingItem } from '../plans/ready.js';
 import { renderMarkdown } from './markdown.js';
 import type { BoardPlan } from './plan.js';

@@ -1,27 +1,24 @@
-import { isOpen } from '../protocol/fields.js';
-import type { AgentState, SprintState } from '../state/sprints.js';
-import { handledIn, isHandled, type Handled } from './handled.js';
+import { dispatchCommand, workRole } from '../state/roles.js';
 import type { Finding, Rule } from './types.js';
 
-/** Agents whose latest entry on the sprint is open (DISPATCHED / IN_PROGRESS) and not superseded. */
-export function openHolders(sprint: SprintState, handled: Handled): AgentState[] {
-  return sprint.agents.filter((agent) => isOpen(agent.status) && !isHandled(agent.entry, handled));
-}
-
-/** A sprint with more than one agent holding an open latest entry. */
-export const conflictRule: Rule = ({ sprints, entries }) => {
-  const handled = handledIn(entries);
+/**
+ * A sprint held by more than one agent (the lifecycle's holders: latest entry DISPATCHED,
+ * IN_PROGRESS or BLOCKED, not superseded). The advice keeps the latest holder: a forced dispatch
+ * of it supersedes every other holder's entry.
+ */
+export const conflictRule: Rule = ({ sprints, roles = [] }) => {
   const findings: Finding[] = [];
   for (const sprint of sprints) {
-    const open = openHolders(sprint, handled);
-    if (open.length < 2) continue;
+    const holders = sprint.holders;
+    if (holders.length < 2) continue;
+    const keep = [...holders].sort((a, b) => (a.entry.seq - b.entry.seq) || (a.entry.file < b.entry.file ? -1 : 1)).pop()!;
     findings.push({
       kind: 'conflict',
       severity: 'URGENT',
       sprint: sprint.sprint,
-      files: open.map((agent) => agent.entry.path),
-      message: `${open.length} agents hold ${sprint.sprint} open at once: ${open.map((a) => `${a.agent} (${a.status})`).join(', ')}`,
-      action: `Keep one agent on ${sprint.sprint}: the others post BLOCKED or FAILED, or redispatch one with cos dispatch <role> ${sprint.sprint} --force (it supersedes the rest)`,
+      files: holders.map((agent) => agent.entry.path),
+      message: `${holders.length} agents hold ${sprint.sprint} at once: ${holders.map((a) => `${a.agent} (${a.status}${a.stale ? ', stale' : ''})`).join(', ')}; keep one (the others post COMPLETE, FAILED or stop), or redispatch ${keep.agent} over the rest`,
+      action: dispatchCommand(workRole(sprint, roles, keep.agent), sprint.sprint, keep.agent, true),
     });
   }
   return findings;

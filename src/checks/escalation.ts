@@ -1,10 +1,12 @@
 /**
- * Escalations. An URGENT or BLOCKER entry stays open until an entry resolves it in the protocol:
- * - any other entry names its file in `resolves` (cos post --resolves FILE) or `supersedes`
- *   (a forced cos dispatch over it), or
+ * Escalations. An URGENT or BLOCKER entry — a NOTE too — stays open until it is resolved:
+ * - any other entry names its file in `resolves` (`cos resolve FILE`, or `cos post --resolves
+ *   FILE` on any status) or, for an entry that is not a NOTE, in `supersedes` (a forced dispatch
+ *   over it), or
  * - a later entry on the same sprint by the same agent says it is back to normal: severity INFO
- *   or WARN and status IN_PROGRESS, COMPLETE or VERIFIED (not BLOCKED or FAILED, and not
- *   DISPATCHED, which the dispatcher writes, not the agent).
+ *   or WARN and status IN_PROGRESS, COMPLETE or VERIFIED (not BLOCKED or FAILED, not DISPATCHED,
+ *   which the dispatcher writes, and not a NOTE, which changes nothing).
+ * `acknowledges` (`cos ack FILE`) does not resolve: it only stops re-escalation.
  * Archiving does not resolve anything: an escalation is reported wherever its file lives. Pure.
  */
 import { severityRank, type Entry } from '../protocol/fields.js';
@@ -45,13 +47,14 @@ export const escalationRule: Rule = ({ sprints, entries }) => {
       const where = entry.location === 'archive' ? ' (archived)' : '';
       const said = summaryLine(entry, 80);
       const detail = `${entry.error ? ` — error ${JSON.stringify(entry.error)}` : ''}${said ? ` — "${said}"` : ''}`;
+      const acked = sprint.acknowledged.has(entry.file) ? ' (acknowledged)' : '';
       findings.push({
         kind: 'escalation',
         severity: entry.severity,
         sprint: sprint.sprint,
         files: [entry.path],
-        message: `${entry.agent} escalated ${sprint.sprint} (${entry.status}, ${entry.severity}) in ${entry.file}${where}${detail}`,
-        action: `Deal with it, then record how: cos post --sprint ${sprint.sprint} --agent <you> --status <STATUS> --resolves ${entry.file} --message "<what was decided>"`,
+        message: `${entry.agent} escalated ${sprint.sprint} (${entry.status}, ${entry.severity}) in ${entry.file}${where}${acked}${detail}; deal with it, then resolve it`,
+        action: `cos resolve ${entry.file}`,
       });
     }
   }

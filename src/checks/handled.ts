@@ -1,13 +1,14 @@
 /**
  * Resolution in the protocol: an entry is *handled* when another entry names it in `resolves`
- * (an escalation answered, a failure accepted) or `supersedes` (replaced by a forced dispatch).
- * The naming entry is the audit trail; nothing is ever dropped without one. Pure.
+ * (an escalation answered, a failure accepted; any status, a NOTE from `cos resolve` included) or,
+ * from an entry that is not a NOTE, in `supersedes` (replaced by a forced dispatch). The naming
+ * entry is the audit trail; nothing is ever dropped without one. Pure.
  */
-import type { Entry } from '../protocol/fields.js';
+import { fileList, type Entry } from '../protocol/fields.js';
 
-function names(value: string | string[] | undefined): string[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
+function names(entry: Entry): readonly string[] {
+  const resolves = fileList(entry.resolves);
+  return entry.status === 'NOTE' ? resolves : [...resolves, ...fileList(entry.supersedes)];
 }
 
 /** Entry file name → the first entry that resolves or supersedes it. */
@@ -16,7 +17,7 @@ export type Handled = ReadonlyMap<string, Entry>;
 export function handledFiles(entries: readonly Entry[]): Map<string, Entry> {
   const handled = new Map<string, Entry>();
   for (const entry of entries) {
-    for (const name of [...names(entry.resolves), ...names(entry.supersedes)]) {
+    for (const name of names(entry)) {
       if (name !== entry.file && !handled.has(name)) handled.set(name, entry);
     }
   }

@@ -3,6 +3,7 @@ import { severityRank } from '../protocol/fields.js';
 import { conflictRule } from './conflict.js';
 import { duplicateSeqRule } from './duplicate-seq.js';
 import { escalationRule } from './escalation.js';
+import { invalidVerificationRule } from './invalid-verification.js';
 import { malformedRule } from './malformed.js';
 import { overBudgetRule } from './over-budget.js';
 import { overflowRule } from './overflow.js';
@@ -23,6 +24,7 @@ export const RULES: readonly Rule[] = [
   malformedRule,
   duplicateSeqRule,
   overBudgetRule,
+  invalidVerificationRule,
 ];
 
 /** Plain code-point order: stable across locales, and free (the first localeCompare costs ~5 ms). */
@@ -49,11 +51,9 @@ export function failsAt(finding: Finding, threshold: Finding['severity'] | 'neve
   return threshold !== 'never' && severityRank(finding.severity) >= severityRank(threshold);
 }
 
-export { openHolders } from './conflict.js';
 export { openEscalations, isEscalation } from './escalation.js';
 export { failureState, isRepeatedFailure, normalizeSignature, type FailureState } from './repeated-failure.js';
-export { unverifiedClaims, verifiersOf } from './unverified.js';
 export { handledFiles, handledIn, isHandled } from './handled.js';
-export { isPresent, isSprintFinished } from './scope.js';
+export { isPresent } from './scope.js';
 export type { CheckContext, Finding, FindingKind, Rule } from './types.js';
 export { FINDING_KINDS } from './types.js';

@@ -29,8 +29,8 @@ export const overBudgetRule: Rule = ({ sprints, entries, config, now }) => {
       severity: 'URGENT',
       sprint: sprint.sprint,
       files: costed.map((entry) => entry.path),
-      message: `${sprint.sprint} has spent $${total.toFixed(2)}${approved >= 0 ? ' since the last approval' : ''}, past its budget of $${budget.toFixed(2)} (budget_usd_per_sprint)`,
-      action: `Stop spending on ${sprint.sprint} and ask a human; to approve the spend so far: cos post --sprint ${sprint.sprint} --agent <you> --status <STATUS> --resolves ${last.file} --message "budget approved"`,
+      message: `${sprint.sprint} has spent $${total.toFixed(2)}${approved >= 0 ? ' since the last approval' : ''}, past its budget of $${budget.toFixed(2)} (budget_usd_per_sprint); stop spending and ask a human, who approves the spend so far by resolving the latest costed entry`,
+      action: `cos resolve ${last.file} --message "budget approved"`,
     });
   }
   return findings;

@@ -1,4 +1,3 @@
-import { isOpen } from '../protocol/fields.js';
 import type { Rule } from './types.js';
 
 /**
@@ -9,7 +8,7 @@ export const overflowRule: Rule = ({ currentCount, config, sprints }) => {
   const bound = config.archive.max_current;
   if (currentCount <= bound) return [];
   let open = 0;
-  for (const sprint of sprints) for (const agent of sprint.agents) if (isOpen(agent.status) && agent.entry.location === 'current') open++;
+  for (const sprint of sprints) for (const agent of sprint.holders) if (agent.entry.location === 'current') open++;
   const stuck = open > bound;
   return [
     {
@@ -18,11 +17,11 @@ export const overflowRule: Rule = ({ currentCount, config, sprints }) => {
       sprint: null,
       files: ['.agent/status/current'],
       message: stuck
-        ? `${currentCount} entries in current/, over the bound of ${bound}, and the ${open} open entries alone exceed it: archiving cannot bring it down`
+        ? `${currentCount} entries in current/, over the bound of ${bound}, and the ${open} entries of holders alone exceed it: archiving cannot bring it down; close finished work (COMPLETE, FAILED) or raise archive.max_current in .agent/config/coordination.yaml`
         : `${currentCount} entries in current/, over the bound of ${bound} (archive.max_current)`,
       action: stuck
-        ? `Close finished work (post COMPLETE, BLOCKED or FAILED) or raise archive.max_current in .agent/config/coordination.yaml, then cos archive`
-        : 'cos archive --dry-run, then cos archive',
+        ? 'cos status'
+        : 'cos archive',
     },
   ];
 };

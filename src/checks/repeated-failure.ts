@@ -1,15 +1,14 @@
 /**
  * Repeated failure (seed 001): the same `error` signature on two FAILED entries of a sprint, or
- * FAILED attempts reaching `dispatch.attempt_cap`. Escalate; do not dispatch again.
- * A FAILED entry stops counting once another entry names it in `resolves` or `supersedes`
- * (a forced dispatch records the failures it overrode), and all failures stop counting once the
- * sprint is finished (every agent's latest entry COMPLETE or VERIFIED). Archived FAILED entries
- * count. Pure.
+ * FAILED attempts reaching `dispatch.attempt_cap`. Escalate; do not dispatch again. Which FAILED
+ * entries count as attempts is the lifecycle's answer (`SprintState.failures`: not resolved or
+ * superseded, since the last verification, none while the sprint is COMPLETE or VERIFIED; a
+ * reviewer's rejection counts). Pure.
  */
 import type { Entry } from '../protocol/fields.js';
-import type { SprintState } from '../state/sprints.js';
-import { handledIn, isHandled, type Handled } from './handled.js';
-import { isPresent, isSprintFinished } from './scope.js';
+import type { SprintState } from '../state/lifecycle.js';
+import { dispatchCommand, workRole } from '../state/roles.js';
+import { isPresent } from './scope.js';
 import type { Finding, Rule } from './types.js';
 
 export interface FailureState {
@@ -26,9 +25,8 @@ export function normalizeSignature(error: string): string {
   return error.trim().replace(/\s+/g, ' ');
 }
 
-export function failureState(sprint: SprintState, handled: Handled, attemptCap: number): FailureState {
-  if (isSprintFinished(sprint)) return { failures: [], repeated: null, capped: false };
-  const failures = sprint.entries.filter((entry) => entry.status === 'FAILED' && !isHandled(entry, handled));
+export function failureState(sprint: SprintState, attemptCap: number): FailureState {
+  const failures = sprint.failures;
   const bySignature = new Map<string, Entry[]>();
   let repeated: FailureState['repeated'] = null;
   for (const entry of failures) {
@@ -47,16 +45,15 @@ export function isRepeatedFailure(state: FailureState): boolean {
   return state.repeated !== null || state.capped;
 }
 
-export const repeatedFailureRule: Rule = ({ sprints, entries, now, config }) => {
-  const handled = handledIn(entries);
+export const repeatedFailureRule: Rule = ({ sprints, now, config, roles = [] }) => {
   const cap = config.dispatch.attempt_cap;
   const findings: Finding[] = [];
   for (const sprint of sprints) {
     if (!isPresent(sprint, now, config)) continue;
-    const state = failureState(sprint, handled, cap);
+    const state = failureState(sprint, cap);
     if (!isRepeatedFailure(state)) continue;
     const attempts = `${state.failures.length} FAILED attempt${state.failures.length === 1 ? '' : 's'} of ${cap}`;
-    const message = state.repeated
+    const what = state.repeated
       ? `${sprint.sprint} failed ${state.repeated.entries.length} times with the same error ${JSON.stringify(state.repeated.signature)} (${attempts})`
       : `${sprint.sprint} reached the attempt cap: ${attempts}`;
     const files = (state.repeated && !state.capped ? state.repeated.entries : state.failures).map((entry) => entry.path);
@@ -65,8 +62,8 @@ export const repeatedFailureRule: Rule = ({ sprints, entries, now, config }) => 
       severity: 'URGENT',
       sprint: sprint.sprint,
       files,
-      message,
-      action: `Escalate to a human and do not dispatch ${sprint.sprint} again as is; once the cause is dealt with, cos dispatch <role> ${sprint.sprint} --force (or post --resolves for each FAILED entry)`,
+      message: `${what}; escalate to a human and do not dispatch it again as is; once the cause is dealt with, a forced dispatch supersedes the failures`,
+      action: dispatchCommand(workRole(sprint, roles), sprint.sprint, null, true),
     });
   }
   return findings;

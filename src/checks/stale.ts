@@ -1,28 +1,26 @@
 import { formatAge } from '../protocol/time.js';
-import { handledIn, isHandled } from './handled.js';
+import { dispatchCommand, workRole } from '../state/roles.js';
 import type { Finding, Rule } from './types.js';
 
 /**
- * An agent whose latest entry on a sprint is open and whose heartbeat + ttl is in the past.
- * A fresh DISPATCHED, a heartbeating agent, an agent that posted again since, and an entry
- * superseded by a forced redispatch are never stale.
+ * A holder (latest entry DISPATCHED, IN_PROGRESS or BLOCKED, not superseded) whose heartbeat +
+ * ttl is in the past. A fresh entry, a heartbeating agent, an agent that posted again since, and
+ * an entry superseded by a forced redispatch are never stale. The advice redispatches the same
+ * agent in the role it had: the new entry supersedes the silent one.
  */
-export const staleRule: Rule = ({ sprints, entries, now }) => {
-  const handled = handledIn(entries);
+export const staleRule: Rule = ({ sprints, now, roles = [] }) => {
   const findings: Finding[] = [];
   for (const sprint of sprints) {
-    for (const agent of sprint.agents) {
-      if (!agent.stale || isHandled(agent.entry, handled)) continue;
+    for (const agent of sprint.holders) {
+      if (!agent.stale) continue;
       const overdue = formatAge(now.getTime() - agent.expiresAt);
-      const role = agent.entry.role ?? '<role>';
-      const as = agent.agent !== role ? ` --agent ${agent.agent}` : '';
       findings.push({
         kind: 'stale',
         severity: 'WARN',
         sprint: sprint.sprint,
         files: [agent.entry.path],
-        message: `${agent.agent} on ${sprint.sprint} is ${agent.status} but silent: its heartbeat ${agent.heartbeat} ran out ${overdue} ago (ttl ${agent.entry.ttl_minutes}m)`,
-        action: `Check on ${agent.agent}; if it is gone, redispatch with cos dispatch ${role} ${sprint.sprint}${as} --force (it supersedes ${agent.entry.file})`,
+        message: `${agent.agent} on ${sprint.sprint} is ${agent.status} but silent: its heartbeat ${agent.heartbeat} ran out ${overdue} ago (ttl ${agent.entry.ttl_minutes}m); check on it, and if it is gone redispatch (the new entry supersedes ${agent.entry.file})`,
+        action: dispatchCommand(workRole(sprint, roles, agent.agent), sprint.sprint, agent.agent, true),
       });
     }
   }

@@ -1,7 +1,7 @@
 /** Findings: what the chief of staff derives from entries. Rules are pure functions of a context. */
 import type { CoordinationConfig } from '../config/schema.js';
 import type { Entry, Severity } from '../protocol/fields.js';
-import type { SprintState } from '../state/sprints.js';
+import type { SprintState } from '../state/lifecycle.js';
 import type { Problem } from '../store/read.js';
 
 export const FINDING_KINDS = [
@@ -15,6 +15,7 @@ export const FINDING_KINDS = [
   'malformed',
   'duplicate-seq',
   'over-budget',
+  'invalid-verification',
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
@@ -44,6 +45,8 @@ export interface CheckContext {
    * not configured (then nothing is "unsynced").
    */
   synced: ReadonlySet<string> | null;
+  /** The roles that exist (.agent/roles/), for runnable advice; empty when unknown. */
+  roles?: readonly string[];
 }
 
 export type Rule = (context: CheckContext) => Finding[];

@@ -15,13 +15,15 @@ export const help = `Usage: cos archive [--dry-run] [--commit] [--json]
 
 Move entries out of .agent/status/current/ into .agent/status/archive/<sprint>/ (a rename: git
 sees a move). What moves (coordination.yaml "archive"):
-  - every entry of a finished sprint (no agent's latest entry open, and the sprint's latest
-    entry COMPLETE or VERIFIED);
+  - every entry of a finished sprint: VERIFIED by another agent (or COMPLETE, where
+    coordination.yaml says verification: optional), nobody holding it; an unverified COMPLETE
+    is not finished and stays;
   - entries older than archive.max_age_days (default 7), except each agent's latest entry on a
     sprint that is not finished;
   - while current/ holds more than archive.max_current (default 50) entry files: the oldest
-    finished entries first, then other superseded history, then latest BLOCKED/FAILED entries.
-An agent's latest open entry (DISPATCHED, IN_PROGRESS) never moves, malformed files never move;
+    finished entries first, then other superseded history, then latest FAILED entries and claims.
+A holder's entry (DISPATCHED, IN_PROGRESS, BLOCKED, not superseded) never moves, malformed files
+never move;
 if they alone exceed the bound, the output says so (and cos scan reports an overflow).
 
 ${flagsHelp(flags)}
@@ -80,7 +82,7 @@ export async function run(context: CommandContext): Promise<number> {
     const { repoInfo } = await import('../git/run.js');
     await repoInfo(root);
   }
-  const result = await archiveStore(root, { now: context.now(), dryRun, bounds: config.archive });
+  const result = await archiveStore(root, { now: context.now(), dryRun, bounds: config.archive, verification: config.verification });
   let commit: string | null = null;
   let commitError: unknown;
   if (values.commit && result.moved.length > 0) {

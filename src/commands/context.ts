@@ -36,6 +36,15 @@ export interface ParsedCommand<V> {
   json: boolean;
 }
 
+/** The sentence every project command gives outside a project. */
+export const NO_PROJECT = 'No .agent/ here (or above); run cos init first.';
+
+/**
+ * Commands that work without a project: init creates one, setup/sync/cleanup/mcp do their own
+ * thing, and hook/guard must stay silent in someone else's project (they check for themselves).
+ */
+export const OUTSIDE_PROJECT_OK: ReadonlySet<string> = new Set(['init', 'setup', 'sync', 'cleanup', 'mcp', 'hook', 'guard']);
+
 /**
  * Parse a command's flags (plus the global `--dir`, `--json`) strictly: an unknown flag or a
  * missing value is one clear sentence and exit 1.
@@ -68,6 +77,12 @@ export function parseCommand<const F extends Flags>(
   // `cos init --dir new-folder` may create it; every other command needs a directory to read.
   if (dir !== undefined && context.command !== 'init' && !isDirectory(root)) {
     throw new InputError(`--dir ${JSON.stringify(dir)} is not a directory.`);
+  }
+  // Outside a project, a command that reads or writes the team's entries would report an empty
+  // team as healthy (or leave a partial .agent/): say so instead (PRODUCT.md version 2). An
+  // explicit --dir names the project: it is used as given.
+  if (dir === undefined && !OUTSIDE_PROJECT_OK.has(context.command) && !isDirectory(resolve(root, '.agent'))) {
+    throw new InputError(NO_PROJECT);
   }
   return { values: values as FlagValues<F>, positionals: parsed.positionals, root, json: values.json === true };
 }

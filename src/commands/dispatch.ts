@@ -1,11 +1,9 @@
 import { loadConfig } from '../config/load.js';
-import { unverifiedClaims, verifiersOf } from '../checks/unverified.js';
 import { claimSprint } from '../dispatch/claim.js';
 import { buildPrompt } from '../dispatch/prompt.js';
 import { loadRole } from '../dispatch/role.js';
 import { InputError } from '../errors.js';
 import { entryToJson } from '../protocol/entry.js';
-import { deriveSprint } from '../state/sprints.js';
 import { dispatchReceipt } from '../output/dispatch.js';
 import { intFlag, parseCommand, printJson, type CommandContext } from './context.js';
 import { defineFlags, flagsHelp } from './flags.js';
@@ -68,10 +66,9 @@ export async function run(context: CommandContext): Promise<number> {
     now,
   });
   const history = result.before?.entries ?? [];
-  // Claims for this agent to verify: never its own work.
-  const claims = result.before
-    ? unverifiedClaims(deriveSprint(sprint, history, now), verifiersOf(result.entries)).filter((claim) => claim.agent !== result.entry.agent)
-    : [];
+  // The claim awaiting review, for this agent to verify: never its own work.
+  const claim = result.before?.unverified ?? null;
+  const claims = claim && claim.agent !== result.entry.agent ? [claim] : [];
   const prompt = buildPrompt({ role, entry: result.entry, history, superseded: result.superseded, claims });
   if (remote !== undefined) await releaseLapsed(context, root, remote, now);
   if (json) {

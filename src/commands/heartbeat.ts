@@ -16,8 +16,9 @@ export const flags = defineFlags({
 
 export const help = `Usage: cos heartbeat --sprint S --agent A [--ttl M] [--if-due] [--json]
 
-Refresh the heartbeat of the agent's open (DISPATCHED or IN_PROGRESS) entry on the sprint, in
-place, under a lock. Exits 1 with a sentence when the agent has no open entry there.
+Refresh the heartbeat of the agent's holding entry on the sprint (its latest, NOTEs aside:
+DISPATCHED, IN_PROGRESS or BLOCKED — a silent BLOCKED agent goes stale too), in place, under a
+lock. Exits 1 with a sentence when the agent has no such entry there.
 
 ${flagsHelp(flags)}
 
@@ -28,7 +29,7 @@ also refreshes the claim there, at most once per ttl/3 (a remote that cannot be 
 warning on stderr; "remote_claim": "refreshed" | "recent" | "not-held" in --json).
 
 Exit codes: 0 refreshed (or recent enough); 1 bad usage, or the agent has no open entry on the
-sprint (none at all, or its latest is BLOCKED/FAILED/COMPLETE/VERIFIED), or the lock stayed taken.
+sprint (none at all, or its latest is FAILED/COMPLETE/VERIFIED), or the lock stayed taken.
 
 Example:
   cos heartbeat --sprint results-wiring-v1 --agent developer --ttl 60`;

@@ -13,7 +13,7 @@ export const flags = defineFlags({
   message: { type: 'string', short: 'm', value: 'TEXT', help: 'free markdown appended to the standard body', mcp: true },
   'body-file': { type: 'string', value: 'F|-', help: 'the whole body from a file, or - for stdin', mcp: true },
   commit: { type: 'boolean', help: 'git-commit exactly this entry (nothing else staged is touched)', mcp: true },
-  json: { type: 'boolean', help: 'print {"version": 1, "entry": {"file", "name", "seq", ...every field}}' },
+  json: { type: 'boolean', help: 'print {"version": 1, "entry": {"file", "name", "seq", ...every field, "body"}}' },
 });
 
 export const help = `Usage: cos post --sprint S --agent A --status ST [options]
@@ -80,7 +80,7 @@ export async function run(context: CommandContext): Promise<number> {
     commit = await commitPaths(root, [entry.path], `cos: ${entry.sprint} ${entry.agent} ${entry.status}`);
   }
   const released = await releaseClaim(context, root, config.dispatch.remote, entry);
-  if (json) printJson(context, { entry: entryToJson(entry), ...(commit ? { commit } : {}), ...(released !== undefined ? { released_claim: released } : {}) });
+  if (json) printJson(context, { entry: { ...entryToJson(entry), body: entry.body }, ...(commit ? { commit } : {}), ...(released !== undefined ? { released_claim: released } : {}) });
   else context.stdout(`${entry.path}\n`);
   return 0;
 }

@@ -4,15 +4,18 @@ import { parseCommand, printJson, type CommandContext } from './context.js';
 import { defineFlags, flagsHelp } from './flags.js';
 
 export const flags = defineFlags({
-  all: { type: 'boolean', mcp: true, help: 'include sprints whose entries are all archived' },
-  json: { type: 'boolean', help: '{"version": 1, "sprints": [{"sprint", "state", "agents": [{"agent", "status", "heartbeat", "stale"}], "severity", "updated", "flags"}], "findings": [repository-wide findings], "entries": <valid entries read>, "problems": <files that did not parse>}' },
+  all: { type: 'boolean', mcp: true, help: 'include sprints whose entries are all archived and that have no open finding' },
+  json: { type: 'boolean', help: '{"version": 1, "sprints": [{"sprint", "state", "agents": [{"agent", "status", "heartbeat", "stale", "holding"}], "severity" (null when no open finding), "updated", "flags", "waiting_on"}], "findings": [repository-wide findings], "entries": <valid entries read>, "problems": <files that did not parse>}' },
 });
 
 export const help = `Usage: cos status [--all] [--json]
 
-The pipeline dashboard: one row per sprint with its state (the status of its latest entry), each
-agent's latest status (stale ones marked), the age of the last update, the highest severity and
-the flags raised by cos scan (stale, conflict, escalation, unverified, ...).
+The pipeline dashboard: one row per sprint with its STATE from the sprint lifecycle (WAITING,
+READY, DISPATCHED, IN_PROGRESS, STALE, BLOCKED, FAILED, COMPLETE, VERIFIED; docs/lifecycle.md),
+its AGENTS (holders first, stale ones marked, "+N more" past the terminal's width), the AGE of the
+last update, the SEVERITY of its highest open finding ("-" when none) and the FLAGS raised by
+cos scan (stale, conflict, escalation, unverified, ...). A sprint is shown while it has an entry in
+status/current or an open finding, wherever its entries are.
 
 ${flagsHelp(flags)}
 
@@ -32,6 +35,7 @@ export async function run(context: CommandContext): Promise<number> {
     printJson(context, { ...report });
     return 0;
   }
-  context.stdout(renderStatus(report.sprints, report.findings, analysis.now, styleFor(context.isTTY, context.env)));
+  const columns = Number(context.env.COLUMNS) > 0 ? Number(context.env.COLUMNS) : context.isTTY && process.stdout.columns ? process.stdout.columns : 100;
+  context.stdout(renderStatus(report.sprints, report.findings, analysis.now, styleFor(context.isTTY, context.env), columns));
   return 0;
 }

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fsProblem, InputError } from '../errors.js';
 import { parseYaml } from '../protocol/frontmatter.js';
 import { agentPaths } from '../store/paths.js';
-import { resolveConfig, type CoordinationConfig } from './schema.js';
+import { protocolProblem, resolveConfig, type CoordinationConfig } from './schema.js';
+import { COS_VERSION } from '../version.js';
 
 export interface LoadedConfig {
   config: CoordinationConfig;
@@ -26,6 +27,11 @@ export function loadConfig(root: string): LoadedConfig {
   const parsed = parseYaml(text);
   if (!parsed.ok) throw new InputError(`${paths.rel(paths.coordinationConfig)} is not valid YAML: ${parsed.reason}.`);
   const resolved = resolveConfig(parsed.value);
+  // A newer protocol first: its other keys may be ones this version cannot judge.
+  const raw = parsed.value as Record<string, unknown> | null;
+  const protocol = raw !== null && typeof raw === 'object' && typeof raw.protocol === 'number' ? raw.protocol : 1;
+  const newer = protocolProblem(protocol, paths.rel(paths.coordinationConfig), COS_VERSION);
+  if (newer) throw new InputError(newer);
   if (resolved.errors.length > 0) {
     throw new InputError(`${paths.rel(paths.coordinationConfig)}: ${resolved.errors.join('; ')}.`);
   }

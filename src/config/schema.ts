@@ -2,10 +2,14 @@
  * coordination.yaml: defaults, then a list of small rules that turn the raw document into a
  * complete config plus warnings (unknown keys) and errors (bad values). Pure.
  */
-import { SEVERITIES, type Severity } from '../protocol/fields.js';
+import { PROTOCOL_VERSION, SEVERITIES, type Severity } from '../protocol/fields.js';
 
 export interface CoordinationConfig {
   version: 1;
+  /** The entry protocol the repository says it uses (`cos init` writes the current one). */
+  protocol: number;
+  /** Whether a COMPLETE needs a VERIFIED from another agent before the sprint is finished. */
+  verification: 'required' | 'optional';
   ttl_minutes: number;
   archive: { max_current: number; max_age_days: number };
   /** `remote`: claim sprints through this git remote (`cos dispatch --remote`) by default. */
@@ -20,6 +24,8 @@ export interface CoordinationConfig {
 
 export const DEFAULT_CONFIG: CoordinationConfig = {
   version: 1,
+  protocol: PROTOCOL_VERSION,
+  verification: 'required',
   ttl_minutes: 30,
   archive: { max_current: 50, max_age_days: 7 },
   dispatch: { attempt_cap: 3 },
@@ -35,10 +41,12 @@ export interface ResolvedConfig {
   errors: string[];
 }
 
-type Shape = { [key: string]: 'positive-int' | 'positive-number' | 'string' | 'severity-or-never' | 'version' | Shape };
+type Shape = { [key: string]: 'positive-int' | 'positive-number' | 'string' | 'severity-or-never' | 'version' | 'verification' | Shape };
 
 const SHAPE: Shape = {
   version: 'version',
+  protocol: 'positive-int',
+  verification: 'verification',
   ttl_minutes: 'positive-int',
   archive: { max_current: 'positive-int', max_age_days: 'positive-number' },
   dispatch: { attempt_cap: 'positive-int', remote: 'string' },
@@ -63,6 +71,8 @@ function checkValue(kind: Exclude<Shape[string], Shape>, value: unknown): string
       return typeof value === 'number' && Number.isFinite(value) && value > 0 ? null : 'must be a positive number';
     case 'string':
       return typeof value === 'string' && value.length > 0 ? null : 'must be a non-empty string';
+    case 'verification':
+      return value === 'required' || value === 'optional' ? null : 'must be required or optional';
     case 'severity-or-never':
       return value === 'never' || SEVERITIES.includes(value as Severity) ? null : `must be one of ${SEVERITIES.join(', ')}, never`;
   }
@@ -92,6 +102,20 @@ function apply(shape: Shape, raw: Record<string, unknown>, target: Record<string
     if (problem) out.errors.push(`"${name}" is ${JSON.stringify(value)} but ${problem}`);
     else target[key] = value;
   }
+}
+
+/**
+ * agent-cos 0.N is the first release that reads protocol N (docs/protocol.md, "Protocol
+ * versions"): a cos meeting a higher protocol names the release the repository needs.
+ */
+export function releaseForProtocol(protocol: number): string {
+  return `0.${protocol}.0`;
+}
+
+/** One sentence for a repository written by a newer protocol than this cos knows, or null. */
+export function protocolProblem(protocol: number, file: string, version: string): string | null {
+  if (protocol <= PROTOCOL_VERSION) return null;
+  return `${file} says protocol ${protocol}, which this agent-cos (${version}, protocol ${PROTOCOL_VERSION}) does not know; this repository needs agent-cos ${releaseForProtocol(protocol)} or later (npm install agent-cos@latest).`;
 }
 
 export function resolveConfig(raw: unknown): ResolvedConfig {

@@ -1,15 +1,16 @@
 /**
- * Why a sprint may not be dispatched now (PRODUCT.md, `cos dispatch`): it is occupied (an agent's
- * latest entry is open and not superseded), it has an open escalation, or it hit a repeated
- * failure or the attempt cap. Pure; the claim re-evaluates it under the sprint's lock.
+ * Why a sprint may not be dispatched now (PRODUCT.md, `cos dispatch`): it is held (the lifecycle's
+ * holders: latest entry DISPATCHED, IN_PROGRESS or BLOCKED, not superseded), it has an open
+ * escalation, or it hit a repeated failure or the attempt cap. A COMPLETE sprint is not held:
+ * dispatching a reviewer onto it is not a conflict. Pure; the claim re-evaluates it under the
+ * sprint's lock.
  */
 import type { CoordinationConfig } from '../config/schema.js';
-import { openHolders } from '../checks/conflict.js';
 import { openEscalations } from '../checks/escalation.js';
 import type { Handled } from '../checks/handled.js';
 import { failureState } from '../checks/repeated-failure.js';
 import type { Entry } from '../protocol/fields.js';
-import type { SprintState } from '../state/sprints.js';
+import type { SprintState } from '../state/lifecycle.js';
 
 export interface Blocker {
   kind: 'occupied' | 'escalation' | 'repeated-failure';
@@ -27,7 +28,7 @@ function where(entry: Entry): string {
 export function dispatchBlockers(sprint: SprintState | null, handled: Handled, config: CoordinationConfig): Blocker[] {
   if (!sprint) return [];
   const blockers: Blocker[] = [];
-  const holders = openHolders(sprint, handled);
+  const holders = sprint.holders;
   if (holders.length > 0) {
     blockers.push({
       kind: 'occupied',
@@ -43,7 +44,7 @@ export function dispatchBlockers(sprint: SprintState | null, handled: Handled, c
       message: `${sprint.sprint} has an open escalation: ${escalations.map((entry) => `${entry.severity} from ${entry.agent} in ${where(entry)}`).join(', ')}`,
     });
   }
-  const failures = failureState(sprint, handled, config.dispatch.attempt_cap);
+  const failures = failureState(sprint, config.dispatch.attempt_cap);
   if (failures.repeated || failures.capped) {
     const entries = failures.capped ? failures.failures : failures.repeated!.entries;
     const why = failures.repeated

@@ -17,7 +17,7 @@ import { makeDirectory, PreflightError, RefusedError } from '../errors.js';
 import type { Entry } from '../protocol/fields.js';
 import type { Role } from '../protocol/role.js';
 import { assertSlug } from '../protocol/slug.js';
-import { deriveSprint, type SprintState } from '../state/sprints.js';
+import { deriveSprint, type SprintState } from '../state/lifecycle.js';
 import { withLock } from '../store/lock.js';
 import { agentPaths } from '../store/paths.js';
 import { readStore } from '../store/read.js';
@@ -64,9 +64,9 @@ export function claimLockFile(root: string, sprint: string): string {
   return join(agentPaths(root).claims, `sprint-${sprint}`);
 }
 
-function sprintBefore(entries: readonly Entry[], sprint: string, now: Date): SprintState | null {
+function sprintBefore(entries: readonly Entry[], sprint: string, now: Date, verification: CoordinationConfig['verification']): SprintState | null {
   const list = entries.filter((entry) => entry.sprint === sprint);
-  return list.length > 0 ? deriveSprint(sprint, list, now) : null;
+  return list.length > 0 ? deriveSprint(sprint, list, now, { verification }) : null;
 }
 
 export async function claimSprint(root: string, config: CoordinationConfig, input: ClaimInput): Promise<ClaimResult> {
@@ -81,7 +81,7 @@ export async function claimSprint(root: string, config: CoordinationConfig, inpu
     claimLockFile(root, sprint),
     async () => {
       const { entries } = readStore(root);
-      const before = sprintBefore(entries, sprint, now);
+      const before = sprintBefore(entries, sprint, now, config.verification);
       const blockers = dispatchBlockers(before, handledFiles(entries), config);
       if (blockers.length > 0 && !input.force) {
         throw new RefusedError(`Refused: ${blockers.map((blocker) => blocker.message).join('; ')}. Use --force to override (the new entry records what it supersedes).`);

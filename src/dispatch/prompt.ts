@@ -76,7 +76,7 @@ export function buildPrompt(input: PromptInput): string {
   if (claims.length > 0) {
     out.push('', '## Claims waiting for verification', '');
     for (const claim of claims) {
-      out.push(`- ${claim.agent} claimed COMPLETE in \`${claim.file}\`. Check the work itself, then: \`${base} --status VERIFIED --verifies ${claim.file} --message ${q('what you checked')}\` (or FAILED with --error).`);
+      out.push(`- ${claim.agent} claimed COMPLETE in \`${claim.file}\`. Check the work itself, then either verify it: \`${base} --status VERIFIED --verifies ${claim.file} --message ${q('what you checked')}\`, or reject it: \`${base} --status FAILED --verifies ${claim.file} --error ${q('<short failure signature>')} --message ${q('what is wrong')}\`.`);
     }
   }
 
@@ -94,7 +94,12 @@ export function buildPrompt(input: PromptInput): string {
   out.push(`${base} --status BLOCKED --severity URGENT --message ${q('what you need, from whom')}`);
   out.push(`${base} --status FAILED --error ${q('<short failure signature>')} --message ${q('what failed')}`);
   const verifies = claims.length > 0 || role.name === 'qa-reviewer';
-  if (verifies) out.push(`${base} --status VERIFIED --verifies <COMPLETE entry file> --message ${q('what you checked')}`);
+  if (verifies) {
+    const target = claims.length > 0 ? claims[claims.length - 1]!.file : '<COMPLETE entry file>';
+    out.push(`${base} --status VERIFIED --verifies ${target} --message ${q('what you checked')}`);
+    out.push(`${base} --status FAILED --verifies ${target} --error ${q('<short failure signature>')} --message ${q('what is wrong')}   # a rejection`);
+  }
+  out.push(`cos resolve <escalation entry file> --agent ${a} --message ${q('what was decided')}   # settles an URGENT/BLOCKER entry; holds nothing`);
   out.push('```');
   out.push(`Never leave your entry open: end with ${verifies ? 'VERIFIED, COMPLETE, BLOCKED or FAILED' : 'COMPLETE, BLOCKED or FAILED'}. Silent for more than ${entry.ttl_minutes} minutes, you count as stale and may be replaced.`);
   return `${out.join('\n')}\n`;

@@ -5,7 +5,8 @@
  * steps. Without an identity: how to report, and what needs a human in the repository. Pure.
  */
 import type { Brief } from '../output/brief.js';
-import { isOpen, type Entry } from '../protocol/fields.js';
+import type { Entry } from '../protocol/fields.js';
+import { deriveSprints } from '../state/lifecycle.js';
 import { formatAge, parseTimestamp } from '../protocol/time.js';
 import type { Identity } from './identity.js';
 
@@ -26,11 +27,14 @@ export interface BriefingInput {
   minIntervalSeconds: number;
 }
 
-/** The latest entry of `agent` on each sprint, when it is open. */
-export function openEntriesOf(entries: readonly Entry[], agent: string): Entry[] {
-  const latest = new Map<string, Entry>();
-  for (const entry of entries) if (entry.agent === agent) latest.set(entry.sprint, entry);
-  return [...latest.values()].filter((entry) => isOpen(entry.status));
+/** The entries by which `agent` holds a sprint (the lifecycle's holders), one per sprint. */
+export function openEntriesOf(entries: readonly Entry[], agent: string, now: Date = new Date()): Entry[] {
+  const mine = new Set(entries.filter((entry) => entry.agent === agent).map((entry) => entry.sprint));
+  const out: Entry[] = [];
+  for (const sprint of deriveSprints(entries.filter((entry) => mine.has(entry.sprint)), now)) {
+    for (const holder of sprint.holders) if (holder.agent === agent) out.push(holder.entry);
+  }
+  return out;
 }
 
 export function sessionBriefing({ identity, entries, brief, now, minIntervalSeconds }: BriefingInput): string {
@@ -49,7 +53,7 @@ export function sessionBriefing({ identity, entries, brief, now, minIntervalSeco
     return `${out.join('\n')}\n`;
   }
   const { sprint, agent } = identity;
-  const open = openEntriesOf(entries, agent);
+  const open = openEntriesOf(entries, agent, now);
   const sprints = new Set([sprint, ...open.map((entry) => entry.sprint)]);
   const mine = (item: { sprint: string | null }) => item.sprint !== null && sprints.has(item.sprint);
   out.push(`# agent-cos briefing: agent \`${agent}\`, sprint \`${sprint}\``, '');

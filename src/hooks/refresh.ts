@@ -7,7 +7,7 @@ import { analyze } from '../analyze.js';
 import { loadConfig } from '../config/load.js';
 import { isCosError } from '../errors.js';
 import { buildBrief } from '../output/brief.js';
-import { isOpen } from '../protocol/fields.js';
+import { isHolding } from '../protocol/fields.js';
 import { parseTimestamp } from '../protocol/time.js';
 import { heartbeat, latestEntryOf } from '../store/heartbeat.js';
 import { postEntry } from '../store/write.js';
@@ -67,7 +67,7 @@ export function briefingFor(root: string, identity: Identity | null, now: Date):
  */
 export function warnIfOpen(root: string, identity: Identity, sessionId: string, now: Date): string | null {
   const latest = latestEntryOf(root, identity.sprint, identity.agent);
-  if (!latest || !isOpen(latest.status)) return null;
+  if (!latest || !isHolding(latest.status)) return null;
   if (latest.severity === 'URGENT' || latest.severity === 'BLOCKER') return null;
   if (latest.extra.hook === STOP_MARK.hook) return null;
   const { config } = loadConfig(root);

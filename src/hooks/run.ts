@@ -14,6 +14,7 @@ import { agentPaths, findRoot } from '../store/paths.js';
 import { identityFromEnv, identityFromTool, type Identity } from './identity.js';
 import { parseHookInput, type HookInput } from './input.js';
 import { logHook, readSession, sameIdentity, writeSession, type SessionRecord } from './session.js';
+import { isoSeconds } from '../protocol/time.js';
 
 export const HOOK_EVENTS = ['session-start', 'post-tool-use', 'stop'] as const;
 export type HookEvent = (typeof HOOK_EVENTS)[number];
@@ -84,7 +85,7 @@ function record(input: HookInput, identity: Identity, source: SessionRecord['sou
     source,
     ...(previous && sameIdentity(previous, identity) && previous.due_at !== undefined ? { due_at: previous.due_at } : {}),
     ...(previous && sameIdentity(previous, identity) && previous.min_interval_seconds !== undefined ? { min_interval_seconds: previous.min_interval_seconds } : {}),
-    updated: now.toISOString(),
+    updated: isoSeconds(now),
   };
 }
 

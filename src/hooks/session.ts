@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendLog, writeFileAtomic } from '../store/local-files.js';
 import type { Identity } from './identity.js';
+import { isoSeconds } from '../protocol/time.js';
 
 export interface SessionRecord {
   version: 1;
@@ -49,5 +50,5 @@ const LOG_MAX_BYTES = 1024 * 1024;
 
 /** One line in `.agent/state/hooks.log`; never throws (a hook must not fail on its log). */
 export function logHook(state: string, event: string, message: string, now: Date): void {
-  appendLog(join(state, 'hooks.log'), `${now.toISOString()} ${event} ${message.replace(/[\r\n]+/g, ' ')}\n`, LOG_MAX_BYTES);
+  appendLog(join(state, 'hooks.log'), `${isoSeconds(now)} ${event} ${message.replace(/[\r\n]+/g, ' ')}\n`, LOG_MAX_BYTES);
 }

@@ -13,7 +13,9 @@ import { flags as dispatchFlags } from '../commands/dispatch.js';
 import type { Flags } from '../commands/flags.js';
 import { flags as heartbeatFlags } from '../commands/heartbeat.js';
 import { flags as planFlags } from '../commands/plan.js';
+import { flags as ackFlags } from '../commands/ack.js';
 import { flags as postFlags } from '../commands/post.js';
+import { flags as resolveFlags } from '../commands/resolve.js';
 import { flags as scanFlags } from '../commands/scan.js';
 import { flags as statusFlags } from '../commands/status.js';
 import { inputName, slugInput, toolInput } from './schema.js';
@@ -66,7 +68,7 @@ export const TOOLS: readonly ToolDefinition[] = [
     name: 'post',
     title: 'Post a status entry',
     description:
-      'Write one status entry (cos post). Start with IN_PROGRESS, end with COMPLETE, BLOCKED or FAILED; VERIFIED with verifies checks another agent\'s COMPLETE; resolves closes an URGENT/BLOCKER escalation. Returns { version, entry: { file, seq, ...fields } }.',
+      'Write one status entry (cos post). Start with IN_PROGRESS, end with COMPLETE, BLOCKED or FAILED; VERIFIED (with verifies, or picking the latest unverified claim) checks another agent\'s COMPLETE of the same sprint, FAILED with verifies and error rejects it; NOTE is a remark that holds nothing. To settle an escalation use the resolve tool. Returns { version, entry: { file, seq, ...fields, body } }.',
     input: toolInput(postFlags, { body: z.string().describe('the whole body (markdown) instead of the standard one; not with message').optional() }),
     toArgv(input) {
       const call: ToolCall = { argv: ['post', ...flagArgv(postFlags, input)] };
@@ -79,17 +81,34 @@ export const TOOLS: readonly ToolDefinition[] = [
     },
   },
   {
+    name: 'resolve',
+    title: 'Resolve entries',
+    description:
+      'Settle entries (cos resolve): an URGENT/BLOCKER escalation that was dealt with, a FAILED attempt that should stop counting, a VERIFIED that counts for nothing. Writes a NOTE with resolves: it holds nothing and changes no sprint state. Returns { version, entries: [NOTE...] }.',
+    input: toolInput(resolveFlags, {
+      files: z.array(z.string()).min(1, { error: 'Name at least one entry file to resolve.' }).describe('entry file names (or paths) to resolve'),
+    }),
+    toArgv: (input) => ({ argv: ['resolve', ...flagArgv(resolveFlags, input), '--', ...(input.files as unknown[]).map(String)] }),
+  },
+  {
+    name: 'ack',
+    title: 'Acknowledge an escalation',
+    description: 'Acknowledge an URGENT/BLOCKER entry (cos ack): a NOTE with acknowledges that stops re-escalation without resolving it. Returns { version, entry }.',
+    input: toolInput(ackFlags, { file: z.string().describe('the escalation entry file name (or path)') }),
+    toArgv: (input) => ({ argv: ['ack', ...flagArgv(ackFlags, input), '--', String(input.file)] }),
+  },
+  {
     name: 'heartbeat',
     title: 'Heartbeat',
     description:
-      "Refresh the heartbeat of your open (DISPATCHED or IN_PROGRESS) entry on the sprint (cos heartbeat). if_due writes only when the last heartbeat is older than heartbeat.min_interval_seconds. Returns { version, entry, written, previous }.",
+      "Refresh the heartbeat of your holding (DISPATCHED, IN_PROGRESS or BLOCKED) entry on the sprint (cos heartbeat). if_due writes only when the last heartbeat is older than heartbeat.min_interval_seconds. Returns { version, entry, written, previous }.",
     input: toolInput(heartbeatFlags),
     toArgv: (input) => ({ argv: ['heartbeat', ...flagArgv(heartbeatFlags, input)] }),
   },
   {
     name: 'status',
     title: 'Pipeline status',
-    description: 'The pipeline dashboard (cos status): one row per sprint with state, agents, severity and flags. Returns { version, sprints: [...] }.',
+    description: 'The pipeline dashboard (cos status): one row per sprint with its lifecycle state (WAITING, READY, DISPATCHED, IN_PROGRESS, STALE, BLOCKED, FAILED, COMPLETE, VERIFIED), agents, the severity of its highest open finding and flags. Returns { version, sprints: [...] }.',
     input: toolInput(statusFlags),
     toArgv: (input) => ({ argv: ['status', ...flagArgv(statusFlags, input)] }),
   },
@@ -97,7 +116,7 @@ export const TOOLS: readonly ToolDefinition[] = [
     name: 'scan',
     title: 'Scan for findings',
     description:
-      'Every finding (cos scan): stale, conflict, escalation, repeated-failure, unverified, unsynced, overflow, malformed, duplicate-seq, over-budget, each with severity, sprint, files, message and action. A finding at or above fail_on is a result here, not an error. Returns { version, findings, entries, problems }.',
+      'Every finding (cos scan): stale, conflict, escalation, repeated-failure, unverified, unsynced, overflow, malformed, duplicate-seq, over-budget, invalid-verification, each with severity, sprint, files, message and action. A finding at or above fail_on is a result here, not an error. Returns { version, findings, entries, problems }.',
     input: toolInput(scanFlags),
     okCodes: [2],
     toArgv: (input) => ({ argv: ['scan', ...flagArgv(scanFlags, input)] }),

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { appendLog as appendLocalLog } from '../store/local-files.js';
 import { agentPaths } from '../store/paths.js';
+import { isoSeconds } from '../protocol/time.js';
 
 export const LOG_FILE = 'notion-sync.log';
 const MAX_LOG_BYTES = 1024 * 1024;
@@ -29,7 +30,7 @@ export function redact(text: string, secret: string | undefined): string {
 
 export function formatLogLine(line: LogLine): string {
   const message = line.message.replace(/[\r\n\t]+/g, ' ').trim();
-  return `${line.at.toISOString()} ${line.sprint} ${line.code} ${message}\n`;
+  return `${isoSeconds(line.at)} ${line.sprint} ${line.code} ${message}\n`;
 }
 
 /** Append the lines; a log that cannot be written never fails the sync (the summary still says it). */

@@ -6,8 +6,9 @@
  * costs no request.
  */
 import { createHash } from 'node:crypto';
-import { SEVERITIES, STATUSES } from '../protocol/fields.js';
-import type { SprintState } from '../state/sprints.js';
+import { SEVERITIES, type Severity } from '../protocol/fields.js';
+import type { SprintState } from '../state/lifecycle.js';
+import { SPRINT_STATES } from '../state/table.js';
 
 export type PropertyType = 'title' | 'rich_text' | 'select' | 'multi_select' | 'status' | 'date' | 'number';
 
@@ -34,9 +35,9 @@ export const FIELDS = [
     name: 'Status',
     type: 'select',
     accepts: TEXTUAL,
-    options: STATUSES,
-    colors: { DISPATCHED: 'gray', IN_PROGRESS: 'blue', BLOCKED: 'orange', FAILED: 'red', COMPLETE: 'green', VERIFIED: 'purple' },
-    describe: "the status of the sprint's latest entry",
+    options: SPRINT_STATES,
+    colors: { WAITING: 'default', READY: 'brown', DISPATCHED: 'gray', IN_PROGRESS: 'blue', STALE: 'pink', BLOCKED: 'orange', FAILED: 'red', COMPLETE: 'green', VERIFIED: 'purple' },
+    describe: "the sprint's state from its lifecycle (docs/lifecycle.md)",
   },
   {
     field: 'severity',
@@ -45,7 +46,7 @@ export const FIELDS = [
     accepts: TEXTUAL,
     options: SEVERITIES,
     colors: { INFO: 'default', WARN: 'yellow', URGENT: 'orange', BLOCKER: 'red' },
-    describe: "the highest severity among the agents' latest entries",
+    describe: 'the highest severity among the open findings on the sprint (empty when none)',
   },
   { field: 'agents', name: 'Agents', type: 'multi_select', accepts: ['multi_select', 'rich_text'], describe: 'the agents with an entry on the sprint' },
   { field: 'updated', name: 'Last update', type: 'date', accepts: ['date'], describe: 'timestamp of the latest entry' },
@@ -66,7 +67,7 @@ export function fieldSpec(field: Field): FieldSpec {
 export interface SprintValues {
   sprint: string;
   state: string;
-  severity: string;
+  severity: string | null;
   agents: string[];
   updated: string;
   completed_at: string | null;
@@ -76,7 +77,8 @@ export interface SprintValues {
   failures: number;
 }
 
-export function sprintValues(sprint: SprintState): SprintValues {
+/** `severity`: the highest open finding on the sprint (from cos scan), or null when none. */
+export function sprintValues(sprint: SprintState, severity: Severity | null = null): SprintValues {
   let completedAt: string | null = null;
   let verifiedAt: string | null = null;
   let failures = 0;
@@ -88,7 +90,7 @@ export function sprintValues(sprint: SprintState): SprintValues {
   return {
     sprint: sprint.sprint,
     state: sprint.state,
-    severity: sprint.severity,
+    severity,
     agents: sprint.agents.map((a) => a.agent).sort(),
     updated: sprint.updated,
     completed_at: completedAt,

@@ -17,7 +17,9 @@
 import { readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, makeDirectory, RefusedError } from '../errors.js';
-import { deriveSprints, type SprintState } from '../state/sprints.js';
+import { analyze } from '../analyze.js';
+import { severityRank, type Severity } from '../protocol/fields.js';
+import type { SprintState } from '../state/lifecycle.js';
 import { withLock } from '../store/lock.js';
 import { agentPaths } from '../store/paths.js';
 import { readStore } from '../store/read.js';
@@ -25,6 +27,7 @@ import { isConfigured, loadNotionConfig, readBaseUrl, readToken, type NotionConf
 import { LEDGER_FILE, ledgerPath, loadLedger, saveLedger, type Ledger, type LedgerRecord } from './ledger.js';
 import { appendLog, redact, type LogLine } from './log.js';
 import { hashValues, notionProperties, sprintValues, type SprintValues } from './mapping.js';
+import { isoSeconds } from '../protocol/time.js';
 
 export interface SyncFailure {
   sprint: string;
@@ -69,13 +72,35 @@ export interface PlannedSprint {
   finished: string[];
 }
 
+/** The sprints as the lifecycle derives them, each with the highest severity of its open findings. */
+export interface NotionSprints {
+  sprints: SprintState[];
+  severities: ReadonlyMap<string, Severity>;
+}
+
+export function notionSprints(root: string, now: Date): NotionSprints {
+  const { sprints, findings } = analyze(root, { now });
+  const severities = new Map<string, Severity>();
+  for (const finding of findings) {
+    if (finding.sprint === null) continue;
+    const known = severities.get(finding.sprint);
+    if (known === undefined || severityRank(finding.severity) > severityRank(known)) severities.set(finding.sprint, finding.severity);
+  }
+  return { sprints: sprints.filter((sprint) => sprint.entries.length > 0), severities };
+}
+
 /** Pure: which sprints differ from what Notion last accepted. */
-export function planSync(sprints: readonly SprintState[], ledger: Ledger, properties: NotionConfig['properties']): { due: PlannedSprint[]; unchanged: number } {
+export function planSync(
+  sprints: readonly SprintState[],
+  ledger: Ledger,
+  properties: NotionConfig['properties'],
+  severities: ReadonlyMap<string, Severity> = new Map(),
+): { due: PlannedSprint[]; unchanged: number } {
   const due: PlannedSprint[] = [];
   let unchanged = 0;
   // Oldest change first: a sync cut short leaves the longest-waiting sprints done.
   for (const sprint of [...sprints].reverse()) {
-    const values = sprintValues(sprint);
+    const values = sprintValues(sprint, severities.get(sprint.sprint) ?? null);
     const hash = hashValues(values, properties);
     const record = ledger.sprints[sprint.sprint];
     if (record && record.hash === hash) {
@@ -120,9 +145,9 @@ export async function syncNotion(root: string, options: SyncOptions = {}): Promi
   const { config } = loadNotionConfig(root);
 
   if (options.dryRun) {
-    const sprints = deriveSprints(readStore(root).entries, now);
+    const { sprints, severities } = notionSprints(root, now);
     const ledger = loadLedger(root, config.database_id, config.data_source_id);
-    const { due, unchanged } = planSync(sprints, ledger, config.properties);
+    const { due, unchanged } = planSync(sprints, ledger, config.properties, severities);
     const summary = emptySummary();
     summary.dryRun = true;
     summary.unchanged = unchanged;
@@ -139,14 +164,14 @@ export async function syncNotion(root: string, options: SyncOptions = {}): Promi
   // If another sync wrote the ledger while this one waited, it may have sent newer entries than
   // these: then they are read again, so the older state is never put back.
   const ledgerBefore = ledgerSignature(root);
-  let sprints = deriveSprints(readStore(root).entries, now);
+  let sprints = notionSprints(root, now);
   let entered = false;
   try {
     return await withLock(
       join(paths.state, 'notion-sync'),
       () => {
         entered = true;
-        if (ledgerSignature(root) !== ledgerBefore) sprints = deriveSprints(readStore(root).entries, now);
+        if (ledgerSignature(root) !== ledgerBefore) sprints = notionSprints(root, now);
         return syncLocked(root, config, sprints, token, env, options);
       },
       { stale: 2_000, wait: options.lockWaitMs ?? 8_000 },
@@ -162,7 +187,7 @@ export async function syncNotion(root: string, options: SyncOptions = {}): Promi
 async function syncLocked(
   root: string,
   config: NotionConfig,
-  sprints: SprintState[],
+  { sprints, severities }: NotionSprints,
   token: string,
   env: NodeJS.ProcessEnv,
   options: SyncOptions,
@@ -170,7 +195,7 @@ async function syncLocked(
   removeStaleTemps(root);
   // Read under the lock: another sync may have just recorded what it did.
   const ledger = loadLedger(root, config.database_id, config.data_source_id);
-  const { due, unchanged } = planSync(sprints, ledger, config.properties);
+  const { due, unchanged } = planSync(sprints, ledger, config.properties, severities);
   const summary = emptySummary();
   summary.unchanged = unchanged;
   const total = due.length;
@@ -226,7 +251,7 @@ async function syncLocked(
 
     let stop: InstanceType<typeof NotionFailure> | null = null;
     const commit = (item: PlannedSprint, pageId: string) => {
-      ledger.sprints[item.sprint] = { page_id: pageId, hash: item.hash, synced_at: new Date().toISOString(), finished: item.finished };
+      ledger.sprints[item.sprint] = { page_id: pageId, hash: item.hash, synced_at: isoSeconds(new Date()), finished: item.finished };
       saveLedger(root, ledger);
     };
     const gone = (f: InstanceType<typeof NotionFailure>) =>

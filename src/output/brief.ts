@@ -3,18 +3,16 @@
  * from an analysis, rendered as markdown or returned as JSON (shape in docs/chief.md).
  */
 import type { CoordinationConfig } from '../config/schema.js';
-import { handledIn, isHandled } from '../checks/handled.js';
+import { handledIn } from '../checks/handled.js';
 import { failureState } from '../checks/repeated-failure.js';
 import { isPresent } from '../checks/scope.js';
 import type { Finding, FindingKind } from '../checks/types.js';
-import { verifiersOf } from '../checks/unverified.js';
 import { summaryLine } from '../dispatch/history.js';
 import { nextSteps, type NextStep } from '../dispatch/next.js';
 import type { ReadyItem, ReadyQueue, WaitingItem } from '../plans/ready.js';
-import { compareEntries } from '../protocol/order.js';
-import { isOpen, type Entry, type Severity, type Status } from '../protocol/fields.js';
+import type { Entry, Severity, Status } from '../protocol/fields.js';
 import { formatAge, isoSeconds, parseTimestamp } from '../protocol/time.js';
-import type { SprintState } from '../state/sprints.js';
+import type { SprintState } from '../state/lifecycle.js';
 
 /** Finding kinds that lead the briefing; the rest have their own sections or belong to cos scan. */
 const HIGHLIGHT_KINDS: readonly FindingKind[] = ['escalation', 'conflict', 'repeated-failure', 'over-budget', 'stale', 'overflow', 'malformed'];
@@ -115,39 +113,26 @@ export interface BriefInput {
   queue?: ReadyQueue;
 }
 
-function refuterOf(claim: Entry, sprintEntries: readonly Entry[]): Entry | null {
-  for (const entry of sprintEntries) {
-    if (entry.status === 'FAILED' && entry.agent !== claim.agent && compareEntries(entry, claim) > 0) return entry;
-  }
-  return null;
-}
-
-function verifierOf(claim: Entry, byName: Map<string, Entry[]>, sprintEntries: readonly Entry[]): Entry | null {
-  for (const entry of byName.get(claim.file) ?? []) if (entry.agent !== claim.agent) return entry;
-  for (const entry of sprintEntries) {
-    if (entry.status === 'VERIFIED' && !entry.verifies && entry.agent !== claim.agent && compareEntries(entry, claim) > 0) return entry;
-  }
-  return null;
+/**
+ * "Active" (PRODUCT.md version 2, `cos brief`): held by someone, or with an open finding — not
+ * merely "has files in current/".
+ */
+export function isActive(sprint: SprintState, findings: readonly Finding[]): boolean {
+  return sprint.holders.length > 0 || findings.some((finding) => finding.sprint === sprint.sprint);
 }
 
 export function buildBrief(input: BriefInput): Brief {
   const { entries, sprints, findings, config, roles, now, since } = input;
   const handled = handledIn(entries);
-  const verifiers = verifiersOf(entries);
   const present = sprints.filter((sprint) => isPresent(sprint, now, config));
   const sinceMs = since.getTime();
 
-  const byName = new Map<string, Entry[]>();
-  for (const entry of entries) {
-    if (entry.status !== 'VERIFIED' || !entry.verifies) continue;
-    byName.set(entry.verifies, [...(byName.get(entry.verifies) ?? []), entry]);
-  }
+  // Reviews are the lifecycle's: the latest valid VERIFIED or rejection of each claim.
   const completed: BriefCompleted[] = [];
   for (const sprint of sprints) {
     for (const entry of sprint.entries) {
       if ((entry.status !== 'COMPLETE' && entry.status !== 'VERIFIED') || parseTimestamp(entry.timestamp) < sinceMs) continue;
-      const verifier = entry.status === 'COMPLETE' ? verifierOf(entry, byName, sprint.entries) : null;
-      const refuter = entry.status === 'COMPLETE' && !verifier ? refuterOf(entry, sprint.entries) : null;
+      const review = entry.status === 'COMPLETE' ? (sprint.reviews.get(entry.file) ?? null) : null;
       completed.push({
         sprint: sprint.sprint,
         agent: entry.agent,
@@ -155,8 +140,8 @@ export function buildBrief(input: BriefInput): Brief {
         file: entry.path,
         timestamp: entry.timestamp,
         summary: summaryLine(entry),
-        verified_by: verifier ? verifier.path : null,
-        refuted_by: refuter ? refuter.path : null,
+        verified_by: review?.status === 'VERIFIED' ? review.path : null,
+        refuted_by: review?.status === 'FAILED' ? review.path : null,
         verifies: entry.status === 'VERIFIED' ? (entry.verifies ?? null) : null,
       });
     }
@@ -166,11 +151,12 @@ export function buildBrief(input: BriefInput): Brief {
   const inProgress: BriefInProgress[] = [];
   const blocked: BriefProblem[] = [];
   for (const sprint of present) {
-    const attempts = failureState(sprint, handled, config.dispatch.attempt_cap).failures.length;
-    for (const agent of sprint.agents) {
-      if (isHandled(agent.entry, handled)) continue;
+    const attempts = failureState(sprint, config.dispatch.attempt_cap).failures.length;
+    // Holders (working or BLOCKED), and the failure that left a FAILED sprint.
+    const failed = sprint.state === 'FAILED' ? sprint.agents.filter((agent) => agent.status === 'FAILED').slice(-1) : [];
+    for (const agent of [...sprint.holders, ...failed]) {
       const entry = agent.entry;
-      if (isOpen(agent.status)) {
+      if (agent.status === 'DISPATCHED' || agent.status === 'IN_PROGRESS') {
         inProgress.push({
           sprint: sprint.sprint,
           agent: agent.agent,
@@ -219,7 +205,7 @@ export function buildBrief(input: BriefInput): Brief {
     counts: {
       entries: entries.length,
       problems: input.problems,
-      sprints_active: sprints.filter((sprint) => sprint.active).length,
+      sprints_active: sprints.filter((sprint) => isActive(sprint, findings)).length,
       completed: completed.filter((item) => item.status === 'COMPLETE').length,
       verified: completed.filter((item) => item.status === 'VERIFIED').length,
       in_progress: inProgress.length,
@@ -234,7 +220,7 @@ export function buildBrief(input: BriefInput): Brief {
     in_progress: inProgress,
     blocked,
     unverified,
-    next: [...(input.queue?.ready ?? []).map(readyStep), ...nextSteps(present, { handled, verifiers, config, roles })],
+    next: [...(input.queue?.ready ?? []).map(readyStep), ...nextSteps(present, { handled, config, roles })],
     waiting: input.queue?.waiting ?? [],
   };
 }
@@ -335,7 +321,7 @@ export function renderBrief(brief: Brief, options: { title: string; window: stri
   out.push('', '## What to dispatch next', '');
   if (brief.next.length === 0) out.push(`- nothing: every sprint has a live agent on it or is done and verified${brief.waiting.length > 0 ? ', and every plan step left waits on another' : ''}`);
   for (const step of brief.next) {
-    out.push(step.command ? `- \`${step.command}\`: ${step.reason}` : `- \`${step.sprint}\`: ${step.reason}`);
+    out.push(`- \`${step.sprint}\`: ${step.command ? `\`${step.command}\` — ` : ''}${step.reason}`);
   }
   if (brief.waiting.length > 0) {
     out.push(`- waiting (plan steps, not yet): ${brief.waiting.map((item) => `\`${item.sprint}\` on ${item.waiting_on.join(', ')}`).join('; ')}`);

@@ -1,28 +1,48 @@
-/** `cos status`: the pipeline dashboard as text or JSON. */
-import { analyze, type Analysis } from '../analyze.js';
+/**
+ * `cos status`: the pipeline dashboard as text or JSON. It formats; it decides nothing: STATE is
+ * the lifecycle's (state/lifecycle.ts), SEVERITY the highest open finding on the sprint (null when
+ * none), FLAGS the kinds of its open findings.
+ */
+import { analyze, type Analysis, type AnalyzeOptions } from '../analyze.js';
 import type { Finding } from '../checks/types.js';
-import type { SprintState } from '../state/sprints.js';
+import { severityRank, type Severity } from '../protocol/fields.js';
 import { formatAge, parseTimestamp } from '../protocol/time.js';
+import type { PlanInput, SprintState } from '../state/lifecycle.js';
+import { loadPlans } from '../plans/files.js';
+import { dependencyMap, plannedSteps, type PlannedStep, type ReadyQueue } from '../plans/ready.js';
 import { table, type Style } from './style.js';
-import { planView } from '../plans/view.js';
-import type { ReadyQueue } from '../plans/ready.js';
+
+export interface StatusAgent {
+  agent: string;
+  /** The status of the agent's latest entry on the sprint (NOTEs do not count). */
+  status: string;
+  heartbeat: string;
+  stale: boolean;
+  /** Whether it holds the sprint (DISPATCHED, IN_PROGRESS or BLOCKED, not superseded). */
+  holding: boolean;
+  /** Where the agent's latest entry lives, when the repository has several worktrees. */
+  worktree?: string;
+}
 
 export interface StatusRow {
   sprint: string;
+  /** The lifecycle state: WAITING, READY, DISPATCHED, IN_PROGRESS, STALE, BLOCKED, FAILED, COMPLETE, VERIFIED. */
   state: string;
-  /** `worktree`: where the agent's latest entry lives, when the repository has several worktrees. */
-  agents: Array<{ agent: string; status: string; heartbeat: string; stale: boolean; worktree?: string }>;
-  severity: string;
+  /** Holders first, then the others, each in order of first appearance. */
+  agents: StatusAgent[];
+  /** The highest severity among the sprint's open findings, or null when it has none. */
+  severity: Severity | null;
   /** Timestamp of the latest entry; null for a plan step nobody has taken up yet. */
   updated: string | null;
   flags: string[];
-  /** For a plan step: its plan, and its dependencies that are not finished. */
+  /** Plan dependencies not finished yet (WAITING); empty otherwise. */
+  waiting_on: string[];
+  /** For a plan step: the plan it belongs to. */
   plan?: string;
-  waiting_on?: string[];
 }
 
 export interface StatusReport {
-  /** One row per sprint, most recently updated first (only sprints with an entry in current/ unless `all`). */
+  /** One row per sprint, most recently updated first (see statusReport for which sprints). */
   sprints: StatusRow[];
   /** Findings that concern no single sprint (malformed files, overflow). */
   findings: Finding[];
@@ -32,20 +52,29 @@ export interface StatusReport {
   problems: number;
 }
 
-export interface StatusOptions {
-  now?: Date;
-  /** Include sprints whose entries are all archived. */
+export interface StatusOptions extends AnalyzeOptions {
+  /** Include sprints whose entries are all archived and that have no open finding. */
   all?: boolean;
-  /** Paths of entries already mirrored to Notion, or null when sync is off. */
-  synced?: ReadonlySet<string> | null;
 }
 
-/** The data of `cos status --json` (without `version`), and the analysis it came from. */
+/**
+ * The data of `cos status --json` (without `version`), and the analysis it came from. A sprint
+ * is shown while it has an entry in `current/`, an open finding (wherever its entries are), or is
+ * a plan step; `all` shows every sprint.
+ */
 export function statusReport(root: string, options: StatusOptions = {}): StatusReport & { analysis: Analysis } {
-  const analysis = analyze(root, { ...(options.now ? { now: options.now } : {}), synced: options.synced ?? null });
-  const plans = planView(analysis.snapshot.root, analysis.sprints, analysis.config.config);
+  // Plan steps feed the lifecycle (WAITING / READY), unless the caller brought its own input.
+  const steps = plannedSteps(loadPlans(root).plans);
+  const plan: PlanInput | undefined = options.plan ?? (steps.size > 0 ? planInput(steps) : undefined);
+  const analysis = analyze(root, { ...options, ...(plan ? { plan } : {}) });
+  const flagged = new Set(analysis.findings.map((finding) => finding.sprint));
+  const sprints = options.all ? analysis.sprints : analysis.sprints.filter((sprint) => sprint.active || sprint.entries.length === 0 || flagged.has(sprint.sprint));
+  const rows = statusRows(sprints, analysis.findings).map((row) => {
+    const step = steps.get(row.sprint);
+    return step ? { ...row, plan: step.plan } : row;
+  });
   return {
-    sprints: statusSprints(analysis.sprints, analysis.findings, plans, options.all === true),
+    sprints: rows,
     findings: analysis.findings.filter((finding) => finding.sprint === null),
     entries: analysis.snapshot.entries.length,
     problems: analysis.snapshot.problems.length,
@@ -53,17 +82,15 @@ export function statusReport(root: string, options: StatusOptions = {}): StatusR
   };
 }
 
-/** The plan steps nobody has taken up yet: WAITING on their unfinished dependencies, or READY. */
-export function planRows(queue: ReadyQueue): StatusRow[] {
-  const rows: StatusRow[] = [];
-  for (const item of queue.ready) rows.push({ sprint: item.sprint, state: 'READY', agents: [], severity: 'INFO', updated: null, flags: [], plan: item.plan, waiting_on: [] });
-  for (const item of queue.waiting) rows.push({ sprint: item.sprint, state: 'WAITING', agents: [], severity: 'INFO', updated: null, flags: [], plan: item.plan, waiting_on: item.waiting_on });
-  return rows;
+/** The lifecycle's plan input from the plan steps under .agent/plans/. */
+export function planInput(steps: ReadonlyMap<string, PlannedStep>): PlanInput {
+  return { dependsOn: dependencyMap(steps), sprints: new Set(steps.keys()) };
 }
 
 /**
- * The rows `cos status` shows (and the board): sprints with an entry in current/ (or all), a
- * plan step marked with its plan, then the plan steps nobody has taken up yet.
+ * The rows `cos status` shows (and the board) from already-derived sprints: sprints with an entry
+ * in current/ or an open finding (or all), a plan step marked with its plan, then the plan steps
+ * nobody has taken up yet (READY or WAITING, from the plan view) that the sprints do not list.
  */
 export function statusSprints(
   sprints: readonly SprintState[],
@@ -71,11 +98,20 @@ export function statusSprints(
   plans: ReadyQueue & { steps: ReadonlyMap<string, { plan: string }> },
   all = false,
 ): StatusRow[] {
-  const rows = statusRows(all ? sprints : sprints.filter((sprint) => sprint.active), findings).map((row) => {
+  const flagged = new Set(findings.map((finding) => finding.sprint));
+  const shown = all ? sprints : sprints.filter((sprint) => sprint.active || sprint.entries.length === 0 || flagged.has(sprint.sprint));
+  const rows = statusRows(shown, findings).map((row) => {
     const step = plans.steps.get(row.sprint);
-    return step ? { ...row, plan: step.plan, waiting_on: [] as string[] } : row;
+    return step ? { ...row, plan: step.plan } : row;
   });
-  return [...rows, ...planRows(plans)];
+  const listed = new Set(rows.map((row) => row.sprint));
+  return [...rows, ...planRows(plans).filter((row) => !listed.has(row.sprint))];
+}
+
+/** The plan steps nobody has taken up yet: READY, or WAITING on their unfinished dependencies. */
+export function planRows(queue: ReadyQueue): StatusRow[] {
+  const row = (sprint: string, state: string, plan: string, waiting: string[]): StatusRow => ({ sprint, state, agents: [], severity: null, updated: null, flags: [], waiting_on: waiting, plan });
+  return [...queue.ready.map((item) => row(item.sprint, 'READY', item.plan, [])), ...queue.waiting.map((item) => row(item.sprint, 'WAITING', item.plan, item.waiting_on))];
 }
 
 /** Finding kinds per sprint, in the order findings were ranked (most severe first). */
@@ -90,35 +126,83 @@ export function flagsBySprint(findings: readonly Finding[]): Map<string, string[
   return flags;
 }
 
+/** The highest severity among each sprint's open findings. */
+export function severityBySprint(findings: readonly Finding[]): Map<string, Severity> {
+  const out = new Map<string, Severity>();
+  for (const finding of findings) {
+    if (finding.sprint === null) continue;
+    const known = out.get(finding.sprint);
+    if (known === undefined || severityRank(finding.severity) > severityRank(known)) out.set(finding.sprint, finding.severity);
+  }
+  return out;
+}
+
 export function statusRows(sprints: readonly SprintState[], findings: readonly Finding[]): StatusRow[] {
   const flags = flagsBySprint(findings);
-  // Stale as cos scan says: an entry superseded by a forced redispatch (or otherwise handled) is not.
-  const stale = new Set(findings.filter((finding) => finding.kind === 'stale').flatMap((finding) => finding.files));
+  const severities = severityBySprint(findings);
   return sprints.map((sprint) => ({
     sprint: sprint.sprint,
     state: sprint.state,
-    agents: sprint.agents.map((agent) => ({
+    agents: [...sprint.holders, ...sprint.agents.filter((agent) => !agent.holding)].map((agent) => ({
       agent: agent.agent,
       status: agent.status,
       heartbeat: agent.heartbeat,
-      stale: agent.stale && stale.has(agent.entry.path),
+      stale: agent.stale,
+      holding: agent.holding,
       ...(agent.entry.worktree !== undefined ? { worktree: agent.entry.worktree } : {}),
     })),
-    severity: sprint.severity,
-    updated: sprint.updated,
+    severity: severities.get(sprint.sprint) ?? null,
+    updated: sprint.entries.length === 0 ? null : sprint.updated,
     flags: flags.get(sprint.sprint) ?? [],
+    waiting_on: sprint.waitingOn,
   }));
 }
 
-export function renderStatus(rows: readonly StatusRow[], repoFindings: readonly Finding[], now: Date, style: Style): string {
+const visible = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '').length;
+
+/**
+ * Agents that fit in `budget` columns: as many as fit, then `+N more`. The first agent is
+ * always shown (cut with … when even it does not fit).
+ */
+export function fitAgents(cells: readonly string[], budget: number): string {
+  if (cells.length === 0) return '-';
+  let out = '';
+  for (let i = 0; i < cells.length; i++) {
+    const next = out === '' ? cells[i]! : `${out} ${cells[i]}`;
+    const rest = cells.length - i - 1;
+    const tail = rest > 0 ? ` +${rest} more` : '';
+    if (visible(next) + tail.length <= budget || out === '') {
+      if (out === '' && visible(next) + tail.length > budget && visible(next) > budget) {
+        return `${cells[i]!.slice(0, Math.max(1, budget - 1 - tail.length))}…${tail}`;
+      }
+      out = next;
+      continue;
+    }
+    return `${out} +${cells.length - i} more`;
+  }
+  return out;
+}
+
+/** `columns`: the terminal's width (default 100; a pipe gets 100 too, so lines stay short). */
+export function renderStatus(rows: readonly StatusRow[], repoFindings: readonly Finding[], now: Date, style: Style, columns = 100): string {
   const empty = 'No sprints yet. Post the first entry: cos post --sprint my-sprint --agent me --status IN_PROGRESS\n';
   if (rows.length === 0 && repoFindings.length === 0) return empty;
-  const lines: string[][] = [['SPRINT', 'STATE', 'AGENTS', 'AGE', 'SEVERITY', 'FLAGS'].map((h) => style.bold(h))];
-  for (const row of rows) {
-    const agents = row.agents.map((a) => `${a.agent}${a.worktree !== undefined ? style.dim(`@${a.worktree}`) : ''}:${a.status}${a.stale ? style.red('(stale)') : ''}`).join(' ') || '-';
-    const age = row.updated === null ? '-' : formatAge(now.getTime() - parseTimestamp(row.updated));
-    const flags = row.waiting_on?.length ? `waits on ${row.waiting_on.join(',')}` : row.flags.join(',');
-    lines.push([row.sprint, row.state, agents, age, row.updated === null ? '-' : style.severity(row.severity as never), flags ? style.yellow(flags) : '-']);
+  const header = ['SPRINT', 'STATE', 'AGENTS', 'AGE', 'SEVERITY', 'FLAGS'];
+  const cells = rows.map((row) => ({
+    sprint: row.sprint,
+    state: row.state,
+    agents: row.agents.map((a) => `${a.agent}${a.worktree !== undefined ? style.dim(`@${a.worktree}`) : ''}:${a.status}${a.stale ? style.red('(stale)') : ''}`),
+    age: row.updated === null ? '-' : formatAge(now.getTime() - parseTimestamp(row.updated)),
+    severity: row.severity ?? '-',
+    flags: [...row.flags, ...(row.waiting_on.length ? [`waits on ${row.waiting_on.join(',')}`] : [])].join(',') || '-',
+  }));
+  const width = (key: 'sprint' | 'state' | 'age' | 'severity' | 'flags', title: string) => Math.max(title.length, ...cells.map((cell) => visible(cell[key])));
+  const fixed = width('sprint', 'SPRINT') + width('state', 'STATE') + width('age', 'AGE') + width('severity', 'SEVERITY') + width('flags', 'FLAGS') + 5 * 2;
+  const budget = Math.max(20, columns - fixed);
+  const lines: string[][] = [header.map((h) => style.bold(h))];
+  for (const cell of cells) {
+    const severity = cell.severity === '-' ? '-' : style.severity(cell.severity as Severity);
+    lines.push([cell.sprint, cell.state, fitAgents(cell.agents, budget), cell.age, severity, cell.flags === '-' ? '-' : style.yellow(cell.flags)]);
   }
   let out = rows.length > 0 ? `${table(lines)}\n` : empty;
   for (const finding of repoFindings) out += `${style.severity(finding.severity, `[${finding.severity}]`)} ${finding.message}\n`;

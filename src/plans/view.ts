@@ -7,7 +7,7 @@ import { loadConfig } from '../config/load.js';
 import type { CoordinationConfig } from '../config/schema.js';
 import { readStore } from '../store/read.js';
 import type { Entry } from '../protocol/fields.js';
-import { deriveSprints, type SprintState } from '../state/sprints.js';
+import { deriveSprints, type SprintState } from '../state/lifecycle.js';
 import { loadPlans, type StoredPlans } from './files.js';
 import { plannedSteps, readyQueue, waitingOn, type PlannedStep, type ReadyQueue, type SprintFacts } from './ready.js';
 import type { Plan } from './schema.js';

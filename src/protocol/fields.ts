@@ -17,13 +17,19 @@
  * bump the protocol instead); `inputRequired: true` for flags `cos post` cannot do without.
  * Nothing else needs to change; test/protocol/declaration.test.ts adds a field this way and
  * checks that post, MCP and help accept it. A rule that relates several fields (`verifies` goes
- * with VERIFIED) lives in store/write.ts `buildFields`.
+ * with VERIFIED or FAILED) lives in store/write.ts `buildFields`; the verification rules (a review
+ * names a COMPLETE of the same sprint by another agent) in state/review.ts.
  */
 import { SEVERITIES, STATUSES, type KindName, type KindValues, type MultipleKind, type Severity, type Status } from './kinds.js';
 
 export { SEVERITIES, STATUSES, type Severity, type Status };
 
-export const PROTOCOL_VERSION = 1;
+/**
+ * `protocol` in coordination.yaml (`cos init` writes it). Version 2 adds the NOTE status and the
+ * `acknowledges` field, allows `resolves` on any status and checks reviews when they are written;
+ * entries written by version 1 stay valid.
+ */
+export const PROTOCOL_VERSION = 2;
 
 /** One protocol field. */
 export interface FieldSpec {
@@ -47,7 +53,7 @@ export const FIELDS = {
   timestamp: { kind: 'time', required: true, help: 'when the entry was written (UTC, whole seconds; set by cos)' },
   sprint: { kind: 'slug', required: true, flag: 'sprint', inputRequired: true, value: 'S', help: 'sprint slug ([a-z0-9][a-z0-9._-]*, at most 64 characters)' },
   agent: { kind: 'slug', required: true, flag: 'agent', inputRequired: true, value: 'A', help: 'agent slug (same rules as sprint): who you are' },
-  status: { kind: 'status', required: true, flag: 'status', inputRequired: true, value: 'ST', help: 'DISPATCHED | IN_PROGRESS | BLOCKED | FAILED | COMPLETE | VERIFIED' },
+  status: { kind: 'status', required: true, flag: 'status', inputRequired: true, value: 'ST', help: 'DISPATCHED | IN_PROGRESS | BLOCKED | FAILED | COMPLETE | VERIFIED | NOTE (a remark that holds nothing and changes no state)' },
   severity: { kind: 'severity', required: true, default: 'INFO', flag: 'severity', value: 'SV', help: 'INFO (default) | WARN | URGENT | BLOCKER' },
   heartbeat: { kind: 'time', required: true, help: 'the last sign of life of an open entry (set by cos, refreshed by cos heartbeat)' },
   ttl_minutes: { kind: 'minutes', required: true, default: 30, flag: 'ttl', value: 'M', help: 'minutes before a silent open entry counts as stale (default: config ttl_minutes)' },
@@ -55,9 +61,15 @@ export const FIELDS = {
   title: { kind: 'line', flag: 'title', value: 'T', help: 'human title of the sprint' },
   role: { kind: 'name', flag: 'role', value: 'R', help: "the agent's role" },
   error: { kind: 'text', flag: 'error', value: 'SIG', help: 'failure signature (on FAILED), compared across attempts' },
-  verifies: { kind: 'file', flag: 'verifies', value: 'FILE', help: 'with --status VERIFIED: the COMPLETE entry this checked (its file name or path; it must exist in status/current or status/archive)' },
+  verifies: {
+    kind: 'file',
+    flag: 'verifies',
+    value: 'FILE',
+    help: 'the COMPLETE entry (file name or path) this reviews: with --status VERIFIED it verifies it, with --status FAILED --error SIG it rejects it; a COMPLETE of the same sprint by another agent (VERIFIED without it picks the latest unverified one)',
+  },
   supersedes: { kind: 'files', help: 'the entries replaced by a forced dispatch (written by cos dispatch --force)' },
-  resolves: { kind: 'files', flag: 'resolves', value: 'FILE', help: 'an URGENT/BLOCKER entry this entry resolves (repeatable)' },
+  resolves: { kind: 'files', flag: 'resolves', value: 'FILE', help: 'an entry this entry resolves, on any status (repeatable); to settle an escalation without posting progress, use cos resolve FILE' },
+  acknowledges: { kind: 'files', help: 'the escalations this NOTE acknowledges: re-escalation stops, the escalation stays open (written by cos ack)' },
   cost_usd: { kind: 'usd', flag: 'cost', value: 'USD', help: "spend (USD) to add to the sprint's budget" },
 } as const satisfies Record<string, FieldSpec>;
 
@@ -139,6 +151,19 @@ export const FINISHED_STATUSES: readonly Status[] = ['COMPLETE', 'VERIFIED'];
 
 export function isOpen(status: Status): boolean {
   return status === 'DISPATCHED' || status === 'IN_PROGRESS';
+}
+
+/** Holding statuses: an agent whose latest entry has one (and is not superseded) holds the sprint. */
+export const HOLDING_STATUSES: readonly Status[] = ['DISPATCHED', 'IN_PROGRESS', 'BLOCKED'];
+
+export function isHolding(status: Status): boolean {
+  return status === 'DISPATCHED' || status === 'IN_PROGRESS' || status === 'BLOCKED';
+}
+
+/** A `supersedes` / `resolves` / `acknowledges` value as a list of file names. */
+export function fileList(value: string | readonly string[] | undefined): readonly string[] {
+  if (value === undefined) return [];
+  return typeof value === 'string' ? [value] : value;
 }
 
 export function isFinished(status: Status): boolean {

@@ -11,7 +11,13 @@ import { parseEntryFileName } from './filename.js';
 import { assertSlug, showValue, slugProblem } from './slug.js';
 import { isTimestamp } from './time.js';
 
-export const STATUSES = ['DISPATCHED', 'IN_PROGRESS', 'BLOCKED', 'FAILED', 'COMPLETE', 'VERIFIED'] as const;
+/**
+ * NOTE (version 2) is a remark on a sprint: it holds nothing and changes no state (resolutions,
+ * acknowledgements, approvals, human decisions, entries cos writes on its own behalf). Its kinds
+ * stay open: a NOTE carries whatever fields its feature needs (`resolves`, `acknowledges`, and
+ * later `needs_human`, `approves`, `lease`, `releases`), unknown ones kept as they are.
+ */
+export const STATUSES = ['DISPATCHED', 'IN_PROGRESS', 'BLOCKED', 'FAILED', 'COMPLETE', 'VERIFIED', 'NOTE'] as const;
 export type Status = (typeof STATUSES)[number];
 
 export const SEVERITIES = ['INFO', 'WARN', 'URGENT', 'BLOCKER'] as const;

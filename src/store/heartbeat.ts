@@ -13,7 +13,7 @@
 import { readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
-import { isOpen, type Entry, type EntryFields } from '../protocol/fields.js';
+import { isHolding, type Entry, type EntryFields } from '../protocol/fields.js';
 import { entryFields, parseEntry, serializeEntry } from '../protocol/entry.js';
 import { splitFrontmatter } from '../protocol/frontmatter.js';
 import { KINDS } from '../protocol/kinds.js';
@@ -41,14 +41,14 @@ export interface HeartbeatResult {
 }
 
 /**
- * The agent's latest entry on the sprint in `current/`, or null. Heartbeats refresh only entries
+ * The agent's latest entry on the sprint in `current/` (NOTEs change nothing: skipped), or null. Heartbeats refresh only entries
  * of the worktree cos runs in (cos writes only there): `worktrees: true` looks at every worktree,
  * to say where the open entry is instead.
  */
 export function latestEntryOf(root: string, sprint: string, agent: string, { worktrees = false }: { worktrees?: boolean } = {}): Entry | null {
   const { entries } = readStore(root, { archive: false, worktrees });
   let latest: Entry | null = null;
-  for (const entry of entries) if (entry.sprint === sprint && entry.agent === agent) latest = entry;
+  for (const entry of entries) if (entry.sprint === sprint && entry.agent === agent && entry.status !== 'NOTE') latest = entry;
   return latest;
 }
 
@@ -112,7 +112,7 @@ export async function heartbeat(root: string, input: HeartbeatInput): Promise<He
       `Agent "${agent}" has no open entry on sprint "${sprint}" to heartbeat (no entry at all in .agent/status/current); post one first with cos post --sprint ${sprint} --agent ${agent} --status IN_PROGRESS.`,
     );
   }
-  if (!isOpen(latest.status)) {
+  if (!isHolding(latest.status)) {
     throw new InputError(
       `Agent "${agent}" has no open entry on sprint "${sprint}": its latest entry ${latest.file} is ${latest.status}; post IN_PROGRESS to start again.`,
     );

@@ -15,11 +15,12 @@ import { closeSync, existsSync, fsyncSync, linkSync, openSync, readdirSync, rena
 import { join } from 'node:path';
 import { InputError, makeDirectory } from '../errors.js';
 import { FIELDS, KEY_ORDER, type Entry, type EntryFields, type FieldInputs, type FieldSpec } from '../protocol/fields.js';
-import { baseName, KINDS } from '../protocol/kinds.js';
+import { KINDS } from '../protocol/kinds.js';
 import { defaultBody, parseEntry, serializeEntry } from '../protocol/entry.js';
 import { entryFileName, parseEntryFileName } from '../protocol/filename.js';
 import { showValue } from '../protocol/slug.js';
 import { isoSeconds } from '../protocol/time.js';
+import { pickReviewTarget } from '../state/review.js';
 import { agentPaths, type AgentPaths } from './paths.js';
 import { MAX_ENTRY_BYTES, readStore, scanMaxSeq, worktreesOf } from './read.js';
 import { AGENT_GITIGNORE } from '../templates/config.js';
@@ -102,7 +103,9 @@ export function buildFields(input: PostInput, options: PostOptions = {}): EntryF
     const written = kind.write(value, spec.flag ?? name);
     if (!(kind.emptyIsAbsent && written === '')) fields[name] = written;
   }
-  if (fields.verifies !== undefined && fields.status !== 'VERIFIED') throw new InputError(`--verifies goes with --status VERIFIED, not ${String(fields.status)}.`);
+  if (fields.verifies !== undefined && fields.status !== 'VERIFIED' && fields.status !== 'FAILED') {
+    throw new InputError(`--verifies goes with --status VERIFIED (a verification) or FAILED (a rejection), not ${String(fields.status)}.`);
+  }
   if (input.extra !== undefined) checkExtra(input.extra);
   fields.extra = { ...(input.extra ?? {}) };
   return fields as EntryFields;
@@ -209,21 +212,16 @@ export function tempName(finalName: string): string {
 }
 
 /**
- * `--verifies` must name an existing COMPLETE entry (current or archive): a typo would leave the
- * claim unverified forever while the verifier believes it checked it. A path (e.g. the `file` of
- * `cos post --json`) is accepted and stored as the file name, which is the entry's identity.
+ * A review (VERIFIED, or FAILED --verifies) is checked when it is written (state/review.ts): it
+ * names a COMPLETE of the same sprint by another agent, or — a VERIFIED without --verifies — the
+ * sprint's latest unverified COMPLETE by another agent is picked and recorded. Anything else is an
+ * InputError and nothing is written.
  */
-function resolveVerified(paths: AgentPaths, value: string): string {
-  const name = baseName(value);
+function checkVerification(paths: AgentPaths, fields: EntryFields): void {
+  if (fields.status !== 'VERIFIED' && !(fields.status === 'FAILED' && fields.verifies !== undefined)) return;
   const { entries } = readStore(paths.root);
-  const target = entries.find((entry) => entry.file === name);
-  if (!target) {
-    throw new InputError(`Invalid verifies ${showValue(value)}: no entry of that name in .agent/status/current or .agent/status/archive; give the file name of the COMPLETE entry you checked.`);
-  }
-  if (target.status !== 'COMPLETE') {
-    throw new InputError(`Invalid verifies ${showValue(value)}: ${target.path} is ${target.status}, not COMPLETE; VERIFIED checks a COMPLETE entry.`);
-  }
-  return name;
+  const target = pickReviewTarget(entries, { sprint: fields.sprint, agent: fields.agent, status: fields.status, ...(fields.verifies !== undefined ? { verifies: fields.verifies } : {}) });
+  fields.verifies = target.file;
 }
 
 /** Claims, temp files and locks are local: a first post without `cos init` still keeps them out of git. */
@@ -283,7 +281,7 @@ function removeQuietly(path: string): void {
 export function postEntry(root: string, input: PostInput, options: PostOptions = {}): Entry {
   const paths = agentPaths(root);
   const fields = buildFields(input, options);
-  if (fields.verifies !== undefined) fields.verifies = resolveVerified(paths, fields.verifies);
+  checkVerification(paths, fields);
   const body = input.body ?? defaultBody(fields, input.message);
   if (typeof body !== 'string') throw new InputError('Invalid body: it must be text.');
   const content = serializeEntry(fields, body);

@@ -2,6 +2,11 @@
 
 export const COORDINATION_YAML = `# agent-cos central configuration (see README: Configuration).
 version: 1
+# The entry protocol this repository uses (a cos that knows only an older one says so).
+protocol: 2
+# Whether a COMPLETE needs a VERIFIED from another agent before its sprint is finished
+# (and archived as a sprint): required | optional.
+verification: required
 # Minutes after its last heartbeat before an open entry counts as stale.
 ttl_minutes: 30
 archive:

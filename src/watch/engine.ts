@@ -19,8 +19,7 @@ import type { CoordinationConfig } from '../config/schema.js';
 import type { Entry } from '../protocol/fields.js';
 import { parseEntryFileName } from '../protocol/filename.js';
 import { compareEntries } from '../protocol/order.js';
-import { deriveSprint, groupBySprint, type SprintState } from '../state/sprints.js';
-import { parseTimestamp } from '../protocol/time.js';
+import { compareSprints, deriveSprint, groupBySprint, type SprintState } from '../state/lifecycle.js';
 import { oneCopyPerName, type Problem } from '../store/read.js';
 import type { StoreSummary, WatchEvent } from './events.js';
 import { plannedSteps, readyQueue, type ReadyQueue } from '../plans/ready.js';
@@ -59,6 +58,8 @@ export interface EngineOptions {
    * held in several worktrees is then one entry (store/read.ts oneCopyPerName).
    */
   here?: () => string | undefined;
+  /** The roles that exist, for runnable advice in findings (as cos scan has them). */
+  roles?: readonly string[];
 }
 
 /** What one evaluation saw: the derived state, the ready queue, and the entries no earlier evaluation had. */
@@ -210,7 +211,7 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   /**
-   * deriveSprints, re-deriving only the sprints whose entries changed (or that have an open agent,
+   * deriveSprints, re-deriving only the sprints whose entries changed (or that have a holder,
    * whose staleness depends on `now`); the others keep their derived state. Same result, in the
    * same order, as deriveSprints(all, now).
    */
@@ -224,13 +225,13 @@ export function createEngine(options: EngineOptions): Engine {
         cached !== undefined &&
         cached.entries.length === list.length &&
         cached.entries.every((entry, i) => entry === list[i]) &&
-        !cached.agents.some((agent) => agent.status === 'DISPATCHED' || agent.status === 'IN_PROGRESS');
-      const state = reuse ? cached : deriveSprint(sprint, list, now);
+        cached.holders.length === 0;
+      const state = reuse ? cached : deriveSprint(sprint, list, now, { verification: config.verification });
       next.set(sprint, state);
       out.push(state);
     }
     sprintCache = next;
-    return out.sort((a, b) => parseTimestamp(b.updated) - parseTimestamp(a.updated) || (a.sprint < b.sprint ? -1 : 1));
+    return out.sort(compareSprints);
   }
 
   function schedule(): void {
@@ -270,6 +271,7 @@ export function createEngine(options: EngineOptions): Engine {
       config,
       currentCount: currentCount(),
       synced,
+      roles: options.roles ?? [],
     });
     const next = new Map<string, Finding>();
     for (const finding of findings) next.set(findingIdentity(finding), finding);
@@ -304,8 +306,8 @@ export function createEngine(options: EngineOptions): Engine {
     let earliest: number | null = null;
     const nowMs = now.getTime();
     for (const sprint of sprints) {
-      for (const agent of sprint.agents) {
-        if (agent.stale || (agent.status !== 'DISPATCHED' && agent.status !== 'IN_PROGRESS')) continue;
+      for (const agent of sprint.holders) {
+        if (agent.stale) continue;
         if (Number.isFinite(agent.expiresAt) && agent.expiresAt >= nowMs && (earliest === null || agent.expiresAt < earliest)) earliest = agent.expiresAt;
       }
     }

@@ -41,7 +41,7 @@ function plural(n: number, one: string, many: string): string {
 
 export function eventToJson(event: WatchEvent): string {
   const { at, ...rest } = event;
-  return JSON.stringify({ version: 1, ...rest, at: at.toISOString() });
+  return JSON.stringify({ version: 1, ...rest, at: isoSeconds(at) });
 }
 
 /** One human line: time, severity, kind, sprint, message. */

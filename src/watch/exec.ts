@@ -10,6 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Finding } from '../checks/index.js';
+import { isoSeconds } from '../protocol/time.js';
 
 export interface ExecOptions {
   command: string;
@@ -44,7 +45,7 @@ export function findingEnv(finding: Finding, at: Date, root: string): Record<str
     COS_FILES: finding.files.join('\n'),
     COS_MESSAGE: finding.message,
     COS_ACTION: finding.action,
-    COS_AT: at.toISOString(),
+    COS_AT: isoSeconds(at),
     COS_ROOT: root,
   };
 }
@@ -105,7 +106,7 @@ export function createExecRunner(options: ExecOptions): ExecRunner {
     child.stdin?.on('error', () => {
       // The command need not read its stdin (EPIPE).
     });
-    child.stdin?.end(`${JSON.stringify({ version: 1, event: 'finding', finding, at: at.toISOString() })}\n`);
+    child.stdin?.end(`${JSON.stringify({ version: 1, event: 'finding', finding, at: isoSeconds(at) })}\n`);
     const timer = setTimeout(() => {
       timedOut = true;
       killGroup(child, 'SIGTERM');

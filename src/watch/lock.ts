@@ -20,6 +20,7 @@ import { makeDirectory, RefusedError } from '../errors.js';
 import { withLock } from '../store/lock.js';
 import type { AgentPaths } from '../store/paths.js';
 import { sharedDir } from '../store/worktrees.js';
+import { isoSeconds } from '../protocol/time.js';
 
 export const REFRESH_MS = 10_000;
 export const STALE_MS = 60_000;
@@ -109,7 +110,7 @@ export function describeHolder(info: LockInfo | null): string {
 export async function acquireWatchLock(paths: AgentPaths, now: () => Date = () => new Date()): Promise<{ lock: WatchLock; replaced: string | null }> {
   const file = lockFile(paths);
   makeDirectory(dirname(file), paths.rel(dirname(file)));
-  const info: LockInfo = { pid: process.pid, host: hostname(), started: now().toISOString(), token: randomBytes(8).toString('hex') };
+  const info: LockInfo = { pid: process.pid, host: hostname(), started: isoSeconds(now()), token: randomBytes(8).toString('hex') };
   const replaced = await withLock(
     file,
     () => {

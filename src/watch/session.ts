@@ -31,7 +31,9 @@ import { createNotionSyncer, type NotionSyncer } from './notion.js';
 import { createSpawner } from './spawn.js';
 import { loadPlans, plansDir } from '../plans/files.js';
 import type { ReadyQueue } from '../plans/ready.js';
-import type { SprintState } from '../state/sprints.js';
+import type { SprintState } from '../state/lifecycle.js';
+import { isoSeconds } from '../protocol/time.js';
+import { listRoles } from '../dispatch/role.js';
 
 export interface WatchOptions {
   root: string;
@@ -176,7 +178,7 @@ function createCore(options: WatchOptions, onEntriesChanged: () => void): Core {
   const report = (source: ErrorSource, message: string, finding?: Finding) => {
     const at = options.now();
     // The log line first: whoever reads the event can find it in the log.
-    if (!options.readOnly) appendLog(paths, `${at.toISOString()} ${source}: ${message}`);
+    if (!options.readOnly) appendLog(paths, `${isoSeconds(at)} ${source}: ${message}`);
     options.emit(finding ? { event: 'error', at, source, message, finding } : { event: 'error', at, source, message });
   };
   const exec = options.exec && !options.readOnly
@@ -213,6 +215,7 @@ function createCore(options: WatchOptions, onEntriesChanged: () => void): Core {
     here: hereName,
     timers: options.timers,
     synced: loadSynced(paths.root),
+    roles: listRoles(paths.root),
     emit: (event) => {
       options.emit(event);
       if (exec && event.event === 'finding' && !event.initial && severityRank(event.finding.severity) >= minSeverity) exec.run(event.finding, event.at);
@@ -361,7 +364,7 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
     ensureFolder(paths, paths.state);
     const acquired = await acquireWatchLock(paths, options.now);
     lock = acquired.lock;
-    if (acquired.replaced) appendLog(paths, `${options.now().toISOString()} lock: ${acquired.replaced}`);
+    if (acquired.replaced) appendLog(paths, `${isoSeconds(options.now())} lock: ${acquired.replaced}`);
   }
 
   const fileWatches = new Map<string, FileWatch>();

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import type { CoordinationConfig } from '../config/schema.js';
 import type { ReadyItem, ReadyQueue } from '../plans/ready.js';
 import { SLUG_MAX } from '../protocol/slug.js';
-import type { SprintState } from '../state/sprints.js';
+import type { SprintState } from '../state/lifecycle.js';
 import { withLock } from '../store/lock.js';
 import { agentPaths } from '../store/paths.js';
 import { ledgerDir } from './ledger-dir.js';

@@ -65,11 +65,12 @@ describe('cos archive', () => {
     const root = testdir({ [`${CURRENT}/.gitkeep`]: '' });
     seedStore(root);
     postEntry(root, { sprint: 'beta', agent: 'dev', status: 'COMPLETE', now: at(40) });
+    postEntry(root, { sprint: 'beta', agent: 'qa', status: 'VERIFIED', now: at(45) });
     await cos(['archive'], { cwd: root, now: at(60) });
     expect(names(join(root, CURRENT))).toEqual([]);
     rmSync(join(root, '.agent/status/.claims'), { recursive: true, force: true });
     const next = await cos(['post', '--sprint', 'gamma', '--agent', 'dev', '--status', 'IN_PROGRESS', '--json'], { cwd: root, now: at(61) });
-    expect(JSON.parse(next.stdout).entry.seq).toBe(6);
+    expect(JSON.parse(next.stdout).entry.seq).toBe(7);
   });
 
   it('never moves a malformed file, and says when open entries alone exceed max_current', async () => {
@@ -78,11 +79,12 @@ describe('cos archive', () => {
       [`${CURRENT}/900-2026-01-01T00-00-00Z-broken.md`]: 'not an entry\n',
     });
     postEntry(root, { sprint: 'x', agent: 'dev', status: 'COMPLETE', now: at(0) });
+    postEntry(root, { sprint: 'x', agent: 'qa', status: 'VERIFIED', now: at(0) });
     postEntry(root, { sprint: 'y', agent: 'dev', status: 'IN_PROGRESS', now: at(1) });
     postEntry(root, { sprint: 'z', agent: 'dev', status: 'IN_PROGRESS', now: at(2) });
     const result = await cos(['archive', '--json'], { cwd: root, now: at(10) });
     const out = JSON.parse(result.stdout);
-    expect(out.moved.map((m: { reason: string }) => m.reason)).toEqual(['finished-sprint']);
+    expect(out.moved.map((m: { reason: string }) => m.reason)).toEqual(['finished-sprint', 'finished-sprint']);
     expect(out.malformed).toEqual([`${CURRENT}/900-2026-01-01T00-00-00Z-broken.md`]);
     expect(out.overflow).toEqual({ remaining: 3, max_current: 2, open: 2, malformed: 1 });
     expect(readFileSync(join(root, CURRENT, '900-2026-01-01T00-00-00Z-broken.md'), 'utf8')).toBe('not an entry\n');
@@ -96,7 +98,7 @@ describe('cos archive', () => {
     git(root, 'add', '-A');
     git(root, 'commit', '-q', '-m', 'entries');
     // One entry never committed: its move is an addition in the archive.
-    const fresh = postEntry(root, { sprint: 'alpha', agent: 'qa', status: 'VERIFIED', now: at(50) });
+    const fresh = postEntry(root, { sprint: 'alpha', agent: 'qa', status: 'VERIFIED', verifies: e.a2.file, now: at(50) });
     writeFileSync(join(root, 'notes.txt'), 'unstaged edit\n');
     writeFileSync(join(root, 'other.txt'), 'staged edit\n');
     git(root, 'add', 'other.txt');
@@ -118,6 +120,7 @@ describe('cos archive', () => {
     const root = testdir({ [`${CURRENT}/.gitkeep`]: '' });
     const old = postEntry(root, { sprint: 'alpha', agent: 'dev', status: 'IN_PROGRESS', now: at(0) });
     postEntry(root, { sprint: 'alpha', agent: 'dev', status: 'COMPLETE', now: at(5) });
+    postEntry(root, { sprint: 'alpha', agent: 'qa', status: 'VERIFIED', now: at(6) });
     const path = join(root, old.path);
     let archived: ReturnType<typeof archiveStore> | undefined;
     await withLock(path, async () => {
@@ -129,7 +132,7 @@ describe('cos archive', () => {
       renameSync(`${path}.tmp`, path);
     });
     const result = await archived!;
-    expect(result.moved).toHaveLength(2);
+    expect(result.moved).toHaveLength(3);
     expect(existsSync(path)).toBe(false);
     expect(readFileSync(join(root, '.agent/status/archive/alpha', old.file), 'utf8')).toMatch(/^heartbeat: 2026-01-10T08:03:00Z$/m);
   });
@@ -163,11 +166,12 @@ describe('cos archive', () => {
     expect(existsSync(join(root, '.agent/status/archive/alpha'))).toBe(false);
   });
 
-  it('in a folder without .agent/ it has nothing to archive and creates nothing', async () => {
+  it('in a folder without .agent/ it is exit 1 with one sentence and creates nothing', async () => {
     const dir = testdir();
     const result = await cos(['archive'], { cwd: dir, now: at(60) });
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Nothing to archive\./);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('cos archive: No .agent/ here (or above); run cos init first.\n');
+    expect(result.stdout).toBe('');
     expect(readdirSync(dir)).toEqual([]);
   });
 

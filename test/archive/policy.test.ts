@@ -59,9 +59,19 @@ const CASES: Case[] = [
     moves: [],
   },
   {
-    name: 'finished counts the archive: a VERIFIED already archived finishes the sprint',
-    rows: [[1, 'a', 'qa', 'VERIFIED', 0.5, 'archive'], [2, 'a', 'dev', 'COMPLETE', 0.1]],
+    name: 'finished counts the archive: a COMPLETE already archived, verified now, finishes the sprint',
+    rows: [[1, 'a', 'dev', 'COMPLETE', 0.5, 'archive'], [2, 'a', 'qa', 'VERIFIED', 0.1]],
     moves: [[2, 'finished-sprint']],
+  },
+  {
+    name: 'an unverified COMPLETE is not finished: it stays (verification: required)',
+    rows: [[1, 'a', 'dev', 'IN_PROGRESS', 0.5], [2, 'a', 'dev', 'COMPLETE', 0.1]],
+    moves: [],
+  },
+  {
+    name: 'a VERIFIED of its own claim does not finish the sprint',
+    rows: [[1, 'a', 'dev', 'COMPLETE', 0.5], [2, 'a', 'dev', 'VERIFIED', 0.1]],
+    moves: [],
   },
   {
     name: 'a restarted sprint (COMPLETE archived, new IN_PROGRESS) keeps its open entry',
@@ -96,16 +106,17 @@ const CASES: Case[] = [
     moves: [[2, 'bound'], [1, 'bound']],
   },
   {
-    name: 'bound: latest BLOCKED/FAILED entries go last, after all history',
+    name: 'bound: latest FAILED entries go last, after all history; a BLOCKED holder never moves',
     rows: [[1, 'a', 'dev', 'FAILED', 3], [2, 'b', 'dev', 'COMPLETE', 2], [3, 'b', 'dev', 'IN_PROGRESS', 1], [4, 'c', 'dev', 'BLOCKED', 0.5]],
     bounds: { max_current: 1 },
-    moves: [[2, 'bound'], [1, 'bound'], [4, 'bound']],
+    moves: [[2, 'bound'], [1, 'bound']],
+    overflow: { remaining: 2, open: 2, malformed: 0 },
   },
   {
     name: 'bound: open entries alone exceed it — nothing open moves, overflow says so',
     rows: [[1, 'a', 'dev', 'IN_PROGRESS', 1], [2, 'b', 'dev', 'IN_PROGRESS', 1], [3, 'c', 'dev', 'DISPATCHED', 1], [4, 'd', 'dev', 'COMPLETE', 1]],
     bounds: { max_current: 2 },
-    moves: [[4, 'finished-sprint']],
+    moves: [[4, 'bound']],
     overflow: { remaining: 3, open: 3, malformed: 0 },
   },
   {

@@ -75,8 +75,17 @@ describe('stale', () => {
     writeEntry(root, { seq: 1, sprint: 's1', agent: 'dev', status: 'IN_PROGRESS', at: 300 });
     writeEntry(root, { seq: 2, sprint: 's1', agent: 'dev', status: 'IN_PROGRESS', at: 2 });
     writeEntry(root, { seq: 3, sprint: 's2', agent: 'dev', status: 'IN_PROGRESS', at: 300 });
-    writeEntry(root, { seq: 4, sprint: 's2', agent: 'dev', status: 'BLOCKED', at: 200 });
+    writeEntry(root, { seq: 4, sprint: 's2', agent: 'dev', status: 'COMPLETE', at: 200 });
     expect(kinds(await scanJson(root), 'stale')).toEqual([]);
+  });
+
+  it('a silent BLOCKED holder goes stale too (version 2: every holder can)', async () => {
+    const root = testdir();
+    writeEntry(root, { seq: 1, sprint: 's2', agent: 'dev', status: 'BLOCKED', at: 200, ttl: 30 });
+    const found = kinds(await scanJson(root), 'stale');
+    expect(found).toEqual([expect.objectContaining({ sprint: 's2', severity: 'WARN' })]);
+    expect(found[0]!.message).toContain('is BLOCKED but silent');
+    expect(found[0]!.action).toBe('cos dispatch developer s2 --agent dev --force');
   });
 
   it('an entry superseded by a forced redispatch is neither stale nor a conflict', async () => {
@@ -117,7 +126,7 @@ describe('escalation', () => {
       expect.objectContaining({ severity: 'BLOCKER', sprint: 's2', files: [b.path] }),
       expect.objectContaining({ severity: 'URGENT', sprint: 's1', files: [u.path] }),
     ]);
-    expect(found[1]!.action).toContain(`--resolves ${u.file}`);
+    expect(found[1]!.action).toBe(`cos resolve ${u.file}`);
   });
 
   it('is resolved by a later entry naming it with cos post --resolves', async () => {
@@ -282,11 +291,11 @@ describe('overflow', () => {
     writeEntry(root, { seq: 4, sprint: 's4', agent: 'dev', status: 'COMPLETE' });
     let found = kinds(await scanJson(root), 'overflow');
     expect(found).toEqual([expect.objectContaining({ severity: 'WARN', sprint: null })]);
-    expect(found[0]!.message).not.toContain('open entries alone');
-    expect(found[0]!.action).toContain('cos archive');
+    expect(found[0]!.message).not.toContain('alone exceed');
+    expect(found[0]!.action).toBe('cos archive');
     for (let i = 5; i <= 8; i++) writeEntry(root, { seq: i, sprint: `open${i}`, agent: 'dev', status: 'IN_PROGRESS', at: 1 });
     found = kinds(await scanJson(root), 'overflow');
-    expect(found[0]!.message).toContain('open entries alone exceed it');
+    expect(found[0]!.message).toContain('entries of holders alone exceed it');
   });
 });
 

@@ -9,7 +9,7 @@ import { DEFAULT_CONFIG } from '../../src/config/schema.js';
 import { SEVERITIES, STATUSES, type Entry } from '../../src/protocol/fields.js';
 import { entryFileName } from '../../src/protocol/filename.js';
 import { sortEntries } from '../../src/protocol/order.js';
-import { deriveSprints } from '../../src/state/sprints.js';
+import { deriveSprints } from '../../src/state/lifecycle.js';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 
@@ -78,7 +78,8 @@ describe('rule properties', () => {
         const reported = new Set(findings.filter((f) => f.kind === 'escalation').flatMap((f) => f.files));
         entries.forEach((e, i) => {
           if (e.severity !== 'URGENT' && e.severity !== 'BLOCKER') return;
-          const named = entries.some((o) => o !== e && [o.resolves, o.supersedes].flat().includes(e.file));
+          // A NOTE's supersedes supersedes nothing (a NOTE changes no state); its resolves resolves.
+          const named = entries.some((o) => o !== e && [o.resolves, o.status === 'NOTE' ? undefined : o.supersedes].flat().includes(e.file));
           const normal = entries
             .slice(i + 1)
             .some((o) => o.sprint === e.sprint && o.agent === e.agent && (o.severity === 'INFO' || o.severity === 'WARN') && ['IN_PROGRESS', 'COMPLETE', 'VERIFIED'].includes(o.status));

@@ -9,7 +9,7 @@ import type { Entry, Severity, Status } from '../../src/protocol/fields.js';
 import { entryFileName } from '../../src/protocol/filename.js';
 import { sortEntries } from '../../src/protocol/order.js';
 import type { Role } from '../../src/protocol/role.js';
-import { deriveSprints } from '../../src/state/sprints.js';
+import { deriveSprints } from '../../src/state/lifecycle.js';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 const at = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -92,10 +92,16 @@ describe('unverified', () => {
     expect(kindsOf(context([c, reopen]))).toEqual([]);
   });
 
-  it('a VERIFIED naming a COMPLETE on another sprint still verifies it', () => {
+  it('a VERIFIED naming a COMPLETE on another sprint counts for nothing (version 2): invalid-verification', () => {
     const c = entry(1, 's1', 'dev', 'COMPLETE', { ago: 30 });
     const v = entry(2, 'qa-batch', 'qa', 'VERIFIED', { verifies: c.file });
-    expect(kindsOf(context([c, v]))).toEqual([]);
+    expect(kindsOf(context([c, v]))).toEqual(['unverified:s1', 'invalid-verification:qa-batch']);
+  });
+
+  it('a claim is not reported while someone holds the sprint (a reviewer at work)', () => {
+    const c = entry(1, 's1', 'dev', 'COMPLETE', { ago: 30 });
+    const qa = entry(2, 's1', 'qa', 'DISPATCHED', { ago: 5 });
+    expect(kindsOf(context([c, qa]))).toEqual([]);
   });
 });
 
@@ -141,6 +147,7 @@ describe('determinism', () => {
     const forward = runChecks(context(entries));
     const backward = runChecks(context([...entries].reverse()));
     expect(backward).toEqual(forward);
-    expect(forward.map((f) => f.kind)).toEqual(['escalation', 'conflict', 'repeated-failure', 'stale', 'unverified', 'duplicate-seq']);
+    // Sprint c: z's BLOCKED holds it, so x's COMPLETE is not (yet) an unverified claim.
+    expect(forward.map((f) => f.kind)).toEqual(['escalation', 'conflict', 'repeated-failure', 'stale', 'duplicate-seq']);
   });
 });

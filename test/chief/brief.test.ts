@@ -112,11 +112,11 @@ describe('cos brief (markdown)', () => {
 });
 
 describe('a refuted claim', () => {
-  it('a reviewer FAILED after a COMPLETE: no unverified claim, a retry by a developer, and the developer is not asked to verify itself', async () => {
+  it('a reviewer’s FAILED --verifies after a COMPLETE: no unverified claim, a retry by a developer, and the developer is not asked to verify itself', async () => {
     const root = testdir();
     await cos(['init', '--dir', root]);
     const c = writeEntry(root, { seq: 1, sprint: 's1', agent: 'developer', status: 'COMPLETE', at: 30 });
-    const f = writeEntry(root, { seq: 2, sprint: 's1', agent: 'qa-reviewer', status: 'FAILED', error: 'results.spec fails', at: 20 });
+    const f = writeEntry(root, { seq: 2, sprint: 's1', agent: 'qa-reviewer', status: 'FAILED', error: 'results.spec fails', verifies: c.file, at: 20 });
     const brief = JSON.parse((await cos(['brief', '--json', '--dir', root], { now: NOW })).stdout);
     expect(brief.unverified).toEqual([]);
     expect(brief.completed).toEqual([expect.objectContaining({ file: c.path, verified_by: null, refuted_by: f.path })]);

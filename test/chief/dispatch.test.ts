@@ -181,12 +181,14 @@ describe('refusals (exit 3) and --force', () => {
 
   it('refuses a sprint with an open escalation, until it is resolved', async () => {
     const root = await initRepo();
-    const u = writeEntry(root, { seq: 1, sprint: 's1', agent: 'developer', status: 'BLOCKED', severity: 'URGENT' });
+    // A FAILED URGENT holds nothing: only the escalation stands in the way.
+    const u = writeEntry(root, { seq: 1, sprint: 's1', agent: 'developer', status: 'FAILED', severity: 'URGENT' });
     const refused = await cos(['dispatch', 'developer', 's1', '--dir', root], { now: NOW });
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain(u.path);
     expect(refused.stderr).toContain('escalation');
-    writeEntry(root, { seq: 2, sprint: 's1', agent: 'lead', status: 'COMPLETE', resolves: u.file, at: 5 });
+    // Resolving it the way its finding says (a NOTE) makes nobody a holder.
+    expect((await cos(['resolve', u.file, '--agent', 'lead', '--dir', root], { now: NOW })).code).toBe(0);
     expect((await cos(['dispatch', 'developer', 's1', '--dir', root], { now: NOW })).code).toBe(0);
   });
 

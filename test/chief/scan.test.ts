@@ -69,7 +69,7 @@ describe('cos scan output', () => {
     expect(urgent).toBeGreaterThanOrEqual(0);
     expect(warn).toBeGreaterThan(urgent);
     expect(stdout).toContain('escalation s2:');
-    expect(stdout).toContain(`--resolves ${u.file}`);
+    expect(stdout).toContain(`→ cos resolve ${u.file}\n`);
     expect(stdout).toContain(u.path);
     expect(stdout).toMatch(/2 findings \(1 URGENT, 1 WARN\) over 2 entries; fail-on URGENT: 1 at or above URGENT: exit 2\.\n$/);
   });

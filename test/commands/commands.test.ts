@@ -91,6 +91,7 @@ describe('cos post', () => {
         error: 'none',
         resolves: '001-2026-01-14T04-30-00Z-developer.md',
         cost_usd: 1.25,
+        body: '## 2026-01-14T04:31:00Z | Results Wiring v1 | Implementation\n**Agent:** developer\n**Status:** COMPLETE\n**Severity:** WARN\n**Error:** none\n',
       },
     });
     const text = readFileSync(join(root, '.agent/status/current/002-2026-01-14T04-31-00Z-developer.md'), 'utf8');
@@ -195,7 +196,7 @@ describe('cos status', () => {
   it('one row per sprint: state is the latest entry’s status, agents with stale flags, severity, updated, flags', async () => {
     const root = testdir();
     postEntry(root, { sprint: 'alpha', agent: 'dev', status: 'IN_PROGRESS', now: at(0), ttl_minutes: 30 });
-    postEntry(root, { sprint: 'alpha', agent: 'qa', status: 'BLOCKED', severity: 'URGENT', now: at(10) });
+    postEntry(root, { sprint: 'alpha', agent: 'qa', status: 'BLOCKED', severity: 'URGENT', now: at(10), ttl_minutes: 60 });
     postEntry(root, { sprint: 'beta', agent: 'dev2', status: 'COMPLETE', now: at(20) });
     const result = await cos(['status', '--dir', root, '--json'], { now: at(45) });
     expect(result.code).toBe(0);
@@ -204,19 +205,20 @@ describe('cos status', () => {
     expect(document.entries).toBe(3);
     expect(document.problems).toBe(0);
     const [beta, alpha] = document.sprints;
-    expect(beta).toMatchObject({ sprint: 'beta', state: 'COMPLETE', severity: 'INFO', updated: '2026-01-14T04:50:00Z', agents: [{ agent: 'dev2', status: 'COMPLETE', heartbeat: '2026-01-14T04:50:00Z', stale: false }] });
+    // SEVERITY is the highest open finding: beta's claim awaits review (unverified, WARN).
+    expect(beta).toMatchObject({ sprint: 'beta', state: 'COMPLETE', severity: 'WARN', flags: ['unverified'], updated: '2026-01-14T04:50:00Z', agents: [{ agent: 'dev2', status: 'COMPLETE', heartbeat: '2026-01-14T04:50:00Z', stale: false, holding: false }] });
     expect(alpha).toMatchObject({
       sprint: 'alpha',
       state: 'BLOCKED',
       severity: 'URGENT',
       updated: '2026-01-14T04:40:00Z',
       agents: [
-        { agent: 'dev', status: 'IN_PROGRESS', heartbeat: '2026-01-14T04:30:00Z', stale: true },
-        { agent: 'qa', status: 'BLOCKED', heartbeat: '2026-01-14T04:40:00Z', stale: false },
+        { agent: 'dev', status: 'IN_PROGRESS', heartbeat: '2026-01-14T04:30:00Z', stale: true, holding: true },
+        { agent: 'qa', status: 'BLOCKED', heartbeat: '2026-01-14T04:40:00Z', stale: false, holding: true },
       ],
     });
     expect(alpha.flags).toEqual(expect.arrayContaining(['stale']));
-    for (const row of document.sprints) expect(Object.keys(row)).toEqual(['sprint', 'state', 'agents', 'severity', 'updated', 'flags']);
+    for (const row of document.sprints) expect(Object.keys(row)).toEqual(['sprint', 'state', 'agents', 'severity', 'updated', 'flags', 'waiting_on']);
 
     // The library call behind it gives the same document.
     const { analysis, ...report } = statusReport(root, { now: at(45) });
@@ -230,18 +232,25 @@ describe('cos status', () => {
     expect(human.stdout).not.toMatch(/\u001b\[/);
   });
 
-  it('hides sprints whose entries are all archived unless --all', async () => {
+  it('hides sprints whose entries are all archived unless --all — but never one with an open finding', async () => {
     const root = testdir();
     postEntry(root, { sprint: 'live', agent: 'dev', status: 'IN_PROGRESS', now: at(0) });
     const old = postEntry(root, { sprint: 'old', agent: 'dev', status: 'COMPLETE', now: at(1) });
-    mkdirSync(join(root, '.agent/status/archive/old'), { recursive: true });
-    writeFileSync(join(root, '.agent/status/archive/old', old.file), readFileSync(join(root, old.path)));
     const { rmSync } = await import('node:fs');
-    rmSync(join(root, old.path));
-    const live = JSON.parse((await cos(['status', '--dir', root, '--json'], { now: at(2) })).stdout);
+    const archive = (entry: { file: string; path: string }) => {
+      mkdirSync(join(root, '.agent/status/archive/old'), { recursive: true });
+      writeFileSync(join(root, '.agent/status/archive/old', entry.file), readFileSync(join(root, entry.path)));
+      rmSync(join(root, entry.path));
+    };
+    archive(old);
+    // Archived by hand while unverified: the open finding keeps it in view.
+    let live = JSON.parse((await cos(['status', '--dir', root, '--json'], { now: at(2) })).stdout);
+    expect(live.sprints.map((s: { sprint: string; flags: string[] }) => [s.sprint, s.flags])).toEqual([['old', ['unverified']], ['live', []]]);
+    archive(postEntry(root, { sprint: 'old', agent: 'qa', status: 'VERIFIED', now: at(1) }));
+    live = JSON.parse((await cos(['status', '--dir', root, '--json'], { now: at(2) })).stdout);
     expect(live.sprints.map((s: { sprint: string }) => s.sprint)).toEqual(['live']);
     const all = JSON.parse((await cos(['status', '--dir', root, '--json', '--all'], { now: at(2) })).stdout);
-    expect(all.sprints.map((s: { sprint: string }) => s.sprint)).toEqual(['old', 'live']);
+    expect(all.sprints.map((s: { sprint: string; state: string }) => [s.sprint, s.state])).toEqual([['old', 'VERIFIED'], ['live', 'IN_PROGRESS']]);
   });
 
   it('an empty repository: a hint, exit 0; --help teaches usage', async () => {

@@ -195,7 +195,7 @@ describe('hostile files: reported or read correctly, never executed, never crash
 
     const human = await cos(['status', '--dir', root]);
     expect(human.code).toBe(0);
-    expect(human.stdout).toMatch(/^s\s+IN_PROGRESS/m);
+    expect(human.stdout).toMatch(/^s\s+STALE\s+dev:IN_PROGRESS\(stale\)/m);
     const json = await runCli(['status', '--dir', root, '--json', '--all']);
     expect(json.code).toBe(0);
     const document = JSON.parse(json.stdout);

@@ -4,6 +4,7 @@
  * conflict, no entry may be lost, and every clone must report the same findings.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze.js';
@@ -64,6 +65,9 @@ describe('two clones and a bare remote', () => {
     const bare = join(parent, 'remote.git');
     const seed = gitdir({ 'README.md': 'project\n' });
     await ok(['init'], seed, T0);
+    // The agents here never verify each other: a COMPLETE finishes a sprint (and lets it archive).
+    const config = join(seed, '.agent/config/coordination.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('verification: required', 'verification: optional'));
     git(seed, 'add', '-A');
     git(seed, 'commit', '-q', '-m', 'cos init');
     git(seed, 'remote', 'add', 'origin', bare);

@@ -65,11 +65,17 @@ describe('commitPaths / cos post --commit', () => {
     expect(first.stderr).toBe('');
     const file = JSON.parse(first.stdout).entry.file;
     expect(git(dir, 'show', '--name-only', '--format=', 'HEAD').trim()).toBe(`proj/${file}`);
+    // Verified by another agent, the sprint is finished and archives as a whole.
+    const verified = await cos(['post', '--sprint', 's', '--agent', 'qa', '--status', 'VERIFIED', '--commit', '--json'], { cwd: proj, now: NOW });
+    expect(verified.stderr).toBe('');
+    const check = JSON.parse(verified.stdout).entry.file;
     const archived = await cos(['archive', '--commit'], { cwd: proj, now: NOW });
     expect(archived.stderr).toBe('');
     expect(archived.code).toBe(0);
-    const name = file.slice(file.lastIndexOf('/') + 1);
-    expect(git(dir, 'show', '-M', '--name-status', '--format=', 'HEAD').trim()).toBe(`R100\tproj/${file}\tproj/.agent/status/archive/s/${name}`);
+    const base = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+    expect(git(dir, 'show', '-M', '--name-status', '--format=', 'HEAD').trim().split('\n').sort()).toEqual(
+      [file, check].map((path) => `R100\tproj/${path}\tproj/.agent/status/archive/s/${base(path)}`).sort(),
+    );
     expect(git(dir, 'diff', '--cached', '--name-only').trim()).toBe('top.txt');
   });
 

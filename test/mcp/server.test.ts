@@ -40,7 +40,7 @@ describe('cos mcp', () => {
     const root = await repo();
     const client = await connect(root);
     const { tools } = await client.listTools();
-    expect(tools.map((tool) => tool.name).sort()).toEqual(['brief', 'dispatch', 'heartbeat', 'plan_apply', 'plan_check', 'post', 'ready', 'scan', 'status']);
+    expect(tools.map((tool) => tool.name).sort()).toEqual(['ack', 'brief', 'dispatch', 'heartbeat', 'plan_apply', 'plan_check', 'post', 'ready', 'resolve', 'scan', 'status']);
     const postTool = tools.find((tool) => tool.name === 'post')!;
     expect(postTool.inputSchema.required).toEqual(['sprint', 'agent', 'status']);
     expect(postTool.inputSchema.properties!.sprint).toMatchObject({ type: 'string', pattern: '^[a-z0-9][a-z0-9._-]*$', maxLength: 64 });
@@ -57,7 +57,8 @@ describe('cos mcp', () => {
     expect(beat.structuredContent).toMatchObject({ version: 1, written: true, entry: { ttl_minutes: 30 } });
 
     // An escalation: scan reports it; exit 2 of cos scan is a result, not an error.
-    await call(client, 'post', { sprint: 'wiring', agent: 'qa', status: 'BLOCKED', severity: 'BLOCKER', message: 'no database' });
+    // A BLOCKER NOTE: an escalation that holds nothing (so no conflict with dev).
+    await call(client, 'post', { sprint: 'wiring', agent: 'qa', status: 'NOTE', severity: 'BLOCKER', message: 'no database' });
     const scan = await call(client, 'scan', { fail_on: 'URGENT' });
     expect(scan.isError).toBeFalsy();
     expect(scan.structuredContent).toMatchObject({ version: 1, entries: 2, problems: 0 });
@@ -99,14 +100,14 @@ describe('cos mcp', () => {
     const long = await call(client, 'post', { sprint: 'a'.repeat(65), agent: 'dev', status: 'IN_PROGRESS' });
     expect(long.content[0]!.text).toContain('it is 65 characters long (at most 64)');
     const status = await call(client, 'post', { sprint: 'ok', agent: 'dev', status: 'DONE' });
-    expect(status.content[0]!.text).toContain('Invalid status "DONE": use one of DISPATCHED, IN_PROGRESS, BLOCKED, FAILED, COMPLETE, VERIFIED.');
+    expect(status.content[0]!.text).toContain('Invalid status "DONE": use one of DISPATCHED, IN_PROGRESS, BLOCKED, FAILED, COMPLETE, VERIFIED, NOTE.');
     // A missing field is named as missing, like the CLI's "--sprint is required".
     const noSprint = await call(client, 'post', { agent: 'dev', status: 'IN_PROGRESS' });
     expect(noSprint.isError).toBe(true);
     expect(noSprint.content[0]!.text).toContain('sprint is required; for example "results-wiring-v1".');
     expect(noSprint.content[0]!.text).not.toContain('undefined');
     const noStatus = await call(client, 'post', { sprint: 'ok', agent: 'dev' });
-    expect(noStatus.content[0]!.text).toContain('status is required: use one of DISPATCHED, IN_PROGRESS, BLOCKED, FAILED, COMPLETE, VERIFIED.');
+    expect(noStatus.content[0]!.text).toContain('status is required: use one of DISPATCHED, IN_PROGRESS, BLOCKED, FAILED, COMPLETE, VERIFIED, NOTE.');
     const noRole = await call(client, 'dispatch', { sprint: 'ok' });
     expect(noRole.content[0]!.text).toContain('role is required');
     const unknown = await call(client, 'post', { sprint: 'ok', agent: 'dev', status: 'IN_PROGRESS', dir: '/etc' });

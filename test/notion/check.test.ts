@@ -10,7 +10,7 @@ afterEach(async () => {
 });
 
 const ALL_BUT_TWO = {
-  Status: 'select:DISPATCHED,IN_PROGRESS,BLOCKED,FAILED,COMPLETE,VERIFIED',
+  Status: 'select:WAITING,READY,DISPATCHED,IN_PROGRESS,STALE,BLOCKED,FAILED,COMPLETE,VERIFIED',
   Agents: 'multi_select',
   'Last update': 'date',
   'Completed at': 'date',
@@ -62,9 +62,9 @@ describe('cos notion check and setup', () => {
     const env = notionEnv(server);
     const check = await cos(['notion', 'check', '--dir', root], { env });
     expect(check.code).toBe(5);
-    expect(check.stdout).toMatch(/Select property "Status" \(state\) lacks the options DISPATCHED, IN_PROGRESS, BLOCKED, FAILED, VERIFIED/);
+    expect(check.stdout).toMatch(/Select property "Status" \(state\) lacks the options WAITING, READY, DISPATCHED, IN_PROGRESS, STALE, BLOCKED, FAILED, VERIFIED/);
     expect((await cos(['notion', 'setup', '--dir', root], { env })).code).toBe(0);
-    expect(server.schemaOf(dataSourceId).Status!.options).toEqual(['COMPLETE', 'Someday', 'DISPATCHED', 'IN_PROGRESS', 'BLOCKED', 'FAILED', 'VERIFIED']);
+    expect(server.schemaOf(dataSourceId).Status!.options).toEqual(['COMPLETE', 'Someday', 'WAITING', 'READY', 'DISPATCHED', 'IN_PROGRESS', 'STALE', 'BLOCKED', 'FAILED', 'VERIFIED']);
     expect((await cos(['notion', 'check', '--dir', root], { env })).code).toBe(0);
   });
 
@@ -80,7 +80,7 @@ describe('cos notion check and setup', () => {
     expect(check.code).toBe(5);
     expect(check.stdout).toMatch(/The key property "Sprint" .* title property is "Title". Run cos notion setup to rename it/);
     expect(check.stdout).toMatch(/Property "Entries" \(entries\) is rich_text, expected number/);
-    expect(check.stdout).toMatch(/Status property "State" \(state\) lacks the options DISPATCHED, BLOCKED, FAILED, VERIFIED: add them in Notion/);
+    expect(check.stdout).toMatch(/Status property "State" \(state\) lacks the options WAITING, READY, DISPATCHED, STALE, BLOCKED, FAILED, VERIFIED: add them in Notion/);
     const setup = await cos(['notion', 'setup', '--dir', root], { env });
     expect(setup.code).toBe(5);
     expect(setup.stdout).toMatch(/renamed the title property to "Sprint"/);

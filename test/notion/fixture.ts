@@ -66,7 +66,7 @@ export function statusSnapshot(root: string): Record<string, string> {
 
 /** The data source schema that matches the default property mapping (Name is the title). */
 export const FULL_SCHEMA = {
-  Status: 'select:DISPATCHED,IN_PROGRESS,BLOCKED,FAILED,COMPLETE,VERIFIED',
+  Status: 'select:WAITING,READY,DISPATCHED,IN_PROGRESS,STALE,BLOCKED,FAILED,COMPLETE,VERIFIED',
   Severity: 'select:INFO,WARN,URGENT,BLOCKER',
   Agents: 'multi_select',
   'Last update': 'date',

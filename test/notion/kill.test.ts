@@ -8,7 +8,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { sprintValues } from '../../src/notion/mapping.js';
-import { deriveSprints } from '../../src/state/sprints.js';
+import { deriveSprints } from '../../src/state/lifecycle.js';
 import { readStore } from '../../src/store/read.js';
 import { postEntry } from '../../src/store/write.js';
 import { CLI, runCli } from '../helpers/cli.js';
@@ -64,7 +64,7 @@ it('SIGKILL at random points, ten times, then a full sync: every sprint has exac
       // Change some sprints and add new ones between the crashes.
       for (let i = 0; i < 12; i++) {
         const sprint = `sprint-${String(Math.floor(random() * 30)).padStart(3, '0')}`;
-        postEntry(root, { sprint, agent: random() < 0.5 ? 'qa' : 'developer', status: random() < 0.5 ? 'VERIFIED' : 'IN_PROGRESS' });
+        postEntry(root, { sprint, agent: random() < 0.5 ? 'qa' : 'developer', status: random() < 0.5 ? 'COMPLETE' : 'IN_PROGRESS' });
       }
       for (let i = 0; i < 3; i++) postEntry(root, { sprint: `extra-${extra++}`, agent: 'developer', status: 'DISPATCHED' });
     }

@@ -6,8 +6,7 @@
  */
 import { expect, it } from 'vitest';
 import { sprintValues } from '../../src/notion/mapping.js';
-import { deriveSprints } from '../../src/state/sprints.js';
-import { readStore } from '../../src/store/read.js';
+import { notionSprints } from '../../src/notion/sync.js';
 import { runCli } from '../helpers/cli.js';
 import { FULL_SCHEMA, notionEnv, notionRepo } from './fixture.js';
 import { startNotionServer } from './server.js';
@@ -29,12 +28,13 @@ it('200 sprints at 3 requests/s: every page exactly once, all fields right, zero
     expect(pages).toHaveLength(200);
     expect(new Set(pages.map((p) => p.Name)).size).toBe(200);
     expect(server.requests.filter((r) => r.method === 'POST' && r.path === '/v1/pages')).toHaveLength(200);
-    for (const sprint of deriveSprints(readStore(root).entries, new Date())) {
-      const v = sprintValues(sprint);
+    const { sprints, severities } = notionSprints(root, new Date());
+    for (const sprint of sprints) {
+      const v = sprintValues(sprint, severities.get(sprint.sprint) ?? null);
       const page = pages.find((p) => p.Name === v.sprint)!;
       expect({
         state: (page.Status as { name: string }).name,
-        severity: (page.Severity as { name: string }).name,
+        severity: (page.Severity as { name: string } | null)?.name ?? null,
         agents: (page.Agents as Array<{ name: string }>).map((o) => o.name),
         updated: page['Last update'],
         completed_at: page['Completed at'],

@@ -6,7 +6,7 @@ import { syncNotion, isNotionConfigured } from '../../src/notion/sync.js';
 import { hashValues, sprintValues } from '../../src/notion/mapping.js';
 import { loadNotionConfig } from '../../src/notion/config.js';
 import { loadLedger, saveLedger } from '../../src/notion/ledger.js';
-import { deriveSprints } from '../../src/state/sprints.js';
+import { deriveSprints } from '../../src/state/lifecycle.js';
 import { loadSynced } from '../../src/notion/synced.js';
 import { postEntry } from '../../src/store/write.js';
 import { readStore } from '../../src/store/read.js';
@@ -139,7 +139,7 @@ describe('syncNotion', () => {
     server = await startNotionServer({ rate: 1000, burst: 1000 });
     const { databaseId, dataSourceId } = server.createDatabase({
       titleProperty: 'Sprint',
-      properties: { State: 'status:DISPATCHED,IN_PROGRESS,BLOCKED,FAILED,COMPLETE,VERIFIED', Who: 'rich_text', Updated: 'date' },
+      properties: { State: 'status:WAITING,READY,DISPATCHED,IN_PROGRESS,STALE,BLOCKED,FAILED,COMPLETE,VERIFIED', Who: 'rich_text', Updated: 'date' },
     });
     const root = notionRepo({
       databaseId,

@@ -8,7 +8,7 @@ import { classify } from '../../src/notion/client.js';
 import { formatLogLine, redact } from '../../src/notion/log.js';
 import { planSync } from '../../src/notion/sync.js';
 import type { DataSourceInfo, SchemaProperty } from '../../src/notion/client.js';
-import { deriveSprints } from '../../src/state/sprints.js';
+import { deriveSprints } from '../../src/state/lifecycle.js';
 import type { Entry } from '../../src/protocol/fields.js';
 
 const FILE = '.agent/config/notion-sync.yaml';
@@ -129,10 +129,12 @@ describe('mapping', () => {
   const [sprint] = deriveSprints(entries, new Date('2026-01-14T05:00:00Z'));
 
   it('derives the values from the entries', () => {
+    // Severity is the highest open finding, given by the caller (cos scan's); none here.
+    expect(sprintValues(sprint!, 'WARN').severity).toBe('WARN');
     expect(sprintValues(sprint!)).toEqual({
       sprint: 'alpha',
       state: 'VERIFIED',
-      severity: 'INFO',
+      severity: null,
       agents: ['developer', 'qa'],
       updated: entries[3]!.timestamp,
       completed_at: entries[2]!.timestamp,
@@ -155,7 +157,7 @@ describe('mapping', () => {
     const out = notionProperties(sprintValues(sprint!), props, new Map([['Status', 'status']]));
     expect(out.Name).toEqual({ title: [{ type: 'text', text: { content: 'alpha' } }] });
     expect(out.Status).toEqual({ status: { name: 'VERIFIED' } });
-    expect(out.Severity).toEqual({ select: { name: 'INFO' } });
+    expect(out.Severity).toEqual({ select: null });
     expect(out.Agents).toEqual({ multi_select: [{ name: 'developer' }, { name: 'qa' }] });
     expect(out['Completed at']).toEqual({ date: { start: entries[2]!.timestamp } });
     expect(out.Entries).toEqual({ number: 4 });
@@ -191,7 +193,7 @@ describe('compareSchema and setupPatch', () => {
     const problems = compareSchema(ds, props);
     const byProperty = Object.fromEntries(problems.map((p) => [p.property, p]));
     expect(byProperty.Name).toMatchObject({ kind: 'title-name', fixable: true });
-    expect(byProperty.Status).toMatchObject({ kind: 'missing-options', options: ['DISPATCHED', 'IN_PROGRESS', 'BLOCKED', 'FAILED', 'VERIFIED'] });
+    expect(byProperty.Status).toMatchObject({ kind: 'missing-options', options: ['WAITING', 'READY', 'DISPATCHED', 'IN_PROGRESS', 'STALE', 'BLOCKED', 'FAILED', 'VERIFIED'] });
     expect(byProperty.Severity).toMatchObject({ kind: 'mistyped', actual: 'checkbox', fixable: false });
     expect(byProperty.Agents).toMatchObject({ kind: 'missing', fixable: true });
     const patch = setupPatch(ds, problems)!;
@@ -201,8 +203,11 @@ describe('compareSchema and setupPatch', () => {
     expect((patch.Status as { select: { options: Array<{ name: string }> } }).select.options.map((o) => o.name)).toEqual([
       'COMPLETE',
       'Mine',
+      'WAITING',
+      'READY',
       'DISPATCHED',
       'IN_PROGRESS',
+      'STALE',
       'BLOCKED',
       'FAILED',
       'VERIFIED',
@@ -230,7 +235,7 @@ describe('classify and the log', () => {
 
   it('writes one line per failure and never the token', () => {
     const line = formatLogLine({ at: new Date('2026-01-14T04:30:00Z'), sprint: 'alpha', code: 'unauthorized', message: 'bad\ntoken secret_123456' });
-    expect(line).toBe('2026-01-14T04:30:00.000Z alpha unauthorized bad token secret_123456\n');
-    expect(redact(line, 'secret_123456')).toBe('2026-01-14T04:30:00.000Z alpha unauthorized bad token [redacted]\n');
+    expect(line).toBe('2026-01-14T04:30:00Z alpha unauthorized bad token secret_123456\n');
+    expect(redact(line, 'secret_123456')).toBe('2026-01-14T04:30:00Z alpha unauthorized bad token [redacted]\n');
   });
 });

@@ -1,0 +1,43 @@
+import { loadConfig } from '../config/load.js';
+import { InputError } from '../errors.js';
+import { entryToJson } from '../protocol/entry.js';
+import { acknowledgeEntry } from '../store/note.js';
+import { parseCommand, printJson, type CommandContext } from './context.js';
+import { defineFlags, flagsHelp } from './flags.js';
+
+export const flags = defineFlags({
+  agent: { type: 'string', value: 'A', kind: 'slug', mcp: true, help: 'who acknowledges (default: COS_AGENT, else your git user name as a slug, else human)' },
+  message: { type: 'string', short: 'm', value: 'T', mcp: true, help: 'what happens next (default: "Acknowledged FILE; being dealt with.")' },
+  json: { type: 'boolean', help: '{"version": 1, "entry": {"file", "name", "seq", ...every field, "body"}}' },
+});
+
+export const help = `Usage: cos ack FILE [--agent A] [--message T] [--json]
+
+Acknowledge an escalation (an URGENT or BLOCKER entry) with a NOTE naming it in acknowledges:
+someone is on it, so cos watch stops raising it again. It stays open (and in cos scan) until it
+is resolved with cos resolve FILE. A NOTE holds nothing and changes no sprint's state. FILE is the
+escalation's file name or path; the NOTE stores the name.
+
+${flagsHelp(flags)}
+
+Exit codes: 0 written; 1 bad usage, or FILE is not an entry or not an escalation (nothing is
+written then).
+
+Example:
+  cos ack 012-2026-01-14T04-30-00Z-developer.md`;
+
+export async function run(context: CommandContext): Promise<number> {
+  const { values, positionals, root, json } = parseCommand(context, flags, { positionals: 1 });
+  if (positionals.length === 0) throw new InputError('Give the FILE of the escalation to acknowledge; see cos ack --help.');
+  const { config } = loadConfig(root);
+  const { defaultAgent } = await import('../git/user.js');
+  const agent = values.agent ?? (await defaultAgent(root, context.env));
+  const note = acknowledgeEntry(
+    root,
+    { file: positionals[0]!, agent, ...(values.message !== undefined ? { message: values.message } : {}), now: context.now() },
+    { defaultTtl: config.ttl_minutes },
+  );
+  if (json) printJson(context, { entry: { ...entryToJson(note), body: note.body } });
+  else context.stdout(`${note.path}\n`);
+  return 0;
+}
