@@ -34,8 +34,9 @@ verified — and to say so plainly.
 On start-up:
 1. \`cos scan\` — validate the infrastructure and list every finding, most severe first.
 2. \`cos brief --since 24h\` — the briefing for the human: highlights first.
-3. Resolve what you can in the protocol (post an entry that resolves an escalation, redispatch a
-   crashed agent), and escalate the rest to the human with the exact file names.
+3. Resolve what you can in the protocol (\`cos resolve FILE\` for an escalation you settled,
+   \`cos ack FILE\` for one you are on, redispatch a crashed agent exactly as \`cos scan\` says), and
+   escalate the rest to the human with the exact file names.
 
 Changes to roles, config and skills are reviewed like code: \`cos review\` and \`git diff\`.
 `,
@@ -109,7 +110,7 @@ requires:
 standing_orders:
   - Verify the work product itself (files, tests, behaviour), never the claim about it.
   - Post VERIFIED with --verifies <file of the COMPLETE entry> only after checking it yourself.
-  - If the check fails, post FAILED with an error signature; the developer's COMPLETE stays a claim.
+  - If the check fails, reject the claim with FAILED --verifies <file of the COMPLETE entry> --error <signature> (it counts as a failed attempt).
   - You never verify your own work.
 escalation_triggers:
   - A COMPLETE whose tests do not pass or whose change is not in the repository.
@@ -119,7 +120,8 @@ escalation_triggers:
 
 You are the second pair of eyes. A COMPLETE from a developer is a claim until you have checked
 the actual work: run the tests it names, read the change, try it as a user would. Then post
-VERIFIED (with \`--verifies\` naming the COMPLETE entry's file) or FAILED with what you saw.
+VERIFIED (with \`--verifies\` naming the COMPLETE entry's file) or reject it with FAILED
+\`--verifies\` (same file) \`--error\` and what you saw.
 `,
   'mine-sweeper': `---
 role: mine-sweeper

@@ -14,7 +14,7 @@ every change to them is reviewed with \`git diff\` like code.
    dashboard with \`cos notion sync\` when Notion is configured.
 3. **developer(s)** — as dispatched: \`cos dispatch developer <sprint>\` prints each one's briefing.
 4. **qa-reviewer** — when sprints complete: \`cos dispatch qa-reviewer <sprint>\`; it posts
-   VERIFIED with \`--verifies <file>\` or FAILED.
+   VERIFIED with \`--verifies <file>\`, or rejects it with FAILED \`--verifies <file> --error SIG\`.
 
 Optionally leave \`cos watch\` running as the chief-of-staff process, and \`cos board\` for a live,
 read-only page of the team in a browser (\`http://127.0.0.1:7317/\`).
@@ -27,12 +27,19 @@ and config come with the clone; the sync puts roles in \`<local_root>/roles/\` a
 - Start: \`cos post --sprint S --agent A --status IN_PROGRESS --message "what I am doing"\`
 - While working: \`cos heartbeat --sprint S --agent A\` at least once per ttl (default 30 min).
 - End: \`cos post --sprint S --agent A --status COMPLETE|BLOCKED|FAILED [--error SIG]\`.
-- Verify: \`cos post --sprint S --agent QA --status VERIFIED --verifies <COMPLETE entry file>\`.
+- Verify: \`cos post --sprint S --agent QA --status VERIFIED --verifies <COMPLETE entry file>\`
+  (a COMPLETE of the same sprint by another agent; anything else is refused, nothing written).
+  Reject: \`cos post --sprint S --agent QA --status FAILED --verifies <file> --error SIG\`.
 - Escalate: any entry with \`--severity URGENT\` or \`BLOCKER\`.
-- Resolve an escalation: post an entry that names it — \`cos post … --resolves <file>\` (any agent,
-  any sprint; a forced \`cos dispatch\` records what it overrides in \`supersedes\`) — or, for the agent
-  that raised it, a later entry on the same sprint with severity INFO/WARN and status IN_PROGRESS,
-  COMPLETE or VERIFIED. Archiving never resolves; an open escalation is reported until then.
+- Acknowledge an escalation you are on: \`cos ack <file>\` (stops re-escalation, does not resolve).
+- Resolve an escalation: \`cos resolve <file> --message "what was decided"\` writes a NOTE that
+  names it (a NOTE holds nothing and changes no sprint's state); an agent settling its own
+  escalation as it carries on may post \`--resolves <file>\` on its next entry, and a later INFO/WARN
+  IN_PROGRESS, COMPLETE or VERIFIED of the agent that raised it resolves it too. A forced
+  \`cos dispatch\` records what it overrides in \`supersedes\`. Archiving never resolves.
+- A sprint's state comes from its whole history (docs/lifecycle.md in agent-cos): held by
+  someone (DISPATCHED, IN_PROGRESS, BLOCKED, or STALE when every holder is silent), else its
+  latest outcome (COMPLETE awaiting review, VERIFIED, FAILED), else READY or WAITING.
 - Add \`--commit\` to \`cos post\` to commit exactly that entry (nothing else staged is touched).
 
 ## Plans: plan → ready → dispatch → verify
@@ -60,10 +67,11 @@ most 6 steps, each one sprint for one role with its \`done_when\` and the sprint
 
 ## Housekeeping
 - Weekly, or whenever \`cos scan\` reports an **overflow**: \`cos archive --dry-run\`, then
-  \`cos archive --commit\`. Finished sprints (nothing open, ending on COMPLETE or VERIFIED),
+  \`cos archive --commit\`. Finished sprints (VERIFIED — or COMPLETE under \`verification: optional\`),
   entries older than \`archive.max_age_days\` (7) and, beyond \`archive.max_current\` (50), the
   oldest finished entries move to \`status/archive/<sprint>/\`. An agent's latest entry on an
-  unfinished sprint stays (open ones always; BLOCKED/FAILED ones go last, only for the bound).
+  unfinished sprint stays (a holder's always; FAILED ones and claims go last, only for the bound).
+  A sprint with an open finding stays in \`cos status\` wherever its entries are.
 - \`cos cleanup\` lists cruft (temp files of killed writers, stale lock folders, old sequence
   claims, empty \`todos/*.json\` in the local agent directory); \`cos cleanup --apply\` deletes
   exactly that.

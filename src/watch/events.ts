@@ -39,9 +39,20 @@ function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** A summary as JSON: snake_case `max_seq` beside version 1's `maxSeq` (kept until version 2). */
+function summaryJson(summary: StoreSummary): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(summary)) {
+    out[key] = value;
+    if (key === 'maxSeq') out.max_seq = value;
+  }
+  return out;
+}
+
 export function eventToJson(event: WatchEvent): string {
   const { at, ...rest } = event;
-  return JSON.stringify({ version: 1, ...rest, at: isoSeconds(at) });
+  const body = 'summary' in rest ? { ...rest, summary: summaryJson(rest.summary) } : rest;
+  return JSON.stringify({ version: 1, ...body, at: isoSeconds(at) });
 }
 
 /** One human line: time, severity, kind, sprint, message. */

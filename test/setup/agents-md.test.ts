@@ -38,7 +38,7 @@ describe('cos setup agents-md', () => {
     const text = read(root, 'AGENTS.md');
     expect(text.startsWith(`${original}\n${BEGIN}\n`)).toBe(true);
     expect(text.endsWith(`${END}\n`)).toBe(true);
-    for (const command of ['--status IN_PROGRESS', 'cos heartbeat --sprint <sprint> --agent <you>', '--status VERIFIED --verifies', '--resolves', '--status FAILED --error']) {
+    for (const command of ['--status IN_PROGRESS', 'cos heartbeat --sprint <sprint> --agent <you>', '--status VERIFIED --verifies', 'cos resolve <URGENT/BLOCKER entry file>', 'cos ack ', '--status FAILED --error', '--status FAILED --verifies']) {
       expect(text).toContain(command);
     }
     // The developer role's standing orders, read from .agent/roles/developer.md.

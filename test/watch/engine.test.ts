@@ -48,7 +48,7 @@ describe('watch engine', () => {
     expect(engine.put(readEntryFile(paths, file, 'current')!)).toBe(true);
     clock.advance(1_000);
     expect(kinds()).toEqual(['finding:conflict']);
-    post({ sprint: 'alpha', agent: 'bob', status: 'BLOCKED', message: 'leaving it to ann' });
+    post({ sprint: 'alpha', agent: 'bob', status: 'FAILED', message: 'leaving it to ann' });
     clock.advance(1_000);
     expect(kinds()).toEqual(['finding:conflict', 'resolved:conflict']);
     expect(engine.findings()).toEqual([]);
@@ -223,7 +223,7 @@ describe('cos watch --once', () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\n');
     expect(lines[0]).toMatch(/^2026-03-02T10:00:00Z  BLOCKER  escalation  ann escalated ops/);
-    expect(lines[1]).toMatch(/^ +→ Deal with it/);
+    expect(lines[1]).toMatch(/^ +→ cos resolve 001-2026-03-02T10-00-00Z-ann\.md$/);
     expect(result.stdout).toMatch(/summary: 2 entries \(2 files in current\/, 0 in archive\/\), 0 malformed, \d+ open findings?, highest seq 2/);
     expect(readFileSync(join(out, 'ran'), 'utf8')).toBe('escalation\n');
   });

@@ -30,7 +30,7 @@ describe('--exec runner', () => {
     runner.run(finding, at);
     await runner.drain();
     expect(failures).toEqual([]);
-    expect(JSON.parse(readFileSync(join(out, 'stdin.json'), 'utf8'))).toEqual({ version: 1, event: 'finding', finding, at: at.toISOString() });
+    expect(JSON.parse(readFileSync(join(out, 'stdin.json'), 'utf8'))).toEqual({ version: 1, event: 'finding', finding, at: '2026-01-14T04:30:05Z' });
     expect(readFileSync(join(out, 'env.txt'), 'utf8')).toBe(`escalation\nBLOCKER\nresults-wiring\n${finding.message}\n${finding.action}\n`);
     expect(readFileSync(join(out, 'files.txt'), 'utf8').split('\n')).toEqual(finding.files);
   });

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ReadyQueue } from '../../src/plans/ready.js';
 import type { Entry, Status } from '../../src/protocol/fields.js';
-import { deriveSprints } from '../../src/state/sprints.js';
+import { deriveSprints } from '../../src/state/lifecycle.js';
 import { heldBySpawned, spawnAgent, toSpawn, type SpawnRecord } from '../../src/watch/spawn.js';
 
 const NOW = new Date('2026-01-14T05:00:00Z');
