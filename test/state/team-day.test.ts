@@ -21,8 +21,13 @@ interface Step {
   status: unknown;
 }
 
-/** ISO times → "<time>"; entry file names → "<NNN>-<agent>.md", so the fixture reads as a story. */
+/**
+ * ISO times → "<time>"; entry file names → "<NNN>-<agent>.md", so the fixture reads as a story;
+ * sprints by name (two sprints updated in the same second would otherwise swap places).
+ */
 function normalise(value: unknown): unknown {
+  const document = value as { sprints?: Array<{ sprint: string }> };
+  if (Array.isArray(document.sprints)) document.sprints = [...document.sprints].sort((a, b) => (a.sprint < b.sprint ? -1 : 1));
   return JSON.parse(
     JSON.stringify(value)
       .replace(/(\d{3,})-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z-/g, '$1-')
