@@ -106,7 +106,7 @@ describe('a 5-step diamond plan', () => {
       ['dispatch', 'cos dispatch developer right'],
     ]);
     expect(brief.waiting.map((w: { sprint: string }) => w.sprint)).toEqual(['join', 'ship']);
-    expect((await cli(dir, 'brief')).stdout).toMatch(/## What to dispatch next\n\n- `cos dispatch developer left`: READY in plan diamond: The API/);
+    expect((await cli(dir, 'brief')).stdout).toMatch(/## What to dispatch next\n\n- `left`: `cos dispatch developer left` — READY in plan diamond: The API/);
 
     await finish(dir, 'left');
     queue = await readyJson(dir);
