@@ -105,7 +105,9 @@ export function statusSprints(
     return step ? { ...row, plan: step.plan } : row;
   });
   const listed = new Set(rows.map((row) => row.sprint));
-  return [...rows, ...planRows(plans).filter((row) => !listed.has(row.sprint))];
+  // Steps with no entry come last, by name: the order the lifecycle gives them in cos status.
+  const steps = planRows(plans).filter((row) => !listed.has(row.sprint)).sort((a, b) => (a.sprint < b.sprint ? -1 : a.sprint > b.sprint ? 1 : 0));
+  return [...rows, ...steps];
 }
 
 /** The plan steps nobody has taken up yet: READY, or WAITING on their unfinished dependencies. */
