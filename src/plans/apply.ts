@@ -165,11 +165,5 @@ function refuseReplan(root: string, plan: Plan, applied: number, cap: number, op
     '',
     `To go on anyway, raise dispatch.attempt_cap in .agent/config/coordination.yaml and apply it again; then resolve this entry with cos resolve.`,
   ].join('\n');
-  return postEntry(root, { sprint: `plan-${plan.name}`.slice(0, 64), agent, status: NOTE_STATUS, severity: 'BLOCKER', message, ...(options.now ? { now: options.now } : {}) });
+  return postEntry(root, { sprint: `plan-${plan.name}`.slice(0, 64), agent, status: 'NOTE', severity: 'BLOCKER', message, ...(options.now ? { now: options.now } : {}) });
 }
-
-/**
- * The status of an entry that holds nothing. NOTE arrives with the lifecycle module (PRODUCT.md
- * v2); until then a refused replan is a BLOCKED BLOCKER entry of the plan's own sprint.
- */
-const NOTE_STATUS = 'BLOCKED';
