@@ -113,8 +113,10 @@
 
   // ---- sections ----------------------------------------------------------------------------
   function findingsSection() {
+    // Most severe first; within a severity, the ones that arrived live newest first (so a new
+    // escalation is on top even when many of its severity are open), then in the server's order.
     var list = state.findings.filter(findingShown).slice().sort(function (a, b) {
-      return rank(b.severity) - rank(a.severity);
+      return rank(b.severity) - rank(a.severity) || (fresh[findingKey(b)] || 0) - (fresh[findingKey(a)] || 0);
     });
     var section = el('section', { class: 'findings', id: 'findings', 'aria-labelledby': 'findings-h' },
       el('h2', { id: 'findings-h', text: 'Open findings (' + list.length + ')' }));
