@@ -59,7 +59,7 @@ describe('cos board in Chromium', () => {
     expect(await timeline.locator('> li').count()).toBe(3);
     expect(await timeline.locator('.md code').first().textContent()).toBe('41 ms');
     // The plan's steps sit in the READY and WAITING columns, with what they wait on.
-    expect(await page.$$eval('.column[data-state="WAITING"] .card', (nodes) => nodes.map((n) => (n as HTMLElement).dataset.sprint))).toEqual(['payments-api', 'checkout-ui', 'launch-review']);
+    expect((await page.$$eval('.column[data-state="WAITING"] .card', (nodes) => nodes.map((n) => (n as HTMLElement).dataset.sprint))).sort()).toEqual(['checkout-ui', 'launch-review', 'payments-api']);
     expect(await page.textContent('.card[data-sprint="checkout-ui"] .planned')).toBe('plan checkout-v2 · waits on payments-api, receipts-email');
     // The dependency graph: every step and the sprints it depends on, one edge per dependency,
     // each node in a layer right of its dependencies, coloured by state.
@@ -93,13 +93,13 @@ describe('cos board in Chromium', () => {
     const posted = await runCli(['post', '--dir', root, '--sprint', 'auth-api', '--agent', 'alice', '--status', 'BLOCKED', '--severity', 'URGENT', '--message', 'Prod tokens may have leaked', '--json']);
     expect(posted.code, posted.stderr).toBe(0);
     const file = basename(JSON.parse(posted.stdout).entry.file as string);
-    const finding = page.locator('#findings .finding[data-sprint="auth-api"][data-severity="URGENT"]');
+    const finding = page.locator('#findings .finding[data-kind="escalation"][data-sprint="auth-api"][data-severity="URGENT"]');
     await finding.waitFor({ timeout: 10_000 });
     expect(await finding.textContent()).toContain('Prod tokens may have leaked');
     await page.locator('.column[data-state="BLOCKED"] .card[data-sprint="auth-api"]').waitFor({ timeout: 10_000 });
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
     expect(await page.textContent('#live')).toBe('Live');
-    const resolved = await runCli(['post', '--dir', root, '--sprint', 'auth-api', '--agent', 'lead', '--status', 'IN_PROGRESS', '--resolves', file, '--message', 'Rotated; false alarm.']);
+    const resolved = await runCli(['resolve', file, '--dir', root, '--agent', 'lead', '--message', 'Rotated; false alarm.']);
     expect(resolved.code, resolved.stderr).toBe(0);
     await finding.waitFor({ state: 'detached', timeout: 10_000 });
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
