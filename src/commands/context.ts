@@ -1,4 +1,5 @@
 /** What every command receives: arguments, output channels and the clock, so tests can call it directly. */
+import { repositoryRoots } from '../store/worktrees.js';
 import { parseArgs } from 'node:util';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -81,10 +82,16 @@ export function parseCommand<const F extends Flags>(
   // Outside a project, a command that reads or writes the team's entries would report an empty
   // team as healthy (or leave a partial .agent/): say so instead (PRODUCT.md version 2). An
   // explicit --dir names the project: it is used as given.
-  if (dir === undefined && !OUTSIDE_PROJECT_OK.has(context.command) && !isDirectory(resolve(root, '.agent'))) {
+  if (dir === undefined && !OUTSIDE_PROJECT_OK.has(context.command) && !inProject(root)) {
     throw new InputError(NO_PROJECT);
   }
   return { values: values as FlagValues<F>, positionals: parsed.positionals, root, json: values.json === true };
+}
+
+/** `.agent/` here, or in another worktree of the same repository (a fresh worktree has none yet). */
+function inProject(root: string): boolean {
+  if (isDirectory(resolve(root, '.agent'))) return true;
+  return repositoryRoots(root).some((other) => isDirectory(resolve(other, '.agent')));
 }
 
 function isDirectory(path: string): boolean {
