@@ -34,6 +34,10 @@ const COMMANDS: Record<string, CommandEntry> = {
   sync: { summary: 'sync roles and skills between .agent/ and the local agent directory', load: () => import('./commands/sync.js') },
   cleanup: { summary: 'find cruft (temp files, stale locks, empty todos); delete with --apply', load: () => import('./commands/cleanup.js') },
   setup: { summary: 'install agent hooks (claude) or protocol instructions (agents-md)', load: () => import('./commands/setup.js') },
+  approve: { summary: 'let a command the guard denied through once (a person, not the agent)', load: () => import('./commands/approve.js') },
+  lease: { summary: 'lease repository paths for your work (other agents keep off them)', load: () => import('./commands/lease.js') },
+  release: { summary: 'give back path leases', load: () => import('./commands/release.js') },
+  guard: { summary: 'git hook guards: pre-commit refuses commits touching paths another agent leased', load: () => import('./commands/guard.js') },
   hook: { summary: 'run an agent hook (installed by cos setup claude; reads the hook JSON on stdin)', load: () => import('./commands/hook.js') },
   mcp: { summary: 'serve the same operations over MCP (stdio)', load: () => import('./commands/mcp.js') },
 };

@@ -14,8 +14,9 @@ import { handledIn, isHandled, type Handled } from './handled.js';
 import { summaryLine } from './summary.js';
 import type { Finding, Rule } from './types.js';
 
+/** URGENT or BLOCKER; a needs-human NOTE is its own kind of finding (needs-human.ts). */
 export function isEscalation(entry: Entry): boolean {
-  return entry.severity === 'URGENT' || entry.severity === 'BLOCKER';
+  return (entry.severity === 'URGENT' || entry.severity === 'BLOCKER') && entry.needs_human === undefined;
 }
 
 function backToNormal(entry: Entry): boolean {
@@ -54,7 +55,7 @@ export const escalationRule: Rule = ({ sprints, entries }) => {
         sprint: sprint.sprint,
         files: [entry.path],
         message: `${entry.agent} escalated ${sprint.sprint} (${entry.status}, ${entry.severity}) in ${entry.file}${where}${acked}${detail}; deal with it, then resolve it`,
-        action: `cos resolve ${entry.file}`,
+        action: entry.denied !== undefined ? `cos approve ${entry.file}` : `cos resolve ${entry.file}`,
       });
     }
   }

@@ -17,7 +17,8 @@ export type Handled = ReadonlyMap<string, Entry>;
 export function handledFiles(entries: readonly Entry[]): Map<string, Entry> {
   const handled = new Map<string, Entry>();
   for (const entry of entries) {
-    for (const name of names(entry)) {
+    // A guard denial approved by `cos approve` (a NOTE with `approves`) is handled too.
+    for (const name of [...names(entry), ...fileList(entry.approves)]) {
       if (name !== entry.file && !handled.has(name)) handled.set(name, entry);
     }
   }

@@ -4,7 +4,9 @@ import { conflictRule } from './conflict.js';
 import { duplicateSeqRule } from './duplicate-seq.js';
 import { escalationRule } from './escalation.js';
 import { invalidVerificationRule } from './invalid-verification.js';
+import { leaseConflictRule } from './lease-conflict.js';
 import { malformedRule } from './malformed.js';
+import { needsHumanRule } from './needs-human.js';
 import { overBudgetRule } from './over-budget.js';
 import { overflowRule } from './overflow.js';
 import { repeatedFailureRule } from './repeated-failure.js';
@@ -17,6 +19,8 @@ export const RULES: readonly Rule[] = [
   staleRule,
   conflictRule,
   escalationRule,
+  needsHumanRule,
+  leaseConflictRule,
   repeatedFailureRule,
   unverifiedRule,
   unsyncedRule,

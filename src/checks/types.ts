@@ -8,6 +8,8 @@ export const FINDING_KINDS = [
   'stale',
   'conflict',
   'escalation',
+  'needs-human',
+  'lease-conflict',
   'repeated-failure',
   'unverified',
   'unsynced',

@@ -2,7 +2,7 @@ import { InputError } from '../errors.js';
 import { HOOK_EVENTS, runHook, type HookEvent } from '../hooks/run.js';
 import { parseCommand, readStdin, type CommandContext } from './context.js';
 
-export const help = `Usage: cos hook <session-start | post-tool-use | stop> [--dir D]
+export const help = `Usage: cos hook <session-start | pre-tool-use | post-tool-use | notification | stop> [--dir D]
 
 Run one of the Claude Code hooks that cos setup claude installs. Reads the hook JSON that Claude
 Code writes on stdin (session_id, cwd, tool_name, ...) and always exits 0: a hook never breaks
@@ -11,8 +11,19 @@ the agent's session. Problems go to .agent/state/hooks.log; outside a cos projec
 
   session-start   print the agent's briefing (Claude Code adds it to the session's context):
                   its open entries and what cos brief says about its sprints
+  pre-tool-use    the guard (docs/guard.md): deny a destructive command (guard.deny of
+                  coordination.yaml: force pushes to shared branches, recursive deletes outside
+                  the repository, dropping databases, your own patterns), an agent's own
+                  cos approve, edits of .agent/config/, and — when budget_usd_per_sprint is set —
+                  every tool call but cos reporting of an agent whose sprint is over budget.
+                  Prints Claude Code's permissionDecision "deny" JSON with the reason and posts a
+                  BLOCKER NOTE naming the command (once per agent and command until resolved);
+                  a person lets it through once with cos approve FILE. A seat belt, not a
+                  security boundary.
   post-tool-use   refresh the agent's open entry's heartbeat when the last one is older than
                   heartbeat.min_interval_seconds (default 60); otherwise return at once
+  notification    the agent waits on a person (permission_prompt, idle_prompt, ...): an URGENT NOTE
+                  with needs_human (finding needs-human), resolved by the agent's next tool call
   stop            when the agent's latest entry is still open, post a WARN entry saying so
                   (status IN_PROGRESS, once per open entry)
 

@@ -1,4 +1,4 @@
-import { renderStatus, statusReport } from '../output/status.js';
+import { renderLeases, renderStatus, statusReport } from '../output/status.js';
 import { styleFor } from '../output/style.js';
 import { parseCommand, printJson, type CommandContext } from './context.js';
 import { defineFlags, flagsHelp } from './flags.js';
@@ -36,6 +36,6 @@ export async function run(context: CommandContext): Promise<number> {
     return 0;
   }
   const columns = Number(context.env.COLUMNS) > 0 ? Number(context.env.COLUMNS) : context.isTTY && process.stdout.columns ? process.stdout.columns : 100;
-  context.stdout(renderStatus(report.sprints, report.findings, analysis.now, styleFor(context.isTTY, context.env), columns));
+  context.stdout(renderStatus(report.sprints, report.findings, analysis.now, styleFor(context.isTTY, context.env), columns) + renderLeases(report.leases));
   return 0;
 }

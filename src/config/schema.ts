@@ -20,7 +20,16 @@ export interface CoordinationConfig {
   budget_usd_per_sprint?: number;
   watch: { reconcile_seconds: number; exec_timeout_seconds: number; notion_debounce_seconds: number };
   heartbeat: { min_interval_seconds: number };
+  /** `cos hook pre-tool-use` (docs/guard.md). */
+  guard: { deny: string[]; protected_branches: string[]; approval_minutes: number };
+  /** `cos watch` raises an unacknowledged URGENT/BLOCKER finding again this often. */
+  escalation: { repeat_minutes: number };
+  /** Commands `cos watch` runs for new and re-escalated findings of a severity. */
+  notify: Partial<Record<Severity, string>>;
 }
+
+/** The guard's built-in rules (named in `guard.deny`; any other item is a command pattern). */
+export const GUARD_RULES = ['force-push', 'recursive-delete-outside-repo', 'drop-database'] as const;
 
 export const DEFAULT_CONFIG: CoordinationConfig = {
   version: 1,
@@ -33,6 +42,9 @@ export const DEFAULT_CONFIG: CoordinationConfig = {
   scan: { fail_on: 'URGENT' },
   watch: { reconcile_seconds: 60, exec_timeout_seconds: 10, notion_debounce_seconds: 5 },
   heartbeat: { min_interval_seconds: 60 },
+  guard: { deny: [...GUARD_RULES], protected_branches: ['main', 'master'], approval_minutes: 30 },
+  escalation: { repeat_minutes: 30 },
+  notify: {},
 };
 
 export interface ResolvedConfig {
@@ -41,7 +53,7 @@ export interface ResolvedConfig {
   errors: string[];
 }
 
-type Shape = { [key: string]: 'positive-int' | 'positive-number' | 'string' | 'severity-or-never' | 'version' | 'verification' | Shape };
+type Shape = { [key: string]: 'positive-int' | 'positive-number' | 'string' | 'string-list' | 'severity-or-never' | 'version' | 'verification' | Shape };
 
 const SHAPE: Shape = {
   version: 'version',
@@ -55,6 +67,9 @@ const SHAPE: Shape = {
   budget_usd_per_sprint: 'positive-number',
   watch: { reconcile_seconds: 'positive-number', exec_timeout_seconds: 'positive-number', notion_debounce_seconds: 'positive-number' },
   heartbeat: { min_interval_seconds: 'positive-number' },
+  guard: { deny: 'string-list', protected_branches: 'string-list', approval_minutes: 'positive-number' },
+  escalation: { repeat_minutes: 'positive-number' },
+  notify: { INFO: 'string', WARN: 'string', URGENT: 'string', BLOCKER: 'string' },
 };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -73,6 +88,8 @@ function checkValue(kind: Exclude<Shape[string], Shape>, value: unknown): string
       return typeof value === 'string' && value.length > 0 ? null : 'must be a non-empty string';
     case 'verification':
       return value === 'required' || value === 'optional' ? null : 'must be required or optional';
+    case 'string-list':
+      return Array.isArray(value) && value.every((item) => typeof item === 'string' && item.trim() !== '') ? null : 'must be a list of non-empty strings';
     case 'severity-or-never':
       return value === 'never' || SEVERITIES.includes(value as Severity) ? null : `must be one of ${SEVERITIES.join(', ')}, never`;
   }

@@ -13,6 +13,10 @@ export interface HookInput {
   tool_name?: string;
   tool_input?: Record<string, unknown>;
   stop_hook_active?: boolean;
+  /** Notification: the text Claude Code shows, its title and kind (permission_prompt, idle_prompt, ...). */
+  message?: string;
+  title?: string;
+  notification_type?: string;
 }
 
 export type HookInputResult = { ok: true; input: HookInput } | { ok: false; reason: string };
@@ -41,5 +45,8 @@ export function parseHookInput(text: string): HookInputResult {
   if (typeof data.tool_name === 'string') input.tool_name = data.tool_name;
   if (data.tool_input !== null && typeof data.tool_input === 'object' && !Array.isArray(data.tool_input)) input.tool_input = data.tool_input as Record<string, unknown>;
   if (typeof data.stop_hook_active === 'boolean') input.stop_hook_active = data.stop_hook_active;
+  if (typeof data.message === 'string') input.message = data.message.slice(0, 4000);
+  if (typeof data.title === 'string') input.title = data.title.slice(0, 200);
+  if (typeof data.notification_type === 'string') input.notification_type = data.notification_type;
   return { ok: true, input };
 }

@@ -9,6 +9,7 @@
  * only when a hook actually has work to do.
  */
 import { existsSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { agentPaths, findRoot } from '../store/paths.js';
 import { identityFromEnv, identityFromTool, type Identity } from './identity.js';
@@ -16,7 +17,7 @@ import { parseHookInput, type HookInput } from './input.js';
 import { logHook, readSession, sameIdentity, writeSession, type SessionRecord } from './session.js';
 import { isoSeconds } from '../protocol/time.js';
 
-export const HOOK_EVENTS = ['session-start', 'post-tool-use', 'stop'] as const;
+export const HOOK_EVENTS = ['session-start', 'pre-tool-use', 'post-tool-use', 'notification', 'stop'] as const;
 export type HookEvent = (typeof HOOK_EVENTS)[number];
 
 export interface HookRun {
@@ -69,6 +70,8 @@ export async function runHook(run: HookRun): Promise<void> {
   }
   try {
     if (run.event === 'post-tool-use') await postToolUse(root, state, parsed.input, run);
+    else if (run.event === 'pre-tool-use') await preToolUse(root, state, parsed.input, run);
+    else if (run.event === 'notification') await notification(root, state, parsed.input, run);
     else if (run.event === 'session-start') await sessionStart(root, state, parsed.input, run);
     else await stop(root, state, parsed.input, run);
   } catch (error) {
@@ -95,7 +98,7 @@ function record(input: HookInput, identity: Identity, source: SessionRecord['sou
  * not due yet → return after reading stdin and one small file.
  */
 async function postToolUse(root: string, state: string, input: HookInput, run: HookRun): Promise<void> {
-  const previous = readSession(state, input.session_id);
+  const previous = await answerNeedsHuman(root, state, input, run, readSession(state, input.session_id));
   const fromEnv = identityFromEnv(run.env);
   const learned = fromEnv ? null : identityFromTool(input.tool_name, input.tool_input);
   const identity = fromEnv ?? learned ?? (previous ? { sprint: previous.sprint, agent: previous.agent } : null);
@@ -106,6 +109,7 @@ async function postToolUse(root: string, state: string, input: HookInput, run: H
     // Not due yet (and the record is not from a clock that has since gone backwards).
     if (wait > 0 && wait <= previous.min_interval_seconds * 1000) return;
   }
+  if (!fromEnv && !learned && previous?.source === 'session') return;
   const source: SessionRecord['source'] = fromEnv ? 'env' : previous && sameIdentity(previous, identity) && !learned ? previous.source : 'learned';
   const { refreshHeartbeat } = await import('./refresh.js');
   let next: SessionRecord;
@@ -139,4 +143,129 @@ async function stop(root: string, state: string, input: HookInput, run: HookRun)
   const { warnIfOpen } = await import('./refresh.js');
   const posted = warnIfOpen(root, identity, input.session_id, run.now);
   if (posted) logHook(state, 'stop', `session ${input.session_id}: posted ${posted} (entry left open)`, run.now);
+}
+
+/**
+ * Who a session is when neither the environment nor the agent's own reporting said so yet: sprint
+ * `unassigned`, agent `session-<first 12 letters and digits of the session id>`. Guard denials
+ * and needs-human NOTEs of such a session still land somewhere a person sees them.
+ */
+export function sessionIdentity(sessionId: string): Identity {
+  const id = sessionId.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 12) || 'unknown';
+  return { sprint: 'unassigned', agent: `session-${id}` };
+}
+
+function identityOf(input: HookInput, run: HookRun, previous: SessionRecord | null): Identity {
+  return identityFromEnv(run.env) ?? identityFromTool(input.tool_name, input.tool_input) ?? (previous ? { sprint: previous.sprint, agent: previous.agent } : null) ?? sessionIdentity(input.session_id);
+}
+
+/** A tool call after a needs-human NOTE: the agent is back, resolve it (once). Returns the session record as it is now. */
+async function answerNeedsHuman(root: string, state: string, input: HookInput, run: HookRun, previous: SessionRecord | null): Promise<SessionRecord | null> {
+  if (!previous?.needs_human) return previous;
+  const { needs_human: file, ...rest } = previous;
+  const next: SessionRecord = { ...rest, updated: run.now.toISOString() };
+  writeSession(state, next);
+  const { resolveNeedsHuman } = await import('./guard.js');
+  const written = resolveNeedsHuman(root, { sprint: previous.sprint, agent: previous.agent }, file, run.now);
+  if (written) logHook(state, run.event, `session ${input.session_id}: ${written.path} resolves ${file} (the agent is back)`, run.now);
+  return next;
+}
+
+const ADVICE: Record<string, string> = {
+  'force-push': 'Push to a branch of your own instead (or open a pull request)',
+  'recursive-delete-outside-repo': 'Delete only inside the repository, naming the exact paths',
+  'drop-database': 'Do not drop the database; ask a person if it must go',
+  'self-approval': 'Ask a person to approve it',
+  'config-edit': 'Ask a person to change .agent/config/ (propose the change in your report)',
+};
+
+/**
+ * Before every tool call: the guard. A call it denies gets Claude Code's permissionDecision JSON
+ * on stdout (the agent sees the reason) and a BLOCKER NOTE; a call from an agent whose sprint is
+ * over budget is denied unless it only reports to cos. Allowed calls print nothing, so Claude
+ * Code's own permission rules still apply. Fast path: no denial, no budget → nothing is read but
+ * the hook JSON, the cached guard settings and the session record.
+ */
+async function preToolUse(root: string, state: string, input: HookInput, run: HookRun): Promise<void> {
+  const tool = input.tool_name;
+  if (!tool) return;
+  const toolInput = input.tool_input ?? {};
+  const { guardSettings } = await import('../guard/settings.js');
+  const settings = await guardSettings(root);
+  // Only Bash and the file-writing tools can do what the rules deny: the rest (Read, Grep, MCP
+  // tools, ...) never load the command parser, nor does a command without any word a rule needs.
+  let guarded = GUARDED_TOOLS.has(tool);
+  if (guarded && tool === 'Bash' && typeof toolInput.command === 'string') {
+    const { mayBeDenied } = await import('../guard/prefilter.js');
+    guarded = mayBeDenied(toolInput.command, settings.deny) || settings.budget !== null;
+  }
+  const rules = guarded ? await import('../guard/rules.js') : null;
+  let decision: import('../guard/rules.js').GuardDecision = { decision: 'allow' };
+  if (rules) {
+    const git = await import('../guard/git-files.js');
+    const cwd = input.cwd !== undefined && existsSync(input.cwd) ? resolve(input.cwd) : root;
+    decision = rules.decideTool(tool, toolInput, {
+      root,
+      cwd,
+      home: homedir(),
+      deny: settings.deny,
+      protectedBranches: settings.protected_branches,
+      currentBranch: () => git.currentBranchOf(cwd),
+      remoteDefaultBranch: (remote) => git.remoteDefaultBranchOf(cwd, remote),
+    });
+  }
+  const previous = await answerNeedsHuman(root, state, input, run, readSession(state, input.session_id));
+  const identity = identityOf(input, run, previous);
+  if (decision.decision === 'deny') {
+    const { denyOrApprove } = await import('./guard.js');
+    let where = '';
+    try {
+      const outcome = denyOrApprove(root, identity, decision, settings.approval_minutes, run.now);
+      if ('approved' in outcome) {
+        logHook(state, 'pre-tool-use', `session ${input.session_id}: ${identity.agent} ran an approved command (${outcome.approved}): ${decision.command}`, run.now);
+        return;
+      }
+      where = ` A person can let exactly this command through once with: cos approve ${outcome.note.file} (${outcome.fresh ? 'posted' : 'already posted'} as ${outcome.note.path}).`;
+    } catch (error) {
+      logHook(state, 'pre-tool-use', `session ${input.session_id}: the denial NOTE could not be written: ${message(error)}`, run.now);
+    }
+    const advice = ADVICE[decision.rule] ?? 'Find another way, or ask a person';
+    denyToolCall(run, `cos guard denied this (rule ${decision.rule}): ${decision.why}. ${advice}; do not retry the same command.${where}`);
+    return;
+  }
+  // The budget gate: only when a budget is configured, never for cos's own reporting.
+  if (settings.budget === null || identity.sprint === 'unassigned' || COS_MCP_TOOL.test(tool)) return;
+  if (tool === 'Bash' && rules?.isCosReporting(tool, toolInput)) return;
+  const { overBudget } = await import('./guard.js');
+  const over = overBudget(root, identity, run.now);
+  if (over) {
+    denyToolCall(
+      run,
+      `cos guard denied this tool call: ${over}. Stop and report: cos post --sprint ${identity.sprint} --agent ${identity.agent} --status BLOCKED --severity URGENT --message "over budget: <what is left to do>" (cos commands still work); a person raises budget_usd_per_sprint or approves the spend.`,
+    );
+  }
+}
+
+const GUARDED_TOOLS: ReadonlySet<string> = new Set(['Bash', 'Write', 'Edit', 'MultiEdit', 'NotebookEdit']);
+const COS_MCP_TOOL = /^mcp__(?:cos|agent-cos)__/;
+
+function denyToolCall(run: HookRun, reason: string): void {
+  run.stdout(`${JSON.stringify({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: reason } })}\n`);
+}
+
+const NOTIFICATION_TYPE = /^[a-z0-9][a-z0-9_.-]{0,39}$/;
+
+/** Claude Code waits on a person: an URGENT NOTE by the agent (one per wait, until a tool call answers it). */
+async function notification(root: string, state: string, input: HookInput, run: HookRun): Promise<void> {
+  const previous = readSession(state, input.session_id);
+  if (previous?.needs_human) return;
+  const fromEnv = identityFromEnv(run.env);
+  const identity = fromEnv ?? (previous ? { sprint: previous.sprint, agent: previous.agent } : sessionIdentity(input.session_id));
+  const type = input.notification_type !== undefined && NOTIFICATION_TYPE.test(input.notification_type) ? input.notification_type : 'notification';
+  const { postNeedsHuman } = await import('./guard.js');
+  const note = postNeedsHuman(root, identity, { notification_type: type, message: input.message ?? '', title: input.title ?? '', session_id: input.session_id }, run.now);
+  const base: SessionRecord = previous && sameIdentity(previous, identity)
+    ? previous
+    : { version: 1, session_id: input.session_id, sprint: identity.sprint, agent: identity.agent, source: fromEnv ? 'env' : 'session', updated: run.now.toISOString() };
+  writeSession(state, { ...base, needs_human: note.file, updated: run.now.toISOString() });
 }

@@ -15,12 +15,14 @@ export interface SessionRecord {
   session_id: string;
   sprint: string;
   agent: string;
-  /** Where the identity came from: the environment or the agent's own cos post/heartbeat. */
-  source: 'env' | 'learned';
+  /** Where the identity came from: the environment, the agent's own cos post/heartbeat, or the session id (no identity yet). */
+  source: 'env' | 'learned' | 'session';
   /** Before this time (ms since epoch) the post-tool-use hook does nothing. */
   due_at?: number;
   /** heartbeat.min_interval_seconds when due_at was set (a due_at further away than this is ignored). */
   min_interval_seconds?: number;
+  /** The needs-human NOTE the notification hook wrote and no tool call has answered yet. */
+  needs_human?: string;
   updated: string;
 }
 

@@ -12,10 +12,12 @@ import { flags as briefFlags } from '../commands/brief.js';
 import { flags as dispatchFlags } from '../commands/dispatch.js';
 import type { Flags } from '../commands/flags.js';
 import { flags as heartbeatFlags } from '../commands/heartbeat.js';
+import { flags as leaseFlags } from '../commands/lease.js';
 import { flags as planFlags } from '../commands/plan.js';
 import { flags as ackFlags } from '../commands/ack.js';
 import { flags as postFlags } from '../commands/post.js';
 import { flags as resolveFlags } from '../commands/resolve.js';
+import { flags as releaseFlags } from '../commands/release.js';
 import { flags as scanFlags } from '../commands/scan.js';
 import { flags as statusFlags } from '../commands/status.js';
 import { inputName, slugInput, toolInput } from './schema.js';
@@ -162,5 +164,20 @@ export const TOOLS: readonly ToolDefinition[] = [
       'The plan steps that can be dispatched now (cos ready): READY (every dependency finished, nobody took it up) and WAITING with what they wait on. Returns { version, ready: [{ sprint, role, plan, title }], waiting: [{ sprint, waiting_on, role, plan, title }], problems }.',
     input: toolInput({}),
     toArgv: () => ({ argv: ['ready'] }),
+  },
+  {
+    name: 'lease',
+    title: 'Lease paths',
+    description:
+      'Lease repository paths for your work (cos lease): a NOTE with lease: [patterns], live until released or until your latest heartbeat on the sprint plus ttl; other agents\' commits touching them are refused by the pre-commit guard. Refused when a pattern overlaps another live agent\'s lease (the error names the holder). Returns { version, entry, leases }.',
+    input: toolInput(leaseFlags, { patterns: z.array(z.string().min(1)).min(1).describe('globs relative to the repository, e.g. ["src/api/**", "docs/api.md"]') }),
+    toArgv: (input) => ({ argv: ['lease', ...flagArgv(leaseFlags, input), '--', ...(input.patterns as string[]).map(String)] }),
+  },
+  {
+    name: 'release',
+    title: 'Release leased paths',
+    description: 'Give back path leases (cos release): a NOTE with releases: [patterns]; without patterns, every live lease of the agent on the sprint. Returns { version, entry, released }.',
+    input: toolInput(releaseFlags, { patterns: z.array(z.string().min(1)).describe('the leased globs to give back (default: all of them)').optional() }),
+    toArgv: (input) => ({ argv: ['release', ...flagArgv(releaseFlags, input), '--', ...((input.patterns as string[] | undefined) ?? []).map(String)] }),
   },
 ];

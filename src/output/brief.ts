@@ -2,6 +2,7 @@
  * The daily briefing (seed 000: "record everything, present the highlights"): a pure model built
  * from an analysis, rendered as markdown or returned as JSON (shape in docs/chief.md).
  */
+import { liveLeases, type Lease } from '../leases/leases.js';
 import type { CoordinationConfig } from '../config/schema.js';
 import { handledIn } from '../checks/handled.js';
 import { failureState } from '../checks/repeated-failure.js';
@@ -15,9 +16,9 @@ import { formatAge, isoSeconds, parseTimestamp } from '../protocol/time.js';
 import type { SprintState } from '../state/lifecycle.js';
 
 /** Finding kinds that lead the briefing; the rest have their own sections or belong to cos scan. */
-const HIGHLIGHT_KINDS: readonly FindingKind[] = ['escalation', 'conflict', 'repeated-failure', 'over-budget', 'stale', 'overflow', 'malformed'];
+const HIGHLIGHT_KINDS: readonly FindingKind[] = ['needs-human', 'escalation', 'lease-conflict', 'conflict', 'repeated-failure', 'over-budget', 'stale', 'overflow', 'malformed'];
 /** Kinds only a person can settle. */
-const HUMAN_KINDS: readonly FindingKind[] = ['escalation', 'conflict', 'repeated-failure', 'over-budget'];
+const HUMAN_KINDS: readonly FindingKind[] = ['needs-human', 'escalation', 'lease-conflict', 'conflict', 'repeated-failure', 'over-budget'];
 
 export interface BriefHighlight extends Finding {
   needs_human: boolean;
@@ -97,6 +98,8 @@ export interface Brief {
   next: NextStep[];
   /** Plan steps WAITING on unfinished dependencies. */
   waiting: WaitingItem[];
+  /** Live path leases (cos lease). */
+  leases: Lease[];
 }
 
 export interface BriefInput {
@@ -222,6 +225,7 @@ export function buildBrief(input: BriefInput): Brief {
     unverified,
     next: [...(input.queue?.ready ?? []).map(readyStep), ...nextSteps(present, { handled, config, roles })],
     waiting: input.queue?.waiting ?? [],
+    leases: liveLeases(entries, now),
   };
 }
 
@@ -303,6 +307,11 @@ export function renderBrief(brief: Brief, options: { title: string; window: stri
   for (const item of brief.in_progress) {
     const beat = `heartbeat ${formatAge(item.heartbeat_age_seconds * 1000)} ago (ttl ${item.ttl_minutes}m)`;
     out.push(`- \`${item.sprint}\`: ${item.agent} ${item.status}, ${beat}${item.stale ? ', **stale**' : ''}${item.summary ? `: ${item.summary}` : ''}`);
+  }
+
+  if (brief.leases.length > 0) {
+    out.push('', '## Leases', '');
+    for (const lease of brief.leases) out.push(`- \`${lease.pattern}\`: ${lease.agent} on \`${lease.sprint}\`, until ${lease.until.replace('T', ' ').replace('Z', ' UTC')}`);
   }
 
   out.push('', '## Blocked and failed', '');

@@ -4,6 +4,7 @@
  * none), FLAGS the kinds of its open findings.
  */
 import { analyze, type Analysis, type AnalyzeOptions } from '../analyze.js';
+import { liveLeases, type Lease } from '../leases/leases.js';
 import type { Finding } from '../checks/types.js';
 import { severityRank, type Severity } from '../protocol/fields.js';
 import { formatAge, parseTimestamp } from '../protocol/time.js';
@@ -46,6 +47,8 @@ export interface StatusReport {
   sprints: StatusRow[];
   /** Findings that concern no single sprint (malformed files, overflow). */
   findings: Finding[];
+  /** Live path leases (cos lease), in the order they were taken. */
+  leases: Lease[];
   /** Valid entries read, current and archive. */
   entries: number;
   /** Files that did not parse or validate. */
@@ -76,6 +79,7 @@ export function statusReport(root: string, options: StatusOptions = {}): StatusR
   return {
     sprints: rows,
     findings: analysis.findings.filter((finding) => finding.sprint === null),
+    leases: liveLeases(analysis.snapshot.entries, analysis.now),
     entries: analysis.snapshot.entries.length,
     problems: analysis.snapshot.problems.length,
     analysis,
@@ -209,4 +213,13 @@ export function renderStatus(rows: readonly StatusRow[], repoFindings: readonly 
   let out = rows.length > 0 ? `${table(lines)}\n` : empty;
   for (const finding of repoFindings) out += `${style.severity(finding.severity, `[${finding.severity}]`)} ${finding.message}\n`;
   return out;
+}
+
+/** The live path leases (cos lease), one line each, for `cos status`. */
+export function renderLeases(leases: readonly Lease[]): string {
+  if (leases.length === 0) return '';
+  const agent = Math.max(5, ...leases.map((lease) => lease.agent.length));
+  const pattern = Math.max(7, ...leases.map((lease) => lease.pattern.length));
+  const lines = leases.map((lease) => `  ${lease.agent.padEnd(agent)}  ${lease.pattern.padEnd(pattern)}  ${lease.sprint}, until ${lease.until}`);
+  return `\nLeases:\n${lines.join('\n')}\n`;
 }

@@ -71,6 +71,12 @@ export const FIELDS = {
   resolves: { kind: 'files', flag: 'resolves', value: 'FILE', help: 'an entry this entry resolves, on any status (repeatable); to settle an escalation without posting progress, use cos resolve FILE' },
   acknowledges: { kind: 'files', help: 'the escalations this NOTE acknowledges: re-escalation stops, the escalation stays open (written by cos ack)' },
   cost_usd: { kind: 'usd', flag: 'cost', value: 'USD', help: "spend (USD) to add to the sprint's budget" },
+  // Humans in the loop (docs/guard.md): written by cos's hooks and commands, not by cos post.
+  needs_human: { kind: 'line', help: 'on a NOTE of cos hook notification: the notification type the agent waits on (permission_prompt, idle_prompt, ...)' },
+  denied: { kind: 'line', help: "on a guard's BLOCKER NOTE: the exact (whitespace-normalised) command it denied" },
+  approves: { kind: 'file', help: 'on a cos approve NOTE: the guard denial it lets through once' },
+  lease: { kind: 'globs', help: 'on a cos lease NOTE: the path globs the agent leases' },
+  releases: { kind: 'globs', help: 'on a cos release NOTE: the path globs the agent gives back' },
 } as const satisfies Record<string, FieldSpec>;
 
 export type FieldName = keyof typeof FIELDS;

@@ -165,6 +165,19 @@ const KIND_TABLE = {
     multiple: true,
     input: { type: 'texts' },
   } satisfies Kind<string | string[]>,
+  /** Repository-relative path globs (leases): a non-empty list of one-line, non-empty texts. */
+  globs: {
+    read: (value) => (Array.isArray(value) && value.every((item) => typeof item === 'string' && item !== '') ? undefined : 'must be a list of path patterns'),
+    write(value, name) {
+      if (!Array.isArray(value) || value.length === 0 || value.some((item) => typeof item !== 'string' || item.trim() === '' || CONTROL.test(item))) {
+        throw new InputError(`Invalid ${name} ${showValue(value)}: give a list of path patterns such as ["src/api/**"].`);
+      }
+      return [...value] as string[];
+    },
+    fromFlag: same,
+    multiple: true,
+    input: { type: 'texts' },
+  } satisfies Kind<string[]>,
   /** US dollars: a finite, non-negative number. */
   usd: {
     read: (value) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? undefined : `${show(value)} is not a non-negative number`),
@@ -200,6 +213,7 @@ export interface KindValues {
   text: string;
   file: string;
   files: string | string[];
+  globs: string[];
   usd: number;
 }
 

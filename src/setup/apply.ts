@@ -7,6 +7,7 @@
  * holds exactly what cos wrote, removing puts the recorded original back (or deletes a file cos
  * created). Otherwise only our hooks are taken out and the rest is kept as it is now.
  */
+import { cosCommandFor } from './cos-command.js';
 import { accessSync, constants, existsSync, readFileSync, readdirSync, realpathSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { loadConfig } from '../config/load.js';
@@ -110,8 +111,9 @@ function writeRecords(root: string, records: Record<string, InstallRecord>): voi
 }
 
 /** How the hooks call cos: the project's own install when there is one, else `cos` on PATH. */
+/** The command the Claude Code hooks run cos by (setup/cos-command.ts): never a bare `cos`. */
 export function defaultCosCommand(root: string): string {
-  return existsSync(join(root, 'node_modules', '.bin', 'cos')) ? '"$CLAUDE_PROJECT_DIR"/node_modules/.bin/cos' : 'cos';
+  return cosCommandFor(root, 'claude');
 }
 
 /** Whether an executable file `name` is in one of the folders of the environment's PATH. */

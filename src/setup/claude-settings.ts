@@ -14,9 +14,9 @@ import { DEFAULT_LAYOUT, formatJson, isPlainObject, parseJsonText, type JsonLayo
 
 export interface CosHook {
   /** The Claude Code hook event. */
-  event: 'SessionStart' | 'PostToolUse' | 'Stop';
+  event: 'SessionStart' | 'PreToolUse' | 'PostToolUse' | 'Notification' | 'Stop';
   /** The `cos hook <name>` sub-command. */
-  name: 'session-start' | 'post-tool-use' | 'stop';
+  name: 'session-start' | 'pre-tool-use' | 'post-tool-use' | 'notification' | 'stop';
   matcher?: string;
   /** Seconds before Claude Code cancels the hook. */
   timeout: number;
@@ -24,7 +24,9 @@ export interface CosHook {
 
 export const COS_HOOKS: readonly CosHook[] = [
   { event: 'SessionStart', name: 'session-start', timeout: 15 },
+  { event: 'PreToolUse', name: 'pre-tool-use', matcher: '*', timeout: 15 },
   { event: 'PostToolUse', name: 'post-tool-use', matcher: '*', timeout: 10 },
+  { event: 'Notification', name: 'notification', timeout: 15 },
   { event: 'Stop', name: 'stop', timeout: 15 },
 ];
 
@@ -33,7 +35,7 @@ export function hookCommand(cos: string, name: CosHook['name']): string {
   return `${cos} hook ${name}`;
 }
 
-const OURS = /(?:^|[\s/"'])(?:cos|cli\.js)["']?\s+hook\s+(session-start|post-tool-use|stop)\s*$/;
+const OURS = /(?:^|[\s/"'])(?:cos|cli\.js)["']?\s+hook\s+(session-start|pre-tool-use|post-tool-use|notification|stop)\s*$/;
 
 /** Which of our hooks a command is, or null for anybody else's. */
 export function ourHookName(command: unknown): CosHook['name'] | null {
@@ -158,7 +160,7 @@ export function removeHooks(text: string | null, file = '.claude/settings.json')
   return { text: formatJson(next, layout), changed: true };
 }
 
-/** Whether a settings text holds all three of our hooks. */
+/** Whether a settings text holds all of our hooks. */
 export function hasOurHooks(text: string | null): boolean {
   if (text === null) return false;
   const parsed = parseJsonText(text);

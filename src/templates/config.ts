@@ -36,6 +36,20 @@ watch:
   exec_timeout_seconds: 10
   # Notion syncs wait this long after the last change, to batch them.
   notion_debounce_seconds: 5
+guard:
+  # cos hook pre-tool-use denies what this list names: built-in rules, or command patterns such
+  # as "git reset --hard". A seat belt against accidents, not a security boundary (docs/guard.md).
+  # deny: [force-push, recursive-delete-outside-repo, drop-database, "git reset --hard"]
+  # Force pushes to these (and to the remote's default branch) are denied.
+  # protected_branches: [main, master]
+  # How long a cos approve stays usable.
+  approval_minutes: 30
+escalation:
+  # cos watch raises an URGENT/BLOCKER finding nobody acknowledged again this often.
+  repeat_minutes: 30
+# notify:              # commands cos watch runs for new and re-escalated findings, per severity
+#   URGENT: "notify-send cos \"$COS_MESSAGE\""
+#   BLOCKER: "./scripts/page-me"
 `;
 
 export const NOTION_SYNC_YAML = `# Notion dashboard sync (cos notion check | setup | sync). Off until database_id is set.

@@ -64,6 +64,24 @@ most 6 steps, each one sprint for one role with its \`done_when\` and the sprint
 5. **Replan** on a failure: edit the draft and apply it again; its \`attempt\` goes up. Past
    \`dispatch.attempt_cap\` (3: the plan and two replans) the replan is refused with a BLOCKER
    NOTE on the sprint \`plan-<plan>\`: a person decides (the earlier plans are in git log).
+## Humans in the loop (docs/guard.md)
+- **Install the seat belts once per project:** \`cos setup claude\` (the guard before every tool
+  call, needs-human on notifications) and \`cos setup git-hooks\` (the pre-commit lease guard).
+  The guard is a seat belt against accidents, not a security boundary.
+- **A guard denial** is a BLOCKER NOTE naming the exact command. If the command is fine, a person
+  (never the agent) runs \`cos approve <note file>\`: that agent may run exactly that command once,
+  within \`guard.approval_minutes\` (30). Otherwise tell the agent what to do instead and resolve
+  the NOTE.
+- **needs-human** (URGENT): an agent waits on a person in its Claude Code session (permission or
+  idle prompt). Answer it there; the agent's next tool call resolves the finding.
+- **Budget:** with \`budget_usd_per_sprint\` set, an over-budget agent can only report; raise the
+  budget in coordination.yaml or approve the spend (\`--resolves\` the latest costed entry).
+- **Leases:** before editing shared files, \`cos lease --sprint S --agent A 'src/api/**'\`; give them
+  back with \`cos release\`. A lease lives until released or until the holder's heartbeat + ttl.
+  Agents commit with \`COS_AGENT\` set so the pre-commit hook knows who commits.
+- **Re-escalation:** \`cos watch\` raises an unacknowledged URGENT/BLOCKER finding again every
+  \`escalation.repeat_minutes\` (30) and runs \`notify.<SEVERITY>\` commands for it; acknowledge with
+  \`cos ack <file>\` to stop the repeats while you work on it.
 
 ## Housekeeping
 - Weekly, or whenever \`cos scan\` reports an **overflow**: \`cos archive --dry-run\`, then

@@ -25,6 +25,7 @@ import type { StoreSummary, WatchEvent } from './events.js';
 import { plannedSteps, readyQueue, type ReadyQueue } from '../plans/ready.js';
 import type { Plan } from '../plans/schema.js';
 import { sprintFacts } from '../plans/view.js';
+import { createReescalator } from './reescalate.js';
 import type { FileRecord } from './files.js';
 
 export interface Timers {
@@ -145,6 +146,8 @@ export function createEngine(options: EngineOptions): Engine {
   let settleTimer: unknown = null;
   let staleTimer: unknown = null;
   let deadline: number | null = null;
+  let repeatTimer: unknown = null;
+  const reescalator = createReescalator();
   let closed = false;
   let steps = plannedSteps(options.plans ?? []);
   let queue: ReadyQueue = { ready: [], waiting: [] };
@@ -255,6 +258,17 @@ export function createEngine(options: EngineOptions): Engine {
     }, delay);
   }
 
+  /** Re-escalation (reescalate.ts): wake up when the next unacknowledged finding falls due again. */
+  function armRepeatTimer(next: number | null, now: number): void {
+    if (repeatTimer !== null) timers.clear(repeatTimer);
+    repeatTimer = null;
+    if (closed || next === null) return;
+    repeatTimer = timers.set(() => {
+      repeatTimer = null;
+      evaluate();
+    }, Math.min(MAX_DELAY_MS, Math.max(0, next - now)));
+  }
+
   function evaluate({ announce = true, initial = false }: EvaluateOptions = {}): Finding[] {
     if (settleTimer !== null) {
       timers.clear(settleTimer);
@@ -303,6 +317,9 @@ export function createEngine(options: EngineOptions): Engine {
       options.onEvaluated({ now, added, sprints, findings, queue, config });
     }
     evaluated = true;
+    const repeat = reescalator.update(next, all, now.getTime(), config.escalation.repeat_minutes);
+    if (announce) for (const finding of repeat.due) options.emit({ event: 'reescalated', at: now, finding });
+    armRepeatTimer(repeat.next, now.getTime());
     let earliest: number | null = null;
     const nowMs = now.getTime();
     for (const sprint of sprints) {
@@ -380,7 +397,8 @@ export function createEngine(options: EngineOptions): Engine {
       closed = true;
       if (settleTimer !== null) timers.clear(settleTimer);
       if (staleTimer !== null) timers.clear(staleTimer);
-      settleTimer = staleTimer = null;
+      if (repeatTimer !== null) timers.clear(repeatTimer);
+      settleTimer = staleTimer = repeatTimer = null;
     },
   };
 }

@@ -29,6 +29,8 @@ export type WatchEvent =
   | { event: 'resolved'; at: Date; finding: Finding }
   | { event: 'ready'; at: Date; sprint: string; role: string; plan: string; title: string; initial?: true }
   | { event: 'spawned'; at: Date; sprint: string; role: string; agent: string; pid: number; entry: string; log: string }
+  /** An URGENT/BLOCKER finding nobody acknowledged or resolved, raised again (escalation.repeat_minutes). */
+  | { event: 'reescalated'; at: Date; finding: Finding }
   | { event: 'synced'; at: Date; created: number; updated: number; unchanged: number; failed: number }
   | { event: 'error'; at: Date; source: ErrorSource; message: string; finding?: Finding }
   | { event: 'watching'; at: Date; root: string; pid: number; polling: boolean; summary: StoreSummary }
@@ -62,6 +64,10 @@ export function eventToText(event: WatchEvent, style: Style): string {
     case 'finding': {
       const f = event.finding;
       return `${time}  ${style.severity(f.severity, f.severity.padEnd(7))}  ${f.kind}  ${f.message}\n${' '.repeat(isoSeconds(event.at).length)}  ${style.dim(`→ ${f.action}`)}`;
+    }
+    case 'reescalated': {
+      const f = event.finding;
+      return `${time}  ${style.severity(f.severity, 'AGAIN  ')}  ${f.severity} ${f.kind}  ${f.message} (still open: nobody acknowledged it)\n${' '.repeat(isoSeconds(event.at).length)}  ${style.dim(`→ ${f.action}`)}`;
     }
     case 'resolved': {
       const f = event.finding;

@@ -204,6 +204,23 @@ function createCore(options: WatchOptions, onEntriesChanged: () => void): Core {
   let trees: Tree[] = [];
   let several = false;
   const hereName = () => (several ? trees.find((tree) => tree.here)?.name : undefined);
+  // notify routes of coordination.yaml: one runner per command, made when first needed, run for
+  // new and re-escalated findings of their severity, with the same environment as --exec.
+  const routes = new Map<string, ExecRunner>();
+  const route = (command: string): ExecRunner => {
+    let runner = routes.get(command);
+    if (!runner) {
+      runner = createExecRunner({
+        command,
+        cwd: paths.root,
+        env: options.env,
+        timeoutMs: config.watch.exec_timeout_seconds * 1000,
+        onFailure: (message, finding) => report('exec', `notify route: ${message}`, finding),
+      });
+      routes.set(command, runner);
+    }
+    return runner;
+  };
   const engine = createEngine({
     plans: readPlans(),
     onEvaluated: (update) => {
@@ -218,7 +235,11 @@ function createCore(options: WatchOptions, onEntriesChanged: () => void): Core {
     roles: listRoles(paths.root),
     emit: (event) => {
       options.emit(event);
-      if (exec && event.event === 'finding' && !event.initial && severityRank(event.finding.severity) >= minSeverity) exec.run(event.finding, event.at);
+      const raised = (event.event === 'finding' && !event.initial) || event.event === 'reescalated';
+      if (!raised) return;
+      if (exec && severityRank(event.finding.severity) >= minSeverity) exec.run(event.finding, event.at);
+      const notify = config.notify[event.finding.severity];
+      if (notify) route(notify).run(event.finding, event.at);
     },
   });
 
@@ -305,7 +326,16 @@ function createCore(options: WatchOptions, onEntriesChanged: () => void): Core {
     record,
     reconcile,
     report,
-    exec,
+    // --exec and the notify routes, drained and stopped together.
+    exec: {
+      run: (finding, at) => exec?.run(finding, at),
+      drain: async () => {
+        await Promise.all([exec?.drain(), ...[...routes.values()].map((runner) => runner.drain())]);
+      },
+      stop: async (graceMs) => {
+        await Promise.all([exec?.stop(graceMs), ...[...routes.values()].map((runner) => runner.stop(graceMs))]);
+      },
+    },
   };
 }
 

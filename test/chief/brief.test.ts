@@ -136,7 +136,7 @@ describe('cos brief --json', () => {
     const { code, stdout } = await cos(['brief', '--json', '--dir', root], { now: NOW });
     expect(code).toBe(0);
     const brief = JSON.parse(stdout);
-    expect(Object.keys(brief)).toEqual(['version', 'generated', 'since', 'initialised', 'counts', 'highlights', 'completed', 'in_progress', 'blocked', 'unverified', 'next', 'waiting']);
+    expect(Object.keys(brief)).toEqual(['version', 'generated', 'since', 'initialised', 'counts', 'highlights', 'completed', 'in_progress', 'blocked', 'unverified', 'next', 'waiting', 'leases']);
     expect(brief.version).toBe(1);
     expect(brief.generated).toBe('2026-03-01T12:00:00Z');
     expect(brief.since).toBe('2026-02-28T12:00:00Z');

@@ -40,7 +40,7 @@ describe('cos mcp', () => {
     const root = await repo();
     const client = await connect(root);
     const { tools } = await client.listTools();
-    expect(tools.map((tool) => tool.name).sort()).toEqual(['ack', 'brief', 'dispatch', 'heartbeat', 'plan_apply', 'plan_check', 'post', 'ready', 'resolve', 'scan', 'status']);
+    expect(tools.map((tool) => tool.name).sort()).toEqual(['ack', 'brief', 'dispatch', 'heartbeat', 'lease', 'plan_apply', 'plan_check', 'post', 'ready', 'release', 'resolve', 'scan', 'status']);
     const postTool = tools.find((tool) => tool.name === 'post')!;
     expect(postTool.inputSchema.required).toEqual(['sprint', 'agent', 'status']);
     expect(postTool.inputSchema.properties!.sprint).toMatchObject({ type: 'string', pattern: '^[a-z0-9][a-z0-9._-]*$', maxLength: 64 });
@@ -79,6 +79,20 @@ describe('cos mcp', () => {
     const brief = await call(client, 'brief', { since: '24h' });
     expect(brief.isError).toBeFalsy();
     expect(brief.structuredContent.version).toBe(1);
+  });
+
+  it('lease and release: an overlapping lease of another agent is an error naming the holder', async () => {
+    const root = await repo();
+    const client = await connect(root);
+    const leased = await call(client, 'lease', { sprint: 'api', agent: 'backend', patterns: ['src/api/**'], ttl: 60 });
+    expect(leased.isError).toBeFalsy();
+    expect((leased.structuredContent as { leases: Array<{ pattern: string }> }).leases.map((l) => l.pattern)).toEqual(['src/api/**']);
+    const refused = await call(client, 'lease', { sprint: 'ui', agent: 'frontend', patterns: ['src/**'] });
+    expect(refused.isError).toBe(true);
+    expect(refused.content[0]!.text).toMatch(/src\/\*\* overlaps src\/api\/\*\*, leased by backend on sprint api/);
+    const released = await call(client, 'release', { sprint: 'api', agent: 'backend' });
+    expect(released.structuredContent).toMatchObject({ released: ['src/api/**'] });
+    expect((await call(client, 'lease', { sprint: 'ui', agent: 'frontend', patterns: ['src/**'] })).isError).toBeFalsy();
   });
 
   it('refuses a hostile sprint name with the CLI\'s sentence and writes nothing', async () => {

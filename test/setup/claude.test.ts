@@ -3,7 +3,8 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync,
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COS_HOOKS, installHooks, ourHookName, removeHooks } from '../../src/setup/claude-settings.js';
-import { cos } from '../helpers/cli.js';
+import { execFileSync } from 'node:child_process';
+import { CLI, cos, runCli } from '../helpers/cli.js';
 import { testdir } from '../helpers/tmp.js';
 
 const EXISTING = {
@@ -40,7 +41,9 @@ describe('cos setup claude', () => {
     expect(settings.permissions).toEqual(EXISTING.permissions);
     expect(settings.env).toEqual(EXISTING.env);
     expect(settings.model).toBe('sonnet');
-    expect(settings.hooks.PreToolUse).toEqual(EXISTING.hooks.PreToolUse);
+    expect(settings.hooks.PreToolUse[0]).toEqual(EXISTING.hooks.PreToolUse[0]);
+    expect(commandsOf(settings, 'PreToolUse')).toEqual(['./scripts/guard.sh', 'cos hook pre-tool-use']);
+    expect(commandsOf(settings, 'Notification')).toEqual(['cos hook notification']);
     expect(settings.hooks.PostToolUse[0]).toEqual(EXISTING.hooks.PostToolUse[0]);
     expect(settings.hooks.Stop[0]).toEqual(EXISTING.hooks.Stop[0]);
     // And ours were added next to them.
@@ -64,18 +67,22 @@ describe('cos setup claude', () => {
     expect(read(root)).toBe(ORIGINAL);
   });
 
-  it('warns (exit 0) when the hooks would run a cos that is not on PATH', async () => {
+  it('never installs a bare cos: the project\'s node_modules/.bin/cos, else the absolute node and cli.js that ran the setup', { timeout: 60_000 }, async () => {
     const root = project();
-    const bin = testdir();
-    const missing = await cos(['setup', 'claude', '--dir', root], { env: { PATH: bin } });
-    expect(missing.code).toBe(0);
-    expect(missing.stderr).toMatch(/^warning: the hooks run "cos", which is not on PATH here/);
-    writeFileSync(join(bin, 'cos'), '#!/bin/sh\n');
-    chmodSync(join(bin, 'cos'), 0o755);
-    expect((await cos(['setup', 'claude', '--dir', root], { env: { PATH: bin } })).stderr).toBe('');
-    // Named explicitly, or a project install: the user has said how to run it.
-    expect((await cos(['setup', 'claude', '--dir', root, '--cos', 'npx --no-install cos'], { env: { PATH: '' } })).stderr).toBe('');
-    expect((await cos(['setup', 'claude', '--remove', '--dir', root], { env: { PATH: '' } })).stderr).toBe('');
+    const setup = await runCli(['setup', 'claude', '--dir', root], { env: { PATH: '/nonexistent' } });
+    expect(setup.code).toBe(0);
+    const command = commandsOf(JSON.parse(read(root)), 'PreToolUse')[0]!;
+    expect(command).toBe(`${process.execPath} ${CLI} hook pre-tool-use`.replace(/^(\S+) (\S+)/, (all) => all));
+    // It runs where Claude Code runs it: a shell with no cos on PATH, cwd = the project.
+    const input = JSON.stringify({ session_id: 's1', cwd: root, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'rm -rf /' } });
+    const ran = execFileSync('/bin/sh', ['-c', command], { cwd: root, input, env: { PATH: '/nonexistent', HOME: root }, encoding: 'utf8' });
+    expect(JSON.parse(ran).hookSpecificOutput.permissionDecision).toBe('deny');
+    // With agent-cos installed in the project, its own binary.
+    mkdirSync(join(root, 'node_modules/.bin'), { recursive: true });
+    writeFileSync(join(root, 'node_modules/.bin/cos'), '#!/bin/sh\n');
+    chmodSync(join(root, 'node_modules/.bin/cos'), 0o755);
+    expect((await runCli(['setup', 'claude', '--dir', root])).code).toBe(0);
+    expect(commandsOf(JSON.parse(read(root)), 'Stop')).toEqual(['"$CLAUDE_PROJECT_DIR"/node_modules/.bin/cos hook stop']);
   });
 
   it('a settings.json that is a symlink stays one: the hooks go into its target, --remove restores it', async () => {
@@ -116,8 +123,9 @@ describe('cos setup claude', () => {
     const root = project();
     expect((await cos(['setup', 'claude', '--dir', root])).code).toBe(0);
     const settings = JSON.parse(read(root));
-    expect(Object.keys(settings.hooks)).toEqual(['SessionStart', 'PostToolUse', 'Stop']);
+    expect(Object.keys(settings.hooks)).toEqual(['SessionStart', 'PreToolUse', 'PostToolUse', 'Notification', 'Stop']);
     expect(settings.hooks.PostToolUse[0].matcher).toBe('*');
+    expect(settings.hooks.PreToolUse[0].matcher).toBe('*');
     expect((await cos(['setup', 'claude', '--remove', '--dir', root])).code).toBe(0);
     expect(existsSync(join(root, '.claude/settings.json'))).toBe(false);
     expect(existsSync(join(root, '.claude'))).toBe(false);
@@ -148,7 +156,7 @@ describe('cos setup claude', () => {
 
   it('--local writes .claude/settings.local.json and leaves settings.json alone', async () => {
     const root = project(ORIGINAL);
-    expect((await cos(['setup', 'claude', '--local', '--dir', root])).code).toBe(0);
+    expect((await cos(['setup', 'claude', '--local', '--dir', root, '--cos', 'cos'])).code).toBe(0);
     expect(read(root)).toBe(ORIGINAL);
     expect(commandsOf(JSON.parse(readFileSync(join(root, '.claude/settings.local.json'), 'utf8')), 'Stop')).toEqual(['cos hook stop']);
   });

@@ -1,0 +1,342 @@
+/**
+ * The guard's decision on one tool call: allow, or deny naming the rule and why. Pure — what it
+ * needs to know about git (the current branch, a remote's default branch) comes in as functions,
+ * asked only when a force push is actually seen.
+ *
+ * Rules (docs/guard.md):
+ * - `force-push`: `git push` with `--force`, `-f`, `--force-with-lease` or a `+refspec`, or a
+ *   deletion (`--delete`, `:branch`), whose target is a shared branch — the remote's default branch
+ *   or one of `guard.protected_branches` — or every branch (`--all`, `--mirror`). A force push to
+ *   the agent's own branch passes. `--force-with-lease` is treated as a force push on purpose: the
+ *   lease only protects work the pusher has not seen; it still rewrites a branch others build on.
+ * - `recursive-delete-outside-repo`: `rm -r`/`-R`/`--recursive` of a path outside the repository,
+ *   of the repository itself or of its `.git`, or of a path the guard cannot place (`$VAR`).
+ *   Relative paths count from the agent's cwd, following `cd` earlier in the same line.
+ * - `drop-database`: `DROP DATABASE` / `DROP SCHEMA` given to a database client (as an argument or
+ *   piped in by echo/printf), `dropdb`, `mysqladmin drop`, `rails|rake db:drop`, mongo's
+ *   `dropDatabase()`.
+ * - Any other item of `guard.deny` is a command pattern: its first word is the program, the others
+ *   must appear in that order among the arguments (`*` is any one word): `git reset --hard`.
+ * - Always on: an agent's own `cos approve`, and writes to `.agent/config/` (Bash redirects and
+ *   writing commands, the Write/Edit/MultiEdit/NotebookEdit tools).
+ */
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { parse } from 'shell-quote';
+import { basename, normaliseCommand, splitCommands, type SimpleCommand } from './shell.js';
+
+export interface GuardContext {
+  /** The repository root (absolute). */
+  root: string;
+  /** The agent's working directory (absolute). */
+  cwd: string;
+  home: string;
+  /** `guard.deny`: built-in rule names and command patterns. */
+  deny: readonly string[];
+  /** `guard.protected_branches`. */
+  protectedBranches: readonly string[];
+  /** The branch checked out in `cwd`, or null when it cannot be told. */
+  currentBranch: () => string | null;
+  /** The default branch of a remote (its `refs/remotes/<remote>/HEAD`), or null. */
+  remoteDefaultBranch: (remote: string) => string | null;
+}
+
+export type GuardDecision =
+  | { decision: 'allow' }
+  | {
+      decision: 'deny';
+      /** The rule: a built-in name, `pattern:<pattern>`, `self-approval` or `config-edit`. */
+      rule: string;
+      /** Why, in one clause the agent can act on. */
+      why: string;
+      /** The whole tool call, whitespace normalised: what an approval must name. */
+      command: string;
+    };
+
+const CONFIG_DIR = ['.agent', 'config'];
+
+function isInside(parent: string, child: string): boolean {
+  const rel = relative(parent, child);
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+}
+
+/** A word as a path: `~` and `$HOME` expanded, relative to cwd; null when a variable hides it. */
+function placePath(word: string, cwd: string, home: string): string | null {
+  let path = word;
+  if (path === '~' || path.startsWith('~/')) path = home + path.slice(1);
+  else if (/^\$\{?HOME\}?(\/|$)/.test(path)) path = home + path.replace(/^\$\{?HOME\}?/, '');
+  if (path.includes('$') || path.startsWith('~')) return null;
+  // A glob deletes whatever its literal directory holds: place that directory.
+  const glob = path.search(/[*?[]/);
+  if (glob !== -1) {
+    const cut = path.lastIndexOf('/', glob);
+    path = cut === -1 ? '.' : path.slice(0, cut) || '/';
+    return `${resolve(cwd, path)}${sep}*`;
+  }
+  return resolve(cwd, path);
+}
+
+function isCosProgram(words: string[]): number {
+  // cos, agent-cos, node …/cli.js, npx [--no-install] cos|agent-cos: index of the subcommand.
+  const program = basename(words[0] ?? '');
+  if (program === 'cos' || program === 'agent-cos') return 1;
+  if (program === 'node' && /(?:^|\/)(?:cli\.js|cos)$/.test(words[1] ?? '')) return 2;
+  if (program === 'npx' || program === 'pnpm' || program === 'yarn' || program === 'bunx') {
+    let i = 1;
+    while (i < words.length && words[i]!.startsWith('-')) i++;
+    if (program !== 'npx' && words[i] === 'exec') i++;
+    if (words[i] === 'cos' || words[i] === 'agent-cos') return i + 1;
+  }
+  return -1;
+}
+
+/** The cos subcommand a simple command runs, or null when it is not cos. */
+export function cosSubcommand(words: string[]): string | null {
+  const at = isCosProgram(words);
+  if (at === -1) return null;
+  for (let i = at; i < words.length; i++) {
+    if (words[i] === '--dir') {
+      i++;
+      continue;
+    }
+    if (!words[i]!.startsWith('-')) return words[i]!;
+  }
+  return '';
+}
+
+// --- force-push -------------------------------------------------------------------------------
+
+const GIT_GLOBAL_WITH_VALUE = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--exec-path', '--config-env']);
+
+function gitSubcommand(words: string[]): { sub: string; args: string[] } | null {
+  if (basename(words[0] ?? '') !== 'git') return null;
+  let i = 1;
+  while (i < words.length && words[i]!.startsWith('-')) {
+    if (GIT_GLOBAL_WITH_VALUE.has(words[i]!)) i++;
+    i++;
+  }
+  if (i >= words.length) return null;
+  return { sub: words[i]!, args: words.slice(i + 1) };
+}
+
+const PUSH_WITH_VALUE = new Set(['--repo', '-o', '--push-option', '--receive-pack', '--exec', '--signed']);
+
+function forcePush(words: string[], context: GuardContext): string | null {
+  const git = gitSubcommand(words);
+  if (!git || git.sub !== 'push') return null;
+  let force = false;
+  let lease = false;
+  let remove = false;
+  let every: string | null = null;
+  const positionals: string[] = [];
+  for (let i = 0; i < git.args.length; i++) {
+    const arg = git.args[i]!;
+    if (arg === '--') {
+      positionals.push(...git.args.slice(i + 1));
+      break;
+    }
+    if (arg === '--force' || arg === '--force-if-includes') force = true;
+    else if (arg.startsWith('--force-with-lease')) lease = force = true;
+    else if (arg === '--delete') remove = true;
+    else if (arg === '--all' || arg === '--mirror' || arg === '--branches') every = arg;
+    else if (PUSH_WITH_VALUE.has(arg)) i++;
+    else if (arg.startsWith('--')) continue;
+    else if (/^-[a-zA-Z]+$/.test(arg)) {
+      if (arg.includes('f')) force = true;
+      if (arg.includes('d')) remove = true;
+      if (/[o]$/.test(arg)) i++;
+    } else positionals.push(arg);
+  }
+  const remote = positionals[0] ?? 'origin';
+  const refspecs = positionals.slice(1);
+  const kind = lease ? 'a force push (--force-with-lease still rewrites the branch)' : 'a force push';
+  const shared = new Set(context.protectedBranches);
+  const remoteDefault = context.remoteDefaultBranch(remote);
+  if (remoteDefault) shared.add(remoteDefault);
+  if (every !== null && (force || every === '--mirror')) return `${kind} with ${every} rewrites every branch of ${remote}, shared ones included`;
+  const targets: Array<{ branch: string | null; force: boolean; remove: boolean }> = [];
+  if (refspecs.length === 0) targets.push({ branch: context.currentBranch(), force, remove: false });
+  for (const spec of refspecs) {
+    const plus = spec.startsWith('+');
+    const body = plus ? spec.slice(1) : spec;
+    const colon = body.lastIndexOf(':');
+    let dst = colon === -1 ? body : body.slice(colon + 1);
+    const deletes = remove || (colon === 0 && dst !== '');
+    if (dst === '' || dst === 'HEAD' || dst === '@') dst = colon === -1 || dst === 'HEAD' || dst === '@' ? (context.currentBranch() ?? '') : dst;
+    if (dst.startsWith('refs/tags/')) continue;
+    targets.push({ branch: dst === '' ? null : dst.replace(/^refs\/heads\//, ''), force: force || plus, remove: deletes });
+  }
+  for (const target of targets) {
+    if (!target.force && !target.remove) continue;
+    if (target.branch === null) return `${kind} to the current branch, which cannot be told here (detached HEAD?), may rewrite a shared branch`;
+    if (shared.has(target.branch)) {
+      const what = target.remove ? 'deleting' : kind;
+      return `${what} of ${target.branch} on ${remote} rewrites a shared branch (${remoteDefault === target.branch ? "the remote's default branch" : 'guard.protected_branches'})`;
+    }
+  }
+  return null;
+}
+
+// --- recursive-delete-outside-repo ------------------------------------------------------------
+
+function recursiveDelete(words: string[], cwd: string, context: GuardContext): string | null {
+  if (basename(words[0] ?? '') !== 'rm') return null;
+  let recursive = false;
+  const targets: string[] = [];
+  let options = true;
+  for (const word of words.slice(1)) {
+    if (options && word === '--') options = false;
+    else if (options && word === '--recursive') recursive = true;
+    else if (options && /^-[a-zA-Z]+$/.test(word)) {
+      if (/[rR]/.test(word)) recursive = true;
+    } else if (options && word.startsWith('--')) continue;
+    else targets.push(word);
+  }
+  if (!recursive) return null;
+  const root = resolve(context.root);
+  for (const target of targets) {
+    const path = placePath(target, cwd, context.home);
+    if (path === null) return `rm -r of ${target} deletes a path the guard cannot place (a variable): it may be outside the repository`;
+    const place = path.endsWith(`${sep}*`) ? path.slice(0, -2) : path;
+    const glob = place !== path;
+    if (!glob && place === root) return `rm -r of ${target} deletes the whole repository ${root}`;
+    if (!isInside(root, place)) return `rm -r of ${target} deletes ${glob ? `everything in ${place}` : place}, outside the repository ${root}`;
+    if (place === root && glob) continue;
+    if (isInside(join(root, '.git'), place)) return `rm -r of ${target} deletes the repository's git history (.git)`;
+  }
+  return null;
+}
+
+// --- drop-database ----------------------------------------------------------------------------
+
+const DB_CLIENTS = new Set(['psql', 'mysql', 'mariadb', 'sqlite3', 'sqlcmd', 'cockroach', 'clickhouse-client', 'clickhouse', 'duckdb', 'mongo', 'mongosh', 'cqlsh', 'snowsql', 'bq']);
+const DROP_SQL = /\bdrop\s+(?:database|schema)\b|\bdropDatabase\s*\(/i;
+
+function dropDatabase(command: SimpleCommand, feeding: readonly SimpleCommand[]): string | null {
+  const program = basename(command.words[0] ?? '');
+  const args = command.words.slice(1);
+  if (program === 'dropdb') return 'dropdb drops a database';
+  if (program === 'mysqladmin' && args.some((arg) => arg === 'drop')) return 'mysqladmin drop drops a database';
+  if ((program === 'rails' || program === 'rake' || program === 'bin/rails') && args.some((arg) => /^db:drop\b/.test(arg))) return `${program} db:drop drops the database`;
+  if (!DB_CLIENTS.has(program)) return null;
+  if (args.some((arg) => DROP_SQL.test(arg))) return `${program} is given a DROP DATABASE/SCHEMA statement`;
+  for (const source of feeding) {
+    const from = basename(source.words[0] ?? '');
+    if ((from === 'echo' || from === 'printf') && source.words.slice(1).some((arg) => DROP_SQL.test(arg))) return `${program} is piped a DROP DATABASE/SCHEMA statement`;
+  }
+  return null;
+}
+
+// --- command patterns -------------------------------------------------------------------------
+
+function patternWords(pattern: string): string[] {
+  return parse(pattern).filter((token): token is string => typeof token === 'string');
+}
+
+function matchesPattern(words: string[], pattern: string[]): boolean {
+  if (pattern.length === 0) return false;
+  if (pattern[0] !== '*' && basename(words[0] ?? '') !== pattern[0]) return false;
+  let at = 1;
+  for (const want of pattern.slice(1)) {
+    while (at < words.length && !(want === '*' || words[at] === want)) at++;
+    if (at >= words.length) return false;
+    at++;
+  }
+  return true;
+}
+
+// --- .agent/config ------------------------------------------------------------------------------
+
+const WRITERS_ANY = new Set(['rm', 'mv', 'tee', 'truncate', 'touch', 'ln', 'chmod', 'chown', 'shred', 'unlink', 'rmdir']);
+const WRITERS_LAST = new Set(['cp', 'install', 'rsync', 'scp']);
+
+function inConfig(path: string | null, root: string): boolean {
+  return path !== null && isInside(join(root, ...CONFIG_DIR), path);
+}
+
+function configWrite(command: SimpleCommand, cwd: string, context: GuardContext): string | null {
+  const root = resolve(context.root);
+  const place = (word: string) => placePath(word, cwd, context.home);
+  for (const target of command.writes) if (inConfig(place(target), root)) return `it writes ${target}, in .agent/config/`;
+  const program = basename(command.words[0] ?? '');
+  const args = command.words.slice(1).filter((arg) => !arg.startsWith('-'));
+  let touched: string[] = [];
+  if (WRITERS_ANY.has(program)) touched = args;
+  else if (WRITERS_LAST.has(program)) touched = args.slice(-1);
+  else if ((program === 'sed' || program === 'perl') && command.words.some((word) => /^-[a-zA-Z]*i/.test(word) || word.startsWith('--in-place'))) touched = args;
+  else if (program === 'dd') touched = command.words.filter((word) => word.startsWith('of=')).map((word) => word.slice(3));
+  const hit = touched.find((word) => inConfig(place(word), root));
+  return hit === undefined ? null : `${program} changes ${hit}, in .agent/config/`;
+}
+
+// --- the decision -------------------------------------------------------------------------------
+
+function deny(rule: string, why: string, command: string): GuardDecision {
+  return { decision: 'deny', rule, why, command: normaliseCommand(command) };
+}
+
+/** The guard's decision on a Bash command line. */
+export function decideBash(command: string, context: GuardContext): GuardDecision {
+  const commands = splitCommands(command);
+  const rules = new Set(context.deny);
+  const patterns = context.deny.filter((item) => !['force-push', 'recursive-delete-outside-repo', 'drop-database'].includes(item)).map((item) => ({ item, words: patternWords(item) }));
+  let cwd = context.cwd;
+  let pipeline: SimpleCommand[] = [];
+  for (const simple of commands) {
+    const words = simple.words;
+    const program = basename(words[0] ?? '');
+    if (program === 'cd' && words.length >= 2) {
+      const next = placePath(words[1]!, cwd, context.home);
+      if (next !== null && !next.endsWith('*')) cwd = next;
+    } else if (program === 'cd') cwd = context.home;
+    if (cosSubcommand(words) === 'approve') return deny('self-approval', "an agent may not approve its own denied command: a person runs cos approve", command);
+    const config = configWrite(simple, cwd, context);
+    if (config) return deny('config-edit', `${config} (the team's configuration is changed by a person)`, command);
+    if (rules.has('force-push')) {
+      const why = forcePush(words, context);
+      if (why) return deny('force-push', why, command);
+    }
+    if (rules.has('recursive-delete-outside-repo')) {
+      const why = recursiveDelete(words, cwd, context);
+      if (why) return deny('recursive-delete-outside-repo', why, command);
+    }
+    if (rules.has('drop-database')) {
+      const why = dropDatabase(simple, pipeline);
+      if (why) return deny('drop-database', why, command);
+    }
+    for (const pattern of patterns) {
+      if (matchesPattern(words, pattern.words)) return deny(`pattern:${pattern.item}`, `it matches the pattern "${pattern.item}" in guard.deny`, command);
+    }
+    pipeline = simple.then === '|' || simple.then === '|&' ? [...pipeline, simple] : [];
+  }
+  return { decision: 'allow' };
+}
+
+const FILE_TOOLS: Record<string, string> = { Write: 'file_path', Edit: 'file_path', MultiEdit: 'file_path', NotebookEdit: 'notebook_path' };
+
+/** The guard's decision on any tool call (Bash commands and file edits; everything else passes). */
+export function decideTool(toolName: string, toolInput: Record<string, unknown>, context: GuardContext): GuardDecision {
+  if (toolName === 'Bash') {
+    const command = toolInput.command;
+    return typeof command === 'string' ? decideBash(command, context) : { decision: 'allow' };
+  }
+  const key = FILE_TOOLS[toolName];
+  if (key !== undefined) {
+    const path = toolInput[key];
+    if (typeof path === 'string' && inConfig(resolve(context.cwd, path), resolve(context.root))) {
+      const rel = relative(context.root, resolve(context.cwd, path)).split(sep).join('/');
+      return deny('config-edit', `${toolName} of ${rel} changes the team's configuration in .agent/config/, which a person changes`, `${toolName} ${rel}`);
+    }
+  }
+  return { decision: 'allow' };
+}
+
+/** Whether a tool call only reports to cos (cos post, heartbeat, resolve, ... or the cos MCP server): never blocked by the budget. */
+export function isCosReporting(toolName: string, toolInput: Record<string, unknown>): boolean {
+  if (/^mcp__(?:cos|agent-cos)__/.test(toolName)) return true;
+  if (toolName !== 'Bash' || typeof toolInput.command !== 'string') return false;
+  const commands = splitCommands(toolInput.command).filter((simple) => simple.words.length > 0 && basename(simple.words[0]!) !== 'cd');
+  return commands.length > 0 && commands.every((simple) => {
+    const sub = cosSubcommand(simple.words);
+    return sub !== null && sub !== 'approve';
+  });
+}

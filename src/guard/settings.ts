@@ -1,0 +1,57 @@
+/**
+ * The guard's settings from coordination.yaml, cached as JSON in `.agent/state/guard-settings.json`
+ * keyed by the config file's identity (inode, size, mtime): the pre-tool-use hook runs before
+ * every tool call, and loading the YAML parser costs more than the rest of the hook. A changed
+ * config file (raising the budget, say) changes its key, and the next call reloads it.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { agentPaths } from '../store/paths.js';
+import { writeFileAtomic } from '../store/local-files.js';
+
+export interface GuardSettings {
+  deny: string[];
+  protected_branches: string[];
+  approval_minutes: number;
+  /** budget_usd_per_sprint, or null when none is configured (then no budget work at all). */
+  budget: number | null;
+}
+
+interface Cached extends GuardSettings {
+  key: string;
+}
+
+function configKey(file: string): string {
+  try {
+    const stat = statSync(file);
+    return `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
+  } catch {
+    return 'none';
+  }
+}
+
+export async function guardSettings(root: string): Promise<GuardSettings> {
+  const paths = agentPaths(root);
+  const cacheFile = join(paths.state, 'guard-settings.json');
+  const key = configKey(paths.coordinationConfig);
+  try {
+    const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as Cached;
+    if (cached.key === key && Array.isArray(cached.deny) && Array.isArray(cached.protected_branches)) return cached;
+  } catch {
+    // no cache yet, or a broken one: load the config
+  }
+  const { loadConfig } = await import('../config/load.js');
+  const { config } = loadConfig(root);
+  const settings: GuardSettings = {
+    deny: config.guard.deny,
+    protected_branches: config.guard.protected_branches,
+    approval_minutes: config.guard.approval_minutes,
+    budget: config.budget_usd_per_sprint ?? null,
+  };
+  try {
+    writeFileAtomic(cacheFile, `${JSON.stringify({ key, ...settings })}\n`);
+  } catch {
+    // a cache that cannot be written only costs speed
+  }
+  return settings;
+}

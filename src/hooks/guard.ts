@@ -1,0 +1,101 @@
+/**
+ * The pre-tool-use hook's work once the guard has something to say (imported lazily by run.ts):
+ * use an approval, or write the denial's BLOCKER NOTE (once per agent and command until it is
+ * resolved); the budget gate; the needs-human NOTEs of the notification hook and their resolution.
+ */
+import { analyze } from '../analyze.js';
+import { loadConfig } from '../config/load.js';
+import { openDenial, usableApprovals } from '../guard/approvals.js';
+import { takeApproval } from '../guard/approval-use.js';
+import type { Entry } from '../protocol/fields.js';
+import { readStore } from '../store/read.js';
+import { postEntry } from '../store/write.js';
+import type { Identity } from './identity.js';
+
+export type DenialOutcome = { approved: string } | { note: Entry; fresh: boolean };
+
+/** An unused, current approval lets the command through (and is used up); else the denial NOTE. */
+export function denyOrApprove(root: string, identity: Identity, denied: { rule: string; why: string; command: string }, approvalMinutes: number, now: Date): DenialOutcome {
+  const entries = readStore(root).entries;
+  for (const approval of usableApprovals(entries, identity.agent, denied.command, now, approvalMinutes)) {
+    if (takeApproval(root, approval.file)) return { approved: approval.file };
+  }
+  const open = openDenial(entries, identity.agent, denied.command);
+  if (open) return { note: open, fresh: false };
+  const { config } = loadConfig(root);
+  const note = postEntry(
+    root,
+    {
+      sprint: identity.sprint,
+      agent: identity.agent,
+      status: 'NOTE',
+      severity: 'BLOCKER',
+      title: `guard denied: ${denied.command.slice(0, 120)}`,
+      denied: denied.command,
+      extra: { guard_rule: denied.rule },
+      message:
+        `The cos guard (rule ${denied.rule}) denied this command of ${identity.agent}:\n\n` +
+        '```sh\n' +
+        `${denied.command}\n` +
+        '```\n\n' +
+        `Why: ${denied.why}.\n\n` +
+        `If it is really needed, a person (not the agent) lets it through once, within ${approvalMinutes} minutes: cos approve <this file>.`,
+      now,
+    },
+    { defaultTtl: config.ttl_minutes },
+  );
+  return { note, fresh: true };
+}
+
+/** The over-budget finding of the identity's sprint, when its spend is past the budget. */
+export function overBudget(root: string, identity: Identity, now: Date): string | null {
+  const finding = analyze(root, { now }).findings.find((item) => item.kind === 'over-budget' && item.sprint === identity.sprint);
+  return finding ? finding.message : null;
+}
+
+/** The notification hook: an URGENT NOTE by the agent saying it waits on a person. */
+export function postNeedsHuman(root: string, identity: Identity, input: { notification_type: string; message: string; title: string; session_id: string }, now: Date): Entry {
+  const { config } = loadConfig(root);
+  return postEntry(
+    root,
+    {
+      sprint: identity.sprint,
+      agent: identity.agent,
+      status: 'NOTE',
+      severity: 'URGENT',
+      title: `needs a human: ${input.notification_type}`,
+      needs_human: input.notification_type,
+      message:
+        `${identity.agent} is waiting on a person (${input.notification_type}${input.title ? `: ${input.title}` : ''}).\n\n` +
+        `${input.message || '(no message)'}\n\n` +
+        `Claude Code session ${input.session_id}. Resolved when the agent's next tool call or entry arrives. (Posted by the cos notification hook.)`,
+      now,
+    },
+    { defaultTtl: config.ttl_minutes },
+  );
+}
+
+/** The agent is back at work: an INFO NOTE resolving its needs-human NOTE (unless an entry already did). */
+export function resolveNeedsHuman(root: string, identity: Identity, file: string, now: Date): Entry | null {
+  const entries = readStore(root).entries;
+  const note = entries.find((entry) => entry.file === file);
+  if (!note) return null;
+  const later = entries.some((entry) => entry.agent === note.agent && entry.sprint === note.sprint && entry.seq > note.seq);
+  if (later) return null;
+  const resolved = entries.some((entry) => entry.resolves === file || (Array.isArray(entry.resolves) && entry.resolves.includes(file)));
+  if (resolved) return null;
+  const { config } = loadConfig(root);
+  return postEntry(
+    root,
+    {
+      sprint: identity.sprint,
+      agent: identity.agent,
+      status: 'NOTE',
+      severity: 'INFO',
+      resolves: file,
+      message: `${identity.agent} is back at work (a tool call arrived after ${file}). (Posted by the cos hooks.)`,
+      now,
+    },
+    { defaultTtl: config.ttl_minutes },
+  );
+}

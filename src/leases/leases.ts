@@ -1,0 +1,98 @@
+/**
+ * Path leases (PRODUCT.md, "Humans in the loop"): `cos lease` writes a NOTE with `lease:
+ * [patterns]`, `cos release` one with `releases: [patterns]`. A lease is live until its agent
+ * releases the pattern on that sprint, or until the agent's latest heartbeat on the sprint (the
+ * lease NOTE's own, or a later entry's: a holder's heartbeats refresh its leases) plus the lease
+ * NOTE's ttl has passed. Pure; which paths a pattern covers is picomatch's answer.
+ */
+import picomatch from 'picomatch';
+import type { Entry } from '../protocol/fields.js';
+import { isoSeconds, parseTimestamp } from '../protocol/time.js';
+import { globsOverlap } from './overlap.js';
+
+export interface Lease {
+  pattern: string;
+  sprint: string;
+  agent: string;
+  /** The lease NOTE's file name and repository-relative path. */
+  file: string;
+  path: string;
+  /** When it runs out unless refreshed (ISO time). */
+  until: string;
+}
+
+/** A pattern's problem, or null: repository-relative, no `..`, not absolute, no control characters. */
+export function patternProblem(pattern: string): string | null {
+  if (typeof pattern !== 'string' || pattern.trim() === '') return 'it is empty';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(pattern)) return 'it contains a control character';
+  if (pattern.startsWith('/') || /^[A-Za-z]:[\\/]/.test(pattern)) return 'it is absolute; give a path relative to the repository, e.g. src/api/**';
+  if (pattern.split('/').includes('..')) return 'it climbs out with ..; give a path inside the repository';
+  return null;
+}
+
+export function normalisePattern(pattern: string): string {
+  return pattern.trim().replace(/^(\.\/)+/, '');
+}
+
+function key(sprint: string, agent: string): string {
+  return `${sprint}\u0000${agent}`;
+}
+
+/** Every live lease at `now`, in the order they were taken. */
+export function liveLeases(entries: readonly Entry[], now: Date): Lease[] {
+  const held = new Map<string, Map<string, Entry>>();
+  const lastBeat = new Map<string, number>();
+  for (const entry of entries) {
+    const k = key(entry.sprint, entry.agent);
+    const beat = parseTimestamp(entry.heartbeat);
+    if (!Number.isNaN(beat)) lastBeat.set(k, Math.max(lastBeat.get(k) ?? beat, beat));
+    if (entry.lease) {
+      let patterns = held.get(k);
+      if (!patterns) held.set(k, (patterns = new Map()));
+      for (const pattern of entry.lease) {
+        patterns.delete(pattern); // re-leasing moves it to the end, with the new ttl
+        patterns.set(pattern, entry);
+      }
+    }
+    if (entry.releases) for (const pattern of entry.releases) held.get(k)?.delete(pattern);
+  }
+  const out: Lease[] = [];
+  for (const patterns of held.values()) {
+    for (const [pattern, note] of patterns) {
+      const k = key(note.sprint, note.agent);
+      const expires = Math.max(lastBeat.get(k) ?? 0, parseTimestamp(note.heartbeat)) + note.ttl_minutes * 60_000;
+      if (expires < now.getTime()) continue;
+      out.push({ pattern, sprint: note.sprint, agent: note.agent, file: note.file, path: note.path, until: isoSeconds(new Date(expires)) });
+    }
+  }
+  return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/** Live leases of agents other than `agent` whose patterns can match a path `pattern` matches. */
+export function overlappingLeases(leases: readonly Lease[], agent: string, pattern: string): Lease[] {
+  return leases.filter((lease) => lease.agent !== agent && globsOverlap(lease.pattern, pattern));
+}
+
+/** Pairs of live leases of different agents that can match one path. */
+export function leaseConflicts(leases: readonly Lease[]): Array<[Lease, Lease]> {
+  const pairs: Array<[Lease, Lease]> = [];
+  for (let i = 0; i < leases.length; i++) {
+    for (let j = i + 1; j < leases.length; j++) {
+      const a = leases[i]!;
+      const b = leases[j]!;
+      if (a.agent !== b.agent && globsOverlap(a.pattern, b.pattern)) pairs.push([a, b]);
+    }
+  }
+  return pairs;
+}
+
+/** The live leases of other agents that cover `path` (repository-relative, `/` separators). */
+export function leasesCovering(leases: readonly Lease[], path: string, agent: string | null): Lease[] {
+  return leases.filter((lease) => lease.agent !== agent && picomatch(lease.pattern, { dot: true })(path));
+}
+
+/** picomatch, for the property test that keeps globsOverlap honest. */
+export function matches(pattern: string, path: string): boolean {
+  return picomatch(pattern, { dot: true })(path);
+}

@@ -1,0 +1,112 @@
+/**
+ * `cos setup git-hooks`: the pre-commit hook that runs `cos guard pre-commit`, installed where git
+ * looks for hooks (`git rev-parse --git-path hooks`, which follows core.hooksPath).
+ *
+ * Invariants:
+ * - Never overwrites: an existing pre-commit hook that is not ours is renamed to
+ *   `pre-commit.pre-cos`, and ours runs it after the guard (same arguments, same stdin), so the
+ *   chain behaves as before plus the guard. If `pre-commit.pre-cos` already exists too, nothing is
+ *   touched and the user is told.
+ * - Ours is recognised by its marker line; installing again changes nothing (or updates ours).
+ * - `--remove` deletes only ours and puts the chained hook back under its name.
+ */
+import { chmodSync, existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { ExternalError, InputError } from '../errors.js';
+import { cosCommandFor, projectHasCos, shellQuote } from './cos-command.js';
+
+export const HOOK_MARKER = '# cos:pre-commit';
+export const CHAINED = 'pre-commit.pre-cos';
+
+export interface GitHookChange {
+  /** Where the hook is, relative to the repository root when inside it. */
+  file: string;
+  action: 'created' | 'updated' | 'unchanged' | 'removed' | 'absent';
+  /** The existing hook ours runs after the guard, when there is one. */
+  chained: string | null;
+  written: boolean;
+}
+
+export function hookScript(command: string): string {
+  return [
+    '#!/bin/sh',
+    `${HOOK_MARKER} (installed by cos setup git-hooks; cos setup git-hooks --remove takes it out)`,
+    '# Refuses a commit that touches a path another live agent leased (cos lease): cos guard --help.',
+    `${command} guard pre-commit || exit $?`,
+    `chained="$(dirname "$0")/${CHAINED}"`,
+    'if [ -x "$chained" ]; then exec "$chained" "$@"; fi',
+    'exit 0',
+    '',
+  ].join('\n');
+}
+
+async function hooksDir(root: string): Promise<{ dir: string; top: string }> {
+  const { tryGit } = await import('../git/run.js');
+  const top = await tryGit(root, ['rev-parse', '--show-toplevel']);
+  if (top.code !== 0) throw new InputError(`${root} is not in a git repository: cos setup git-hooks installs a git hook.`);
+  const path = await tryGit(root, ['rev-parse', '--git-path', 'hooks']);
+  if (path.code !== 0) throw new ExternalError(`git rev-parse --git-path hooks failed: ${path.stderr.trim()}`);
+  return { dir: resolve(root, path.stdout.trim()), top: top.stdout.trim() };
+}
+
+function shown(root: string, path: string): string {
+  const rel = relative(root, path);
+  return rel.startsWith('..') ? path : rel.split(sep).join('/');
+}
+
+function isOurs(path: string): boolean {
+  try {
+    return readFileSync(path, 'utf8').includes(HOOK_MARKER);
+  } catch {
+    return false;
+  }
+}
+
+/** The command the git hook runs cos by, from the work tree's top (where git runs hooks). */
+function gitCosCommand(root: string, top: string): string {
+  const base = cosCommandFor(root, 'git');
+  const rel = relative(top, root).split(sep).join('/');
+  if (projectHasCos(root) && rel !== '') return `./${rel}/node_modules/.bin/cos --dir ${shellQuote(rel)}`;
+  return rel === '' ? base : `${base} --dir ${shellQuote(root)}`;
+}
+
+export async function setupGitHooks(root: string, options: { remove?: boolean; dryRun?: boolean } = {}): Promise<GitHookChange> {
+  const { dir, top } = await hooksDir(root);
+  const hook = join(dir, 'pre-commit');
+  const chained = join(dir, CHAINED);
+  const file = shown(root, hook);
+  const dryRun = options.dryRun === true;
+  if (options.remove) {
+    if (!isOurs(hook)) return { file, action: 'absent', chained: existsSync(chained) ? shown(root, chained) : null, written: false };
+    const back = existsSync(chained);
+    if (!dryRun) {
+      unlinkSync(hook);
+      if (back) renameSync(chained, hook);
+    }
+    return { file, action: 'removed', chained: back ? shown(root, chained) : null, written: !dryRun };
+  }
+  const script = hookScript(gitCosCommand(root, top));
+  if (existsSync(hook) && isOurs(hook)) {
+    const same = readFileSync(hook, 'utf8') === script;
+    if (!same && !dryRun) {
+      writeFileSync(hook, script, { mode: 0o755 });
+      chmodSync(hook, 0o755);
+    }
+    return { file, action: same ? 'unchanged' : 'updated', chained: existsSync(chained) ? shown(root, chained) : null, written: !same && !dryRun };
+  }
+  let chaining: string | null = null;
+  if (existsSync(hook)) {
+    if (existsSync(chained)) {
+      throw new InputError(`${file} is not cos's and ${shown(root, chained)} exists too: move one of them aside, then run cos setup git-hooks again; nothing was changed.`);
+    }
+    chaining = shown(root, chained);
+  }
+  if (!dryRun) {
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(dir, { recursive: true });
+    if (chaining !== null) renameSync(hook, chained);
+    writeFileSync(hook, script, { mode: 0o755, flag: 'wx' });
+    chmodSync(hook, 0o755);
+  }
+  return { file, action: 'created', chained: chaining, written: !dryRun };
+}

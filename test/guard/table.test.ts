@@ -1,0 +1,200 @@
+/**
+ * The guard table: destructive commands and their harmless look-alikes, each with the decision the
+ * guard must take (PRODUCT.md, "Humans in the loop"). Pure: decideTool with a fixed context.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../src/config/schema.js';
+import { decideBash, decideTool, isCosReporting, type GuardContext } from '../../src/guard/rules.js';
+import { mayBeDenied } from '../../src/guard/prefilter.js';
+import { normaliseCommand, splitCommands } from '../../src/guard/shell.js';
+
+const ROOT = '/work/repo';
+const context = (extra: Partial<GuardContext> = {}): GuardContext => ({
+  root: ROOT,
+  cwd: ROOT,
+  home: '/home/dev',
+  deny: [...DEFAULT_CONFIG.guard.deny, 'git reset --hard', 'terraform destroy'],
+  protectedBranches: DEFAULT_CONFIG.guard.protected_branches,
+  currentBranch: () => 'feature-login',
+  remoteDefaultBranch: (remote) => (remote === 'origin' ? 'trunk' : null),
+  ...extra,
+});
+
+type Row = [command: string, decision: 'allow' | string];
+
+/** [command, 'allow' | the rule that denies it] */
+const TABLE: Row[] = [
+  // force pushes
+  ['git push --force origin main', 'force-push'],
+  ['git push -f origin master', 'force-push'],
+  ['git push origin +main', 'force-push'],
+  ['git push --force origin trunk', 'force-push'], // the remote's default branch
+  ['git push --force-with-lease origin main', 'force-push'],
+  ['git push --force origin HEAD:main', 'force-push'],
+  ['git push -uf origin refs/heads/master', 'force-push'],
+  ['git push --force --all', 'force-push'],
+  ['git push origin --delete main', 'force-push'],
+  ['git push origin :master', 'force-push'],
+  ['git -C /work/repo push --force origin main', 'force-push'],
+  ['sudo git push --force origin main', 'force-push'],
+  ['git status && git push --force origin main', 'force-push'],
+  ['git push --force origin feature-login', 'allow'], // the agent's own branch
+  ['git push --force', 'allow'], // current branch: feature-login
+  ['git push --force-with-lease origin feature-login', 'allow'],
+  ['git push origin main', 'allow'], // not a force push
+  ['git push origin feature-login:feature-login', 'allow'],
+  ['git push --force origin v1.0:refs/tags/v1.0', 'allow'],
+  ['echo "git push --force origin main"', 'allow'],
+  ["git commit -m 'do not git push --force origin main'", 'allow'],
+  ['git log --grep="push --force"', 'allow'],
+  ['ls # git push --force origin main', 'allow'],
+  // recursive deletes
+  ['rm -rf ~', 'recursive-delete-outside-repo'],
+  ['rm -rf /', 'recursive-delete-outside-repo'],
+  ['rm -rf $HOME/projects', 'recursive-delete-outside-repo'],
+  ['rm -r ../other-repo', 'recursive-delete-outside-repo'],
+  ['rm -fr /tmp/*', 'recursive-delete-outside-repo'],
+  ['rm --recursive --force /etc', 'recursive-delete-outside-repo'],
+  ['cd / && rm -rf work', 'recursive-delete-outside-repo'],
+  ['rm -rf "$SOME_DIR"', 'recursive-delete-outside-repo'],
+  ['rm -rf .', 'recursive-delete-outside-repo'], // the repository itself
+  ['rm -rf .git', 'recursive-delete-outside-repo'],
+  ['bash -c "rm -rf ~"', 'recursive-delete-outside-repo'],
+  ['echo $(rm -rf ~/Documents)', 'recursive-delete-outside-repo'],
+  ['echo `rm -rf /var`', 'recursive-delete-outside-repo'],
+  ['npm test; rm -rf ~/.ssh', 'recursive-delete-outside-repo'],
+  ['find . -name x | xargs rm -rf /usr', 'recursive-delete-outside-repo'],
+  ['ls\nrm -rf ~', 'recursive-delete-outside-repo'],
+  ['rm -rf ./build', 'allow'],
+  ['rm -rf build dist node_modules', 'allow'],
+  ['rm -rf /work/repo/tmp', 'allow'],
+  ['cd src && rm -rf generated', 'allow'],
+  ['rm -rf ./build/*', 'allow'],
+  ['rm ~/notes.txt', 'allow'], // not recursive
+  ['echo "rm -rf ~"', 'allow'],
+  ["grep -r 'rm -rf /' docs", 'allow'],
+  // databases
+  ['psql -c "DROP DATABASE production"', 'drop-database'],
+  ['mysql -e "drop schema app"', 'drop-database'],
+  ['echo "DROP DATABASE app;" | psql', 'drop-database'],
+  ['dropdb app_production', 'drop-database'],
+  ['mongosh --eval "db.dropDatabase()"', 'drop-database'],
+  ['bin/rails db:drop', 'drop-database'],
+  ['psql -c "SELECT * FROM users"', 'allow'],
+  ['echo "DROP DATABASE is dangerous"', 'allow'],
+  ['grep -i "drop database" migrations/*.sql', 'allow'],
+  // patterns from guard.deny
+  ['git reset --hard origin/main', 'pattern:git reset --hard'],
+  ['git -c core.x=1 reset --hard', 'pattern:git reset --hard'],
+  ['terraform destroy -auto-approve', 'pattern:terraform destroy'],
+  ['git reset --soft HEAD~1', 'allow'],
+  ['echo terraform destroy', 'allow'],
+  // always on
+  ['cos approve 041-2026-11-29T14-08-57Z-dev.md', 'self-approval'],
+  ['npx cos approve 041-2026-11-29T14-08-57Z-dev.md --agent boss', 'self-approval'],
+  ['node node_modules/agent-cos/dist/cli.js approve 041-x.md', 'self-approval'],
+  ['echo "budget_usd_per_sprint: 999" >> .agent/config/coordination.yaml', 'config-edit'],
+  ["sed -i 's/30/300/' .agent/config/coordination.yaml", 'config-edit'],
+  ['rm .agent/config/coordination.yaml', 'config-edit'],
+  ['cp /tmp/evil.yaml .agent/config/coordination.yaml', 'config-edit'],
+  ['cat .agent/config/coordination.yaml', 'allow'],
+  ['cp .agent/config/coordination.yaml /tmp/backup.yaml', 'allow'],
+  ['cos post --sprint s --agent a --status IN_PROGRESS --message "cos approve later"', 'allow'],
+  ['npm test', 'allow'],
+];
+
+describe('the guard table', () => {
+  it(`has at least 30 commands, destructive and harmless (${TABLE.length})`, () => {
+    expect(TABLE.length).toBeGreaterThanOrEqual(30);
+    expect(TABLE.filter(([, want]) => want === 'allow').length).toBeGreaterThanOrEqual(15);
+  });
+
+  for (const [command, want] of TABLE) {
+    it(`${want === 'allow' ? 'allows' : `denies (${want})`}: ${JSON.stringify(command)}`, () => {
+      const decision = decideBash(command, context());
+      if (want === 'allow') expect(decision).toEqual({ decision: 'allow' });
+      else {
+        expect(decision.decision).toBe('deny');
+        if (decision.decision === 'deny') {
+          expect(decision.rule).toBe(want);
+          expect(decision.command).toBe(normaliseCommand(command));
+          expect(decision.why.length).toBeGreaterThan(10);
+        }
+      }
+    });
+  }
+
+  it('a rule left out of guard.deny no longer denies; the always-on rules stay', () => {
+    const none = context({ deny: [] });
+    expect(decideBash('git push --force origin main', none)).toEqual({ decision: 'allow' });
+    expect(decideBash('rm -rf ~', none)).toEqual({ decision: 'allow' });
+    expect(decideBash('cos approve x.md', none)).toMatchObject({ decision: 'deny', rule: 'self-approval' });
+  });
+
+  it('protected branches come from the config, and from the remote default branch', () => {
+    expect(decideBash('git push --force origin release', context({ protectedBranches: ['release'] }))).toMatchObject({ rule: 'force-push' });
+    expect(decideBash('git push --force origin main', context({ protectedBranches: [] }))).toEqual({ decision: 'allow' });
+    expect(decideBash('git push --force upstream trunk', context())).toEqual({ decision: 'allow' }); // upstream has no known default
+  });
+
+  it('a force push from a detached HEAD (branch unknown) is denied rather than guessed', () => {
+    expect(decideBash('git push --force', context({ currentBranch: () => null }))).toMatchObject({ rule: 'force-push' });
+  });
+
+  it('Write / Edit / MultiEdit / NotebookEdit into .agent/config/ are denied; elsewhere they pass', () => {
+    for (const tool of ['Write', 'Edit', 'MultiEdit']) {
+      expect(decideTool(tool, { file_path: `${ROOT}/.agent/config/coordination.yaml`, content: 'x' }, context())).toMatchObject({ decision: 'deny', rule: 'config-edit', command: `${tool} .agent/config/coordination.yaml` });
+      expect(decideTool(tool, { file_path: `${ROOT}/src/app.ts`, content: 'x' }, context())).toEqual({ decision: 'allow' });
+    }
+    expect(decideTool('NotebookEdit', { notebook_path: '.agent/config/x.ipynb' }, context())).toMatchObject({ rule: 'config-edit' });
+    expect(decideTool('Read', { file_path: `${ROOT}/.agent/config/coordination.yaml` }, context())).toEqual({ decision: 'allow' });
+  });
+
+  it("cos's own reporting commands are recognised (for the budget gate); approve and mixed lines are not", () => {
+    expect(isCosReporting('Bash', { command: 'cos post --sprint s --agent a --status BLOCKED' })).toBe(true);
+    expect(isCosReporting('Bash', { command: 'cd /work/repo && npx cos heartbeat --sprint s --agent a' })).toBe(true);
+    expect(isCosReporting('mcp__cos__post', { sprint: 's' })).toBe(true);
+    expect(isCosReporting('Bash', { command: 'cos approve x.md' })).toBe(false);
+    expect(isCosReporting('Bash', { command: 'cos post --sprint s --agent a --status IN_PROGRESS && npm test' })).toBe(false);
+    expect(isCosReporting('Read', { file_path: 'x' })).toBe(false);
+  });
+
+  it('the fast path (prefilter) never lets through a command the parser denies: the table, and random lines (property)', () => {
+    const deny = context().deny;
+    for (const [command, want] of TABLE) if (want !== 'allow') expect(mayBeDenied(command, deny)).toBe(true);
+    expect(mayBeDenied('npm test && ls -la', deny)).toBe(false);
+    expect(mayBeDenied('git status', deny)).toBe(true); // guard.deny has a git pattern: every git command is parsed
+    const part = fc.constantFrom('git push --force origin main', 'rm -rf ~', 'ls', 'echo hi', 'dropdb x', 'cos approve a.md', 'npm test', 'git reset --hard', 'cd /', 'rm -r ../x', 'terraform destroy', 'sudo', 'bash -c', '"', "'", '$(', ')', '`', '|', '&&', ';', '\n', ' ');
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 8 }), (parts) => {
+        const line = parts.join(' ');
+        if (decideBash(line, context()).decision === 'deny') expect(mayBeDenied(line, deny)).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('quoted text never becomes a command (property: any text inside single quotes given to echo)', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }), (text) => {
+        const quoted = `'${text.replace(/'/g, '')}'`;
+        const commands = splitCommands(`echo ${quoted}`);
+        expect(commands).toHaveLength(1);
+        expect(commands[0]!.words[0]).toBe('echo');
+        expect(decideBash(`echo ${quoted}`, context()).decision).toBe('allow');
+      }),
+    );
+  });
+
+  it('a destructive part is found wherever it sits in a chain (property)', () => {
+    const harmless = fc.constantFrom('ls -la', 'npm test', 'echo "rm -rf ~"', 'git status', 'cd src');
+    const sep = fc.constantFrom(' && ', '; ', ' | ', ' || ', '\n', ' & ');
+    fc.assert(
+      fc.property(fc.array(harmless, { maxLength: 4 }), fc.array(harmless, { maxLength: 4 }), sep, (before, after, s) => {
+        const line = [...before, 'git push --force origin main', ...after].join(s);
+        expect(decideBash(line, context())).toMatchObject({ decision: 'deny', rule: 'force-push' });
+      }),
+    );
+  });
+});
