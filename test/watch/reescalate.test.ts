@@ -52,14 +52,14 @@ describe('re-escalation (escalation.repeat_minutes)', () => {
       post({ sprint: 'beta', agent: 'bob', status: 'IN_PROGRESS', message: `step ${minute}` });
     }
     clock.advance(5 * MIN + 1_000);
-    expect(raised()).toEqual([
+    expect(raised().filter(([, , kind]) => kind === 'escalation')).toEqual([
       [0, 'finding', 'escalation'],
       [30, 'reescalated', 'escalation'],
     ]);
     clock.advance(30 * MIN);
     expect(raised().filter(([, , kind]) => kind === 'escalation').map(([m, e]) => `${m}:${e}`)).toEqual(['0:finding', '30:reescalated', '60:reescalated']);
     // cos ack FILE (a NOTE with acknowledges: FILE) stops it without resolving it.
-    post({ sprint: 'alpha', agent: 'lead', status: 'NOTE', extra: { acknowledges: blocked.file }, message: 'on it' });
+    post({ sprint: 'alpha', agent: 'lead', status: 'NOTE', acknowledges: blocked.file, message: 'on it' });
     clock.advance(90 * MIN);
     expect(raised().filter(([, , kind]) => kind === 'escalation').map(([m, e]) => `${m}:${e}`)).toEqual(['0:finding', '30:reescalated', '60:reescalated']);
     expect(engine.findings().map((f) => f.kind)).toContain('escalation');
