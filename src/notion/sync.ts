@@ -22,7 +22,6 @@ import { severityRank, type Severity } from '../protocol/fields.js';
 import type { SprintState } from '../state/lifecycle.js';
 import { withLock } from '../store/lock.js';
 import { agentPaths } from '../store/paths.js';
-import { readStore } from '../store/read.js';
 import { isConfigured, loadNotionConfig, readBaseUrl, readToken, type NotionConfig } from './config.js';
 import { LEDGER_FILE, ledgerPath, loadLedger, saveLedger, type Ledger, type LedgerRecord } from './ledger.js';
 import { appendLog, redact, type LogLine } from './log.js';

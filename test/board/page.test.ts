@@ -42,7 +42,7 @@ describe('cos board in Chromium', () => {
     expect(await page.$$eval('.column[data-state="BLOCKED"] .card', (nodes) => nodes.map((n) => (n as HTMLElement).dataset.sprint))).toEqual(['billing']);
     expect(await page.$$eval('.column[data-state="VERIFIED"] .card', (nodes) => nodes.map((n) => (n as HTMLElement).dataset.sprint))).toEqual(['search']);
     // The banner: every open finding, most severe first, the URGENT escalation on billing at the top.
-    const banner = await page.$$eval('#findings .finding', (nodes) => nodes.map((n) => ({ ...(n as HTMLElement).dataset, text: n.textContent })));
+    const banner = await page.$$eval('#findings .finding', (nodes) => nodes.map((n) => ({ ...(n as HTMLElement).dataset, text: n.textContent }) as Record<string, string | null | undefined>));
     expect(banner).toHaveLength(state.findings.length);
     expect(banner[0]).toMatchObject({ severity: 'URGENT', kind: 'escalation', sprint: 'billing' });
     expect(banner[0]!.text).toContain('Need the Stripe test keys');

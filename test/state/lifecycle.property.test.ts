@@ -91,7 +91,7 @@ describe('lifecycle invariants', () => {
           if (sprint.holders.length === 0) continue;
           const names = sprint.holders.map((h) => h.entry.file);
           const seq = Math.max(...entries.map((e) => e.seq)) + 1;
-          const dispatch: Entry = { ...makeEntry({ ...extra, sprint: sprint.sprint, status: 'DISPATCHED', field: 'none' }, seq, entries), supersedes: names };
+          const dispatch: Entry = { ...makeEntry({ ...extra, sprint: sprint.sprint as typeof extra.sprint, status: 'DISPATCHED', field: 'none' }, seq, entries), supersedes: names };
           const after = byName(deriveSprints([...entries, dispatch], NOW)).get(sprint.sprint)!;
           for (const holder of after.holders) expect(names).not.toContain(holder.entry.file);
           expect(after.holders.map((h) => h.entry.file)).toContain(dispatch.file);
