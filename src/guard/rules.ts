@@ -122,7 +122,7 @@ const PUSH_WITH_VALUE = new Set(['--repo', '-o', '--push-option', '--receive-pac
 
 function forcePush(words: string[], context: GuardContext): string | null {
   const git = gitSubcommand(words);
-  if (!git || git.sub !== 'push') return null;
+  if (git?.sub !== 'push') return null;
   let force = false;
   let lease = false;
   let remove = false;

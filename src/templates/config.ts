@@ -48,7 +48,7 @@ escalation:
   # cos watch raises an URGENT/BLOCKER finding nobody acknowledged again this often.
   repeat_minutes: 30
 # notify:              # commands cos watch runs for new and re-escalated findings, per severity
-#   URGENT: "notify-send cos \"$COS_MESSAGE\""
+#   URGENT: 'notify-send cos "$COS_MESSAGE"'
 #   BLOCKER: "./scripts/page-me"
 `;
 

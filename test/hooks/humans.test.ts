@@ -13,6 +13,7 @@ import { entryFiles, hook, post, project } from './run-hook.js';
 const ENV = { COS_SPRINT: 'wiring', COS_AGENT: 'dev' };
 
 function fixture(name: string, cwd: string, change: (input: Record<string, unknown>) => void = () => {}): Record<string, unknown> {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the fixtures hold a literal ${CWD} placeholder
   const text = readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8').replaceAll('${CWD}', cwd);
   const input = JSON.parse(text) as Record<string, unknown>;
   change(input);
