@@ -13,6 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { basename } from 'node:path';
 import { InputError } from '../errors.js';
+import { isoSeconds } from '../protocol/time.js';
 import { findingIdentity, type EngineUpdate } from '../watch/engine.js';
 import type { WatchEvent } from '../watch/events.js';
 import { startWatch, type WatchSession } from '../watch/session.js';
@@ -109,7 +110,7 @@ export async function startBoard(options: BoardOptions): Promise<BoardServer> {
     last = update;
     cached = null;
     cachedJson = null;
-    const at = update.now.toISOString();
+    const at = isoSeconds(update.now);
     for (const entry of update.added) hub.send('entry', { version: 1, event: 'entry', entry: entryView(entry), at });
     for (const event of pending) {
       if (event.event === 'ready') hub.send('ready', { version: 1, event: 'ready', sprint: event.sprint, role: event.role, plan: event.plan, title: event.title, at });
@@ -173,7 +174,7 @@ export async function startBoard(options: BoardOptions): Promise<BoardServer> {
         response.end();
         return;
       }
-      const at = JSON.stringify((last?.now ?? options.now()).toISOString());
+      const at = JSON.stringify(isoSeconds(last?.now ?? options.now()));
       hub.add(response, { event: 'state', json: `{"version":1,"event":"state","state":${stateJson()},"finding_ids":${JSON.stringify(findingIds())},"at":${at}}` });
     } else {
       send(request, response, 404, 'text/plain; charset=utf-8', 'Not found: cos board serves /, /api/state and /events.\n');
