@@ -79,22 +79,22 @@ const entry = postEntry(process.cwd(), { sprint: 'api', agent: 'lib', status: 'C
 const { entries } = readStore(process.cwd());
 const result = scan(process.cwd());
 let refused = null;
-try { postEntry(process.cwd(), { sprint: '../x', agent: 'lib', status: 'COMPLETE' }); } catch (error) { refused = isCosError(error) ? error.code : 'other'; }
+try { postEntry(process.cwd(), { sprint: '../x', agent: 'lib', status: 'COMPLETE' }); } catch (error) { refused = isCosError(error) ? error.name : 'other'; }
 console.log(JSON.stringify({ seq: entry.seq, entries: entries.length, kinds: result.findings.map((f) => f.kind), fields: Object.keys(FIELDS).length, refused }));
 `,
     );
     const out = JSON.parse(expectOk(run(process.execPath, ['use.mjs'], project), 'node use.mjs').stdout);
-    if (out.seq !== 2 || out.entries !== 2 || out.refused !== 'invalid' || out.fields < 7) throw new Error(`unexpected ${JSON.stringify(out)}`);
+    if (out.seq !== 2 || out.entries !== 2 || out.refused !== 'InputError' || out.fields < 7) throw new Error(`unexpected ${JSON.stringify(out)}`);
     if (!out.kinds.includes('unverified')) throw new Error(`scan found ${JSON.stringify(out.kinds)}, expected an unverified claim`);
   });
   check("the exported types check in a user's TypeScript file", () => {
     writeFileSync(
       join(project, 'use.ts'),
-      `import { postEntry, type Entry, type PostInput, type Finding, type CoordinationConfig, type ErrorCode } from 'agent-cos';
+      `import { postEntry, type Entry, type PostInput, type Finding, type CoordinationConfig, type ExitCode } from 'agent-cos';
 const input: PostInput = { sprint: 'typed', agent: 'ts', status: 'IN_PROGRESS', ttl_minutes: 5 };
 const entry: Entry = postEntry('.', input);
 const seq: number = entry.seq;
-const code: ErrorCode = 'conflict';
+const code: ExitCode = 3;
 const findings: Finding[] = [];
 const ttl: CoordinationConfig['ttl_minutes'] = 30;
 // @ts-expect-error: a typo in a field name is a type error
