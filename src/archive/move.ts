@@ -16,8 +16,8 @@
  *   never overwritten: with identical content the current copy is the duplicate and is removed;
  *   otherwise the move is skipped and reported.
  */
-import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmdirSync, unlinkSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, renameSync, rmdirSync, unlinkSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { isHolding } from '../protocol/fields.js';
 import { withLock } from '../store/lock.js';
@@ -25,7 +25,11 @@ import { agentPaths } from '../store/paths.js';
 import { readStore, type StoreSnapshot } from '../store/read.js';
 import type { Entry } from '../protocol/fields.js';
 import { planArchive, type ArchiveBounds, type ArchiveMove, type ArchivePlan } from './policy.js';
-import { makeDirectory } from '../errors.js';
+import { InputError, makeDirectory } from '../errors.js';
+import { MAX_ENTRY_BYTES } from '../store/read.js';
+import { confined, type Roots } from '../trust/confine.js';
+import { checkLayout } from '../trust/layout.js';
+import { readBounded } from '../trust/read.js';
 
 export interface ArchiveOptions {
   now?: Date;
@@ -52,6 +56,14 @@ export interface ArchiveResult {
   dryRun: boolean;
 }
 
+function lstatKind(path: string): 'link' | 'other' | 'none' {
+  try {
+    return lstatSync(path).isSymbolicLink() ? 'link' : 'other';
+  } catch {
+    return 'none';
+  }
+}
+
 function exists(path: string): boolean {
   try {
     lstatSync(path);
@@ -61,17 +73,33 @@ function exists(path: string): boolean {
   }
 }
 
-function moveOne(root: string, move: ArchiveMove, made: Set<string>): SkippedMove | null {
+function sameBytes(a: string, b: string): boolean {
+  const x = readBounded(a, MAX_ENTRY_BYTES);
+  const y = readBounded(b, MAX_ENTRY_BYTES);
+  return x.ok && y.ok && x.bytes.equals(y.bytes);
+}
+
+/** status/archive/<sprint> committed as a link (to a folder elsewhere, or anywhere): refused. */
+function checkDestination(root: string, roots: Roots, dir: string): void {
+  const outside = confined(dir, roots) === null;
+  if (lstatKind(dir) === 'link' || outside) {
+    const shown = relative(root, dir).split(sep).join('/');
+    throw new InputError(`${shown} is a symbolic link${outside ? ' leading outside the repository' : ''}; cos archive moves entries only into real folders inside the repository, so remove that link and run cos archive again.`);
+  }
+}
+
+function moveOne(root: string, roots: Roots, move: ArchiveMove, made: Set<string>): SkippedMove | null {
   const from = join(root, move.from);
   const to = join(root, move.to);
   const dir = dirname(to);
   if (!made.has(dir)) {
+    checkDestination(root, roots, dir);
     makeDirectory(dir, dirname(move.to));
     made.add(dir);
   }
   if (exists(to)) {
     if (!exists(from)) return { from: move.from, to: move.to, why: 'it is gone (moved or removed by someone else meanwhile)' };
-    if (readFileSync(to).equals(readFileSync(from))) {
+    if (sameBytes(to, from)) {
       unlinkSync(from);
       return null;
     }
@@ -140,14 +168,17 @@ export async function archiveStore(root: string, options: ArchiveOptions = {}): 
     return { plan: planned, moved: [], skipped: [], malformed, dryRun: false };
   }
   makeDirectory(paths.state, paths.rel(paths.state));
+  const roots = checkLayout(paths.root);
   return withLock(join(paths.state, 'archive'), async () => {
     // Plan under the lock: another run may have moved files since.
     const { plan: planned, malformed } = plan();
     const moved: ArchiveMove[] = [];
     const skipped: SkippedMove[] = [];
     const made = new Set<string>();
+    // Every destination is checked before the first move, so a refusal moves nothing.
+    for (const dir of new Set(planned.moves.map((move) => dirname(join(paths.root, move.to))))) checkDestination(paths.root, roots, dir);
     for (const move of planned.moves) {
-      const run = () => moveOne(paths.root, move, made);
+      const run = () => moveOne(paths.root, roots, move, made);
       const outcome = isHolding(move.entry.status) ? await underEntryLock(join(paths.root, move.from), run) : run();
       if (outcome) skipped.push(outcome);
       else moved.push(move);

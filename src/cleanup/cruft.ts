@@ -18,7 +18,8 @@
  * A valid entry never matches any of these (entries are not dot-files, not folders, not in
  * .claims/), and every deletion re-checks the file first.
  */
-import { lstatSync, readdirSync, readFileSync, rmdirSync, unlinkSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, rmdirSync, unlinkSync, type Stats } from 'node:fs';
+import { readBoundedText } from '../trust/read.js';
 import { join } from 'node:path';
 import { looksLikeEntry } from '../protocol/filename.js';
 import { agentPaths } from '../store/paths.js';
@@ -67,12 +68,9 @@ function stat(path: string): Stats | null {
 }
 
 function isEmptyTodo(path: string): boolean {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8').trim();
-  } catch {
-    return false;
-  }
+  const read = readBoundedText(path, 1024 * 1024);
+  if (!read.ok) return false;
+  const text = read.text.trim();
   if (text === '') return true;
   try {
     const value: unknown = JSON.parse(text);

@@ -7,6 +7,7 @@ import { InputError } from '../errors.js';
 import { findRoot } from '../store/paths.js';
 import { parseArgsOptions, type Flags, type FlagValues } from './flags.js';
 import { wholeNumber } from '../protocol/kinds.js';
+import { checkLayout } from '../trust/layout.js';
 
 export interface CommandContext {
   /** The command's name as typed (after alias resolution). */
@@ -85,6 +86,9 @@ export function parseCommand<const F extends Flags>(
   if (dir === undefined && !OUTSIDE_PROJECT_OK.has(context.command) && !inProject(root)) {
     throw new InputError(NO_PROJECT);
   }
+  // Before any command reads or writes: cos's own folders must not lead out of the repository.
+  // (Hooks check it themselves, in the repository their stdin names, and log instead of failing.)
+  if (context.command !== 'hook') checkLayout(root);
   return { values: values as FlagValues<F>, positionals: parsed.positionals, root, json: values.json === true };
 }
 
@@ -112,9 +116,18 @@ export function printJson(context: CommandContext, document: Record<string, unkn
   context.stdout(`${JSON.stringify({ version: 1, ...document }, null, 2)}\n`);
 }
 
-/** Read all of stdin as text (for `--body-file -`). */
-export async function readStdin(context: CommandContext): Promise<string> {
+/** Stdin is untrusted too (a hook's JSON, a piped body): never more than this is kept. */
+export const MAX_STDIN_BYTES = 16 * 1024 * 1024;
+
+/** Read all of stdin as text (for `--body-file -` and hook input), at most MAX_STDIN_BYTES. */
+export async function readStdin(context: CommandContext, maxBytes = MAX_STDIN_BYTES): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of context.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  let size = 0;
+  for await (const chunk of context.stdin) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buffer.length;
+    if (size > maxBytes) throw new InputError(`Stdin is longer than ${maxBytes} bytes; cos reads at most that much.`);
+    chunks.push(buffer);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }

@@ -41,7 +41,8 @@ export async function run(context: CommandContext): Promise<number> {
     throw new InputError(`${event === undefined ? 'Name the hook' : `Unknown hook ${JSON.stringify(event)}`}: use one of ${HOOK_EVENTS.join(', ')}; see cos hook --help.`);
   }
   const interactive = (context.stdin as NodeJS.ReadStream).isTTY === true;
-  const stdin = interactive ? '' : await readStdin(context);
+  // Too much stdin is not hook JSON: the hook then logs that it could not parse it, and exits 0.
+  const stdin = interactive ? '' : await readStdin(context).catch(() => '');
   await runHook({
     event: event as HookEvent,
     stdin,

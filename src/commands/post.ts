@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
-import { fsProblem, InputError } from '../errors.js';
+import { InputError } from '../errors.js';
 import { entryToJson } from '../protocol/entry.js';
 import { postEntry, type PostInput } from '../store/write.js';
+import { readUserBodyFile } from '../trust/body-file.js';
 import { parseCommand, printJson, readStdin, type CommandContext } from './context.js';
 import { defineFlags, fieldFlags, flagsHelp, flagValue, type FlagSpec } from './flags.js';
 
@@ -58,11 +58,7 @@ export async function run(context: CommandContext): Promise<number> {
   if (bodyFile !== undefined) {
     if (bodyFile === '-') body = await readStdin(context);
     else {
-      try {
-        body = readFileSync(resolve(context.cwd, bodyFile), 'utf8');
-      } catch (error) {
-        throw new InputError(`Cannot read --body-file ${JSON.stringify(bodyFile)}: ${fsProblem(error)}.`, { cause: error });
-      }
+      body = readUserBodyFile(resolve(context.cwd, bodyFile), `--body-file ${JSON.stringify(bodyFile)}`);
     }
   }
   const { config, warnings } = loadConfig(root);

@@ -1,10 +1,11 @@
 /** Load `.agent/config/coordination.yaml`: defaults < file. Missing file → defaults. */
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { fsProblem, InputError } from '../errors.js';
+import { InputError } from '../errors.js';
 import { parseYaml } from '../protocol/frontmatter.js';
 import { agentPaths } from '../store/paths.js';
+import { readConfinedText } from '../trust/read.js';
+import { repositoryRoots } from '../trust/roots.js';
 import { protocolProblem, resolveConfig, type CoordinationConfig } from './schema.js';
 import { COS_VERSION } from '../version.js';
 
@@ -17,13 +18,9 @@ export interface LoadedConfig {
 
 export function loadConfig(root: string): LoadedConfig {
   const paths = agentPaths(root);
-  let text: string;
-  try {
-    text = readFileSync(paths.coordinationConfig, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { config: resolveConfig(undefined).config, warnings: [], file: null };
-    throw new InputError(`Cannot read ${paths.rel(paths.coordinationConfig)}: ${fsProblem(error)}.`, { cause: error });
-  }
+  // Bounded, regular file only: a committed link to /dev/zero must not grow memory.
+  const text = readConfinedText(paths.coordinationConfig, repositoryRoots(paths.root), paths.rel(paths.coordinationConfig));
+  if (text === null) return { config: resolveConfig(undefined).config, warnings: [], file: null };
   const parsed = parseYaml(text);
   if (!parsed.ok) throw new InputError(`${paths.rel(paths.coordinationConfig)} is not valid YAML: ${parsed.reason}.`);
   const resolved = resolveConfig(parsed.value);

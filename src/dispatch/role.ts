@@ -1,10 +1,12 @@
 /** Roles on disk: `.agent/roles/<role>.md`, parsed by protocol/role.ts. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fsProblem, InputError } from '../errors.js';
+import { InputError } from '../errors.js';
 import { parseRole, type Role } from '../protocol/role.js';
 import { assertSlug } from '../protocol/slug.js';
 import { agentPaths } from '../store/paths.js';
+import { readConfinedText } from '../trust/read.js';
+import { repositoryRoots } from '../trust/roots.js';
 
 /** The names of the roles that exist, sorted. */
 export function listRoles(root: string): string[] {
@@ -23,13 +25,8 @@ export function loadRole(root: string, name: string): Role {
   assertSlug('role', name);
   const paths = agentPaths(root);
   const file = join(paths.roles, `${name}.md`);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new InputError(`Cannot read ${paths.rel(file)}: ${fsProblem(error)}.`, { cause: error });
-    }
+  const text = readConfinedText(file, repositoryRoots(paths.root), paths.rel(file));
+  if (text === null) {
     const roles = listRoles(root);
     const known = roles.length > 0 ? `the roles that exist are ${roles.join(', ')}` : 'there are no roles in .agent/roles/ (run cos init)';
     throw new InputError(`Unknown role ${JSON.stringify(name)}: ${paths.rel(file)} does not exist; ${known}.`);

@@ -7,8 +7,11 @@
  * when the repository is younger. `--since` takes a ref (HEAD~5, origin/main, a sha) or a
  * duration (90m, 24h, 7d) when no ref of that name exists.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { MAX_ENTRY_BYTES } from '../store/read.js';
+import { confined } from '../trust/confine.js';
+import { readBoundedText } from '../trust/read.js';
+import { repositoryRoots } from '../trust/roots.js';
 import { InputError } from '../errors.js';
 import { parseEntry } from '../protocol/entry.js';
 import type { Status } from '../protocol/fields.js';
@@ -93,13 +96,19 @@ async function resolveBase(root: string, since: string | undefined, now: Date, h
 
 function readEntry(root: string, path: string, uncommitted: boolean, problems: ReviewResult['problems']): ReviewedEntry | null {
   const name = path.slice(path.lastIndexOf('/') + 1);
-  let text: string;
-  try {
-    text = readFileSync(join(root, path), 'utf8');
-  } catch (error) {
-    problems.push({ file: path, reason: `it cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
+  // A path git names is still repository content: its folders must stay inside, and the file
+  // itself is read bounded, never through a link (a committed link to /dev/zero is a problem).
+  const abs = join(root, path);
+  if (confined(dirname(abs), repositoryRoots(root)) === null) {
+    problems.push({ file: path, reason: 'it lies behind a symbolic link leading outside the repository' });
     return null;
   }
+  const read = readBoundedText(abs, MAX_ENTRY_BYTES);
+  if (!read.ok) {
+    problems.push({ file: path, reason: read.reason });
+    return null;
+  }
+  const text = read.text;
   const parsed = parseEntry(text, { file: name, path, location: path.startsWith('.agent/status/archive/') ? 'archive' : 'current' });
   if (!parsed.ok) {
     problems.push({ file: path, reason: parsed.reason });

@@ -8,6 +8,7 @@
  * node:fs/path and small pure modules; the store, the config (yaml) and the briefing are imported
  * only when a hook actually has work to do.
  */
+import { checkLayout } from '../trust/layout.js';
 import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -69,6 +70,7 @@ export async function runHook(run: HookRun): Promise<void> {
     return;
   }
   try {
+    checkLayout(root);
     if (run.event === 'post-tool-use') await postToolUse(root, state, parsed.input, run);
     else if (run.event === 'pre-tool-use') await preToolUse(root, state, parsed.input, run);
     else if (run.event === 'notification') await notification(root, state, parsed.input, run);

@@ -4,8 +4,10 @@
  * one small file and nothing else. Written by temp + rename: concurrent hooks of one session
  * (parallel tool calls) leave one complete record, never a torn one.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import type { Roots } from '../trust/confine.js';
+import { readBoundedText } from '../trust/read.js';
+import { repositoryRoots } from '../trust/roots.js';
 import { appendLog, writeFileAtomic } from '../store/local-files.js';
 import type { Identity } from './identity.js';
 import { isoSeconds } from '../protocol/time.js';
@@ -26,13 +28,20 @@ export interface SessionRecord {
   updated: string;
 }
 
+/** The repository of `<root>/.agent/state`. */
+function stateRoots(state: string): Roots {
+  return repositoryRoots(dirname(dirname(state)));
+}
+
 export function sessionsDir(state: string): string {
   return join(state, 'sessions');
 }
 
 export function readSession(state: string, sessionId: string): SessionRecord | null {
   try {
-    const value = JSON.parse(readFileSync(join(sessionsDir(state), `${sessionId}.json`), 'utf8')) as SessionRecord;
+    const read = readBoundedText(join(sessionsDir(state), `${sessionId}.json`));
+    if (!read.ok) return null;
+    const value = JSON.parse(read.text) as SessionRecord;
     if (!value || typeof value.sprint !== 'string' || typeof value.agent !== 'string') return null;
     return value;
   } catch {
@@ -41,7 +50,7 @@ export function readSession(state: string, sessionId: string): SessionRecord | n
 }
 
 export function writeSession(state: string, record: SessionRecord): void {
-  writeFileAtomic(join(sessionsDir(state), `${record.session_id}.json`), `${JSON.stringify(record)}\n`);
+  writeFileAtomic(join(sessionsDir(state), `${record.session_id}.json`), `${JSON.stringify(record)}\n`, stateRoots(state));
 }
 
 export function sameIdentity(a: Identity | null, b: Identity | null): boolean {
@@ -52,5 +61,5 @@ const LOG_MAX_BYTES = 1024 * 1024;
 
 /** One line in `.agent/state/hooks.log`; never throws (a hook must not fail on its log). */
 export function logHook(state: string, event: string, message: string, now: Date): void {
-  appendLog(join(state, 'hooks.log'), `${isoSeconds(now)} ${event} ${message.replace(/[\r\n]+/g, ' ')}\n`, LOG_MAX_BYTES);
+  appendLog(join(state, 'hooks.log'), `${isoSeconds(now)} ${event} ${message.replace(/[\r\n]+/g, ' ')}\n`, stateRoots(state), LOG_MAX_BYTES);
 }

@@ -11,22 +11,24 @@
  * the repository has (or had at the last sync). Dot-files and symbolic links are ignored.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
+import { InputError } from '../errors.js';
+import { confine, isPlainRelative, type Roots } from '../trust/confine.js';
+import { readBounded } from '../trust/read.js';
 
 export interface Side {
   /** `.agent/` of the repository, or the local agent directory. */
   dir: string;
 }
 
+/** A role or skill file is a prompt, not a data set. */
+export const MAX_SYNC_FILE_BYTES = 4 * 1024 * 1024;
+
+/** The content hash of a regular file (bounded read, never through a final link), else null. */
 export function hashFile(path: string): string | null {
-  try {
-    const stat = lstatSync(path);
-    if (!stat.isFile()) return null;
-    return createHash('sha256').update(readFileSync(path)).digest('hex');
-  } catch {
-    return null;
-  }
+  const read = readBounded(path, MAX_SYNC_FILE_BYTES);
+  return read.ok ? createHash('sha256').update(read.bytes).digest('hex') : null;
 }
 
 function walk(dir: string, base: string, out: string[]): void {
@@ -71,16 +73,32 @@ export function listKeys(dir: string, skills: ReadonlySet<string> | null): strin
   return keys;
 }
 
+/** `roles/<name>.md` or `skills/<skill>/<path>`: plain names only (no `..`, no hidden names, no links out). */
+export function isSyncKey(key: string): boolean {
+  if (!isPlainRelative(key)) return false;
+  const parts = key.split('/');
+  if (parts.some((part) => part.startsWith('.'))) return false;
+  if (parts[0] === 'roles') return parts.length === 2 && parts[1]!.endsWith('.md');
+  return parts[0] === 'skills' && parts.length >= 3;
+}
+
 /** The skill folder a key belongs to, or null for a role. */
 export function skillOf(key: string): string | null {
   const match = /^skills\/([^/]+)\//.exec(key);
   return match ? match[1]! : null;
 }
 
-/** Copy `from` to `to` atomically (temp file in the same folder, then rename), keeping the mode; returns the hash written. */
-export function copyAtomic(from: string, to: string): string {
-  const content = readFileSync(from);
-  const mode = statSync(from).mode & 0o777;
+/**
+ * Copy `from` to `to` atomically (temp file in the same folder, then rename), keeping the mode;
+ * returns the hash written. `to`'s folder must lie inside `inside` (checked before any folder is
+ * made); `from` is read bounded, as a regular file only.
+ */
+export function copyAtomic(from: string, to: string, inside: Roots): string {
+  const read = readBounded(from, MAX_SYNC_FILE_BYTES);
+  if (!read.ok) throw new InputError(`Cannot copy ${from}: ${read.reason}.`);
+  const content = read.bytes;
+  const mode = read.stats.mode & 0o777;
+  confine(dirname(to), inside, to);
   mkdirSync(dirname(to), { recursive: true });
   const temp = join(dirname(to), `.${randomBytes(6).toString('hex')}.cos-sync.tmp`);
   try {

@@ -3,9 +3,11 @@
  * sides held when it was last synced. Local to the machine, in the git-ignored `.agent/state/`.
  * An unreadable record counts as empty, which turns every difference into a conflict: safe.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { readBoundedText } from '../trust/read.js';
+import { repositoryRoots } from '../trust/roots.js';
 import { writeFileAtomic } from '../store/local-files.js';
+import { isSyncKey } from './files.js';
 
 export type SyncRecord = Record<string, Record<string, string>>;
 
@@ -15,13 +17,17 @@ export function recordPath(stateDir: string): string {
 
 export function loadRecord(stateDir: string): SyncRecord {
   try {
-    const data = JSON.parse(readFileSync(recordPath(stateDir), 'utf8')) as { version?: unknown; targets?: unknown };
+    const read = readBoundedText(recordPath(stateDir));
+    if (!read.ok) return {};
+    const data = JSON.parse(read.text) as { version?: unknown; targets?: unknown };
     if (data.version !== 1 || data.targets === null || typeof data.targets !== 'object') return {};
     const out: SyncRecord = {};
     for (const [target, files] of Object.entries(data.targets as Record<string, unknown>)) {
       if (files === null || typeof files !== 'object') continue;
       const clean: Record<string, string> = {};
-      for (const [key, hash] of Object.entries(files as Record<string, unknown>)) if (typeof hash === 'string') clean[key] = hash;
+      // A key is a path on both sides: one that is not a plain role or skill path (say,
+      // `roles/../../.bashrc` in a force-added record) is dropped, never joined to a folder.
+      for (const [key, hash] of Object.entries(files as Record<string, unknown>)) if (typeof hash === 'string' && isSyncKey(key)) clean[key] = hash;
       out[target] = clean;
     }
     return out;
@@ -31,5 +37,5 @@ export function loadRecord(stateDir: string): SyncRecord {
 }
 
 export function saveRecord(stateDir: string, record: SyncRecord): void {
-  writeFileAtomic(recordPath(stateDir), `${JSON.stringify({ version: 1, targets: record }, null, 2)}\n`);
+  writeFileAtomic(recordPath(stateDir), `${JSON.stringify({ version: 1, targets: record }, null, 2)}\n`, repositoryRoots(dirname(dirname(stateDir))));
 }

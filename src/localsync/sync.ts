@@ -10,7 +10,9 @@ import { join, resolve, sep } from 'node:path';
 import { InputError, makeDirectory } from '../errors.js';
 import { withLock } from '../store/lock.js';
 import { agentPaths } from '../store/paths.js';
-import { copyAtomic, hashFile, listKeys, removeFile, skillOf } from './files.js';
+import { copyAtomic, hashFile, isSyncKey, listKeys, removeFile, skillOf } from './files.js';
+import { joinInside, realRoots, type Roots } from '../trust/confine.js';
+import { checkLayout } from '../trust/layout.js';
 import { planSync, type Direction, type FileState, type PlannedSync } from './plan.js';
 import { loadRecord, saveRecord } from './record.js';
 
@@ -29,8 +31,11 @@ export interface SyncResult {
   conflicts: PlannedSync[];
 }
 
-function keyPath(dir: string, key: string): string {
-  return join(dir, ...key.split('/'));
+/** The file of `key` under one side, confined to that side's roots; a key that is not plain or leads out is an InputError. */
+function keyPath(dir: string, key: string, roots: Roots): string {
+  const path = isSyncKey(key) ? joinInside(dir, key, roots) : null;
+  if (path === null) throw new InputError(`Refusing to sync ${JSON.stringify(key)}: it leads outside ${dir}/roles and ${dir}/skills (a link or a path with ..); remove it and run cos sync again.`);
+  return path;
 }
 
 export async function syncLocal(root: string, options: SyncOptions): Promise<SyncResult> {
@@ -47,6 +52,10 @@ export async function syncLocal(root: string, options: SyncOptions): Promise<Syn
   if (kind && !kind.isDirectory()) {
     throw new InputError(`The sync target ${target} is not a directory; give the local agent directory with --target (or local_root in coordination.yaml).`);
   }
+  // Each side's own roots: the repository (its .agent/ folders checked first), and the local
+  // agent directory with its roles/ and skills/ folders as the user set them up (links included).
+  const repoRoots = checkLayout(paths.root);
+  const localRoots = realRoots([target, join(target, 'roles'), join(target, 'skills')]);
   const run = (): SyncResult => {
     const record = loadRecord(paths.state);
     const base = record[target] ?? {};
@@ -59,28 +68,30 @@ export async function syncLocal(root: string, options: SyncOptions): Promise<Syn
     const keys = new Set([...repoKeys, ...listKeys(target, skills), ...Object.keys(base)]);
     const states: FileState[] = [...keys].map((key) => ({
       key,
-      repo: hashFile(keyPath(paths.agent, key)),
-      local: hashFile(keyPath(target, key)),
+      repo: hashFile(keyPath(paths.agent, key, repoRoots)),
+      local: hashFile(keyPath(target, key, localRoots)),
       base: base[key] ?? null,
     }));
     const actions = planSync(states, direction);
     const result: SyncResult = { direction, target, dryRun: options.dryRun === true, actions, conflicts: actions.filter((a) => a.action === 'conflict') };
     if (options.dryRun) return result;
     const [from, to] = direction === 'push' ? [paths.agent, target] : [paths.agent, target].reverse() as [string, string];
+    const [fromRoots, toRoots] = direction === 'push' ? [repoRoots, localRoots] : [localRoots, repoRoots];
     const next: Record<string, string> = {};
     for (const [i, action] of actions.entries()) {
       let after = action.after;
       try {
-        if (action.action === 'create' || action.action === 'update') after = copyAtomic(keyPath(from, action.key), keyPath(to, action.key));
-        else if (action.action === 'delete') removeFile(keyPath(to, action.key), to);
+        if (action.action === 'create' || action.action === 'update') after = copyAtomic(keyPath(from, action.key, fromRoots), keyPath(to, action.key, toRoots), toRoots);
+        else if (action.action === 'delete') removeFile(keyPath(to, action.key, toRoots), to);
       } catch (error) {
         // Record what was done, so the next run neither redoes it nor calls it a conflict; the
         // failed file and the ones after it keep their last-sync state.
         for (const rest of actions.slice(i)) if (base[rest.key] !== undefined) next[rest.key] = base[rest.key]!;
         record[target] = next;
         saveRecord(paths.state, record);
+        if (error instanceof InputError) throw error;
         const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-        throw new InputError(`Could not ${action.action} ${keyPath(to, action.key)} (${code}); ${i} of ${actions.length} files were handled and recorded; fix the cause and run cos sync again.`, { cause: error });
+        throw new InputError(`Could not ${action.action} ${join(to, action.key)} (${code}); ${i} of ${actions.length} files were handled and recorded; fix the cause and run cos sync again.`, { cause: error });
       }
       if (after !== null) next[action.key] = after;
     }

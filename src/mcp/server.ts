@@ -13,7 +13,9 @@
  * - stdout carries protocol messages only: the transport gets its own stream onto fd 1, and
  *   process.stdout.write (console.log included) is pointed at stderr for as long as we serve.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { readConfinedText } from '../trust/read.js';
+import { repositoryRoots, worktreeRoots } from '../trust/roots.js';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -72,7 +74,7 @@ function errorResult(text: string): ToolResult {
 export async function callTool(root: string, env: NodeJS.ProcessEnv, tool: ToolDefinition, input: Record<string, unknown>): Promise<ToolResult> {
   let call;
   try {
-    call = tool.toArgv(input);
+    call = tool.toArgv(input, root);
   } catch (error) {
     return errorResult((error as Error).message);
   }
@@ -120,12 +122,8 @@ export function createServer(root: string, env: NodeJS.ProcessEnv): McpServer {
       const name = String(variables.name);
       if (!SLUG_PATTERN.test(name) || name.length > 64) throw new Error(`Invalid role ${JSON.stringify(name)}: a role name is a slug such as "developer".`);
       const file = join(paths.roles, `${name}.md`);
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch {
-        throw new Error(`Unknown role ${JSON.stringify(name)}: ${paths.rel(file)} does not exist; the roles are ${listRoleNames(root).join(', ') || '(none: run cos init)'}.`);
-      }
+      const text = readConfinedText(file, repositoryRoots(root), paths.rel(file));
+      if (text === null) throw new Error(`Unknown role ${JSON.stringify(name)}: ${paths.rel(file)} does not exist; the roles are ${listRoleNames(root).join(', ') || '(none: run cos init)'}.`);
       return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text }] };
     },
   );
@@ -134,12 +132,8 @@ export function createServer(root: string, env: NodeJS.ProcessEnv): McpServer {
     'cos://runbook',
     { title: 'Runbook', description: 'Startup sequence and operating procedures (runbook.md).', mimeType: 'text/markdown' },
     async (uri) => {
-      let text: string;
-      try {
-        text = readFileSync(paths.runbook, 'utf8');
-      } catch {
-        throw new Error('runbook.md does not exist in this repository; cos init writes one.');
-      }
+      const text = readConfinedText(paths.runbook, worktreeRoots(root), 'runbook.md');
+      if (text === null) throw new Error('runbook.md does not exist in this repository; cos init writes one.');
       return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text }] };
     },
   );

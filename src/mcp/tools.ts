@@ -8,6 +8,7 @@
  * process (see server.ts), so MCP and CLI cannot drift apart.
  */
 import * as z from 'zod';
+import { readRepositoryBodyFile } from '../trust/body-file.js';
 import { flags as briefFlags } from '../commands/brief.js';
 import { flags as dispatchFlags } from '../commands/dispatch.js';
 import type { Flags } from '../commands/flags.js';
@@ -36,7 +37,8 @@ export interface ToolDefinition {
   input: z.ZodObject;
   /** Exit codes that are results, not errors (scan's 2). */
   okCodes?: number[];
-  toArgv(input: Record<string, unknown>): ToolCall;
+  /** `root`: the repository the server serves (files a client names are confined to it). */
+  toArgv(input: Record<string, unknown>, root: string): ToolCall;
 }
 
 /** `--name=value` for every declared flag given (a value may start with "-"), repeated for lists, bare for true. */
@@ -72,12 +74,15 @@ export const TOOLS: readonly ToolDefinition[] = [
     description:
       'Write one status entry (cos post). Start with IN_PROGRESS, end with COMPLETE, BLOCKED or FAILED; VERIFIED (with verifies, or picking the latest unverified claim) checks another agent\'s COMPLETE of the same sprint, FAILED with verifies and error rejects it; NOTE is a remark that holds nothing. To settle an escalation use the resolve tool. Returns { version, entry: { file, seq, ...fields, body } }.',
     input: toolInput(postFlags, { body: z.string().describe('the whole body (markdown) instead of the standard one; not with message').optional() }),
-    toArgv(input) {
-      const call: ToolCall = { argv: ['post', ...flagArgv(postFlags, input)] };
-      if (typeof input.body === 'string') {
-        if (input.body_file !== undefined) throw new Error('Give either body or body_file, not both.');
+    toArgv(input, root) {
+      // body_file never reaches the CLI's --body-file (the user's own, unconfined): the server reads
+      // it here, only inside the repository (trust/body-file.ts), and hands it over as stdin.
+      const call: ToolCall = { argv: ['post', ...flagArgv(postFlags, { ...input, body_file: undefined })] };
+      if (typeof input.body === 'string' && input.body_file !== undefined) throw new Error('Give either body or body_file, not both.');
+      const body = input.body_file !== undefined ? readRepositoryBodyFile(root, input.body_file) : input.body;
+      if (typeof body === 'string') {
         call.argv.push('--body-file=-');
-        call.stdin = input.body;
+        call.stdin = body;
       }
       return call;
     },

@@ -2,10 +2,11 @@
  * `.agent/config/notion-sync.yaml`: load (defaults < file) and resolve into a complete config.
  * Cheap: no Notion client here. Sync is off until `database_id` is set.
  */
-import { readFileSync } from 'node:fs';
 import { fsProblem, InputError } from '../errors.js';
 import { parseYaml } from '../protocol/frontmatter.js';
 import { agentPaths } from '../store/paths.js';
+import { readConfinedText } from '../trust/read.js';
+import { repositoryRoots } from '../trust/roots.js';
 import { FIELDS, type Field } from './mapping.js';
 
 export interface NotionConfig {
@@ -45,6 +46,8 @@ const KNOWN_KEYS = ['database_id', 'data_source_id', 'token_env', 'properties', 
 
 const ID = /^[A-Za-z0-9-]{1,64}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** The only variables a committed notion-sync.yaml may name (PRODUCT.md, "Trust"). */
+export const TOKEN_ENV_PREFIX = /^(?:NOTION_|COS_)[A-Za-z0-9_]*$/;
 /** Notion integration secrets: `secret_…` (older) and `ntn_…` (current), both long. */
 const LOOKS_LIKE_TOKEN = /^(?:secret|ntn)_[A-Za-z0-9]{20,}$/;
 
@@ -55,13 +58,8 @@ export interface LoadedNotionConfig {
 
 /** Raw text of the config file, or null when there is none. */
 function readConfigText(root: string): string | null {
-  try {
-    return readFileSync(agentPaths(root).notionConfig, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
-    throw error;
-  }
+  const paths = agentPaths(root);
+  return readConfinedText(paths.notionConfig, repositoryRoots(paths.root), paths.rel(paths.notionConfig));
 }
 
 /** `database_id: ""` (the template `cos init` writes) and friends: off, without parsing YAML. */
@@ -141,6 +139,11 @@ export function resolveNotionConfig(raw: unknown, file: string): LoadedNotionCon
     if (typeof data.token_env !== 'string' || !ENV_NAME.test(data.token_env)) {
       bad('token_env', `is ${JSON.stringify(data.token_env)}; give the name of an environment variable, e.g. token_env: NOTION_TOKEN (never the token itself)`);
     }
+    if (!TOKEN_ENV_PREFIX.test(data.token_env as string)) {
+      // A committed file names the variable: it must not be able to send another secret
+      // (GITHUB_TOKEN, AWS_SECRET_ACCESS_KEY) to Notion as the bearer token.
+      bad('token_env', `is ${JSON.stringify(data.token_env)}; cos reads the Notion token only from an environment variable whose name starts with NOTION_ or COS_, e.g. token_env: NOTION_TOKEN`);
+    }
     tokenEnv = data.token_env as string;
   }
 
@@ -219,6 +222,9 @@ export function readBaseUrl(env: NodeJS.ProcessEnv): string | undefined {
 
 /** The token from the environment variable the config names; an InputError naming it if unset. */
 export function readToken(config: NotionConfig, env: NodeJS.ProcessEnv): string {
+  if (!TOKEN_ENV_PREFIX.test(config.token_env)) {
+    throw new InputError(`${config.file}: token_env is ${JSON.stringify(config.token_env)}; cos reads the Notion token only from an environment variable whose name starts with NOTION_ or COS_, e.g. token_env: NOTION_TOKEN.`);
+  }
   const token = env[config.token_env];
   if (token === undefined || token.trim() === '') {
     throw new InputError(`The Notion token is missing: set the environment variable ${config.token_env} (named by token_env in ${config.file}) to your integration's secret.`);

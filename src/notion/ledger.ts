@@ -7,10 +7,14 @@
  * one, never a torn file. A record missing after a crash is harmless: the next sync looks the
  * sprint up by key before creating, and adopts the page it finds.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../store/local-files.js';
 import { agentPaths } from '../store/paths.js';
+import { readBoundedText } from '../trust/read.js';
+import { repositoryRoots } from '../trust/roots.js';
+
+/** A ledger line is ~200 bytes a sprint: room for far more sprints than Notion would hold. */
+const LEDGER_MAX_BYTES = 64 * 1024 * 1024;
 
 export const LEDGER_FILE = 'notion-ledger.json';
 
@@ -47,12 +51,9 @@ function isRecord(value: unknown): value is LedgerRecord {
 
 /** The raw ledger on disk, validated; null when absent or unusable (then everything is re-checked). */
 export function readLedgerFile(root: string): Ledger | null {
-  let text: string;
-  try {
-    text = readFileSync(ledgerPath(root), 'utf8');
-  } catch {
-    return null;
-  }
+  const read = readBoundedText(ledgerPath(root), LEDGER_MAX_BYTES);
+  if (!read.ok) return null;
+  const text = read.text;
   try {
     const data = JSON.parse(text) as Record<string, unknown>;
     if (data?.version !== 1 || typeof data.database_id !== 'string' || !data.sprints || typeof data.sprints !== 'object') return null;
@@ -82,5 +83,5 @@ export function loadLedger(root: string, databaseId: string, dataSourceId: strin
 
 /** Replace the ledger atomically: write a temp file beside it, then rename over it. */
 export function saveLedger(root: string, ledger: Ledger): void {
-  writeFileAtomic(ledgerPath(root), `${JSON.stringify(ledger, null, 1)}\n`);
+  writeFileAtomic(ledgerPath(root), `${JSON.stringify(ledger, null, 1)}\n`, repositoryRoots(root));
 }

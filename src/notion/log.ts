@@ -3,6 +3,7 @@
  * `<ISO time> <sprint> <code> <message>`. Never the token: every message passes through
  * `redact` first. Rotated to `notion-sync.log.1` past 1 MiB, so it stays bounded.
  */
+import { repositoryRoots } from '../trust/roots.js';
 import { join } from 'node:path';
 import { appendLog as appendLocalLog } from '../store/local-files.js';
 import { agentPaths } from '../store/paths.js';
@@ -25,7 +26,24 @@ export function logPath(root: string): string {
 /** Remove the secret from a text, whatever echoed it. */
 export function redact(text: string, secret: string | undefined): string {
   if (!secret || secret.length < 4) return text;
-  return text.split(secret).join('[redacted]');
+  let out = text;
+  for (const form of secretForms(secret)) out = out.split(form).join('[redacted]');
+  return out;
+}
+
+/**
+ * The forms in which a secret can come back inside a message: as it is, URL-encoded (a query or
+ * a form body), JSON-escaped, base64 and base64url (Basic auth, a token echoed in a payload), and
+ * the base64 of `Bearer <secret>`; longest first, so a longer form is not half-replaced.
+ */
+export function secretForms(secret: string): string[] {
+  const forms = new Set<string>([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]);
+  for (const text of [secret, `Bearer ${secret}`, `:${secret}`]) {
+    const base64 = Buffer.from(text, 'utf8').toString('base64');
+    forms.add(base64.replace(/=+$/, ''));
+    forms.add(Buffer.from(text, 'utf8').toString('base64url'));
+  }
+  return [...forms].filter((form) => form.length >= 4).sort((a, b) => b.length - a.length);
 }
 
 export function formatLogLine(line: LogLine): string {
@@ -36,5 +54,5 @@ export function formatLogLine(line: LogLine): string {
 /** Append the lines; a log that cannot be written never fails the sync (the summary still says it). */
 export function appendLog(root: string, lines: readonly LogLine[], secret?: string): void {
   if (lines.length === 0) return;
-  appendLocalLog(logPath(root), lines.map((line) => redact(formatLogLine(line), secret)).join(''), MAX_LOG_BYTES);
+  appendLocalLog(logPath(root), lines.map((line) => redact(formatLogLine(line), secret)).join(''), repositoryRoots(root), MAX_LOG_BYTES);
 }

@@ -4,7 +4,7 @@
  */
 import { parseFrontmatter, setOwn, stringifyFrontmatter } from './frontmatter.js';
 import { FIELDS, KEY_ORDER, REQUIRED_FIELDS, type Entry, type EntryFields, type FieldSpec } from './fields.js';
-import { parseEntryFileName } from './filename.js';
+import { MAX_SEQ, parseEntryFileName } from './filename.js';
 import { KINDS } from './kinds.js';
 
 export type ValidationResult = { ok: true; fields: EntryFields } | { ok: false; reason: string };
@@ -39,6 +39,7 @@ export function parseEntry(
   where: { file: string; path: string; location: Entry['location'] },
 ): EntryParseResult {
   const name = parseEntryFileName(where.file);
+  if (!name && /^\d{13,}-/.test(where.file)) return { ok: false, reason: `its sequence number is larger than ${MAX_SEQ}, the largest cos accepts` };
   if (!name) return { ok: false, reason: 'its name is not <seq>-<timestamp>-<agent>.md (e.g. 001-2026-01-14T03-45-00Z-developer.md)' };
   const parsed = parseFrontmatter(text);
   if (!parsed.ok) return parsed;

@@ -6,6 +6,13 @@ import { SLUG_PATTERN } from './slug.js';
 
 const FILE_NAME = /^(\d{3,})-(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}(?:\.\d+)?Z)-([a-z0-9][a-z0-9._-]*)\.md$/;
 
+/**
+ * The largest sequence number cos writes or accepts (twelve digits): far past any real team, far
+ * below Number.MAX_SAFE_INTEGER, so `seq + 1` is always exact. A file name claiming more is
+ * malformed, and counts for nothing when the next number is chosen.
+ */
+export const MAX_SEQ = 999_999_999_999;
+
 export interface ParsedFileName {
   seq: number;
   /** The timestamp as written in the name (`-` for `:`). */
@@ -31,8 +38,9 @@ export function parseEntryFileName(name: string): ParsedFileName | null {
   if (!match) return null;
   const agent = match[3]!;
   if (agent.length > 64 || !SLUG_PATTERN.test(agent)) return null;
+  if (match[1]!.length > 15) return null;
   const seq = Number(match[1]);
-  if (!Number.isSafeInteger(seq)) return null;
+  if (!Number.isSafeInteger(seq) || seq > MAX_SEQ) return null;
   return { seq, stamp: match[2]!, agent };
 }
 

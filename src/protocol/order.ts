@@ -13,3 +13,15 @@ export function compareEntries(a: Entry, b: Entry): number {
 export function sortEntries(entries: Entry[]): Entry[] {
   return entries.sort(compareEntries);
 }
+
+/**
+ * Two copies of one entry (same file name: in current/ and archive/ while cos archive moves it,
+ * or in two places after a merge): whether `a` is the one that counts rather than `b`. The later
+ * heartbeat wins; on a tie the copy in current/.
+ */
+export function preferCopy(a: Entry, b: Entry): boolean {
+  const ha = parseTimestamp(a.heartbeat);
+  const hb = parseTimestamp(b.heartbeat);
+  if (ha !== hb) return ha > hb;
+  return a.location === 'current' && b.location !== 'current';
+}

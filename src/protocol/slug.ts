@@ -1,7 +1,11 @@
 import { InputError } from '../errors.js';
 
-/** Sprint and agent names: safe as path segments and file-name parts. */
-export const SLUG_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
+/**
+ * Sprint and agent names: safe as path segments and file-name parts. A name ending in `.lock` or
+ * `.tmp` is refused: cos's own ignore patterns (`status/**\/*.lock/` in .agent/.gitignore, the
+ * watcher skipping lock folders) would hide `status/archive/<sprint>/` from git and from cos watch.
+ */
+export const SLUG_PATTERN = /^(?![a-z0-9._-]*\.(?:lock|tmp)$)[a-z0-9][a-z0-9._-]*$/;
 export const SLUG_MAX = 64;
 
 /** Why `value` is not a slug, or null when it is one. */
@@ -12,6 +16,7 @@ export function slugProblem(value: unknown): string | null {
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(value)) return 'it contains a control character';
   if (value.includes('/') || value.includes('\\')) return 'it contains a path separator';
+  if (/\.(?:lock|tmp)$/.test(value)) return `it ends in "${value.slice(value.lastIndexOf('.'))}", which cos keeps for its own lock and temp files`;
   if (!SLUG_PATTERN.test(value)) return 'it must match [a-z0-9][a-z0-9._-]* (lower-case letters, digits, ".", "_", "-")';
   return null;
 }

@@ -8,13 +8,16 @@
  * created). Otherwise only our hooks are taken out and the rest is kept as it is now.
  */
 import { cosCommandFor } from './cos-command.js';
-import { accessSync, constants, existsSync, readFileSync, readdirSync, realpathSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { loadConfig } from '../config/load.js';
-import { fsProblem, InputError } from '../errors.js';
+import { InputError } from '../errors.js';
 import { parseRole, type Role } from '../protocol/role.js';
 import { writeFileAtomic } from '../store/local-files.js';
 import { agentPaths } from '../store/paths.js';
+import { confine } from '../trust/confine.js';
+import { readBoundedText, readConfinedText } from '../trust/read.js';
+import { repositoryRoots, worktreeRoots } from '../trust/roots.js';
 import { agentsSection } from './agents-section.js';
 import { installHooks, removeHooks } from './claude-settings.js';
 import { unifiedDiff } from './diff.js';
@@ -29,25 +32,22 @@ export interface FileChange {
   written: boolean;
 }
 
-function readOrNull(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new InputError(`Cannot read ${path}: ${fsProblem(error)}.`, { cause: error });
-  }
+/**
+ * The file a read or write of `rel` really touches: a symlink's target (CLAUDE.md → AGENTS.md is
+ * common, so the link stays a link), which must lie inside the repository's worktree — a
+ * committed `.claude/settings.json` or `AGENTS.md` that links to a file elsewhere is refused in
+ * one sentence, never read or written through.
+ */
+function realTarget(root: string, rel: string): string {
+  return confine(join(root, rel), worktreeRoots(root), rel);
 }
 
-/**
- * The file a write should replace: a symlink's target (CLAUDE.md → AGENTS.md is common), so the
- * link stays a link; the path itself when it does not exist yet (or dangles).
- */
-function realTarget(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
+/** The text of a setup target (bounded, regular file), or null when it does not exist. */
+function readTarget(root: string, rel: string): string | null {
+  const read = readBoundedText(realTarget(root, rel));
+  if (read.ok) return read.text;
+  if (read.kind === 'missing') return null;
+  throw new InputError(`Cannot read ${rel}: ${read.reason}.`);
 }
 
 
@@ -68,7 +68,7 @@ function commit(root: string, rel: string, before: string | null, after: string 
           // not empty, or not ours to remove
         }
       }
-    } else writeFileAtomic(realTarget(path), after);
+    } else writeFileAtomic(realTarget(root, rel), after, worktreeRoots(root));
   }
   return { file: rel, action, diff, written: !dryRun };
 }
@@ -86,8 +86,9 @@ function recordPath(root: string): string {
 }
 
 function readRecords(root: string): Record<string, InstallRecord> {
-  const text = readOrNull(recordPath(root));
-  if (text === null) return {};
+  const read = readBoundedText(recordPath(root));
+  if (!read.ok) return {};
+  const text = read.text;
   try {
     const value = JSON.parse(text) as unknown;
     return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, InstallRecord>) : {};
@@ -107,7 +108,7 @@ function writeRecords(root: string, records: Record<string, InstallRecord>): voi
     }
     return;
   }
-  writeFileAtomic(recordPath(root), `${JSON.stringify(records, null, 2)}\n`);
+  writeFileAtomic(recordPath(root), `${JSON.stringify(records, null, 2)}\n`, repositoryRoots(root));
 }
 
 /** How the hooks call cos: the project's own install when there is one, else `cos` on PATH. */
@@ -142,8 +143,7 @@ export interface ClaudeOptions {
 
 export function setupClaude(root: string, options: ClaudeOptions = {}): FileChange {
   const rel = options.local ? '.claude/settings.local.json' : '.claude/settings.json';
-  const path = join(root, rel);
-  const before = readOrNull(path);
+  const before = readTarget(root, rel);
   const records = readRecords(root);
   if (options.remove) {
     const record = records[rel];
@@ -211,7 +211,15 @@ export function readRoles(root: string, only?: string[]): LoadedRoles {
   const out: LoadedRoles = { roles: [], skipped: [] };
   for (const name of names) {
     const file = join(paths.roles, `${name}.md`);
-    const parsed = parseRole(readFileSync(file, 'utf8'), name);
+    let text: string | null;
+    try {
+      text = readConfinedText(file, repositoryRoots(root), paths.rel(file));
+    } catch (error) {
+      out.skipped.push({ file: paths.rel(file), reason: (error as Error).message });
+      continue;
+    }
+    if (text === null) continue;
+    const parsed = parseRole(text, name);
     if (parsed.ok) out.roles.push(parsed.role);
     else out.skipped.push({ file: paths.rel(file), reason: parsed.reason });
   }
@@ -232,7 +240,7 @@ export function setupAgentsMd(root: string, options: AgentsMdOptions = {}): File
   // Two names for one file (CLAUDE.md a symlink to AGENTS.md): write it once, through the first.
   const seen = new Set<string>();
   const unique = files.filter((rel) => {
-    const real = realTarget(join(root, rel));
+    const real = realTarget(root, rel);
     if (seen.has(real)) return false;
     seen.add(real);
     return true;
@@ -244,7 +252,7 @@ export function setupAgentsMd(root: string, options: AgentsMdOptions = {}): File
   }
   // Compute every change before writing any, so a bad marker in one file writes nothing.
   const planned = unique.map((rel) => {
-    const before = readOrNull(join(root, rel));
+    const before = readTarget(root, rel);
     const after = options.remove ? removeSection(before, rel).text : upsertSection(before, section!, rel).text;
     return { rel, before, after };
   });

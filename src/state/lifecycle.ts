@@ -50,7 +50,7 @@ export interface AgentState {
   holding: boolean;
   /** Its latest entry was named in a later forced dispatch's `supersedes`. */
   superseded: boolean;
-  /** A holder whose heartbeat + ttl is in the past. Never true for a non-holder. */
+  /** A holder whose heartbeat + ttl is in the past, or whose heartbeat is past now + ttl. Never true for a non-holder. */
   stale: boolean;
   /** The agent's latest entry on the sprint (NOTEs do not count). */
   entry: Entry;
@@ -109,9 +109,20 @@ export function expiresAt(entry: Entry): number {
   return parseTimestamp(entry.heartbeat) + entry.ttl_minutes * 60_000;
 }
 
-/** A holding status (DISPATCHED, IN_PROGRESS, BLOCKED) whose heartbeat + ttl is in the past. */
+/**
+ * A heartbeat further in the future than its own ttl (a machine with a wrong clock, or an entry
+ * written by hand to look alive for years) proves nothing: it is reported, never proof of life.
+ */
+export function isFromTheFuture(entry: Entry, now: Date): boolean {
+  return parseTimestamp(entry.heartbeat) > now.getTime() + entry.ttl_minutes * 60_000;
+}
+
+/**
+ * A holding status (DISPATCHED, IN_PROGRESS, BLOCKED) whose heartbeat + ttl is in the past — or
+ * whose heartbeat is past now + ttl (no proof of life).
+ */
 export function isStale(entry: Entry, now: Date): boolean {
-  return isHolding(entry.status) && expiresAt(entry) < now.getTime();
+  return isHolding(entry.status) && (expiresAt(entry) < now.getTime() || isFromTheFuture(entry, now));
 }
 
 /** Group entries by sprint, each list in protocol order. */
@@ -166,7 +177,7 @@ export function deriveSprint(sprint: string, entries: readonly Entry[], now: Dat
       expiresAt: expiry,
       holding,
       superseded: isSuperseded,
-      stale: holding && expiry < now.getTime(),
+      stale: holding && (expiry < now.getTime() || isFromTheFuture(entry, now)),
       entry,
     };
   });

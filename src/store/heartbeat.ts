@@ -10,7 +10,8 @@
  * for that (say, the field inside a flow mapping), the entry is written out canonically instead,
  * which keeps every field but not the formatting.
  */
-import { readFileSync, renameSync, unlinkSync } from 'node:fs';
+import { renameSync, unlinkSync } from 'node:fs';
+import { readBounded } from '../trust/read.js';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { isHolding, type Entry, type EntryFields } from '../protocol/fields.js';
@@ -20,7 +21,7 @@ import { KINDS } from '../protocol/kinds.js';
 import { assertSlug } from '../protocol/slug.js';
 import { isoSeconds, parseTimestamp } from '../protocol/time.js';
 import { agentPaths } from './paths.js';
-import { readStore } from './read.js';
+import { MAX_ENTRY_BYTES, readStore } from './read.js';
 import { fsyncDir, tempName, validNow, writeTemp } from './write.js';
 import { withLock } from './lock.js';
 
@@ -127,21 +128,20 @@ export async function heartbeat(root: string, input: HeartbeatInput): Promise<He
   const where = { file: latest.file, path: latest.path, location: latest.location };
   return withLock(path, () => {
     // Re-read under the lock: the file on disk is the truth, not the snapshot above.
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(path);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new InputError(`${latest.path} was moved or removed while heartbeating (archived?); run cos heartbeat again.`, { cause: error });
-      }
-      throw error;
+    const read = readBounded(path, MAX_ENTRY_BYTES);
+    if (!read.ok) {
+      if (read.kind === 'missing') throw new InputError(`${latest.path} was moved or removed while heartbeating (archived?); run cos heartbeat again.`);
+      throw new InputError(`Cannot heartbeat ${latest.path}: ${read.reason}.`);
     }
+    const bytes = read.bytes;
     const parsed = parseEntry(bytes.toString('utf8'), where);
     if (!parsed.ok) throw new InputError(`${latest.path} can no longer be read as an entry: ${parsed.reason}.`);
     const previous = parsed.entry.heartbeat;
     const stamp = isoSeconds(now);
-    // Heartbeats never move backwards (clock skew between machines).
-    const nextHeartbeat = parseTimestamp(stamp) > parseTimestamp(previous) ? stamp : previous;
+    // Heartbeats never move backwards (clock skew between machines) — unless the old one lies
+    // past now + ttl, which proves nothing (docs/security.md): then it comes back to now.
+    const future = parseTimestamp(previous) > now.getTime() + parsed.entry.ttl_minutes * 60_000;
+    const nextHeartbeat = future || parseTimestamp(stamp) > parseTimestamp(previous) ? stamp : previous;
     const nextTtl = input.ttl_minutes ?? parsed.entry.ttl_minutes;
     if (nextHeartbeat === previous && nextTtl === parsed.entry.ttl_minutes) {
       return { entry: parsed.entry, written: false, previous };

@@ -8,6 +8,8 @@ import { RUNBOOK_MD } from '../templates/runbook.js';
 import { CHIEF_OF_STAFF_SKILL } from '../templates/skill.js';
 import { agentPaths } from './paths.js';
 import { makeDirectory } from '../errors.js';
+import { confine } from '../trust/confine.js';
+import { worktreeRoots } from '../trust/roots.js';
 
 export interface InitResult {
   root: string;
@@ -35,8 +37,11 @@ export function initFiles(): Array<[string, string]> {
 export function initRepo(root: string): InitResult {
   const paths = agentPaths(root);
   const result: InitResult = { root: paths.root, created: [], existing: [] };
+  const roots = worktreeRoots(paths.root);
   for (const [rel, content] of initFiles()) {
     const path = join(paths.root, rel);
+    // A folder committed as a link elsewhere (say .agent/skills/chief-of-staff) is refused first.
+    confine(dirname(path), roots, dirname(rel));
     makeDirectory(dirname(path), dirname(rel));
     try {
       // 'wx': an existing file, even an empty or hand-edited one, is never overwritten.

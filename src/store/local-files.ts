@@ -4,6 +4,7 @@
  */
 import { appendFileSync, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { confine, type Roots } from '../trust/confine.js';
 
 let counter = 0;
 
@@ -12,8 +13,10 @@ let counter = 0;
  * create), then rename it over `path`. A reader sees the old file or the new one, never a part;
  * a writer killed half-way leaves only the temp file, which `cos cleanup` lists.
  */
-export function writeFileAtomic(path: string, data: string | Buffer): void {
+export function writeFileAtomic(path: string, data: string | Buffer, inside: Roots): void {
   const dir = dirname(path);
+  // Before any folder is made: a committed link on the way must not carry the write elsewhere.
+  confine(dir, inside, dir);
   mkdirSync(dir, { recursive: true });
   const temp = join(dir, `.${basename(path)}.${process.pid}.${++counter}.tmp`);
   try {
@@ -33,8 +36,9 @@ export function writeFileAtomic(path: string, data: string | Buffer): void {
  * Append text to a local log, moving it to `<log>.1` first once it passes `maxBytes`. Never
  * throws: a log that cannot be written must not fail the work it describes.
  */
-export function appendLog(path: string, text: string, maxBytes = 1024 * 1024): void {
+export function appendLog(path: string, text: string, inside: Roots, maxBytes = 1024 * 1024): void {
   try {
+    confine(path, inside, path);
     mkdirSync(dirname(path), { recursive: true });
     try {
       if (statSync(path).size > maxBytes) renameSync(path, `${path}.1`);

@@ -2,15 +2,21 @@
  * The only code that reads the status folders. A file that does not parse or validate becomes a
  * problem (file, reason): it never throws, and it is never modified.
  */
-import { closeSync, fstatSync, openSync, readdirSync, readSync, type Dirent } from 'node:fs';
+import { readdirSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import type { Entry } from '../protocol/fields.js';
 import { looksLikeEntry, parseEntryFileName } from '../protocol/filename.js';
 import { parseEntry } from '../protocol/entry.js';
-import { sortEntries } from '../protocol/order.js';
+import { preferCopy, sortEntries } from '../protocol/order.js';
 import { parseTimestamp } from '../protocol/time.js';
 import { agentPaths, type AgentPaths } from './paths.js';
 import { findRepository, type Worktree } from './worktrees.js';
+import { confined, type Roots } from '../trust/confine.js';
+import { readBoundedText } from '../trust/read.js';
+import { repositoryRoots } from '../trust/roots.js';
+
+/** The reason given for a file whose name is not valid UTF-8 (entry names are ASCII). */
+export const NOT_UTF8 = 'its name is not valid UTF-8; an entry name is <seq>-<timestamp>-<agent>.md in ASCII';
 
 /** Larger files are reported, not read: an entry is a status note, not a log dump. */
 export const MAX_ENTRY_BYTES = 16 * 1024 * 1024;
@@ -46,7 +52,12 @@ export interface ReadOptions {
 }
 
 /** A folder's entries; a missing folder is empty. Other errors throw unless `problems` collects them. */
-function list(dir: string, problems?: { rel: (path: string) => string; list: Problem[] }): Dirent[] {
+function list(dir: string, problems?: { rel: (path: string) => string; list: Problem[] }, roots?: Roots): Dirent[] {
+  if (roots && confined(dir, roots) === null) {
+    // A committed link to a folder elsewhere: never listed, never read, never moved.
+    problems?.list.push({ file: problems.rel(dir), reason: 'it leads outside the repository (a symbolic link); cos reads entries only inside the repository' });
+    return [];
+  }
   try {
     return readdirSync(dir, { withFileTypes: true });
   } catch (error) {
@@ -64,27 +75,11 @@ function list(dir: string, problems?: { rel: (path: string) => string; list: Pro
 }
 
 function readText(path: string): { text: string } | { reason: string } | { gone: true } {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    const size = fstatSync(fd).size;
-    if (size > MAX_ENTRY_BYTES) return { reason: `it is ${size} bytes long (at most ${MAX_ENTRY_BYTES})` };
-    const buffer = Buffer.allocUnsafe(size);
-    let offset = 0;
-    while (offset < size) {
-      const n = readSync(fd, buffer, offset, size - offset, offset);
-      if (n === 0) break;
-      offset += n;
-    }
-    return { text: buffer.toString('utf8', 0, offset) };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    // Moved or removed between listing and reading (cos archive, a git checkout): not a problem.
-    if (code === 'ENOENT') return { gone: true };
-    return { reason: `it cannot be read (${code ?? (error as Error).message})` };
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  const read = readBoundedText(path, MAX_ENTRY_BYTES);
+  if (read.ok) return { text: read.text };
+  // Moved or removed between listing and reading (cos archive, a git checkout): not a problem.
+  if (read.kind === 'missing') return { gone: true };
+  return { reason: read.reason };
 }
 
 interface ReadState {
@@ -96,15 +91,24 @@ interface ReadState {
   here: boolean;
   /** The worktree's name, set on every entry when the repository has more than one. */
   worktree: string | undefined;
+  /** Where reading may go: every worktree of the repository and its common dir (trust/roots.ts). */
+  roots: Roots;
+  /** `<worktree>\0<file name>` → index in snapshot.entries. */
+  byName: Map<string, number>;
 }
 
 function readDir(state: ReadState, dir: string, location: Entry['location'], dirents?: Dirent[]): void {
   const { snapshot } = state;
-  for (const dirent of dirents ?? list(dir, { rel: state.rel, list: snapshot.problems })) {
+  for (const dirent of dirents ?? list(dir, { rel: state.rel, list: snapshot.problems }, state.roots)) {
     const name = dirent.name;
     if (!looksLikeEntry(name)) continue;
     const path = join(dir, name);
     const rel = state.rel(path);
+    if (name.includes('\uFFFD')) {
+      // Listed under a lossy UTF-8 decoding, so it cannot be opened by that name: report it.
+      snapshot.problems.push({ file: rel, reason: NOT_UTF8 });
+      continue;
+    }
     if (dirent.isSymbolicLink()) {
       // Never followed: it could point anywhere (a device, a huge file, outside the repository).
       snapshot.problems.push({ file: rel, reason: 'it is a symbolic link; an entry must be a regular file' });
@@ -125,11 +129,28 @@ function readDir(state: ReadState, dir: string, location: Entry['location'], dir
       snapshot.problems.push({ file: rel, reason: parsed.reason });
       continue;
     }
-    // The same name in current/ and archive/ is kept twice: after a git merge one clone may have
-    // archived an entry that another still has in current/ (cos archive resolves it).
     if (state.worktree !== undefined) parsed.entry.worktree = state.worktree;
-    snapshot.entries.push(parsed.entry);
+    keep(state, parsed.entry);
   }
+}
+
+/**
+ * Identity is the file name: one entry per name within a worktree. The same name is seen twice
+ * when `cos archive` moves it from current/ to archive/ while this read runs (current/ is listed
+ * first, so a moving entry is never missed, but it can be met on both sides), or after a git
+ * merge in which one clone archived what another still has in current/. The copy with the later
+ * heartbeat counts; on a tie the one in current/ (so cos archive still sees, and settles, a
+ * merged duplicate). Across worktrees, oneCopyPerName decides.
+ */
+function keep(state: ReadState, entry: Entry): void {
+  const key = `${state.worktree ?? ''}\0${entry.file}`;
+  const seen = state.byName.get(key);
+  if (seen === undefined) {
+    state.byName.set(key, state.snapshot.entries.length);
+    state.snapshot.entries.push(entry);
+    return;
+  }
+  if (preferCopy(entry, state.snapshot.entries[seen]!)) state.snapshot.entries[seen] = entry;
 }
 
 /** The worktrees to read for `root`: all of its repository's, or just itself. */
@@ -144,10 +165,14 @@ function readWorktree(state: ReadState, options: ReadOptions): void {
   const { paths, snapshot } = state;
   readDir(state, paths.current, 'current');
   if (options.archive !== false) {
-    const archive = list(paths.archive, { rel: state.rel, list: snapshot.problems });
+    const archive = list(paths.archive, { rel: state.rel, list: snapshot.problems }, state.roots);
     readDir(state, paths.archive, 'archive', archive);
     for (const dirent of archive) {
-      if (dirent.isDirectory() && !dirent.name.startsWith('.')) readDir(state, join(paths.archive, dirent.name), 'archive');
+      if (dirent.name.startsWith('.')) continue;
+      if (dirent.isDirectory()) readDir(state, join(paths.archive, dirent.name), 'archive');
+      else if (dirent.isSymbolicLink() && !looksLikeEntry(dirent.name)) {
+        snapshot.problems.push({ file: paths.rel(join(paths.archive, dirent.name)), reason: 'it is a symbolic link; an archive folder must be a real folder inside the repository' });
+      }
     }
   }
 }
@@ -192,9 +217,11 @@ export function readStore(root: string, options: ReadOptions = {}): StoreSnapsho
   const several = worktrees.length > 1;
   // The worktree cos runs in first: its copies win ties and its files are listed first.
   const ordered = [...worktrees].sort((a, b) => Number(b.here) - Number(a.here));
+  const roots = repositoryRoots(paths.root);
+  const byName = new Map<string, number>();
   for (const worktree of ordered) {
     const own = agentPaths(worktree.root);
-    readWorktree({ paths: own, snapshot, rel: paths.rel, here: worktree.here, worktree: several ? worktree.name : undefined }, options);
+    readWorktree({ paths: own, snapshot, rel: paths.rel, here: worktree.here, worktree: several ? worktree.name : undefined, roots, byName }, options);
   }
   if (several) snapshot.entries = oneCopyPerName(snapshot.entries, worktrees.find((worktree) => worktree.here)?.name);
   sortEntries(snapshot.entries);

@@ -17,13 +17,14 @@ import { InputError, makeDirectory } from '../errors.js';
 import { FIELDS, KEY_ORDER, type Entry, type EntryFields, type FieldInputs, type FieldSpec } from '../protocol/fields.js';
 import { KINDS } from '../protocol/kinds.js';
 import { defaultBody, parseEntry, serializeEntry } from '../protocol/entry.js';
-import { entryFileName, parseEntryFileName } from '../protocol/filename.js';
+import { entryFileName, MAX_SEQ, parseEntryFileName } from '../protocol/filename.js';
 import { showValue } from '../protocol/slug.js';
 import { isoSeconds } from '../protocol/time.js';
 import { pickReviewTarget } from '../state/review.js';
 import { agentPaths, type AgentPaths } from './paths.js';
 import { MAX_ENTRY_BYTES, readStore, scanMaxSeq, worktreesOf } from './read.js';
 import { AGENT_GITIGNORE } from '../templates/config.js';
+import { checkLayout } from '../trust/layout.js';
 
 /** What `postEntry` writes: the declared fields (protocol/fields.ts) plus the body and extras. */
 export type PostInput = FieldInputs & {
@@ -114,10 +115,14 @@ export function buildFields(input: PostInput, options: PostOptions = {}): EntryF
 function highestClaim(claims: string): number {
   let max = 0;
   for (const name of readdirSync(claims)) {
-    const n = /^\d+$/.test(name) ? Number(name) : 0;
-    if (n > max) max = n;
+    const n = /^\d{1,15}$/.test(name) ? Number(name) : 0;
+    if (n > max && n <= MAX_SEQ) max = n;
   }
   return max;
+}
+
+function exhausted(): never {
+  throw new InputError(`No sequence number is left: an entry or claim in .agent/status already uses ${MAX_SEQ}, the largest cos writes; move the file with that number aside (it did not come from cos).`);
 }
 
 /** Whether an entry in current/ of any worktree already carries `seq`. */
@@ -146,7 +151,9 @@ export function claimSeq(paths: AgentPaths): number {
   const claims = paths.claims;
   makeDirectory(claims, paths.rel(claims));
   let seq = Math.max(scanMaxSeq(paths.root), highestClaim(claims)) + 1;
+  // Bounded: every retry steps past an existing claim file, and nothing goes past MAX_SEQ.
   for (;;) {
+    if (seq > MAX_SEQ) exhausted();
     try {
       closeSync(openSync(join(claims, String(seq)), 'wx'));
     } catch (error) {
@@ -280,6 +287,7 @@ function removeQuietly(path: string): void {
 /** Write one entry: validated, numbered, atomic, exclusive. Returns the entry as written. */
 export function postEntry(root: string, input: PostInput, options: PostOptions = {}): Entry {
   const paths = agentPaths(root);
+  checkLayout(paths.root);
   const fields = buildFields(input, options);
   checkVerification(paths, fields);
   const body = input.body ?? defaultBody(fields, input.message);

@@ -18,7 +18,7 @@ import { runChecks, type Finding } from '../checks/index.js';
 import type { CoordinationConfig } from '../config/schema.js';
 import type { Entry } from '../protocol/fields.js';
 import { parseEntryFileName } from '../protocol/filename.js';
-import { compareEntries } from '../protocol/order.js';
+import { compareEntries, preferCopy } from '../protocol/order.js';
 import { compareSprints, deriveSprint, groupBySprint, type SprintState } from '../state/lifecycle.js';
 import { oneCopyPerName, type Problem } from '../store/read.js';
 import type { StoreSummary, WatchEvent } from './events.js';
@@ -181,6 +181,43 @@ export function createEngine(options: EngineOptions): Engine {
     ordered.splice(position(entry), 0, entry);
   }
 
+  // Identity is the file name: while cos archive moves an entry, both copies can be on record
+  // (the `add` in archive/ arrives before the held `unlink` in current/); only one counts.
+  const names = new Map<string, Set<string>>();
+  const counted = new Map<string, Entry>();
+
+  function recount(name: string): void {
+    let best: Entry | null = null;
+    for (const rel of names.get(name) ?? []) {
+      const entry = records.get(rel)?.entry;
+      if (entry && (best === null || preferCopy(entry, best))) best = entry;
+    }
+    const old = counted.get(name) ?? null;
+    if (old === best) return;
+    if (old) discard(old);
+    if (best) {
+      insert(best);
+      counted.set(name, best);
+    } else counted.delete(name);
+  }
+
+  function nameOf(rel: string): string {
+    return rel.slice(rel.lastIndexOf('/') + 1);
+  }
+
+  function track(rel: string, present: boolean): void {
+    const name = nameOf(rel);
+    let set = names.get(name);
+    if (present) {
+      if (!set) names.set(name, (set = new Set()));
+      set.add(rel);
+    } else if (set) {
+      set.delete(rel);
+      if (set.size === 0) names.delete(name);
+    }
+    recount(name);
+  }
+
   function discard(entry: Entry): void {
     let i = position(entry);
     while (i < ordered.length && ordered[i] !== entry) i++;
@@ -338,11 +375,8 @@ export function createEngine(options: EngineOptions): Engine {
       const old = records.get(record.rel);
       if (old && old.signature === record.signature && old.location === record.location) return false;
       records.set(record.rel, record);
-      if (old?.entry) discard(old.entry);
-      if (record.entry) {
-        insert(record.entry);
-        if (options.onEvaluated && !seen.has(record.entry.file)) pending.push(record.entry);
-      }
+      track(record.rel, true);
+      if (record.entry && options.onEvaluated && !seen.has(record.entry.file)) pending.push(record.entry);
       invalidate();
       return true;
     },
@@ -350,7 +384,7 @@ export function createEngine(options: EngineOptions): Engine {
       const old = records.get(rel);
       if (!old) return false;
       records.delete(rel);
-      if (old.entry) discard(old.entry);
+      track(rel, false);
       invalidate();
       return true;
     },

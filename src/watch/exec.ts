@@ -64,7 +64,27 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+/** Signal a process group by its id; false when it is gone. */
+function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  if (process.platform === 'win32') return false;
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function createExecRunner(options: ExecOptions): ExecRunner {
+  // Every process group an --exec command started (its leader may have exited while a background
+  // child of it runs on): all of them are killed when the watcher stops or exits, so nothing an
+  // --exec command started outlives the watcher (docs/security.md).
+  const groups = new Set<number>();
+  const reap = (signal: NodeJS.Signals) => {
+    for (const pgid of groups) if (!signalGroup(pgid, signal)) groups.delete(pgid);
+  };
+  const onExit = () => reap('SIGKILL');
+  process.once('exit', onExit);
   const maxConcurrent = options.maxConcurrent ?? 4;
   const maxQueued = options.maxQueued ?? 100;
   const queue: Array<{ finding: Finding; at: Date }> = [];
@@ -97,6 +117,10 @@ export function createExecRunner(options: ExecOptions): ExecRunner {
       return;
     }
     running.add(child);
+    if (child.pid !== undefined) {
+      for (const pgid of groups) if (!signalGroup(pgid, 0)) groups.delete(pgid);
+      groups.add(child.pid);
+    }
     let stderr = '';
     let timedOut = false;
     let failedToSpawn = null as Error | null;
@@ -171,14 +195,21 @@ export function createExecRunner(options: ExecOptions): ExecRunner {
     async stop(graceMs) {
       stopped = true;
       queue.length = 0;
-      if (running.size === 0) return settle();
+      process.removeListener('exit', onExit);
+      if (running.size === 0) {
+        // Leaders gone; what they left running in their groups goes now.
+        reap('SIGKILL');
+        return settle();
+      }
       for (const child of running) killGroup(child, 'SIGTERM');
+      reap('SIGTERM');
       const done = new Promise<void>((resolve) => idle.push(resolve));
       const hard = setTimeout(() => {
         for (const child of running) killGroup(child, 'SIGKILL');
       }, graceMs);
       await Promise.race([done, new Promise((resolve) => setTimeout(resolve, graceMs + 300).unref())]);
       clearTimeout(hard);
+      reap('SIGKILL');
     },
   };
 }

@@ -4,13 +4,14 @@
  * reading and parsing one of them, and a stat signature so a reconcile re-parses only what
  * changed. A file that does not parse is a problem record, never an exception.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, type Stats } from 'node:fs';
+import { readBounded } from '../trust/read.js';
 import { basename, dirname, join } from 'node:path';
 import type { Entry } from '../protocol/fields.js';
 import { parseEntry } from '../protocol/entry.js';
 import { looksLikeEntry } from '../protocol/filename.js';
 import type { AgentPaths } from '../store/paths.js';
-import { MAX_ENTRY_BYTES, type Problem } from '../store/read.js';
+import { MAX_ENTRY_BYTES, NOT_UTF8, type Problem } from '../store/read.js';
 
 export type Location = Entry['location'];
 
@@ -94,13 +95,6 @@ export function statSignature(abs: string): string | null {
   }
 }
 
-/**
- * Opening never blocks and never follows a link: a FIFO opened for reading without O_NONBLOCK waits
- * for a writer (and would freeze the watcher, signals included); a link could point anywhere.
- * Both flags are 0 where the platform has none.
- */
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
-
 function linkRecord(rel: string, location: Location, abs: string): FileRecord | null {
   try {
     const stats = lstatSync(abs);
@@ -112,41 +106,22 @@ function linkRecord(rel: string, location: Location, abs: string): FileRecord | 
 }
 
 /**
- * Read and parse one entry file; null when it is gone or is not a regular file (a folder, a FIFO,
- * a device). A symbolic link is a problem record, as in readStore.
+ * Read (bounded, never through a final link, never blocking on a FIFO: trust/read.ts) and parse
+ * one entry file; null when it is gone or is not a regular file (a folder, a FIFO, a device). A
+ * symbolic link is a problem record, as in readStore.
  */
 export function readEntryFile(paths: AgentPaths, abs: string, location: Location): FileRecord | null {
   const rel = paths.rel(abs);
-  let fd: number;
-  try {
-    fd = openSync(abs, OPEN_FLAGS);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP' || code === 'EMLINK') return linkRecord(rel, location, abs);
-    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return null;
-    return { rel, location, signature: `unreadable:${code}`, entry: null, problem: { file: rel, reason: `it cannot be read (${code ?? (error as Error).message})` } };
+  if (basename(abs).includes('\uFFFD')) return { rel, location, signature: 'not-utf8', entry: null, problem: { file: rel, reason: NOT_UTF8 } };
+  const read = readBounded(abs, MAX_ENTRY_BYTES);
+  if (!read.ok) {
+    if (read.kind === 'link') return linkRecord(rel, location, abs);
+    if (read.kind === 'missing' || read.kind === 'not-regular') return null;
+    const signature = read.stats ? signatureOf(read.stats) : `unreadable:${read.reason}`;
+    return { rel, location, signature, entry: null, problem: { file: rel, reason: read.reason } };
   }
-  try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile()) return null;
-    const signature = signatureOf(stats);
-    if (stats.size > MAX_ENTRY_BYTES) {
-      return { rel, location, signature, entry: null, problem: { file: rel, reason: `it is ${stats.size} bytes long (at most ${MAX_ENTRY_BYTES})` } };
-    }
-    const buffer = Buffer.allocUnsafe(stats.size);
-    let offset = 0;
-    while (offset < stats.size) {
-      const n = readSync(fd, buffer, offset, stats.size - offset, offset);
-      if (n === 0) break;
-      offset += n;
-    }
-    const parsed = parseEntry(buffer.toString('utf8', 0, offset), { file: basename(abs), path: rel, location });
-    if (parsed.ok) return { rel, location, signature, entry: parsed.entry, problem: null };
-    return { rel, location, signature, entry: null, problem: { file: rel, reason: parsed.reason } };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { rel, location, signature: `unreadable:${code}`, entry: null, problem: { file: rel, reason: `it cannot be read (${code ?? (error as Error).message})` } };
-  } finally {
-    closeSync(fd);
-  }
+  const signature = signatureOf(read.stats);
+  const parsed = parseEntry(read.bytes.toString('utf8'), { file: basename(abs), path: rel, location });
+  if (parsed.ok) return { rel, location, signature, entry: parsed.entry, problem: null };
+  return { rel, location, signature, entry: null, problem: { file: rel, reason: parsed.reason } };
 }

@@ -35,8 +35,10 @@ export const startFileWatch: StartFileWatch = async ({ dir, onEvent, onError, de
     ignored: (path: string) => path !== dir && (isIgnoredName(path) || outside(path)),
     // Writers rename complete files into place; no need to wait for writes to finish.
     awaitWriteFinish: false,
-    // followSymlinks stays on: a symlinked current/ or archive/ must keep its events. A link
-    // named like an entry is reported as a problem by readEntryFile, which never opens through it.
+    // Links are not followed: an archive/<sprint> that is a link to a folder elsewhere must not
+    // bring that folder's files in (docs/security.md). A link named like an entry is reported as
+    // a problem by readEntryFile; the periodic reconcile reads everything readStore reads.
+    followSymlinks: false,
   });
   for (const kind of ['add', 'change', 'unlink', 'addDir', 'unlinkDir'] as const) {
     watcher.on(kind, (path: string) => onEvent(kind, path));

@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { readBoundedText } from '../trust/read.js';
 import { makeDirectory, RefusedError } from '../errors.js';
 import { withLock } from '../store/lock.js';
 import type { AgentPaths } from '../store/paths.js';
@@ -54,11 +55,17 @@ function readInfo(file: string): { info: LockInfo | null; mtimeMs: number } | nu
   let mtimeMs: number;
   try {
     mtimeMs = statSync(file).mtimeMs;
-    text = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
+  // A lock file is a line of JSON; anything else (a link, a FIFO, a huge file) holds no lock info.
+  const read = readBoundedText(file, 64 * 1024);
+  if (!read.ok) {
+    if (read.kind === 'missing') return null;
+    return { info: null, mtimeMs };
+  }
+  text = read.text;
   try {
     const data = JSON.parse(text) as Partial<LockInfo>;
     if (typeof data.pid === 'number' && typeof data.host === 'string' && typeof data.started === 'string') {

@@ -9,8 +9,10 @@
  * re-parses only those whose (inode, size, mtime) changed, so a missed event never hides a
  * problem for longer than that.
  */
-import { appendFileSync, existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { appendLog as appendLocalLog } from '../store/local-files.js';
+import { repositoryRoots } from '../trust/roots.js';
 import type { Finding } from '../checks/index.js';
 import { loadConfig } from '../config/load.js';
 import type { CoordinationConfig } from '../config/schema.js';
@@ -95,18 +97,8 @@ const PLANS_POLL_MS = 1_000;
 
 /** `.agent/state/watch.log`: one line per error; rotated to watch.log.1 past 1 MiB. */
 export function appendLog(paths: AgentPaths, line: string): void {
-  try {
-    mkdirSync(paths.state, { recursive: true });
-    const file = join(paths.state, 'watch.log');
-    try {
-      if (statSync(file).size > LOG_MAX_BYTES) renameSync(file, `${file}.1`);
-    } catch {
-      // No log yet.
-    }
-    appendFileSync(file, `${line.replace(/\n/g, ' ')}\n`);
-  } catch {
-    // Logging must never stop the watcher.
-  }
+  // Logging must never stop the watcher: appendLocalLog never throws (and stays in the repository).
+  appendLocalLog(join(paths.state, 'watch.log'), `${line.replace(/\n/g, ' ')}\n`, repositoryRoots(paths.root), LOG_MAX_BYTES);
 }
 
 function requireAgentDir(paths: AgentPaths): void {
@@ -378,6 +370,8 @@ export async function watchOnce(options: WatchOptions): Promise<number> {
   core.engine.evaluate();
   core.engine.close();
   await core.exec?.drain();
+  // Whatever the commands left running in the background goes with the watcher.
+  await core.exec?.stop(800);
   options.emit({ event: 'summary', at: options.now(), reason: 'once', polling: false, summary: { ...core.engine.summary(), reconciles: 1 } });
   return 0;
 }

@@ -31,11 +31,20 @@ describe('readStore', () => {
     expect(readStore(root, { archive: false }).entries).toHaveLength(2);
   });
 
-  it('the same entry in current/ and archive/ (a merge of two clones) is read at both places, for cos archive to resolve', () => {
+  it('the same entry in current/ and archive/ (a merge, or a move during the read) counts once: the copy in current/, for cos archive to resolve', () => {
     const text = entry('s', 'a', '2026-01-14T04:00:00Z');
     const root = testdir({ '.agent/status/current/001-2026-01-14T04-00-00Z-a.md': text, '.agent/status/archive/s/001-2026-01-14T04-00-00Z-a.md': text });
     const snapshot = readStore(root);
-    expect(snapshot.entries.map((e) => e.path).sort()).toEqual(['.agent/status/archive/s/001-2026-01-14T04-00-00Z-a.md', '.agent/status/current/001-2026-01-14T04-00-00Z-a.md']);
+    expect(snapshot.entries.map((e) => e.path)).toEqual(['.agent/status/current/001-2026-01-14T04-00-00Z-a.md']);
+  });
+
+  it('of two copies of one file name, the one with the later heartbeat counts', () => {
+    const older = entry('s', 'a', '2026-01-14T04:00:00Z');
+    const newer = older.replace('heartbeat: 2026-01-14T04:00:00Z', 'heartbeat: 2026-01-14T05:00:00Z');
+    expect(newer).not.toBe(older);
+    const root = testdir({ '.agent/status/current/001-2026-01-14T04-00-00Z-a.md': older, '.agent/status/archive/s/001-2026-01-14T04-00-00Z-a.md': newer });
+    const snapshot = readStore(root);
+    expect(snapshot.entries.map((e) => [e.path, e.heartbeat])).toEqual([['.agent/status/archive/s/001-2026-01-14T04-00-00Z-a.md', '2026-01-14T05:00:00Z']]);
   });
 
   it('no .agent/ at all: nothing, no error', () => {
