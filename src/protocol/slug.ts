@@ -1,11 +1,12 @@
 import { InputError } from '../errors.js';
 
 /**
- * Sprint and agent names: safe as path segments and file-name parts. A name ending in `.lock` or
- * `.tmp` is refused: cos's own ignore patterns (`status/**\/*.lock/` in .agent/.gitignore, the
- * watcher skipping lock folders) would hide `status/archive/<sprint>/` from git and from cos watch.
+ * Sprint and agent names: safe as path segments and file-name parts. Beyond the pattern,
+ * slugProblem refuses a name ending in `.lock` or `.tmp`: cos's own ignore patterns
+ * (`status/**\/*.lock/` in .agent/.gitignore, the watcher skipping lock folders) would hide
+ * `status/archive/<sprint>/` from git and from cos watch.
  */
-export const SLUG_PATTERN = /^(?![a-z0-9._-]*\.(?:lock|tmp)$)[a-z0-9][a-z0-9._-]*$/;
+export const SLUG_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 export const SLUG_MAX = 64;
 
 /** Why `value` is not a slug, or null when it is one. */

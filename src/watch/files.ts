@@ -40,6 +40,16 @@ export function isIgnoredName(path: string): boolean {
   return name.startsWith('.') || name.endsWith('.lock');
 }
 
+/** `status/archive/<name>` that is a symbolic link (under the watched `status` folder): never entered. */
+export function isLinkedArchiveFolder(status: string, path: string): boolean {
+  if (dirname(path) !== join(status, 'archive')) return false;
+  try {
+    return lstatSync(path).isSymbolicLink() && !looksLikeEntry(basename(path));
+  } catch {
+    return false;
+  }
+}
+
 /** Where an entry file at `abs` belongs, or null when it is not an entry location. */
 export function locate(paths: AgentPaths, abs: string): Location | null {
   const name = basename(abs);

@@ -6,7 +6,7 @@
  */
 import type { FSWatcher } from 'chokidar';
 import { sep } from 'node:path';
-import { isIgnoredName } from './files.js';
+import { isIgnoredName, isLinkedArchiveFolder } from './files.js';
 
 export type FileEventKind = 'add' | 'change' | 'unlink' | 'addDir' | 'unlinkDir';
 
@@ -32,13 +32,13 @@ export const startFileWatch: StartFileWatch = async ({ dir, onEvent, onError, de
   const watcher: FSWatcher = watch(dir, {
     ignoreInitial: true,
     depth,
-    ignored: (path: string) => path !== dir && (isIgnoredName(path) || outside(path)),
+    ignored: (path: string) => path !== dir && (isIgnoredName(path) || outside(path) || isLinkedArchiveFolder(dir, path)),
     // Writers rename complete files into place; no need to wait for writes to finish.
     awaitWriteFinish: false,
-    // Links are not followed: an archive/<sprint> that is a link to a folder elsewhere must not
-    // bring that folder's files in (docs/security.md). A link named like an entry is reported as
-    // a problem by readEntryFile; the periodic reconcile reads everything readStore reads.
-    followSymlinks: false,
+    // followSymlinks stays on: a current/ or archive/ linked inside the repository keeps its events
+    // (one linked outside is refused before the watch starts: trust/layout.ts). An archive/<sprint>
+    // that is a link is never entered (isLinkedArchiveFolder), as readStore never reads it; a link
+    // named like an entry is reported as a problem by readEntryFile, which never opens through it.
   });
   for (const kind of ['add', 'change', 'unlink', 'addDir', 'unlinkDir'] as const) {
     watcher.on(kind, (path: string) => onEvent(kind, path));

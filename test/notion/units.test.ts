@@ -50,21 +50,32 @@ describe('resolveNotionConfig', () => {
   });
 
   it('reads the token from the named variable, naming it when unset', () => {
-    const { config } = resolveNotionConfig({ database_id: 'a', token_env: 'MY_NOTION' }, FILE);
-    expect(readToken(config, { MY_NOTION: ' secret_1 ' })).toBe('secret_1');
-    expect(() => readToken(config, {})).toThrow(/set the environment variable MY_NOTION/);
+    const { config } = resolveNotionConfig({ database_id: 'a', token_env: 'NOTION_MINE' }, FILE);
+    expect(readToken(config, { NOTION_MINE: ' secret_1 ' })).toBe('secret_1');
+    expect(() => readToken(config, {})).toThrow(/set the environment variable NOTION_MINE/);
+    expect(readToken(resolveNotionConfig({ database_id: 'a', token_env: 'COS_NOTION' }, FILE).config, { COS_NOTION: 'secret_2' })).toBe('secret_2');
+  });
+
+  it('reads the token only from a NOTION_ or COS_ variable: a committed token_env: GITHUB_TOKEN is one sentence', () => {
+    for (const name of ['GITHUB_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'MY_NOTION', 'notion_token', 'HOME']) {
+      expect(() => resolveNotionConfig({ database_id: 'a', token_env: name }, FILE)).toThrow(
+        new RegExp(`^${FILE.replace(/[.]/g, '\\.')}: token_env is "${name}"; cos reads the Notion token only from an environment variable whose name starts with NOTION_ or COS_, e\\.g\\. token_env: NOTION_TOKEN\\.$`),
+      );
+    }
+    // A config built some other way is refused when the token is read, before the variable is.
+    expect(() => readToken({ ...resolveNotionConfig({ database_id: 'a' }, FILE).config, token_env: 'GITHUB_TOKEN' }, { GITHUB_TOKEN: 'ghp_x' })).toThrow(/only from an environment variable whose name starts with NOTION_ or COS_/);
   });
 
   it('refuses a token no Authorization header can carry, without echoing it', () => {
-    const { config } = resolveNotionConfig({ database_id: 'a', token_env: 'MY_NOTION' }, FILE);
+    const { config } = resolveNotionConfig({ database_id: 'a', token_env: 'NOTION_MINE' }, FILE);
     for (const token of ['secret_line1\nline2xyz', 'secret_two words', 'secret_\u20acuro1234', 'secret_abc\u0001def']) {
       let message = '';
       try {
-        readToken(config, { MY_NOTION: token });
+        readToken(config, { NOTION_MINE: token });
       } catch (error) {
         message = (error as Error).message;
       }
-      expect(message).toMatch(/^The Notion token in the environment variable MY_NOTION holds a space, line break or other character/);
+      expect(message).toMatch(/^The Notion token in the environment variable NOTION_MINE holds a space, line break or other character/);
       expect(message).not.toContain('secret_');
     }
   });
