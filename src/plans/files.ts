@@ -3,7 +3,8 @@
  * stored plans under `.agent/plans/`, and writing a plan atomically (temp file + rename, so a
  * reader sees the old version or the new one, never half of one).
  */
-import { closeSync, fstatSync, openSync, readdirSync, readSync, renameSync, constants as fsConstants } from 'node:fs';
+import { readdirSync, renameSync } from 'node:fs';
+import { readBounded } from '../trust/read.js';
 import { basename, join } from 'node:path';
 import { fsProblem, InputError, makeDirectory } from '../errors.js';
 import { parseYaml, stringifyYaml } from '../protocol/frontmatter.js';
@@ -27,32 +28,13 @@ export function planName(file: string): string {
   return basename(file).replace(/\.ya?ml$/i, '');
 }
 
-/** Read a plan file's text: a regular file (no FIFO, device or folder), at most MAX_PLAN_BYTES. */
+/** Read a plan file's text: a regular file (no link, FIFO, device or folder), at most MAX_PLAN_BYTES (trust/read.ts). */
 export function readPlanText(path: string, shown: string): string {
-  let fd: number;
-  try {
-    fd = openSync(path, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0) | (fsConstants.O_NOFOLLOW ?? 0));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ELOOP' ? 'it is a symbolic link' : fsProblem(error);
-    throw new InputError(`Cannot read the plan ${shown}: ${why}.`, { cause: error });
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new InputError(`Cannot read the plan ${shown}: it is not a regular file.`);
-    if (stat.size > MAX_PLAN_BYTES) throw new InputError(`The plan ${shown} is ${stat.size} bytes long; a plan is at most ${MAX_PLAN_BYTES} bytes.`);
-    const buffer = Buffer.alloc(Math.min(stat.size, MAX_PLAN_BYTES) + 1);
-    let length = 0;
-    for (;;) {
-      const read = readSync(fd, buffer, length, buffer.length - length, null);
-      if (read === 0) break;
-      length += read;
-      if (length > MAX_PLAN_BYTES) throw new InputError(`The plan ${shown} is longer than ${MAX_PLAN_BYTES} bytes; a plan is at most that.`);
-    }
-    return buffer.subarray(0, length).toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
+  const read = readBounded(path, MAX_PLAN_BYTES);
+  if (read.ok) return read.bytes.toString('utf8');
+  if (read.kind === 'too-large') throw new InputError(`The plan ${shown} is ${read.stats ? `${read.stats.size} bytes long` : `longer than ${MAX_PLAN_BYTES} bytes`}; a plan is at most ${MAX_PLAN_BYTES} bytes.`);
+  if (read.kind === 'not-regular') throw new InputError(`Cannot read the plan ${shown}: it is not a regular file.`);
+  throw new InputError(`Cannot read the plan ${shown}: ${read.reason === 'it is a symbolic link; cos reads only regular files here' ? 'it is a symbolic link' : read.reason}.`);
 }
 
 /** Parse a plan file's YAML; a YAML error is one problem. */

@@ -15,7 +15,11 @@
  * folder), or in `.agent/state/` outside git.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { closeSync, mkdirSync } from 'node:fs';
+import { appendConfined, openAppend, writeFileAtomic } from '../store/local-files.js';
+import { confine, type Roots } from '../trust/confine.js';
+import { readBounded } from '../trust/read.js';
+import { repositoryRoots } from '../trust/roots.js';
 import { join } from 'node:path';
 import type { CoordinationConfig } from '../config/schema.js';
 import type { ReadyItem, ReadyQueue } from '../plans/ready.js';
@@ -46,12 +50,10 @@ export function ledgerFile(root: string): string {
  * with the pid); a torn line is skipped.
  */
 export function readLedger(root: string): SpawnRecord[] {
-  let text: string;
-  try {
-    text = readFileSync(ledgerFile(root), 'utf8');
-  } catch {
-    return [];
-  }
+  // Bounded, a regular file only (trust/read.ts): a committed ledger that links elsewhere is no ledger.
+  const read = readBounded(ledgerFile(root), 64 * 1024 * 1024);
+  if (!read.ok) return [];
+  const text = read.bytes.toString('utf8');
   const records: SpawnRecord[] = [];
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
@@ -140,6 +142,8 @@ export function createSpawner(options: SpawnerOptions): Spawner {
     const role = loadRole(options.root, item.role);
     const agent = spawnAgent(item.role, item.sprint);
     const dir = ledgerDir(options.root);
+    const roots = repositoryRoots(options.root);
+    confine(dir, roots, dir);
     mkdirSync(dir, { recursive: true });
     return withLock(join(dir, 'spawn'), async () => {
       // Under the ledger's lock: a sprint recorded by anyone is never claimed again.
@@ -147,22 +151,21 @@ export function createSpawner(options: SpawnerOptions): Spawner {
       const claim = await claimSprint(options.root, options.config(), { role, sprint: item.sprint, agent, now: options.now() });
       const prompt = buildPrompt({ role, entry: claim.entry, history: claim.before?.entries ?? [], superseded: [], claims: [] });
       const spawnDir = join(paths.state, 'spawn');
-      mkdirSync(spawnDir, { recursive: true });
       const briefing = join(spawnDir, `${item.sprint}.briefing.md`);
-      writeFileSync(briefing, prompt);
+      writeFileAtomic(briefing, prompt, roots);
       const log = join(spawnDir, `${item.sprint}.log`);
       const record: SpawnRecord = { sprint: item.sprint, role: item.role, agent, plan: item.plan, entry: claim.entry.path, pid: 0, at: options.now().toISOString(), log: paths.rel(log) };
       // Recorded before the start: a crash right here leaves the sprint DISPATCHED (it goes stale
       // and a person redispatches), never started twice.
-      appendFileSync(ledgerFile(options.root), `${JSON.stringify(record)}\n`);
-      record.pid = start(item, agent, briefing, log);
-      appendFileSync(ledgerFile(options.root), `${JSON.stringify(record)}\n`);
+      appendConfined(ledgerFile(options.root), `${JSON.stringify(record)}\n`, roots);
+      record.pid = start(item, agent, briefing, log, roots);
+      appendConfined(ledgerFile(options.root), `${JSON.stringify(record)}\n`, roots);
       return record;
     });
   }
 
-  function start(item: ReadyItem, agent: string, briefing: string, log: string): number {
-    const out = openSync(log, 'a');
+  function start(item: ReadyItem, agent: string, briefing: string, log: string, roots: Roots): number {
+    const out = openAppend(log, roots);
     try {
       const child = spawn(options.command, {
         shell: true,

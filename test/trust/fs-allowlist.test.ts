@@ -25,7 +25,7 @@ const WRITES = [
 const ALLOWED: Record<string, { names: string[]; why: string }> = {
   'trust/read.ts': { names: ['openSync', 'readSync'], why: 'the bounded reader itself' },
   'store/write.ts': { names: ['openSync', 'writeSync', 'linkSync', 'renameSync', 'unlinkSync', 'writeFileSync'], why: 'exclusive entry creation (claims, temp + link) in the confined status folders; .agent/.gitignore with wx' },
-  'store/local-files.ts': { names: ['mkdirSync', 'renameSync', 'unlinkSync', 'writeFileSync', 'appendFileSync'], why: 'writeFileAtomic and appendLog, which confine their folder first' },
+  'store/local-files.ts': { names: ['mkdirSync', 'renameSync', 'unlinkSync', 'writeFileSync', 'openSync', 'writeSync'], why: 'writeFileAtomic, appendConfined, openAppend and appendLog: folder confined first, O_NOFOLLOW appends' },
   'store/heartbeat.ts': { names: ['renameSync', 'unlinkSync'], why: 'temp + rename of an entry found by readStore (its folder confined), under its lock' },
   'store/init.ts': { names: ['writeFileSync'], why: 'cos init: wx (never overwrites, never follows a link), folder confined first' },
   'errors.ts': { names: ['mkdirSync'], why: 'makeDirectory: callers confine the folder' },
@@ -36,6 +36,8 @@ const ALLOWED: Record<string, { names: string[]; why: string }> = {
   'watch/lock.ts': { names: ['readFileSync', 'writeFileSync', 'unlinkSync', 'utimesSync'], why: 'the watcher lock in .agent/state (wx); readFileSync only for /proc/<pid>/stat, a kernel file of a numeric pid' },
   'watch/session.ts': { names: ['mkdirSync'], why: 'current/ and state/ of a repository whose layout was checked' },
   'notion/sync.ts': { names: ['unlinkSync'], why: 'stale ledger temp files in .agent/state' },
+  'plans/files.ts': { names: ['renameSync'], why: 'writePlan: temp + rename in .agent/plans, a layout folder (trust/layout.ts)' },
+  'watch/spawn.ts': { names: ['mkdirSync'], why: 'the spawn ledger folder, confined first' },
 };
 
 function sources(dir: string): string[] {
