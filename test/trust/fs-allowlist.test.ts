@@ -36,6 +36,8 @@ const ALLOWED: Record<string, { names: string[]; why: string }> = {
   'watch/lock.ts': { names: ['readFileSync', 'writeFileSync', 'unlinkSync', 'utimesSync'], why: 'the watcher lock in .agent/state (wx); readFileSync only for /proc/<pid>/stat, a kernel file of a numeric pid' },
   'watch/session.ts': { names: ['mkdirSync'], why: 'current/ and state/ of a repository whose layout was checked' },
   'notion/sync.ts': { names: ['unlinkSync'], why: 'stale ledger temp files in .agent/state' },
+  'board/page.ts': { names: ['readFileSync'], why: "the board's own packaged assets (dist/board/*.css, *.js), never a repository path" },
+  'board/snapshot.ts': { names: ['renameSync', 'unlinkSync'], why: 'cos board --out FILE: a path the user gives on the command line (temp + rename)' },
   'plans/files.ts': { names: ['renameSync'], why: 'writePlan: temp + rename in .agent/plans, a layout folder (trust/layout.ts)' },
   'watch/spawn.ts': { names: ['mkdirSync'], why: 'the spawn ledger folder, confined first' },
 };

@@ -52,6 +52,8 @@ function commands(repo: string): Array<{ args: string[]; input?: string }> {
     hook('post-tool-use'),
     hook('stop'),
     { args: ['mcp', ...d], input: mcpSession() },
+    // A server runs until stopped: its snapshot reads everything the page would.
+    { args: ['board', ...d, '--out', join(repo, 'board-snapshot.html')] },
   ];
 }
 
