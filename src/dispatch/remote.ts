@@ -13,7 +13,9 @@
  * Whether the holder finished is read from the entries this clone has (after a pull), so
  * `claimStatus` is pure and the same everywhere.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../store/local-files.js';
+import { readBoundedText } from '../trust/read.js';
+import { repositoryRoots } from '../trust/roots.js';
 import { join } from 'node:path';
 import { deleteClaimRef, pushClaimRef, readClaimRefs, type ClaimRecord, type ClaimRef } from '../git/claim-ref.js';
 import type { Entry } from '../protocol/fields.js';
@@ -91,7 +93,9 @@ export function lastRefresh(root: string, remote: string, sprint: string): numbe
   const file = refreshFile(root, remote, sprint);
   if (file === null) return null;
   try {
-    const data = JSON.parse(readFileSync(file, 'utf8')) as { at?: unknown };
+    const read = readBoundedText(file, 4096);
+    if (!read.ok) return null;
+    const data = JSON.parse(read.text) as { at?: unknown };
     return typeof data.at === 'string' ? parseTimestamp(data.at) : null;
   } catch {
     return null;
@@ -102,8 +106,7 @@ export function rememberRefresh(root: string, remote: string, sprint: string, at
   const file = refreshFile(root, remote, sprint);
   if (file === null) return;
   try {
-    mkdirSync(join(file, '..'), { recursive: true });
-    writeFileSync(file, `${JSON.stringify({ at })}\n`);
+    writeFileAtomic(file, `${JSON.stringify({ at })}\n`, repositoryRoots(root));
   } catch {
     // Only an optimisation: the next heartbeat talks to the remote again.
   }

@@ -15,7 +15,8 @@
  * sub-folder of every other worktree is that worktree's root. A folder outside any git work tree
  * has no repository: cos behaves as before (one checkout, claims under `.agent/status/.claims`).
  */
-import { lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync } from 'node:fs';
+import { readBoundedText } from '../trust/read.js';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 export interface Worktree {
@@ -46,7 +47,8 @@ function readPointer(path: string): string | null {
   try {
     const stats = lstatSync(path, { throwIfNoEntry: false });
     if (!stats?.isFile() || stats.size > MAX_POINTER_BYTES) return null;
-    return readFileSync(path, 'utf8').trim();
+    const read = readBoundedText(path, MAX_POINTER_BYTES);
+    return read.ok ? read.text.trim() : null;
   } catch {
     return null;
   }
