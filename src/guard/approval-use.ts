@@ -7,6 +7,8 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { agentPaths } from '../store/paths.js';
+import { confine } from '../trust/confine.js';
+import { repositoryRoots } from '../trust/roots.js';
 import { gitCommonDirOf } from './git-files.js';
 
 export function approvalsUsedDir(root: string): string {
@@ -17,6 +19,8 @@ export function approvalsUsedDir(root: string): string {
 /** Take the approval for this one use: true when it was still unused (and now is used). */
 export function takeApproval(root: string, approvalFile: string): boolean {
   const dir = approvalsUsedDir(root);
+  // Before any folder is made: a committed link on the way must not carry the marker elsewhere.
+  confine(dir, repositoryRoots(root), dir);
   mkdirSync(dir, { recursive: true });
   try {
     closeSync(openSync(join(dir, approvalFile), 'wx'));

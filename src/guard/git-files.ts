@@ -4,19 +4,16 @@
  * directory shared by all worktrees, the branch checked out, a remote's default branch.
  * Every function returns null when it cannot tell (not a git repository, detached HEAD, ...).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { readBoundedText } from '../trust/read.js';
 
 const MAX_BYTES = 4096;
 
+/** Bounded, regular file only (never through a link, never a FIFO): null when it cannot tell. */
 function readSmall(path: string): string | null {
-  try {
-    const stat = statSync(path);
-    if (!stat.isFile() || stat.size > MAX_BYTES) return null;
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
+  const read = readBoundedText(path, MAX_BYTES);
+  return read.ok ? read.text : null;
 }
 
 function isDir(path: string): boolean {

@@ -4,10 +4,12 @@
  * every tool call, and loading the YAML parser costs more than the rest of the hook. A changed
  * config file (raising the budget, say) changes its key, and the next call reloads it.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { agentPaths } from '../store/paths.js';
 import { writeFileAtomic } from '../store/local-files.js';
+import { readBoundedText } from '../trust/read.js';
+import { repositoryRoots } from '../trust/roots.js';
 
 export interface GuardSettings {
   deny: string[];
@@ -35,8 +37,10 @@ export async function guardSettings(root: string): Promise<GuardSettings> {
   const cacheFile = join(paths.state, 'guard-settings.json');
   const key = configKey(paths.coordinationConfig);
   try {
-    const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as Cached;
-    if (cached.key === key && Array.isArray(cached.deny) && Array.isArray(cached.protected_branches)) return cached;
+    // Bounded, regular file only: a cache committed as a link to /dev/zero must not hang the hook.
+    const read = readBoundedText(cacheFile);
+    const cached = (read.ok ? JSON.parse(read.text) : null) as Cached | null;
+    if (cached && cached.key === key && Array.isArray(cached.deny) && Array.isArray(cached.protected_branches)) return cached;
   } catch {
     // no cache yet, or a broken one: load the config
   }
@@ -49,7 +53,7 @@ export async function guardSettings(root: string): Promise<GuardSettings> {
     budget: config.budget_usd_per_sprint ?? null,
   };
   try {
-    writeFileAtomic(cacheFile, `${JSON.stringify({ key, ...settings })}\n`);
+    writeFileAtomic(cacheFile, `${JSON.stringify({ key, ...settings })}\n`, repositoryRoots(root));
   } catch {
     // a cache that cannot be written only costs speed
   }

@@ -10,9 +10,10 @@
  * - Ours is recognised by its marker line; installing again changes nothing (or updates ours).
  * - `--remove` deletes only ours and puts the chained hook back under its name.
  */
-import { chmodSync, existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { ExternalError, InputError } from '../errors.js';
+import { readBoundedText } from '../trust/read.js';
 import { cosCommandFor, projectHasCos, shellQuote } from './cos-command.js';
 
 export const HOOK_MARKER = '# cos:pre-commit';
@@ -54,12 +55,14 @@ function shown(root: string, path: string): string {
   return rel.startsWith('..') ? path : rel.split(sep).join('/');
 }
 
+/** The hook's text: bounded, a regular file only (a committed hooks folder may hold a link). */
+function hookText(path: string): string | null {
+  const read = readBoundedText(path);
+  return read.ok ? read.text : null;
+}
+
 function isOurs(path: string): boolean {
-  try {
-    return readFileSync(path, 'utf8').includes(HOOK_MARKER);
-  } catch {
-    return false;
-  }
+  return hookText(path)?.includes(HOOK_MARKER) ?? false;
 }
 
 /** The command the git hook runs cos by, from the work tree's top (where git runs hooks). */
@@ -87,7 +90,7 @@ export async function setupGitHooks(root: string, options: { remove?: boolean; d
   }
   const script = hookScript(gitCosCommand(root, top));
   if (existsSync(hook) && isOurs(hook)) {
-    const same = readFileSync(hook, 'utf8') === script;
+    const same = hookText(hook) === script;
     if (!same && !dryRun) {
       writeFileSync(hook, script, { mode: 0o755 });
       chmodSync(hook, 0o755);
@@ -102,7 +105,6 @@ export async function setupGitHooks(root: string, options: { remove?: boolean; d
     chaining = shown(root, chained);
   }
   if (!dryRun) {
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(dir, { recursive: true });
     if (chaining !== null) renameSync(hook, chained);
     writeFileSync(hook, script, { mode: 0o755, flag: 'wx' });

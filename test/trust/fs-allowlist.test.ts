@@ -39,6 +39,11 @@ const ALLOWED: Record<string, { names: string[]; why: string }> = {
   'board/page.ts': { names: ['readFileSync'], why: "the board's own packaged assets (dist/board/*.css, *.js), never a repository path" },
   'board/snapshot.ts': { names: ['renameSync', 'unlinkSync'], why: 'cos board --out FILE: a path the user gives on the command line (temp + rename)' },
   'plans/files.ts': { names: ['renameSync'], why: 'writePlan: temp + rename in .agent/plans, a layout folder (trust/layout.ts)' },
+  'guard/approval-use.ts': { names: ['mkdirSync', 'openSync'], why: 'one approval used once: an exclusive create (wx, never through a link) in the git common dir or .agent/state, folder confined first' },
+  'setup/git-hooks.ts': {
+    names: ['chmodSync', 'renameSync', 'unlinkSync', 'writeFileSync', 'mkdirSync'],
+    why: "cos setup git-hooks: the pre-commit hook where git looks for hooks (the user's own git config); only a hook read as ours (regular file, marker) is rewritten or removed, a new one is created wx",
+  },
   'watch/spawn.ts': { names: ['mkdirSync'], why: 'the spawn ledger folder, confined first' },
 };
 
