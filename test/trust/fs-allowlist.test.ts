@@ -58,7 +58,7 @@ function sources(dir: string): string[] {
 }
 
 /** The names a source file imports from node:fs (or fs, fs/promises); '*' for a namespace or default import. */
-export function fsImports(text: string): string[] {
+function fsImports(text: string): string[] {
   const names: string[] = [];
   const pattern = /import\s+([^;]*?)\s+from\s+['"](?:node:)?fs(?:\/promises)?['"]/g;
   for (const match of text.matchAll(pattern)) {
