@@ -6,7 +6,8 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CommandContext, CommandModule } from './commands/context.js';
-import { EXIT, isCosError } from './errors.js';
+import { describeFailure, EXIT, isCosError } from './errors.js';
+import { packageVersion } from './version.js';
 
 interface CommandEntry {
   summary: string;
@@ -37,7 +38,6 @@ const COMMANDS: Record<string, CommandEntry> = {
 
 const ALIASES: Record<string, string> = { health: 'scan' };
 
-const VERSION = '0.1.0';
 
 function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
@@ -80,7 +80,7 @@ export async function main(argv: string[], io: Partial<CommandContext> = {}): Pr
   const { name, rest } = splitCommand(argv);
   if (!name) {
     if (rest.includes('--version') || rest.includes('-v')) {
-      stdout(`${VERSION}\n`);
+      stdout(`${packageVersion()}\n`);
       return EXIT.ok;
     }
     if (rest.includes('--help') || rest.includes('-h')) {
@@ -126,15 +126,10 @@ export async function main(argv: string[], io: Partial<CommandContext> = {}): Pr
     }
     return (await module.run(context)) ?? EXIT.ok;
   } catch (error) {
-    if (isCosError(error)) {
-      stderr(`cos ${command}: ${error.message}\n`);
-      return error.exitCode;
-    }
-    const err = error as NodeJS.ErrnoException;
-    const detail = err?.code ? `${err.code}: ${err.message}` : String(err?.message ?? err);
-    stderr(`cos ${command}: unexpected error (${detail}); this is a bug in cos or a problem with the file system.\n`);
-    if (process.env.COS_DEBUG) stderr(`${err?.stack ?? ''}\n`);
-    return EXIT.usage;
+    const failure = describeFailure(command, error);
+    stderr(`${failure.message}\n`);
+    if (!isCosError(error) && process.env.COS_DEBUG) stderr(`${(error as Error)?.stack ?? ''}\n`);
+    return failure.exitCode;
   }
 }
 

@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { EXIT, InputError } from '../errors.js';
 import { agentPaths } from '../store/paths.js';
 import type { PlanSource } from '../plans/apply.js';
-import { parseCommand, printJson, readStdin, type CommandContext } from './context.js';
-import { defineFlags, flagsHelp } from './flags.js';
+import { parseCommand, printJson, readStdin, type CommandContext, type OperationIo, type Outcome } from './context.js';
+import { defineFlags, flagsHelp, type FlagValues } from './flags.js';
 
 export const flags = defineFlags({
   commit: { type: 'boolean', mcp: true, help: 'apply: commit the stored plan (or the NOTE of a refused replan) with git, so every version stays in git history (recommended; without it, commit it yourself)' },
@@ -48,6 +48,25 @@ Exit codes: 0 valid / applied; 1 the plan is not valid (every problem listed) or
 
 Example:
   cos plan check plans/results.yaml && cos plan apply plans/results.yaml --commit && cos ready`;
+
+/** Check or apply a plan given as its name and text (the MCP tools; `cos plan` reads a file or stdin). */
+export async function execute(values: FlagValues<typeof flags>, io: OperationIo, sub: 'check' | 'apply', source: PlanSource): Promise<Outcome<undefined>> {
+  if (!existsSync(agentPaths(io.root).agent)) throw new InputError('No .agent/ here (or above); run cos init first.', { code: 'not-found' });
+  const { applyPlan, checkPlanFile } = await import('../plans/apply.js');
+  if (sub === 'check') {
+    const { plan } = checkPlanFile(io.root, source);
+    return { document: { ok: true, plan, problems: [] }, exitCode: EXIT.ok, data: undefined };
+  }
+  const { loadConfig } = await import('../config/load.js');
+  const result = await applyPlan(io.root, source, {
+    commit: values.commit === true,
+    ...(values.agent !== undefined ? { agent: values.agent } : {}),
+    now: io.now(),
+    env: io.env,
+  });
+  const cap = loadConfig(io.root).config.dispatch.attempt_cap;
+  return { document: { outcome: result.outcome, file: result.file, attempt: result.plan.attempt, attempt_cap: cap, commit: result.commit, plan: result.plan }, exitCode: EXIT.ok, data: undefined };
+}
 
 export async function run(context: CommandContext): Promise<number> {
   const { values, positionals, root, json } = parseCommand(context, flags, { positionals: 2 });

@@ -10,8 +10,9 @@
  * On the local side only what cos manages is looked at: `roles/*.md`, and the folders of skills
  * the repository has (or had at the last sync). Dot-files and symbolic links are ignored.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { replaceFile } from '../store/atomic.js';
+import { createHash } from 'node:crypto';
+import { lstatSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 
 export interface Side {
@@ -81,24 +82,10 @@ export function skillOf(key: string): string | null {
 export function copyAtomic(from: string, to: string): string {
   const content = readFileSync(from);
   const mode = statSync(from).mode & 0o777;
-  mkdirSync(dirname(to), { recursive: true });
-  const temp = join(dirname(to), `.${randomBytes(6).toString('hex')}.cos-sync.tmp`);
-  try {
-    writeFileSync(temp, content, { flag: 'wx', mode });
-    chmodSync(temp, mode);
-    renameSync(temp, to);
-    return createHash('sha256').update(content).digest('hex');
-  } catch (error) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // already gone
-    }
-    throw error;
-  }
+  replaceFile(to, content, { mode });
+  return createHash('sha256').update(content).digest('hex');
 }
 
-/** Remove a file, then its folders while they are empty, up to (not including) `stop`. */
 export function removeFile(path: string, stop: string): void {
   unlinkSync(path);
   let dir = dirname(path);

@@ -2,6 +2,7 @@
  * The daily briefing (seed 000: "record everything, present the highlights"): a pure model built
  * from an analysis, rendered as markdown or returned as JSON (shape in docs/chief.md).
  */
+import type { Analysis } from '../analyze.js';
 import type { CoordinationConfig } from '../config/schema.js';
 import { handledIn, isHandled } from '../checks/handled.js';
 import { failureState } from '../checks/repeated-failure.js';
@@ -128,6 +129,19 @@ function verifierOf(claim: Entry, byName: Map<string, Entry[]>, sprintEntries: r
     if (entry.status === 'VERIFIED' && !entry.verifies && entry.agent !== claim.agent && compareEntries(entry, claim) > 0) return entry;
   }
   return null;
+}
+
+/** The brief's input from one analysis of the repository (`cos brief` and the session-start hook). */
+export function briefInput(analysis: Analysis, options: Omit<BriefInput, 'entries' | 'problems' | 'sprints' | 'findings' | 'config' | 'now'>): BriefInput {
+  return {
+    entries: analysis.snapshot.entries,
+    problems: analysis.snapshot.problems.length,
+    sprints: analysis.sprints,
+    findings: analysis.findings,
+    config: analysis.config.config,
+    now: analysis.now,
+    ...options,
+  };
 }
 
 export function buildBrief(input: BriefInput): Brief {

@@ -10,7 +10,7 @@
  * for that (say, the field inside a flow mapping), the entry is written out canonically instead,
  * which keeps every field but not the formatting.
  */
-import { readFileSync, renameSync, unlinkSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { isOpen, type Entry, type EntryFields } from '../protocol/fields.js';
@@ -21,7 +21,8 @@ import { assertSlug } from '../protocol/slug.js';
 import { isoSeconds, parseTimestamp } from '../protocol/time.js';
 import { agentPaths } from './paths.js';
 import { readStore } from './read.js';
-import { fsyncDir, tempName, validNow, writeTemp } from './write.js';
+import { replaceFile } from './atomic.js';
+import { validNow } from './write.js';
 import { withLock } from './lock.js';
 
 export interface HeartbeatInput {
@@ -110,11 +111,13 @@ export async function heartbeat(root: string, input: HeartbeatInput): Promise<He
   if (!latest) {
     throw new InputError(
       `Agent "${agent}" has no open entry on sprint "${sprint}" to heartbeat (no entry at all in .agent/status/current); post one first with cos post --sprint ${sprint} --agent ${agent} --status IN_PROGRESS.`,
+      { code: 'not-found' },
     );
   }
   if (!isOpen(latest.status)) {
     throw new InputError(
       `Agent "${agent}" has no open entry on sprint "${sprint}": its latest entry ${latest.file} is ${latest.status}; post IN_PROGRESS to start again.`,
+      { code: 'not-found' },
     );
   }
   const now = validNow(input.now);
@@ -132,7 +135,7 @@ export async function heartbeat(root: string, input: HeartbeatInput): Promise<He
       bytes = readFileSync(path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new InputError(`${latest.path} was moved or removed while heartbeating (archived?); run cos heartbeat again.`, { cause: error });
+        throw new InputError(`${latest.path} was moved or removed while heartbeating (archived?); run cos heartbeat again.`, { cause: error, code: 'not-found' });
       }
       throw error;
     }
@@ -156,19 +159,7 @@ export async function heartbeat(root: string, input: HeartbeatInput): Promise<He
       if (!check.ok || canonical(entryFields(check.entry), check.entry.body) !== expected) content = null;
     }
     content ??= Buffer.from(expected, 'utf8');
-    const temp = join(paths.root, latest.path, '..', tempName(latest.file));
-    try {
-      writeTemp(temp, content);
-      renameSync(temp, path);
-    } catch (error) {
-      try {
-        unlinkSync(temp);
-      } catch {
-        // already gone
-      }
-      throw error;
-    }
-    fsyncDir(join(path, '..'));
+    replaceFile(path, content);
     const written = parseEntry(content.toString('utf8'), where);
     return { entry: written.ok ? written.entry : { ...parsed.entry, ...fields }, written: true, previous };
   });

@@ -2,31 +2,13 @@
  * Small files cos keeps for itself (ledgers, records, settings it merges) and its local logs.
  * One implementation of "replace atomically" and "append with rotation" for every module.
  */
-import { appendFileSync, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { replaceFile } from './atomic.js';
 
-let counter = 0;
-
-/**
- * Replace `path` atomically: write a hidden temp file beside it (`.<name>.<pid>.<n>.tmp`, exclusive
- * create), then rename it over `path`. A reader sees the old file or the new one, never a part;
- * a writer killed half-way leaves only the temp file, which `cos cleanup` lists.
- */
+/** Replace `path` atomically (store/atomic.ts). */
 export function writeFileAtomic(path: string, data: string | Buffer): void {
-  const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${++counter}.tmp`);
-  try {
-    writeFileSync(temp, data, { flag: 'wx' });
-    renameSync(temp, path);
-  } catch (error) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // already gone
-    }
-    throw error;
-  }
+  replaceFile(path, data);
 }
 
 /**

@@ -11,7 +11,7 @@
  * - A writer killed at any instant leaves a complete entry or none; a stray temp file is hidden
  *   (dot-name), ignored by readers and removed by `cos cleanup`.
  */
-import { closeSync, existsSync, fsyncSync, linkSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, makeDirectory } from '../errors.js';
 import { FIELDS, KEY_ORDER, type Entry, type EntryFields, type FieldInputs, type FieldSpec } from '../protocol/fields.js';
@@ -20,6 +20,7 @@ import { defaultBody, parseEntry, serializeEntry } from '../protocol/entry.js';
 import { entryFileName, parseEntryFileName } from '../protocol/filename.js';
 import { showValue } from '../protocol/slug.js';
 import { isoSeconds } from '../protocol/time.js';
+import { fsyncDir, tempName, writeTemp } from './atomic.js';
 import { agentPaths, type AgentPaths } from './paths.js';
 import { MAX_ENTRY_BYTES, readStore, scanMaxSeq, worktreesOf } from './read.js';
 import { AGENT_GITIGNORE } from '../templates/config.js';
@@ -171,43 +172,6 @@ function pruneClaims(claims: string, below: number, now: number): void {
   }
 }
 
-/** Create `path` exclusively and write all of `content` to it, fsynced. */
-export function writeTemp(path: string, content: string | Buffer): void {
-  const fd = openSync(path, 'wx', 0o644);
-  try {
-    const buffer = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-    let offset = 0;
-    while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-export function fsyncDir(dir: string): void {
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Not every platform lets a directory be fsynced; the link itself is already atomic.
-  }
-}
-
-let tempCounter = 0;
-
-/**
- * A hidden temp name next to the final one. Unique enough (pid, counter, random): it is created
- * with O_EXCL anyway. Math.random rather than node:crypto, which costs ~3 ms to load on `cos post`.
- */
-export function tempName(finalName: string): string {
-  const random = Math.floor(Math.random() * 0x1_0000_0000).toString(16).padStart(8, '0');
-  return `.${finalName}.${process.pid}.${(tempCounter++).toString(16)}${random}.tmp`;
-}
-
 /**
  * `--verifies` must name an existing COMPLETE entry (current or archive): a typo would leave the
  * claim unverified forever while the verifier believes it checked it. A path (e.g. the `file` of
@@ -218,7 +182,7 @@ function resolveVerified(paths: AgentPaths, value: string): string {
   const { entries } = readStore(paths.root);
   const target = entries.find((entry) => entry.file === name);
   if (!target) {
-    throw new InputError(`Invalid verifies ${showValue(value)}: no entry of that name in .agent/status/current or .agent/status/archive; give the file name of the COMPLETE entry you checked.`);
+    throw new InputError(`Invalid verifies ${showValue(value)}: no entry of that name in .agent/status/current or .agent/status/archive; give the file name of the COMPLETE entry you checked.`, { code: 'not-found' });
   }
   if (target.status !== 'COMPLETE') {
     throw new InputError(`Invalid verifies ${showValue(value)}: ${target.path} is ${target.status}, not COMPLETE; VERIFIED checks a COMPLETE entry.`);

@@ -9,8 +9,9 @@
  * re-parses only those whose (inode, size, mtime) changed, so a missed event never hides a
  * problem for longer than that.
  */
-import { appendFileSync, existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { appendLog as appendLocalLog } from '../store/local-files.js';
 import type { Finding } from '../checks/index.js';
 import { loadConfig } from '../config/load.js';
 import type { CoordinationConfig } from '../config/schema.js';
@@ -93,18 +94,7 @@ const PLANS_POLL_MS = 1_000;
 
 /** `.agent/state/watch.log`: one line per error; rotated to watch.log.1 past 1 MiB. */
 export function appendLog(paths: AgentPaths, line: string): void {
-  try {
-    mkdirSync(paths.state, { recursive: true });
-    const file = join(paths.state, 'watch.log');
-    try {
-      if (statSync(file).size > LOG_MAX_BYTES) renameSync(file, `${file}.1`);
-    } catch {
-      // No log yet.
-    }
-    appendFileSync(file, `${line.replace(/\n/g, ' ')}\n`);
-  } catch {
-    // Logging must never stop the watcher.
-  }
+  appendLocalLog(join(paths.state, 'watch.log'), `${line.replace(/\n/g, ' ')}\n`, LOG_MAX_BYTES);
 }
 
 function requireAgentDir(paths: AgentPaths): void {
