@@ -59,7 +59,7 @@ export interface CommandModule {
   /** Usage text shown by `cos <command> --help`. */
   help: string;
   /** Returns the exit code (0 when omitted). Throws CosError for failures. */
-  run(context: CommandContext): Promise<number | void>;
+  run(context: CommandContext): Promise<number | undefined>;
 }
 
 export interface ParsedCommand<V> {

@@ -44,7 +44,11 @@ export function styleFor(isTTY: boolean, env: NodeJS.ProcessEnv): Style {
 /** Pad cells into aligned columns. */
 export function table(rows: string[][], visibleLength = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '').length): string {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, visibleLength(cell))));
+  for (const row of rows) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, visibleLength(cell));
+    });
+  }
   return rows
     .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - visibleLength(cell)))).join('  ').trimEnd())
     .join('\n');

@@ -73,7 +73,7 @@ export const INPUT_FIELDS = KEY_ORDER.filter((name) => (FIELDS[name] as FieldSpe
 
 /** The declaration of one field, widened for code that loops over all of them. */
 export function fieldSpec(name: string): FieldSpec | undefined {
-  return Object.prototype.hasOwnProperty.call(FIELDS, name) ? (FIELDS as Record<string, FieldSpec>)[name] : undefined;
+  return  Object.hasOwn(FIELDS, name) ? (FIELDS as Record<string, FieldSpec>)[name] : undefined;
 }
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};

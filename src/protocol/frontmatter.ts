@@ -165,7 +165,7 @@ export function fastParse(front: string): Record<string, unknown> | null {
     const match = KEY_LINE.exec(lines[i]!);
     if (!match) return null;
     const key = match[1]!;
-    if (!isBareKey(key) || Object.prototype.hasOwnProperty.call(data, key)) return null;
+    if (!isBareKey(key) || Object.hasOwn(data, key)) return null;
     const raw = match[2] ?? '';
     if (raw === '' && i + 1 < last && lines[i + 1]!.startsWith('  - ')) {
       // A block list of scalars, as cos writes `supersedes` and `resolves`.
@@ -263,7 +263,7 @@ export function stringifyFrontmatter(pairs: ReadonlyArray<readonly [string, unkn
     const list = isBareKey(key) && Array.isArray(value) && value.length > 0 ? value.map(writeScalar) : null;
     if (scalar !== null) {
       out += `${key}: ${scalar}\n`;
-    } else if (list !== null && list.every((item) => item !== null)) {
+    } else if (list?.every((item) => item !== null)) {
       out += `${key}:\n${list.map((item) => `  - ${item}\n`).join('')}`;
     } else {
       const one: Record<string, unknown> = {};
@@ -300,7 +300,7 @@ export function fastParseBlock(source: string): Record<string, unknown> | null {
     if (depth === 0) {
       if (parent && Object.keys(parent).length === 0) data[parentKey] = null;
       parent = null;
-      if (Object.prototype.hasOwnProperty.call(data, key)) return null;
+      if (Object.hasOwn(data, key)) return null;
       keys++;
       if (raw === '') {
         // A mapping if indented keys follow, else null (settled at the next top-level key or the end).
@@ -317,7 +317,7 @@ export function fastParseBlock(source: string): Record<string, unknown> | null {
     }
     if (!parent) return null;
     if (indent === 0) indent = depth;
-    if (depth !== indent || Object.prototype.hasOwnProperty.call(parent, key)) return null;
+    if (depth !== indent || Object.hasOwn(parent, key)) return null;
     const value = readScalar(raw);
     if (value === NOT_PARSED) return null;
     parent[key] = value;

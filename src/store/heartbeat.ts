@@ -70,7 +70,7 @@ function latestElsewhere(root: string, sprint: string, agent: string): Entry | n
 function replaceValue(front: string, key: string, value: string): string | null {
   const pattern = new RegExp(`^${key}:[^\\r\\n]*`, 'gm');
   const matches = front.match(pattern);
-  if (!matches || matches.length !== 1) return null;
+  if (matches?.length !== 1) return null;
   return front.replace(pattern, `${key}: ${value}`);
 }
 

@@ -12,7 +12,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { describe, expect, it } from 'vitest';
 import { flags as postFlags } from '../../src/commands/post.js';
-import { FIELDS, INPUT_FIELDS, KEY_ORDER } from '../../src/protocol/fields.js';
+import { FIELDS, fieldSpec, INPUT_FIELDS, KEY_ORDER } from '../../src/protocol/fields.js';
 import { TOOLS } from '../../src/mcp/tools.js';
 import { testdir } from '../helpers/tmp.js';
 
@@ -85,7 +85,7 @@ describe('one declaration per protocol field', () => {
   }, 60_000);
 
   it('the post flags, its help and the MCP post inputs are exactly the declared input fields plus post\'s own', () => {
-    const fieldFlagNames = INPUT_FIELDS.map((name) => FIELDS[name].flag);
+    const fieldFlagNames = INPUT_FIELDS.map((name) => fieldSpec(name)!.flag!);
     expect(Object.keys(postFlags).slice(0, fieldFlagNames.length)).toEqual(fieldFlagNames);
     const mcpPost = TOOLS.find((tool) => tool.name === 'post')!;
     const inputs = Object.keys(mcpPost.input.shape);

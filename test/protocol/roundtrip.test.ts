@@ -25,7 +25,7 @@ const slug = fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,63}$/);
 const time = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true }).map(isoSeconds);
 const fileName = fc.tuple(fc.integer({ min: 1, max: 99_999 }), time, slug).map(([seq, ts, agent]) => entryFileName(seq, ts, agent));
 const fileList = fc.oneof(fileName, fc.array(fileName, { minLength: 1, maxLength: 3 }));
-const KNOWN = new Set(KEY_ORDER);
+const KNOWN = new Set<string>(KEY_ORDER);
 const extraKey = fc.oneof(
   fc.stringMatching(/^[a-z_][a-z0-9_]{0,10}$/),
   fc.constantFrom('true', 'null', 'a b', 'x: y', '#c', '__proto__', 'constructor', 'file', 'seq', '10', 'ÿ', ''),
