@@ -16,12 +16,12 @@
  *   never overwritten: with identical content the current copy is the duplicate and is removed;
  *   otherwise the move is skipped and reported.
  */
-import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmdirSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { isOpen } from '../protocol/fields.js';
 import { withLock } from '../store/lock.js';
-import { agentPaths } from '../store/paths.js';
+import { agentPaths, pathExists } from '../store/paths.js';
 import { readStore, type StoreSnapshot } from '../store/read.js';
 import type { Entry } from '../protocol/fields.js';
 import { planArchive, type ArchiveBounds, type ArchiveMove, type ArchivePlan } from './policy.js';
@@ -50,15 +50,6 @@ export interface ArchiveResult {
   dryRun: boolean;
 }
 
-function exists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function moveOne(root: string, move: ArchiveMove, made: Set<string>): SkippedMove | null {
   const from = join(root, move.from);
   const to = join(root, move.to);
@@ -67,8 +58,8 @@ function moveOne(root: string, move: ArchiveMove, made: Set<string>): SkippedMov
     makeDirectory(dir, dirname(move.to));
     made.add(dir);
   }
-  if (exists(to)) {
-    if (!exists(from)) return { from: move.from, to: move.to, why: 'it is gone (moved or removed by someone else meanwhile)' };
+  if (pathExists(to)) {
+    if (!pathExists(from)) return { from: move.from, to: move.to, why: 'it is gone (moved or removed by someone else meanwhile)' };
     if (readFileSync(to).equals(readFileSync(from))) {
       unlinkSync(from);
       return null;
