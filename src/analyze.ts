@@ -21,6 +21,7 @@ export interface AnalyzeOptions {
   synced?: ReadonlySet<string> | null;
 }
 
+/** Read the store and config once and derive sprints and findings at `now`: what status, scan and brief show. */
 export function analyze(root: string, options: AnalyzeOptions = {}): Analysis {
   const now = options.now ?? new Date();
   const config = loadConfig(root);

@@ -62,6 +62,7 @@ export function archivePath(entry: Entry): string {
   return `.agent/status/archive/${entry.sprint}/${entry.file}`;
 }
 
+/** Which entries the archive moves and why (finished sprints, age, the size bound). Pure. */
 export function planArchive(input: ArchivePolicyInput): ArchivePlan {
   const { entries, bounds, now } = input;
   // Latest entry of each agent on each sprint, over current and archive (protocol order).

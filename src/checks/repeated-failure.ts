@@ -26,6 +26,7 @@ export function normalizeSignature(error: string): string {
   return error.trim().replace(/\s+/g, ' ');
 }
 
+/** A sprint's failed attempts and whether they repeat a signature or reach the attempt cap. */
 export function failureState(sprint: SprintState, handled: Handled, attemptCap: number): FailureState {
   if (isSprintFinished(sprint)) return { failures: [], repeated: null, capped: false };
   const failures = sprint.entries.filter((entry) => entry.status === 'FAILED' && !isHandled(entry, handled));

@@ -14,6 +14,7 @@ export interface LoadedConfig {
   file: string | null;
 }
 
+/** coordination.yaml resolved over the defaults, with warnings; an InputError naming every bad key. */
 export function loadConfig(root: string): LoadedConfig {
   const paths = agentPaths(root);
   let text: string;

@@ -18,6 +18,7 @@ export interface CoordinationConfig {
   heartbeat: { min_interval_seconds: number };
 }
 
+/** coordination.yaml when the file is absent or leaves a key out. */
 export const DEFAULT_CONFIG: CoordinationConfig = {
   version: 1,
   ttl_minutes: 30,
@@ -94,6 +95,7 @@ function apply(shape: Shape, raw: Record<string, unknown>, target: Record<string
   }
 }
 
+/** A raw coordination.yaml value resolved over the defaults: the config, warnings and every error. Pure. */
 export function resolveConfig(raw: unknown): ResolvedConfig {
   const out: ResolvedConfig = { config: structuredClone(DEFAULT_CONFIG), warnings: [], errors: [] };
   if (raw === null || raw === undefined) return out;

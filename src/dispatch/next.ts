@@ -42,6 +42,7 @@ function dispatchCommand(role: string, sprint: string, agent: string | null, for
   return `cos dispatch ${role} ${sprint}${agent && agent !== role ? ` --agent ${agent}` : ''}${force ? ' --force' : ''}`;
 }
 
+/** What to dispatch next, as exact `cos dispatch` commands. */
 export function nextSteps(
   sprints: readonly SprintState[],
   context: { handled: Handled; verifiers: Verifiers; config: CoordinationConfig; roles: readonly string[] },

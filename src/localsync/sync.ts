@@ -33,6 +33,7 @@ function keyPath(dir: string, key: string): string {
   return join(dir, ...key.split('/'));
 }
 
+/** Sync roles and skills between `.agent/` and the local agent directory (push or pull). */
 export async function syncLocal(root: string, options: SyncOptions): Promise<SyncResult> {
   const paths = agentPaths(root);
   const direction = options.direction ?? 'push';

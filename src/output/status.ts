@@ -90,6 +90,7 @@ export function flagsBySprint(findings: readonly Finding[]): Map<string, string[
   return flags;
 }
 
+/** One dashboard row per sprint. */
 export function statusRows(sprints: readonly SprintState[], findings: readonly Finding[]): StatusRow[] {
   const flags = flagsBySprint(findings);
   // Stale as cos scan says: an entry superseded by a forced redispatch (or otherwise handled) is not.

@@ -11,9 +11,11 @@ import { parseEntryFileName } from './filename.js';
 import { assertSlug, showValue, slugProblem } from './slug.js';
 import { isTimestamp } from './time.js';
 
+/** Entry statuses of the protocol. */
 export const STATUSES = ['DISPATCHED', 'IN_PROGRESS', 'BLOCKED', 'FAILED', 'COMPLETE', 'VERIFIED'] as const;
 export type Status = (typeof STATUSES)[number];
 
+/** Entry severities, lowest first (INFO, WARN, URGENT, BLOCKER). */
 export const SEVERITIES = ['INFO', 'WARN', 'URGENT', 'BLOCKER'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
