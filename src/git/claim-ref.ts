@@ -102,7 +102,7 @@ export async function readClaimRefs(cwd: string, remote: string, sprint?: string
   const refs: Array<{ sha: string; name: string }> = [];
   for (const line of listed.stdout.split('\n')) {
     const [sha, name] = line.split('\t');
-    if (!sha || !name || !name.startsWith(CLAIM_REF_PREFIX)) continue;
+    if (!sha || !name?.startsWith(CLAIM_REF_PREFIX)) continue;
     if (sprint !== undefined && name !== pattern) continue;
     refs.push({ sha, name });
   }

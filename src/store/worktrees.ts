@@ -45,7 +45,7 @@ const MAX_POINTER_BYTES = 4096;
 function readPointer(path: string): string | null {
   try {
     const stats = lstatSync(path, { throwIfNoEntry: false });
-    if (!stats || !stats.isFile() || stats.size > MAX_POINTER_BYTES) return null;
+    if (!stats?.isFile() || stats.size > MAX_POINTER_BYTES) return null;
     return readFileSync(path, 'utf8').trim();
   } catch {
     return null;
