@@ -9,7 +9,7 @@ import { decideBash, decideTool, isCosReporting, type GuardContext } from '../..
 import { mayBeDenied } from '../../src/guard/prefilter.js';
 import { normaliseCommand, splitCommands } from '../../src/guard/shell.js';
 
-const ROOT = '/work/repo';
+const ROOT = '/srv/project';
 const context = (extra: Partial<GuardContext> = {}): GuardContext => ({
   root: ROOT,
   cwd: ROOT,
@@ -36,7 +36,7 @@ const TABLE: Row[] = [
   ['git push --force --all', 'force-push'],
   ['git push origin --delete main', 'force-push'],
   ['git push origin :master', 'force-push'],
-  ['git -C /work/repo push --force origin main', 'force-push'],
+  ['git -C /srv/project push --force origin main', 'force-push'],
   ['sudo git push --force origin main', 'force-push'],
   ['git status && git push --force origin main', 'force-push'],
   ['git push --force origin feature-login', 'allow'], // the agent's own branch
@@ -68,7 +68,7 @@ const TABLE: Row[] = [
   ['ls\nrm -rf ~', 'recursive-delete-outside-repo'],
   ['rm -rf ./build', 'allow'],
   ['rm -rf build dist node_modules', 'allow'],
-  ['rm -rf /work/repo/tmp', 'allow'],
+  ['rm -rf /srv/project/tmp', 'allow'],
   ['cd src && rm -rf generated', 'allow'],
   ['rm -rf ./build/*', 'allow'],
   ['rm ~/notes.txt', 'allow'], // not recursive
@@ -153,7 +153,7 @@ describe('the guard table', () => {
 
   it("cos's own reporting commands are recognised (for the budget gate); approve and mixed lines are not", () => {
     expect(isCosReporting('Bash', { command: 'cos post --sprint s --agent a --status BLOCKED' })).toBe(true);
-    expect(isCosReporting('Bash', { command: 'cd /work/repo && npx cos heartbeat --sprint s --agent a' })).toBe(true);
+    expect(isCosReporting('Bash', { command: 'cd /srv/project && npx cos heartbeat --sprint s --agent a' })).toBe(true);
     expect(isCosReporting('mcp__cos__post', { sprint: 's' })).toBe(true);
     expect(isCosReporting('Bash', { command: 'cos approve x.md' })).toBe(false);
     expect(isCosReporting('Bash', { command: 'cos post --sprint s --agent a --status IN_PROGRESS && npm test' })).toBe(false);
