@@ -111,8 +111,12 @@ function charsMeet(a: Token, b: Token): boolean {
   return PRINTABLE.some((ch) => ta(ch) && tb(ch));
 }
 
-/** Some non-empty text matches both segment token lists. */
-function segmentsMeet(a: Token[], b: Token[]): boolean {
+/**
+ * Whether two sequences can match one common text, where a "star" item matches any run of the
+ * other side's items (none included) and two plain items must meet. Memoised on (i, j); shared by
+ * the characters of a segment (`*`) and the segments of a path (`**`).
+ */
+function sequencesMeet<T>(a: readonly T[], b: readonly T[], isStar: (item: T) => boolean, meet: (x: T, y: T) => boolean): boolean {
   const memo = new Map<number, boolean>();
   const go = (i: number, j: number): boolean => {
     const key = i * (b.length + 1) + j;
@@ -120,34 +124,30 @@ function segmentsMeet(a: Token[], b: Token[]): boolean {
     if (known !== undefined) return known;
     let result: boolean;
     if (i === a.length && j === b.length) result = true;
-    else if (i < a.length && a[i]!.kind === 'star') result = go(i + 1, j) || (j < b.length && go(i, j + 1));
-    else if (j < b.length && b[j]!.kind === 'star') result = go(i, j + 1) || (i < a.length && go(i + 1, j));
-    else if (i < a.length && j < b.length) result = charsMeet(a[i]!, b[j]!) && go(i + 1, j + 1);
+    else if (i < a.length && isStar(a[i]!)) result = go(i + 1, j) || (j < b.length && go(i, j + 1));
+    else if (j < b.length && isStar(b[j]!)) result = go(i, j + 1) || (i < a.length && go(i + 1, j));
+    else if (i < a.length && j < b.length) result = meet(a[i]!, b[j]!) && go(i + 1, j + 1);
     else result = false;
     memo.set(key, result);
     return result;
   };
-  // A path segment is never empty: two lone stars meet on "x", and so does everything else the
-  // programme accepts, except two empty segments (a trailing slash), which also meet.
   return go(0, 0);
 }
 
+/** Some non-empty text matches both segment token lists. */
+function segmentsMeet(a: Token[], b: Token[]): boolean {
+  // A path segment is never empty: two lone stars meet on "x", and so does everything else the
+  // programme accepts, except two empty segments (a trailing slash), which also meet.
+  return sequencesMeet(a, b, (token) => token.kind === 'star', charsMeet);
+}
+
 function listsMeet(a: Segment[], b: Segment[]): boolean {
-  const memo = new Map<number, boolean>();
-  const go = (i: number, j: number): boolean => {
-    const key = i * (b.length + 1) + j;
-    const known = memo.get(key);
-    if (known !== undefined) return known;
-    let result: boolean;
-    if (i === a.length && j === b.length) result = true;
-    else if (i < a.length && a[i]!.globstar) result = go(i + 1, j) || (j < b.length && go(i, j + 1));
-    else if (j < b.length && b[j]!.globstar) result = go(i, j + 1) || (i < a.length && go(i + 1, j));
-    else if (i < a.length && j < b.length) result = segmentsMeet((a[i] as { tokens: Token[] }).tokens, (b[j] as { tokens: Token[] }).tokens) && go(i + 1, j + 1);
-    else result = false;
-    memo.set(key, result);
-    return result;
-  };
-  return go(0, 0);
+  return sequencesMeet(
+    a,
+    b,
+    (segment) => segment.globstar,
+    (x, y) => segmentsMeet((x as { tokens: Token[] }).tokens, (y as { tokens: Token[] }).tokens),
+  );
 }
 
 /** Whether some path matches both globs. */
