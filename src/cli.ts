@@ -30,6 +30,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   review: { summary: 'the coordination changes since a git ref', load: () => import('./commands/review.js') },
   notion: { summary: 'check, set up and sync the Notion dashboard', load: () => import('./commands/notion.js') },
   watch: { summary: 'the chief-of-staff process: react to every entry as it lands', load: () => import('./commands/watch.js') },
+  notify: { summary: 'review and approve the notify routes of coordination.yaml (cos watch runs only approved ones)', load: () => import('./commands/notify.js') },
   board: { summary: 'the team at a glance, live, in a browser (read-only local web page)', load: () => import('./commands/board.js') },
   sync: { summary: 'sync roles and skills between .agent/ and the local agent directory', load: () => import('./commands/sync.js') },
   cleanup: { summary: 'find cruft (temp files, stale locks, empty todos); delete with --apply', load: () => import('./commands/cleanup.js') },

@@ -29,6 +29,11 @@ re-read every watch.reconcile_seconds (coordination.yaml, default 60) catches an
 One watcher per repository, whichever worktree it runs in (lock: .git/cos/watch.lock in git,
 .agent/state/watch.lock outside).
 
+The notify routes of coordination.yaml (notify: {URGENT: "<command>", ...}) run, besides --exec,
+for new and re-escalated findings of their severity — but they are the repository's commands, so
+only once approved on this machine (cos notify allow); a new or changed route is not run, and
+the watcher says so once.
+
 Options:
 ${flagsHelp(flags)}
 

@@ -47,7 +47,8 @@ guard:
 escalation:
   # cos watch raises an URGENT/BLOCKER finding nobody acknowledged again this often.
   repeat_minutes: 30
-# notify:              # commands cos watch runs for new and re-escalated findings, per severity
+# notify:              # commands cos watch runs for new and re-escalated findings, per severity,
+#                      # once approved on each machine: cos notify allow (they are the repository's)
 #   URGENT: 'notify-send cos "$COS_MESSAGE"'
 #   BLOCKER: "./scripts/page-me"
 `;

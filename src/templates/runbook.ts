@@ -81,7 +81,9 @@ most 6 steps, each one sprint for one role with its \`done_when\` and the sprint
   Agents commit with \`COS_AGENT\` set so the pre-commit hook knows who commits.
 - **Re-escalation:** \`cos watch\` raises an unacknowledged URGENT/BLOCKER finding again every
   \`escalation.repeat_minutes\` (30) and runs \`notify.<SEVERITY>\` commands for it; acknowledge with
-  \`cos ack <file>\` to stop the repeats while you work on it.
+  \`cos ack <file>\` to stop the repeats while you work on it. Those commands come from the
+  repository, so they run only once approved on this machine: review them with \`cos notify\`, then
+  \`cos notify allow\` (again after a pull changes one; \`cos watch\` says when).
 
 ## Housekeeping
 - Weekly, or whenever \`cos scan\` reports an **overflow**: \`cos archive --dry-run\`, then

@@ -22,7 +22,7 @@ export interface StoreSummary {
   reconciles?: number;
 }
 
-export type ErrorSource = 'watcher' | 'exec' | 'notion' | 'config' | 'lock' | 'plans' | 'spawn';
+export type ErrorSource = 'watcher' | 'exec' | 'notion' | 'config' | 'lock' | 'plans' | 'spawn' | 'notify';
 
 export type WatchEvent =
   | { event: 'finding'; at: Date; finding: Finding; initial?: true }

@@ -17,6 +17,8 @@ export interface ExecOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
   timeoutMs: number;
+  /** How failures name the command (default `--exec`). */
+  label?: string;
   maxConcurrent?: number;
   maxQueued?: number;
   /** How long to wait after the command exits for the rest of its stderr (ms; default 2000). */
@@ -92,7 +94,7 @@ export function createExecRunner(options: ExecOptions): ExecRunner {
   let idle: Array<() => void> = [];
   let stopped = false;
 
-  const describe = (finding: Finding) => `--exec for ${finding.kind}${finding.sprint ? ` on ${finding.sprint}` : ''}`;
+  const describe = (finding: Finding) => `${options.label ?? '--exec'} for ${finding.kind}${finding.sprint ? ` on ${finding.sprint}` : ''}`;
 
   function settle(): void {
     if (running.size === 0 && queue.length === 0) {

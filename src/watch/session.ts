@@ -31,6 +31,7 @@ import { describeWatchError, startFileWatch as defaultStartFileWatch, type FileE
 import { acquireWatchLock, REFRESH_MS, type WatchLock } from './lock.js';
 import { createNotionSyncer, type NotionSyncer } from './notion.js';
 import { createSpawner } from './spawn.js';
+import { approvalStore, listRoutes, readApprovals, routeHash, unapproved, unapprovedSentence } from './routes.js';
 import { loadPlans, plansDir } from '../plans/files.js';
 import type { ReadyQueue } from '../plans/ready.js';
 import type { SprintState } from '../state/lifecycle.js';
@@ -197,7 +198,26 @@ function createCore(options: WatchOptions, onEntriesChanged: () => void): Core {
   let several = false;
   const hereName = () => (several ? trees.find((tree) => tree.here)?.name : undefined);
   // notify routes of coordination.yaml: one runner per command, made when first needed, run for
-  // new and re-escalated findings of their severity, with the same environment as --exec.
+  // new and re-escalated findings of their severity, with the same environment as --exec — and
+  // only when a person approved that exact route on this machine (routes.ts): the repository
+  // chooses these commands. A read-only session (cos board) runs none.
+  const approvals = options.readOnly ? null : approvalStore(paths.root, options.env);
+  let approved = approvals ? readApprovals(approvals) : new Set<string>();
+  const told = new Set<string>();
+  const checkRoutes = () => {
+    if (!approvals) return;
+    const waiting = unapproved(listRoutes(config.notify), approved);
+    if (waiting.every((route) => told.has(route.sha256))) return;
+    for (const route of waiting) told.add(route.sha256);
+    report('notify', unapprovedSentence(waiting));
+  };
+  const isApproved = (severity: Severity, command: string): boolean => {
+    if (!approvals) return false;
+    const hash = routeHash(severity, command);
+    // Approved since the last look (cos notify allow while the watcher runs): read once more.
+    if (!approved.has(hash)) approved = readApprovals(approvals);
+    return approved.has(hash);
+  };
   const routes = new Map<string, ExecRunner>();
   const route = (command: string): ExecRunner => {
     let runner = routes.get(command);
@@ -207,7 +227,8 @@ function createCore(options: WatchOptions, onEntriesChanged: () => void): Core {
         cwd: paths.root,
         env: options.env,
         timeoutMs: config.watch.exec_timeout_seconds * 1000,
-        onFailure: (message, finding) => report('exec', `notify route: ${message}`, finding),
+        label: 'the notify route',
+        onFailure: (message, finding) => report('exec', message, finding),
       });
       routes.set(command, runner);
     }
@@ -231,9 +252,11 @@ function createCore(options: WatchOptions, onEntriesChanged: () => void): Core {
       if (!raised) return;
       if (exec && severityRank(event.finding.severity) >= minSeverity) exec.run(event.finding, event.at);
       const notify = config.notify[event.finding.severity];
-      if (notify) route(notify).run(event.finding, event.at);
+      if (notify && isApproved(event.finding.severity, notify)) route(notify).run(event.finding, event.at);
     },
   });
+
+  checkRoutes();
 
   function reconcile(): boolean {
     refreshPlans();
@@ -242,6 +265,8 @@ function createCore(options: WatchOptions, onEntriesChanged: () => void): Core {
       config = next;
       engine.setConfig(next);
       lastConfigError = null;
+      if (approvals) approved = readApprovals(approvals);
+      checkRoutes();
     } catch (error) {
       const message = `${(error as Error).message} Keeping the previous settings.`;
       if (message !== lastConfigError) report('config', message);

@@ -156,6 +156,9 @@ describe('a hostile repository cannot turn cos against its user', () => {
     expect(find(ran, 'setup', 'agents-md').stderr).toMatch(/: AGENTS\.md leads outside the repository/);
     expect(find(ran, 'archive').code).toBe(1);
     expect(find(ran, 'archive').stderr).toMatch(/: \.agent\/status\/archive\/done-sprint is a symbolic link leading outside the repository/);
+    // The repository's notify routes are not run: they were never approved on this machine.
+    expect(find(ran, 'watch', '--once').stdout).toMatch(/notify: The notify routes for INFO, WARN, URGENT, BLOCKER in \.agent\/config\/coordination\.yaml are not approved on this machine/);
+    expect(JSON.parse(find(ran, 'notify', '--json').stdout).routes.map((route: { approved: boolean }) => route.approved)).toEqual([false, false, false, false]);
     expect(find(ran, 'notion', 'sync').stderr).toMatch(/token_env is "GITHUB_TOKEN"; cos reads the Notion token only from an environment variable whose name starts with NOTION_ or COS_/);
     // Three posts after the 9007199254740990 entry: each ends, with a small number.
     const posts = ran.filter((r) => r.args[0] === 'post');

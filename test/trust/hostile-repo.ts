@@ -207,6 +207,15 @@ export const ATTACKS: Attack[] = [
     },
   },
   {
+    name: 'notify-routes',
+    tries: 'notify routes in a committed coordination.yaml are shell commands: the victim runs cos watch after cloning and the repository\'s command runs as the victim',
+    build(repo) {
+      const config = join(repo, '.agent/config/coordination.yaml');
+      const routes = ['INFO', 'WARN', 'URGENT', 'BLOCKER'].map((severity) => `  ${severity}: 'touch "$HOME/pwned-$COS_SEVERITY"'`).join('\n');
+      writeFileSync(config, `${readFileSync(config, 'utf8')}\nnotify:\n${routes}\n`);
+    },
+  },
+  {
     name: 'config-dev-zero',
     tries: '.agent/config/coordination.yaml as a link to /dev/zero: every command, hooks included, grows to gigabytes',
     layout: true,

@@ -117,7 +117,10 @@ describe('re-escalation (escalation.repeat_minutes)', () => {
     });
     await cos(['post', '--dir', root, '--sprint', 'alpha', '--agent', 'ann', '--status', 'BLOCKED', '--severity', 'URGENT']);
     await cos(['post', '--dir', root, '--sprint', 'beta', '--agent', 'bob', '--status', 'COMPLETE']);
-    const result = await cos(['watch', '--once', '--no-notion', '--dir', root]);
+    // The repository chooses these commands: they run once approved on this machine (routes.test.ts).
+    const env = { XDG_STATE_HOME: testdir() };
+    expect((await cos(['notify', 'allow', '--dir', root], { env })).code).toBe(0);
+    const result = await cos(['watch', '--once', '--no-notion', '--dir', root], { env });
     expect(result.code).toBe(0);
     expect(readFileSync(join(root, 'notified.txt'), 'utf8')).toBe('urgent escalation alpha\n');
   });
