@@ -2,15 +2,14 @@
 // the page receives first on /events, and GET /api/state), post → `entry` event on /events, post →
 // escalation visible in a real headless Chromium page, and the server's memory. Whole processes:
 // the built CLI; entries are posted with the library (postEntry), as an agent would.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { CLI, fmt, percentile, removeDir, tempDir } from './lib.mjs';
+import { CLI, fmt, percentile, removeDir, spawnTracked, tempDir } from './lib.mjs';
 
 const { postEntry } = await import('../dist/index.js');
 
-const ENTRIES = 10_000;
+const ENTRIES = Number(process.env.COS_BENCH_ENTRIES ?? 10_000);
 const EVENT_POSTS = 200;
 // All 10,000 in current/ is the worst case (chokidar re-lists the folder on every change): fewer posts.
 const CROWDED_POSTS = 20;
@@ -46,7 +45,7 @@ function repo(where) {
 
 function startBoard(root) {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [CLI, 'board', '--json', '--port', '0', '--dir', root], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnTracked(process.execPath, [CLI, 'board', '--json', '--port', '0', '--dir', root], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.on('exit', (code) => reject(new Error(`cos board exited ${code}`)));

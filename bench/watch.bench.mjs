@@ -1,9 +1,8 @@
 // cos watch: latency from an entry's rename into current/ to the watcher's line, and the memory of
 // a watcher holding 10,000 entries. Whole processes: the built CLI, read through its --json stdout.
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, fmt, percentile, removeDir, tempDir } from './lib.mjs';
+import { CLI, fmt, percentile, removeDir, spawnTracked, tempDir } from './lib.mjs';
 
 const LATENCY_ENTRIES = 200;
 const MEMORY_ENTRIES = 10_000;
@@ -40,7 +39,7 @@ function repo(entries, where = 'archive') {
 }
 
 function startWatcher(root) {
-  const child = spawn(process.execPath, [CLI, 'watch', '--json', '--quiet-start', '--dir', root], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnTracked(process.execPath, [CLI, 'watch', '--json', '--quiet-start', '--dir', root], { stdio: ['ignore', 'pipe', 'inherit'] });
   const listeners = new Set();
   let buffer = '';
   child.stdout.setEncoding('utf8').on('data', (chunk) => {

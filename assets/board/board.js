@@ -240,6 +240,38 @@
   }
 
   /**
+   * Path leases (cos lease): who holds which paths, until when. A lease past its time is shown as
+   * expired until the next change drops it (the page's clock ticks on; the server's does not
+   * re-evaluate for a lease alone). A lease that can match a path another agent's lease matches
+   * (a lease-conflict finding) is marked.
+   */
+  function leasesSection() {
+    var conflicting = {};
+    (state.lease_conflicts || []).forEach(function (c) {
+      [c.a, c.b].forEach(function (l) { conflicting[l.file + '\u0000' + l.pattern] = true; });
+    });
+    var list = (state.leases || []).filter(agentShown);
+    var section = el('section', { class: 'panel', id: 'leases', 'aria-labelledby': 'leases-h' },
+      el('h2', { id: 'leases-h', text: 'Path leases (' + list.length + ')' }));
+    if (list.length === 0) {
+      append(section, el('p', { class: 'empty', text: (state.leases || []).length === 0 ? 'No live leases (cos lease --sprint S --agent A PATTERN takes one).' : 'No lease matches the filters.' }));
+      return section;
+    }
+    append(section, el('ul', { class: 'leases' }, list.map(function (l) {
+      var left = Date.parse(l.until) - now();
+      var expired = left < 0;
+      var conflict = conflicting[l.file + '\u0000' + l.pattern] === true;
+      return el('li', { class: 'lease' + (expired ? ' expired' : '') + (conflict ? ' conflict' : ''), dataset: { agent: l.agent, sprint: l.sprint, pattern: l.pattern } },
+        el('code', { class: 'pattern', text: l.pattern }),
+        el('span', { class: 'who' }, l.agent, el('span', { class: 'where', text: ' on ' + l.sprint })),
+        el('time', { class: 'until', datetime: l.until, title: l.until + ' (' + l.file + ')',
+          text: (expired ? 'expired ' + age(-left) + ' ago' : 'until ' + l.until.slice(11, 16) + ' UTC · ' + age(left) + ' left') }),
+        conflict ? el('span', { class: 'pill sev-URGENT', text: 'conflict' }) : null);
+    })));
+    return section;
+  }
+
+  /**
    * Nodes and edges: every step of every plan with its state (from the plans library), and the
    * sprints outside the plans they depend on (their state from the sprint rows; a dependency no
    * step waits on any more is finished).
@@ -394,7 +426,7 @@
     var focusKey = active && shell.main.contains(active) && active.closest('[data-key]') ? active.closest('[data-key]').dataset.key : null;
     shell.counts.textContent = state.sprints.length + ' sprints · ' + state.findings.length + ' open findings · ' + state.entries + ' entries';
     shell.main.replaceChildren(findingsSection(), columnsSection(),
-      el('div', { class: 'lower' }, agentsSection(), planSection()));
+      el('div', { class: 'lower' }, el('div', { class: 'side' }, agentsSection(), leasesSection()), planSection()));
     if (focusKey) {
       var again = shell.main.querySelector('[data-key="' + (window.CSS && CSS.escape ? CSS.escape(focusKey) : focusKey) + '"] > summary');
       if (again) again.focus();

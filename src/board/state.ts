@@ -4,13 +4,15 @@
  *
  * `GET /api/state` is `{ version: 1, sprints, findings, ready, waiting }` as the contract pins it
  * (sprints as in `cos status --json`, findings as in `cos scan --json`); the page also needs the
- * fields added after them: the time, the agents with their heartbeat and ttl, and each shown
- * sprint's latest entries with their bodies rendered (escaped) by ./markdown.ts.
+ * fields added after them: the time, the agents with their heartbeat and ttl, each shown
+ * sprint's latest entries with their bodies rendered (escaped) by ./markdown.ts, and the live
+ * path leases (as `cos status --json` has them, from the leases library).
  */
 import type { Finding } from '../checks/types.js';
 import { defaultBody, entryFields, entryToJson } from '../protocol/entry.js';
 import type { Entry } from '../protocol/fields.js';
 import { isoSeconds } from '../protocol/time.js';
+import { leaseConflicts, liveLeases, type Lease } from '../leases/leases.js';
 import { statusSprints, type StatusRow } from '../output/status.js';
 import type { SprintState } from '../state/lifecycle.js';
 import type { ReadyItem, WaitingItem } from '../plans/ready.js';
@@ -66,6 +68,18 @@ export interface BoardState {
   timeline: Record<string, EntryView[]>;
   /** Valid entries read, current and archive. */
   entries: number;
+  /** Live path leases (`cos lease`), as `cos status --json` lists them: who holds which paths, until when. */
+  leases: Lease[];
+  /** Pairs of those leases that can match one path (each an open `lease-conflict` finding). */
+  lease_conflicts: Array<{ a: LeaseRef; b: LeaseRef }>;
+}
+
+/** A lease named in a conflict: its holder, pattern and NOTE. */
+export interface LeaseRef {
+  agent: string;
+  sprint: string;
+  pattern: string;
+  file: string;
 }
 
 export interface BoardInput {
@@ -102,6 +116,10 @@ export function entryView(entry: Entry): EntryView {
 
 export function boardState(input: BoardInput): BoardState {
   const rows = statusSprints(input.sprints, input.findings, input.plan.view);
+  // Each sprint's entries are in protocol order, and a lease is taken and released per sprint
+  // and agent, so the sprints' entries give the same leases as the whole store in order.
+  const leases = liveLeases(input.sprints.flatMap((sprint) => sprint.entries), input.now);
+  const ref = (lease: Lease): LeaseRef => ({ agent: lease.agent, sprint: lease.sprint, pattern: lease.pattern, file: lease.file });
   const shown = new Set(rows.map((row) => row.sprint));
   const stale = new Map(rows.flatMap((row) => row.agents.map((agent) => [`${row.sprint}\u0000${agent.agent}`, agent.stale] as const)));
   const agents: AgentView[] = [];
@@ -138,5 +156,7 @@ export function boardState(input: BoardInput): BoardState {
     agents,
     timeline,
     entries: input.entries,
+    leases,
+    lease_conflicts: leaseConflicts(leases).map(([a, b]) => ({ a: ref(a), b: ref(b) })),
   };
 }

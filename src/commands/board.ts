@@ -21,16 +21,18 @@ export const help = `Usage: cos board [--port N] [--host H] [--out FILE.html] [-
 
 The team at a glance, live, in a browser: a local, read-only web page with the open findings on
 top (URGENT and BLOCKER first, shown as soon as the entry lands), the sprints as columns by
-state, each sprint's timeline of entries, the agents with their heartbeat age, and the plan
-dependencies as a graph. It is fed by the same engine as cos watch, but takes no watcher lock,
-runs no --exec, syncs nothing and writes nothing: it only shows. Stop it with Ctrl-C.
+state, each sprint's timeline of entries, the agents with their heartbeat age, the path leases
+with who holds them until when, and the plan dependencies as a graph. It is fed by the same
+engine as cos watch, but takes no watcher lock, runs no --exec, syncs nothing and writes
+nothing: it only shows. Stop it with Ctrl-C.
 
 Options:
 ${flagsHelp(flags)}
 
 Endpoints: GET / (the page), GET /api/state ({"version":1,"sprints":[as cos status --json],
-"findings":[as cos scan --json],"ready":[...],"waiting":[...], ...}), GET /events (server-sent
-events: state, entry, finding, resolved, ready). Only GET and HEAD are accepted.
+"findings":[as cos scan --json],"ready":[...],"waiting":[...],"leases":[as cos status --json],
+...}), GET /events (server-sent events: state, entry, finding, resolved, ready). Only GET and
+HEAD are accepted.
 
 Exit codes: 0 stopped (Ctrl-C) or snapshot written; 1 bad usage, no .agent/ here, or the port is
 in use.

@@ -15,10 +15,31 @@ import { testdir } from '../helpers/tmp.js';
 
 const children = new Set<ChildProcess>();
 
-afterEach(() => {
-  for (const child of children) child.kill('SIGKILL');
+function killChildren(): void {
+  for (const child of children) {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // Gone already.
+    }
+  }
   children.clear();
-});
+}
+
+afterEach(killChildren);
+
+// A test file that is interrupted or crashes never reaches afterEach: the board processes it
+// started go when its worker exits, loses its parent (vitest's main process, interrupted, leaves
+// a forked worker running on its own: its IPC channel closes), or is stopped by a signal (which
+// is then raised again, so the worker ends as it would have).
+process.once('exit', killChildren);
+process.once('disconnect', killChildren);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    killChildren();
+    process.kill(process.pid, signal);
+  });
+}
 
 export interface BoardProcess {
   child: ChildProcess;

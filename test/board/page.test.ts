@@ -159,6 +159,74 @@ describe('cos board in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('shows who holds which paths until when, a lease conflict marked, leases taken and released live, and in the snapshot', async () => {
+    const root = await teamDay();
+    const leased = await runCli(['lease', '--dir', root, '--sprint', 'auth-api', '--agent', 'alice', '--ttl', '45', 'src/auth/**', 'docs/auth.md']);
+    expect(leased.code, leased.stderr).toBe(0);
+    // A lease over alice's, as a merge from another clone brings it (cos lease would refuse it).
+    postEntry(root, { sprint: 'release-notes', agent: 'heidi', status: 'NOTE', lease: ['src/auth/tokens.ts'], message: 'Leased in another clone.' });
+    const board = await startBoardProcess(root);
+    type Ref = { agent: string; pattern: string };
+    const api = JSON.parse((await fetchRaw(`${board.url}api/state`)).body) as {
+      leases: Array<{ pattern: string; agent: string; sprint: string; until: string; path: string }>;
+      lease_conflicts: Array<{ a: Ref; b: Ref }>;
+    };
+    const status = JSON.parse((await cos(['status', '--json', '--dir', root])).stdout) as { leases: unknown[] };
+    expect(api.leases).toEqual(status.leases);
+    expect(api.leases.map((l) => `${l.agent}:${l.pattern}`).sort()).toEqual(['alice:docs/auth.md', 'alice:src/auth/**', 'heidi:src/auth/tokens.ts']);
+    expect(api.lease_conflicts.map((c) => `${c.a.agent}:${c.a.pattern}|${c.b.agent}:${c.b.pattern}`)).toEqual(['alice:src/auth/**|heidi:src/auth/tokens.ts']);
+    const { page, dialogs, errors } = await openPage();
+    await page.goto(board.url);
+    await page.waitForSelector('#leases');
+    const rows = () =>
+      page.$$eval('#leases li.lease', (nodes) =>
+        nodes.map((n) => {
+          const data = (n as HTMLElement).dataset;
+          return { agent: data.agent, sprint: data.sprint, pattern: data.pattern, cls: n.className, until: n.querySelector('time')!.getAttribute('datetime'), text: n.textContent };
+        }),
+      );
+    const shown = await rows();
+    expect(shown.map((r) => `${r.agent}:${r.sprint}:${r.pattern}`).sort()).toEqual(['alice:auth-api:docs/auth.md', 'alice:auth-api:src/auth/**', 'heidi:release-notes:src/auth/tokens.ts']);
+    for (const row of shown) {
+      const lease = api.leases.find((l) => l.pattern === row.pattern)!;
+      expect(row.until).toBe(lease.until);
+      expect(row.text).toContain(`until ${lease.until.slice(11, 16)} UTC`);
+    }
+    // The conflict: both overlapping leases are marked, and the finding is in the banner.
+    expect(shown.filter((r) => r.cls.includes('conflict')).map((r) => r.pattern).sort()).toEqual(['src/auth/**', 'src/auth/tokens.ts']);
+    await page.locator('#findings .finding[data-kind="lease-conflict"]').waitFor({ timeout: 10_000 });
+    expect(await page.textContent('#leases-h')).toBe('Path leases (3)');
+    // Filters apply: one agent's leases.
+    await page.selectOption('#filter-agent', 'heidi');
+    expect(await page.$$eval('#leases li.lease', (nodes) => nodes.map((n) => (n as HTMLElement).dataset.pattern))).toEqual(['src/auth/tokens.ts']);
+    await page.selectOption('#filter-agent', '');
+    // Taken and released by other processes: on the page without a reload.
+    const erin = await runCli(['lease', '--dir', root, '--sprint', 'onboarding-ui', '--agent', 'erin', 'web/onboarding/**']);
+    expect(erin.code, erin.stderr).toBe(0);
+    await page.locator('#leases li.lease[data-agent="erin"][data-pattern="web/onboarding/**"]').waitFor({ timeout: 10_000 });
+    const released = await runCli(['release', '--dir', root, '--sprint', 'release-notes', '--agent', 'heidi', 'src/auth/tokens.ts']);
+    expect(released.code, released.stderr).toBe(0);
+    await page.locator('#leases li.lease[data-agent="heidi"]').waitFor({ state: 'detached', timeout: 10_000 });
+    await page.locator('#findings .finding[data-kind="lease-conflict"]').waitFor({ state: 'detached', timeout: 10_000 });
+    expect(await page.$$eval('#leases li.lease.conflict', (nodes) => nodes.length)).toBe(0);
+    expect(dialogs).toEqual([]);
+    expect(errors).toEqual([]);
+    await board.stop();
+    // The snapshot holds them too.
+    const out = join(testdir(), 'leases.html');
+    const written = await runCli(['board', '--dir', root, '--out', out]);
+    expect(written.code, written.stderr).toBe(0);
+    const snap = await openPage({ offline: true });
+    await snap.page.goto(pathToFileURL(out).href);
+    await snap.page.waitForSelector('#leases');
+    expect((await snap.page.$$eval('#leases li.lease', (nodes) => nodes.map((n) => `${(n as HTMLElement).dataset.agent}:${(n as HTMLElement).dataset.pattern}`))).sort()).toEqual([
+      'alice:docs/auth.md',
+      'alice:src/auth/**',
+      'erin:web/onboarding/**',
+    ]);
+    expect(snap.errors).toEqual([]);
+  });
+
   it('renders the README screenshot (written to docs/ only with COS_UPDATE_SCREENSHOT=1)', async () => {
     const root = await teamDay();
     const board = await startBoardProcess(root);
