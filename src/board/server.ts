@@ -111,7 +111,6 @@ export async function startBoard(options: BoardOptions): Promise<BoardServer> {
     cached = null;
     cachedJson = null;
     const at = isoSeconds(update.now);
-    for (const entry of update.added) hub.send('entry', { version: 1, event: 'entry', entry: entryView(entry), at });
     for (const event of pending) {
       if (event.event === 'ready') hub.send('ready', { version: 1, event: 'ready', sprint: event.sprint, role: event.role, plan: event.plan, title: event.title, at });
       else hub.send(event.event, { version: 1, event: event.event, finding: event.finding, id: findingIdentity(event.finding), at });
@@ -138,6 +137,12 @@ export async function startBoard(options: BoardOptions): Promise<BoardServer> {
     readOnly: true,
     notion: false,
     quietStart: true,
+    // New entries go out before the checks over the whole store run (their findings and the
+    // state follow once they have): what lands is on the stream at once.
+    onAdded: (added, now) => {
+      const at = isoSeconds(now);
+      for (const entry of added) hub.send('entry', { version: 1, event: 'entry', entry: entryView(entry), at });
+    },
     onEvaluated,
     emit: (event) => {
       if (event.event === 'finding' || event.event === 'resolved' || event.event === 'ready') pending.push(event);

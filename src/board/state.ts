@@ -118,7 +118,9 @@ export function boardState(input: BoardInput): BoardState {
   const rows = statusSprints(input.sprints, input.findings, input.plan.view);
   // Each sprint's entries are in protocol order, and a lease is taken and released per sprint
   // and agent, so the sprints' entries give the same leases as the whole store in order.
-  const leases = liveLeases(input.sprints.flatMap((sprint) => sprint.entries), input.now);
+  // Only sprints where a lease was ever taken can hold one.
+  const leased = input.sprints.filter((sprint) => sprint.entries.some((entry) => entry.lease !== undefined));
+  const leases = leased.length === 0 ? [] : liveLeases(leased.flatMap((sprint) => sprint.entries), input.now);
   const ref = (lease: Lease): LeaseRef => ({ agent: lease.agent, sprint: lease.sprint, pattern: lease.pattern, file: lease.file });
   const shown = new Set(rows.map((row) => row.sprint));
   const stale = new Map(rows.flatMap((row) => row.agents.map((agent) => [`${row.sprint}\u0000${agent.agent}`, agent.stale] as const)));

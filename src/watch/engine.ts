@@ -1,7 +1,7 @@
 /**
  * The watcher's engine: an in-memory store of entry files keyed by path, the findings derived
  * from it through the checks registry, and the diff between successive finding sets. No file
- * system, no chokidar: records come in through `put`/`remove`, the clock and the timers are
+ * system, no file watching: records come in through `put`/`remove`, the clock and the timers are
  * injected, events go out through `emit`.
  *
  * - A finding's identity is (kind, sprint, files) — see findingIdentity for conflicts and the
@@ -54,6 +54,12 @@ export interface EngineOptions {
   plans?: readonly Plan[];
   /** Called after every evaluation, after its events: the spawner's ready queue, the board's feed. */
   onEvaluated?: (update: EngineUpdate) => void;
+  /**
+   * Called at the start of an evaluation that has new entries, before the checks run, with the
+   * same entries its EngineUpdate will carry in `added` (the board streams them without waiting
+   * for the checks over the whole store).
+   */
+  onAdded?: (added: Entry[], now: Date) => void;
   /**
    * The name of the worktree cos runs in, when the repository has several: the same file name
    * held in several worktrees is then one entry (store/read.ts oneCopyPerName).
@@ -312,6 +318,16 @@ export function createEngine(options: EngineOptions): Engine {
       settleTimer = null;
     }
     const now = options.now();
+    let added: Entry[] = [];
+    if (options.onEvaluated) {
+      // The latest version of each new file that is still held (a file may change or go before this).
+      const fresh = new Map<string, Entry>();
+      for (const entry of pending) if (!seen.has(entry.file) && records.get(entry.path)?.entry === entry) fresh.set(entry.file, entry);
+      pending = [];
+      if (announce && evaluated && !initial) added = [...fresh.values()].sort(compareEntries);
+      for (const file of fresh.keys()) seen.add(file);
+      if (added.length > 0) options.onAdded?.(added, now);
+    }
     const all = entries();
     const sprints = deriveIncrementally(all, now);
     const findings = runChecks({
@@ -344,15 +360,7 @@ export function createEngine(options: EngineOptions): Engine {
     }
     announcedReady = ready;
     lastSprints = sprints;
-    if (options.onEvaluated) {
-      // The latest version of each new file that is still held (a file may change or go before this).
-      const fresh = new Map<string, Entry>();
-      for (const entry of pending) if (!seen.has(entry.file) && records.get(entry.path)?.entry === entry) fresh.set(entry.file, entry);
-      pending = [];
-      const added = announce && evaluated && !initial ? [...fresh.values()].sort(compareEntries) : [];
-      for (const file of fresh.keys()) seen.add(file);
-      options.onEvaluated({ now, added, sprints, findings, queue, config });
-    }
+    options.onEvaluated?.({ now, added, sprints, findings, queue, config });
     evaluated = true;
     const repeat = reescalator.update(next, all, now.getTime(), config.escalation.repeat_minutes);
     if (announce) for (const finding of repeat.due) options.emit({ event: 'reescalated', at: now, finding });

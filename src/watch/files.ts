@@ -34,7 +34,7 @@ export interface ListedFile {
   location: Location;
 }
 
-/** Whether chokidar should skip a path: hidden names (temp files, `.claims/`) and lock dirs. */
+/** Whether the file watcher should skip a path: hidden names (temp files, `.claims/`) and lock dirs. */
 export function isIgnoredName(path: string): boolean {
   const name = basename(path);
   return name.startsWith('.') || name.endsWith('.lock');

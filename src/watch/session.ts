@@ -3,7 +3,7 @@
  * periodic reconcile, the lock, `--exec` and the Notion sync. The command only parses flags,
  * prints events and forwards signals.
  *
- * Start-up order matters: chokidar is ready *before* the first full read, so a file landing in
+ * Start-up order matters: the file watches are set *before* the first full read, so a file landing in
  * between is seen by one or the other (or both — records are idempotent), never by neither.
  * The reconcile (every `watch.reconcile_seconds`) lists the folders, stats every file and
  * re-parses only those whose (inode, size, mtime) changed, so a missed event never hides a
@@ -25,6 +25,7 @@ import { createEngine, type Engine, type EngineOptions, type Timers } from './en
 import type { ErrorSource, WatchEvent } from './events.js';
 import { createExecRunner, type ExecRunner } from './exec.js';
 import { isIgnoredName, listEntryFiles, locate, readEntryFile, statSignature, type FileRecord } from './files.js';
+import { looksLikeEntry } from '../protocol/filename.js';
 import { worktreesOf } from '../store/read.js';
 import { findRepository } from '../store/worktrees.js';
 import { describeWatchError, startFileWatch as defaultStartFileWatch, type FileEventKind, type FileWatch, type StartFileWatch } from './fswatch.js';
@@ -49,7 +50,7 @@ export interface WatchOptions {
   exec?: { command: string; minSeverity: Severity };
   /** Sync to Notion when it is configured (default true). */
   notion?: boolean;
-  /** The file watcher (chokidar by default). */
+  /** The file watcher (./fswatch.ts by default). */
   startFileWatch?: StartFileWatch;
   /** The Notion sync module (`../notion/sync.js` by default). */
   notionModule?: () => Promise<NotionModule>;
@@ -65,6 +66,8 @@ export interface WatchOptions {
   readOnly?: boolean;
   /** After every evaluation of the engine: the derived state and the entries new since the last. */
   onEvaluated?: EngineOptions['onEvaluated'];
+  /** Before the checks of an evaluation that has new entries: those entries (see EngineOptions). */
+  onAdded?: EngineOptions['onAdded'];
 }
 
 export interface NotionModule {
@@ -93,6 +96,7 @@ function listNames(dir: string): string[] {
 
 const LOG_MAX_BYTES = 1024 * 1024;
 const DIR_RECONCILE_MS = 100;
+const CATCH_UP_MS = 50;
 export const POLL_MS = 2_000;
 const PLANS_POLL_MS = 1_000;
 
@@ -240,6 +244,7 @@ function createCore(options: WatchOptions, onEntriesChanged: () => void): Core {
       hooks.evaluated?.(update);
       options.onEvaluated?.(update);
     },
+    ...(options.onAdded ? { onAdded: options.onAdded } : {}),
     config,
     now: options.now,
     here: hereName,
@@ -498,28 +503,28 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
       const record = core.record(tree, abs, location);
       changed = record ? engine.put(record) : engine.remove(rel);
     }
-    if (kind === 'add' && location === 'current' && !catchUpQueued.has(tree)) {
-      catchUpQueued.add(tree);
-      queueMicrotask(() => catchUp(tree));
+    if (kind === 'add' && location === 'current' && !catchUpTimers.has(tree.paths.current)) {
+      catchUpTimers.set(tree.paths.current, setTimeout(() => catchUp(tree), CATCH_UP_MS));
     }
     if (changed) notion?.notify();
   };
 
   /**
-   * After an `add` in current/, take in every entry file there that is not held yet, before the
-   * engine evaluates. chokidar stats each new file asynchronously, so under load the `add` of a
-   * writer's entry 7 can come after that of its entry 8; the listing made when 8 arrives holds
-   * 7 (written before 8), so both reach one evaluation and new entries keep their order (and
-   * an `add` chokidar dropped is caught at the next one rather than at the next reconcile).
+   * Shortly after an `add` in current/ (once per CATCH_UP_MS however many arrive), take in every
+   * entry file there that is not held yet: an `add` whose event never came (the kernel drops
+   * events when its queue overflows in a burst) is caught then rather than at the next reconcile.
+   * It runs after the evaluation the `add` started, so it never delays an event; it lists names
+   * only (no stat) with one relative path for the folder, so it stays cheap with thousands.
    */
-  const catchUpQueued = new Set<Tree>();
+  const catchUpTimers = new Map<string, NodeJS.Timeout>();
   const catchUp = (tree: Tree) => {
-    catchUpQueued.delete(tree);
+    catchUpTimers.delete(tree.paths.current);
     if (stopping) return;
     let changed = false;
+    const prefix = `${paths.rel(tree.paths.current)}/`;
     for (const name of listNames(tree.paths.current)) {
+      if (engine.signature(prefix + name) !== undefined || !looksLikeEntry(name)) continue;
       const abs = join(tree.paths.current, name);
-      if (engine.signature(paths.rel(abs)) !== undefined || locate(tree.paths, abs) !== 'current') continue;
       const record = core.record(tree, abs, 'current');
       if (record) changed = engine.put(record) || changed;
     }
@@ -633,6 +638,8 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
       if (lockTimer) clearInterval(lockTimer);
       if (pollTimer) clearInterval(pollTimer);
       if (dirTimer) clearTimeout(dirTimer);
+      for (const timer of catchUpTimers.values()) clearTimeout(timer);
+      catchUpTimers.clear();
       engine.close();
       const watches = [...fileWatches.values(), ...(repoWatch ? [repoWatch] : [])];
       fileWatches.clear();

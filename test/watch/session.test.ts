@@ -1,4 +1,4 @@
-/** The watcher session in-process: the inotify fallback and the Notion wiring, with real files and chokidar. */
+/** The watcher session in-process: the inotify fallback and the Notion wiring, with real files and real file watches. */
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -60,7 +60,7 @@ describe('cos watch session', () => {
       pollMs: 200,
       startFileWatch: async (options) => {
         const watch = await startFileWatch(options);
-        // As chokidar does when inotify runs out while it sets up its watches (before ready).
+        // As fs.watch reports when inotify runs out while the watches are set up.
         options.onError(Object.assign(new Error('ENOSPC: System limit for number of file watchers reached, watch'), { code: 'ENOSPC' }));
         return {
           close: async () => {
@@ -71,7 +71,7 @@ describe('cos watch session', () => {
       },
     });
     sessions.push(session);
-    expect(closed).toBe(true); // chokidar is dropped: what follows is found by polling
+    expect(closed).toBe(true); // the file watch is dropped: what follows is found by polling
     const error = events.find((e) => e.event === 'error');
     expect(error).toMatchObject({ source: 'watcher', message: expect.stringContaining('fs.inotify.max_user_watches') });
     expect(events.find((e) => e.event === 'watching')).toMatchObject({ polling: true });
