@@ -168,12 +168,30 @@
     var entries = (state.timeline && state.timeline[sprint]) || [];
     var details = el('details', { dataset: { key: 'tl:' + sprint } },
       el('summary', { text: 'Timeline · ' + entries.length + (entries.length === TIMELINE_LIMIT ? ' latest' : '') + (entries.length === 1 ? ' entry' : ' entries') }));
-    if (openTimelines[sprint]) details.open = true;
-    details.addEventListener('toggle', function () {
-      if (details.open) openTimelines[sprint] = true;
-      else delete openTimelines[sprint];
-    });
+    // The entries are put in only while the timeline is open: a board of a thousand sprints
+    // re-renders on every change without building ten thousand bodies nobody looks at.
     var ol = el('ol', { class: 'timeline' });
+    var filled = false;
+    function fill() {
+      if (filled) return;
+      filled = true;
+      fillTimeline(ol, entries);
+    }
+    if (openTimelines[sprint]) {
+      details.open = true;
+      fill();
+    }
+    details.addEventListener('toggle', function () {
+      if (details.open) {
+        openTimelines[sprint] = true;
+        fill();
+      } else delete openTimelines[sprint];
+    });
+    append(details, ol);
+    return details;
+  }
+
+  function fillTimeline(ol, entries) {
     entries.slice().reverse().forEach(function (e) {
       var body = el('div', { class: 'md' });
       body.innerHTML = e.body_html;
@@ -187,8 +205,6 @@
           e.title ? el('span', { text: e.title }) : null),
         body));
     });
-    append(details, ol);
-    return details;
   }
 
   function card(row, agents) {
