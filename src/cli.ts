@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `cos` entry point: a table of commands imported lazily (so `cos status` never loads the
- * Notion client, chokidar or the MCP SDK), and the one place that turns errors into exit codes.
+ * Notion client, the file watcher or the MCP SDK), and the one place that turns errors into exit codes.
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

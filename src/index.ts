@@ -81,7 +81,7 @@ export { syncNotion, isNotionConfigured, planSync, type SyncSummary, type SyncOp
 export { loadSynced } from './notion/synced.js';
 export { checkNotion, setupNotion, type CheckReport } from './notion/check.js';
 
-// The chief-of-staff process (chokidar is loaded only when a watch starts).
+// The chief-of-staff process (file watches are set only when a watch starts).
 export { startWatch, watchOnce, type WatchOptions, type WatchSession } from './watch/session.js';
 export type { WatchEvent } from './watch/events.js';
 export { readLedger, ledgerFile, toSpawn, heldBySpawned, type SpawnRecord } from './watch/spawn.js';
