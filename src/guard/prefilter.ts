@@ -2,24 +2,41 @@
  * The guard's fast path: a Bash command that contains none of the words any rule needs (the
  * programs and sub-commands the rules look for) cannot be denied, so it is allowed without
  * loading the shell parser. Not weaker than the parser: every rule needs its program's name in
- * the text (`git push`, `rm`, `dropdb`, `cos approve`, a pattern's program); text that hides it
- * (`X=rm; $X -rf ~`) escapes the parser just the same — the guard is a seat belt. Pure.
+ * the text (`git push`, `rm`, `dropdb`, `cos approve`, a pattern's program) once the quotes,
+ * backslashes and line continuations the shell removes are taken out (`r''m`, `pu\sh` and
+ * `r\<newline>m` are `rm` and `push` to the shell, so to the prefilter), and SQL keywords are
+ * compared in any case (`dRoP DATABASE`); text that hides it (`X=rm; $X -rf ~`) escapes the
+ * parser just the same — the guard is a seat belt. Pure.
  */
 const RULE_WORDS: Record<string, readonly string[]> = {
   'force-push': ['push'],
   'recursive-delete-outside-repo': ['rm'],
-  'drop-database': ['drop', 'DROP', 'Drop', 'db:'],
+  'drop-database': ['drop', 'db:'],
 };
 
-/** Always checked: an agent's own `cos approve`, writes into `.agent/config/`. */
-const ALWAYS = ['approve', 'config'];
+/** The words the shell would see: quotes, backslashes and line continuations taken out. */
+function unquoted(command: string): string {
+  return command.replace(/\\\r?\n/g, '').replace(/["'\\]/g, '');
+}
+
+/**
+ * Always checked: an agent's own `cos approve`, changes of `.agent/config/` — named, or removed
+ * with `.agent` or a dot-glob (`.a*`) that can name `.agent`.
+ */
+const ALWAYS = ['approve', 'config', '.agent'];
+const DOT_GLOB = /(?:^|[\s/=])\.[^\s/]*[*?[]/;
 
 /** Whether the guard must parse this command (false: no rule can deny it). */
 export function mayBeDenied(command: string, deny: readonly string[]): boolean {
-  for (const word of ALWAYS) if (command.includes(word)) return true;
+  const plain = unquoted(command);
+  const lower = plain.toLowerCase();
+  for (const word of ALWAYS) if (plain.includes(word)) return true;
+  if (DOT_GLOB.test(plain)) return true;
   for (const item of deny) {
-    const words = RULE_WORDS[item] ?? [item.trim().split(/\s+/)[0] ?? item];
-    for (const word of words) if (word === '*' || command.includes(word)) return true;
+    const words = RULE_WORDS[item] ?? [unquoted(item.trim().split(/\s+/)[0] ?? item)];
+    // SQL is read in any case (the drop-database rule matches it case-insensitively).
+    const text = item === 'drop-database' ? lower : plain;
+    for (const word of words) if (word === '*' || text.includes(word)) return true;
   }
   return false;
 }

@@ -7,7 +7,9 @@
  * - `force-push`: `git push` with `--force`, `-f`, `--force-with-lease` or a `+refspec`, or a
  *   deletion (`--delete`, `:branch`), whose target is a shared branch — the remote's default branch
  *   or one of `guard.protected_branches` — or every branch (`--all`, `--mirror`). A force push to
- *   the agent's own branch passes. `--force-with-lease` is treated as a force push on purpose: the
+ *   the agent's own branch passes. A push run in another checkout (`git -C DIR`, `cd DIR && …`,
+ *   `--git-dir`) has a current branch the guard does not read: unless it names the branch, it is
+ *   denied. `--force-with-lease` is treated as a force push on purpose: the
  *   lease only protects work the pusher has not seen; it still rewrites a branch others build on.
  * - `recursive-delete-outside-repo`: `rm -r`/`-R`/`--recursive` of a path outside the repository,
  *   of the repository itself or of its `.git`, or of a path the guard cannot place (`$VAR`).
@@ -59,20 +61,72 @@ function isInside(parent: string, child: string): boolean {
   return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
 }
 
-/** A word as a path: `~` and `$HOME` expanded, relative to cwd; null when a variable hides it. */
-function placePath(word: string, cwd: string, home: string): string | null {
+/** `~` and `$HOME` expanded; null when a variable (or `~user`) hides the path. */
+function expandHome(word: string, home: string): string | null {
   let path = word;
   if (path === '~' || path.startsWith('~/')) path = home + path.slice(1);
   else if (/^\$\{?HOME\}?(\/|$)/.test(path)) path = home + path.replace(/^\$\{?HOME\}?/, '');
-  if (path.includes('$') || path.startsWith('~')) return null;
+  return path.includes('$') || path.startsWith('~') ? null : path;
+}
+
+/**
+ * A word as a path: `~` and `$HOME` expanded, relative to cwd; null when a variable hides it, or
+ * when it is relative and the directory it counts from cannot be told (after `cd -`, `popd`).
+ */
+function placePath(word: string, cwd: string | null, home: string): string | null {
+  let path = expandHome(word, home);
+  if (path === null || (cwd === null && !isAbsolute(path))) return null;
+  const from = cwd ?? '/';
   // A glob deletes whatever its literal directory holds: place that directory.
   const glob = path.search(/[*?[]/);
   if (glob !== -1) {
     const cut = path.lastIndexOf('/', glob);
     path = cut === -1 ? '.' : path.slice(0, cut) || '/';
-    return `${resolve(cwd, path)}${sep}*`;
+    return `${resolve(from, path)}${sep}*`;
   }
-  return resolve(cwd, path);
+  return resolve(from, path);
+}
+
+/** A shell glob segment as a regular expression (a leading `.` is matched only explicitly, as bash does). */
+function segmentRegExp(segment: string): RegExp {
+  let out = '';
+  for (let i = 0; i < segment.length; i++) {
+    const c = segment[i]!;
+    if (c === '*') out += '[^/]*';
+    else if (c === '?') out += '[^/]';
+    else if (c === '[') {
+      const end = segment.indexOf(']', i + 2);
+      if (end === -1) out += '\\[';
+      else {
+        const body = segment.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
+        out += `[${body}]`;
+        i = end;
+      }
+    } else out += c.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${segment.startsWith('.') ? '' : '(?!\\.)'}${out}$`);
+}
+
+/**
+ * Whether a word (a path, or a glob) given to a command can name `target` itself or one of its
+ * ancestor directories. A glob names the entries of its literal directory that its first glob
+ * segment matches: `.*` and `.g*` at the repository's top name `.git`, `*` does not.
+ */
+function mayName(word: string, cwd: string | null, home: string, target: string): boolean {
+  const placed = placePath(word, cwd, home);
+  if (placed === null) return false;
+  if (!placed.endsWith(`${sep}*`)) return isInside(placed, target);
+  const dir = placed.slice(0, -2);
+  if (dir === target || !isInside(dir, target)) return false;
+  const expanded = expandHome(word, home) ?? word;
+  const at = expanded.search(/[*?[]/);
+  const segment = expanded.slice(expanded.lastIndexOf('/', at) + 1).split('/')[0]!;
+  const next = relative(dir, target).split(sep)[0]!;
+  try {
+    return segmentRegExp(segment).test(next);
+  } catch {
+    return true; // a class the translation cannot read: assume it can
+  }
 }
 
 function isCosProgram(words: string[]): number {
@@ -107,22 +161,51 @@ export function cosSubcommand(words: string[]): string | null {
 
 const GIT_GLOBAL_WITH_VALUE = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--exec-path', '--config-env']);
 
-function gitSubcommand(words: string[]): { sub: string; args: string[] } | null {
+interface GitCall {
+  sub: string;
+  args: string[];
+  /** The `-C` directories, in order (each relative to the one before). */
+  dirs: string[];
+  /** `--git-dir` or `--work-tree` was given: the repository is not the one of the directory. */
+  elsewhere: boolean;
+}
+
+function gitSubcommand(words: string[]): GitCall | null {
   if (basename(words[0] ?? '') !== 'git') return null;
   let i = 1;
+  const dirs: string[] = [];
+  let elsewhere = false;
   while (i < words.length && words[i]!.startsWith('-')) {
-    if (GIT_GLOBAL_WITH_VALUE.has(words[i]!)) i++;
+    const option = words[i]!;
+    if (option === '-C' && i + 1 < words.length) dirs.push(words[i + 1]!);
+    if (/^--(?:git-dir|work-tree)(?:=|$)/.test(option)) elsewhere = true;
+    if (GIT_GLOBAL_WITH_VALUE.has(option)) i++;
     i++;
   }
   if (i >= words.length) return null;
-  return { sub: words[i]!, args: words.slice(i + 1) };
+  return { sub: words[i]!, args: words.slice(i + 1), dirs, elsewhere };
+}
+
+/**
+ * Whether a git command runs in this repository (so its current branch and remotes are the ones
+ * the context knows): not when `-C`, a `cd` earlier in the line or `--git-dir`/`--work-tree` take
+ * it to another checkout, or when the directory cannot be told.
+ */
+function runsHere(git: GitCall, cwd: string | null, context: GuardContext): boolean {
+  if (git.elsewhere) return false;
+  let dir = cwd;
+  for (const step of git.dirs) dir = dir === null ? null : placePath(step, dir, context.home);
+  return dir !== null && !dir.endsWith(`${sep}*`) && isInside(resolve(context.root), dir);
 }
 
 const PUSH_WITH_VALUE = new Set(['--repo', '-o', '--push-option', '--receive-pack', '--exec', '--signed']);
 
-function forcePush(words: string[], context: GuardContext): string | null {
+function forcePush(words: string[], cwd: string | null, context: GuardContext): string | null {
   const git = gitSubcommand(words);
   if (git?.sub !== 'push') return null;
+  // In another checkout (another worktree, another clone) the branch HEAD names is not ours to read.
+  const here = runsHere(git, cwd, context);
+  const currentBranch = () => (here ? context.currentBranch() : null);
   let force = false;
   let lease = false;
   let remove = false;
@@ -150,24 +233,24 @@ function forcePush(words: string[], context: GuardContext): string | null {
   const refspecs = positionals.slice(1);
   const kind = lease ? 'a force push (--force-with-lease still rewrites the branch)' : 'a force push';
   const shared = new Set(context.protectedBranches);
-  const remoteDefault = context.remoteDefaultBranch(remote);
+  const remoteDefault = here ? context.remoteDefaultBranch(remote) : null;
   if (remoteDefault) shared.add(remoteDefault);
   if (every !== null && (force || every === '--mirror')) return `${kind} with ${every} rewrites every branch of ${remote}, shared ones included`;
   const targets: Array<{ branch: string | null; force: boolean; remove: boolean }> = [];
-  if (refspecs.length === 0) targets.push({ branch: context.currentBranch(), force, remove: false });
+  if (refspecs.length === 0) targets.push({ branch: currentBranch(), force, remove: false });
   for (const spec of refspecs) {
     const plus = spec.startsWith('+');
     const body = plus ? spec.slice(1) : spec;
     const colon = body.lastIndexOf(':');
     let dst = colon === -1 ? body : body.slice(colon + 1);
     const deletes = remove || (colon === 0 && dst !== '');
-    if (dst === '' || dst === 'HEAD' || dst === '@') dst = colon === -1 || dst === 'HEAD' || dst === '@' ? (context.currentBranch() ?? '') : dst;
+    if (dst === '' || dst === 'HEAD' || dst === '@') dst = colon === -1 || dst === 'HEAD' || dst === '@' ? (currentBranch() ?? '') : dst;
     if (dst.startsWith('refs/tags/')) continue;
     targets.push({ branch: dst === '' ? null : dst.replace(/^refs\/heads\//, ''), force: force || plus, remove: deletes });
   }
   for (const target of targets) {
     if (!target.force && !target.remove) continue;
-    if (target.branch === null) return `${kind} to the current branch, which cannot be told here (detached HEAD?), may rewrite a shared branch`;
+    if (target.branch === null) return `${kind} to the current branch, which cannot be told here (a detached HEAD, or another checkout: name the branch), may rewrite a shared branch`;
     if (shared.has(target.branch)) {
       const what = target.remove ? 'deleting' : kind;
       return `${what} of ${target.branch} on ${remote} rewrites a shared branch (${remoteDefault === target.branch ? "the remote's default branch" : 'guard.protected_branches'})`;
@@ -178,7 +261,7 @@ function forcePush(words: string[], context: GuardContext): string | null {
 
 // --- recursive-delete-outside-repo ------------------------------------------------------------
 
-function recursiveDelete(words: string[], cwd: string, context: GuardContext): string | null {
+function recursiveDelete(words: string[], cwd: string | null, context: GuardContext): string | null {
   if (basename(words[0] ?? '') !== 'rm') return null;
   let recursive = false;
   const targets: string[] = [];
@@ -195,13 +278,12 @@ function recursiveDelete(words: string[], cwd: string, context: GuardContext): s
   const root = resolve(context.root);
   for (const target of targets) {
     const path = placePath(target, cwd, context.home);
-    if (path === null) return `rm -r of ${target} deletes a path the guard cannot place (a variable): it may be outside the repository`;
+    if (path === null) return `rm -r of ${target} deletes a path the guard cannot place (a variable, or after cd - / popd): it may be outside the repository`;
     const place = path.endsWith(`${sep}*`) ? path.slice(0, -2) : path;
     const glob = place !== path;
     if (!glob && place === root) return `rm -r of ${target} deletes the whole repository ${root}`;
     if (!isInside(root, place)) return `rm -r of ${target} deletes ${glob ? `everything in ${place}` : place}, outside the repository ${root}`;
-    if (place === root && glob) continue;
-    if (isInside(join(root, '.git'), place)) return `rm -r of ${target} deletes the repository's git history (.git)`;
+    if (isInside(join(root, '.git'), place) || mayName(target, cwd, context.home, join(root, '.git'))) return `rm -r of ${target} deletes the repository's git history (.git)`;
   }
   return null;
 }
@@ -253,12 +335,25 @@ function inConfig(path: string | null, root: string): boolean {
   return path !== null && isInside(join(root, ...CONFIG_DIR), path);
 }
 
-function configWrite(command: SimpleCommand, cwd: string, context: GuardContext): string | null {
+/** Commands that take away what they name (for `mv`, its sources). */
+const REMOVERS = new Set(['rm', 'rmdir', 'mv']);
+
+function configWrite(command: SimpleCommand, cwd: string | null, context: GuardContext): string | null {
   const root = resolve(context.root);
   const place = (word: string) => placePath(word, cwd, context.home);
   for (const target of command.writes) if (inConfig(place(target), root)) return `it writes ${target}, in .agent/config/`;
   const program = basename(command.words[0] ?? '');
   const args = command.words.slice(1).filter((arg) => !arg.startsWith('-'));
+  if (REMOVERS.has(program)) {
+    // Removing a folder that holds .agent/config/ (`rm -rf .agent`, `mv .agent x`, `rm -rf .a*`)
+    // removes it too; the repository itself is the recursive-delete rule's.
+    const config = join(root, ...CONFIG_DIR);
+    const gone = (program === 'mv' ? args.slice(0, -1) : args).find((word) => {
+      const path = place(word);
+      return path !== null && path !== root && isInside(root, path.endsWith(`${sep}*`) ? path.slice(0, -2) : path) && mayName(word, cwd, context.home, config);
+    });
+    if (gone !== undefined) return `${program} of ${gone} takes away .agent/config/ with it`;
+  }
   let touched: string[] = [];
   if (WRITERS_ANY.has(program)) touched = args;
   else if (WRITERS_LAST.has(program)) touched = args.slice(-1);
@@ -279,20 +374,28 @@ export function decideBash(command: string, context: GuardContext): GuardDecisio
   const commands = splitCommands(command);
   const rules = new Set(context.deny);
   const patterns = context.deny.filter((item) => !['force-push', 'recursive-delete-outside-repo', 'drop-database'].includes(item)).map((item) => ({ item, words: patternWords(item) }));
-  let cwd = context.cwd;
+  // The directory relative paths count from, following cd/pushd; null after cd - or popd.
+  let cwd: string | null = context.cwd;
   let pipeline: SimpleCommand[] = [];
   for (const simple of commands) {
     const words = simple.words;
     const program = basename(words[0] ?? '');
-    if (program === 'cd' && words.length >= 2) {
-      const next = placePath(words[1]!, cwd, context.home);
-      if (next !== null && !next.endsWith('*')) cwd = next;
-    } else if (program === 'cd') cwd = context.home;
+    if (program === 'cd' || program === 'pushd' || program === 'popd') {
+      const to = words.slice(1).find((word) => word === '-' || !word.startsWith('-'));
+      if (program === 'popd' || to === '-' || (program === 'pushd' && to === undefined)) cwd = null;
+      else if (to === undefined) cwd = context.home;
+      else {
+        // A directory behind a variable is assumed to be here, as before: `cd "$(git rev-parse
+        // --show-toplevel)"` is common; `cd -` and `popd` go back to where the line does not say.
+        const next = placePath(to, cwd, context.home);
+        if (next !== null && !next.endsWith('*')) cwd = next;
+      }
+    }
     if (cosSubcommand(words) === 'approve') return deny('self-approval', "an agent may not approve its own denied command: a person runs cos approve", command);
     const config = configWrite(simple, cwd, context);
     if (config) return deny('config-edit', `${config} (the team's configuration is changed by a person)`, command);
     if (rules.has('force-push')) {
-      const why = forcePush(words, context);
+      const why = forcePush(words, cwd, context);
       if (why) return deny('force-push', why, command);
     }
     if (rules.has('recursive-delete-outside-repo')) {

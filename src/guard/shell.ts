@@ -80,8 +80,8 @@ function newlinesAsSeparators(text: string): string {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (c === '\\' && quote !== "'" && i + 1 < text.length) {
-      // A backslash-newline continues the line.
-      out += text[i + 1] === '\n' ? ' ' : c + text[i + 1];
+      // A backslash-newline is removed (POSIX line continuation): `r\<newline>m` is `rm`.
+      out += text[i + 1] === '\n' ? '' : c + text[i + 1];
       i++;
       continue;
     }

@@ -49,6 +49,15 @@ const TABLE: Row[] = [
   ["git commit -m 'do not git push --force origin main'", 'allow'],
   ['git log --grep="push --force"', 'allow'],
   ['ls # git push --force origin main', 'allow'],
+  // force pushes run in another checkout: its current branch is not the agent's
+  ['git -C /srv/other-checkout push --force', 'force-push'],
+  ['cd /srv/other-checkout && git push --force-with-lease', 'force-push'],
+  ['git --git-dir=/srv/other/.git push -f origin HEAD', 'force-push'],
+  ['git -C /srv/other-checkout push --force origin feature-login', 'allow'], // the branch is named
+  ['git -C src push --force', 'allow'], // still this repository: the agent's own branch
+  // quoting and line continuations the shell removes
+  ["git pu''sh --force origin main", 'force-push'],
+  ['git pu\\sh -f origin main', 'force-push'],
   // recursive deletes
   ['rm -rf ~', 'recursive-delete-outside-repo'],
   ['rm -rf /', 'recursive-delete-outside-repo'],
@@ -66,6 +75,13 @@ const TABLE: Row[] = [
   ['npm test; rm -rf ~/.ssh', 'recursive-delete-outside-repo'],
   ['find . -name x | xargs rm -rf /usr', 'recursive-delete-outside-repo'],
   ['ls\nrm -rf ~', 'recursive-delete-outside-repo'],
+  ["r''m -rf /", 'recursive-delete-outside-repo'],
+  ['r\\\nm -rf ~', 'recursive-delete-outside-repo'],
+  ['rm -rf .g*', 'recursive-delete-outside-repo'], // the glob names .git
+  ['rm -rf /srv/project/.?it', 'recursive-delete-outside-repo'],
+  ['pushd .. && rm -rf other-repo', 'recursive-delete-outside-repo'],
+  ['cd - && rm -rf build', 'recursive-delete-outside-repo'], // back to where the line does not say
+  ['rm -rf .cache*', 'allow'], // cannot name .git nor .agent
   ['rm -rf ./build', 'allow'],
   ['rm -rf build dist node_modules', 'allow'],
   ['rm -rf /srv/project/tmp', 'allow'],
@@ -84,6 +100,7 @@ const TABLE: Row[] = [
   ['psql -c "SELECT * FROM users"', 'allow'],
   ['echo "DROP DATABASE is dangerous"', 'allow'],
   ['grep -i "drop database" migrations/*.sql', 'allow'],
+  ['psql -c "dRoP DATABASE prod"', 'drop-database'],
   // patterns from guard.deny
   ['git reset --hard origin/main', 'pattern:git reset --hard'],
   ['git -c core.x=1 reset --hard', 'pattern:git reset --hard'],
@@ -100,6 +117,13 @@ const TABLE: Row[] = [
   ['cp /tmp/evil.yaml .agent/config/coordination.yaml', 'config-edit'],
   ['cat .agent/config/coordination.yaml', 'allow'],
   ['cp .agent/config/coordination.yaml /tmp/backup.yaml', 'allow'],
+  ['rm -rf .agent', 'config-edit'], // takes .agent/config/ with it
+  ['mv .agent /tmp/x', 'config-edit'],
+  ['rm -rf .a*', 'config-edit'],
+  ['rm -rf .[!.]*', 'config-edit'],
+  ['rmdir .agent/config', 'config-edit'],
+  ['mv notes.md .agent/', 'allow'],
+  ['rm -rf .agent/status/tmp', 'allow'],
   ['cos post --sprint s --agent a --status IN_PROGRESS --message "cos approve later"', 'allow'],
   ['npm test', 'allow'],
 ];
@@ -172,6 +196,22 @@ describe('the guard table', () => {
         if (decideBash(line, context()).decision === 'deny') expect(mayBeDenied(line, deny)).toBe(true);
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('the fast path sees through quotes and backslashes the shell removes (property: r\'\'m, pu\\sh)', () => {
+    const deny = context().deny;
+    const destructive = ['git push --force origin main', 'rm -rf ~', 'rm -rf /', 'dropdb app', 'cos approve a.md', 'git reset --hard', 'terraform destroy', 'rm -rf .agent'];
+    fc.assert(
+      fc.property(fc.constantFrom(...destructive), fc.nat(), fc.constantFrom("''", '""', '\\'), (command, at, insert) => {
+        // Before a letter, `''`, `""` and `\` change nothing for the shell.
+        const letters = [...command].flatMap((c, i) => (/[a-z]/.test(c) ? [i] : []));
+        const i = letters[at % letters.length]!;
+        const line = command.slice(0, i) + insert + command.slice(i);
+        expect(decideBash(line, context()).decision).toBe('deny');
+        expect(mayBeDenied(line, deny)).toBe(true);
+      }),
+      { numRuns: 500 },
     );
   });
 
