@@ -75,15 +75,22 @@ export function postNeedsHuman(root: string, identity: Identity, input: { notifi
   );
 }
 
-/** The agent is back at work: an INFO NOTE resolving its needs-human NOTE (unless an entry already did). */
-export function resolveNeedsHuman(root: string, identity: Identity, file: string, now: Date): Entry | null {
+/**
+ * Whether a needs-human NOTE is still open: not resolved, and no later entry of its agent on the
+ * sprint (the check's rule, checks/needs-human.ts). A person may have resolved it (cos resolve)
+ * while the agent still waits; the session's next notification is then a new wait.
+ */
+export function needsHumanOpen(root: string, file: string): boolean {
   const entries = readStore(root).entries;
   const note = entries.find((entry) => entry.file === file);
-  if (!note) return null;
-  const later = entries.some((entry) => entry.agent === note.agent && entry.sprint === note.sprint && entry.seq > note.seq);
-  if (later) return null;
-  const resolved = entries.some((entry) => entry.resolves === file || (Array.isArray(entry.resolves) && entry.resolves.includes(file)));
-  if (resolved) return null;
+  if (!note) return false;
+  if (entries.some((entry) => entry.agent === note.agent && entry.sprint === note.sprint && entry.seq > note.seq)) return false;
+  return !entries.some((entry) => entry.resolves === file || (Array.isArray(entry.resolves) && entry.resolves.includes(file)));
+}
+
+/** The agent is back at work: an INFO NOTE resolving its needs-human NOTE (unless an entry already did). */
+export function resolveNeedsHuman(root: string, identity: Identity, file: string, now: Date): Entry | null {
+  if (!needsHumanOpen(root, file)) return null;
   const { config } = loadConfig(root);
   return postEntry(
     root,

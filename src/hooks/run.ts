@@ -260,11 +260,13 @@ const NOTIFICATION_TYPE = /^[a-z0-9][a-z0-9_.-]{0,39}$/;
 /** Claude Code waits on a person: an URGENT NOTE by the agent (one per wait, until a tool call answers it). */
 async function notification(root: string, state: string, input: HookInput, run: HookRun): Promise<void> {
   const previous = readSession(state, input.session_id);
-  if (previous?.needs_human) return;
+  const { postNeedsHuman, needsHumanOpen } = await import('./guard.js');
+  // Still waiting on the same person: nothing new. Once resolved (a person's cos resolve, an entry
+  // of the agent), the next notification is a new wait.
+  if (previous?.needs_human && needsHumanOpen(root, previous.needs_human)) return;
   const fromEnv = identityFromEnv(run.env);
   const identity = fromEnv ?? (previous ? { sprint: previous.sprint, agent: previous.agent } : sessionIdentity(input.session_id));
   const type = input.notification_type !== undefined && NOTIFICATION_TYPE.test(input.notification_type) ? input.notification_type : 'notification';
-  const { postNeedsHuman } = await import('./guard.js');
   const note = postNeedsHuman(root, identity, { notification_type: type, message: input.message ?? '', title: input.title ?? '', session_id: input.session_id }, run.now);
   const base: SessionRecord = previous && sameIdentity(previous, identity)
     ? previous

@@ -83,6 +83,32 @@ describe('the Claude Code hook fixtures, through the built CLI', () => {
     expect(front(root, entryFiles(root).at(-1)!)).toMatch(/^hook: stop$/m);
   });
 
+  it('needs-human: an entry of the agent resolves it; after a person resolves it, the next wait of the session is a new NOTE', { timeout: 60_000 }, async () => {
+    const root = await project();
+    await post(root, ['--sprint', 'wiring', '--agent', 'dev', '--status', 'IN_PROGRESS']);
+    const needsHuman = async () => (await findings(root)).filter((f) => f.kind === 'needs-human').map((f) => f.files[0]!.split('/').pop());
+
+    // Resolved by the agent's next entry (no hook in between).
+    await hook('notification', fixture('notification', root), { cwd: root, env: ENV });
+    const first = entryFiles(root).at(-1)!;
+    expect(await needsHuman()).toEqual([first]);
+    await post(root, ['--sprint', 'wiring', '--agent', 'dev', '--status', 'NOTE', '--message', 'answered, back at it']);
+    expect(await needsHuman()).toEqual([]);
+
+    // A person resolves the next one while the agent still waits: its next notification is recorded.
+    await hook('notification', fixture('notification', root, (i) => (i.notification_type = 'idle_prompt')), { cwd: root, env: ENV });
+    const second = entryFiles(root).at(-1)!;
+    expect(second).not.toBe(first);
+    expect(front(root, second)).toMatch(/^needs_human: idle_prompt$/m);
+    const resolved = await cos(['resolve', second, '--agent', 'lead', '--dir', root]);
+    expect(resolved.code).toBe(0);
+    expect(await needsHuman()).toEqual([]);
+    await hook('notification', fixture('notification', root, (i) => (i.notification_type = 'idle_prompt')), { cwd: root, env: ENV });
+    const third = entryFiles(root).at(-1)!;
+    expect(front(root, third)).toMatch(/^needs_human: idle_prompt$/m);
+    expect(await needsHuman()).toEqual([third]);
+  });
+
   it('outside a project every hook exits 0 and writes nothing', { timeout: 60_000 }, async () => {
     const dir = testdir();
     for (const name of ['session-start', 'pre-tool-use', 'post-tool-use', 'notification', 'stop']) {
