@@ -7,7 +7,7 @@ import { intFlag, parseCommand, type CommandContext } from './context.js';
 import { defineFlags, flagsHelp } from './flags.js';
 
 export const flags = defineFlags({
-  json: { type: 'boolean', help: 'one JSON object per line: {"version":1,"event":"finding"|"resolved"|"ready"|"spawned"|"synced"|"error"|"watching"|"summary", "finding"?:{...}, "at":"<ISO time>"}; a ready event ({"sprint","role","plan","title"}) comes when a plan step becomes READY (its dependencies finished; "initial": true for those READY at start)' },
+  json: { type: 'boolean', help: 'one JSON object per line: {"version":1,"event":"finding"|"resolved"|"reescalated"|"ready"|"spawned"|"synced"|"error"|"watching"|"summary", "finding"?:{...}, "at":"<ISO time>"}; a reescalated event carries a finding nobody acknowledged, raised again every escalation.repeat_minutes; a ready event ({"sprint","role","plan","title"}) comes when a plan step becomes READY (its dependencies finished; "initial": true for those READY at start)' },
   'quiet-start': { type: 'boolean', help: 'do not print the findings already open at start (they are still tracked)' },
   exec: { type: 'string', value: 'CMD', help: 'run CMD through your shell for each NEW finding at or above --exec-on, with COS_KIND, COS_SEVERITY, COS_SPRINT, COS_FILES, COS_MESSAGE, COS_ACTION set and the finding as JSON on stdin; killed after watch.exec_timeout_seconds (10)' },
   'exec-on': { type: 'string', value: 'SEVERITY', help: 'INFO | WARN | URGENT (default) | BLOCKER' },
