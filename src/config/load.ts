@@ -6,6 +6,7 @@ import { parseYaml } from '../protocol/frontmatter.js';
 import { agentPaths } from '../store/paths.js';
 import { readConfinedText } from '../trust/read.js';
 import { repositoryRoots } from '../trust/roots.js';
+import { problemsMessage } from './problems.js';
 import { protocolProblem, resolveConfig, type CoordinationConfig } from './schema.js';
 import { COS_VERSION } from '../version.js';
 
@@ -29,9 +30,7 @@ export function loadConfig(root: string): LoadedConfig {
   const protocol = raw !== null && typeof raw === 'object' && typeof raw.protocol === 'number' ? raw.protocol : 1;
   const newer = protocolProblem(protocol, paths.rel(paths.coordinationConfig), COS_VERSION);
   if (newer) throw new InputError(newer);
-  if (resolved.errors.length > 0) {
-    throw new InputError(`${paths.rel(paths.coordinationConfig)}: ${resolved.errors.join('; ')}.`);
-  }
+  if (resolved.errors.length > 0) throw new InputError(problemsMessage(paths.rel(paths.coordinationConfig), resolved.errors));
   return {
     config: resolved.config,
     warnings: resolved.warnings.map((w) => `${paths.rel(paths.coordinationConfig)}: ${w}`),

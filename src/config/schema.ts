@@ -1,124 +1,68 @@
 /**
- * coordination.yaml: defaults, then a list of small rules that turn the raw document into a
- * complete config plus warnings (unknown keys) and errors (bad values). Pure.
+ * coordination.yaml: one zod schema gives every key its type, rule, default and TypeScript type;
+ * problems.ts turns a raw document into the complete config plus warnings (unknown keys) and
+ * errors (bad values), every problem at once. Pure.
+ *
+ * `zod/mini` rather than `zod`: every command loads the config, and the mini build is the one a
+ * bundle can shake down to what this schema uses (BENCHMARKS.md, start-up).
  */
+import * as z from 'zod/mini';
 import { PROTOCOL_VERSION, SEVERITIES, type Severity } from '../protocol/fields.js';
-
-export interface CoordinationConfig {
-  version: 1;
-  /** The entry protocol the repository says it uses (`cos init` writes the current one). */
-  protocol: number;
-  /** Whether a COMPLETE needs a VERIFIED from another agent before the sprint is finished. */
-  verification: 'required' | 'optional';
-  ttl_minutes: number;
-  archive: { max_current: number; max_age_days: number };
-  /** `remote`: claim sprints through this git remote (`cos dispatch --remote`) by default. */
-  dispatch: { attempt_cap: number; remote?: string };
-  /** The local agent directory that roles and skills sync to (`~` expanded by the caller). */
-  local_root: string;
-  scan: { fail_on: Severity | 'never' };
-  budget_usd_per_sprint?: number;
-  watch: { reconcile_seconds: number; exec_timeout_seconds: number; notion_debounce_seconds: number };
-  heartbeat: { min_interval_seconds: number };
-  /** `cos hook pre-tool-use` (docs/guard.md). */
-  guard: { deny: string[]; protected_branches: string[]; approval_minutes: number };
-  /** `cos watch` raises an unacknowledged URGENT/BLOCKER finding again this often. */
-  escalation: { repeat_minutes: number };
-  /** Commands `cos watch` runs for new and re-escalated findings of a severity. */
-  notify: Partial<Record<Severity, string>>;
-}
+import { checkConfig } from './problems.js';
 
 /** The guard's built-in rules (named in `guard.deny`; any other item is a command pattern). */
 export const GUARD_RULES = ['force-push', 'recursive-delete-outside-repo', 'drop-database'] as const;
 
-export const DEFAULT_CONFIG: CoordinationConfig = {
-  version: 1,
-  protocol: PROTOCOL_VERSION,
-  verification: 'required',
-  ttl_minutes: 30,
-  archive: { max_current: 50, max_age_days: 7 },
-  dispatch: { attempt_cap: 3 },
-  local_root: '~/.claude',
-  scan: { fail_on: 'URGENT' },
-  watch: { reconcile_seconds: 60, exec_timeout_seconds: 10, notion_debounce_seconds: 5 },
-  heartbeat: { min_interval_seconds: 60 },
-  guard: { deny: [...GUARD_RULES], protected_branches: ['main', 'master'], approval_minutes: 30 },
-  escalation: { repeat_minutes: 30 },
-  notify: {},
-};
+const POSITIVE_INT = 'must be a positive whole number';
+const POSITIVE_NUMBER = 'must be a positive number';
+const TEXT = 'must be a non-empty string';
+const TEXT_LIST = 'must be a list of non-empty strings';
+
+const positiveInt = (fallback: number) => z._default(z.int({ error: POSITIVE_INT }).check(z.positive({ error: POSITIVE_INT })), fallback);
+const positiveNumber = (fallback: number) => z._default(z.number({ error: POSITIVE_NUMBER }).check(z.positive({ error: POSITIVE_NUMBER })), fallback);
+const text = z.string({ error: TEXT }).check(z.minLength(1, { error: TEXT }));
+const textList = (fallback: readonly string[]) =>
+  z._default(z.array(z.string({ error: TEXT_LIST }).check(z.refine((item) => item.trim() !== '', { error: TEXT_LIST })), { error: TEXT_LIST }), () => [...fallback]);
+/** A nested mapping whose keys take their own defaults when it is absent. */
+const section = <T extends z.core.$ZodLooseShape>(shape: T) => z.prefault(z.object(shape, { error: 'must be a mapping' }), {} as z.input<z.ZodMiniObject<T>>);
+
+const notifyShape = Object.fromEntries(SEVERITIES.map((severity) => [severity, z.optional(text)])) as Record<Severity, z.ZodMiniOptional<typeof text>>;
+
+export const COORDINATION_SCHEMA = z.object({
+  version: z._default(z.literal(1, { error: 'must be 1' }), 1),
+  /** The entry protocol the repository says it uses (`cos init` writes the current one). */
+  protocol: positiveInt(PROTOCOL_VERSION),
+  /** Whether a COMPLETE needs a VERIFIED from another agent before the sprint is finished. */
+  verification: z._default(z.enum(['required', 'optional'], { error: 'must be required or optional' }), 'required'),
+  ttl_minutes: positiveInt(30),
+  archive: section({ max_current: positiveInt(50), max_age_days: positiveNumber(7) }),
+  /** `remote`: claim sprints through this git remote (`cos dispatch --remote`) by default. */
+  dispatch: section({ attempt_cap: positiveInt(3), remote: z.optional(text) }),
+  /** The local agent directory that roles and skills sync to (`~` expanded by the caller). */
+  local_root: z._default(text, '~/.claude'),
+  scan: section({
+    fail_on: z._default(z.enum([...SEVERITIES, 'never'], { error: `must be one of ${SEVERITIES.join(', ')}, never` }), 'URGENT'),
+  }),
+  budget_usd_per_sprint: z.optional(z.number({ error: POSITIVE_NUMBER }).check(z.positive({ error: POSITIVE_NUMBER }))),
+  watch: section({ reconcile_seconds: positiveNumber(60), exec_timeout_seconds: positiveNumber(10), notion_debounce_seconds: positiveNumber(5) }),
+  heartbeat: section({ min_interval_seconds: positiveNumber(60) }),
+  /** `cos hook pre-tool-use` (docs/guard.md). */
+  guard: section({ deny: textList(GUARD_RULES), protected_branches: textList(['main', 'master']), approval_minutes: positiveNumber(30) }),
+  /** `cos watch` raises an unacknowledged URGENT/BLOCKER finding again this often. */
+  escalation: section({ repeat_minutes: positiveNumber(30) }),
+  /** Commands `cos watch` runs for new and re-escalated findings of a severity. */
+  notify: section(notifyShape),
+});
+
+/** The complete config every command works with (the schema's output: defaults filled in). */
+export type CoordinationConfig = z.output<typeof COORDINATION_SCHEMA>;
+
+export const DEFAULT_CONFIG: CoordinationConfig = COORDINATION_SCHEMA.parse({});
 
 export interface ResolvedConfig {
   config: CoordinationConfig;
   warnings: string[];
   errors: string[];
-}
-
-type Shape = { [key: string]: 'positive-int' | 'positive-number' | 'string' | 'string-list' | 'severity-or-never' | 'version' | 'verification' | Shape };
-
-const SHAPE: Shape = {
-  version: 'version',
-  protocol: 'positive-int',
-  verification: 'verification',
-  ttl_minutes: 'positive-int',
-  archive: { max_current: 'positive-int', max_age_days: 'positive-number' },
-  dispatch: { attempt_cap: 'positive-int', remote: 'string' },
-  local_root: 'string',
-  scan: { fail_on: 'severity-or-never' },
-  budget_usd_per_sprint: 'positive-number',
-  watch: { reconcile_seconds: 'positive-number', exec_timeout_seconds: 'positive-number', notion_debounce_seconds: 'positive-number' },
-  heartbeat: { min_interval_seconds: 'positive-number' },
-  guard: { deny: 'string-list', protected_branches: 'string-list', approval_minutes: 'positive-number' },
-  escalation: { repeat_minutes: 'positive-number' },
-  notify: { INFO: 'string', WARN: 'string', URGENT: 'string', BLOCKER: 'string' },
-};
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function checkValue(kind: Exclude<Shape[string], Shape>, value: unknown): string | null {
-  switch (kind) {
-    case 'version':
-      return value === 1 ? null : 'must be 1';
-    case 'positive-int':
-      return typeof value === 'number' && Number.isInteger(value) && value > 0 ? null : 'must be a positive whole number';
-    case 'positive-number':
-      return typeof value === 'number' && Number.isFinite(value) && value > 0 ? null : 'must be a positive number';
-    case 'string':
-      return typeof value === 'string' && value.length > 0 ? null : 'must be a non-empty string';
-    case 'verification':
-      return value === 'required' || value === 'optional' ? null : 'must be required or optional';
-    case 'string-list':
-      return Array.isArray(value) && value.every((item) => typeof item === 'string' && item.trim() !== '') ? null : 'must be a list of non-empty strings';
-    case 'severity-or-never':
-      return value === 'never' || SEVERITIES.includes(value as Severity) ? null : `must be one of ${SEVERITIES.join(', ')}, never`;
-  }
-}
-
-/** Walk the raw document against the shape, copying good values over the defaults. */
-function apply(shape: Shape, raw: Record<string, unknown>, target: Record<string, unknown>, prefix: string, out: ResolvedConfig): void {
-  for (const [key, value] of Object.entries(raw)) {
-    const name = prefix + key;
-    const kind = shape[key];
-    if (kind === undefined) {
-      out.warnings.push(`unknown key "${name}" is ignored`);
-      continue;
-    }
-    if (value === null || value === undefined) continue;
-    if (typeof kind === 'object') {
-      if (!isRecord(value)) {
-        out.errors.push(`"${name}" must be a mapping`);
-        continue;
-      }
-      const child = (isRecord(target[key]) ? { ...(target[key] as Record<string, unknown>) } : {}) as Record<string, unknown>;
-      apply(kind, value, child, `${name}.`, out);
-      target[key] = child;
-      continue;
-    }
-    const problem = checkValue(kind, value);
-    if (problem) out.errors.push(`"${name}" is ${JSON.stringify(value)} but ${problem}`);
-    else target[key] = value;
-  }
 }
 
 /**
@@ -135,13 +79,8 @@ export function protocolProblem(protocol: number, file: string, version: string)
   return `${file} says protocol ${protocol}, which this agent-cos (${version}, protocol ${PROTOCOL_VERSION}) does not know; this repository needs agent-cos ${releaseForProtocol(protocol)} or later (npm install agent-cos@latest).`;
 }
 
+/** Raw YAML value → complete config, every unknown key warned and every bad value an error. */
 export function resolveConfig(raw: unknown): ResolvedConfig {
-  const out: ResolvedConfig = { config: structuredClone(DEFAULT_CONFIG), warnings: [], errors: [] };
-  if (raw === null || raw === undefined) return out;
-  if (!isRecord(raw)) {
-    out.errors.push('the file must be a mapping of keys (e.g. "ttl_minutes: 30")');
-    return out;
-  }
-  apply(SHAPE, raw, out.config as unknown as Record<string, unknown>, '', out);
-  return out;
+  const checked = checkConfig(COORDINATION_SCHEMA, raw, 'the file must be a mapping of keys (e.g. "ttl_minutes: 30")');
+  return { config: checked.value, warnings: checked.warnings, errors: checked.errors };
 }

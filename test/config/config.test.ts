@@ -44,7 +44,12 @@ describe('resolveConfig', () => {
     [{ ttl_minutes: 0 }, '"ttl_minutes" is 0 but must be a positive whole number'],
     [{ ttl_minutes: 2.5 }, '"ttl_minutes" is 2.5 but must be a positive whole number'],
     [{ archive: { max_age_days: -1 } }, '"archive.max_age_days" is -1 but must be a positive number'],
-    [{ archive: 50 }, '"archive" must be a mapping'],
+    [{ archive: 50 }, '"archive" is 50 but must be a mapping'],
+    [{ guard: { deny: ['force-push', ' '] } }, '"guard.deny" is ["force-push"," "] but must be a list of non-empty strings'],
+    [{ guard: { deny: 'force-push' } }, '"guard.deny" is "force-push" but must be a list of non-empty strings'],
+    [{ verification: 'maybe' }, '"verification" is "maybe" but must be required or optional'],
+    [{ notify: { URGENT: 7 } }, '"notify.URGENT" is 7 but must be a non-empty string'],
+    [{ protocol: 1e300 }, '"protocol" is 1e+300 but must be a positive whole number'],
     [{ scan: { fail_on: 'LOUD' } }, '"scan.fail_on" is "LOUD" but must be one of INFO, WARN, URGENT, BLOCKER, never'],
     [{ local_root: '' }, '"local_root" is "" but must be a non-empty string'],
     [{ budget_usd_per_sprint: '10' }, '"budget_usd_per_sprint" is "10" but must be a positive number'],
@@ -78,16 +83,22 @@ describe('loadConfig and the commands', () => {
 
   it.each([
     ['a bad value', 'ttl_minutes: soon\n', /^cos (post|status): \.agent\/config\/coordination\.yaml: "ttl_minutes" is "soon" but must be a positive whole number\.\n$/],
-    ['two bad values', 'ttl_minutes: -1\narchive:\n  max_current: x\n', /coordination\.yaml: "ttl_minutes" is -1 .*; "archive\.max_current" is "x" /],
+    [
+      'two bad values',
+      'ttl_minutes: -1\narchive:\n  max_current: x\n',
+      /^cos (post|status): \.agent\/config\/coordination\.yaml: "ttl_minutes" is -1 but must be a positive whole number\.\n\.agent\/config\/coordination\.yaml: "archive\.max_current" is "x" but must be a positive whole number\.\n$/,
+    ],
     ['broken YAML', 'ttl_minutes: [30\n', /^cos (post|status): \.agent\/config\/coordination\.yaml is not valid YAML: /],
     ['duplicate keys', 'ttl_minutes: 1\nttl_minutes: 2\n', /coordination\.yaml is not valid YAML: Map keys must be unique: "ttl_minutes" appears twice\./],
     ['a list', '- ttl_minutes: 1\n', /coordination\.yaml: the file must be a mapping/],
-  ])('%s: post and status exit 1 naming the file and the key, and write nothing', async (_what, text, message) => {
+  ])('%s: post and status exit 1 naming the file and the key, and write nothing', async (what, text, message) => {
     const root = testdir({ [FILE]: text });
     const post = await cos(['post', '--dir', root, '--sprint', 's', '--agent', 'a', '--status', 'IN_PROGRESS']);
     expect(post.code).toBe(1);
     expect(post.stderr).toMatch(message);
-    expect(post.stderr.trim().split('\n')).toHaveLength(1);
+    // One line per bad key (two here for 'two bad values'), and never a stack trace.
+    expect(post.stderr.trim().split('\n')).toHaveLength(what === 'two bad values' ? 2 : 1);
+    expect(post.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(join(root, '.agent', 'status'))).toBe(false);
     const status = await cos(['status', '--dir', root]);
     expect(status.code).toBe(1);
