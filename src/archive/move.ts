@@ -38,6 +38,8 @@ export interface ArchiveOptions {
   bounds?: ArchiveBounds;
   /** Defaults to coordination.yaml `verification`. */
   verification?: 'required' | 'optional';
+  /** Called after each move with how many of the planned moves are done (for a progress bar). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface SkippedMove {
@@ -177,11 +179,13 @@ export async function archiveStore(root: string, options: ArchiveOptions = {}): 
     const made = new Set<string>();
     // Every destination is checked before the first move, so a refusal moves nothing.
     for (const dir of new Set(planned.moves.map((move) => dirname(join(paths.root, move.to))))) checkDestination(paths.root, roots, dir);
+    const total = planned.moves.length;
     for (const move of planned.moves) {
       const run = () => moveOne(paths.root, roots, move, made);
       const outcome = isHolding(move.entry.status) ? await underEntryLock(join(paths.root, move.from), run) : run();
       if (outcome) skipped.push(outcome);
       else moved.push(move);
+      options.onProgress?.(moved.length + skipped.length, total);
     }
     return { plan: planned, moved, skipped, malformed, dryRun: false };
   }, { wait: 60_000 });

@@ -2,6 +2,7 @@ import { archiveStore, type ArchiveResult } from '../archive/move.js';
 import type { MoveReason } from '../archive/policy.js';
 import { InputError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
+import { progressFor } from '../output/progress.js';
 import { parseCommand, printJson, type CommandContext } from './context.js';
 import { defineFlags, flagsHelp } from './flags.js';
 
@@ -82,7 +83,14 @@ export async function run(context: CommandContext): Promise<number> {
     const { repoInfo } = await import('../git/run.js');
     await repoInfo(root);
   }
-  const result = await archiveStore(root, { now: context.now(), dryRun, bounds: config.archive, verification: config.verification });
+  // Thousands of moves take seconds: a bar on a terminal (none piped or with --json).
+  const progress = dryRun ? null : await progressFor(context, json, 'cos archive', 'entries');
+  let result: ArchiveResult;
+  try {
+    result = await archiveStore(root, { now: context.now(), dryRun, bounds: config.archive, verification: config.verification, onProgress: progress?.update });
+  } finally {
+    progress?.stop();
+  }
   let commit: string | null = null;
   let commitError: unknown;
   if (values.commit && result.moved.length > 0) {

@@ -1,5 +1,6 @@
 /** `cos notion check | setup | sync [--dry-run]`: the Notion dashboard. */
 import { EXIT, InputError } from '../errors.js';
+import { progressFor } from '../output/progress.js';
 import { parseCommand, printJson, type CommandContext } from './context.js';
 import { defineFlags, flagsHelp } from './flags.js';
 
@@ -86,21 +87,14 @@ async function checkOrSetup(context: CommandContext, root: string, json: boolean
 
 async function sync(context: CommandContext, root: string, json: boolean, dryRun: boolean): Promise<number> {
   const { syncNotion } = await import('../notion/sync.js');
-  const progress = context.isTTY && !json && !dryRun;
-  let shown = false;
-  const summary = await syncNotion(root, {
-    dryRun,
-    now: context.now(),
-    env: context.env,
-    onProgress: progress
-      ? (done, total) => {
-          if (total === 0) return;
-          shown = true;
-          process.stderr.write(`\rnotion sync: ${done}/${total} sprints`);
-        }
-      : undefined,
-  });
-  if (shown) process.stderr.write('\n');
+  // Hundreds of sprints at about 3 requests a second take minutes: a bar on a terminal.
+  const progress = dryRun ? null : await progressFor(context, json, 'cos notion sync', 'sprints');
+  let summary: Awaited<ReturnType<typeof syncNotion>>;
+  try {
+    summary = await syncNotion(root, { dryRun, now: context.now(), env: context.env, onProgress: progress?.update });
+  } finally {
+    progress?.stop();
+  }
   if (json) {
     printJson(context, {
       created: summary.created,
