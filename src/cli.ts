@@ -153,8 +153,15 @@ function isEntryPoint(): boolean {
   }
 }
 
-// Run only when executed as the binary, not when imported by tests.
-if (isEntryPoint()) {
+let started = false;
+
+/**
+ * Run as the `cos` binary (once). The bundled dist/cli.js calls it; the unbundled module calls it
+ * when it is the script node was started with, never when imported (tests import main()).
+ */
+export function runAsBinary(): void {
+  if (started) return;
+  started = true;
   // `cos status | head`: a reader that goes away is not an error. Commands that handle it
   // themselves (cos watch shuts down cleanly) add their own listener and take precedence.
   const onOutputError = (error: NodeJS.ErrnoException) => {
@@ -173,3 +180,5 @@ if (isEntryPoint()) {
     },
   );
 }
+
+if (isEntryPoint()) runAsBinary();

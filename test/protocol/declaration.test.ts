@@ -1,8 +1,8 @@
 /**
  * One declaration per protocol field: a field added to FIELDS (protocol/fields.ts) and nowhere
  * else is accepted by `cos post` (flag, help, validation, the entry and its JSON), read back as a
- * valid entry, and offered by the MCP post tool. The test copies the built CLI, adds one line to
- * the copy's fields.js only, and runs the copy as a user would.
+ * valid entry, and offered by the MCP post tool. The test copies src/, adds one line to the copy's
+ * fields.ts only, builds the binary from it as npm run build does, and runs it as a user would.
  */
 import { cpSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,23 +16,31 @@ import { FIELDS, fieldSpec, INPUT_FIELDS, KEY_ORDER } from '../../src/protocol/f
 import { TOOLS } from '../../src/mcp/tools.js';
 import { testdir } from '../helpers/tmp.js';
 
-const DIST = fileURLToPath(new URL('../../dist', import.meta.url));
 const NODE_MODULES = fileURLToPath(new URL('../../node_modules', import.meta.url));
 
 const NEW_FIELD = `  ticket: { kind: 'line', flag: 'ticket', value: 'ID', help: 'the tracker ticket this work belongs to' },\n`;
 
-/** A copy of dist/ whose only change is one more line in FIELDS. */
-function distWithNewField(): string {
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * A build of the CLI from a copy of src/ whose only change is one more line in FIELDS, bundled the
+ * way `npm run build` bundles dist/cli.js (build/bundle.mjs).
+ */
+function cliWithNewField(): string {
   const dir = testdir();
-  cpSync(DIST, join(dir, 'dist'), { recursive: true });
+  cpSync(join(ROOT, 'src'), join(dir, 'src'), { recursive: true });
+  cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
   symlinkSync(NODE_MODULES, join(dir, 'node_modules'), 'dir');
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
-  const file = join(dir, 'dist/protocol/fields.js');
+  const file = join(dir, 'src/protocol/fields.ts');
   const text = readFileSync(file, 'utf8');
   const start = text.indexOf('export const FIELDS = {');
   expect(start).toBeGreaterThan(-1);
-  const end = text.indexOf('\n};', start);
+  const end = text.indexOf('\n} as const', start);
+  expect(end).toBeGreaterThan(start);
   writeFileSync(file, `${text.slice(0, end + 1)}${NEW_FIELD}${text.slice(end + 1)}`);
+  const built = spawnSync(process.execPath, [join(ROOT, 'build/bundle.mjs'), '--root', dir], { encoding: 'utf8' });
+  expect(built.stderr).toBe('');
+  expect(built.status).toBe(0);
   return join(dir, 'dist/cli.js');
 }
 
@@ -43,7 +51,7 @@ function run(cli: string, args: string[]) {
 
 describe('one declaration per protocol field', () => {
   it('a field added to FIELDS alone is taken by cos post, its help, validation, reading and the MCP post tool', async () => {
-    const cli = distWithNewField();
+    const cli = cliWithNewField();
     const root = testdir();
     expect(run(cli, ['init', '--dir', root]).code).toBe(0);
 
