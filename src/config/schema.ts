@@ -18,11 +18,15 @@ const POSITIVE_NUMBER = 'must be a positive number';
 const TEXT = 'must be a non-empty string';
 const TEXT_LIST = 'must be a list of non-empty strings';
 
-const positiveInt = (fallback: number) => z._default(z.int({ error: POSITIVE_INT }).check(z.positive({ error: POSITIVE_INT })), fallback);
-const positiveNumber = (fallback: number) => z._default(z.number({ error: POSITIVE_NUMBER }).check(z.positive({ error: POSITIVE_NUMBER })), fallback);
+// One instance per rule, shared by every key that has it (zod schemas are immutable): building
+// zod schemas is a measurable part of start-up.
+const POSITIVE_INT_SCHEMA = z.int({ error: POSITIVE_INT }).check(z.positive({ error: POSITIVE_INT }));
+const POSITIVE_NUMBER_SCHEMA = z.number({ error: POSITIVE_NUMBER }).check(z.positive({ error: POSITIVE_NUMBER }));
+const positiveInt = (fallback: number) => z._default(POSITIVE_INT_SCHEMA, fallback);
+const positiveNumber = (fallback: number) => z._default(POSITIVE_NUMBER_SCHEMA, fallback);
 const text = z.string({ error: TEXT }).check(z.minLength(1, { error: TEXT }));
-const textList = (fallback: readonly string[]) =>
-  z._default(z.array(z.string({ error: TEXT_LIST }).check(z.refine((item) => item.trim() !== '', { error: TEXT_LIST })), { error: TEXT_LIST }), () => [...fallback]);
+const TEXT_LIST_SCHEMA = z.array(z.string({ error: TEXT_LIST }).check(z.refine((item) => item.trim() !== '', { error: TEXT_LIST })), { error: TEXT_LIST });
+const textList = (fallback: readonly string[]) => z._default(TEXT_LIST_SCHEMA, () => [...fallback]);
 /** A nested mapping whose keys take their own defaults when it is absent. */
 const section = <T extends z.core.$ZodLooseShape>(shape: T) => z.prefault(z.object(shape, { error: 'must be a mapping' }), {} as z.input<z.ZodMiniObject<T>>);
 
@@ -43,7 +47,7 @@ export const COORDINATION_SCHEMA = z.object({
   scan: section({
     fail_on: z._default(z.enum([...SEVERITIES, 'never'], { error: `must be one of ${SEVERITIES.join(', ')}, never` }), 'URGENT'),
   }),
-  budget_usd_per_sprint: z.optional(z.number({ error: POSITIVE_NUMBER }).check(z.positive({ error: POSITIVE_NUMBER }))),
+  budget_usd_per_sprint: z.optional(POSITIVE_NUMBER_SCHEMA),
   watch: section({ reconcile_seconds: positiveNumber(60), exec_timeout_seconds: positiveNumber(10), notion_debounce_seconds: positiveNumber(5) }),
   heartbeat: section({ min_interval_seconds: positiveNumber(60) }),
   /** `cos hook pre-tool-use` (docs/guard.md). */
