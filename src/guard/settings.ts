@@ -17,6 +17,8 @@ export interface GuardSettings {
   approval_minutes: number;
   /** budget_usd_per_sprint, or null when none is configured (then no budget work at all). */
   budget: number | null;
+  /** Why coordination.yaml could not be read: the default rules apply meanwhile (never cached). */
+  problem?: string;
 }
 
 interface Cached extends GuardSettings {
@@ -45,7 +47,21 @@ export async function guardSettings(root: string): Promise<GuardSettings> {
     // no cache yet, or a broken one: load the config
   }
   const { loadConfig } = await import('../config/load.js');
-  const { config } = loadConfig(root);
+  let config: import('../config/schema.js').CoordinationConfig;
+  try {
+    config = loadConfig(root).config;
+  } catch (error) {
+    // A broken coordination.yaml (a merge conflict, a typo) must not take the seat belt off: the
+    // default rules apply until it is fixed, without a budget (its figure is unknown).
+    const { DEFAULT_CONFIG } = await import('../config/schema.js');
+    return {
+      deny: [...DEFAULT_CONFIG.guard.deny],
+      protected_branches: [...DEFAULT_CONFIG.guard.protected_branches],
+      approval_minutes: DEFAULT_CONFIG.guard.approval_minutes,
+      budget: null,
+      problem: error instanceof Error ? error.message : String(error),
+    };
+  }
   const settings: GuardSettings = {
     deny: config.guard.deny,
     protected_branches: config.guard.protected_branches,

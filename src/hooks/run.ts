@@ -194,6 +194,7 @@ async function preToolUse(root: string, state: string, input: HookInput, run: Ho
   const toolInput = input.tool_input ?? {};
   const { guardSettings } = await import('../guard/settings.js');
   const settings = await guardSettings(root);
+  if (settings.problem !== undefined) logHook(state, 'pre-tool-use', `session ${input.session_id}: ${settings.problem}; the guard applies its default rules until coordination.yaml is fixed`, run.now);
   // Only Bash and the file-writing tools can do what the rules deny: the rest (Read, Grep, MCP
   // tools, ...) never load the command parser, nor does a command without any word a rule needs.
   let guarded = GUARDED_TOOLS.has(tool);

@@ -206,6 +206,17 @@ describe('cos hook pre-tool-use: the guard', () => {
     expect(await hook('pre-tool-use', read, { cwd: root, env: ENV })).toEqual({ code: 0, stdout: '', stderr: '' });
   });
 
+  it('a broken coordination.yaml does not take the seat belt off: the default rules apply, and the log says why', { timeout: 60_000 }, async () => {
+    for (const config of ['guard:\n  deny: [force-push\n', 'version: 1\nguard:\n  deny: "nothing"\n']) {
+      const root = await project(config);
+      const pre = await hook('pre-tool-use', bash(root, 'rm -rf ~'), { cwd: root, env: ENV });
+      expect(pre.code).toBe(0);
+      expect(denial(pre.stdout).hookSpecificOutput.permissionDecisionReason).toContain('rule recursive-delete-outside-repo');
+      expect(readFileSync(join(root, '.agent/state/hooks.log'), 'utf8')).toContain('the guard applies its default rules until coordination.yaml is fixed');
+      expect((await hook('pre-tool-use', bash(root, 'rm -rf ./build'), { cwd: root, env: ENV })).stdout).toBe('');
+    }
+  });
+
   it('with no identity yet, a denial is still a NOTE (sprint unassigned, agent session-<id>)', { timeout: 60_000 }, async () => {
     const root = await project();
     const result = await hook('pre-tool-use', bash(root, 'rm -rf /'), { cwd: root });
