@@ -29,6 +29,9 @@ const EVENT_TIMEOUT_MS = 120_000;
 const CHROMIUM = process.env.COS_CHROMIUM ?? '/usr/bin/chromium';
 
 const load = () => loadavg()[0].toFixed(1);
+const began = performance.now();
+/** A progress line on stderr (the tables go to stdout at the end). */
+const progress = (message) => process.stderr.write(`[board bench ${((performance.now() - began) / 1000).toFixed(0)} s, load ${load()}] ${message}\n`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (values) => percentile(values, 50);
 
@@ -225,11 +228,16 @@ const dist = (times) => `${fmt(percentile(times, 50))} | ${fmt(percentile(times,
 const verdict = (value, target) => (value <= target ? 'met' : 'NOT met');
 
 async function run(where) {
+  progress(`${where}: writing ${ENTRIES.toLocaleString('en')} entries`);
   const root = repo(where);
   const board = await startBoard(root);
+  progress(`${where}: cos board listening after ${fmt(board.startMs)}; first page loads`);
   const loadBefore = load();
   const first = await firstLoad(board.url);
-  const events = await postToEvent(root, board.url, where === 'tidy' ? EVENT_POSTS : CROWDED_POSTS, `${where}-latency`);
+  const posts = where === 'tidy' ? EVENT_POSTS : CROWDED_POSTS;
+  progress(`${where}: ${posts} posts → entry events`);
+  const events = await postToEvent(root, board.url, posts, `${where}-latency`);
+  if (where === 'tidy') progress(`${where}: ${PAGE_POSTS} URGENT posts → visible in Chromium`);
   const seen = where === 'tidy' ? await visible(root, board.url) : null;
   await sleep(1000);
   const mem = memory(board.child.pid);

@@ -447,6 +447,9 @@
       var again = shell.main.querySelector('[data-key="' + (window.CSS && CSS.escape ? CSS.escape(focusKey) : focusKey) + '"] > summary');
       if (again) again.focus();
     }
+    setTitle();
+  }
+  function setTitle() {
     document.title = (state.findings.some(function (f) { return rank(f.severity) >= 2; }) ? '(!) ' : '') + 'cos board' + (state.repository ? ' · ' + state.repository : '');
   }
   function schedule() {
@@ -486,19 +489,32 @@
     state.entries += 1;
     schedule();
   }
+  /**
+   * The banner alone, at once (not on the next frame: an escalation must show even in a
+   * background tab, and without waiting for a thousand sprint cards); the rest on the next frame.
+   */
+  function renderFindings() {
+    var old = shell.main && document.getElementById('findings');
+    if (!old) {
+      render();
+      return;
+    }
+    old.replaceWith(findingsSection());
+    setTitle();
+    schedule();
+  }
   function onFinding(data) {
     if (!state || !findingsById) return;
     fresh[findingKey(data.finding)] = Date.now();
     findingsById[data.id] = data.finding;
     setFindings();
-    // Render at once (not on the next frame): an escalation must show even in a background tab.
-    render();
+    renderFindings();
   }
   function onResolved(data) {
     if (!state || !findingsById) return;
     delete findingsById[data.id];
     setFindings();
-    render();
+    renderFindings();
   }
 
   function connect() {
