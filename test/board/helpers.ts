@@ -63,7 +63,7 @@ export function startBoardProcess(root: string, args: string[] = []): Promise<Bo
   void exited.then(() => children.delete(child));
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`cos board printed no address in 60 s; stderr: ${stderr}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`cos board printed no address in 180 s; stderr: ${stderr}`)), 180_000);
     child.on('exit', (code) => reject(new Error(`cos board exited (${code}) before listening; stderr: ${stderr}`)));
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;

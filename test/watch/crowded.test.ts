@@ -26,6 +26,8 @@ const ENTRIES = 10_000;
 const RECONCILE_SECONDS = 3600;
 /** Far below the reconcile interval: an entry that arrives only by the reconcile fails. */
 const WAIT_MS = 90_000;
+/** Writing and reading 10,000 files takes minutes on a loaded machine. */
+const TEST_TIMEOUT_MS = 600_000;
 
 function entryText(sprint: string, agent: string, status: string, severity: string, at: string): string {
   return `---\ntimestamp: ${at}\nsprint: ${sprint}\nagent: ${agent}\nstatus: ${status}\nseverity: ${severity}\nheartbeat: ${at}\nttl_minutes: 600\n---\nbody\n`;
@@ -81,7 +83,7 @@ describe('a crowded current/ (10,000 entries)', () => {
     }
     events.close();
     expect(await board.stop()).toBe(0);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('cos watch: an URGENT renamed into place after its temp file is reported from its file event', async () => {
     const root = crowded();
@@ -94,5 +96,5 @@ describe('a crowded current/ (10,000 entries)', () => {
     }
     watcher.child.kill('SIGTERM');
     expect((await watcher.exited).code).toBe(0);
-  });
+  }, TEST_TIMEOUT_MS);
 });
