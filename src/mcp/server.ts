@@ -24,6 +24,7 @@ import { main } from '../cli.js';
 import { SLUG_PATTERN } from '../protocol/slug.js';
 import { agentPaths } from '../store/paths.js';
 import { TOOLS, type ToolDefinition } from './tools.js';
+import { boundLines, MAX_MESSAGE_BYTES, tooLongAnswer, type TooLong } from './lines.js';
 
 export const SERVER_NAME = 'cos';
 /** How long requests read before stdin ended may take to be answered before the server closes anyway. */
@@ -142,7 +143,9 @@ export function createServer(root: string, env: NodeJS.ProcessEnv): McpServer {
 
 /** Serve over stdio until stdin ends. */
 export async function serve(options: ServeOptions): Promise<void> {
-  const stdin = options.stdin ?? process.stdin;
+  // Bounded lines: an over-long message gets a JSON-RPC error and is dropped as it arrives (lines.ts).
+  let answerTooLong: (tooLong: TooLong) => void = () => {};
+  const stdin = boundLines(options.stdin ?? process.stdin, MAX_MESSAGE_BYTES, (tooLong) => answerTooLong(tooLong));
   const realWrite = process.stdout.write.bind(process.stdout);
   const protocolOut = new Writable({
     write(chunk: Buffer | string, _encoding, callback) {
@@ -152,7 +155,8 @@ export async function serve(options: ServeOptions): Promise<void> {
   // Anything else that writes to stdout (a stray console.log) goes to stderr instead.
   process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => (process.stderr.write as (...args: unknown[]) => boolean)(chunk, ...rest)) as typeof process.stdout.write;
   const server = createServer(options.root, options.env);
-  const transport = new StdioServerTransport(stdin as NodeJS.ReadStream & Readable, protocolOut);
+  const transport = new StdioServerTransport(stdin, protocolOut, { maxBufferSize: MAX_MESSAGE_BYTES + 1 });
+  answerTooLong = (tooLong) => void transport.send(tooLongAnswer(tooLong, MAX_MESSAGE_BYTES) as unknown as Parameters<typeof transport.send>[0]).catch(() => {});
   // When stdin ends, the requests already read are still answered before the server closes
   // (`printf '<requests>' | cos mcp` gets every answer); bounded, so a stuck call cannot hold it open.
   const pending = new Set<string | number>();
