@@ -20,12 +20,20 @@ export interface GitOptions {
   input?: string;
 }
 
+/**
+ * Given to every git cos runs. A repository can commit a folder that looks like a bare repository
+ * (HEAD, config, objects/, refs/); git run inside it would use it, and its committed `config`
+ * (a remote whose `ext::` URL runs a command, hooks, fsmonitor). With this, git uses a bare
+ * repository only when named by --git-dir or GIT_DIR, which cos never does (docs/security.md).
+ */
+const SAFE = ['-c', 'safe.bareRepository=explicit'];
+
 /** Run git in `cwd`; resolves with the exit code instead of throwing on a non-zero exit. */
 export function tryGit(cwd: string, args: string[], options: GitOptions = {}): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       'git',
-      args,
+      [...SAFE, ...args],
       {
         cwd,
         encoding: 'utf8',
@@ -44,6 +52,10 @@ export function tryGit(cwd: string, args: string[], options: GitOptions = {}): P
             reject(new ExternalError(`git ${args[0]} could not run (${code}).`, { cause: error }));
             return;
           }
+        }
+        if (/cannot use bare repository/.test(stderr)) {
+          reject(new InputError(`${cwd} is a bare git repository that git will not use here (a folder holding HEAD, config, objects/ and refs/, as a repository can commit one); cos runs git only in a work tree, so run it at the top of your clone.`));
+          return;
         }
         const exit = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code: exit, stdout, stderr });

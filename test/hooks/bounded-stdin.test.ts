@@ -1,0 +1,52 @@
+/**
+ * A hook's stdin and a piped body are untrusted and bounded (docs/security.md): past 16 MiB cos
+ * stops reading. A hook then logs that it got no usable JSON and exits 0, deciding nothing; `cos
+ * post --body-file -` refuses in one sentence and writes nothing. Real processes.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MAX_STDIN_BYTES } from '../../src/commands/context.js';
+import { spawn } from 'node:child_process';
+import { CLI, runCli, type CliResult } from '../helpers/cli.js';
+import { testdir } from '../helpers/tmp.js';
+
+/** The built CLI fed `input` on stdin; it may stop reading early (no EPIPE surfaces). */
+function feed(args: string[], input: string, cwd: string): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.on('error', () => {});
+    child.stdin.end(input);
+  });
+}
+
+const entries = (root: string) => readdirSync(join(root, '.agent/status/current')).filter((name) => name.endsWith('.md'));
+
+describe('stdin past its bound', () => {
+  it('a hook gets 20 MiB of JSON: exit 0, no decision, one line in hooks.log', { timeout: 120_000 }, async () => {
+    const root = testdir();
+    expect((await runCli(['init', '--dir', root])).code).toBe(0);
+    const input = JSON.stringify({ session_id: 'abc', cwd: root, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'rm -rf ~', description: 'x'.repeat(20 * 1024 * 1024) } });
+    expect(input.length).toBeGreaterThan(MAX_STDIN_BYTES);
+    const result = await feed(['hook', 'pre-tool-use'], input, root);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(readFileSync(join(root, '.agent/state/hooks.log'), 'utf8')).toMatch(/pre-tool-use.*no hook JSON on stdin|pre-tool-use.*longer than/);
+    expect(entries(root)).toEqual([]);
+  });
+
+  it('cos post --body-file - with 20 MiB: one sentence, exit 1, nothing written', { timeout: 120_000 }, async () => {
+    const root = testdir();
+    expect((await runCli(['init', '--dir', root])).code).toBe(0);
+    const result = await feed(['post', '--dir', root, '--sprint', 's', '--agent', 'a', '--status', 'IN_PROGRESS', '--body-file', '-'], 'y'.repeat(20 * 1024 * 1024), root);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`cos post: Stdin is longer than ${MAX_STDIN_BYTES} bytes; cos reads at most that much.\n`);
+    expect(entries(root)).toEqual([]);
+  });
+});
