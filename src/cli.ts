@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { CommandContext, CommandModule } from './commands/context.js';
 import { EXIT, isCosError } from './errors.js';
 import { COS_VERSION } from './version.js';
+import { terminalText } from './output/visible.js';
 
 interface CommandEntry {
   summary: string;
@@ -116,7 +117,8 @@ export async function main(argv: string[], io: Partial<CommandContext> = {}): Pr
     argv: rest,
     cwd: io.cwd ?? process.cwd(),
     env: io.env ?? process.env,
-    stdout,
+    // What a command prints may hold repository text: no terminal control sequence gets through.
+    stdout: (text) => stdout(terminalText(text)),
     stderr,
     // Touching process.stdin costs ~3 ms of start-up: only commands that read it pay.
     get stdin() {
@@ -134,7 +136,7 @@ export async function main(argv: string[], io: Partial<CommandContext> = {}): Pr
     return (await module.run(context)) ?? EXIT.ok;
   } catch (error) {
     if (isCosError(error)) {
-      stderr(`cos ${command}: ${error.message}\n`);
+      stderr(`cos ${command}: ${terminalText(error.message)}\n`);
       return error.exitCode;
     }
     const err = error as NodeJS.ErrnoException;

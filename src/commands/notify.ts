@@ -30,7 +30,7 @@ ${flagsHelp(flags)}
 Approvals are kept where a clone cannot put them: in the git common directory
 (.git/cos/notify-approved.json, shared by every worktree), or outside git in
 $XDG_STATE_HOME/cos/notify-approved/ (default ~/.local/state), keyed by the repository's path.
-Control characters in a command are shown as \\u{…} escapes, so what you read is what runs.
+Control characters in a command are shown as \\uXXXX escapes, so what you read is what runs.
 
 Exit codes: 0 done; 1 bad usage, or coordination.yaml cannot be read.
 

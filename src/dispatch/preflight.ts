@@ -4,6 +4,8 @@
  * item is listed, not only the first.
  */
 import { accessSync, constants, statSync } from 'node:fs';
+import { confined, type Roots } from '../trust/confine.js';
+import { worktreeRoots } from '../trust/roots.js';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Role } from '../protocol/role.js';
 import { agentPaths } from '../store/paths.js';
@@ -27,7 +29,10 @@ export function preflightItems(role: Role): PreflightItem[] {
   ];
 }
 
-function problem(absolute: string, directory: boolean): string | null {
+function problem(absolute: string, directory: boolean, roots: Roots): string | null {
+  // A committed link to a file outside (or a folder on the way that is one) proves nothing about
+  // the repository, and its stat would tell what exists outside: it is not followed.
+  if (confined(absolute, roots) === null) return 'leads outside the repository';
   try {
     const stat = statSync(absolute);
     if (directory && !stat.isDirectory()) return 'is not a directory';
@@ -44,6 +49,7 @@ function problem(absolute: string, directory: boolean): string | null {
 /** The items that fail, each with its reason; empty when the role may run here. */
 export function runPreflight(root: string, role: Role): MissingItem[] {
   const paths = agentPaths(root);
+  const roots = worktreeRoots(paths.root);
   const missing: MissingItem[] = [];
   for (const item of preflightItems(role)) {
     if (item.kind === 'skill') {
@@ -51,7 +57,7 @@ export function runPreflight(root: string, role: Role): MissingItem[] {
         missing.push({ ...item, reason: 'is not a valid skill name (one folder name under .agent/skills/)' });
         continue;
       }
-      const reason = problem(join(paths.skills, item.name), true);
+      const reason = problem(join(paths.skills, item.name), true, roots);
       if (reason) missing.push({ ...item, reason });
       continue;
     }
@@ -61,7 +67,7 @@ export function runPreflight(root: string, role: Role): MissingItem[] {
       missing.push({ ...item, reason: 'is outside the repository' });
       continue;
     }
-    const reason = problem(absolute, false);
+    const reason = problem(absolute, false, roots);
     if (reason) missing.push({ ...item, path: paths.rel(absolute), reason });
   }
   return missing;

@@ -11,7 +11,9 @@
  * - `--remove` deletes only ours and puts the chained hook back under its name.
  */
 import { chmodSync, existsSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { confine, resolveReal } from '../trust/confine.js';
+import { repositoryRoots } from '../trust/roots.js';
 import { ExternalError, InputError } from '../errors.js';
 import { readBoundedText } from '../trust/read.js';
 import { cosCommandFor, projectHasCos, shellQuote } from './cos-command.js';
@@ -47,7 +49,14 @@ async function hooksDir(root: string): Promise<{ dir: string; top: string }> {
   if (top.code !== 0) throw new InputError(`${root} is not in a git repository: cos setup git-hooks installs a git hook.`);
   const path = await tryGit(root, ['rev-parse', '--git-path', 'hooks']);
   if (path.code !== 0) throw new ExternalError(`git rev-parse --git-path hooks failed: ${path.stderr.trim()}`);
-  return { dir: resolve(root, path.stdout.trim()), top: top.stdout.trim() };
+  const realRoot = resolveReal(root);
+  const dir = resolve(realRoot, path.stdout.trim());
+  const inTree = relative(top.stdout.trim(), dir);
+  // A hooks folder in the work tree (core.hooksPath = .githooks, .husky) is committed content: a
+  // link there must not carry our hook (or the chained one) outside. A folder the user's config
+  // names elsewhere (a global hooks folder) is the user's own.
+  if (!inTree.startsWith('..') && !isAbsolute(inTree)) confine(dir, repositoryRoots(realRoot), shown(realRoot, dir));
+  return { dir, top: top.stdout.trim() };
 }
 
 function shown(root: string, path: string): string {

@@ -6,11 +6,11 @@
  * existing one and respects core.hooksPath.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cos, runCli } from '../helpers/cli.js';
-import { git, gitdir } from '../helpers/tmp.js';
+import { git, gitdir, testdir } from '../helpers/tmp.js';
 
 const MIN = 60_000;
 
@@ -139,6 +139,21 @@ describe('cos guard pre-commit, installed by cos setup git-hooks', () => {
     expect(readFileSync(join(hooks, 'pre-commit'), 'utf8')).toBe(original);
     expect(existsSync(join(hooks, 'pre-commit.pre-cos'))).toBe(false);
     expect((await runCli(['setup', 'git-hooks', '--remove', '--dir', root])).stdout).toContain("nothing of cos's to remove");
+  });
+
+  it('a committed hooks folder (core.hooksPath in the work tree) that is a link out: refused, nothing written outside', { timeout: 120_000 }, async () => {
+    const root = await repo();
+    const outside = testdir();
+    symlinkSync(outside, join(root, '.githooks'));
+    git(root, 'config', 'core.hooksPath', '.githooks');
+    const setup = await runCli(['setup', 'git-hooks', '--dir', root]);
+    expect(setup.code).toBe(1);
+    expect(setup.stderr).toMatch(/^cos setup: \.githooks leads outside the repository \(to .*\); cos reads and writes only inside the repository/);
+    expect(readdirSync(outside)).toEqual([]);
+    // A hooks folder the user's own config puts outside the work tree is theirs: installed there.
+    git(root, 'config', 'core.hooksPath', outside);
+    expect((await runCli(['setup', 'git-hooks', '--dir', root])).code).toBe(0);
+    expect(readdirSync(outside)).toEqual(['pre-commit']);
   });
 
   it('outside a project, cos guard pre-commit does nothing (exit 0)', async () => {

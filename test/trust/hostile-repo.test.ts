@@ -131,6 +131,10 @@ function expectWellBehaved(ran: Ran[], secrets: string[]): void {
       if (lines.length !== 1) problems.push(`${what}: exit 1 with ${lines.length} lines on stderr: ${r.stderr.trim().slice(0, 400)}`);
     }
     for (const secret of secrets) if (r.stdout.includes(secret) || r.stderr.includes(secret)) problems.push(`${what}: printed a secret`);
+    // NO_COLOR is set: not one control character but line breaks and tabs reaches the terminal.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: what is looked for
+    const control = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+    if (control.test(r.stdout) || control.test(r.stderr)) problems.push(`${what}: printed a control character: ${JSON.stringify((r.stdout + r.stderr).match(/.{0,40}[\u0000-\u0008\u000b-\u001f\u007f-\u009f].{0,40}/)?.[0])}`);
   }
   expect(problems).toEqual([]);
 }
@@ -156,6 +160,9 @@ describe('a hostile repository cannot turn cos against its user', () => {
     expect(find(ran, 'setup', 'agents-md').stderr).toMatch(/: AGENTS\.md leads outside the repository/);
     expect(find(ran, 'archive').code).toBe(1);
     expect(find(ran, 'archive').stderr).toMatch(/: \.agent\/status\/archive\/done-sprint is a symbolic link leading outside the repository/);
+    // A role's preflight does not count a link out as a file of the repository (nor stat through it).
+    expect(find(ran, 'dispatch', 'developer', 'fresh-sprint').code).toBe(4);
+    expect(find(ran, 'dispatch', 'developer', 'fresh-sprint').stderr).toMatch(/runbook\.md leads outside the repository/);
     // The repository's notify routes are not run: they were never approved on this machine.
     expect(find(ran, 'watch', '--once').stdout).toMatch(/notify: The notify routes for INFO, WARN, URGENT, BLOCKER in \.agent\/config\/coordination\.yaml are not approved on this machine/);
     expect(JSON.parse(find(ran, 'notify', '--json').stdout).routes.map((route: { approved: boolean }) => route.approved)).toEqual([false, false, false, false]);

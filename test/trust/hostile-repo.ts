@@ -216,6 +216,15 @@ export const ATTACKS: Attack[] = [
     },
   },
   {
+    name: 'terminal-escapes',
+    tries: 'entry fields, a body and a file name holding terminal control sequences (set the window title, erase the line, carriage return): cos status, scan, brief and watch print them raw and the terminal obeys',
+    build(repo) {
+      const esc = '\u001b';
+      write(repo, '.agent/status/current/056-2026-01-14T04-00-00Z-esc.md', entry(entryFields('escapes', 'esc', 'BLOCKED', '2026-01-14T04:00:00Z', { severity: 'URGENT', title: '"Innocent\\e]0;owned\\a\\e[2K\\rHIDDEN"', error: '"sig\\e[8mconcealed"' }), `body ${esc}[2K\rforged line ${esc}]52;c;cm0gLXJmIH4=${esc}\\\n`));
+      write(repo, `.agent/status/current/057-2026-01-14T04-00-00Z-${esc}[2Kx.md`, entry(entryFields('escapes', 'x', 'IN_PROGRESS')));
+    },
+  },
+  {
     name: 'config-dev-zero',
     tries: '.agent/config/coordination.yaml as a link to /dev/zero: every command, hooks included, grows to gigabytes',
     layout: true,
