@@ -132,7 +132,6 @@ function expectWellBehaved(ran: Ran[], secrets: string[]): void {
     }
     for (const secret of secrets) if (r.stdout.includes(secret) || r.stderr.includes(secret)) problems.push(`${what}: printed a secret`);
     // NO_COLOR is set: not one control character but line breaks and tabs reaches the terminal.
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: what is looked for
     const control = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
     if (control.test(r.stdout) || control.test(r.stderr)) problems.push(`${what}: printed a control character: ${JSON.stringify((r.stdout + r.stderr).match(/.{0,40}[\u0000-\u0008\u000b-\u001f\u007f-\u009f].{0,40}/)?.[0])}`);
   }
