@@ -9,6 +9,7 @@ import type { CommandContext, CommandModule } from './commands/context.js';
 import { EXIT, isCosError } from './errors.js';
 import { COS_VERSION } from './version.js';
 import { terminalText } from './output/visible.js';
+import { colourEnabled } from './output/style.js';
 
 interface CommandEntry {
   summary: string;
@@ -118,7 +119,7 @@ export async function main(argv: string[], io: Partial<CommandContext> = {}): Pr
     cwd: io.cwd ?? process.cwd(),
     env: io.env ?? process.env,
     // What a command prints may hold repository text: no terminal control sequence gets through.
-    stdout: (text) => stdout(terminalText(text)),
+    stdout: (text) => stdout(terminalText(text, colourEnabled(io.isTTY ?? Boolean(process.stdout.isTTY), io.env ?? process.env))),
     stderr,
     // Touching process.stdin costs ~3 ms of start-up: only commands that read it pay.
     get stdin() {

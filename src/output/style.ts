@@ -37,8 +37,13 @@ export function createStyle(enabled: boolean): Style {
   };
 }
 
+/** Whether cos colours its output: on a terminal, unless NO_COLOR is set or TERM is dumb. */
+export function colourEnabled(isTTY: boolean, env: NodeJS.ProcessEnv): boolean {
+  return isTTY && !env.NO_COLOR && env.TERM !== 'dumb';
+}
+
 export function styleFor(isTTY: boolean, env: NodeJS.ProcessEnv): Style {
-  return createStyle(isTTY && !env.NO_COLOR && env.TERM !== 'dumb');
+  return createStyle(colourEnabled(isTTY, env));
 }
 
 /** Pad cells into aligned columns. */

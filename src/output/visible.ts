@@ -19,9 +19,11 @@ export function visible(text: string, { oneLine = false }: { oneLine?: boolean }
 }
 
 /**
- * What a command prints on stdout (cli.ts): like `visible`, but cos's own colours pass (an
- * attacker's copy of them can only colour text, never move the cursor or hide a line).
+ * What a command prints on stdout (cli.ts): like `visible`; when cos colours its output, its own
+ * colour sequences pass (an attacker's copy of them can only colour text, never move the cursor
+ * or hide a line), otherwise every one is escaped.
  */
-export function terminalText(text: string): string {
+export function terminalText(text: string, colour = false): string {
+  if (!colour) return text.replace(HIDDEN, escaped);
   return text.replace(HIDDEN_OR_OURS, (match) => (match.length > 1 ? match : escaped(match)));
 }
