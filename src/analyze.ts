@@ -5,6 +5,8 @@
 import { runChecks, type Finding } from './checks/index.js';
 import { loadConfig, type LoadedConfig } from './config/load.js';
 import { listRoles } from './dispatch/role.js';
+import { loadPlans } from './plans/files.js';
+import { planInput, plannedSteps } from './plans/ready.js';
 import { deriveSprints, type PlanInput, type SprintState } from './state/lifecycle.js';
 import { readStore, type StoreSnapshot } from './store/read.js';
 
@@ -20,7 +22,10 @@ export interface AnalyzeOptions {
   now?: Date;
   /** Paths of entries already mirrored to Notion, or null when sync is off. */
   synced?: ReadonlySet<string> | null;
-  /** Plan dependencies (WAITING / READY); see PlanInput in state/lifecycle.ts. */
+  /**
+   * Plan dependencies (WAITING / READY); see PlanInput in state/lifecycle.ts. Default: the steps of
+   * the plans under .agent/plans/, so every reader sees the same states.
+   */
   plan?: PlanInput;
 }
 
@@ -28,10 +33,8 @@ export function analyze(root: string, options: AnalyzeOptions = {}): Analysis {
   const now = options.now ?? new Date();
   const config = loadConfig(root);
   const snapshot = readStore(root);
-  const sprints = deriveSprints(snapshot.entries, now, {
-    verification: config.config.verification,
-    ...(options.plan ? { plan: options.plan } : {}),
-  });
+  const plan = options.plan ?? planInput(plannedSteps(loadPlans(root).plans));
+  const sprints = deriveSprints(snapshot.entries, now, { verification: config.config.verification, plan });
   const findings = runChecks({
     entries: snapshot.entries,
     problems: snapshot.problems,

@@ -25,6 +25,7 @@ export {
   deriveSprints,
   deriveSprint,
   isStale,
+  unfinished,
   type SprintState,
   type AgentState,
   type PlanInput,
@@ -63,9 +64,9 @@ export type { Plan, PlanStep, PlanProblem, PlanContext, PlanCheck } from './plan
 export { loadPlans, serializePlan, plansDir, type StoredPlans } from './plans/files.js';
 export { applyPlan, checkPlanFile, PlanInvalidError, ReplanRefusedError } from './plans/apply.js';
 export type { ApplyOptions, ApplyResult, PlanSource, PlanCheckResult } from './plans/apply.js';
-export { plannedSteps, readyQueue, waitingOn, dependencyMap } from './plans/ready.js';
-export type { PlannedStep, ReadyItem, WaitingItem, ReadyQueue, SprintFacts } from './plans/ready.js';
-export { readReady, readPlanGraph, planGraph, planView, sprintFacts, isFinishedState, dispatchWaiting } from './plans/view.js';
+export { plannedSteps, readyQueue, dependencyMap, planInput } from './plans/ready.js';
+export type { PlannedStep, ReadyItem, WaitingItem, ReadyQueue } from './plans/ready.js';
+export { readReady, readPlanGraph, planGraph, planView, dispatchWaiting, waitingGate } from './plans/view.js';
 export type { PlanView, PlanGraph, PlanGraphStep, ReadyOptions } from './plans/view.js';
 
 // Rotation, git, local sync and cleanup. Git runs through execFile, loaded only when called.

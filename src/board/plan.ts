@@ -4,7 +4,6 @@
  * every plan with its steps, dependencies and states for the graph. This module only asks; the
  * states come from the lifecycle through the plans library.
  */
-import type { CoordinationConfig } from '../config/schema.js';
 import { planGraph, planView, type PlanGraph, type PlanView } from '../plans/view.js';
 import type { SprintState } from '../state/lifecycle.js';
 
@@ -13,7 +12,7 @@ export interface BoardPlan {
   graph: PlanGraph;
 }
 
-export function boardPlan(root: string, sprints: readonly SprintState[], config: CoordinationConfig): BoardPlan {
-  const view = planView(root, sprints, config);
+export function boardPlan(root: string, sprints: readonly SprintState[]): BoardPlan {
+  const view = planView(root, sprints);
   return { view, graph: planGraph(view, sprints) };
 }

@@ -19,7 +19,6 @@ import type { WatchEvent } from '../watch/events.js';
 import { startWatch, type WatchSession } from '../watch/session.js';
 import { contentSecurityPolicy, pageAssets, renderPage } from './page.js';
 import { boardPlan } from './plan.js';
-import { loadConfig } from '../config/load.js';
 import { boardState, entryView, type BoardState } from './state.js';
 import { createSseHub } from './sse.js';
 
@@ -84,7 +83,7 @@ export async function startBoard(options: BoardOptions): Promise<BoardServer> {
     return boardState({
       sprints,
       findings: last?.findings ?? [],
-      plan: boardPlan(options.root, sprints, last?.config ?? loadConfig(options.root).config),
+      plan: boardPlan(options.root, sprints),
       entries: sprints.reduce((n, sprint) => n + sprint.entries.length, 0),
       now: last?.now ?? options.now(),
       repository,

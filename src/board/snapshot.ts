@@ -10,7 +10,6 @@ import { tempName, writeTemp } from '../store/write.js';
 import { readOnce } from '../watch/session.js';
 import { renderPage } from './page.js';
 import { boardPlan } from './plan.js';
-import { loadConfig } from '../config/load.js';
 import { boardState, type BoardState } from './state.js';
 
 export interface SnapshotOptions {
@@ -26,7 +25,7 @@ export function snapshotState(options: SnapshotOptions): BoardState {
   return boardState({
     sprints,
     findings: engine.findings(),
-    plan: boardPlan(options.root, sprints, loadConfig(options.root).config),
+    plan: boardPlan(options.root, sprints),
     entries: engine.summary().entries,
     now: options.now(),
     repository: basename(options.root),

@@ -56,7 +56,7 @@ export async function run(context: CommandContext): Promise<number> {
     now,
     since,
     initialised: existsSync(agentPaths(root).agent),
-    queue: planView(root, analysis.sprints, analysis.config.config),
+    queue: planView(root, analysis.sprints),
   });
   if (json) printJson(context, { ...brief });
   else context.stdout(renderBrief(brief, { title: basename(agentPaths(root).root), window }));

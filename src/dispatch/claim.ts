@@ -86,8 +86,8 @@ export async function claimSprint(root: string, config: CoordinationConfig, inpu
       if (blockers.length > 0 && !input.force) {
         throw new RefusedError(`Refused: ${blockers.map((blocker) => blocker.message).join('; ')}. Use --force to override (the new entry records what it supersedes).`);
       }
-      // A plan step is WAITING while a dependency is unfinished (only a sprint nobody took up yet).
-      const waiting = before === null ? dispatchWaiting(root, entries, sprint, config, now) : null;
+      // A plan step nobody took up (no entry, or only NOTEs) is WAITING while a dependency is unfinished: the lifecycle says.
+      const waiting = dispatchWaiting(root, entries, sprint, config, now);
       if (waiting && !input.force) {
         throw new RefusedError(
           `Refused: ${sprint} is WAITING on ${waiting.waiting_on.join(', ')} (plan ${waiting.plan}): ${waiting.waiting_on.length === 1 ? 'it is' : 'they are'} not finished (VERIFIED) yet; see cos ready. Use --force to dispatch it anyway (recorded in the entry).`,

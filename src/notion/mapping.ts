@@ -36,7 +36,7 @@ export const FIELDS = [
     type: 'select',
     accepts: TEXTUAL,
     options: SPRINT_STATES,
-    colors: { WAITING: 'default', READY: 'brown', DISPATCHED: 'gray', IN_PROGRESS: 'blue', STALE: 'pink', BLOCKED: 'orange', FAILED: 'red', COMPLETE: 'green', VERIFIED: 'purple' },
+    colors: { WAITING: 'default', READY: 'brown', DISPATCHED: 'gray', IN_PROGRESS: 'blue', STALE: 'pink', BLOCKED: 'orange', FAILED: 'red', COMPLETE: 'green', VERIFIED: 'purple', NOTED: 'default' },
     describe: "the sprint's state from its lifecycle (docs/lifecycle.md)",
   },
   {

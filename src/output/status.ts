@@ -8,9 +8,9 @@ import { liveLeases, type Lease } from '../leases/leases.js';
 import type { Finding } from '../checks/types.js';
 import { severityRank, type Severity } from '../protocol/fields.js';
 import { formatAge, parseTimestamp } from '../protocol/time.js';
-import type { PlanInput, SprintState } from '../state/lifecycle.js';
+import { applyPlan, compareSprints, type SprintState } from '../state/lifecycle.js';
 import { loadPlans } from '../plans/files.js';
-import { dependencyMap, plannedSteps, type PlannedStep, type ReadyQueue } from '../plans/ready.js';
+import { planInput, plannedSteps, type PlannedStep } from '../plans/ready.js';
 import { table, type Style } from './style.js';
 
 export interface StatusAgent {
@@ -68,16 +68,9 @@ export interface StatusOptions extends AnalyzeOptions {
 export function statusReport(root: string, options: StatusOptions = {}): StatusReport & { analysis: Analysis } {
   // Plan steps feed the lifecycle (WAITING / READY), unless the caller brought its own input.
   const steps = plannedSteps(loadPlans(root).plans);
-  const plan: PlanInput | undefined = options.plan ?? (steps.size > 0 ? planInput(steps) : undefined);
-  const analysis = analyze(root, { ...options, ...(plan ? { plan } : {}) });
-  const flagged = new Set(analysis.findings.map((finding) => finding.sprint));
-  const sprints = options.all ? analysis.sprints : analysis.sprints.filter((sprint) => sprint.active || sprint.entries.length === 0 || flagged.has(sprint.sprint));
-  const rows = statusRows(sprints, analysis.findings).map((row) => {
-    const step = steps.get(row.sprint);
-    return step ? { ...row, plan: step.plan } : row;
-  });
+  const analysis = analyze(root, { ...options, plan: options.plan ?? planInput(steps) });
   return {
-    sprints: rows,
+    sprints: statusSprints(analysis.sprints, analysis.findings, { steps }, options.all),
     findings: analysis.findings.filter((finding) => finding.sprint === null),
     leases: liveLeases(analysis.snapshot.entries, analysis.now),
     entries: analysis.snapshot.entries.length,
@@ -86,38 +79,20 @@ export function statusReport(root: string, options: StatusOptions = {}): StatusR
   };
 }
 
-/** The lifecycle's plan input from the plan steps under .agent/plans/. */
-export function planInput(steps: ReadonlyMap<string, PlannedStep>): PlanInput {
-  return { dependsOn: dependencyMap(steps), sprints: new Set(steps.keys()) };
-}
-
 /**
- * The rows `cos status` shows (and the board) from already-derived sprints: sprints with an entry
- * in current/ or an open finding (or all), a plan step marked with its plan, then the plan steps
- * nobody has taken up yet (READY or WAITING, from the plan view) that the sprints do not list.
+ * The rows `cos status` shows (and the board) from already-derived sprints (with or without the
+ * plan input: the lifecycle's plan rule is applied here too): sprints with an entry in current/ or
+ * an open finding (or all), and every plan step, marked with its plan; the steps nobody has taken
+ * up yet (READY or WAITING, with no entry) come last, by name.
  */
-export function statusSprints(
-  sprints: readonly SprintState[],
-  findings: readonly Finding[],
-  plans: ReadyQueue & { steps: ReadonlyMap<string, { plan: string }> },
-  all = false,
-): StatusRow[] {
+export function statusSprints(sprints: readonly SprintState[], findings: readonly Finding[], plans: { steps: ReadonlyMap<string, PlannedStep> }, all = false): StatusRow[] {
+  const derived = applyPlan(sprints, planInput(plans.steps)).sort(compareSprints);
   const flagged = new Set(findings.map((finding) => finding.sprint));
-  const shown = all ? sprints : sprints.filter((sprint) => sprint.active || sprint.entries.length === 0 || flagged.has(sprint.sprint));
-  const rows = statusRows(shown, findings).map((row) => {
+  const shown = all ? derived : derived.filter((sprint) => sprint.active || sprint.entries.length === 0 || flagged.has(sprint.sprint));
+  return statusRows(shown, findings).map((row) => {
     const step = plans.steps.get(row.sprint);
     return step ? { ...row, plan: step.plan } : row;
   });
-  const listed = new Set(rows.map((row) => row.sprint));
-  // Steps with no entry come last, by name: the order the lifecycle gives them in cos status.
-  const steps = planRows(plans).filter((row) => !listed.has(row.sprint)).sort((a, b) => (a.sprint < b.sprint ? -1 : a.sprint > b.sprint ? 1 : 0));
-  return [...rows, ...steps];
-}
-
-/** The plan steps nobody has taken up yet: READY, or WAITING on their unfinished dependencies. */
-export function planRows(queue: ReadyQueue): StatusRow[] {
-  const row = (sprint: string, state: string, plan: string, waiting: string[]): StatusRow => ({ sprint, state, agents: [], severity: null, updated: null, flags: [], waiting_on: waiting, plan });
-  return [...queue.ready.map((item) => row(item.sprint, 'READY', item.plan, [])), ...queue.waiting.map((item) => row(item.sprint, 'WAITING', item.plan, item.waiting_on))];
 }
 
 /** Finding kinds per sprint, in the order findings were ranked (most severe first). */

@@ -1,10 +1,11 @@
 /**
- * The ready queue: which plan steps may be dispatched now. A step whose sprint has no state of
- * its own yet (nobody dispatched it) is WAITING while any of its dependencies is not finished and
- * READY once all are; a step that has a state (dispatched, in progress, complete...) keeps it.
- * Pure: "is this sprint finished?" and "does it have a state?" are questions the caller answers
- * from the sprint lifecycle, so this module never derives a sprint's state itself.
+ * The ready queue: which plan steps may be dispatched now. The rule is the sprint lifecycle's
+ * (state/lifecycle.ts, with the plan as its input): a step nobody took up is READY or WAITING on
+ * its unfinished dependencies; a step that has a state of its own (dispatched, in progress,
+ * complete...) keeps it and leaves the queue. This module only lists the lifecycle's READY and
+ * WAITING plan steps in plan order; it never decides a state. Pure.
  */
+import { applyPlan, type PlanInput, type SprintState } from '../state/lifecycle.js';
 import type { Plan, PlanStep } from './schema.js';
 
 /** A plan step with the plan it belongs to. */
@@ -33,14 +34,6 @@ export interface ReadyQueue {
   waiting: WaitingItem[];
 }
 
-/** What the lifecycle knows about a sprint, asked of it by name. */
-export interface SprintFacts {
-  /** VERIFIED (or COMPLETE where verification is optional). */
-  isFinished(sprint: string): boolean;
-  /** It has a state of its own (an entry that holds it, a claim, a failure): not READY/WAITING. */
-  isStarted(sprint: string): boolean;
-}
-
 /**
  * Every step of every plan by sprint. Plans are taken in name order and a sprint claimed by an
  * earlier plan stays with it (`cos plan apply` refuses such a plan, but files arrive by merge too).
@@ -53,11 +46,6 @@ export function plannedSteps(plans: readonly Plan[]): Map<string, PlannedStep> {
   return steps;
 }
 
-/** The sprint's dependencies that are not finished (empty: nothing blocks it). */
-export function waitingOn(step: Pick<PlanStep, 'depends_on'>, isFinished: (sprint: string) => boolean): string[] {
-  return step.depends_on.filter((dependency) => !isFinished(dependency));
-}
-
 /** The dependencies of every planned sprint, for the lifecycle and the board. */
 export function dependencyMap(steps: ReadonlyMap<string, PlannedStep>): Map<string, readonly string[]> {
   const map = new Map<string, readonly string[]>();
@@ -65,14 +53,24 @@ export function dependencyMap(steps: ReadonlyMap<string, PlannedStep>): Map<stri
   return map;
 }
 
-/** READY and WAITING plan steps, in plan order (plans by name, steps as written). */
-export function readyQueue(steps: ReadonlyMap<string, PlannedStep>, facts: SprintFacts): ReadyQueue {
+/** The lifecycle's plan input (state/lifecycle.ts PlanInput) from the plan steps. */
+export function planInput(steps: ReadonlyMap<string, PlannedStep>): PlanInput {
+  return { dependsOn: dependencyMap(steps), sprints: new Set(steps.keys()) };
+}
+
+/**
+ * READY and WAITING plan steps, in plan order (plans by name, steps as written), as the lifecycle
+ * states them. `sprints` may be derived with the plan input or without it (the plan is then
+ * applied here, through the lifecycle's own applyPlan); derive them with the configuration's
+ * `verification`, which decides what "finished" means.
+ */
+export function readyQueue(steps: ReadonlyMap<string, PlannedStep>, sprints: readonly SprintState[]): ReadyQueue {
+  const byName = new Map(applyPlan(sprints, planInput(steps)).map((sprint) => [sprint.sprint, sprint]));
   const queue: ReadyQueue = { ready: [], waiting: [] };
   for (const step of steps.values()) {
-    if (facts.isStarted(step.sprint) || facts.isFinished(step.sprint)) continue;
-    const open = waitingOn(step, facts.isFinished);
-    if (open.length === 0) queue.ready.push({ sprint: step.sprint, role: step.role, plan: step.plan, title: step.title });
-    else queue.waiting.push({ sprint: step.sprint, waiting_on: open, role: step.role, plan: step.plan, title: step.title });
+    const sprint = byName.get(step.sprint)!;
+    if (sprint.state === 'READY') queue.ready.push({ sprint: step.sprint, role: step.role, plan: step.plan, title: step.title });
+    else if (sprint.state === 'WAITING') queue.waiting.push({ sprint: step.sprint, waiting_on: sprint.waitingOn, role: step.role, plan: step.plan, title: step.title });
   }
   return queue;
 }

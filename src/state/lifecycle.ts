@@ -20,13 +20,15 @@ import type { SprintStateName } from './table.js';
 export type { SprintStateName } from './table.js';
 
 /**
- * Plan dependencies, fed by the plans feature (issue 13) so that WAITING and READY come from here.
+ * Plan dependencies, fed by the plans feature (issue 13) so that WAITING and READY come from here
+ * (the ready queue, the dispatch gate, the plan graph and the spawner all read these states).
  * - `dependsOn`: sprint → the sprints it depends on (any sprint, in a plan or not).
  * - `sprints`: every sprint that is a step of a plan; a plan step is listed (READY or WAITING)
  *   before its first entry.
- * A sprint with no holder and no outcome yet (no entry, or only NOTEs) is WAITING while one of its
- * dependencies is not finished, else READY. Dependencies never change a sprint that is held or has
- * an outcome (a forced dispatch of a WAITING sprint is DISPATCHED).
+ * A plan step with no holder and no outcome yet (no entry, or only NOTEs) is WAITING while one of
+ * its dependencies is not finished, else READY. A sprint that is not a plan step and has neither
+ * is NOTED: only remarks, nothing to dispatch. Dependencies never change a sprint that is held or
+ * has an outcome (a forced dispatch of a WAITING sprint is DISPATCHED).
  */
 export interface PlanInput {
   dependsOn: ReadonlyMap<string, readonly string[]>;
@@ -245,7 +247,9 @@ export function deriveSprint(sprint: string, entries: readonly Entry[], now: Dat
   } else if (outcome === 'verified') state = 'VERIFIED';
   else if (outcome === 'claim') state = 'COMPLETE';
   else if (outcome === 'failed') state = 'FAILED';
-  else state = 'READY';
+  // Nobody holds it and nothing came of it: a plan step is READY (applyPlan makes it WAITING on
+  // unfinished dependencies); any other sprint holds only remarks, and nobody asked for the work.
+  else state = options.plan?.sprints.has(sprint) ? 'READY' : 'NOTED';
 
   if (state === 'COMPLETE' || state === 'VERIFIED') failures = [];
   if (state !== 'VERIFIED') verification = null;
@@ -304,10 +308,24 @@ function emptySprint(sprint: string): SprintState {
   };
 }
 
+/** Whether nobody holds the sprint and nothing came of it yet (READY, WAITING or NOTED). */
+export function notTakenUp(sprint: Pick<SprintState, 'state'>): boolean {
+  return sprint.state === 'READY' || sprint.state === 'WAITING' || sprint.state === 'NOTED';
+}
+
 /**
- * Apply plan dependencies: a READY sprint whose dependencies are not all finished is WAITING
- * (with `waitingOn`), and every plan step appears, even before its first entry. Returns new
- * objects for the sprints it changes; the others are returned as they are.
+ * The dependencies of a sprint that are not finished, in the order given (each once). A
+ * dependency the sprints do not list has no entry: it is not finished.
+ */
+export function unfinished(dependencies: readonly string[], sprints: ReadonlyMap<string, Pick<SprintState, 'finished'>>): string[] {
+  return [...new Set(dependencies.filter((dependency) => !sprints.get(dependency)?.finished))];
+}
+
+/**
+ * Apply plan dependencies to sprints derived with or without the plan: a plan step nobody took
+ * up is WAITING on its unfinished dependencies (`waitingOn`), else READY, and every plan step
+ * appears, even before its first entry. Sprints already derived with the same plan come back as
+ * they are. Returns new objects for the sprints it changes; the others are returned as they are.
  */
 export function applyPlan(sprints: readonly SprintState[], plan: PlanInput | undefined): SprintState[] {
   if (!plan) return [...sprints];
@@ -321,9 +339,12 @@ export function applyPlan(sprints: readonly SprintState[], plan: PlanInput | und
     }
   }
   return out.map((sprint) => {
-    if (sprint.state !== 'READY') return sprint;
-    const waitingOn = (plan.dependsOn.get(sprint.sprint) ?? []).filter((dependency) => !byName.get(dependency)?.finished);
-    return waitingOn.length > 0 ? { ...sprint, state: 'WAITING' as const, waitingOn: [...new Set(waitingOn)] } : sprint;
+    if (!plan.sprints.has(sprint.sprint) || !notTakenUp(sprint)) return sprint;
+    const waitingOn = unfinished(plan.dependsOn.get(sprint.sprint) ?? [], byName);
+    const state: SprintStateName = waitingOn.length > 0 ? 'WAITING' : 'READY';
+    return state === sprint.state && waitingOn.length === sprint.waitingOn.length && waitingOn.every((name, i) => sprint.waitingOn[i] === name)
+      ? sprint
+      : { ...sprint, state, waitingOn };
   });
 }
 

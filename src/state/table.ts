@@ -3,7 +3,7 @@
  * shows verbatim (a test renders this table and finds it in the doc) and which lifecycle.ts
  * implements. Order is precedence: the first row whose condition holds is the state.
  */
-export const SPRINT_STATES = ['WAITING', 'READY', 'DISPATCHED', 'IN_PROGRESS', 'STALE', 'BLOCKED', 'FAILED', 'COMPLETE', 'VERIFIED'] as const;
+export const SPRINT_STATES = ['WAITING', 'READY', 'DISPATCHED', 'IN_PROGRESS', 'STALE', 'BLOCKED', 'FAILED', 'COMPLETE', 'VERIFIED', 'NOTED'] as const;
 export type SprintStateName = (typeof SPRINT_STATES)[number];
 
 export interface StateRow {
@@ -14,7 +14,7 @@ export interface StateRow {
   next: string;
 }
 
-/** Rows in precedence order: holders decide first, then the latest outcome, then the plan. */
+/** Rows in precedence order: holders decide first, then the latest outcome, then the plan (READY, WAITING), and NOTED for the rest. */
 export const LIFECYCLE_TABLE: readonly StateRow[] = [
   {
     state: 'STALE',
@@ -58,8 +58,13 @@ export const LIFECYCLE_TABLE: readonly StateRow[] = [
   },
   {
     state: 'READY',
-    when: 'nobody holds it and it has no outcome yet (no entry, only NOTEs, or only superseded or invalid entries), and nothing it depends on is unfinished',
+    when: 'a plan step nobody holds, with no outcome yet (no entry, only NOTEs, or only superseded or invalid entries), and nothing it depends on is unfinished',
     next: '`cos dispatch ROLE SPRINT` or a first entry → that entry’s state',
+  },
+  {
+    state: 'NOTED',
+    when: 'not a plan step, nobody holds it and it has no outcome: only NOTEs (a refused replan’s `plan-<name>`, a lease, a remark) or only superseded or invalid entries; nobody asked for work there, so it is not offered for dispatch',
+    next: 'a first entry that holds it or has an outcome (`cos dispatch ROLE SPRINT`, `cos post`) → that entry’s state; a plan that makes it a step → READY or WAITING; its open escalations are settled with `cos resolve FILE`',
   },
 ];
 

@@ -39,7 +39,8 @@ and config come with the clone; the sync puts roles in \`<local_root>/roles/\` a
   \`cos dispatch\` records what it overrides in \`supersedes\`. Archiving never resolves.
 - A sprint's state comes from its whole history (docs/lifecycle.md in agent-cos): held by
   someone (DISPATCHED, IN_PROGRESS, BLOCKED, or STALE when every holder is silent), else its
-  latest outcome (COMPLETE awaiting review, VERIFIED, FAILED), else READY or WAITING.
+  latest outcome (COMPLETE awaiting review, VERIFIED, FAILED), else READY or WAITING (a plan
+  step nobody took up), or NOTED (only remarks, not offered for dispatch).
 - Add \`--commit\` to \`cos post\` to commit exactly that entry (nothing else staged is touched).
 
 ## Plans: plan → ready → dispatch → verify

@@ -19,12 +19,11 @@ import type { CoordinationConfig } from '../config/schema.js';
 import type { Entry } from '../protocol/fields.js';
 import { parseEntryFileName } from '../protocol/filename.js';
 import { compareEntries, preferCopy } from '../protocol/order.js';
-import { compareSprints, deriveSprint, groupBySprint, type SprintState } from '../state/lifecycle.js';
+import { applyPlan, compareSprints, deriveSprint, groupBySprint, type SprintState } from '../state/lifecycle.js';
 import { oneCopyPerName, type Problem } from '../store/read.js';
 import type { StoreSummary, WatchEvent } from './events.js';
-import { plannedSteps, readyQueue, type ReadyQueue } from '../plans/ready.js';
+import { planInput, plannedSteps, readyQueue, type ReadyQueue } from '../plans/ready.js';
 import type { Plan } from '../plans/schema.js';
-import { sprintFacts } from '../plans/view.js';
 import { createReescalator } from './reescalate.js';
 import type { FileRecord } from './files.js';
 
@@ -259,14 +258,16 @@ export function createEngine(options: EngineOptions): Engine {
   /**
    * deriveSprints, re-deriving only the sprints whose entries changed (or that have a holder,
    * whose staleness depends on `now`); the others keep their derived state. Same result, in the
-   * same order, as deriveSprints(all, now).
+   * same order, as deriveSprints(all, now, { verification, plan }) with the plans' steps.
    */
   let sprintCache = new Map<string, SprintState>();
+  // `finished` depends on the configuration's verification: a change of it derives every sprint anew.
+  let cacheVerification = config.verification;
   function deriveIncrementally(all: Entry[], now: Date): SprintState[] {
     const next = new Map<string, SprintState>();
     const out: SprintState[] = [];
     for (const [sprint, list] of groupBySprint(all)) {
-      const cached = sprintCache.get(sprint);
+      const cached = cacheVerification === config.verification ? sprintCache.get(sprint) : undefined;
       const reuse =
         cached !== undefined &&
         cached.entries.length === list.length &&
@@ -277,7 +278,9 @@ export function createEngine(options: EngineOptions): Engine {
       out.push(state);
     }
     sprintCache = next;
-    return out.sort(compareSprints);
+    cacheVerification = config.verification;
+    // Plan steps nobody took up are READY or WAITING, as in cos status: the lifecycle's rule.
+    return (steps.size > 0 ? applyPlan(out, planInput(steps)) : out).sort(compareSprints);
   }
 
   function schedule(): void {
@@ -349,7 +352,7 @@ export function createEngine(options: EngineOptions): Engine {
       }
     }
     known = next;
-    queue = readyQueue(steps, sprintFacts(sprints, config));
+    queue = readyQueue(steps, sprints);
     const ready = new Set(queue.ready.map((item) => item.sprint));
     if (announce) {
       for (const item of queue.ready) {

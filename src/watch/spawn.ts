@@ -75,16 +75,18 @@ export function spawnAgent(role: string, sprint: string): string {
 }
 
 /**
- * Plan sprints held by agents this ledger spawned: the agent's latest entry on the sprint is
- * DISPATCHED, IN_PROGRESS or BLOCKED (a holder, stale or not), or the watcher's DISPATCHED entry
- * is not among the sprints read yet (it was just written). Pure.
+ * Plan sprints held by agents this ledger spawned: the lifecycle counts the spawned agent among
+ * the sprint's holders (its latest entry DISPATCHED, IN_PROGRESS or BLOCKED and not superseded;
+ * stale or not), or the watcher's DISPATCHED entry is not among the sprints read yet (it was just
+ * written). An agent superseded by a forced dispatch holds nothing, so its slot is free. Pure.
  */
 export function heldBySpawned(records: readonly SpawnRecord[], sprints: readonly SprintState[]): string[] {
   const byName = new Map(sprints.map((sprint) => [sprint.sprint, sprint]));
   const held: string[] = [];
   for (const record of records) {
-    const agent = byName.get(record.sprint)?.agents.find((a) => a.agent === record.agent);
-    if (!agent || agent.status === 'DISPATCHED' || agent.status === 'IN_PROGRESS' || agent.status === 'BLOCKED') held.push(record.sprint);
+    const sprint = byName.get(record.sprint);
+    const seen = sprint?.agents.some((agent) => agent.agent === record.agent) ?? false;
+    if (!seen || sprint!.holders.some((holder) => holder.agent === record.agent)) held.push(record.sprint);
   }
   return held;
 }

@@ -8,7 +8,7 @@ import { testdir } from '../helpers/tmp.js';
 import { openPage } from './browser.js';
 import { fetchRaw, startBoardProcess, teamDay } from './helpers.js';
 
-const ORDER = ['WAITING', 'READY', 'DISPATCHED', 'IN_PROGRESS', 'BLOCKED', 'STALE', 'FAILED', 'COMPLETE', 'VERIFIED', 'NOTE'];
+const ORDER = ['WAITING', 'READY', 'DISPATCHED', 'IN_PROGRESS', 'BLOCKED', 'STALE', 'FAILED', 'COMPLETE', 'VERIFIED', 'NOTED'];
 const RANK: Record<string, number> = { INFO: 0, WARN: 1, URGENT: 2, BLOCKER: 3 };
 
 const HOSTILE_BODY = [

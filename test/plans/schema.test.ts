@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkPlan, describeProblem, findCycles, MAX_PLAN_STEPS, type PlanStep } from '../../src/plans/schema.js';
-import { plannedSteps, readyQueue } from '../../src/plans/ready.js';
 
 const ROLES = ['developer', 'qa-reviewer'];
 const step = (sprint: string, depends_on: string[] = [], extra: Partial<PlanStep> = {}) => ({ sprint, title: `do ${sprint}`, role: 'developer', done_when: 'tests pass', depends_on, ...extra });
@@ -96,28 +95,6 @@ describe('properties', () => {
           for (let i = 0; i + 1 < cycle.length; i++) expect(cyclic.find((s) => s.sprint === cycle[i])!.depends_on).toContain(cycle[i + 1]);
         }
         expect(checkPlan({ summary: 's', steps: cyclic }, 'p', context).problems.some((p) => p.message.startsWith('circular dependency: '))).toBe(true);
-      }),
-    );
-  });
-
-  it('a step not taken up is READY exactly when each dependency is finished, else WAITING on the unfinished ones', () => {
-    fc.assert(
-      fc.property(dag, fc.func(fc.boolean()), fc.func(fc.boolean()), (steps, finishedFn, startedFn) => {
-        const finished = (s: string) => finishedFn(s);
-        const started = (s: string) => startedFn(s);
-        const planned = plannedSteps([{ name: 'p', summary: 's', attempt: 1, steps: steps.map((s) => ({ ...s, skills: [] })) }]);
-        const queue = readyQueue(planned, { isFinished: finished, isStarted: started });
-        for (const s of steps) {
-          const ready = queue.ready.find((r) => r.sprint === s.sprint);
-          const waiting = queue.waiting.find((w) => w.sprint === s.sprint);
-          if (started(s.sprint) || finished(s.sprint)) {
-            expect(ready ?? waiting).toBeUndefined();
-          } else if (s.depends_on.every(finished)) {
-            expect(ready).toEqual({ sprint: s.sprint, role: 'developer', plan: 'p', title: s.title });
-          } else {
-            expect(waiting?.waiting_on).toEqual(s.depends_on.filter((d) => !finished(d)));
-          }
-        }
       }),
     );
   });

@@ -8,7 +8,7 @@ export const NOW = new Date('2026-03-01T12:00:00Z');
 export const AGENTS = ['dev', 'dev2', 'qa', 'lead'] as const;
 
 export const step = fc.record({
-  sprint: fc.constantFrom('a', 'b'),
+  sprint: fc.constantFrom<string>('a', 'b'),
   agent: fc.constantFrom(...AGENTS),
   status: fc.constantFrom<Status>(...STATUSES, 'NOTE', 'VERIFIED', 'COMPLETE', 'IN_PROGRESS'),
   severity: fc.constantFrom(...SEVERITIES),

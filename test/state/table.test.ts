@@ -35,9 +35,16 @@ describe('docs/lifecycle.md', () => {
       VERIFIED: [entry(1, 'dev', 'IN_PROGRESS'), complete, entry(4, 'qa', 'VERIFIED', { verifies: complete.file })],
       COMPLETE: [entry(1, 'dev', 'IN_PROGRESS'), complete, entry(4, 'lead', 'NOTE')],
       FAILED: [complete, entry(4, 'qa', 'FAILED', { verifies: complete.file, error: 'tests fail' })],
-      READY: [entry(1, 'lead', 'NOTE')],
+      NOTED: [entry(1, 'lead', 'NOTE', { severity: 'BLOCKER' })],
     };
     for (const [state, entries] of Object.entries(examples)) expect(stateOf(entries), state).toBe(state);
+    // READY is a plan step's: with only NOTEs (or nothing) and its dependencies finished.
+    const step = { dependsOn: new Map<string, string[]>(), sprints: new Set(['s']) };
+    expect(stateOf([entry(1, 'lead', 'NOTE')], step)).toBe('READY');
+    expect(stateOf([], step)).toBe('READY');
+    // A VERIFIED with no claim to verify counts for nothing: the sprint has no outcome either way.
+    expect(stateOf([entry(1, 'qa', 'VERIFIED')])).toBe('NOTED');
+    expect(stateOf([entry(1, 'qa', 'VERIFIED')], step)).toBe('READY');
     const plan = { dependsOn: new Map([['s', ['other']]]), sprints: new Set(['s']) };
     expect(stateOf([], plan)).toBe('WAITING');
     expect(stateOf([entry(1, 'dev', 'DISPATCHED')], plan)).toBe('DISPATCHED');
