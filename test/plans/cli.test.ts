@@ -90,6 +90,12 @@ describe('a 5-step diamond plan', () => {
     expect(refused.stderr).toContain('join is WAITING on left, right (plan diamond)');
     expect(existsSync(join(dir, '.agent/status/current'))).toBe(true);
     expect(readdirSync(join(dir, '.agent/status/current')).filter((n) => n.endsWith('.md'))).toEqual([]);
+    // A NOTE on the step (a lease taken ahead of the work) leaves it WAITING, and still refused.
+    expect((await cli(dir, 'lease', '--sprint', 'join', '--agent', 'dev-join', 'src/join/**')).code).toBe(0);
+    expect((await states(dir)).join).toBe('WAITING');
+    const stillRefused = await cli(dir, 'dispatch', 'developer', 'join');
+    expect(stillRefused.code, stillRefused.stdout).toBe(3);
+    expect(stillRefused.stderr).toContain('join is WAITING on left, right (plan diamond)');
 
     await finish(dir, 'root');
     queue = await readyJson(dir);
@@ -222,6 +228,16 @@ describe('replans', () => {
     const note = readFileSync(join(dir, escalation.files[0]), 'utf8');
     expect(note).toContain('Replan of **work** refused');
     expect(note).toContain('Do it, take 4');
+    // plan-work holds only the refusal NOTE: it is not a step, so it is NOTED (with its BLOCKER),
+    // never READY; cos ready and the briefing do not offer it for dispatch.
+    const rows = JSON.parse((await cli(dir, 'status', '--json')).stdout).sprints as Array<{ sprint: string; state: string; severity: string | null; flags: string[] }>;
+    expect(rows.find((row) => row.sprint === 'plan-work')).toMatchObject({ state: 'NOTED', severity: 'BLOCKER', flags: ['escalation'] });
+    expect(rows.find((row) => row.sprint === 'only')).toMatchObject({ state: 'READY' });
+    expect((await cli(dir, 'status')).stdout).toMatch(/plan-work\s+NOTED\s+-\s+\S+\s+BLOCKER\s+escalation/);
+    expect((await readyJson(dir)).ready.map((item) => item.sprint)).toEqual(['only']);
+    const next = JSON.parse((await cli(dir, 'brief', '--json')).stdout).next as Array<{ sprint: string; action: string }>;
+    expect(next.filter((item) => item.sprint === 'plan-work').map((item) => item.action)).toEqual(['hold']);
+    expect(next.filter((item) => item.action === 'dispatch').map((item) => item.sprint)).toEqual(['only']);
     const log = git(dir, 'log', '--format=%s', '--', '.agent/plans/work.yaml').trim().split('\n');
     expect(log).toEqual(['cos plan apply: work attempt 3 of 3', 'cos plan apply: work attempt 2 of 3', 'cos plan apply: work attempt 1 of 3']);
     for (const [i, rev] of ['HEAD~3', 'HEAD~2', 'HEAD~1'].entries()) {
