@@ -139,11 +139,18 @@ export function statusRows(sprints: readonly SprintState[], findings: readonly F
   }));
 }
 
-const visible = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '').length;
+const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
+const visible = (text: string) => plain(text).length;
+
+/** `text` in at most `width` columns: cut with … when longer (plain text only). */
+export function cut(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+}
 
 /**
  * Agents that fit in `budget` columns: as many as fit, then `+N more`. The first agent is
- * always shown (cut with … when even it does not fit).
+ * always shown, cut with … (and without its colours) when it does not fit beside `+N more`;
+ * the result is never wider than `budget` unless the budget cannot hold one character and the tail.
  */
 export function fitAgents(cells: readonly string[], budget: number): string {
   if (cells.length === 0) return '-';
@@ -152,19 +159,46 @@ export function fitAgents(cells: readonly string[], budget: number): string {
     const next = out === '' ? cells[i]! : `${out} ${cells[i]}`;
     const rest = cells.length - i - 1;
     const tail = rest > 0 ? ` +${rest} more` : '';
-    if (visible(next) + tail.length <= budget || out === '') {
-      if (out === '' && visible(next) + tail.length > budget && visible(next) > budget) {
-        return `${cells[i]!.slice(0, Math.max(1, budget - 1 - tail.length))}…${tail}`;
-      }
+    if (visible(next) + tail.length <= budget) {
       out = next;
       continue;
     }
-    return `${out} +${cells.length - i} more`;
+    // The agents so far fit with "+N more" after them (checked on the previous round).
+    if (out !== '') return `${out} +${cells.length - i} more`;
+    // Too narrow for "x… +N more": "x… +N".
+    const short = budget - tail.length >= 2 ? tail : rest > 0 ? ` +${rest}` : '';
+    return `${cut(plain(cells[0]!), Math.max(2, budget - short.length))}${short}`;
   }
   return out;
 }
 
-/** `columns`: the terminal's width (default 100; a pipe gets 100 too, so lines stay short). */
+/** Columns the AGENTS column may claim before SPRINT and FLAGS are cut to make room. */
+const AGENTS_MIN = 20;
+const SPRINT_MIN = 12;
+const FLAGS_MIN = 10;
+const GAP = 2;
+
+/**
+ * The widths of SPRINT and FLAGS and the AGENTS budget for a terminal of `columns`: every column as
+ * wide as its widest cell while the line fits; otherwise AGENTS takes what is left down to
+ * AGENTS_MIN, then FLAGS and SPRINT are cut (to FLAGS_MIN and SPRINT_MIN), then AGENTS shrinks
+ * further. Only a terminal too narrow for those minimums gets longer lines.
+ */
+export function statusWidths(columns: number, natural: { sprint: number; state: number; agents: number; age: number; severity: number; flags: number }): { sprint: number; flags: number; agents: number } {
+  let { sprint, flags } = natural;
+  const room = () => columns - (sprint + natural.state + natural.age + natural.severity + flags + 5 * GAP);
+  let short = Math.min(natural.agents, AGENTS_MIN) - room();
+  const flagsCut = Math.max(0, Math.min(short, flags - Math.max(FLAGS_MIN, 'FLAGS'.length)));
+  flags -= flagsCut;
+  short -= flagsCut;
+  if (short > 0) sprint -= Math.max(0, Math.min(short, sprint - Math.max(SPRINT_MIN, 'SPRINT'.length)));
+  return { sprint, flags, agents: Math.max('AGENTS'.length, Math.min(natural.agents, room())) };
+}
+
+/**
+ * `columns`: the terminal's width (default 100; a pipe gets 100 too, so lines stay short). Every
+ * line fits in it (see statusWidths), down to about 60 columns.
+ */
 export function renderStatus(rows: readonly StatusRow[], repoFindings: readonly Finding[], now: Date, style: Style, columns = 100): string {
   const empty = 'No sprints yet. Post the first entry: cos post --sprint my-sprint --agent me --status IN_PROGRESS\n';
   if (rows.length === 0 && repoFindings.length === 0) return empty;
@@ -178,12 +212,13 @@ export function renderStatus(rows: readonly StatusRow[], repoFindings: readonly 
     flags: [...row.flags, ...(row.waiting_on.length ? [`waits on ${row.waiting_on.join(',')}`] : [])].join(',') || '-',
   }));
   const width = (key: 'sprint' | 'state' | 'age' | 'severity' | 'flags', title: string) => Math.max(title.length, ...cells.map((cell) => visible(cell[key])));
-  const fixed = width('sprint', 'SPRINT') + width('state', 'STATE') + width('age', 'AGE') + width('severity', 'SEVERITY') + width('flags', 'FLAGS') + 5 * 2;
-  const budget = Math.max(20, columns - fixed);
+  const agents = Math.max('AGENTS'.length, ...cells.map((cell) => visible(cell.agents.join(' ')) || 1));
+  const fit = statusWidths(columns, { sprint: width('sprint', 'SPRINT'), state: width('state', 'STATE'), agents, age: width('age', 'AGE'), severity: width('severity', 'SEVERITY'), flags: width('flags', 'FLAGS') });
   const lines: string[][] = [header.map((h) => style.bold(h))];
   for (const cell of cells) {
     const severity = cell.severity === '-' ? '-' : style.severity(cell.severity as Severity);
-    lines.push([cell.sprint, cell.state, fitAgents(cell.agents, budget), cell.age, severity, cell.flags === '-' ? '-' : style.yellow(cell.flags)]);
+    const flags = cut(cell.flags, fit.flags);
+    lines.push([cut(cell.sprint, fit.sprint), cell.state, fitAgents(cell.agents, fit.agents), cell.age, severity, flags === '-' ? '-' : style.yellow(flags)]);
   }
   let out = rows.length > 0 ? `${table(lines)}\n` : empty;
   for (const finding of repoFindings) out += `${style.severity(finding.severity, `[${finding.severity}]`)} ${finding.message}\n`;
