@@ -7,7 +7,8 @@ export const help = `Usage: cos hook <session-start | pre-tool-use | post-tool-u
 Run one of the Claude Code hooks that cos setup claude installs. Reads the hook JSON that Claude
 Code writes on stdin (session_id, cwd, tool_name, ...) and always exits 0: a hook never breaks
 the agent's session. Problems go to .agent/state/hooks.log; outside a cos project
-(no .agent/ above the hook's cwd or $CLAUDE_PROJECT_DIR) it does nothing.
+(no .agent/ above the hook's cwd or $CLAUDE_PROJECT_DIR, or a linked git worktree without its
+own .agent/ — never its main checkout's) it does nothing.
 
   session-start   print the agent's briefing (Claude Code adds it to the session's context):
                   its open entries and what cos brief says about its sprints

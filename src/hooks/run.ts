@@ -13,6 +13,7 @@ import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { agentPaths, findRoot } from '../store/paths.js';
+import { isLinkedWorktreeTop } from '../store/worktrees.js';
 import { identityFromEnv, identityFromTool, type Identity } from './identity.js';
 import { parseHookInput, type HookInput } from './input.js';
 import { logHook, readSession, sameIdentity, writeSession, type SessionRecord } from './session.js';
@@ -41,16 +42,25 @@ function isProject(dir: string): boolean {
   }
 }
 
-/** The repository: --dir, else the nearest ancestor with `.agent/` of the hook's cwd, the project dir, our cwd. */
+/**
+ * The repository: --dir, else the nearest ancestor with `.agent/` of the hook's cwd (from its JSON),
+ * of our own cwd, then of $CLAUDE_PROJECT_DIR. The search from a directory stops at the top of a
+ * linked git worktree (store/paths.ts findRoot): a worktree nested in the main checkout (Claude
+ * Code's `.claude/worktrees/<x>`) is its own project, with its own `.agent/`, and one without
+ * `.agent/` is no cos project — never its main checkout, whatever $CLAUDE_PROJECT_DIR says (cos
+ * writes only into the worktree it runs in). $CLAUDE_PROJECT_DIR serves a session whose cwd is
+ * outside any checkout.
+ */
 function findProject(run: HookRun, input: HookInput | null): string | null {
   if (run.dir !== undefined) {
     const dir = resolve(run.cwd, run.dir);
     return isProject(dir) ? dir : null;
   }
-  for (const start of [input?.cwd, run.env.CLAUDE_PROJECT_DIR, run.cwd]) {
+  for (const start of [input?.cwd, run.cwd, run.env.CLAUDE_PROJECT_DIR]) {
     if (!start || !existsSync(start)) continue;
     const root = findRoot(start);
     if (isProject(root)) return root;
+    if (isLinkedWorktreeTop(root)) return null;
   }
   return null;
 }
