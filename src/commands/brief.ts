@@ -57,6 +57,7 @@ export async function run(context: CommandContext): Promise<number> {
     since,
     initialised: existsSync(agentPaths(root).agent),
     queue: planView(root, analysis.sprints),
+    worktrees: analysis.snapshot.worktrees,
   });
   if (json) printJson(context, { ...brief });
   else context.stdout(renderBrief(brief, { title: basename(agentPaths(root).root), window }));

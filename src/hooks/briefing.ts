@@ -4,7 +4,7 @@
  * escalations and other highlights, work in progress, blocked work, unverified claims, next
  * steps. Without an identity: how to report, and what needs a human in the repository. Pure.
  */
-import type { Brief } from '../output/brief.js';
+import { agentWhere, type Brief } from '../output/brief.js';
 import type { Entry } from '../protocol/fields.js';
 import { deriveSprints } from '../state/lifecycle.js';
 import { formatAge, parseTimestamp } from '../protocol/time.js';
@@ -73,17 +73,17 @@ export function sessionBriefing({ identity, entries, brief, now, minIntervalSeco
   const others = brief.in_progress.filter((item) => mine(item) && item.agent !== agent);
   if (others.length > 0) {
     out.push('', 'Others working on your sprints:');
-    out.push(...capped(others, (item) => `- ${item.agent} on \`${item.sprint}\`: ${item.status}${item.stale ? ' (stale)' : ''} — ${item.summary}`));
+    out.push(...capped(others, (item) => `- ${agentWhere(item, brief.worktree)} on \`${item.sprint}\`: ${item.status}${item.stale ? ' (stale)' : ''} — ${item.summary}`));
   }
   const blocked = brief.blocked.filter(mine);
   if (blocked.length > 0) {
     out.push('', 'Blocked or failed on your sprints:');
-    out.push(...capped(blocked, (item) => `- ${item.agent} ${item.status}${item.error ? ` (error ${JSON.stringify(item.error)})` : ''} in \`${item.file}\`: ${item.summary}`));
+    out.push(...capped(blocked, (item) => `- ${agentWhere(item, brief.worktree)} ${item.status}${item.error ? ` (error ${JSON.stringify(item.error)})` : ''} in \`${item.file}\`: ${item.summary}`));
   }
   const unverified = brief.unverified.filter((item) => mine(item) && item.agent !== agent);
   if (unverified.length > 0) {
     out.push('', 'Claims waiting for verification by another agent:');
-    out.push(...capped(unverified, (item) => `- ${item.agent} COMPLETE in \`${item.file}\` (cos post --sprint ${item.sprint} --agent ${agent} --status VERIFIED --verifies ${item.file.split('/').pop()} --message "what you checked")`));
+    out.push(...capped(unverified, (item) => `- ${agentWhere(item, brief.worktree)} COMPLETE in \`${item.file}\` (cos post --sprint ${item.sprint} --agent ${agent} --status VERIFIED --verifies ${item.file.split('/').pop()} --message "what you checked")`));
   }
   const base = `cos post --sprint ${sprint} --agent ${agent}`;
   out.push('', 'Report with:', '```sh');

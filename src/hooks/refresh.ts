@@ -48,6 +48,7 @@ export function briefingFor(root: string, identity: Identity | null, now: Date):
     now,
     since: new Date(now.getTime() - 24 * 3_600_000),
     initialised: true,
+    worktrees: analysis.snapshot.worktrees,
   });
   return sessionBriefing({ identity, entries: analysis.snapshot.entries, brief, now, minIntervalSeconds: analysis.config.config.heartbeat.min_interval_seconds });
 }

@@ -14,6 +14,7 @@ import type { ReadyItem, ReadyQueue, WaitingItem } from '../plans/ready.js';
 import type { Entry, Severity, Status } from '../protocol/fields.js';
 import { formatAge, isoSeconds, parseTimestamp } from '../protocol/time.js';
 import type { SprintState } from '../state/lifecycle.js';
+import type { Worktree } from '../store/worktrees.js';
 
 /** Finding kinds that lead the briefing; the rest have their own sections or belong to cos scan. */
 const HIGHLIGHT_KINDS: readonly FindingKind[] = ['needs-human', 'escalation', 'lease-conflict', 'conflict', 'repeated-failure', 'over-budget', 'stale', 'overflow', 'malformed'];
@@ -27,6 +28,8 @@ export interface BriefHighlight extends Finding {
 export interface BriefCompleted {
   sprint: string;
   agent: string;
+  /** The worktree the entry lives in, when the repository has several (as in cos status). */
+  worktree?: string;
   status: Status;
   file: string;
   timestamp: string;
@@ -42,6 +45,8 @@ export interface BriefCompleted {
 export interface BriefInProgress {
   sprint: string;
   agent: string;
+  /** The worktree the entry lives in, when the repository has several (as in cos status). */
+  worktree?: string;
   status: Status;
   file: string;
   heartbeat: string;
@@ -54,6 +59,8 @@ export interface BriefInProgress {
 export interface BriefProblem {
   sprint: string;
   agent: string;
+  /** The worktree the entry lives in, when the repository has several (as in cos status). */
+  worktree?: string;
   status: Status;
   severity: Severity;
   file: string;
@@ -68,12 +75,16 @@ export interface BriefProblem {
 export interface BriefUnverified {
   sprint: string;
   agent: string;
+  /** The worktree the entry lives in, when the repository has several (as in cos status). */
+  worktree?: string;
   file: string;
   timestamp: string;
 }
 
 export interface Brief {
   generated: string;
+  /** The worktree the briefing was made in, when the repository has several (null otherwise): items with another `worktree` come from elsewhere. */
+  worktree: string | null;
   since: string;
   initialised: boolean;
   counts: {
@@ -114,6 +125,20 @@ export interface BriefInput {
   initialised: boolean;
   /** The ready queue of the plans (cos ready); none when omitted. */
   queue?: ReadyQueue;
+  /** The worktrees read (StoreSnapshot.worktrees): entries of the others are marked. */
+  worktrees?: readonly Worktree[];
+}
+
+/** The name of the worktree cos runs in, when the repository has several; else undefined. */
+export function worktreeHere(worktrees: readonly Worktree[] | undefined): string | undefined {
+  return worktrees && worktrees.length > 1 ? worktrees.find((worktree) => worktree.here)?.name : undefined;
+}
+
+const where = (entry: Entry) => (entry.worktree !== undefined ? { worktree: entry.worktree } : {});
+
+/** The agent of an item, marked `agent@worktree` when its entry lives in another worktree than `here` (as in cos status). */
+export function agentWhere(item: { agent: string; worktree?: string }, here: string | null): string {
+  return item.worktree !== undefined && item.worktree !== here ? `${item.agent}@${item.worktree}` : item.agent;
 }
 
 /**
@@ -139,6 +164,7 @@ export function buildBrief(input: BriefInput): Brief {
       completed.push({
         sprint: sprint.sprint,
         agent: entry.agent,
+        ...where(entry),
         status: entry.status,
         file: entry.path,
         timestamp: entry.timestamp,
@@ -163,6 +189,7 @@ export function buildBrief(input: BriefInput): Brief {
         inProgress.push({
           sprint: sprint.sprint,
           agent: agent.agent,
+          ...where(entry),
           status: agent.status,
           file: entry.path,
           heartbeat: agent.heartbeat,
@@ -175,6 +202,7 @@ export function buildBrief(input: BriefInput): Brief {
         blocked.push({
           sprint: sprint.sprint,
           agent: agent.agent,
+          ...where(entry),
           status: agent.status,
           severity: entry.severity,
           file: entry.path,
@@ -195,7 +223,7 @@ export function buildBrief(input: BriefInput): Brief {
     .filter((finding) => finding.kind === 'unverified')
     .map((finding) => byPath.get(finding.files[0]!)!)
     .filter(Boolean)
-    .map((entry) => ({ sprint: entry.sprint, agent: entry.agent, file: entry.path, timestamp: entry.timestamp }));
+    .map((entry) => ({ sprint: entry.sprint, agent: entry.agent, ...where(entry), file: entry.path, timestamp: entry.timestamp }));
 
   const highlights = findings
     .filter((finding) => HIGHLIGHT_KINDS.includes(finding.kind))
@@ -203,6 +231,7 @@ export function buildBrief(input: BriefInput): Brief {
 
   return {
     generated: isoSeconds(now),
+    worktree: worktreeHere(input.worktrees) ?? null,
     since: isoSeconds(since),
     initialised: input.initialised,
     counts: {
@@ -256,6 +285,7 @@ const name = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
 export function renderBrief(brief: Brief, options: { title: string; window: string }): string {
   const now = new Date(brief.generated);
+  const who = (item: { agent: string; worktree?: string }) => agentWhere(item, brief.worktree);
   const out: string[] = [];
   out.push(`# Briefing: ${options.title}, ${brief.generated.replace('T', ' ').replace('Z', ' UTC')}`);
   out.push('');
@@ -299,14 +329,14 @@ export function renderBrief(brief: Brief, options: { title: string; window: stri
           : item.refuted_by
             ? `COMPLETE, **failed review** (${name(item.refuted_by)})`
             : 'COMPLETE, **not verified yet**';
-    out.push(`- \`${item.sprint}\`: ${item.agent} ${check}, ${ago(now, item.timestamp)}${item.summary ? `: ${item.summary}` : ''}`);
+    out.push(`- \`${item.sprint}\`: ${who(item)} ${check}, ${ago(now, item.timestamp)}${item.summary ? `: ${item.summary}` : ''}`);
   }
 
   out.push('', '## In progress', '');
   if (brief.in_progress.length === 0) out.push('- none');
   for (const item of brief.in_progress) {
     const beat = `heartbeat ${formatAge(item.heartbeat_age_seconds * 1000)} ago (ttl ${item.ttl_minutes}m)`;
-    out.push(`- \`${item.sprint}\`: ${item.agent} ${item.status}, ${beat}${item.stale ? ', **stale**' : ''}${item.summary ? `: ${item.summary}` : ''}`);
+    out.push(`- \`${item.sprint}\`: ${who(item)} ${item.status}, ${beat}${item.stale ? ', **stale**' : ''}${item.summary ? `: ${item.summary}` : ''}`);
   }
 
   if (brief.leases.length > 0) {
@@ -320,12 +350,12 @@ export function renderBrief(brief: Brief, options: { title: string; window: stri
     const error = item.error ? `, error \`${item.error}\`` : '';
     const attempts = item.status === 'FAILED' ? ` (attempt ${item.attempts} of ${item.attempt_cap})` : '';
     const severity = item.severity === 'INFO' ? '' : ` ${item.severity}`;
-    out.push(`- \`${item.sprint}\`: ${item.agent} ${item.status}${severity} ${ago(now, item.timestamp)}${error}${attempts}${item.summary ? `: ${item.summary}` : ''}`);
+    out.push(`- \`${item.sprint}\`: ${who(item)} ${item.status}${severity} ${ago(now, item.timestamp)}${error}${attempts}${item.summary ? `: ${item.summary}` : ''}`);
   }
 
   out.push('', '## Unverified claims', '');
   if (brief.unverified.length === 0) out.push('- none');
-  for (const item of brief.unverified) out.push(`- \`${item.sprint}\`: ${item.agent} COMPLETE in \`${name(item.file)}\`, ${ago(now, item.timestamp)}; no other agent has verified it`);
+  for (const item of brief.unverified) out.push(`- \`${item.sprint}\`: ${who(item)} COMPLETE in \`${name(item.file)}\`, ${ago(now, item.timestamp)}; no other agent has verified it`);
 
   out.push('', '## What to dispatch next', '');
   if (brief.next.length === 0) out.push(`- nothing: every sprint has a live agent on it or is done and verified${brief.waiting.length > 0 ? ', and every plan step left waits on another' : ''}`);
