@@ -1,10 +1,11 @@
-import type { ReviewResult } from '../git/review.js';
+import type { ReviewResult, WorktreeReview } from '../git/review.js';
 import { parseCommand, printJson, type CommandContext } from './context.js';
 import { defineFlags, flagsHelp } from './flags.js';
 
 export const flags = defineFlags({
   since: { type: 'string', value: 'REF', help: 'a branch, tag or commit (HEAD~5, origin/main, a sha); or a duration (90m, 24h, 7d): the last commit made before that long ago. Default: 24h.' },
-  json: { type: 'boolean', help: '{ "version": 1, "since": { "ref", "commit" }, "added": [ { "file", "sprint", "agent", "status", ... } ], "archived": [ { "file", "from", "to", "sprint" } ], "restored", "heartbeats": [ ... ], "removed", "changed": [ paths ], "uncommitted": [ paths ], "problems" }' },
+  here: { type: 'boolean', help: 'only the worktree cos runs in (default: every worktree of the repository, this one first)' },
+  json: { type: 'boolean', help: '{ "version": 1, "since": { "ref", "commit" }, "added": [ { "file", "sprint", "agent", "status", ... } ], "archived": [ { "file", "from", "to", "sprint" } ], "restored", "heartbeats": [ ... ], "removed", "changed": [ paths ], "uncommitted": [ paths ], "problems", "worktrees": [ { "worktree", "path", "added", ...the same lists, of each other worktree } ] }' },
 });
 
 export const help = `Usage: cos review [--since REF|DURATION] [--json]
@@ -14,6 +15,8 @@ The coordination changes since a git ref, committed or not (untracked files incl
   entries added (by sprint and status), entries archived (moves current/ -> archive/<sprint>/),
   heartbeats refreshed (entries modified in place), roles, config, skills and plans changed, and which
   of all that is still uncommitted.
+In a repository of several git worktrees, the worktree cos runs in comes first, then each other
+worktree with changes, against the same base commit (--here: only this one).
 
 ${flagsHelp(flags)}
 
@@ -28,10 +31,25 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Array<[strin
   return [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-export function renderReview(result: ReviewResult): string {
-  const lines: string[] = [];
+/** Whether a review found anything at all. */
+function isEmpty(result: Omit<ReviewResult, 'since'>): boolean {
+  return [result.added, result.archived, result.restored, result.heartbeats, result.removed, result.changed, result.problems, result.uncommitted].every((list) => list.length === 0);
+}
+
+export function renderReview(result: ReviewResult, others: readonly WorktreeReview[] = []): string {
   const base = result.since.commit ? `${result.since.ref} (${result.since.commit.slice(0, 12)})` : `${result.since.ref} (the beginning of history)`;
-  lines.push(`Coordination changes since ${base}, working tree included:`);
+  let out = renderChanges(result, `Coordination changes since ${base}, working tree included${others.length > 0 ? ', in this worktree' : ''}:`);
+  const quiet: string[] = [];
+  for (const other of others) {
+    if (isEmpty(other)) quiet.push(other.worktree);
+    else out += `\n${renderChanges(other, `In worktree ${other.worktree} (${other.path}), since the same commit:`)}`;
+  }
+  if (quiet.length > 0) out += `\nNo coordination changes in ${quiet.length === 1 ? 'worktree' : 'worktrees'} ${quiet.join(', ')}.\n`;
+  return out;
+}
+
+function renderChanges(result: Omit<ReviewResult, 'since'>, heading: string): string {
+  const lines: string[] = [heading];
   const mark = (uncommitted: boolean) => (uncommitted ? ' *' : '');
   if (result.added.length > 0) {
     lines.push(`Entries added: ${result.added.length}`);
@@ -80,22 +98,24 @@ export function renderReview(result: ReviewResult): string {
 
 export async function run(context: CommandContext): Promise<number> {
   const { values, root, json } = parseCommand(context, flags);
-  const { reviewChanges } = await import('../git/review.js');
-  const result = await reviewChanges(root, { ...(values.since !== undefined ? { since: values.since } : {}), now: context.now(), env: context.env });
+  const { reviewChanges, reviewWorktrees } = await import('../git/review.js');
+  const options = { ...(values.since !== undefined ? { since: values.since } : {}), now: context.now(), env: context.env };
+  const { here: result, others, problems } = values.here ? { here: await reviewChanges(root, options), others: [], problems: [] } : await reviewWorktrees(root, options);
+  for (const problem of problems) context.stderr(`cos review: warning: worktree ${problem.worktree} was not reviewed: ${problem.reason}\n`);
+  const lists = (review: Omit<ReviewResult, 'since'>) => ({
+    added: review.added,
+    archived: review.archived,
+    restored: review.restored,
+    heartbeats: review.heartbeats,
+    removed: review.removed,
+    changed: review.changed.map((change) => change.path),
+    uncommitted: review.uncommitted,
+    problems: review.problems,
+  });
   if (json) {
-    printJson(context, {
-      since: result.since,
-      added: result.added,
-      archived: result.archived,
-      restored: result.restored,
-      heartbeats: result.heartbeats,
-      removed: result.removed,
-      changed: result.changed.map((change) => change.path),
-      uncommitted: result.uncommitted,
-      problems: result.problems,
-    });
+    printJson(context, { since: result.since, ...lists(result), worktrees: others.map((other) => ({ worktree: other.worktree, path: other.path, ...lists(other) })) });
   } else {
-    context.stdout(renderReview(result));
+    context.stdout(renderReview(result, others));
   }
   return 0;
 }

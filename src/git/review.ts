@@ -6,8 +6,13 @@
  * changed in the coordination layer over the last day", the window of `cos brief`; the empty tree
  * when the repository is younger. `--since` takes a ref (HEAD~5, origin/main, a sha) or a
  * duration (90m, 24h, 7d) when no ref of that name exists.
+ *
+ * Every worktree of the repository (reviewWorktrees): the worktree cos runs in first, then each
+ * other one, each compared with the same base commit (resolved once, in the worktree cos runs
+ * in), so "since origin/main" or "since 24h" means the same point of history in all of them.
  */
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
+import { findRepository } from '../store/worktrees.js';
 import { MAX_ENTRY_BYTES } from '../store/read.js';
 import { confined } from '../trust/confine.js';
 import { readBoundedText } from '../trust/read.js';
@@ -55,6 +60,16 @@ export interface ReviewOptions {
   since?: string;
   now?: Date;
   env?: NodeJS.ProcessEnv;
+  /** The base already resolved (by the review of another worktree): `since` is then not looked up. */
+  base?: ReviewResult['since'];
+}
+
+/** The review of another worktree of the repository. */
+export interface WorktreeReview extends Omit<ReviewResult, 'since'> {
+  /** Its name (as `cos status` shows it: the linked worktree's id, or the main worktree's folder name). */
+  worktree: string;
+  /** Its cos root, relative to the root the review ran in; the paths of its changes are relative to it. */
+  path: string;
 }
 
 function parseNameStatus(output: string): PathChange[] {
@@ -123,7 +138,7 @@ export async function reviewChanges(root: string, options: ReviewOptions = {}): 
   await repoInfo(root, gitOptions);
   const now = options.now ?? new Date();
   const hasHead = (await tryGit(root, ['rev-parse', '--verify', '--quiet', 'HEAD'], gitOptions)).code === 0;
-  const since = await resolveBase(root, options.since, now, hasHead, gitOptions);
+  const since = options.base ?? (await resolveBase(root, options.since, now, hasHead, gitOptions));
   const emptyTree = since.commit === null || !hasHead ? (await git(root, ['hash-object', '-t', 'tree', '/dev/null'], gitOptions)).trim() : '';
   const base = since.commit ?? emptyTree;
   const diffArgs = ['diff', '--no-renames', '--no-ext-diff', '--name-status', '-z', '--relative'];
@@ -153,4 +168,26 @@ export async function reviewChanges(root: string, options: ReviewOptions = {}): 
     uncommitted: [...uncommittedSet].sort(),
     problems,
   };
+}
+
+/**
+ * The review of every worktree of the repository on this machine: `here` is the worktree cos
+ * runs in (as reviewChanges), `others` the other worktrees, each against the same base commit. A
+ * worktree git cannot read (removed meanwhile) is left out; its problem is listed in `problems`.
+ */
+export async function reviewWorktrees(root: string, options: ReviewOptions = {}): Promise<{ here: ReviewResult; others: WorktreeReview[]; problems: Array<{ worktree: string; reason: string }> }> {
+  const here = await reviewChanges(root, options);
+  const repo = findRepository(root);
+  const others: WorktreeReview[] = [];
+  const problems: Array<{ worktree: string; reason: string }> = [];
+  for (const worktree of repo?.worktrees ?? []) {
+    if (worktree.here) continue;
+    try {
+      const { since: _since, ...result } = await reviewChanges(worktree.root, { ...options, base: here.since });
+      others.push({ worktree: worktree.name, path: relative(resolve(root), worktree.root) || '.', ...result });
+    } catch (error) {
+      problems.push({ worktree: worktree.name, reason: (error as Error).message });
+    }
+  }
+  return { here, others, problems };
 }

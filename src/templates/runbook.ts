@@ -97,7 +97,8 @@ most 6 steps, each one sprint for one role with its \`done_when\` and the sprint
   claims, empty \`todos/*.json\` in the local agent directory); \`cos cleanup --apply\` deletes
   exactly that.
 - Before a push or a merge: \`cos review --since origin/main\` summarises the coordination
-  changes (entries added, archived, heartbeats, roles/config/skills changed, uncommitted).
+  changes (entries added, archived, heartbeats, roles/config/skills changed, uncommitted), in
+  every worktree of the repository (\`--here\`: only this checkout).
 
 ## A team in worktrees (one machine)
 Parallel agents usually work in git worktrees of one repository (\`git worktree add ../wt-a -b a\`;

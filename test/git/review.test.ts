@@ -142,3 +142,53 @@ describe('cos review', () => {
     expect(result.other).toEqual([{ path: 'runbook.md', change: 'M' }]);
   });
 });
+
+describe('cos review across worktrees', () => {
+  it('reviews every worktree against the same base commit, this one first; --here only this one', async () => {
+    const { worktreeRepo } = await import('../helpers/worktrees.js');
+    const { main, worktrees } = await worktreeRepo(2);
+    const [wt1, wt2] = worktrees as [string, string];
+    const base = git(main, 'rev-parse', 'HEAD').trim();
+    const run = (dir: string, ...args: string[]) => cos([...args, '--dir', dir], { env: { ...process.env, NO_COLOR: '1', COS_AGENT: '' } });
+    expect((await run(main, 'post', '--sprint', 'billing', '--agent', 'dev-b', '--status', 'IN_PROGRESS')).code).toBe(0);
+    expect((await run(wt1, 'post', '--sprint', 'search', '--agent', 'dev-a', '--status', 'IN_PROGRESS')).code).toBe(0);
+    expect((await run(wt1, 'post', '--sprint', 'search', '--agent', 'dev-a', '--status', 'COMPLETE')).code).toBe(0);
+    // wt1 commits its entries on its branch: they are changes since the base all the same.
+    git(wt1, 'add', '-A');
+    git(wt1, 'commit', '-q', '-m', 'search entries');
+
+    const json = await run(main, 'review', '--since', base, '--json');
+    expect(json.code, json.stderr).toBe(0);
+    const out = JSON.parse(json.stdout);
+    expect(out.since).toEqual({ ref: base, commit: base });
+    expect(out.added.map((entry: { sprint: string; agent: string }) => [entry.sprint, entry.agent])).toEqual([['billing', 'dev-b']]);
+    expect(out.worktrees.map((w: { worktree: string; path: string }) => [w.worktree, w.path])).toEqual([
+      ['wt1', '../wt1'],
+      ['wt2', '../wt2'],
+    ]);
+    const [one, two] = out.worktrees;
+    expect(one.added.map((entry: { sprint: string; status: string; uncommitted: boolean }) => [entry.sprint, entry.status, entry.uncommitted])).toEqual([
+      ['search', 'IN_PROGRESS', false],
+      ['search', 'COMPLETE', false],
+    ]);
+    expect(one.uncommitted).toEqual([]);
+    expect(two.added).toEqual([]);
+
+    const text = await run(main, 'review', '--since', base);
+    expect(text.stdout).toContain(`Coordination changes since ${base} (${base.slice(0, 12)}), working tree included, in this worktree:\nEntries added: 1\n  billing: 1 IN_PROGRESS (1 uncommitted)`);
+    expect(text.stdout).toContain('In worktree wt1 (../wt1), since the same commit:\nEntries added: 2\n  search: 1 COMPLETE, 1 IN_PROGRESS\n');
+    expect(text.stdout).toContain('No coordination changes in worktree wt2.');
+
+    // From wt2, "HEAD" is wt2's HEAD (the base): every other worktree is compared with that same commit.
+    const fromWt2 = JSON.parse((await run(wt2, 'review', '--since', 'HEAD', '--json')).stdout);
+    expect(fromWt2.added).toEqual([]);
+    expect(fromWt2.worktrees.map((w: { worktree: string; added: unknown[] }) => [w.worktree, w.added.length])).toEqual([
+      ['main', 1],
+      ['wt1', 2],
+    ]);
+
+    const here = JSON.parse((await run(main, 'review', '--since', base, '--here', '--json')).stdout);
+    expect(here.worktrees).toEqual([]);
+    expect(here.added).toHaveLength(1);
+  }, 120_000);
+});
