@@ -107,6 +107,10 @@ export function buildFields(input: PostInput, options: PostOptions = {}): EntryF
   if (fields.verifies !== undefined && fields.status !== 'VERIFIED' && fields.status !== 'FAILED') {
     throw new InputError(`--verifies goes with --status VERIFIED (a verification) or FAILED (a rejection), not ${String(fields.status)}.`);
   }
+  // A rejection counts as a failed attempt, compared with the others by its signature: it says what failed.
+  if (fields.status === 'FAILED' && fields.verifies !== undefined && fields.error === undefined) {
+    throw new InputError(`A rejection (--status FAILED --verifies ${String(fields.verifies)}) needs --error SIG saying what failed, e.g. --error "results.spec fails": it counts as a failed attempt, compared with the others by that signature.`);
+  }
   if (input.extra !== undefined) checkExtra(input.extra);
   fields.extra = { ...(input.extra ?? {}) };
   return fields as EntryFields;

@@ -36,6 +36,24 @@ const scan = async (root: string) => JSON.parse((await run(root, ['scan', '--jso
 const row = async (root: string, sprint: string) => (await status(root)).find((s) => s.sprint === sprint)!;
 
 describe('issue 10 repros, through the built CLI', { timeout: 120_000 }, () => {
+  it('a rejection (FAILED --verifies) without --error is exit 1 naming --error, nothing written; with --error it rejects the claim', async () => {
+    const root = await project();
+    const claim = await post(root, '--sprint', 'a', '--agent', 'dev', '--status', 'COMPLETE');
+    const before = entryNames(root);
+    const bare = await run(root, ['post', '--sprint', 'a', '--agent', 'qa', '--status', 'FAILED', '--verifies', claim.file]);
+    expect(bare.code).toBe(1);
+    expect(bare.stdout).toBe('');
+    expect(bare.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bare.stderr).toContain(`A rejection (--status FAILED --verifies ${claim.name}) needs --error SIG saying what failed`);
+    const empty = await run(root, ['post', '--sprint', 'a', '--agent', 'qa', '--status', 'FAILED', '--verifies', claim.file, '--error', '']);
+    expect(empty.code).toBe(1);
+    expect(entryNames(root)).toEqual(before);
+    // A FAILED that reviews nothing keeps --error optional (an attempt that failed, as in version 1).
+    await post(root, '--sprint', 'b', '--agent', 'dev', '--status', 'FAILED');
+    await post(root, '--sprint', 'a', '--agent', 'qa', '--status', 'FAILED', '--verifies', claim.file, '--error', 'results.spec fails');
+    expect(await row(root, 'a')).toMatchObject({ state: 'FAILED' });
+  });
+
   it('a VERIFIED naming another sprint’s COMPLETE, its own COMPLETE, or on a sprint with no COMPLETE is exit 1, one sentence, nothing written', async () => {
     const root = await project();
     const a = await post(root, '--sprint', 'a', '--agent', 'dev1', '--status', 'COMPLETE');
