@@ -85,11 +85,11 @@ function render(report: CruftReport, applied: ApplyResult | null, applyCommand =
 /** Claim refs on the git remote whose holder finished, was superseded or went past its ttl. */
 async function remoteClaims(root: string, remote: string, now: Date, apply: boolean) {
   const { staleClaims, releaseClaims } = await import('../dispatch/remote.js');
-  const { assertRemoteName, checkRemote } = await import('../git/claim-ref.js');
+  const { assertRemoteName, checkRemote, sayingWhenUnreachable } = await import('../git/claim-ref.js');
   const { readStore } = await import('../store/read.js');
   assertRemoteName(remote);
   await checkRemote(root, remote);
-  const stale = await staleClaims(root, remote, readStore(root).entries, now);
+  const stale = await staleClaims(root, remote, readStore(root).entries, now).catch(sayingWhenUnreachable('nothing was deleted'));
   const released = apply ? await releaseClaims(root, remote, stale) : [];
   return { remote, stale, released };
 }

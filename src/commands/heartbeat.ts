@@ -60,7 +60,7 @@ export async function run(context: CommandContext): Promise<number> {
       try {
         remote = { name, outcome: await refreshClaim(root, name, { sprint: result.entry.sprint, agent: result.entry.agent, ttl_minutes: result.entry.ttl_minutes, now: context.now() }) };
       } catch (error) {
-        context.stderr(`cos heartbeat: warning: the claim on ${name} was not refreshed: ${(error as Error).message}\n`);
+        context.stderr(`cos heartbeat: warning: the heartbeat is written, but the claim on ${name} was not refreshed: ${(error as Error).message}\n`);
       }
     }
   }

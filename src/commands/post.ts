@@ -87,7 +87,7 @@ export async function run(context: CommandContext): Promise<number> {
  * written, and the claim lapses anyway (the next dispatch sees the finished holder after a pull,
  * or the claim's ttl runs out).
  */
-async function releaseClaim(context: CommandContext, root: string, configured: string | undefined, entry: { sprint: string; agent: string; status: string }): Promise<boolean | undefined> {
+async function releaseClaim(context: CommandContext, root: string, configured: string | undefined, entry: { sprint: string; agent: string; status: string; path: string }): Promise<boolean | undefined> {
   if (!['COMPLETE', 'FAILED', 'VERIFIED'].includes(entry.status)) return undefined;
   const { claimRemoteOf, releaseOwnClaim } = await import('../dispatch/remote.js');
   const { readStore } = await import('../store/read.js');
@@ -96,7 +96,7 @@ async function releaseClaim(context: CommandContext, root: string, configured: s
   try {
     return await releaseOwnClaim(root, remote, entry.sprint, entry.agent);
   } catch (error) {
-    context.stderr(`cos post: warning: the claim on ${remote} was not released: ${(error as Error).message}\n`);
+    context.stderr(`cos post: warning: ${entry.path} is written, but its claim on ${remote} was not released: ${(error as Error).message}\n`);
     return false;
   }
 }

@@ -23,7 +23,7 @@ import { agentPaths } from '../store/paths.js';
 import { readStore } from '../store/read.js';
 import { dispatchWaiting } from '../plans/view.js';
 import { claimSeq, postEntry } from '../store/write.js';
-import { assertRemoteName, checkRemote, machineName, pushClaimRef, readClaimRefs, type ClaimRecord } from '../git/claim-ref.js';
+import { assertRemoteName, checkRemote, machineName, pushClaimRef, readClaimRefs, sayingWhenUnreachable, type ClaimRecord } from '../git/claim-ref.js';
 import { entryFileName } from '../protocol/filename.js';
 import { isoSeconds } from '../protocol/time.js';
 import { claimStatus, describeClaim, rememberRefresh } from './remote.js';
@@ -109,7 +109,7 @@ export async function claimSprint(root: string, config: CoordinationConfig, inpu
       let remoteResult: ClaimResult['remote'];
       if (remote !== undefined) {
         // The remote first: when it cannot be reached or refuses, no entry is written.
-        const claimed = await claimOnRemote(root, remote, { sprint, agent, role: input.role.name, ttl, now, force: input.force === true, entries });
+        const claimed = await claimOnRemote(root, remote, { sprint, agent, role: input.role.name, ttl, now, force: input.force === true, entries }).catch(sayingWhenUnreachable('nothing was written'));
         seq = claimed.seq;
         remoteResult = { name: remote, claim: claimed.claim, replaced: claimed.replaced };
         if (claimed.replaced?.claim && claimed.forced && !superseded.includes(claimed.replaced.claim.entry)) superseded.push(claimed.replaced.claim.entry);

@@ -59,8 +59,35 @@ export function assertRemoteName(remote: string): string {
   return remote;
 }
 
-function unreachable(remote: string, result: GitResult): ExternalError {
-  return new ExternalError(`The git remote ${remote} cannot be reached (${gitComplaint(result)}); nothing was written. Check the remote (git ls-remote ${remote}) and try again.`);
+/**
+ * The remote could not be reached (exit 5). What that meant here is the caller's to say: a
+ * dispatch writes nothing then (`saying('nothing was written')`), while a COMPLETE or a heartbeat
+ * is already written when its claim cannot be released or refreshed.
+ */
+export class RemoteUnreachableError extends ExternalError {
+  readonly remote: string;
+  readonly complaint: string;
+  constructor(remote: string, complaint: string, outcome?: string) {
+    super(`The git remote ${remote} cannot be reached (${complaint})${outcome ? `; ${outcome}` : ''}. Check the remote (git ls-remote ${remote}) and try again.`);
+    this.remote = remote;
+    this.complaint = complaint;
+  }
+
+  /** The same failure, saying what it meant for the command ("nothing was written"). */
+  saying(outcome: string): RemoteUnreachableError {
+    return new RemoteUnreachableError(this.remote, this.complaint, outcome);
+  }
+}
+
+/** Rethrow an unreachable remote saying what it meant for the command; any other error as it is. */
+export function sayingWhenUnreachable(outcome: string): (error: unknown) => never {
+  return (error) => {
+    throw error instanceof RemoteUnreachableError ? error.saying(outcome) : error;
+  };
+}
+
+function unreachable(remote: string, result: GitResult): RemoteUnreachableError {
+  return new RemoteUnreachableError(remote, gitComplaint(result));
 }
 
 /** The remote must be configured in this repository (exit 1 otherwise: a typo is not an outage). */

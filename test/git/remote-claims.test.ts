@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readClaimRefs } from '../../src/git/claim-ref.js';
-import { CLI, cos } from '../helpers/cli.js';
+import { CLI, cos, runCli } from '../helpers/cli.js';
 import { git, testdir } from '../helpers/tmp.js';
 
 const GATE = fileURLToPath(new URL('../chief/start-gate.mjs', import.meta.url));
@@ -182,6 +182,29 @@ describe('claims through a git remote', () => {
     const bad = await cos(['dispatch', 'developer', 's1', '--remote', '--upload-pack=touch x'], { cwd: a });
     expect(bad.code).toBe(1);
     expect(entriesIn(a)).toEqual([]);
+  });
+
+  it('a remote that goes down after the dispatch: COMPLETE and heartbeat are written, and the warning says so (not "nothing was written")', { timeout: 60_000 }, async () => {
+    const { remote, clones } = await team(1);
+    const [a] = clones as [string];
+    const cli = (...args: string[]) => runCli([...args, '--dir', a], { env: { NO_COLOR: '1', COS_AGENT: '' } });
+    expect((await cli('dispatch', 'developer', 's1', '--agent', 'dev-a', '--remote', 'origin')).code).toBe(0);
+    expect((await cli('post', '--sprint', 's1', '--agent', 'dev-a', '--status', 'IN_PROGRESS')).code).toBe(0);
+    git(a, 'remote', 'set-url', 'origin', `${remote}-gone`);
+    // The heartbeat contacts the remote at most once per ttl/3: an hour later, it does.
+    const beat = await cos(['heartbeat', '--sprint', 's1', '--agent', 'dev-a', '--dir', a], { now: new Date(Date.now() + 3_600_000) });
+    expect(beat.code).toBe(0);
+    expect(beat.stderr).toMatch(/^cos heartbeat: warning: the heartbeat is written, but the claim on origin was not refreshed: The git remote origin cannot be reached \(.*\)\. Check the remote/);
+    const done = await cli('post', '--sprint', 's1', '--agent', 'dev-a', '--status', 'COMPLETE', '--json');
+    expect(done.code).toBe(0);
+    const entry = JSON.parse(done.stdout);
+    expect(entry.released_claim).toBe(false);
+    expect(done.stderr).toContain(`cos post: warning: ${entry.entry.file} is written, but its claim on origin was not released: The git remote origin cannot be reached (`);
+    expect(done.stderr).not.toContain('nothing was written');
+    expect(entriesIn(a).some((name) => name === entry.entry.name)).toBe(true);
+    const cleanup = await cli('cleanup', '--remote', 'origin');
+    expect(cleanup.code).toBe(5);
+    expect(cleanup.stderr).toMatch(/cannot be reached \(.*\); nothing was deleted\./);
   });
 
   it('dispatch.remote in coordination.yaml is the default remote', { timeout: 60_000 }, async () => {
