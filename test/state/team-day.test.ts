@@ -50,7 +50,7 @@ function silence(root: string, path: string, minutes: number): void {
 }
 
 describe('a team day through the CLI', () => {
-  it('matches the status after every step', { timeout: 240_000 }, async () => {
+  it('matches the status after every step', { timeout: 600_000 }, async () => {
     const root = testdir();
     const steps: Step[] = [];
     const post = async (args: string[]) => JSON.parse(await cos(root, ['post', '--json', ...args])).entry as { file: string; name: string };
