@@ -2,7 +2,8 @@ import { loadConfig } from '../config/load.js';
 import { claimSprint } from '../dispatch/claim.js';
 import { buildPrompt } from '../dispatch/prompt.js';
 import { loadRole } from '../dispatch/role.js';
-import { InputError } from '../errors.js';
+import { InputError, isCosError } from '../errors.js';
+import { refusalJson } from '../output/refusal.js';
 import { entryToJson } from '../protocol/entry.js';
 import { dispatchReceipt } from '../output/dispatch.js';
 import { intFlag, parseCommand, printJson, type CommandContext } from './context.js';
@@ -18,7 +19,7 @@ export const flags = defineFlags({
     mcp: true,
     help: 'claim through this git remote too (default: dispatch.remote, else none); with --force a live claim there is replaced (with a lease on the value read)',
   },
-  json: { type: 'boolean', help: '{ "version": 1, "entry": {...}, "prompt": "..." }' },
+  json: { type: 'boolean', help: '{ "version": 1, "entry": {...}, "prompt": "..." }; refused or failed: { "version": 1, "ok": false, "error": { "code", "exit_code", "message", "missing"? } } (and the sentence on stderr)' },
 });
 
 export const help = `Usage: cos dispatch ROLE SPRINT [--agent A] [--force] [--ttl M] [--remote NAME] [--json]
@@ -49,7 +50,17 @@ Example:
   cos dispatch developer results-wiring-v1 | claude -p`;
 
 export async function run(context: CommandContext): Promise<number> {
-  const { values, positionals, root, json } = parseCommand(context, flags, { positionals: 2 });
+  const parsed = parseCommand(context, flags, { positionals: 2 });
+  try {
+    return await dispatch(context, parsed);
+  } catch (error) {
+    // --json: a refusal is a JSON document too (stdout), beside the sentence on stderr.
+    if (parsed.json && isCosError(error)) printJson(context, { ...refusalJson(error) });
+    throw error;
+  }
+}
+
+async function dispatch(context: CommandContext, { values, positionals, root, json }: ReturnType<typeof parseCommand<typeof flags>>): Promise<number> {
   if (positionals.length < 2) throw new InputError('Give a ROLE and a SPRINT, e.g. cos dispatch developer my-sprint; see cos dispatch --help.');
   const [roleName, sprint] = positionals as [string, string];
   const { config } = loadConfig(root);

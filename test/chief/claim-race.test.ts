@@ -62,7 +62,8 @@ describe('atomic claims', () => {
       const entry = JSON.parse(winner.stdout).entry as { file: string; name: string };
       for (const loser of results.filter((r) => r.code === 3)) {
         expect(loser.stderr).toContain(entry.file);
-        expect(loser.stdout).toBe('');
+        // --json: the refusal as a document on stdout, the same sentence on stderr.
+        expect(JSON.parse(loser.stdout)).toEqual({ version: 1, ok: false, error: { code: expect.any(String), exit_code: 3, message: loser.stderr.replace(/^cos dispatch: /, '').trim() } });
       }
       const files = readdirSync(join(root, '.agent/status/current')).filter((name) => name.endsWith('.md'));
       expect(files).toEqual([entry.name]);

@@ -64,7 +64,8 @@ describe('dispatch claims across worktrees', () => {
       for (const loser of results.filter((r) => r.code === 3)) {
         expect(loser.stderr).toContain(entry.name);
         expect(loser.stderr).toContain(`dev-${w} is DISPATCHED in worktree ${names[w % 3]}`);
-        expect(loser.stdout).toBe('');
+        // --json: the refusal as a document on stdout, the same sentence on stderr.
+        expect(JSON.parse(loser.stdout)).toEqual({ version: 1, ok: false, error: { code: expect.any(String), exit_code: 3, message: loser.stderr.replace(/^cos dispatch: /, '').trim() } });
       }
       const written = dirs.flatMap((dir) => readdirSync(join(dir, '.agent/status/current')).filter((name) => name.endsWith('.md')));
       expect(written).toEqual([entry.name]);

@@ -90,7 +90,8 @@ describe('claims through a git remote', () => {
       expect(won.remote_claim).toMatchObject({ agent: `dev-${w}`, entry: won.entry.name });
       for (const [i, loser] of results.entries()) {
         if (i === w) continue;
-        expect(loser.stdout).toBe('');
+        // --json: the refusal as a document on stdout, the same sentence on stderr.
+        expect(JSON.parse(loser.stdout)).toEqual({ version: 1, ok: false, error: { code: expect.any(String), exit_code: 3, message: loser.stderr.replace(/^cos dispatch: /, '').trim() } });
         // Racers in the winner's clone lose on the local claim (naming its entry), the others on the remote (naming the agent).
         expect(loser.stderr).toMatch(i % 4 === w % 4 ? new RegExp(won.entry.name) : new RegExp(`claimed on origin by dev-${w} \\(machine `));
       }

@@ -62,9 +62,9 @@ describe('cos notion check and setup', () => {
     const env = notionEnv(server);
     const check = await cos(['notion', 'check', '--dir', root], { env });
     expect(check.code).toBe(5);
-    expect(check.stdout).toMatch(/Select property "Status" \(state\) lacks the options WAITING, READY, DISPATCHED, IN_PROGRESS, STALE, BLOCKED, FAILED, VERIFIED, NOTED/);
+    expect(check.stdout).toMatch(/Select property "Status" \(state\) lacks the options WAITING, READY, DISPATCHED, IN_PROGRESS, STALE, BLOCKED, FAILED, VERIFIED/);
     expect((await cos(['notion', 'setup', '--dir', root], { env })).code).toBe(0);
-    expect(server.schemaOf(dataSourceId).Status!.options).toEqual(['COMPLETE', 'Someday', 'WAITING', 'READY', 'DISPATCHED', 'IN_PROGRESS', 'STALE', 'BLOCKED', 'FAILED', 'VERIFIED', 'NOTED']);
+    expect(server.schemaOf(dataSourceId).Status!.options).toEqual(['COMPLETE', 'Someday', 'WAITING', 'READY', 'DISPATCHED', 'IN_PROGRESS', 'STALE', 'BLOCKED', 'FAILED', 'VERIFIED']);
     expect((await cos(['notion', 'check', '--dir', root], { env })).code).toBe(0);
   });
 

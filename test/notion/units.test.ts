@@ -204,7 +204,7 @@ describe('compareSchema and setupPatch', () => {
     const problems = compareSchema(ds, props);
     const byProperty = Object.fromEntries(problems.map((p) => [p.property, p]));
     expect(byProperty.Name).toMatchObject({ kind: 'title-name', fixable: true });
-    expect(byProperty.Status).toMatchObject({ kind: 'missing-options', options: ['WAITING', 'READY', 'DISPATCHED', 'IN_PROGRESS', 'STALE', 'BLOCKED', 'FAILED', 'VERIFIED', 'NOTED'] });
+    expect(byProperty.Status).toMatchObject({ kind: 'missing-options', options: ['WAITING', 'READY', 'DISPATCHED', 'IN_PROGRESS', 'STALE', 'BLOCKED', 'FAILED', 'VERIFIED'] });
     expect(byProperty.Severity).toMatchObject({ kind: 'mistyped', actual: 'checkbox', fixable: false });
     expect(byProperty.Agents).toMatchObject({ kind: 'missing', fixable: true });
     const patch = setupPatch(ds, problems)!;
@@ -222,7 +222,6 @@ describe('compareSchema and setupPatch', () => {
       'BLOCKED',
       'FAILED',
       'VERIFIED',
-      'NOTED',
     ]);
   });
 

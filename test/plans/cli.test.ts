@@ -96,6 +96,13 @@ describe('a 5-step diamond plan', () => {
     const stillRefused = await cli(dir, 'dispatch', 'developer', 'join');
     expect(stillRefused.code, stillRefused.stdout).toBe(3);
     expect(stillRefused.stderr).toContain('join is WAITING on left, right (plan diamond)');
+    // --json: the refusal is a document on stdout as well.
+    const refusedJson = await cli(dir, 'dispatch', 'developer', 'join', '--json');
+    expect(refusedJson.code).toBe(3);
+    expect(JSON.parse(refusedJson.stdout)).toMatchObject({ version: 1, ok: false, error: { exit_code: 3, message: expect.stringContaining('join is WAITING on left, right (plan diamond)') } });
+    const unknownRole = await cli(dir, 'dispatch', 'wizard', 'join', '--json');
+    expect(unknownRole.code).toBe(1);
+    expect(JSON.parse(unknownRole.stdout)).toMatchObject({ version: 1, ok: false, error: { code: expect.any(String), exit_code: 1 } });
 
     await finish(dir, 'root');
     queue = await readyJson(dir);
