@@ -142,7 +142,7 @@ describe('issue 10 repros, through the built CLI', { timeout: 120_000 }, () => {
     expect(await scan(root)).toEqual([]);
   });
 
-  it('STATE comes from the lifecycle, not the latest entry; SEVERITY is the highest open finding; AGENTS fits the terminal', async () => {
+  it('STATE comes from the lifecycle, not the latest entry; SEVERITY is the highest open finding; AGENTS fits the terminal', { timeout: 360_000 }, async () => {
     const root = await project();
     await post(root, '--sprint', 's', '--agent', 'dev', '--status', 'IN_PROGRESS');
     await post(root, '--sprint', 's', '--agent', 'lead', '--status', 'NOTE', '--message', 'looks good so far');
