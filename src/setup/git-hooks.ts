@@ -16,7 +16,7 @@ import { confine, resolveReal } from '../trust/confine.js';
 import { repositoryRoots } from '../trust/roots.js';
 import { ExternalError, InputError } from '../errors.js';
 import { readBoundedText } from '../trust/read.js';
-import { cosCommandFor, projectHasCos, shellQuote } from './cos-command.js';
+import { projectHasCos, runningCli, shellQuote } from './cos-command.js';
 
 export const HOOK_MARKER = '# cos:pre-commit';
 export const CHAINED = 'pre-commit.pre-cos';
@@ -30,12 +30,17 @@ export interface GitHookChange {
   written: boolean;
 }
 
-export function hookScript(command: string): string {
+/**
+ * The hook's text. `run` is the shell function body that runs cos with "$@": git runs hooks at the
+ * top of whichever worktree commits, so it is chosen there, not at setup.
+ */
+export function hookScript(run: string): string {
   return [
     '#!/bin/sh',
     `${HOOK_MARKER} (installed by cos setup git-hooks; cos setup git-hooks --remove takes it out)`,
     '# Refuses a commit that touches a path another live agent leased (cos lease): cos guard --help.',
-    `${command} guard pre-commit || exit $?`,
+    `run_cos() { ${run}; }`,
+    'run_cos guard pre-commit || exit $?',
     `chained="$(dirname "$0")/${CHAINED}"`,
     'if [ -x "$chained" ]; then exec "$chained" "$@"; fi',
     'exit 0',
@@ -74,12 +79,19 @@ function isOurs(path: string): boolean {
   return hookText(path)?.includes(HOOK_MARKER) ?? false;
 }
 
-/** The command the git hook runs cos by, from the work tree's top (where git runs hooks). */
-function gitCosCommand(root: string, top: string): string {
-  const base = cosCommandFor(root, 'git');
+/**
+ * How the git hook runs cos, from the top of the worktree that commits (where git runs hooks; every
+ * worktree shares the hooks folder): the worktree's own node_modules/.bin/cos when it has one, else
+ * the absolute node and cli.js that ran this setup — a linked worktree often has no node_modules.
+ * `--dir` is relative to the worktree's top, so each worktree guards its own index and .agent/.
+ */
+function gitCosRun(root: string, top: string): string {
   const rel = relative(top, root).split(sep).join('/');
-  if (projectHasCos(root) && rel !== '') return `./${rel}/node_modules/.bin/cos --dir ${shellQuote(rel)}`;
-  return rel === '' ? base : `${base} --dir ${shellQuote(root)}`;
+  const dir = rel === '' ? '' : ` --dir ${shellQuote(rel)}`;
+  const absolute = `${shellQuote(process.execPath)} ${shellQuote(runningCli())}${dir} "$@"`;
+  if (!projectHasCos(root)) return absolute;
+  const local = rel === '' ? './node_modules/.bin/cos' : `./${rel}/node_modules/.bin/cos`;
+  return `if [ -x ${shellQuote(local)} ]; then ${shellQuote(local)}${dir} "$@"; else ${absolute}; fi`;
 }
 
 export async function setupGitHooks(root: string, options: { remove?: boolean; dryRun?: boolean } = {}): Promise<GitHookChange> {
@@ -97,7 +109,7 @@ export async function setupGitHooks(root: string, options: { remove?: boolean; d
     }
     return { file, action: 'removed', chained: back ? shown(root, chained) : null, written: !dryRun };
   }
-  const script = hookScript(gitCosCommand(root, top));
+  const script = hookScript(gitCosRun(root, top));
   if (existsSync(hook) && isOurs(hook)) {
     const same = hookText(hook) === script;
     if (!same && !dryRun) {

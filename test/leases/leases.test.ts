@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cos, runCli } from '../helpers/cli.js';
+import { CLI, cos, runCli } from '../helpers/cli.js';
 import { git, gitdir, testdir } from '../helpers/tmp.js';
 
 const MIN = 60_000;
@@ -108,6 +108,34 @@ describe('cos guard pre-commit, installed by cos setup git-hooks', () => {
     expect((await cos(['guard', 'pre-commit', '--dir', root], { env: { COS_AGENT: 'frontend' } })).code).toBe(1);
     const later = await cos(['guard', 'pre-commit', '--dir', root], { env: { COS_AGENT: 'frontend' }, now: new Date(Date.now() + 31 * MIN) });
     expect(later).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('works in a linked worktree without node_modules: the hook falls back to the cos that ran the setup, and guards that worktree', { timeout: 120_000 }, async () => {
+    const root = await repo();
+    // The project has cos installed (a node_modules/.bin/cos that runs this build); linked
+    // worktrees share the hooks folder but have no node_modules of their own.
+    mkdirSync(join(root, 'node_modules/.bin'), { recursive: true });
+    writeFileSync(join(root, 'node_modules/.bin/cos'), `#!/bin/sh\nexec '${process.execPath}' '${CLI}' "$@"\n`);
+    chmodSync(join(root, 'node_modules/.bin/cos'), 0o755);
+    writeFileSync(join(root, '.gitignore'), 'node_modules/\n');
+    git(root, 'add', '.gitignore');
+    git(root, 'commit', '-q', '-m', 'ignore node_modules');
+    expect((await runCli(['setup', 'git-hooks', '--dir', root])).code).toBe(0);
+    const linked = `${root}-wt`;
+    git(root, 'worktree', 'add', '-q', '-b', 'frontend-work', linked);
+    expect(existsSync(join(linked, 'node_modules'))).toBe(false);
+    expect((await cos(['lease', '--dir', root, '--sprint', 'api', '--agent', 'backend', 'src/api/**'])).code).toBe(0);
+
+    const allowed = commit(linked, 'docs/readme.md', 'frontend');
+    expect(allowed.stderr).toBe('');
+    expect(allowed.status).toBe(0);
+    const refused = commit(linked, 'src/api/users.ts', 'frontend');
+    expect(refused.stderr).not.toContain('not found');
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/^cos guard: frontend may not commit this: src\/api\/users\.ts is leased by backend/);
+    // The main worktree runs its own node_modules/.bin/cos.
+    expect(commit(root, 'docs/readme.md', 'frontend').status).toBe(0);
+    expect(commit(root, 'src/api/users.ts', 'frontend').status).toBe(1);
   });
 
   it('chains to an existing pre-commit hook (which still runs and can still refuse), respects core.hooksPath, and --remove puts it back', { timeout: 120_000 }, async () => {
