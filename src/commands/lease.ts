@@ -19,7 +19,7 @@ export const help = `Usage: cos lease --sprint S --agent A [--ttl M] PATTERN... 
 Lease paths of the repository for your work, so that other agents keep off them: writes a NOTE
 with lease: [PATTERN...] (versioned, visible in git diff). A lease is live until you release it
 (cos release) or until your latest heartbeat on the sprint plus its ttl has passed — your
-heartbeats refresh it. cos guard pre-commit (cos setup git-hooks) refuses another agent's commit
+heartbeats refresh it while it is live; once it has run out, lease again. cos guard pre-commit (cos setup git-hooks) refuses another agent's commit
 that touches a leased path.
 
   PATTERN   a glob relative to the repository (picomatch syntax: src/api/**, *.md, {a,b}/x)

@@ -1,9 +1,10 @@
 /**
  * Path leases (PRODUCT.md, "Humans in the loop"): `cos lease` writes a NOTE with `lease:
  * [patterns]`, `cos release` one with `releases: [patterns]`. A lease is live until its agent
- * releases the pattern on that sprint, or until the agent's latest heartbeat on the sprint (the
- * lease NOTE's own, or a later entry's: a holder's heartbeats refresh its leases) plus the lease
- * NOTE's ttl has passed. Pure; which paths a pattern covers is picomatch's answer.
+ * releases the pattern on that sprint, or until the lease NOTE's heartbeat (refreshed by the
+ * holder's heartbeats while the lease is live) or a later entry the agent created while it was
+ * live, plus the lease NOTE's ttl, has passed. Pure; which paths a pattern covers is picomatch's
+ * answer.
  */
 import picomatch from 'picomatch';
 import type { Entry } from '../protocol/fields.js';
@@ -39,14 +40,27 @@ function key(sprint: string, agent: string): string {
   return `${sprint}\u0000${agent}`;
 }
 
-/** Every live lease at `now`, in the order they were taken. */
+/**
+ * Every live lease at `now`, in the order they were taken.
+ *
+ * A lease runs out `ttl` after the lease NOTE's heartbeat (which `cos heartbeat` refreshes only
+ * while the lease is live), extended by each later entry the agent creates on the sprint while it
+ * is still live. Only creation times and the NOTE's own heartbeat count — never the in-place
+ * heartbeat of another entry, which cannot say whether the lease lapsed before it: a lapsed lease
+ * stays lapsed, even when its holder heartbeats again (another agent may have leased the paths
+ * meanwhile).
+ */
 export function liveLeases(entries: readonly Entry[], now: Date): Lease[] {
   const held = new Map<string, Map<string, Entry>>();
-  const lastBeat = new Map<string, number>();
+  const created = new Map<string, number[]>();
   for (const entry of entries) {
     const k = key(entry.sprint, entry.agent);
-    const beat = parseTimestamp(entry.heartbeat);
-    if (!Number.isNaN(beat)) lastBeat.set(k, Math.max(lastBeat.get(k) ?? beat, beat));
+    const at = parseTimestamp(entry.timestamp);
+    if (!Number.isNaN(at)) {
+      let times = created.get(k);
+      if (!times) created.set(k, (times = []));
+      times.push(at);
+    }
     if (entry.lease) {
       let patterns = held.get(k);
       if (!patterns) held.set(k, (patterns = new Map()));
@@ -57,16 +71,32 @@ export function liveLeases(entries: readonly Entry[], now: Date): Lease[] {
     }
     if (entry.releases) for (const pattern of entry.releases) held.get(k)?.delete(pattern);
   }
+  for (const times of created.values()) times.sort((a, b) => a - b);
   const out: Lease[] = [];
   for (const patterns of held.values()) {
     for (const [pattern, note] of patterns) {
-      const k = key(note.sprint, note.agent);
-      const expires = Math.max(lastBeat.get(k) ?? 0, parseTimestamp(note.heartbeat)) + note.ttl_minutes * 60_000;
+      const expires = leaseExpiry(note, created.get(key(note.sprint, note.agent)) ?? [], now.getTime());
       if (expires < now.getTime()) continue;
       out.push({ pattern, sprint: note.sprint, agent: note.agent, file: note.file, path: note.path, until: isoSeconds(new Date(expires)) });
     }
   }
   return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/** When a lease NOTE's lease runs out, given the creation times (sorted) of its agent's entries on the sprint. */
+function leaseExpiry(note: Entry, created: readonly number[], now: number): number {
+  const ttl = note.ttl_minutes * 60_000;
+  const taken = parseTimestamp(note.timestamp);
+  if (Number.isNaN(taken)) return Number.NEGATIVE_INFINITY;
+  const beat = parseTimestamp(note.heartbeat);
+  // A heartbeat past now + ttl proves nothing (docs/security.md): the lease counts from its NOTE.
+  let expires = (Number.isNaN(beat) || beat > now + ttl ? taken : Math.max(taken, beat)) + ttl;
+  for (const at of created) {
+    if (at <= taken) continue;
+    if (at > expires) break; // lapsed before this entry: it cannot revive the lease
+    expires = Math.max(expires, at + ttl);
+  }
+  return expires;
 }
 
 /** Live leases of agents other than `agent` whose patterns can match a path `pattern` matches. */

@@ -24,6 +24,7 @@ import { agentPaths } from './paths.js';
 import { MAX_ENTRY_BYTES, readStore } from './read.js';
 import { fsyncDir, tempName, validNow, writeTemp } from './write.js';
 import { withLock } from './lock.js';
+import { liveLeases } from '../leases/leases.js';
 
 export interface HeartbeatInput {
   sprint: string;
@@ -123,26 +124,51 @@ export async function heartbeat(root: string, input: HeartbeatInput): Promise<He
   if (input.minIntervalSeconds !== undefined && sinceMs >= 0 && sinceMs < input.minIntervalSeconds * 1000 && input.ttl_minutes === undefined) {
     return { entry: latest, written: false, previous: latest.heartbeat };
   }
+  const leaseNotes = liveLeaseNotes(root, sprint, agent, now);
+  const result = await rewriteHeartbeat(root, latest, now, input.ttl_minutes);
+  // A holder's heartbeats refresh its leases while they are live (src/leases/leases.ts): the
+  // lease NOTEs' own heartbeats move with it; a lapsed lease is left as it is.
+  for (const note of leaseNotes) {
+    try {
+      await rewriteHeartbeat(root, note, now);
+    } catch {
+      // archived or removed meanwhile: the lease is over anyway
+    }
+  }
+  return result;
+}
+
+
+/** The lease NOTEs of the agent on the sprint, in this worktree's current/, whose leases are live at `now`. */
+function liveLeaseNotes(root: string, sprint: string, agent: string, now: Date): Entry[] {
+  const { entries } = readStore(root, { archive: false, worktrees: false });
+  const mine = entries.filter((entry) => entry.sprint === sprint && entry.agent === agent);
+  const live = new Set(liveLeases(mine, now).map((lease) => lease.file));
+  return mine.filter((entry) => entry.status === 'NOTE' && live.has(entry.file));
+}
+
+/** Rewrite one entry's heartbeat (and ttl) under its lock, every other byte kept. */
+function rewriteHeartbeat(root: string, entry: Entry, now: Date, ttl?: number): Promise<HeartbeatResult> {
   const paths = agentPaths(root);
-  const path = join(paths.root, latest.path);
-  const where = { file: latest.file, path: latest.path, location: latest.location };
+  const path = join(paths.root, entry.path);
+  const where = { file: entry.file, path: entry.path, location: entry.location };
   return withLock(path, () => {
     // Re-read under the lock: the file on disk is the truth, not the snapshot above.
     const read = readBounded(path, MAX_ENTRY_BYTES);
     if (!read.ok) {
-      if (read.kind === 'missing') throw new InputError(`${latest.path} was moved or removed while heartbeating (archived?); run cos heartbeat again.`);
-      throw new InputError(`Cannot heartbeat ${latest.path}: ${read.reason}.`);
+      if (read.kind === 'missing') throw new InputError(`${entry.path} was moved or removed while heartbeating (archived?); run cos heartbeat again.`);
+      throw new InputError(`Cannot heartbeat ${entry.path}: ${read.reason}.`);
     }
     const bytes = read.bytes;
     const parsed = parseEntry(bytes.toString('utf8'), where);
-    if (!parsed.ok) throw new InputError(`${latest.path} can no longer be read as an entry: ${parsed.reason}.`);
+    if (!parsed.ok) throw new InputError(`${entry.path} can no longer be read as an entry: ${parsed.reason}.`);
     const previous = parsed.entry.heartbeat;
     const stamp = isoSeconds(now);
     // Heartbeats never move backwards (clock skew between machines) — unless the old one lies
     // past now + ttl, which proves nothing (docs/security.md): then it comes back to now.
     const future = parseTimestamp(previous) > now.getTime() + parsed.entry.ttl_minutes * 60_000;
     const nextHeartbeat = future || parseTimestamp(stamp) > parseTimestamp(previous) ? stamp : previous;
-    const nextTtl = input.ttl_minutes ?? parsed.entry.ttl_minutes;
+    const nextTtl = ttl ?? parsed.entry.ttl_minutes;
     if (nextHeartbeat === previous && nextTtl === parsed.entry.ttl_minutes) {
       return { entry: parsed.entry, written: false, previous };
     }
@@ -156,7 +182,7 @@ export async function heartbeat(root: string, input: HeartbeatInput): Promise<He
       if (!check.ok || canonical(entryFields(check.entry), check.entry.body) !== expected) content = null;
     }
     content ??= Buffer.from(expected, 'utf8');
-    const temp = join(paths.root, latest.path, '..', tempName(latest.file));
+    const temp = join(paths.root, entry.path, '..', tempName(entry.file));
     try {
       writeTemp(temp, content);
       renameSync(temp, path);

@@ -60,6 +60,28 @@ describe('cos lease / cos release', () => {
     expect(retry.code).toBe(0); // backend's db/**/*.sql cannot match a .ts file under src/
   });
 
+  it('a lease that ran out stays out when its holder heartbeats again; heartbeats while it is live keep it', { timeout: 60_000 }, async () => {
+    const root = await repo();
+    const t0 = Date.now();
+    const at = (seconds: number) => new Date(t0 + seconds * 1000);
+    const as = (seconds: number, args: string[], agent: string) => cos([...args, '--dir', root], { now: at(seconds), env: { COS_AGENT: agent } });
+    expect((await as(0, ['post', '--sprint', 'api', '--agent', 'backend', '--status', 'IN_PROGRESS', '-m', 'api work'], 'backend')).code).toBe(0);
+    expect((await as(0, ['lease', '--sprint', 'api', '--agent', 'backend', '--ttl', '1', 'src/**'], 'backend')).code).toBe(0);
+    // A heartbeat while the lease is live refreshes it: at 80 s it still holds (until 90 s).
+    expect((await as(30, ['heartbeat', '--sprint', 'api', '--agent', 'backend'], 'backend')).code).toBe(0);
+    const refused = await as(80, ['lease', '--sprint', 'web', '--agent', 'frontend', 'src/x.ts'], 'frontend');
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('backend');
+    // Past 90 s it has run out; frontend takes the path; backend's next heartbeat does not revive its lease.
+    expect((await as(120, ['lease', '--sprint', 'web', '--agent', 'frontend', 'src/x.ts'], 'frontend')).code).toBe(0);
+    expect((await as(150, ['heartbeat', '--sprint', 'api', '--agent', 'backend'], 'backend')).code).toBe(0);
+    const scan = await as(160, ['scan', '--json'], 'backend');
+    expect(JSON.parse(scan.stdout).findings.filter((f: { kind: string }) => f.kind === 'lease-conflict')).toEqual([]);
+    writeFileSync(join(root, 'src/x.ts'), 'x\n');
+    git(root, 'add', 'src/x.ts');
+    expect((await as(160, ['guard', 'pre-commit'], 'frontend')).code).toBe(0);
+  });
+
   it('two live overlapping leases (taken in two clones and merged) are a lease-conflict finding', async () => {
     const root = await repo();
     expect((await cos(['lease', '--dir', root, '--sprint', 'api', '--agent', 'backend', 'src/api/**'])).code).toBe(0);

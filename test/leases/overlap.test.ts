@@ -71,4 +71,48 @@ describe('liveLeases', () => {
     // Another agent's heartbeat does not refresh dev's lease.
     expect(liveLeases([...entries, note(4, 'qa', at(39), { status: 'IN_PROGRESS' } as Partial<Entry>)], now(41))).toEqual([]);
   });
+
+  it('a lapsed lease stays lapsed: a later heartbeat of another entry (an in-place rewrite) cannot revive it', () => {
+    const entries = [
+      note(1, 'backend', at(0), { status: 'IN_PROGRESS', heartbeat: at(5) } as Partial<Entry>),
+      note(2, 'backend', at(1), { lease: ['src/**'], ttl_minutes: 1 }),
+    ];
+    const now = (m: number) => new Date(Date.UTC(2026, 0, 1, 12, m));
+    expect(liveLeases(entries, new Date(Date.UTC(2026, 0, 1, 12, 1, 30))).map((l) => l.until)).toEqual([at(2)]);
+    // The IN_PROGRESS entry's heartbeat moved to minute 5, after the lease ran out at minute 2.
+    expect(liveLeases(entries, now(5))).toEqual([]);
+    // An entry the agent creates while the lease is live extends it; one created after it lapsed does not.
+    expect(liveLeases([...entries, note(3, 'backend', at(2), { status: 'IN_PROGRESS' } as Partial<Entry>)], now(3)).map((l) => l.until)).toEqual([at(3)]);
+    expect(liveLeases([...entries, note(3, 'backend', at(4), { status: 'IN_PROGRESS' } as Partial<Entry>)], now(4))).toEqual([]);
+    // The lease NOTE's own heartbeat (refreshed by cos heartbeat while live) keeps it.
+    expect(liveLeases([entries[0]!, { ...entries[1]!, heartbeat: at(4) }], now(5)).map((l) => l.until)).toEqual([at(5)]);
+  });
+
+  it('property: the heartbeats of entries other than lease NOTEs never decide a lease, and a lapsed lease never comes back', () => {
+    const minute = fc.integer({ min: 0, max: 60 });
+    const kind = fc.constantFrom('IN_PROGRESS', 'lease', 'release', 'NOTE');
+    const event = fc.record({ agent: fc.constantFrom('a', 'b'), kind, at: minute, beat: minute, ttl: fc.integer({ min: 1, max: 20 }) });
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 12 }), minute, minute, (events, later, beatShift) => {
+        const sorted = [...events].sort((x, y) => x.at - y.at);
+        const entries = sorted.map((e, i) =>
+          note(i + 1, e.agent, at(e.at), {
+            ttl_minutes: e.ttl,
+            ...(e.kind === 'IN_PROGRESS' ? { status: 'IN_PROGRESS', heartbeat: at(Math.max(e.at, e.beat)) } : {}),
+            ...(e.kind === 'lease' ? { lease: ['src/**'] } : {}),
+            ...(e.kind === 'release' ? { releases: ['src/**'] } : {}),
+          } as Partial<Entry>),
+        );
+        const now = (m: number) => new Date(Date.UTC(2026, 0, 1, 12, m));
+        const end = Math.max(0, ...sorted.map((e) => e.at));
+        const t = end + later;
+        const shifted = entries.map((entry, i) => (entry.status === 'NOTE' ? entry : { ...entry, heartbeat: at(sorted[i]!.at + beatShift) }));
+        expect(liveLeases(shifted, now(t))).toEqual(liveLeases(entries, now(t)));
+        // Once a lease is not live at t, it is not live at any later time with no new entry.
+        if (liveLeases(entries, now(t)).length === 0) expect(liveLeases(entries, now(t + later + 1))).toEqual([]);
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
+
