@@ -6,7 +6,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CommandContext, CommandModule } from './commands/context.js';
-import { EXIT, isCosError } from './errors.js';
+import { describeFailure, EXIT, isCosError } from './errors.js';
 import { COS_VERSION } from './version.js';
 import { terminalText } from './output/visible.js';
 import { colourEnabled } from './output/style.js';
@@ -136,15 +136,11 @@ export async function main(argv: string[], io: Partial<CommandContext> = {}): Pr
     }
     return (await module.run(context)) ?? EXIT.ok;
   } catch (error) {
-    if (isCosError(error)) {
-      stderr(`cos ${command}: ${terminalText(error.message)}\n`);
-      return error.exitCode;
-    }
-    const err = error as NodeJS.ErrnoException;
-    const detail = err?.code ? `${err.code}: ${err.message}` : String(err?.message ?? err);
-    stderr(`cos ${command}: unexpected error (${detail}); this is a bug in cos or a problem with the file system.\n`);
-    if (process.env.COS_DEBUG) stderr(`${err?.stack ?? ''}\n`);
-    return EXIT.usage;
+    const failure = describeFailure(command, error);
+    // A message may quote repository content: control characters are shown escaped.
+    stderr(`${isCosError(error) ? `cos ${command}: ${terminalText(error.message)}` : failure.message}\n`);
+    if (!isCosError(error) && process.env.COS_DEBUG) stderr(`${(error as Error)?.stack ?? ''}\n`);
+    return failure.exitCode;
   }
 }
 

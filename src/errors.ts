@@ -1,8 +1,13 @@
 import { mkdirSync } from 'node:fs';
 
 /**
- * Errors that carry their exit code. Library code throws these; only the CLI entry turns them
- * into a message on stderr and a process exit code (PRODUCT.md, "Exit codes").
+ * Errors that carry a `code` (the kind of refusal) and the exit code that kind maps to. Library
+ * code throws these; control flow looks at `code` — never at an exit number or a message's words.
+ * Only the CLI entry turns them into a message on stderr and a process exit code (PRODUCT.md,
+ * "Exit codes"); the MCP server turns them into a tool result with `isError`.
+ *
+ * How to add a kind: add it to ERROR_CODES with its exit code and a line saying when it is used,
+ * then throw `new InputError(message, { code: 'the-kind' })` (or the class of its exit code).
  */
 export const EXIT = {
   ok: 0,
@@ -15,26 +20,59 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
+/** Every kind of failure, and the exit code it maps to. */
+export const ERROR_CODES = {
+  /** Bad usage or a bad value: a flag, an argument, a slug, a file that cannot be used. */
+  invalid: EXIT.usage,
+  /** Something named does not exist: an entry, a role, an agent's open entry, a git ref. */
+  'not-found': EXIT.usage,
+  /** A lock stayed taken by another process for longer than the wait. */
+  locked: EXIT.usage,
+  /** A dispatch conflict: the sprint is held by another agent. */
+  conflict: EXIT.refused,
+  /** Refused by the chief of staff's rules: an open escalation, a repeated failure, the attempt cap. */
+  escalation: EXIT.refused,
+  /** A plan step whose dependencies are not finished yet. */
+  waiting: EXIT.refused,
+  /** Another process does this job right now (a second cos watch, a concurrent Notion sync). */
+  busy: EXIT.refused,
+  /** A preflight check failed. */
+  preflight: EXIT.preflight,
+  /** An external service (Notion, git) failed; nothing was lost locally. */
+  external: EXIT.external,
+} as const satisfies Record<string, ExitCode>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface CosErrorOptions {
+  cause?: unknown;
+  /** The kind of failure, when it is more specific than the class's default. */
+  code?: ErrorCode;
+}
+
+/** A failure cos explains in one sentence; `code` says what kind, `exitCode` follows from it. */
 export class CosError extends Error {
+  readonly code: ErrorCode;
   readonly exitCode: ExitCode;
-  constructor(message: string, exitCode: ExitCode, options?: { cause?: unknown }) {
+  constructor(message: string, code: ErrorCode, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
-    this.exitCode = exitCode;
+    this.code = code;
+    this.exitCode = ERROR_CODES[code];
   }
 }
 
-/** Bad usage or bad input (exit 1): a flag, a slug, a file that cannot be used. */
+/** Bad usage or bad input (exit 1): `invalid` unless a more specific code is given. */
 export class InputError extends CosError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, EXIT.usage, options);
+  constructor(message: string, options: CosErrorOptions = {}) {
+    super(message, options.code ?? 'invalid', options);
   }
 }
 
-/** Refused: a dispatch conflict, an open escalation, another watcher running (exit 3). */
+/** Refused (exit 3): a dispatch conflict (default), an open escalation, another watcher running. */
 export class RefusedError extends CosError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, EXIT.refused, options);
+  constructor(message: string, options: CosErrorOptions = {}) {
+    super(message, options.code ?? 'conflict', options);
   }
 }
 
@@ -42,20 +80,33 @@ export class RefusedError extends CosError {
 export class PreflightError extends CosError {
   readonly missing: string[];
   constructor(message: string, missing: string[]) {
-    super(message, EXIT.preflight);
+    super(message, 'preflight');
     this.missing = missing;
   }
 }
 
 /** An external service (Notion, git) failed; nothing was lost locally (exit 5). */
 export class ExternalError extends CosError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, EXIT.external, options);
+  constructor(message: string, options: CosErrorOptions = {}) {
+    super(message, options.code ?? 'external', options);
   }
 }
 
-export function isCosError(error: unknown): error is CosError {
-  return error instanceof CosError;
+/** Whether `error` is a CosError, and (when given) of one of these codes. */
+export function isCosError(error: unknown, ...codes: ErrorCode[]): error is CosError {
+  return error instanceof CosError && (codes.length === 0 || codes.includes(error.code));
+}
+
+/**
+ * The one sentence a face (the CLI's stderr, an MCP tool's error) shows for a failure of
+ * `cos <command>`, and the exit code it maps to. An error that is not a CosError is a bug or a
+ * file system problem, said so.
+ */
+export function describeFailure(command: string, error: unknown): { message: string; exitCode: ExitCode } {
+  if (isCosError(error)) return { message: `cos ${command}: ${error.message}`, exitCode: error.exitCode };
+  const err = error as NodeJS.ErrnoException | undefined;
+  const detail = err?.code ? `${err.code}: ${err.message}` : String(err?.message ?? err);
+  return { message: `cos ${command}: unexpected error (${detail}); this is a bug in cos or a problem with the file system.`, exitCode: EXIT.usage };
 }
 
 /** Why a file operation failed, in words rather than an errno code (for one-sentence errors). */

@@ -3,10 +3,10 @@
  * inlined; no network needed to open it), from one full read by the watch engine. The file is
  * written whole or not at all (temp file beside it, then rename).
  */
-import { renameSync, statSync, unlinkSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { statSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { InputError } from '../errors.js';
-import { tempName, writeTemp } from '../store/write.js';
+import { replaceFile } from '../store/local-files.js';
 import { readOnce } from '../watch/session.js';
 import { renderPage } from './page.js';
 import { boardPlan } from './plan.js';
@@ -48,16 +48,9 @@ export function writeSnapshot(file: string, options: SnapshotOptions): BoardStat
     if (error instanceof InputError) throw error;
   }
   const state = snapshotState(options);
-  const temp = join(dir, tempName(basename(file)));
   try {
-    writeTemp(temp, renderPage({ state }));
-    renameSync(temp, file);
+    replaceFile(file, renderPage({ state }));
   } catch (error) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // Never written.
-    }
     throw new InputError(`Cannot write --out ${JSON.stringify(file)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, { cause: error });
   }
   return state;

@@ -48,7 +48,7 @@ export const TODO_MIN_AGE_MS = 60_000;
 export const SESSION_MAX_AGE_MS = 7 * 24 * 3_600_000;
 
 const TEMP_NAME = /^\..+\.\d+\.[0-9a-f]+\.tmp$/;
-/** Session records are written through writeFileAtomic: `.<session>.json.<pid>.<n>.tmp`, then renamed. */
+/** Session records are written through writeFileAtomic: `.<session>.json.<pid>.<hex>.tmp` (TEMP_NAME), then renamed; older cos wrote `.<pid>.<n>`. */
 const SESSION_TEMP_NAME = /^\.?[^/]+\.json\.\d+\.\d+\.tmp$/;
 
 function list(dir: string): string[] {

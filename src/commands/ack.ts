@@ -2,8 +2,9 @@ import { loadConfig } from '../config/load.js';
 import { InputError } from '../errors.js';
 import { entryToJson } from '../protocol/entry.js';
 import { acknowledgeEntry } from '../store/note.js';
-import { parseCommand, printJson, type CommandContext } from './context.js';
-import { defineFlags, flagsHelp } from './flags.js';
+import type { Entry } from '../protocol/fields.js';
+import { operationIo, parseCommand, printJson, type CommandContext, type OperationIo, type Outcome } from './context.js';
+import { defineFlags, flagsHelp, type FlagValues } from './flags.js';
 
 export const flags = defineFlags({
   agent: { type: 'string', value: 'A', kind: 'slug', mcp: true, help: 'who acknowledges (default: COS_AGENT, else your git user name as a slug, else human)' },
@@ -26,18 +27,24 @@ written then).
 Example:
   cos ack 012-2026-01-14T04-30-00Z-developer.md`;
 
-export async function run(context: CommandContext): Promise<number> {
-  const { values, positionals, root, json } = parseCommand(context, flags, { positionals: 1 });
-  if (positionals.length === 0) throw new InputError('Give the FILE of the escalation to acknowledge; see cos ack --help.');
-  const { config } = loadConfig(root);
+/** Write the NOTE acknowledging the escalation `file`. */
+export async function execute(values: FlagValues<typeof flags>, io: OperationIo, file: string | undefined): Promise<Outcome<Entry>> {
+  if (file === undefined) throw new InputError('Give the FILE of the escalation to acknowledge; see cos ack --help.');
+  const { config } = loadConfig(io.root);
   const { defaultAgent } = await import('../git/user.js');
-  const agent = values.agent ?? (await defaultAgent(root, context.env));
+  const agent = values.agent ?? (await defaultAgent(io.root, io.env));
   const note = acknowledgeEntry(
-    root,
-    { file: positionals[0]!, agent, ...(values.message !== undefined ? { message: values.message } : {}), now: context.now() },
+    io.root,
+    { file, agent, ...(values.message !== undefined ? { message: values.message } : {}), now: io.now() },
     { defaultTtl: config.ttl_minutes },
   );
-  if (json) printJson(context, { entry: { ...entryToJson(note), body: note.body } });
+  return { document: { entry: { ...entryToJson(note), body: note.body } }, exitCode: 0, data: note };
+}
+
+export async function run(context: CommandContext): Promise<number> {
+  const { values, positionals, root, json } = parseCommand(context, flags, { positionals: 1 });
+  const { document, data: note } = await execute(values, operationIo(context, root), positionals[0]);
+  if (json) printJson(context, document);
   else context.stdout(`${note.path}\n`);
   return 0;
 }

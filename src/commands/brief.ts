@@ -3,12 +3,12 @@ import { basename } from 'node:path';
 import { analyze } from '../analyze.js';
 import { listRoles } from '../dispatch/role.js';
 import { InputError } from '../errors.js';
-import { buildBrief, renderBrief } from '../output/brief.js';
+import { briefInput, buildBrief, renderBrief, type Brief } from '../output/brief.js';
 import { planView } from '../plans/view.js';
 import { parseDuration, parseTimestamp } from '../protocol/time.js';
 import { agentPaths } from '../store/paths.js';
-import { parseCommand, printJson, type CommandContext } from './context.js';
-import { defineFlags, flagsHelp } from './flags.js';
+import { operationIo, parseCommand, printJson, type CommandContext, type OperationIo, type Outcome } from './context.js';
+import { defineFlags, flagsHelp, type FlagValues } from './flags.js';
 
 export const flags = defineFlags({
   since: { type: 'string', value: 'D', mcp: true, help: 'the window for "completed": a duration (90m, 24h, 7d) or an ISO time (default 24h); in progress, blocked and findings are always the current state' },
@@ -39,27 +39,21 @@ function parseSince(value: string, now: Date): { since: Date; window: string } {
   throw new InputError(`Invalid --since ${JSON.stringify(value)}: give a duration such as 24h, 90m or 7d, or an ISO time such as 2026-01-14T00:00:00Z.`);
 }
 
-export async function run(context: CommandContext): Promise<number> {
-  const { values, root, json } = parseCommand(context, flags);
-  const now = context.now();
+/** The briefing over the window `since` (default 24h). */
+export async function execute(values: FlagValues<typeof flags>, io: OperationIo): Promise<Outcome<{ brief: Brief; window: string }>> {
+  const now = io.now();
   const { since, window } = parseSince(values.since ?? '24h', now);
   const { loadSynced } = await import('../notion/synced.js');
-  const synced = await loadSynced(root);
-  const analysis = analyze(root, { now, synced });
-  const brief = buildBrief({
-    entries: analysis.snapshot.entries,
-    problems: analysis.snapshot.problems.length,
-    sprints: analysis.sprints,
-    findings: analysis.findings,
-    config: analysis.config.config,
-    roles: listRoles(root),
-    now,
-    since,
-    initialised: existsSync(agentPaths(root).agent),
-    queue: planView(root, analysis.sprints),
-    worktrees: analysis.snapshot.worktrees,
-  });
-  if (json) printJson(context, { ...brief });
-  else context.stdout(renderBrief(brief, { title: basename(agentPaths(root).root), window }));
+  const synced = await loadSynced(io.root);
+  const analysis = analyze(io.root, { now, synced });
+  const brief = buildBrief(briefInput(analysis, { roles: listRoles(io.root), since, initialised: existsSync(agentPaths(io.root).agent), queue: planView(io.root, analysis.sprints) }));
+  return { document: { ...brief }, exitCode: 0, data: { brief, window } };
+}
+
+export async function run(context: CommandContext): Promise<number> {
+  const { values, root, json } = parseCommand(context, flags);
+  const { document, data } = await execute(values, operationIo(context, root));
+  if (json) printJson(context, document);
+  else context.stdout(renderBrief(data.brief, { title: basename(agentPaths(root).root), window: data.window }));
   return 0;
 }

@@ -23,6 +23,40 @@ export interface CommandContext {
   now: () => Date;
 }
 
+/**
+ * What a command's operation needs besides its flag values. The CLI builds one from its context
+ * (`operationIo`), the MCP server from its own; the operation never touches argv or stdout.
+ */
+export interface OperationIo {
+  /** The repository root. */
+  root: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  now: () => Date;
+  /** All of stdin as text (post's `--body-file -`). */
+  readStdin: () => Promise<string>;
+  /** A warning (a config key cos does not know, ...): stderr for the CLI, the log for MCP. */
+  warn: (text: string) => void;
+}
+
+/** What an operation returns: the `--json` document (without `version`), its exit code, and data for the human text. */
+export interface Outcome<T = undefined> {
+  document: Record<string, unknown>;
+  exitCode: number;
+  data: T;
+}
+
+export function operationIo(context: CommandContext, root: string): OperationIo {
+  return {
+    root,
+    cwd: context.cwd,
+    env: context.env,
+    now: context.now,
+    readStdin: () => readStdin(context),
+    warn: (text) => context.stderr(`cos ${context.command}: warning: ${text}\n`),
+  };
+}
+
 export interface CommandModule {
   /** Usage text shown by `cos <command> --help`. */
   help: string;

@@ -1,13 +1,13 @@
 import { loadConfig } from '../config/load.js';
-import { claimSprint } from '../dispatch/claim.js';
+import { claimSprint, type ClaimResult } from '../dispatch/claim.js';
 import { buildPrompt } from '../dispatch/prompt.js';
 import { loadRole } from '../dispatch/role.js';
 import { InputError, isCosError } from '../errors.js';
 import { refusalJson } from '../output/refusal.js';
 import { entryToJson } from '../protocol/entry.js';
 import { dispatchReceipt } from '../output/dispatch.js';
-import { intFlag, parseCommand, printJson, type CommandContext } from './context.js';
-import { defineFlags, flagsHelp } from './flags.js';
+import { intFlag, operationIo, parseCommand, printJson, type CommandContext, type OperationIo, type Outcome } from './context.js';
+import { defineFlags, flagsHelp, type FlagValues } from './flags.js';
 
 export const flags = defineFlags({
   agent: { type: 'string', value: 'A', kind: 'slug', mcp: true, help: "the agent's name in entries (default: the role's name)" },
@@ -49,25 +49,13 @@ is named); 5 the remote cannot be reached (nothing is written).
 Example:
   cos dispatch developer results-wiring-v1 | claude -p`;
 
-export async function run(context: CommandContext): Promise<number> {
-  const parsed = parseCommand(context, flags, { positionals: 2 });
-  try {
-    return await dispatch(context, parsed);
-  } catch (error) {
-    // --json: a refusal is a JSON document too (stdout), beside the sentence on stderr.
-    if (parsed.json && isCosError(error)) printJson(context, { ...refusalJson(error) });
-    throw error;
-  }
-}
-
-async function dispatch(context: CommandContext, { values, positionals, root, json }: ReturnType<typeof parseCommand<typeof flags>>): Promise<number> {
-  if (positionals.length < 2) throw new InputError('Give a ROLE and a SPRINT, e.g. cos dispatch developer my-sprint; see cos dispatch --help.');
-  const [roleName, sprint] = positionals as [string, string];
-  const { config } = loadConfig(root);
-  const role = loadRole(root, roleName);
-  const now = context.now();
+/** Claim SPRINT for ROLE (through the git remote, when one is given or configured) and build the briefing prompt. */
+export async function execute(values: FlagValues<typeof flags>, io: OperationIo, roleName: string, sprint: string): Promise<Outcome<{ result: ClaimResult; prompt: string }>> {
+  const { config } = loadConfig(io.root);
+  const role = loadRole(io.root, roleName);
+  const now = io.now();
   const remote = values.remote ?? config.dispatch.remote;
-  const result = await claimSprint(root, config, {
+  const result = await claimSprint(io.root, config, {
     ...(remote !== undefined ? { remote } : {}),
     role,
     sprint,
@@ -81,23 +69,41 @@ async function dispatch(context: CommandContext, { values, positionals, root, js
   const claim = result.before?.unverified ?? null;
   const claims = claim && claim.agent !== result.entry.agent ? [claim] : [];
   const prompt = buildPrompt({ role, entry: result.entry, history, superseded: result.superseded, claims });
-  if (remote !== undefined) await releaseLapsed(context, root, remote, now);
+  if (remote !== undefined) await releaseLapsed(io, remote, now);
+  const document = { entry: entryToJson(result.entry), prompt, ...(result.remote ? { remote_claim: { remote: result.remote.name, ...result.remote.claim } } : {}) };
+  return { document, exitCode: 0, data: { result, prompt } };
+}
+
+export async function run(context: CommandContext): Promise<number> {
+  const { values, positionals, root, json } = parseCommand(context, flags, { positionals: 2 });
+  let outcome: Outcome<{ result: ClaimResult; prompt: string }>;
+  try {
+    if (positionals.length < 2) throw new InputError('Give a ROLE and a SPRINT, e.g. cos dispatch developer my-sprint; see cos dispatch --help.');
+    const [roleName, sprint] = positionals as [string, string];
+    outcome = await execute(values, operationIo(context, root), roleName, sprint);
+  } catch (error) {
+    // --json: a refusal is a JSON document too (stdout), beside the sentence on stderr.
+    if (json && isCosError(error)) printJson(context, { ...refusalJson(error) });
+    throw error;
+  }
+  const { document, data } = outcome;
   if (json) {
-    printJson(context, { entry: entryToJson(result.entry), prompt, ...(result.remote ? { remote_claim: { remote: result.remote.name, ...result.remote.claim } } : {}) });
+    printJson(context, document);
     return 0;
   }
-  context.stderr(dispatchReceipt(result));
-  context.stdout(prompt);
+  context.stderr(dispatchReceipt(data.result));
+  context.stdout(data.prompt);
   return 0;
 }
 
 /** A command that talks to the remote releases the claims there that have lapsed (best effort). */
-async function releaseLapsed(context: CommandContext, root: string, remote: string, now: Date): Promise<void> {
+async function releaseLapsed(io: OperationIo, remote: string, now: Date): Promise<void> {
+  const root = io.root;
   const { releaseClaims, staleClaims } = await import('../dispatch/remote.js');
   const { readStore } = await import('../store/read.js');
   try {
     await releaseClaims(root, remote, await staleClaims(root, remote, readStore(root).entries, now));
   } catch (error) {
-    context.stderr(`cos dispatch: warning: lapsed claims on ${remote} were not released: ${(error as Error).message}\n`);
+    io.warn(`lapsed claims on ${remote} were not released: ${(error as Error).message}`);
   }
 }

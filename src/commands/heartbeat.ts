@@ -2,9 +2,9 @@ import { loadConfig } from '../config/load.js';
 import { InputError } from '../errors.js';
 import { entryToJson } from '../protocol/entry.js';
 import { isoSeconds } from '../protocol/time.js';
-import { heartbeat } from '../store/heartbeat.js';
-import { intFlag, parseCommand, printJson, type CommandContext } from './context.js';
-import { defineFlags, flagsHelp } from './flags.js';
+import { heartbeat, type HeartbeatResult } from '../store/heartbeat.js';
+import { intFlag, operationIo, parseCommand, printJson, type CommandContext, type OperationIo, type Outcome } from './context.js';
+import { defineFlags, flagsHelp, type FlagValues } from './flags.js';
 
 export const flags = defineFlags({
   sprint: { type: 'string', value: 'S', kind: 'slug', mcp: 'required', help: 'the sprint of the open entry' },
@@ -34,17 +34,17 @@ sprint (none at all, or its latest is FAILED/COMPLETE/VERIFIED), or the lock sta
 Example:
   cos heartbeat --sprint results-wiring-v1 --agent developer --ttl 60`;
 
-export async function run(context: CommandContext): Promise<number> {
-  const { values, root, json } = parseCommand(context, flags);
+/** Refresh the agent's open entry; `data.minInterval` is the --if-due interval that applied. */
+export async function execute(values: FlagValues<typeof flags>, io: OperationIo): Promise<Outcome<HeartbeatResult & { minInterval: number | undefined }>> {
   for (const flag of ['sprint', 'agent'] as const) {
     if (values[flag] === undefined) throw new InputError(`--${flag} is required; see cos heartbeat --help.`);
   }
   const ttl = intFlag('ttl', values.ttl);
-  const minInterval = values['if-due'] ? loadConfig(root).config.heartbeat.min_interval_seconds : undefined;
-  const result = await heartbeat(root, {
+  const minInterval = values['if-due'] ? loadConfig(io.root).config.heartbeat.min_interval_seconds : undefined;
+  const result = await heartbeat(io.root, {
     sprint: values.sprint!,
     agent: values.agent!,
-    now: context.now(),
+    now: io.now(),
     ...(ttl !== undefined ? { ttl_minutes: ttl } : {}),
     ...(minInterval !== undefined ? { minIntervalSeconds: minInterval } : {}),
   });
@@ -52,23 +52,33 @@ export async function run(context: CommandContext): Promise<number> {
   // ttl/3); a remote that cannot be reached is a warning: the local heartbeat is what counts here.
   let remote: { name: string; outcome: string } | undefined;
   if (result.written) {
-    const { config } = loadConfig(root);
+    const { config } = loadConfig(io.root);
     const { claimRemoteOf, refreshClaim } = await import('../dispatch/remote.js');
     const { readStore } = await import('../store/read.js');
-    const name = claimRemoteOf(config.dispatch.remote, readStore(root, { archive: false }).entries, result.entry.sprint, result.entry.agent);
+    const name = claimRemoteOf(config.dispatch.remote, readStore(io.root, { archive: false }).entries, result.entry.sprint, result.entry.agent);
     if (name !== undefined) {
       try {
-        remote = { name, outcome: await refreshClaim(root, name, { sprint: result.entry.sprint, agent: result.entry.agent, ttl_minutes: result.entry.ttl_minutes, now: context.now() }) };
+        remote = { name, outcome: await refreshClaim(io.root, name, { sprint: result.entry.sprint, agent: result.entry.agent, ttl_minutes: result.entry.ttl_minutes, now: io.now() }) };
       } catch (error) {
-        context.stderr(`cos heartbeat: warning: the heartbeat is written, but the claim on ${name} was not refreshed: ${(error as Error).message}\n`);
+        io.warn(`the heartbeat is written, but the claim on ${name} was not refreshed: ${(error as Error).message}`);
       }
     }
   }
-  if (json) printJson(context, { entry: entryToJson(result.entry), written: result.written, previous: result.previous, ...(remote ? { remote_claim: remote.outcome } : {}) });
+  return {
+    document: { entry: entryToJson(result.entry), written: result.written, previous: result.previous, ...(remote ? { remote_claim: remote.outcome } : {}) },
+    exitCode: 0,
+    data: { ...result, minInterval },
+  };
+}
+
+export async function run(context: CommandContext): Promise<number> {
+  const { values, root, json } = parseCommand(context, flags);
+  const { document, data: result } = await execute(values, operationIo(context, root));
+  if (json) printJson(context, document);
   else if (result.written) context.stdout(`${result.entry.path} heartbeat ${result.entry.heartbeat}\n`);
   else {
     // Say why nothing was written: --if-due skipped a young heartbeat, or it already reads now.
-    const why = minInterval !== undefined && result.entry.heartbeat !== isoSeconds(context.now()) ? `younger than ${minInterval}s` : 'already current';
+    const why = result.minInterval !== undefined && result.entry.heartbeat !== isoSeconds(context.now()) ? `younger than ${result.minInterval}s` : 'already current';
     context.stdout(`${result.entry.path} heartbeat ${result.entry.heartbeat} (${why}; nothing written)\n`);
   }
   return 0;

@@ -1,11 +1,12 @@
 import { loadConfig } from '../config/load.js';
 import { InputError, RefusedError } from '../errors.js';
-import { liveLeases, normalisePattern, overlappingLeases, patternProblem } from '../leases/leases.js';
+import { liveLeases, normalisePattern, overlappingLeases, patternProblem, type Lease } from '../leases/leases.js';
 import { entryToJson } from '../protocol/entry.js';
 import { readStore } from '../store/read.js';
 import { postEntry } from '../store/write.js';
-import { intFlag, parseCommand, printJson, type CommandContext } from './context.js';
-import { defineFlags, flagsHelp } from './flags.js';
+import type { Entry } from '../protocol/fields.js';
+import { intFlag, operationIo, parseCommand, printJson, type CommandContext, type OperationIo, type Outcome } from './context.js';
+import { defineFlags, flagsHelp, type FlagValues } from './flags.js';
 
 export const flags = defineFlags({
   sprint: { type: 'string', value: 'S', kind: 'slug', mcp: 'required', help: 'the sprint you work on' },
@@ -31,17 +32,18 @@ another agent's live lease covers (the message names the holder).
 Example:
   cos lease --sprint api-v2 --agent backend 'src/api/**' 'docs/api.md'`;
 
-export async function run(context: CommandContext): Promise<number> {
-  const { values, positionals, root, json } = parseCommand(context, flags, { positionals: 1000 });
+/** Lease `given` patterns for the agent; refused (conflict) when one overlaps another agent's live lease. */
+export async function execute(values: FlagValues<typeof flags>, io: OperationIo, given: string[]): Promise<Outcome<{ entry: Entry; patterns: string[]; mine: Lease[] }>> {
+  const root = io.root;
   for (const flag of ['sprint', 'agent'] as const) if (values[flag] === undefined) throw new InputError(`--${flag} is required; see cos lease --help.`);
-  if (positionals.length === 0) throw new InputError('Name the paths to lease, e.g. cos lease --sprint S --agent A "src/api/**".');
-  const patterns = [...new Set(positionals.map(normalisePattern))];
+  if (given.length === 0) throw new InputError('Name the paths to lease, e.g. cos lease --sprint S --agent A "src/api/**".');
+  const patterns = [...new Set(given.map(normalisePattern))];
   for (const pattern of patterns) {
     const problem = patternProblem(pattern);
     if (problem) throw new InputError(`Invalid lease pattern ${JSON.stringify(pattern)}: ${problem}.`);
   }
   const ttl = intFlag('ttl', values.ttl);
-  const now = context.now();
+  const now = io.now();
   const leases = liveLeases(readStore(root).entries, now);
   for (const pattern of patterns) {
     const [holder] = overlappingLeases(leases, values.agent!, pattern);
@@ -67,7 +69,14 @@ export async function run(context: CommandContext): Promise<number> {
     { defaultTtl: config.ttl_minutes },
   );
   const mine = liveLeases(readStore(root).entries, now).filter((lease) => lease.agent === values.agent);
-  if (json) printJson(context, { entry: entryToJson(entry), leases: mine });
+  return { document: { entry: entryToJson(entry), leases: mine }, exitCode: 0, data: { entry, patterns, mine } };
+}
+
+export async function run(context: CommandContext): Promise<number> {
+  const { values, positionals, root, json } = parseCommand(context, flags, { positionals: 1000 });
+  const { document, data } = await execute(values, operationIo(context, root), positionals);
+  const { entry, patterns, mine } = data;
+  if (json) printJson(context, document);
   else context.stdout(`${entry.path}\n${patterns.map((pattern) => `leased ${pattern} until ${mine.find((lease) => lease.pattern === pattern)?.until ?? '?'}`).join('\n')}\n`);
   return 0;
 }

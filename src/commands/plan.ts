@@ -2,9 +2,10 @@
 import { existsSync } from 'node:fs';
 import { EXIT, InputError } from '../errors.js';
 import { agentPaths } from '../store/paths.js';
-import type { PlanSource } from '../plans/apply.js';
-import { parseCommand, printJson, readStdin, type CommandContext } from './context.js';
-import { defineFlags, flagsHelp } from './flags.js';
+import type { ApplyResult, PlanSource } from '../plans/apply.js';
+import type { Plan } from '../plans/schema.js';
+import { operationIo, parseCommand, printJson, type CommandContext, type OperationIo, type Outcome } from './context.js';
+import { defineFlags, flagsHelp, type FlagValues } from './flags.js';
 
 export const flags = defineFlags({
   commit: { type: 'boolean', mcp: true, help: 'apply: commit the stored plan (or the NOTE of a refused replan) with git, so every version stays in git history (recommended; without it, commit it yourself)' },
@@ -49,6 +50,36 @@ Exit codes: 0 valid / applied; 1 the plan is not valid (every problem listed) or
 Example:
   cos plan check plans/results.yaml && cos plan apply plans/results.yaml --commit && cos ready`;
 
+type PlanOutcome = { sub: 'check'; plan: Plan; shown: string } | { sub: 'apply'; result: ApplyResult; cap: number };
+
+/**
+ * Check or apply a plan: `source` is a file (the CLI) or a name and its text (stdin, the MCP
+ * tools). An invalid plan is a PlanInvalidError listing every problem.
+ */
+export async function execute(values: FlagValues<typeof flags>, io: OperationIo, sub: 'check' | 'apply', source: PlanSource): Promise<Outcome<PlanOutcome>> {
+  // Until every command checks it up front: never create a partial .agent/ tree.
+  if (!existsSync(agentPaths(io.root).agent)) throw new InputError('No .agent/ here (or above); run cos init first.', { code: 'not-found' });
+  const { applyPlan, checkPlanFile } = await import('../plans/apply.js');
+  if (sub === 'check') {
+    if (values.commit || values.agent !== undefined) throw new InputError(`--commit and --agent apply to cos plan apply only.`);
+    const { plan, file: shown } = checkPlanFile(io.root, source);
+    return { document: { ok: true, plan, problems: [] }, exitCode: EXIT.ok, data: { sub, plan, shown } };
+  }
+  const { loadConfig } = await import('../config/load.js');
+  const result = await applyPlan(io.root, source, {
+    commit: values.commit === true,
+    ...(values.agent !== undefined ? { agent: values.agent } : {}),
+    now: io.now(),
+    env: io.env,
+  });
+  const cap = loadConfig(io.root).config.dispatch.attempt_cap;
+  return {
+    document: { outcome: result.outcome, file: result.file, attempt: result.plan.attempt, attempt_cap: cap, commit: result.commit, plan: result.plan },
+    exitCode: EXIT.ok,
+    data: { sub, result, cap },
+  };
+}
+
 export async function run(context: CommandContext): Promise<number> {
   const { values, positionals, root, json } = parseCommand(context, flags, { positionals: 2 });
   const [sub, file] = positionals;
@@ -60,51 +91,29 @@ export async function run(context: CommandContext): Promise<number> {
   if ((file === '-') !== (values.name !== undefined)) {
     throw new InputError(file === '-' ? 'Give the plan\'s --name when it comes on stdin (FILE -).' : '--name goes with FILE - (the plan on stdin); a file\'s plan is named after the file.');
   }
-  // Until every command checks it up front: never create a partial .agent/ tree.
-  if (!existsSync(agentPaths(root).agent)) throw new InputError('No .agent/ here (or above); run cos init first.');
-  const source = file === '-' ? { name: values.name!, text: await readStdin(context) } : file;
-  if (sub === 'check') {
-    if (values.commit || values.agent !== undefined) throw new InputError(`--commit and --agent apply to cos plan apply only.`);
-    return check(context, root, source, json);
-  }
-  const { applyPlan } = await import('../plans/apply.js');
-  const { loadConfig } = await import('../config/load.js');
+  const io = operationIo(context, root);
+  let outcome: Outcome<PlanOutcome>;
   try {
-    const result = await applyPlan(root, source, {
-      commit: values.commit === true,
-      ...(values.agent !== undefined ? { agent: values.agent } : {}),
-      now: context.now(),
-      env: context.env,
-    });
-    const cap = loadConfig(root).config.dispatch.attempt_cap;
-    if (json) {
-      printJson(context, { outcome: result.outcome, file: result.file, attempt: result.plan.attempt, attempt_cap: cap, commit: result.commit, plan: result.plan });
-      return EXIT.ok;
-    }
+    // stdin is read only once the repository is known to have .agent/ (execute checks it first for a file).
+    if (!existsSync(agentPaths(root).agent)) throw new InputError('No .agent/ here (or above); run cos init first.', { code: 'not-found' });
+    const source: PlanSource = file === '-' ? { name: values.name!, text: await io.readStdin() } : file;
+    outcome = await execute(values, io, sub, source);
+  } catch (error) {
+    const { PlanInvalidError } = await import('../plans/apply.js');
+    if (json && error instanceof PlanInvalidError) printJson(context, { ok: false, ...(sub === 'check' ? { plan: null } : {}), problems: error.problems });
+    throw error;
+  }
+  if (json) printJson(context, outcome.document);
+  else if (outcome.data.sub === 'check') {
+    const { plan, shown } = outcome.data;
+    context.stdout(`${shown}: a valid plan "${plan.name}" of ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}.\n`);
+  } else {
+    const { result, cap } = outcome.data;
     const what =
       result.outcome === 'unchanged'
         ? `unchanged (attempt ${result.plan.attempt} of ${cap}); nothing written`
         : `${result.outcome === 'created' ? 'applied' : 'replanned'}: attempt ${result.plan.attempt} of ${cap}${result.commit ? `, committed ${result.commit.slice(0, 12)}` : ' (not committed: commit it, or use --commit)'}`;
     context.stdout(`${result.file}: ${what}.\nNext: cos ready\n`);
-    return EXIT.ok;
-  } catch (error) {
-    const { PlanInvalidError } = await import('../plans/apply.js');
-    if (json && error instanceof PlanInvalidError) {
-      printJson(context, { ok: false, problems: error.problems });
-    }
-    throw error;
   }
-}
-
-async function check(context: CommandContext, root: string, source: PlanSource, json: boolean): Promise<number> {
-  const { checkPlanFile, PlanInvalidError } = await import('../plans/apply.js');
-  try {
-    const { plan, file: shown } = checkPlanFile(root, source);
-    if (json) printJson(context, { ok: true, plan, problems: [] });
-    else context.stdout(`${shown}: a valid plan "${plan.name}" of ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}.\n`);
-    return EXIT.ok;
-  } catch (error) {
-    if (json && error instanceof PlanInvalidError) printJson(context, { ok: false, plan: null, problems: error.problems });
-    throw error;
-  }
+  return outcome.exitCode;
 }

@@ -4,8 +4,9 @@ import { InputError } from '../errors.js';
 import { entryToJson } from '../protocol/entry.js';
 import { postEntry, type PostInput } from '../store/write.js';
 import { readUserBodyFile } from '../trust/body-file.js';
-import { parseCommand, printJson, readStdin, type CommandContext } from './context.js';
-import { defineFlags, fieldFlags, flagsHelp, flagValue, type FlagSpec } from './flags.js';
+import { operationIo, parseCommand, printJson, type CommandContext, type OperationIo, type Outcome } from './context.js';
+import { defineFlags, fieldFlags, flagsHelp, flagValue, type FlagSpec, type FlagValues } from './flags.js';
+import type { Entry } from '../protocol/fields.js';
 
 /** The flags: one per input field of the protocol (protocol/fields.ts), then post's own. */
 export const flags = defineFlags({
@@ -45,8 +46,8 @@ export function fieldInputs(values: Record<string, unknown>): Record<string, unk
   return input;
 }
 
-export async function run(context: CommandContext): Promise<number> {
-  const { values, root, json } = parseCommand(context, flags);
+/** Write the entry the flag values describe (and commit it with `commit`). */
+export async function execute(values: FlagValues<typeof flags>, io: OperationIo): Promise<Outcome<Entry>> {
   for (const [flag, spec] of Object.entries(flags) as Array<[string, FlagSpec]>) {
     if (spec.mcp === 'required' && values[flag as keyof typeof values] === undefined) throw new InputError(`--${flag} is required; see cos post --help.`);
   }
@@ -56,29 +57,40 @@ export async function run(context: CommandContext): Promise<number> {
   let body: string | undefined;
   const bodyFile = values['body-file'];
   if (bodyFile !== undefined) {
-    if (bodyFile === '-') body = await readStdin(context);
+    if (bodyFile === '-') body = await io.readStdin();
     else {
-      body = readUserBodyFile(resolve(context.cwd, bodyFile), `--body-file ${JSON.stringify(bodyFile)}`);
+      // The CLI user's own file (an MCP client's body_file is read confined by the MCP tool instead).
+      body = readUserBodyFile(resolve(io.cwd, bodyFile), `--body-file ${JSON.stringify(bodyFile)}`);
     }
   }
-  const { config, warnings } = loadConfig(root);
-  for (const warning of warnings) context.stderr(`cos post: warning: ${warning}\n`);
+  const { config, warnings } = loadConfig(io.root);
+  for (const warning of warnings) io.warn(warning);
   const input = {
     ...fieldInputs(values),
     ...(values.message !== undefined ? { message: values.message } : {}),
     ...(body !== undefined ? { body } : {}),
-    now: context.now(),
+    now: io.now(),
   } as PostInput;
-  const entry = postEntry(root, input, { defaultTtl: config.ttl_minutes });
+  const entry = postEntry(io.root, input, { defaultTtl: config.ttl_minutes });
   let commit: string | undefined;
   if (values.commit) {
     const { commitPaths } = await import('../git/commit.js');
-    commit = await commitPaths(root, [entry.path], `cos: ${entry.sprint} ${entry.agent} ${entry.status}`);
+    commit = await commitPaths(io.root, [entry.path], `cos: ${entry.sprint} ${entry.agent} ${entry.status}`);
   }
-  const released = await releaseClaim(context, root, config.dispatch.remote, entry);
-  if (json) printJson(context, { entry: { ...entryToJson(entry), body: entry.body }, ...(commit ? { commit } : {}), ...(released !== undefined ? { released_claim: released } : {}) });
-  else context.stdout(`${entry.path}\n`);
-  return 0;
+  const released = await releaseClaim(io, config.dispatch.remote, entry);
+  return {
+    document: { entry: { ...entryToJson(entry), body: entry.body }, ...(commit ? { commit } : {}), ...(released !== undefined ? { released_claim: released } : {}) },
+    exitCode: 0,
+    data: entry,
+  };
+}
+
+export async function run(context: CommandContext): Promise<number> {
+  const { values, root, json } = parseCommand(context, flags);
+  const outcome = await execute(values, operationIo(context, root));
+  if (json) printJson(context, outcome.document);
+  else context.stdout(`${outcome.data.path}\n`);
+  return outcome.exitCode;
 }
 
 /**
@@ -87,7 +99,8 @@ export async function run(context: CommandContext): Promise<number> {
  * written, and the claim lapses anyway (the next dispatch sees the finished holder after a pull,
  * or the claim's ttl runs out).
  */
-async function releaseClaim(context: CommandContext, root: string, configured: string | undefined, entry: { sprint: string; agent: string; status: string; path: string }): Promise<boolean | undefined> {
+async function releaseClaim(io: OperationIo, configured: string | undefined, entry: { sprint: string; agent: string; status: string; path: string }): Promise<boolean | undefined> {
+  const root = io.root;
   if (!['COMPLETE', 'FAILED', 'VERIFIED'].includes(entry.status)) return undefined;
   const { claimRemoteOf, releaseOwnClaim } = await import('../dispatch/remote.js');
   const { readStore } = await import('../store/read.js');
@@ -96,7 +109,7 @@ async function releaseClaim(context: CommandContext, root: string, configured: s
   try {
     return await releaseOwnClaim(root, remote, entry.sprint, entry.agent);
   } catch (error) {
-    context.stderr(`cos post: warning: ${entry.path} is written, but its claim on ${remote} was not released: ${(error as Error).message}\n`);
+    io.warn(`${entry.path} is written, but its claim on ${remote} was not released: ${(error as Error).message}`);
     return false;
   }
 }

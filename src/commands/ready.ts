@@ -4,8 +4,8 @@ import { InputError } from '../errors.js';
 import { renderReady } from '../output/ready.js';
 import { readReady } from '../plans/view.js';
 import { agentPaths } from '../store/paths.js';
-import { parseCommand, printJson, type CommandContext } from './context.js';
-import { defineFlags, flagsHelp } from './flags.js';
+import { operationIo, parseCommand, printJson, type CommandContext, type OperationIo, type Outcome } from './context.js';
+import { defineFlags, flagsHelp, type FlagValues } from './flags.js';
 
 export const flags = defineFlags({
   json: {
@@ -28,15 +28,18 @@ Exit codes: 0 shown (whatever it shows); 1 bad usage, or no .agent/ here.
 Example:
   cos ready && cos dispatch developer results-api`;
 
+/** The READY and WAITING plan steps. */
+export async function execute(_values: FlagValues<typeof flags>, io: OperationIo): Promise<Outcome<ReturnType<typeof readReady>>> {
+  if (!existsSync(agentPaths(io.root).agent)) throw new InputError('No .agent/ here (or above); run cos init first.', { code: 'not-found' });
+  const view = readReady(io.root, { now: io.now() });
+  for (const problem of view.problems) io.warn(`${problem.file} is not a usable plan: ${problem.reason}`);
+  return { document: { ready: view.ready, waiting: view.waiting, problems: view.problems }, exitCode: 0, data: view };
+}
+
 export async function run(context: CommandContext): Promise<number> {
-  const { root, json } = parseCommand(context, flags);
-  if (!existsSync(agentPaths(root).agent)) throw new InputError('No .agent/ here (or above); run cos init first.');
-  const view = readReady(root, { now: context.now() });
-  for (const problem of view.problems) context.stderr(`cos ready: warning: ${problem.file} is not a usable plan: ${problem.reason}\n`);
-  if (json) {
-    printJson(context, { ready: view.ready, waiting: view.waiting, problems: view.problems });
-    return 0;
-  }
-  context.stdout(renderReady(view));
+  const { values, root, json } = parseCommand(context, flags);
+  const { document, data } = await execute(values, operationIo(context, root));
+  if (json) printJson(context, document);
+  else context.stdout(renderReady(data));
   return 0;
 }

@@ -1,8 +1,9 @@
 import { loadConfig } from '../config/load.js';
 import { entryToJson } from '../protocol/entry.js';
 import { resolveEntries } from '../store/note.js';
-import { parseCommand, printJson, type CommandContext } from './context.js';
-import { defineFlags, flagsHelp } from './flags.js';
+import type { Entry } from '../protocol/fields.js';
+import { operationIo, parseCommand, printJson, type CommandContext, type OperationIo, type Outcome } from './context.js';
+import { defineFlags, flagsHelp, type FlagValues } from './flags.js';
 
 export const flags = defineFlags({
   agent: { type: 'string', value: 'A', kind: 'slug', mcp: true, help: 'who resolves (default: COS_AGENT, else your git user name as a slug, else human)' },
@@ -25,17 +26,23 @@ Exit codes: 0 written; 1 bad usage, or a FILE that is not an entry (nothing is w
 Example:
   cos resolve 012-2026-01-14T04-30-00Z-developer.md --message "API key rotated; carry on"`;
 
-export async function run(context: CommandContext): Promise<number> {
-  const { values, positionals, root, json } = parseCommand(context, flags, { positionals: Number.MAX_SAFE_INTEGER });
-  const { config } = loadConfig(root);
+/** Write one NOTE per sprint resolving `files`. */
+export async function execute(values: FlagValues<typeof flags>, io: OperationIo, files: string[]): Promise<Outcome<Entry[]>> {
+  const { config } = loadConfig(io.root);
   const { defaultAgent } = await import('../git/user.js');
-  const agent = values.agent ?? (await defaultAgent(root, context.env));
+  const agent = values.agent ?? (await defaultAgent(io.root, io.env));
   const notes = resolveEntries(
-    root,
-    { files: positionals, agent, ...(values.message !== undefined ? { message: values.message } : {}), now: context.now() },
+    io.root,
+    { files, agent, ...(values.message !== undefined ? { message: values.message } : {}), now: io.now() },
     { defaultTtl: config.ttl_minutes },
   );
-  if (json) printJson(context, { entries: notes.map((note) => ({ ...entryToJson(note), body: note.body })) });
+  return { document: { entries: notes.map((note) => ({ ...entryToJson(note), body: note.body })) }, exitCode: 0, data: notes };
+}
+
+export async function run(context: CommandContext): Promise<number> {
+  const { values, positionals, root, json } = parseCommand(context, flags, { positionals: Number.MAX_SAFE_INTEGER });
+  const { document, data: notes } = await execute(values, operationIo(context, root), positionals);
+  if (json) printJson(context, document);
   else for (const note of notes) context.stdout(`${note.path}\n`);
   return 0;
 }

@@ -1,11 +1,11 @@
-import { analyze } from '../analyze.js';
+import { analyze, type Analysis } from '../analyze.js';
 import { failsAt } from '../checks/index.js';
-import { InputError } from '../errors.js';
+import { EXIT, InputError } from '../errors.js';
 import { SEVERITIES, type Severity } from '../protocol/fields.js';
 import { renderScan } from '../output/scan.js';
 import { styleFor } from '../output/style.js';
-import { parseCommand, printJson, type CommandContext } from './context.js';
-import { defineFlags, flagsHelp } from './flags.js';
+import { operationIo, parseCommand, printJson, type CommandContext, type OperationIo, type Outcome } from './context.js';
+import { defineFlags, flagsHelp, type FlagValues } from './flags.js';
 
 export const flags = defineFlags({
   'fail-on': { type: 'string', value: 'SV', choices: [...SEVERITIES, 'never'], mcp: true, help: 'exit 2 when a finding is at or above SV: INFO | WARN | URGENT | BLOCKER | never (default: scan.fail_on in coordination.yaml, else URGENT); never = always exit 0' },
@@ -33,8 +33,8 @@ Exit codes: 0 nothing at or above the threshold; 1 bad usage; 2 a finding at or 
 Example:
   cos scan --fail-on WARN`;
 
-export async function run(context: CommandContext): Promise<number> {
-  const { values, root, json } = parseCommand(context, flags);
+/** Every finding; exit code 2 when one is at or above the threshold. */
+export async function execute(values: FlagValues<typeof flags>, io: OperationIo): Promise<Outcome<{ analysis: Analysis; failOn: Severity | 'never'; failing: number }>> {
   let failOn: Severity | 'never' | undefined;
   if (values['fail-on'] !== undefined) {
     const raw = values['fail-on'].trim();
@@ -44,18 +44,22 @@ export async function run(context: CommandContext): Promise<number> {
     else throw new InputError(`Invalid --fail-on ${JSON.stringify(values['fail-on'])}: use one of ${SEVERITIES.join(', ')}, never.`);
   }
   const { loadSynced } = await import('../notion/synced.js');
-  const synced = await loadSynced(root);
-  const analysis = analyze(root, { now: context.now(), synced });
-  failOn ??= analysis.config.config.scan.fail_on;
-  const threshold = failOn;
+  const synced = await loadSynced(io.root);
+  const analysis = analyze(io.root, { now: io.now(), synced });
+  const threshold = failOn ?? analysis.config.config.scan.fail_on;
   const failing = analysis.findings.filter((finding) => failsAt(finding, threshold)).length;
-  const entries = analysis.snapshot.entries.length;
-  const problems = analysis.snapshot.problems.length;
-  if (json) {
-    printJson(context, { findings: analysis.findings, entries, problems });
-  } else {
-    for (const warning of analysis.config.warnings) context.stderr(`cos scan: ${warning}\n`);
-    context.stdout(renderScan({ findings: analysis.findings, entries, problems, failOn: threshold, failing }, styleFor(context.isTTY, context.env)));
+  const document = { findings: analysis.findings, entries: analysis.snapshot.entries.length, problems: analysis.snapshot.problems.length };
+  return { document, exitCode: failing > 0 ? EXIT.findings : EXIT.ok, data: { analysis, failOn: threshold, failing } };
+}
+
+export async function run(context: CommandContext): Promise<number> {
+  const { values, root, json } = parseCommand(context, flags);
+  // The JSON document stays the only thing printed with --json: warnings only with the text.
+  const { document, exitCode, data } = await execute(values, { ...operationIo(context, root), warn: () => {} });
+  if (json) printJson(context, document);
+  else {
+    for (const warning of data.analysis.config.warnings) context.stderr(`cos scan: ${warning}\n`);
+    context.stdout(renderScan({ findings: data.analysis.findings, entries: data.analysis.snapshot.entries.length, problems: data.analysis.snapshot.problems.length, failOn: data.failOn, failing: data.failing }, styleFor(context.isTTY, context.env)));
   }
-  return failing > 0 ? 2 : 0;
+  return exitCode;
 }

@@ -1,7 +1,8 @@
-import { renderLeases, renderStatus, statusReport } from '../output/status.js';
+import type { Analysis } from '../analyze.js';
+import { renderLeases, renderStatus, statusReport, type StatusReport } from '../output/status.js';
 import { styleFor } from '../output/style.js';
-import { parseCommand, printJson, type CommandContext } from './context.js';
-import { defineFlags, flagsHelp } from './flags.js';
+import { operationIo, parseCommand, printJson, type CommandContext, type OperationIo, type Outcome } from './context.js';
+import { defineFlags, flagsHelp, type FlagValues } from './flags.js';
 
 export const flags = defineFlags({
   all: { type: 'boolean', mcp: true, help: 'include sprints whose entries are all archived and that have no open finding' },
@@ -26,16 +27,23 @@ Exit codes: 0 shown (whatever it shows); 1 bad usage or an invalid .agent/config
 Example:
   cos status --all`;
 
+/** The dashboard's rows and findings; `data` keeps the analysis for the human view. */
+export async function execute(values: FlagValues<typeof flags>, io: OperationIo): Promise<Outcome<StatusReport & { analysis: Analysis }>> {
+  const { loadSynced } = await import('../notion/synced.js');
+  const full = statusReport(io.root, { now: io.now(), all: values.all === true, synced: loadSynced(io.root) });
+  for (const warning of full.analysis.config.warnings) io.warn(warning);
+  const { analysis: _analysis, ...report } = full;
+  return { document: { ...report }, exitCode: 0, data: full };
+}
+
 export async function run(context: CommandContext): Promise<number> {
   const { values, root, json } = parseCommand(context, flags);
-  const { loadSynced } = await import('../notion/synced.js');
-  const { analysis, ...report } = statusReport(root, { now: context.now(), all: values.all === true, synced: loadSynced(root) });
-  for (const warning of analysis.config.warnings) context.stderr(`cos status: warning: ${warning}\n`);
+  const { document, data } = await execute(values, operationIo(context, root));
   if (json) {
-    printJson(context, { ...report });
+    printJson(context, document);
     return 0;
   }
   const columns = Number(context.env.COLUMNS) > 0 ? Number(context.env.COLUMNS) : context.isTTY && process.stdout.columns ? process.stdout.columns : 100;
-  context.stdout(renderStatus(report.sprints, report.findings, analysis.now, styleFor(context.isTTY, context.env), columns) + renderLeases(report.leases));
+  context.stdout(renderStatus(data.sprints, data.findings, data.analysis.now, styleFor(context.isTTY, context.env), columns) + renderLeases(data.leases));
   return 0;
 }

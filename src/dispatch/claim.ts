@@ -84,13 +84,16 @@ export async function claimSprint(root: string, config: CoordinationConfig, inpu
       const before = sprintBefore(entries, sprint, now, config.verification);
       const blockers = dispatchBlockers(before, handledFiles(entries), config);
       if (blockers.length > 0 && !input.force) {
-        throw new RefusedError(`Refused: ${blockers.map((blocker) => blocker.message).join('; ')}. Use --force to override (the new entry records what it supersedes).`);
+        throw new RefusedError(`Refused: ${blockers.map((blocker) => blocker.message).join('; ')}. Use --force to override (the new entry records what it supersedes).`, {
+          code: blockers.some((blocker) => blocker.kind === 'occupied') ? 'conflict' : 'escalation',
+        });
       }
       // A plan step nobody took up (no entry, or only NOTEs) is WAITING while a dependency is unfinished: the lifecycle says.
       const waiting = dispatchWaiting(root, entries, sprint, config, now);
       if (waiting && !input.force) {
         throw new RefusedError(
           `Refused: ${sprint} is WAITING on ${waiting.waiting_on.join(', ')} (plan ${waiting.plan}): ${waiting.waiting_on.length === 1 ? 'it is' : 'they are'} not finished (VERIFIED) yet; see cos ready. Use --force to dispatch it anyway (recorded in the entry).`,
+          { code: 'waiting' },
         );
       }
       const missing = runPreflight(root, input.role);

@@ -100,7 +100,7 @@ async function resolveBase(root: string, since: string | undefined, now: Date, h
   }
   const window = parseDuration(ref);
   if (Number.isNaN(window)) {
-    throw new InputError(`Unknown git ref ${JSON.stringify(ref)} for --since: give a branch, tag, commit (e.g. HEAD~5, origin/main) or a duration such as 24h or 7d.`);
+    throw new InputError(`Unknown git ref ${JSON.stringify(ref)} for --since: give a branch, tag, commit (e.g. HEAD~5, origin/main) or a duration such as 24h or 7d.`, { code: 'not-found' });
   }
   // A window reaching before 1970 (or past what a Date can hold) is the whole history.
   if (!hasHead || !(now.getTime() - window > 0)) return { ref, commit: null };

@@ -6,7 +6,7 @@
 import { analyze } from '../analyze.js';
 import { loadConfig } from '../config/load.js';
 import { isCosError } from '../errors.js';
-import { buildBrief } from '../output/brief.js';
+import { briefInput, buildBrief } from '../output/brief.js';
 import { isHolding } from '../protocol/fields.js';
 import { parseTimestamp } from '../protocol/time.js';
 import { heartbeat, latestEntryOf } from '../store/heartbeat.js';
@@ -31,25 +31,15 @@ export async function refreshHeartbeat(root: string, identity: Identity, now: Da
     const dueAt = Number.isNaN(last) ? now.getTime() + interval : Math.max(now.getTime(), last + interval);
     return { dueAt, minIntervalSeconds, written: result.written };
   } catch (error) {
-    if (isCosError(error) && error.exitCode === 1) return { dueAt: now.getTime() + interval, minIntervalSeconds, written: false };
+    // No open entry (not started, or finished), a lock held elsewhere, an identity that is no slug: nothing to refresh.
+    if (isCosError(error, 'not-found', 'locked', 'invalid')) return { dueAt: now.getTime() + interval, minIntervalSeconds, written: false };
     throw error;
   }
 }
 
 export function briefingFor(root: string, identity: Identity | null, now: Date): string {
   const analysis = analyze(root, { now });
-  const brief = buildBrief({
-    entries: analysis.snapshot.entries,
-    problems: analysis.snapshot.problems.length,
-    sprints: analysis.sprints,
-    findings: analysis.findings,
-    config: analysis.config.config,
-    roles: [],
-    now,
-    since: new Date(now.getTime() - 24 * 3_600_000),
-    initialised: true,
-    worktrees: analysis.snapshot.worktrees,
-  });
+  const brief = buildBrief(briefInput(analysis, { roles: [], since: new Date(now.getTime() - 24 * 3_600_000), initialised: true }));
   return sessionBriefing({ identity, entries: analysis.snapshot.entries, brief, now, minIntervalSeconds: analysis.config.config.heartbeat.min_interval_seconds });
 }
 

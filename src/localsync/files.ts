@@ -10,11 +10,12 @@
  * On the local side only what cos manages is looked at: `roles/*.md`, and the folders of skills
  * the repository has (or had at the last sync). Dot-files and symbolic links are ignored.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, rmdirSync, unlinkSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { InputError } from '../errors.js';
-import { confine, isPlainRelative, type Roots } from '../trust/confine.js';
+import { writeFileAtomic } from '../store/local-files.js';
+import { isPlainRelative, type Roots } from '../trust/confine.js';
 import { readBounded } from '../trust/read.js';
 
 export interface Side {
@@ -98,22 +99,8 @@ export function copyAtomic(from: string, to: string, inside: Roots): string {
   if (!read.ok) throw new InputError(`Cannot copy ${from}: ${read.reason}.`);
   const content = read.bytes;
   const mode = read.stats.mode & 0o777;
-  confine(dirname(to), inside, to);
-  mkdirSync(dirname(to), { recursive: true });
-  const temp = join(dirname(to), `.${randomBytes(6).toString('hex')}.cos-sync.tmp`);
-  try {
-    writeFileSync(temp, content, { flag: 'wx', mode });
-    chmodSync(temp, mode);
-    renameSync(temp, to);
-    return createHash('sha256').update(content).digest('hex');
-  } catch (error) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // already gone
-    }
-    throw error;
-  }
+  writeFileAtomic(to, content, inside, { mode, shown: to });
+  return createHash('sha256').update(content).digest('hex');
 }
 
 /** Remove a file, then its folders while they are empty, up to (not including) `stop`. */

@@ -7,7 +7,7 @@
  */
 import { statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import { InputError, makeDirectory } from '../errors.js';
+import { InputError, isCosError, makeDirectory } from '../errors.js';
 import { withLock } from '../store/lock.js';
 import { agentPaths } from '../store/paths.js';
 import { copyAtomic, hashFile, isSyncKey, listKeys, removeFile, skillOf } from './files.js';
@@ -89,7 +89,7 @@ export async function syncLocal(root: string, options: SyncOptions): Promise<Syn
         for (const rest of actions.slice(i)) if (base[rest.key] !== undefined) next[rest.key] = base[rest.key]!;
         record[target] = next;
         saveRecord(paths.state, record);
-        if (error instanceof InputError) throw error;
+        if (isCosError(error)) throw error;
         const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
         throw new InputError(`Could not ${action.action} ${join(to, action.key)} (${code}); ${i} of ${actions.length} files were handled and recorded; fix the cause and run cos sync again.`, { cause: error });
       }

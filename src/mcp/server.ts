@@ -3,33 +3,33 @@
  * @modelcontextprotocol/sdk and zod (loaded by commands/mcp.ts through import(), so no other
  * command pays for them).
  *
- * - Tools (tools.ts) run the CLI's main() in this process with `--json --dir <root>` and captured
- *   output: the parsed JSON document is the result's structuredContent (and its text); a
- *   non-zero exit is `isError: true` with the CLI's one-sentence stderr. Writes go through the
- *   store, whose entry creation is exclusive across processes, so several agents' servers can
- *   post into one repository at once.
+ * - Tools (tools.ts) call the commands' operations (`execute`) directly: the JSON document is
+ *   the result's structuredContent (and its text); a CosError is `isError: true` with the same
+ *   one sentence the CLI prints. Writes go through the store, whose entry creation is exclusive
+ *   across processes, so several agents' servers can post into one repository at once.
  * - Resources: every role (`cos://roles/<name>`, `.agent/roles/<name>.md`) and the runbook
  *   (`cos://runbook`, `runbook.md`), read fresh on each request.
  * - stdout carries protocol messages only: the transport gets its own stream onto fd 1, and
  *   process.stdout.write (console.log included) is pointed at stderr for as long as we serve.
  */
-import { readdirSync } from 'node:fs';
 import { readConfinedText } from '../trust/read.js';
 import { repositoryRoots, worktreeRoots } from '../trust/roots.js';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { main } from '../cli.js';
+import type { OperationIo } from '../commands/context.js';
+import { listRoles, unknownRole } from '../dispatch/role.js';
+import { describeFailure, EXIT } from '../errors.js';
 import { SLUG_PATTERN } from '../protocol/slug.js';
 import { agentPaths } from '../store/paths.js';
+import { COS_VERSION } from '../version.js';
 import { TOOLS, type ToolDefinition } from './tools.js';
 import { boundLines, MAX_MESSAGE_BYTES, tooLongAnswer, type TooLong } from './lines.js';
 
 export const SERVER_NAME = 'cos';
 /** How long requests read before stdin ended may take to be answered before the server closes anyway. */
 const DRAIN_MS = 60_000;
-const VERSION = '0.1.0';
 
 const INSTRUCTIONS = `agent-cos: a git-native chief of staff. Report your work as status entries: post IN_PROGRESS when you start (sprint and agent are slugs from your briefing), heartbeat while you work, end with COMPLETE, BLOCKED or FAILED (with error). VERIFIED with verifies checks another agent's COMPLETE; resolves closes an escalation. scan, status and brief read the state; dispatch claims a sprint for a role. Roles and the runbook are resources.`;
 
@@ -39,26 +39,6 @@ export interface ServeOptions {
   stdin?: NodeJS.ReadableStream;
   /** Where diagnostics go (never stdout). */
   log: (text: string) => void;
-}
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function runCli(root: string, env: NodeJS.ProcessEnv, argv: string[], stdin: string): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['--json', '--dir', root, ...argv], {
-    cwd: root,
-    env,
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    stdin: Readable.from([stdin]),
-    isTTY: false,
-  });
-  return { code, stdout, stderr };
 }
 
 type ToolResult = {
@@ -71,43 +51,33 @@ function errorResult(text: string): ToolResult {
   return { content: [{ type: 'text', text }], isError: true };
 }
 
-/** Run one tool: its argv through main(), the JSON document back. Never throws. */
-export async function callTool(root: string, env: NodeJS.ProcessEnv, tool: ToolDefinition, input: Record<string, unknown>): Promise<ToolResult> {
-  let call;
+/** Run one tool: the command's operation on the validated input, its JSON document back. Never throws. */
+export async function callTool(root: string, env: NodeJS.ProcessEnv, tool: ToolDefinition, input: Record<string, unknown>, log: (text: string) => void = () => {}): Promise<ToolResult> {
+  const io: OperationIo = {
+    root,
+    cwd: root,
+    env,
+    now: () => new Date(),
+    readStdin: async () => '',
+    warn: (text) => log(`cos ${tool.name}: warning: ${text}\n`),
+  };
   try {
-    call = tool.toArgv(input, root);
+    const outcome = await tool.run(input, io);
+    if (outcome.exitCode !== EXIT.ok && !(tool.okCodes ?? []).includes(outcome.exitCode)) return errorResult(`cos ${tool.name} exited ${outcome.exitCode}.`);
+    const text = JSON.stringify({ version: 1, ...outcome.document }, null, 2);
+    return { content: [{ type: 'text', text }], structuredContent: JSON.parse(text) as Record<string, unknown> };
   } catch (error) {
-    return errorResult((error as Error).message);
-  }
-  const result = await runCli(root, env, call.argv, call.stdin ?? '');
-  const ok = result.code === 0 || (tool.okCodes ?? []).includes(result.code);
-  if (!ok) return errorResult(result.stderr.trim() || `cos ${tool.name} exited ${result.code}.`);
-  try {
-    const document = JSON.parse(result.stdout) as Record<string, unknown>;
-    return { content: [{ type: 'text', text: result.stdout.trim() }], structuredContent: document };
-  } catch {
-    return errorResult(`cos ${tool.name} did not print one JSON document (exit ${result.code}); this is a bug in cos.`);
+    return errorResult(describeFailure(tool.name, error).message);
   }
 }
 
-function listRoleNames(root: string): string[] {
-  try {
-    return readdirSync(agentPaths(root).roles)
-      .filter((name) => name.endsWith('.md') && !name.startsWith('.') && SLUG_PATTERN.test(name.slice(0, -3)))
-      .map((name) => name.slice(0, -3))
-      .sort();
-  } catch {
-    return [];
-  }
-}
-
-export function createServer(root: string, env: NodeJS.ProcessEnv): McpServer {
-  const server = new McpServer({ name: SERVER_NAME, version: VERSION }, { instructions: INSTRUCTIONS });
+export function createServer(root: string, env: NodeJS.ProcessEnv, log: (text: string) => void = () => {}): McpServer {
+  const server = new McpServer({ name: SERVER_NAME, version: COS_VERSION }, { instructions: INSTRUCTIONS });
   for (const tool of TOOLS) {
     server.registerTool(
       tool.name,
       { title: tool.title, description: tool.description, inputSchema: tool.input },
-      async (input: Record<string, unknown>) => callTool(root, env, tool, input),
+      async (input: Record<string, unknown>) => callTool(root, env, tool, input, log),
     );
   }
   const paths = agentPaths(root);
@@ -115,7 +85,7 @@ export function createServer(root: string, env: NodeJS.ProcessEnv): McpServer {
     'role',
     new ResourceTemplate('cos://roles/{name}', {
       list: async () => ({
-        resources: listRoleNames(root).map((name) => ({ uri: `cos://roles/${name}`, name: `role ${name}`, mimeType: 'text/markdown' })),
+        resources: listRoles(root).map((name) => ({ uri: `cos://roles/${name}`, name: `role ${name}`, mimeType: 'text/markdown' })),
       }),
     }),
     { title: 'Role definitions', description: 'A role: model tier, preflight requirements, standing orders, escalation triggers and briefing prose (.agent/roles/<name>.md).', mimeType: 'text/markdown' },
@@ -124,7 +94,7 @@ export function createServer(root: string, env: NodeJS.ProcessEnv): McpServer {
       if (!SLUG_PATTERN.test(name) || name.length > 64) throw new Error(`Invalid role ${JSON.stringify(name)}: a role name is a slug such as "developer".`);
       const file = join(paths.roles, `${name}.md`);
       const text = readConfinedText(file, repositoryRoots(root), paths.rel(file));
-      if (text === null) throw new Error(`Unknown role ${JSON.stringify(name)}: ${paths.rel(file)} does not exist; the roles are ${listRoleNames(root).join(', ') || '(none: run cos init)'}.`);
+      if (text === null) throw new Error(unknownRole(root, name).message);
       return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text }] };
     },
   );
@@ -154,7 +124,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   });
   // Anything else that writes to stdout (a stray console.log) goes to stderr instead.
   process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => (process.stderr.write as (...args: unknown[]) => boolean)(chunk, ...rest)) as typeof process.stdout.write;
-  const server = createServer(options.root, options.env);
+  const server = createServer(options.root, options.env, options.log);
   const transport = new StdioServerTransport(stdin, protocolOut, { maxBufferSize: MAX_MESSAGE_BYTES + 1 });
   answerTooLong = (tooLong) => void transport.send(tooLongAnswer(tooLong, MAX_MESSAGE_BYTES) as unknown as Parameters<typeof transport.send>[0]).catch(() => {});
   // When stdin ends, the requests already read are still answered before the server closes

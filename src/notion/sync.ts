@@ -16,7 +16,7 @@
  */
 import { readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError, makeDirectory, RefusedError } from '../errors.js';
+import { isCosError, makeDirectory, RefusedError } from '../errors.js';
 import { analyze } from '../analyze.js';
 import { severityRank, type Severity } from '../protocol/fields.js';
 import type { SprintState } from '../state/lifecycle.js';
@@ -176,8 +176,8 @@ export async function syncNotion(root: string, options: SyncOptions = {}): Promi
       { stale: 2_000, wait: options.lockWaitMs ?? 8_000 },
     );
   } catch (error) {
-    if (!entered && error instanceof InputError) {
-      throw new RefusedError('another cos notion sync (or cos watch) is syncing this repository; try again when it has finished.', { cause: error });
+    if (!entered && isCosError(error, 'locked')) {
+      throw new RefusedError('another cos notion sync (or cos watch) is syncing this repository; try again when it has finished.', { cause: error, code: 'busy' });
     }
     throw error;
   }

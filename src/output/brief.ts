@@ -2,6 +2,7 @@
  * The daily briefing (seed 000: "record everything, present the highlights"): a pure model built
  * from an analysis, rendered as markdown or returned as JSON (shape in docs/chief.md).
  */
+import type { Analysis } from '../analyze.js';
 import { liveLeases, type Lease } from '../leases/leases.js';
 import type { CoordinationConfig } from '../config/schema.js';
 import { handledIn } from '../checks/handled.js';
@@ -147,6 +148,20 @@ export function agentWhere(item: { agent: string; worktree?: string }, here: str
  */
 export function isActive(sprint: SprintState, findings: readonly Finding[]): boolean {
   return sprint.holders.length > 0 || findings.some((finding) => finding.sprint === sprint.sprint);
+}
+
+/** The brief's input from one analysis of the repository (`cos brief` and the session-start hook). */
+export function briefInput(analysis: Analysis, options: Omit<BriefInput, 'entries' | 'problems' | 'sprints' | 'findings' | 'config' | 'now' | 'worktrees'>): BriefInput {
+  return {
+    entries: analysis.snapshot.entries,
+    problems: analysis.snapshot.problems.length,
+    sprints: analysis.sprints,
+    findings: analysis.findings,
+    config: analysis.config.config,
+    now: analysis.now,
+    worktrees: analysis.snapshot.worktrees,
+    ...options,
+  };
 }
 
 export function buildBrief(input: BriefInput): Brief {

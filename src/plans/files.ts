@@ -3,13 +3,13 @@
  * stored plans under `.agent/plans/`, and writing a plan atomically (temp file + rename, so a
  * reader sees the old version or the new one, never half of one).
  */
-import { readdirSync, renameSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { readBounded } from '../trust/read.js';
 import { basename, join } from 'node:path';
 import { fsProblem, InputError, makeDirectory } from '../errors.js';
 import { parseYaml, stringifyYaml } from '../protocol/frontmatter.js';
 import { agentPaths } from '../store/paths.js';
-import { fsyncDir, tempName, writeTemp } from '../store/write.js';
+import { replaceFile } from '../store/local-files.js';
 import { checkPlan, type Plan, type PlanContext } from './schema.js';
 
 /** A plan is a few lines; anything larger is not one. */
@@ -107,9 +107,6 @@ export function writePlan(root: string, plan: Plan): string {
   const paths = agentPaths(root);
   makeDirectory(dir, paths.rel(dir));
   const target = storedPlanPath(root, plan.name);
-  const temp = join(dir, tempName(`${plan.name}.yaml`));
-  writeTemp(temp, serializePlan(plan));
-  renameSync(temp, target);
-  fsyncDir(dir);
+  replaceFile(target, serializePlan(plan));
   return target;
 }

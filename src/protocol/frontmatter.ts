@@ -120,17 +120,20 @@ export interface FrontmatterSplit {
   body: string;
 }
 
-/** Split `---\n…\n---\n` off the text (BOM already removed); a reason when it is not there. */
-export function splitFrontmatter(text: string): FrontmatterSplit | { reason: string } {
+/**
+ * Split `---\n…\n---\n` off the text (BOM already removed); a reason when it is not there.
+ * `what` names the kind of file in that reason ("an entry", "a role file").
+ */
+export function splitFrontmatter(text: string, what = 'an entry'): FrontmatterSplit | { reason: string } {
   if (!text.startsWith('---')) {
-    return { reason: 'it has no YAML front matter (an entry must start with a "---" line)' };
+    return { reason: `it has no YAML front matter (${what} must start with a "---" line)` };
   }
   const firstBreak = text.indexOf('\n');
   const opener = (firstBreak === -1 ? text : text.slice(0, firstBreak)).replace(/\r$/, '');
   if (opener.trimEnd() !== '---') {
     const language = opener.slice(3).trim();
     return {
-      reason: `its front matter is declared as ${JSON.stringify(language)}; only YAML front matter is allowed and nothing in an entry is ever executed`,
+      reason: `its front matter is declared as ${JSON.stringify(language)}; only YAML front matter is allowed and nothing in ${what} is ever executed`,
     };
   }
   if (firstBreak === -1) return { reason: 'its front matter is not closed by a "---" line' };
@@ -235,9 +238,9 @@ function fullParse(front: string): { ok: true; data: Record<string, unknown> } |
 }
 
 /** Parse an entry's (or role's) text. Never throws: a bad file is a reason. */
-export function parseFrontmatter(input: string): FrontmatterResult {
+export function parseFrontmatter(input: string, { what = 'an entry' }: { what?: string } = {}): FrontmatterResult {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  const parts = splitFrontmatter(text);
+  const parts = splitFrontmatter(text, what);
   if ('reason' in parts) return { ok: false, reason: parts.reason };
   // CRLF files (git's autocrlf on Windows) take the fast path too: YAML reads CRLF as LF.
   const front = parts.front.includes('\r') ? parts.front.replace(/\r\n/g, '\n') : parts.front;

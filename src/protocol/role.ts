@@ -33,7 +33,7 @@ function stringList(value: unknown, name: string): string[] | string {
 export function parseRole(text: string, name: string): RoleParseResult {
   const nameProblem = slugProblem(name);
   if (nameProblem) return { ok: false, reason: `role name ${JSON.stringify(name)} is not valid: ${nameProblem}` };
-  const parsed = parseFrontmatter(text);
+  const parsed = parseFrontmatter(text, { what: 'a role file' });
   if (!parsed.ok) return parsed;
   const data = parsed.data;
   if (data.role !== undefined && data.role !== name) {

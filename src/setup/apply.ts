@@ -8,9 +8,10 @@
  * created). Otherwise only our hooks are taken out and the rest is kept as it is now.
  */
 import { cosCommandFor } from './cos-command.js';
-import { accessSync, constants, existsSync, readdirSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
+import { accessSync, constants, existsSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { loadConfig } from '../config/load.js';
+import { listRoles, unknownRole } from '../dispatch/role.js';
 import { InputError } from '../errors.js';
 import { parseRole, type Role } from '../protocol/role.js';
 import { writeFileAtomic } from '../store/local-files.js';
@@ -190,22 +191,9 @@ export interface LoadedRoles {
 
 export function readRoles(root: string, only?: string[]): LoadedRoles {
   const paths = agentPaths(root);
-  let names: string[];
-  try {
-    names = readdirSync(paths.roles)
-      .filter((name) => name.endsWith('.md') && !name.startsWith('.'))
-      .map((name) => name.slice(0, -3))
-      .sort();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    names = [];
-  }
+  let names = listRoles(root);
   if (only && only.length > 0) {
-    for (const name of only) {
-      if (!names.includes(name)) {
-        throw new InputError(`Unknown role ${JSON.stringify(name)}: .agent/roles/${name}.md does not exist; the roles that exist are ${names.join(', ') || '(none: run cos init)'}.`);
-      }
-    }
+    for (const name of only) if (!names.includes(name)) throw unknownRole(root, name);
     names = names.filter((name) => only.includes(name));
   }
   const out: LoadedRoles = { roles: [], skipped: [] };

@@ -52,7 +52,7 @@ export function pickReviewTarget(entries: readonly Entry[], review: Review & { s
     const target = entries.find((entry) => entry.file === name);
     const given = showValue(review.verifies);
     if (!target) {
-      throw new InputError(`Invalid verifies ${given}: no entry of that name in .agent/status/current or .agent/status/archive; give the file name of the COMPLETE entry you checked.`);
+      throw new InputError(`Invalid verifies ${given}: no entry of that name in .agent/status/current or .agent/status/archive; give the file name of the COMPLETE entry you checked.`, { code: 'not-found' });
     }
     if (target.sprint !== sprint) throw new InputError(`Invalid verifies ${given}: it is an entry of sprint ${target.sprint}, not ${sprint}; a review checks a COMPLETE of its own sprint.`);
     if (target.status !== 'COMPLETE') throw new InputError(`Invalid verifies ${given}: ${target.path} is ${target.status}, not COMPLETE; a review checks a COMPLETE entry.`);

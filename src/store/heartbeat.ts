@@ -10,7 +10,6 @@
  * for that (say, the field inside a flow mapping), the entry is written out canonically instead,
  * which keeps every field but not the formatting.
  */
-import { renameSync, unlinkSync } from 'node:fs';
 import { readBounded } from '../trust/read.js';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
@@ -22,7 +21,8 @@ import { assertSlug } from '../protocol/slug.js';
 import { isoSeconds, parseTimestamp } from '../protocol/time.js';
 import { agentPaths } from './paths.js';
 import { MAX_ENTRY_BYTES, readStore } from './read.js';
-import { fsyncDir, tempName, validNow, writeTemp } from './write.js';
+import { replaceFile } from './local-files.js';
+import { validNow } from './write.js';
 import { withLock } from './lock.js';
 import { liveLeases } from '../leases/leases.js';
 
@@ -112,11 +112,13 @@ export async function heartbeat(root: string, input: HeartbeatInput): Promise<He
   if (!latest) {
     throw new InputError(
       `Agent "${agent}" has no open entry on sprint "${sprint}" to heartbeat (no entry at all in .agent/status/current); post one first with cos post --sprint ${sprint} --agent ${agent} --status IN_PROGRESS.`,
+      { code: 'not-found' },
     );
   }
   if (!isHolding(latest.status)) {
     throw new InputError(
       `Agent "${agent}" has no open entry on sprint "${sprint}": its latest entry ${latest.file} is ${latest.status}; post IN_PROGRESS to start again.`,
+      { code: 'not-found' },
     );
   }
   const now = validNow(input.now);
@@ -156,7 +158,7 @@ function rewriteHeartbeat(root: string, entry: Entry, now: Date, ttl?: number): 
     // Re-read under the lock: the file on disk is the truth, not the snapshot above.
     const read = readBounded(path, MAX_ENTRY_BYTES);
     if (!read.ok) {
-      if (read.kind === 'missing') throw new InputError(`${entry.path} was moved or removed while heartbeating (archived?); run cos heartbeat again.`);
+      if (read.kind === 'missing') throw new InputError(`${entry.path} was moved or removed while heartbeating (archived?); run cos heartbeat again.`, { code: 'not-found' });
       throw new InputError(`Cannot heartbeat ${entry.path}: ${read.reason}.`);
     }
     const bytes = read.bytes;
@@ -182,19 +184,7 @@ function rewriteHeartbeat(root: string, entry: Entry, now: Date, ttl?: number): 
       if (!check.ok || canonical(entryFields(check.entry), check.entry.body) !== expected) content = null;
     }
     content ??= Buffer.from(expected, 'utf8');
-    const temp = join(paths.root, entry.path, '..', tempName(entry.file));
-    try {
-      writeTemp(temp, content);
-      renameSync(temp, path);
-    } catch (error) {
-      try {
-        unlinkSync(temp);
-      } catch {
-        // already gone
-      }
-      throw error;
-    }
-    fsyncDir(join(path, '..'));
+    replaceFile(path, content);
     const written = parseEntry(content.toString('utf8'), where);
     return { entry: written.ok ? written.entry : { ...parsed.entry, ...fields }, written: true, previous };
   });

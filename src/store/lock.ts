@@ -28,7 +28,7 @@ export async function withLock<T>(file: string, fn: () => Promise<T> | T, option
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
-      throw new InputError(`${file} is locked by another process; if no cos process is running, remove ${file}.lock (see runbook: "A stuck lock").`, { cause: error });
+      throw new InputError(`${file} is locked by another process; if no cos process is running, remove ${file}.lock (see runbook: "A stuck lock").`, { cause: error, code: 'locked' });
     }
     throw error;
   }

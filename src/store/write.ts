@@ -11,7 +11,7 @@
  * - A writer killed at any instant leaves a complete entry or none; a stray temp file is hidden
  *   (dot-name), ignored by readers and removed by `cos cleanup`.
  */
-import { closeSync, existsSync, fsyncSync, linkSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, makeDirectory } from '../errors.js';
 import { FIELDS, KEY_ORDER, type Entry, type EntryFields, type FieldInputs, type FieldSpec } from '../protocol/fields.js';
@@ -21,6 +21,7 @@ import { entryFileName, MAX_SEQ, parseEntryFileName } from '../protocol/filename
 import { showValue } from '../protocol/slug.js';
 import { isoSeconds } from '../protocol/time.js';
 import { pickReviewTarget } from '../state/review.js';
+import { fsyncDir, tempName, writeTemp } from './local-files.js';
 import { agentPaths, type AgentPaths } from './paths.js';
 import { MAX_ENTRY_BYTES, readStore, scanMaxSeq, worktreesOf } from './read.js';
 import { AGENT_GITIGNORE } from '../templates/config.js';
@@ -183,43 +184,6 @@ function pruneClaims(claims: string, below: number, now: number): void {
   } catch {
     // Pruning is housekeeping; another writer may be pruning the same files.
   }
-}
-
-/** Create `path` exclusively and write all of `content` to it, fsynced. */
-export function writeTemp(path: string, content: string | Buffer): void {
-  const fd = openSync(path, 'wx', 0o644);
-  try {
-    const buffer = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-    let offset = 0;
-    while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-export function fsyncDir(dir: string): void {
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Not every platform lets a directory be fsynced; the link itself is already atomic.
-  }
-}
-
-let tempCounter = 0;
-
-/**
- * A hidden temp name next to the final one. Unique enough (pid, counter, random): it is created
- * with O_EXCL anyway. Math.random rather than node:crypto, which costs ~3 ms to load on `cos post`.
- */
-export function tempName(finalName: string): string {
-  const random = Math.floor(Math.random() * 0x1_0000_0000).toString(16).padStart(8, '0');
-  return `.${finalName}.${process.pid}.${(tempCounter++).toString(16)}${random}.tmp`;
 }
 
 /**

@@ -128,6 +128,7 @@ export async function acquireWatchLock(paths: AgentPaths, now: () => Date = () =
         if (why === null) {
           throw new RefusedError(
             `another cos watch is already running on this repository: ${describeHolder(held.info)} (lock ${paths.rel(file)}); stop it first — a lock whose process is gone is taken over at once on the same host, or after ${STALE_MS / 1000} s without refresh.`,
+            { code: 'busy' },
           );
         }
         unlinkSync(file);
