@@ -4,17 +4,19 @@
  * Splitting is ours and strict: the text (after an optional BOM) must open with a line that is
  * exactly `---` and the first line starting with `---` after it must be exactly `---`. A declared
  * language (`---js`, `--- javascript`, `---json`, `---coffee`, ...) is refused before anything
- * reads the block, so nothing in an entry is ever executed. (gray-matter is not used: it `eval`s
- * `---js` front matter by default, re-splits the text its own way and costs ~80 ms to import.)
+ * reads the block, so nothing in an entry is ever executed.
  *
  * Parsing the block has two paths. The fast path reads the flat `key: value` front matter that
  * cos itself writes, with a strict grammar whose every accepted line means the same as under
- * YAML 1.2 core (property-tested against `yaml`). Anything else goes to `yaml.parse`: core schema
- * (timestamps stay strings, no code-executing or YAML 1.1 tags), no aliases at all (billion
- * laughs refused), duplicate keys refused, and the result must be a mapping. `yaml` is loaded lazily and
- * synchronously, so `cos post` and `cos status` never pay for it when the files are cos's own.
+ * YAML 1.2 core (property-tested against `yaml`). Anything else (roles, skills, hand-edited or
+ * foreign entries) goes through gray-matter, made safe in matter.ts, whose only engine is
+ * `yaml`: core schema (timestamps stay strings, no code-executing or YAML 1.1 tags), no aliases
+ * at all (billion laughs refused), duplicate keys refused, and the result must be a mapping.
+ * gray-matter and `yaml` are loaded lazily and synchronously, so `cos post` and `cos status`
+ * never pay for them when the files are cos's own.
  */
 import { createRequire } from 'node:module';
+import { readMatter } from './matter.js';
 
 export type FrontmatterResult =
   | { ok: true; data: Record<string, unknown>; body: string }
@@ -226,10 +228,26 @@ function parseHardened(source: string, maxAliases: number): { ok: true; value: u
   }
 }
 
+class YamlFailure extends Error {}
+
+/**
+ * The front matter the fast path declines, through gray-matter (matter.ts) with the hardened
+ * `yaml` parser as its only engine. The block goes back between plain `---` lines: it holds no
+ * line starting with `---` (the splitter saw to that), so gray-matter ends it where we do.
+ */
 function fullParse(front: string): { ok: true; data: Record<string, unknown> } | { ok: false; reason: string } {
-  const parsed = parseHardened(front, 0);
-  if (!parsed.ok) return { ok: false, reason: `its front matter is not valid YAML (${parsed.reason})` };
-  const data = parsed.value;
+  // gray-matter reads a block of nothing but comments as {} without asking the engine: still empty.
+  if (front.replace(/^\s*#[^\n]*/gm, '').trim() === '') return { ok: false, reason: 'its front matter is empty, not a mapping of fields' };
+  let data: unknown;
+  try {
+    data = readMatter(`---\n${front}---\n`, (source) => {
+      const parsed = parseHardened(source, 0);
+      if (!parsed.ok) throw new YamlFailure(parsed.reason);
+      return parsed.value;
+    }).data;
+  } catch (error) {
+    return { ok: false, reason: `its front matter is not valid YAML (${error instanceof YamlFailure ? error.message : firstLine(error)})` };
+  }
   if (data === null || data === undefined || typeof data !== 'object' || Array.isArray(data)) {
     const what = data === null || data === undefined ? 'empty' : Array.isArray(data) ? 'a list' : `a ${typeof data}`;
     return { ok: false, reason: `its front matter is ${what}, not a mapping of fields` };
