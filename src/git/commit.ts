@@ -1,7 +1,8 @@
 /**
  * Commit exactly some paths, and nothing else.
  *
- * `git add -- <paths>` then `git commit --only -- <paths>`: git builds the commit from HEAD plus
+ * `git add --verbose -- <paths>` then `git commit --only -- <paths>` (through simple-git, git/simple.ts:
+ * every command here prints, so none waits on its silent-command delay): git builds the commit from HEAD plus
  * those paths alone, so whatever else is staged stays staged and uncommitted, and unstaged edits
  * stay where they are. A path that no longer exists on disk (the source of an archive move) is
  * committed as a deletion when git knows it, and skipped when it never was in git.
@@ -15,7 +16,8 @@ import { lstatSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { CosError, ExternalError } from '../errors.js';
 import { withLock } from '../store/lock.js';
-import { gitComplaint, repoInfo, tryGit, type GitOptions, type GitResult } from './run.js';
+import { gitComplaint, repoInfo, type GitOptions, type GitResult } from './run.js';
+import type { SimpleGitOptions } from './simple.js';
 
 const INDEX_LOCK_RETRIES = 20;
 
@@ -32,10 +34,11 @@ function sleep(ms: number): Promise<void> {
   return new Promise((done) => setTimeout(done, ms));
 }
 
-/** Run git, retrying while another git process holds index.lock. */
-async function gitRetrying(cwd: string, args: string[], options: GitOptions): Promise<GitResult> {
+/** Run git through simple-git (commands that print: no silent-command delay), retrying while another git process holds index.lock. */
+async function gitRetrying(cwd: string, args: string[], options: GitOptions & SimpleGitOptions): Promise<GitResult> {
+  const { runSimpleGit } = await import('./simple.js');
   for (let attempt = 0; ; attempt++) {
-    const result = await tryGit(cwd, args, options);
+    const result = await runSimpleGit(cwd, args, options);
     if (result.code === 0 || attempt >= INDEX_LOCK_RETRIES || !/index\.lock/.test(result.stderr)) return result;
     await sleep(50 + Math.floor(Math.random() * 100) * Math.min(attempt + 1, 5));
   }
@@ -48,6 +51,8 @@ function fail(what: string, detail: string, paths: string[]): never {
 
 export interface CommitOptions {
   env?: NodeJS.ProcessEnv;
+  /** Told about each git command run and whether it printed (diagnostics; the tests check none is silent). */
+  onGit?: (args: readonly string[], printed: boolean) => void;
 }
 
 /**
@@ -59,7 +64,7 @@ export async function commitPaths(root: string, paths: string[], message: string
   const unique = [...new Set(paths)];
   if (unique.length === 0) throw new ExternalError('Nothing to commit: no paths were given.');
   // Paths are literal file names, never globs.
-  const gitOptions: GitOptions = { env: { ...(options.env ?? process.env), GIT_LITERAL_PATHSPECS: '1' } };
+  const gitOptions: GitOptions & SimpleGitOptions = { env: { ...(options.env ?? process.env), GIT_LITERAL_PATHSPECS: '1' }, ...(options.onGit ? { onRun: options.onGit } : {}) };
   let info;
   try {
     info = await repoInfo(absRoot, gitOptions);
@@ -86,41 +91,41 @@ export async function commitPaths(root: string, paths: string[], message: string
 }
 
 /** Paths go to git on stdin (NUL-separated), so thousands of moves never hit the argument limit. */
-function fromStdin(paths: string[], options: GitOptions): GitOptions {
+function fromStdin(paths: string[], options: GitOptions & SimpleGitOptions): GitOptions & SimpleGitOptions {
   return { ...options, input: paths.map((path) => `${path}\0`).join('') };
 }
 const PATHSPEC_STDIN = ['--pathspec-from-file=-', '--pathspec-file-nul'];
 
-async function commitLocked(root: string, paths: string[], message: string, options: GitOptions): Promise<string> {
+async function commitLocked(root: string, paths: string[], message: string, options: GitOptions & SimpleGitOptions): Promise<string> {
   const present = paths.filter((path) => exists(join(root, path)));
   const absent = paths.filter((path) => !exists(join(root, path)));
-  const hasHead = (await tryGit(root, ['rev-parse', '--verify', '--quiet', 'HEAD'], options)).code === 0;
+  const hasHead = (await gitRetrying(root, ['rev-parse', '--verify', '--quiet', 'HEAD'], options)).code === 0;
   let known: string[] = [];
   if (absent.length > 0) {
     // Deleted files that git knows (in HEAD or the index) are committed as deletions; list what
     // git knows under their folders and keep the absent paths among it.
     const dirs = [...new Set(absent.map((path) => posix.dirname(path.split(sep).join('/'))))];
-    const listed = await tryGit(root, ['ls-files', '-z', ...(hasHead ? ['--with-tree=HEAD'] : []), '--', ...dirs], options);
+    const listed = await gitRetrying(root, ['ls-files', '-z', ...(hasHead ? ['--with-tree=HEAD'] : []), '--', ...dirs], options);
     if (listed.code !== 0) fail('git ls-files failed', gitComplaint(listed), paths);
     const names = new Set(listed.stdout.split('\0').filter(Boolean));
     known = absent.filter((path) => names.has(path.split(sep).join('/')));
     if (known.length > 0) {
-      const removed = await gitRetrying(root, ['rm', '--cached', '-q', '--ignore-unmatch', ...PATHSPEC_STDIN], fromStdin(known, options));
+      const removed = await gitRetrying(root, ['rm', '--cached', '--ignore-unmatch', ...PATHSPEC_STDIN], fromStdin(known, options));
       if (removed.code !== 0) fail('git rm failed', gitComplaint(removed), paths);
     }
   }
   if (present.length > 0) {
-    const added = await gitRetrying(root, ['add', ...PATHSPEC_STDIN], fromStdin(present, options));
+    const added = await gitRetrying(root, ['add', '--verbose', ...PATHSPEC_STDIN], fromStdin(present, options));
     if (added.code !== 0) fail('git add failed', gitComplaint(added), paths);
   }
   const targets = [...present, ...known];
   if (targets.length === 0) fail('Nothing to commit', 'none of the paths exists or is known to git', paths);
-  const committed = await gitRetrying(root, ['commit', '-q', '--only', '-m', message, ...PATHSPEC_STDIN], fromStdin(targets, options));
+  const committed = await gitRetrying(root, ['commit', '--only', '-m', message, ...PATHSPEC_STDIN], fromStdin(targets, options));
   if (committed.code !== 0) {
     const detail = /nothing to commit|no changes added/i.test(committed.stdout + committed.stderr) ? 'nothing changed' : gitComplaint(committed);
     fail('git commit failed', detail, paths);
   }
-  const head = await tryGit(root, ['rev-parse', 'HEAD'], options);
+  const head = await gitRetrying(root, ['rev-parse', 'HEAD'], options);
   if (head.code !== 0) fail('git rev-parse failed', gitComplaint(head), paths);
   return head.stdout.trim();
 }

@@ -1,10 +1,9 @@
 /**
- * Running git. We call the git binary directly (execFile, no shell, arguments as an array) rather
- * than through simple-git: simple-git 4 waits an extra 50 ms after every command that prints
- * nothing (`git add`, `update-ref`, ...), which would double the cost of `cos post --commit`, and
- * its `.env()` refuses to pass the `GIT_*` variables that real environments set. Every git failure
- * becomes an ExternalError (exit 5) naming the command; callers that expect a failure (a ref that
- * does not resolve) use `tryGit`.
+ * Running git for reads (where the repository is, review's diffs and logs): the git binary
+ * directly (execFile, no shell, arguments as an array), with no library to load. Commits go
+ * through simple-git (simple.ts), with commands that print so none waits on its 50 ms
+ * silent-command delay. Every git failure becomes an ExternalError (exit 5) naming the command;
+ * callers that expect a failure (a ref that does not resolve) use `tryGit`.
  */
 import { execFile } from 'node:child_process';
 import { ExternalError, InputError } from '../errors.js';
