@@ -3,6 +3,7 @@ export { EXIT, CosError, InputError, RefusedError, PreflightError, ExternalError
 export type { ExitCode } from './errors.js';
 
 export * from './protocol/fields.js';
+export { KINDS, MAX_TTL_MINUTES, type Kind, type KindName, type KindValues, type InputShape } from './protocol/kinds.js';
 export { parseEntry, serializeEntry, validateFields, entryToJson, entryFields, defaultBody } from './protocol/entry.js';
 export { entryFileName, parseEntryFileName, formatSeq } from './protocol/filename.js';
 export { assertSlug, slugProblem, SLUG_PATTERN } from './protocol/slug.js';
@@ -10,8 +11,8 @@ export { compareEntries, sortEntries } from './protocol/order.js';
 export { parseRole, type Role } from './protocol/role.js';
 export { isoSeconds, parseTimestamp, parseDuration } from './protocol/time.js';
 
-export { DEFAULT_CONFIG, resolveConfig, type CoordinationConfig } from './config/schema.js';
-export { loadConfig } from './config/load.js';
+export { DEFAULT_CONFIG, resolveConfig, type CoordinationConfig, type ResolvedConfig } from './config/schema.js';
+export { loadConfig, type LoadedConfig } from './config/load.js';
 
 export { agentPaths, findRoot, type AgentPaths } from './store/paths.js';
 export { readStore, type StoreSnapshot, type Problem, type ReadOptions } from './store/read.js';
@@ -45,15 +46,15 @@ export {
 } from './checks/index.js';
 export { analyze, scan, type Analysis, type AnalyzeOptions, type ScanResult } from './analyze.js';
 export { statusRows, statusSprints, statusReport, type StatusRow, type StatusReport, type StatusOptions } from './output/status.js';
-export { buildBrief, renderBrief, type Brief } from './output/brief.js';
+export { briefInput, buildBrief, renderBrief, type Brief, type BriefInput } from './output/brief.js';
 
 // Dispatch: claims, blockers, preflight, roles and the briefing prompt.
-export { claimSprint } from './dispatch/claim.js';
-export { dispatchBlockers } from './dispatch/blockers.js';
-export { runPreflight } from './dispatch/preflight.js';
-export { loadRole, listRoles } from './dispatch/role.js';
-export { buildPrompt } from './dispatch/prompt.js';
-export { nextSteps } from './dispatch/next.js';
+export { claimSprint, type ClaimInput, type ClaimResult } from './dispatch/claim.js';
+export { dispatchBlockers, type Blocker } from './dispatch/blockers.js';
+export { runPreflight, type PreflightItem, type MissingItem } from './dispatch/preflight.js';
+export { loadRole, listRoles, unknownRole } from './dispatch/role.js';
+export { buildPrompt, type PromptInput } from './dispatch/prompt.js';
+export { nextSteps, type NextStep } from './dispatch/next.js';
 export { claimStatus, staleClaims, releaseClaims, refreshClaim, type ClaimStatus, type StaleClaim } from './dispatch/remote.js';
 export { readClaimRefs, type ClaimRecord, type ClaimRef } from './git/claim-ref.js';
 
@@ -72,13 +73,14 @@ export type { PlanView, PlanGraph, PlanGraphStep, ReadyOptions } from './plans/v
 // Rotation, git, local sync and cleanup. Git runs through execFile, loaded only when called.
 export { planArchive, archivePath, type ArchivePlan, type ArchiveMove } from './archive/policy.js';
 export { archiveStore, type ArchiveResult } from './archive/move.js';
-export { commitPaths } from './git/commit.js';
+export { commitPaths, type CommitOptions } from './git/commit.js';
 export { reviewChanges, type ReviewResult } from './git/review.js';
-export { syncLocal, type SyncResult as LocalSyncResult } from './localsync/sync.js';
-export { findCruft, deleteCruft, type Cruft, type CruftReport } from './cleanup/cruft.js';
+export { syncLocal, type SyncOptions as LocalSyncOptions, type SyncResult as LocalSyncResult } from './localsync/sync.js';
+export { findCruft, deleteCruft, type Cruft, type CruftKind, type CruftReport, type ApplyResult as CruftApplyResult } from './cleanup/cruft.js';
 
 // Notion: none of these load the Notion client at import time.
-export { syncNotion, isNotionConfigured, planSync, type SyncSummary, type SyncOptions, type SyncFailure } from './notion/sync.js';
+// `SyncOptions` is the Notion sync's (kept for compatibility); `NotionSyncOptions` says so, `LocalSyncOptions` is cos sync's.
+export { syncNotion, isNotionConfigured, planSync, type SyncSummary, type SyncOptions, type SyncOptions as NotionSyncOptions, type SyncFailure } from './notion/sync.js';
 export { loadSynced } from './notion/synced.js';
 export { checkNotion, setupNotion, type CheckReport } from './notion/check.js';
 
@@ -96,4 +98,4 @@ export { renderMarkdown, escapeHtml } from './board/markdown.js';
 // Agent integration (the MCP server is not exported: it loads the SDK).
 export { installHooks, removeHooks, COS_HOOKS } from './setup/claude-settings.js';
 export { upsertSection, removeSection } from './setup/markers.js';
-export { setupClaude, setupAgentsMd } from './setup/apply.js';
+export { setupClaude, setupAgentsMd, type FileChange, type ClaudeOptions, type AgentsMdOptions } from './setup/apply.js';
