@@ -21,7 +21,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { isHolding } from '../protocol/fields.js';
 import { withLock } from '../store/lock.js';
-import { agentPaths } from '../store/paths.js';
+import { agentPaths, pathExists } from '../store/paths.js';
 import { readStore, type StoreSnapshot } from '../store/read.js';
 import type { Entry } from '../protocol/fields.js';
 import { planArchive, type ArchiveBounds, type ArchiveMove, type ArchivePlan } from './policy.js';
@@ -66,15 +66,6 @@ function lstatKind(path: string): 'link' | 'other' | 'none' {
   }
 }
 
-function exists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function sameBytes(a: string, b: string): boolean {
   const x = readBounded(a, MAX_ENTRY_BYTES);
   const y = readBounded(b, MAX_ENTRY_BYTES);
@@ -99,8 +90,8 @@ function moveOne(root: string, roots: Roots, move: ArchiveMove, made: Set<string
     makeDirectory(dir, dirname(move.to));
     made.add(dir);
   }
-  if (exists(to)) {
-    if (!exists(from)) return { from: move.from, to: move.to, why: 'it is gone (moved or removed by someone else meanwhile)' };
+  if (pathExists(to)) {
+    if (!pathExists(from)) return { from: move.from, to: move.to, why: 'it is gone (moved or removed by someone else meanwhile)' };
     if (sameBytes(to, from)) {
       unlinkSync(from);
       return null;

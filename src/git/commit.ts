@@ -12,7 +12,8 @@
  * by all worktrees); a git command of the user's own that holds `index.lock` meanwhile is waited
  * out with a few retries. On any failure the files stay written; the error says so (exit 5).
  */
-import { lstatSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
+import { pathExists } from '../store/paths.js';
 import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { CosError, ExternalError } from '../errors.js';
 import { withLock } from '../store/lock.js';
@@ -20,15 +21,6 @@ import { gitComplaint, repoInfo, type GitOptions, type GitResult } from './run.j
 import type { SimpleGitOptions } from './simple.js';
 
 const INDEX_LOCK_RETRIES = 20;
-
-function exists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((done) => setTimeout(done, ms));
@@ -97,8 +89,8 @@ function fromStdin(paths: string[], options: GitOptions & SimpleGitOptions): Git
 const PATHSPEC_STDIN = ['--pathspec-from-file=-', '--pathspec-file-nul'];
 
 async function commitLocked(root: string, paths: string[], message: string, options: GitOptions & SimpleGitOptions): Promise<string> {
-  const present = paths.filter((path) => exists(join(root, path)));
-  const absent = paths.filter((path) => !exists(join(root, path)));
+  const present = paths.filter((path) => pathExists(join(root, path)));
+  const absent = paths.filter((path) => !pathExists(join(root, path)));
   const hasHead = (await gitRetrying(root, ['rev-parse', '--verify', '--quiet', 'HEAD'], options)).code === 0;
   let known: string[] = [];
   if (absent.length > 0) {

@@ -1,5 +1,5 @@
 /** Where everything lives under a repository root. */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { claimsDir, isLinkedWorktreeTop } from './worktrees.js';
 
@@ -67,5 +67,15 @@ export function findRoot(start: string): string {
     const parent = dirname(dir);
     if (parent === dir) return resolve(start);
     dir = parent;
+  }
+}
+
+/** Whether anything (a file, a folder, a dangling symbolic link) is at `path`; existsSync follows links. */
+export function pathExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
   }
 }
