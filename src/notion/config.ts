@@ -62,10 +62,6 @@ function readConfigText(root: string): string | null {
   return readConfinedText(paths.notionConfig, repositoryRoots(paths.root), paths.rel(paths.notionConfig));
 }
 
-/** `database_id: ""` (the template `cos init` writes) and friends: off, without parsing YAML. */
-const EMPTY_DATABASE_ID = /^database_id:[ \t]*(?:""|''|~|null)?[ \t]*(?:#.*)?$/m;
-const ANY_DATABASE_ID = /^database_id:/m;
-
 /**
  * Whether sync is on: the file sets a non-empty `database_id`. A file that does not parse counts
  * as configured, so the sync (and `cos notion check`) report it instead of silently doing nothing.
@@ -77,15 +73,15 @@ export function isConfigured(root: string): boolean {
   } catch {
     return true;
   }
-  if (text === null || !ANY_DATABASE_ID.test(text)) return false;
-  if (EMPTY_DATABASE_ID.test(text) && text.match(/^database_id:/gm)?.length === 1) return false;
+  if (text === null) return false;
+  // The YAML reader's fast path reads the template cos init writes without loading `yaml`.
   const parsed = parseYaml(text);
   if (!parsed.ok || parsed.value === null || typeof parsed.value !== 'object') return true;
   const id = (parsed.value as Record<string, unknown>).database_id;
   return !(id === undefined || id === null || (typeof id === 'string' && id.trim() === ''));
 }
 
-/** Load and resolve; an InputError naming the file and the key for anything wrong. */
+/** Load and resolve; an InputError naming the file and every key that is wrong (all at once). */
 export function loadNotionConfig(root: string): LoadedNotionConfig {
   const paths = agentPaths(root);
   const file = paths.rel(paths.notionConfig);
@@ -112,59 +108,61 @@ export function resolveNotionConfig(raw: unknown, file: string): LoadedNotionCon
   for (const key of Object.keys(data)) {
     if (!KNOWN_KEYS.includes(key)) warnings.push(`${file}: unknown key ${JSON.stringify(key)} is ignored (known: ${KNOWN_KEYS.join(', ')})`);
   }
-  const bad = (key: string, what: string): never => {
-    throw new InputError(`${file}: ${key} ${what}.`);
+  // Every problem is collected and reported at once, in one sentence per key.
+  const problems: string[] = [];
+  const bad = (key: string, what: string): void => {
+    problems.push(`${key} ${what}`);
   };
 
   const databaseId = data.database_id;
   if (databaseId === undefined || databaseId === null || (typeof databaseId === 'string' && databaseId.trim() === '')) {
     throw new InputError(`Notion sync is not configured: set database_id in ${file} (the 32-character id in the database's URL).`);
   }
-  if (typeof databaseId !== 'string' || !ID.test(databaseId.trim())) {
+  const databaseOk = typeof databaseId === 'string' && ID.test(databaseId.trim());
+  if (!databaseOk) {
     bad('database_id', `is ${JSON.stringify(databaseId)}; give the 32-character id from the database's URL, e.g. database_id: 1a2b3c4d5e6f47a8b9c0d1e2f3a4b5c6`);
   }
   let dataSourceId: string | null = null;
   if (data.data_source_id !== undefined && data.data_source_id !== null && data.data_source_id !== '') {
     if (typeof data.data_source_id !== 'string' || !ID.test(data.data_source_id.trim())) {
       bad('data_source_id', `is ${JSON.stringify(data.data_source_id)}; give the data source's id, or remove the key to discover it from the database`);
-    }
-    dataSourceId = (data.data_source_id as string).trim();
+    } else dataSourceId = data.data_source_id.trim();
   }
   let tokenEnv: string = DEFAULTS.token_env;
   if (typeof data.token_env === 'string' && LOOKS_LIKE_TOKEN.test(data.token_env.trim())) {
     // Never echo it: it is most likely the secret itself.
     bad('token_env', 'holds what looks like a Notion token itself; put the token in an environment variable and give that variable\'s name here, e.g. token_env: NOTION_TOKEN (and take the token out of this file: it is a secret)');
-  }
-  if (data.token_env !== undefined && data.token_env !== null) {
+  } else if (data.token_env !== undefined && data.token_env !== null) {
     if (typeof data.token_env !== 'string' || !ENV_NAME.test(data.token_env)) {
       bad('token_env', `is ${JSON.stringify(data.token_env)}; give the name of an environment variable, e.g. token_env: NOTION_TOKEN (never the token itself)`);
-    }
-    if (!TOKEN_ENV_PREFIX.test(data.token_env as string)) {
+    } else if (!TOKEN_ENV_PREFIX.test(data.token_env)) {
       // A committed file names the variable: it must not be able to send another secret
       // (GITHUB_TOKEN, AWS_SECRET_ACCESS_KEY) to Notion as the bearer token.
       bad('token_env', `is ${JSON.stringify(data.token_env)}; cos reads the Notion token only from an environment variable whose name starts with NOTION_ or COS_, e.g. token_env: NOTION_TOKEN`);
-    }
-    tokenEnv = data.token_env as string;
+    } else tokenEnv = data.token_env;
   }
 
   const properties: Partial<Record<Field, string>> = {};
   for (const spec of FIELDS) properties[spec.field] = spec.name;
   if (data.properties !== undefined && data.properties !== null) {
-    if (typeof data.properties !== 'object' || Array.isArray(data.properties)) {
-      bad('properties', 'must be a mapping of our field to a Notion property name, e.g. properties: { state: Status }');
-    }
+    const mapping = typeof data.properties === 'object' && !Array.isArray(data.properties) ? (data.properties as Record<string, unknown>) : {};
+    if (mapping !== data.properties) bad('properties', 'must be a mapping of our field to a Notion property name, e.g. properties: { state: Status }');
     const known = FIELDS.map((f) => f.field) as string[];
-    for (const [field, name] of Object.entries(data.properties as Record<string, unknown>)) {
-      if (!known.includes(field)) bad(`properties.${field}`, `is not a field cos syncs (fields: ${known.join(', ')})`);
+    for (const [field, name] of Object.entries(mapping)) {
+      if (!known.includes(field)) {
+        bad(`properties.${field}`, `is not a field cos syncs (fields: ${known.join(', ')})`);
+        continue;
+      }
       if (name === null || name === false || name === '') {
         if (field === 'sprint') bad('properties.sprint', 'cannot be turned off: it is the key each page is found by');
-        delete properties[field as Field];
+        else delete properties[field as Field];
         continue;
       }
       if (typeof name !== 'string' || name.trim() === '' || name.length > 100) {
         bad(`properties.${field}`, `is ${JSON.stringify(name)}; give a Notion property name (or null to leave the field out)`);
+        continue;
       }
-      properties[field as Field] = (name as string).trim();
+      properties[field as Field] = name.trim();
     }
     const seen = new Map<string, string>();
     for (const [field, name] of Object.entries(properties)) {
@@ -179,12 +177,13 @@ export function resolveNotionConfig(raw: unknown, file: string): LoadedNotionCon
     if (value === undefined || value === null) return DEFAULTS[key] as number;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
       bad(key, `is ${JSON.stringify(value)}; give ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`);
+      return DEFAULTS[key] as number;
     }
-    return value as number;
+    return value;
   };
   const config: NotionConfig = {
     file,
-    database_id: (databaseId as string).trim(),
+    database_id: databaseOk ? (databaseId as string).trim() : '',
     data_source_id: dataSourceId,
     token_env: tokenEnv,
     properties,
@@ -195,6 +194,7 @@ export function resolveNotionConfig(raw: unknown, file: string): LoadedNotionCon
     max_retries: num('max_retries', { min: 0, max: 20, integer: true }),
     retry_base_seconds: num('retry_base_seconds', { min: 0.001, max: 60 }),
   };
+  if (problems.length > 0 || !databaseOk) throw new InputError(`${file}: ${problems.join('; ')}.`);
   return { config, warnings };
 }
 
