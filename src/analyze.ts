@@ -29,6 +29,7 @@ export interface AnalyzeOptions {
   plan?: PlanInput;
 }
 
+/** Read the store and config once and derive sprints and findings at `now`: what status, scan and brief show. */
 export function analyze(root: string, options: AnalyzeOptions = {}): Analysis {
   const now = options.now ?? new Date();
   const config = loadConfig(root);

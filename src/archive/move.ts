@@ -140,6 +140,7 @@ function ownMovable(snapshot: StoreSnapshot): Entry[] {
   );
 }
 
+/** Move what the archive policy selects into `status/archive/<sprint>/` (renames; `dryRun` moves nothing). */
 export async function archiveStore(root: string, options: ArchiveOptions = {}): Promise<ArchiveResult> {
   const paths = agentPaths(root);
   const now = options.now ?? new Date();

@@ -65,6 +65,7 @@ export function archivePath(entry: Entry): string {
   return `.agent/status/archive/${entry.sprint}/${entry.file}`;
 }
 
+/** Which entries the archive moves and why (finished sprints, age, the size bound). Pure. */
 export function planArchive(input: ArchivePolicyInput): ArchivePlan {
   const { entries, bounds, now } = input;
   // The lifecycle over current and archive: finished sprints move whole; in the others, each

@@ -14,6 +14,7 @@ function names(entry: Entry): readonly string[] {
 /** Entry file name → the first entry that resolves or supersedes it. */
 export type Handled = ReadonlyMap<string, Entry>;
 
+/** The entries that later entries resolve or supersede, by file name. */
 export function handledFiles(entries: readonly Entry[]): Map<string, Entry> {
   const handled = new Map<string, Entry>();
   for (const entry of entries) {

@@ -15,6 +15,7 @@ import { unsyncedRule } from './unsynced.js';
 import { unverifiedRule } from './unverified.js';
 import { FINDING_KINDS, type CheckContext, type Finding, type Rule } from './types.js';
 
+/** Every check, one rule per finding kind; `runChecks` runs them all. */
 export const RULES: readonly Rule[] = [
   staleRule,
   conflictRule,
@@ -46,6 +47,7 @@ export function compareFindings(a: Finding, b: Finding): number {
   );
 }
 
+/** Run every rule and return the findings, most severe first. Pure. */
 export function runChecks(context: CheckContext, rules: readonly Rule[] = RULES): Finding[] {
   return rules.flatMap((rule) => rule(context)).sort(compareFindings);
 }

@@ -25,6 +25,7 @@ export function normalizeSignature(error: string): string {
   return error.trim().replace(/\s+/g, ' ');
 }
 
+/** A sprint's failed attempts and whether they repeat a signature or reach the attempt cap. */
 export function failureState(sprint: SprintState, attemptCap: number): FailureState {
   const failures = sprint.failures;
   const bySignature = new Map<string, Entry[]>();

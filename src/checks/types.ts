@@ -4,6 +4,7 @@ import type { Entry, Severity } from '../protocol/fields.js';
 import type { SprintState } from '../state/lifecycle.js';
 import type { Problem } from '../store/read.js';
 
+/** Every kind of finding `cos scan` reports, in the order of the scan table. */
 export const FINDING_KINDS = [
   'stale',
   'conflict',

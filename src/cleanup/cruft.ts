@@ -109,6 +109,7 @@ export interface CruftReport {
   localRoot: string | null;
 }
 
+/** List stray temp files, stale locks, old claims and sessions, and empty todos; deletes nothing. */
 export function findCruft(root: string, options: { now: Date; localRoot?: string | null }): CruftReport {
   const paths = agentPaths(root);
   const now = options.now.getTime();

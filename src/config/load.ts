@@ -17,6 +17,7 @@ export interface LoadedConfig {
   file: string | null;
 }
 
+/** coordination.yaml resolved over the defaults, with warnings; an InputError naming every bad key. */
 export function loadConfig(root: string): LoadedConfig {
   const paths = agentPaths(root);
   // Bounded, regular file only: a committed link to /dev/zero must not grow memory.

@@ -25,6 +25,7 @@ function where(entry: Entry): string {
   return entry.worktree !== undefined ? `worktree ${entry.worktree} (${entry.path})` : entry.path;
 }
 
+/** Why a sprint may not be dispatched now: occupied, an open escalation, a repeated failure. Pure. */
 export function dispatchBlockers(sprint: SprintState | null, handled: Handled, config: CoordinationConfig): Blocker[] {
   if (!sprint) return [];
   const blockers: Blocker[] = [];

@@ -69,6 +69,7 @@ function sprintBefore(entries: readonly Entry[], sprint: string, now: Date, veri
   return list.length > 0 ? deriveSprint(sprint, list, now, { verification }) : null;
 }
 
+/** Claim a sprint for a role atomically (one winner among concurrent dispatches) and write its DISPATCHED entry. */
 export async function claimSprint(root: string, config: CoordinationConfig, input: ClaimInput): Promise<ClaimResult> {
   const sprint = assertSlug('sprint', input.sprint);
   const agent = assertSlug('agent', input.agent ?? input.role.name);

@@ -31,6 +31,7 @@ export interface NextStep {
 
 export { dispatchCommand } from '../state/roles.js';
 
+/** What to dispatch next, as exact `cos dispatch` commands. */
 export function nextSteps(
   sprints: readonly SprintState[],
   context: { handled: Handled; config: CoordinationConfig; roles: readonly string[] },

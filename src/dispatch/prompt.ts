@@ -37,6 +37,7 @@ export function demoteHeadings(markdown: string): string {
     .join('\n');
 }
 
+/** The briefing prompt for a dispatched agent: role prose, orders, history, preflight, the exact commands. */
 export function buildPrompt(input: PromptInput): string {
   const { role, entry, history, superseded, claims } = input;
   const s = entry.sprint;

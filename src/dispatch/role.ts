@@ -31,6 +31,7 @@ export function unknownRole(root: string, name: string): InputError {
   return new InputError(`Unknown role ${JSON.stringify(name)}: .agent/roles/${name}.md does not exist; ${known}.`, { code: 'not-found' });
 }
 
+/** Read and validate `.agent/roles/<name>.md`; InputError (code not-found) for a role that does not exist. */
 export function loadRole(root: string, name: string): Role {
   assertSlug('role', name);
   const paths = agentPaths(root);

@@ -133,6 +133,7 @@ function readEntry(root: string, path: string, uncommitted: boolean, problems: R
   return { file: path, sprint, agent, status, heartbeat, uncommitted };
 }
 
+/** The coordination changes since a git ref: entries added, archived, heartbeats, roles/config/skills changed. */
 export async function reviewChanges(root: string, options: ReviewOptions = {}): Promise<ReviewResult> {
   const gitOptions: GitOptions = { env: { ...(options.env ?? process.env), GIT_LITERAL_PATHSPECS: '1' } };
   await repoInfo(root, gitOptions);

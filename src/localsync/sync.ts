@@ -38,6 +38,7 @@ function keyPath(dir: string, key: string, roots: Roots): string {
   return path;
 }
 
+/** Sync roles and skills between `.agent/` and the local agent directory (push or pull). */
 export async function syncLocal(root: string, options: SyncOptions): Promise<SyncResult> {
   const paths = agentPaths(root);
   const direction = options.direction ?? 'push';

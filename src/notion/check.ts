@@ -53,6 +53,7 @@ export async function checkNotion(root: string, env: NodeJS.ProcessEnv = process
   return { config, warnings, dataSource, problems: compareSchema(schema, config.properties), changed: [] };
 }
 
+/** Add the properties (and select options) the sync needs to the Notion data source. */
 export async function setupNotion(root: string, env: NodeJS.ProcessEnv = process.env): Promise<CheckReport> {
   const { config, warnings, api, token, schema, dataSource } = await inspect(root, env);
   const before = compareSchema(schema, config.properties);

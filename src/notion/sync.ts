@@ -138,6 +138,7 @@ function removeStaleTemps(root: string): void {
   }
 }
 
+/** Mirror changed sprints to Notion exactly once, within its rate limit; failures are logged, never lose local data. */
 export async function syncNotion(root: string, options: SyncOptions = {}): Promise<SyncSummary> {
   const env = options.env ?? process.env;
   const now = options.now ?? new Date();

@@ -9,6 +9,7 @@
 import { isConfigured, loadNotionConfig } from './config.js';
 import { readLedgerFile } from './ledger.js';
 
+/** The entries already mirrored to Notion (from the local ledger), or null when sync is off. */
 export function loadSynced(root: string): ReadonlySet<string> | null {
   if (!isConfigured(root)) return null;
   const synced = new Set<string>();

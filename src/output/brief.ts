@@ -164,6 +164,7 @@ export function briefInput(analysis: Analysis, options: Omit<BriefInput, 'entrie
   };
 }
 
+/** The daily briefing (highlights, completed, in progress, blocked, unverified, next) from one analysis. Pure. */
 export function buildBrief(input: BriefInput): Brief {
   const { entries, sprints, findings, config, roles, now, since } = input;
   const handled = handledIn(entries);
@@ -298,6 +299,7 @@ function plural(n: number, one: string, many = `${one}s`): string {
 
 const name = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
+/** The briefing as markdown. */
 export function renderBrief(brief: Brief, options: { title: string; window: string }): string {
   const now = new Date(brief.generated);
   const who = (item: { agent: string; worktree?: string }) => agentWhere(item, brief.worktree);

@@ -118,6 +118,7 @@ export function severityBySprint(findings: readonly Finding[]): Map<string, Seve
   return out;
 }
 
+/** One dashboard row per sprint. */
 export function statusRows(sprints: readonly SprintState[], findings: readonly Finding[]): StatusRow[] {
   const flags = flagsBySprint(findings);
   const severities = severityBySprint(findings);

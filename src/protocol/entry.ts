@@ -61,6 +61,7 @@ export function entryPairs(fields: EntryFields): Array<[string, unknown]> {
   return pairs;
 }
 
+/** An entry's text: front matter in the protocol's key order, then the body. */
 export function serializeEntry(fields: EntryFields, body: string): string {
   return stringifyFrontmatter(entryPairs(fields), body);
 }

@@ -49,6 +49,7 @@ export interface FieldSpec {
   readonly default?: string | number;
 }
 
+/** Every protocol field, declared once (see the module comment). */
 export const FIELDS = {
   timestamp: { kind: 'time', required: true, help: 'when the entry was written (UTC, whole seconds; set by cos)' },
   sprint: { kind: 'slug', required: true, flag: 'sprint', inputRequired: true, value: 'S', help: 'sprint slug ([a-z0-9][a-z0-9._-]*, at most 64 characters)' },
@@ -84,7 +85,9 @@ type Spec = typeof FIELDS;
 
 /** Every field name, in the order entries are written; unknown keys follow in the order they were read. */
 export const KEY_ORDER = Object.keys(FIELDS) as FieldName[];
+/** The declared fields every entry must have, in key order. */
 export const REQUIRED_FIELDS = KEY_ORDER.filter((name) => (FIELDS[name] as FieldSpec).required === true);
+/** The declared fields an entry may leave out, in key order. */
 export const OPTIONAL_FIELDS = KEY_ORDER.filter((name) => (FIELDS[name] as FieldSpec).required !== true);
 /** The fields `cos post` and the MCP post tool take, each with its flag. */
 export const INPUT_FIELDS = KEY_ORDER.filter((name) => (FIELDS[name] as FieldSpec).flag !== undefined);
@@ -153,8 +156,10 @@ export interface Entry extends EntryFields {
 
 /** Open statuses: the agent is (supposed to be) working and must heartbeat. */
 export const OPEN_STATUSES: readonly Status[] = ['DISPATCHED', 'IN_PROGRESS'];
+/** Statuses that close an agent's work on a sprint (a claim, or its verification). */
 export const FINISHED_STATUSES: readonly Status[] = ['COMPLETE', 'VERIFIED'];
 
+/** DISPATCHED or IN_PROGRESS: the agent must heartbeat. */
 export function isOpen(status: Status): boolean {
   return status === 'DISPATCHED' || status === 'IN_PROGRESS';
 }
@@ -172,10 +177,12 @@ export function fileList(value: string | readonly string[] | undefined): readonl
   return typeof value === 'string' ? [value] : value;
 }
 
+/** COMPLETE or VERIFIED. */
 export function isFinished(status: Status): boolean {
   return status === 'COMPLETE' || status === 'VERIFIED';
 }
 
+/** A severity's rank, INFO lowest. */
 export function severityRank(severity: Severity): number {
   return SEVERITIES.indexOf(severity);
 }

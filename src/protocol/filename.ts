@@ -20,6 +20,7 @@ export interface ParsedFileName {
   agent: string;
 }
 
+/** A sequence number zero-padded to at least three digits. */
 export function formatSeq(seq: number): string {
   return String(seq).padStart(3, '0');
 }
@@ -29,10 +30,12 @@ export function fileStamp(timestamp: string): string {
   return timestamp.replace(/:/g, '-');
 }
 
+/** The file name of an entry: `<seq>-<timestamp>-<agent>.md`. */
 export function entryFileName(seq: number, timestamp: string, agent: string): string {
   return `${formatSeq(seq)}-${fileStamp(timestamp)}-${agent}.md`;
 }
 
+/** seq, timestamp and agent from an entry file name, or null when it is not one. */
 export function parseEntryFileName(name: string): ParsedFileName | null {
   const match = FILE_NAME.exec(name);
   if (!match) return null;

@@ -20,6 +20,7 @@ import { isTimestamp } from './time.js';
 export const STATUSES = ['DISPATCHED', 'IN_PROGRESS', 'BLOCKED', 'FAILED', 'COMPLETE', 'VERIFIED', 'NOTE'] as const;
 export type Status = (typeof STATUSES)[number];
 
+/** Entry severities, lowest first (INFO, WARN, URGENT, BLOCKER). */
 export const SEVERITIES = ['INFO', 'WARN', 'URGENT', 'BLOCKER'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 

@@ -2,6 +2,7 @@
 import type { Entry } from './fields.js';
 import { parseTimestamp } from './time.js';
 
+/** Protocol order of two entries: seq, then timestamp, then file name. */
 export function compareEntries(a: Entry, b: Entry): number {
   if (a.seq !== b.seq) return a.seq - b.seq;
   const ta = parseTimestamp(a.timestamp);
@@ -10,6 +11,7 @@ export function compareEntries(a: Entry, b: Entry): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : 0;
 }
 
+/** Entries in protocol order (a new array). */
 export function sortEntries(entries: Entry[]): Entry[] {
   return entries.sort(compareEntries);
 }

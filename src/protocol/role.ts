@@ -30,6 +30,7 @@ function stringList(value: unknown, name: string): string[] | string {
   return value as string[];
 }
 
+/** Parse a role file's text (front matter and prose); a reason instead of throwing. */
 export function parseRole(text: string, name: string): RoleParseResult {
   const nameProblem = slugProblem(name);
   if (nameProblem) return { ok: false, reason: `role name ${JSON.stringify(name)} is not valid: ${nameProblem}` };

@@ -32,6 +32,7 @@ export function slugExample(kind: string): string {
   return kind === 'sprint' ? 'results-wiring-v1' : 'developer';
 }
 
+/** The value if it is a slug, else an InputError naming `kind` and the problem. */
 export function assertSlug(kind: string, value: unknown): string {
   const problem = slugProblem(value);
   if (problem) {

@@ -142,6 +142,7 @@ export interface ClaudeOptions {
   local?: boolean;
 }
 
+/** Merge (or remove) the cos hooks in .claude/settings.json. */
 export function setupClaude(root: string, options: ClaudeOptions = {}): FileChange {
   const rel = options.local ? '.claude/settings.local.json' : '.claude/settings.json';
   const before = readTarget(root, rel);
@@ -223,6 +224,7 @@ function insideRoot(root: string, file: string): string {
   return rel.split(sep).join('/');
 }
 
+/** Write (or remove) the cos protocol section in AGENTS.md / CLAUDE.md between markers. */
 export function setupAgentsMd(root: string, options: AgentsMdOptions = {}): FileChange[] {
   const files = options.files && options.files.length > 0 ? options.files.map((file) => insideRoot(root, file)) : ['AGENTS.md', ...(existsSync(join(root, 'CLAUDE.md')) ? ['CLAUDE.md'] : [])];
   // Two names for one file (CLAUDE.md a symlink to AGENTS.md): write it once, through the first.

@@ -22,6 +22,7 @@ export interface CosHook {
   timeout: number;
 }
 
+/** The Claude Code hooks cos installs: event, matcher and the `cos hook` command each runs. */
 export const COS_HOOKS: readonly CosHook[] = [
   { event: 'SessionStart', name: 'session-start', timeout: 15 },
   { event: 'PreToolUse', name: 'pre-tool-use', matcher: '*', timeout: 15 },

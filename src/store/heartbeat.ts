@@ -96,6 +96,7 @@ function canonical(fields: EntryFields, body: string): string {
   return serializeEntry(fields, body);
 }
 
+/** Refresh the agent's open entry on the sprint in place, under a lock (only `heartbeat` and `ttl_minutes` change). */
 export async function heartbeat(root: string, input: HeartbeatInput): Promise<HeartbeatResult> {
   const sprint = assertSlug('sprint', input.sprint);
   const agent = assertSlug('agent', input.agent);

@@ -34,6 +34,7 @@ export function initFiles(): Array<[string, string]> {
   ];
 }
 
+/** Create the `.agent/` tree, default config, roles and runbook; never overwrites a file. */
 export function initRepo(root: string): InitResult {
   const paths = agentPaths(root);
   const result: InitResult = { root: paths.root, created: [], existing: [] };

@@ -27,6 +27,7 @@ export interface AgentPaths {
   rel(path: string): string;
 }
 
+/** Every path cos uses under `root` (`.agent/` folders, config files, runbook), and `rel()` for messages. */
 export function agentPaths(root: string): AgentPaths {
   const absRoot = resolve(root);
   const agent = join(absRoot, '.agent');

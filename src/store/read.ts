@@ -210,6 +210,7 @@ export function oneCopyPerName<E extends Entry>(entries: E[], here: string | und
   return entries.filter((entry) => winner.get(entry.file) === entry.worktree);
 }
 
+/** Every entry in status/current and status/archive (of every worktree), ordered, and a problem (file, reason) for each file that is not one. */
 export function readStore(root: string, options: ReadOptions = {}): StoreSnapshot {
   const paths = agentPaths(root);
   const worktrees = worktreesOf(paths.root, options.worktrees !== false);

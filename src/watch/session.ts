@@ -406,6 +406,7 @@ export async function watchOnce(options: WatchOptions): Promise<number> {
   return 0;
 }
 
+/** Start the chief-of-staff process on a repository; returns a session with `close()`. */
 export async function startWatch(options: WatchOptions): Promise<WatchSession> {
   let notion: NotionSyncer | null = null;
   const core = createCore(options, () => notion?.notify());

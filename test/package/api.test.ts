@@ -2,7 +2,9 @@
  * The README's API section and the package's exports agree, both ways: every runtime export of
  * src/index.ts is listed there, and every name listed there is exported.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as api from '../../src/index.js';
 
@@ -27,5 +29,45 @@ describe('the public API', () => {
     const exported = new Set(Object.keys(api));
     const stale = listedNames().filter((name) => !exported.has(name));
     expect(stale, `README.md "### API" lists names that are not exported: ${stale.join(', ')}`).toEqual([]);
+  });
+});
+
+describe('every runtime export is documented', () => {
+  it('has a doc comment on its declaration', () => {
+    const src = fileURLToPath(new URL('../../src/', import.meta.url));
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (path.endsWith('.ts')) files.push(path);
+      }
+    };
+    walk(src);
+    // Where index.ts takes each name from: that module is searched first (names repeat across modules).
+    const from = new Map<string, string>();
+    for (const match of readFileSync(join(src, 'index.ts'), 'utf8').matchAll(/export \{([^}]*)\} from '\.\/([^']+)\.js'/g)) {
+      for (const part of match[1]!.split(',')) {
+        const name = part.trim().split(/\s+as\s+/).pop()!.trim();
+        if (name && !part.trim().startsWith('type ')) from.set(name, join(src, `${match[2]}.ts`));
+      }
+    }
+    const stars = [...readFileSync(join(src, 'index.ts'), 'utf8').matchAll(/export \* from '\.\/([^']+)\.js'/g)].map((match) => join(src, `${match[1]}.ts`));
+    const undocumented: string[] = [];
+    for (const name of Object.keys(api)) {
+      const declaration = new RegExp(`^export (?:async )?(?:function|const|class|let) ${name}\\b`);
+      const order = [...(from.has(name) ? [from.get(name)!] : stars), ...files];
+      let found = false;
+      for (const file of order) {
+        const lines = readFileSync(file, 'utf8').split('\n');
+        const at = lines.findIndex((line) => declaration.test(line));
+        if (at < 0) continue;
+        found = true;
+        if (!/\*\/\s*$/.test(lines[at - 1] ?? '')) undocumented.push(`${name} (${file.slice(src.length)}:${at + 1})`);
+        break;
+      }
+      if (!found) undocumented.push(`${name} (declaration not found)`);
+    }
+    expect(undocumented, `give these exports a /** doc comment */: ${undocumented.join(', ')}`).toEqual([]);
   });
 });
