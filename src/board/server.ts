@@ -67,6 +67,7 @@ const COMMON_HEADERS = {
 
 type Event = Extract<WatchEvent, { event: 'finding' | 'resolved' | 'ready' }>;
 
+/** Serve the read-only board (page, /api/state, /events) on 127.0.0.1 unless another host is given; returns the server with `close()`. */
 export async function startBoard(options: BoardOptions): Promise<BoardServer> {
   const host = options.host ?? '127.0.0.1';
   const loopback = isLoopback(host);

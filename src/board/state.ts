@@ -105,6 +105,7 @@ export function bodyToShow(entry: Entry): string {
   return entry.body.startsWith(head) ? entry.body.slice(head.length).replace(/^\s+/, '') : entry.body;
 }
 
+/** An entry as the board shows it in a timeline. */
 export function entryView(entry: Entry): EntryView {
   let view = rendered.get(entry);
   if (!view) {
@@ -114,6 +115,7 @@ export function entryView(entry: Entry): EntryView {
   return view;
 }
 
+/** The board's document (/api/state): sprints, findings, ready and waiting steps, timelines. Pure. */
 export function boardState(input: BoardInput): BoardState {
   const rows = statusSprints(input.sprints, input.findings, input.plan.view);
   // Each sprint's entries are in protocol order, and a lease is taken and released per sprint

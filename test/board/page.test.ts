@@ -46,7 +46,7 @@ describe('cos board in Chromium', () => {
     expect(banner).toHaveLength(state.findings.length);
     expect(banner[0]).toMatchObject({ severity: 'URGENT', kind: 'escalation', sprint: 'billing' });
     expect(banner[0]!.text).toContain('Need the Stripe test keys');
-    const ranks = banner.map((f) => RANK[f.severity!]!);
+    const ranks = banner.map((f) => RANK[(f as Record<string, string | null | undefined>).severity!]!);
     expect(ranks).toEqual([...ranks].sort((a, b) => b - a));
     // Heartbeat bars: the silent agent's is full and marked out; a fresh one is short.
     expect(await page.$eval('#agents .agent[data-agent="grace"] .bar', (n) => n.className)).toContain('out');
