@@ -108,6 +108,7 @@ function storedAttempt(root: string, name: string): { attempt: number; plan: Pla
   return { attempt: 0, plan: null };
 }
 
+/** Check a plan and store it under `.agent/plans/` (a changed plan is a replan, refused past the attempt cap). */
 export async function applyPlan(root: string, source: PlanSource, options: ApplyOptions = {}): Promise<ApplyResult> {
   const paths = agentPaths(root);
   const { plan, path } = checkPlanFile(root, source);

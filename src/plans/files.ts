@@ -15,6 +15,7 @@ import { checkPlan, type Plan, type PlanContext } from './schema.js';
 /** A plan is a few lines; anything larger is not one. */
 export const MAX_PLAN_BYTES = 64 * 1024;
 
+/** The folder plans are stored in: `.agent/plans/`. */
 export function plansDir(root: string): string {
   return join(agentPaths(root).agent, 'plans');
 }

@@ -8,6 +8,7 @@
 import * as z from 'zod';
 import { SLUG_PATTERN } from '../protocol/slug.js';
 
+/** The most steps a plan may have. */
 export const MAX_PLAN_STEPS = 6;
 
 export interface PlanStep {
@@ -76,6 +77,7 @@ const STEP = z.strictObject(
   { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field (a step has sprint, title, role, done_when, depends_on, skills)` : 'must be a mapping (sprint, title, role, done_when, depends_on, skills)') },
 );
 
+/** The plan file's shape (zod): summary and steps. */
 export const PLAN_SCHEMA = z.strictObject(
   {
     summary: requiredText('"summary: Ship the results page"'),

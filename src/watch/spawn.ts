@@ -41,6 +41,7 @@ export interface SpawnRecord {
   log: string;
 }
 
+/** The spawn ledger in the shared folder of the git common dir. */
 export function ledgerFile(root: string): string {
   return join(ledgerDir(root), 'spawned.jsonl');
 }
