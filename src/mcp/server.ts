@@ -20,7 +20,7 @@ import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mc
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { OperationIo } from '../commands/context.js';
 import { listRoles, unknownRole } from '../dispatch/role.js';
-import { describeFailure, EXIT } from '../errors.js';
+import { describeFailure, EXIT, isCosError } from '../errors.js';
 import { SLUG_PATTERN } from '../protocol/slug.js';
 import { agentPaths } from '../store/paths.js';
 import { COS_VERSION } from '../version.js';
@@ -61,8 +61,15 @@ export async function callTool(root: string, env: NodeJS.ProcessEnv, tool: ToolD
     readStdin: async () => '',
     warn: (text) => log(`cos ${tool.name}: warning: ${text}\n`),
   };
+  let prepared: Record<string, unknown>;
   try {
-    const outcome = await tool.run(input, io);
+    prepared = tool.prepare ? tool.prepare(input, root) : input;
+  } catch (error) {
+    // The tool's own input (as the schema's sentences): no "cos <command>:" in front.
+    return errorResult(isCosError(error) ? error.message : describeFailure(tool.name, error).message);
+  }
+  try {
+    const outcome = await tool.run(prepared, io);
     if (outcome.exitCode !== EXIT.ok && !(tool.okCodes ?? []).includes(outcome.exitCode)) return errorResult(`cos ${tool.name} exited ${outcome.exitCode}.`);
     const text = JSON.stringify({ version: 1, ...outcome.document }, null, 2);
     return { content: [{ type: 'text', text }], structuredContent: JSON.parse(text) as Record<string, unknown> };

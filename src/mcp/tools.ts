@@ -32,6 +32,11 @@ export interface ToolDefinition {
   title: string;
   description: string;
   input: z.ZodObject;
+  /**
+   * Finish reading the validated input before the operation runs (post's body_file); its errors
+   * are the tool's input errors, shown as they are, like the schema's.
+   */
+  prepare?(input: Record<string, unknown>, root: string): Record<string, unknown>;
   /** Run the operation on validated input (`io.root` is the repository served); throws a CosError on refusal. */
   run(input: Record<string, unknown>, io: OperationIo): Promise<Outcome<unknown>>;
   /** Exit codes that are results, not errors (scan's 2). */
@@ -56,14 +61,20 @@ export function flagValues<F extends Flags>(flags: F, input: Record<string, unkn
 }
 
 /**
- * `cos post` from the post tool. body_file never reaches the command's --body-file (the CLI user's
- * own file, unconfined): it is read here, only inside the repository (trust/body-file.ts), and
- * handed over as the body, as `body` is.
+ * The post tool's body_file never reaches the command's --body-file (the CLI user's own file,
+ * unconfined): it is read here, only inside the repository (trust/body-file.ts), and handed over
+ * as the body, as `body` is.
  */
+function readBodyFile(input: Record<string, unknown>, root: string): Record<string, unknown> {
+  if (input.body_file === undefined) return input;
+  if (typeof input.body === 'string') throw new InputError('Give either body or body_file, not both.');
+  return { ...input, body_file: undefined, body: readRepositoryBodyFile(root, input.body_file) };
+}
+
+/** `cos post` with the body (if any) as its stdin. */
 function runPost(input: Record<string, unknown>, io: OperationIo): Promise<Outcome<unknown>> {
   const values = flagValues(post.flags, { ...input, body_file: undefined });
-  if (typeof input.body === 'string' && input.body_file !== undefined) throw new InputError('Give either body or body_file, not both.');
-  const body = input.body_file !== undefined ? readRepositoryBodyFile(io.root, input.body_file) : input.body;
+  const body = input.body;
   if (typeof body !== 'string') return post.execute(values, io);
   return post.execute({ ...values, 'body-file': '-' }, { ...io, readStdin: async () => body });
 }
@@ -88,6 +99,7 @@ export const TOOLS: readonly ToolDefinition[] = [
     description:
       'Write one status entry (cos post). Start with IN_PROGRESS, end with COMPLETE, BLOCKED or FAILED; VERIFIED (with verifies, or picking the latest unverified claim) checks another agent\'s COMPLETE of the same sprint, FAILED with verifies and error rejects it; NOTE is a remark that holds nothing. To settle an escalation use the resolve tool. Returns { version, entry: { file, seq, ...fields, body } }.',
     input: toolInput(post.flags, { body: z.string().describe('the whole body (markdown) instead of the standard one; not with message').optional() }),
+    prepare: readBodyFile,
     run: runPost,
   },
   {

@@ -167,6 +167,7 @@ export function isOpen(status: Status): boolean {
 /** Holding statuses: an agent whose latest entry has one (and is not superseded) holds the sprint. */
 export const HOLDING_STATUSES: readonly Status[] = ['DISPATCHED', 'IN_PROGRESS', 'BLOCKED'];
 
+/** DISPATCHED, IN_PROGRESS or BLOCKED: the agent holds the sprint. */
 export function isHolding(status: Status): boolean {
   return status === 'DISPATCHED' || status === 'IN_PROGRESS' || status === 'BLOCKED';
 }

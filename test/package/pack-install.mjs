@@ -74,32 +74,36 @@ try {
   check("import … from 'agent-cos' works as a user writes it", () => {
     writeFileSync(
       join(project, 'use.mjs'),
-      `import { postEntry, readStore, scan, FIELDS, isCosError } from 'agent-cos';
+      `import { postEntry, readStore, scan, FIELDS, isCosError, ERROR_CODES } from 'agent-cos';
 const entry = postEntry(process.cwd(), { sprint: 'api', agent: 'lib', status: 'COMPLETE', message: 'from the library' });
 const { entries } = readStore(process.cwd());
 const result = scan(process.cwd());
 let refused = null;
-try { postEntry(process.cwd(), { sprint: '../x', agent: 'lib', status: 'COMPLETE' }); } catch (error) { refused = isCosError(error) ? error.name : 'other'; }
+try { postEntry(process.cwd(), { sprint: '../x', agent: 'lib', status: 'COMPLETE' }); } catch (error) { refused = isCosError(error, 'invalid') ? { code: error.code, exit: ERROR_CODES[error.code] } : 'other'; }
 console.log(JSON.stringify({ seq: entry.seq, entries: entries.length, kinds: result.findings.map((f) => f.kind), fields: Object.keys(FIELDS).length, refused }));
 `,
     );
     const out = JSON.parse(expectOk(run(process.execPath, ['use.mjs'], project), 'node use.mjs').stdout);
-    if (out.seq !== 2 || out.entries !== 2 || out.refused !== 'InputError' || out.fields < 7) throw new Error(`unexpected ${JSON.stringify(out)}`);
+    if (out.seq !== 2 || out.entries !== 2 || out.refused?.code !== 'invalid' || out.refused?.exit !== 1 || out.fields < 7) throw new Error(`unexpected ${JSON.stringify(out)}`);
     if (!out.kinds.includes('unverified')) throw new Error(`scan found ${JSON.stringify(out.kinds)}, expected an unverified claim`);
   });
   check("the exported types check in a user's TypeScript file", () => {
     writeFileSync(
       join(project, 'use.ts'),
-      `import { postEntry, type Entry, type PostInput, type Finding, type CoordinationConfig, type ExitCode } from 'agent-cos';
+      `import { postEntry, isCosError, type Entry, type PostInput, type Finding, type CoordinationConfig, type ErrorCode, type ExitCode } from 'agent-cos';
 const input: PostInput = { sprint: 'typed', agent: 'ts', status: 'IN_PROGRESS', ttl_minutes: 5 };
 const entry: Entry = postEntry('.', input);
 const seq: number = entry.seq;
 const code: ExitCode = 3;
+const kind: ErrorCode = 'conflict';
+// @ts-expect-error: an error code that does not exist is a type error
+const unknownKind: ErrorCode = 'no-such-code';
+const conflicted = (error: unknown): boolean => isCosError(error, kind);
 const findings: Finding[] = [];
 const ttl: CoordinationConfig['ttl_minutes'] = 30;
 // @ts-expect-error: a typo in a field name is a type error
 const wrong: PostInput = { sprint: 'x', agent: 'y', status: 'COMPLETE', ttl: 5 };
-export { seq, code, findings, ttl, wrong };
+export { seq, code, findings, ttl, wrong, unknownKind, conflicted };
 `,
     );
     writeFileSync(
