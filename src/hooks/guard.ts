@@ -4,13 +4,12 @@
  * resolved); the budget gate; the needs-human NOTEs of the notification hook and their resolution.
  */
 import { analyze } from '../analyze.js';
-import { loadConfig } from '../config/load.js';
 import { openDenial, usableApprovals } from '../guard/approvals.js';
 import { takeApproval } from '../guard/approval-use.js';
 import type { Entry } from '../protocol/fields.js';
 import { readStore } from '../store/read.js';
-import { postEntry } from '../store/write.js';
 import type { Identity } from './identity.js';
+import { postAs } from './post-as.js';
 
 export type DenialOutcome = { approved: string } | { note: Entry; fresh: boolean };
 
@@ -22,12 +21,10 @@ export function denyOrApprove(root: string, identity: Identity, denied: { rule: 
   }
   const open = openDenial(entries, identity.agent, denied.command);
   if (open) return { note: open, fresh: false };
-  const { config } = loadConfig(root);
-  const note = postEntry(
+  const note = postAs(
     root,
+    identity,
     {
-      sprint: identity.sprint,
-      agent: identity.agent,
       status: 'NOTE',
       severity: 'BLOCKER',
       title: `guard denied: ${denied.command.slice(0, 120)}`,
@@ -40,9 +37,8 @@ export function denyOrApprove(root: string, identity: Identity, denied: { rule: 
         '```\n\n' +
         `Why: ${denied.why}.\n\n` +
         `If it is really needed, a person (not the agent) lets it through once, within ${approvalMinutes} minutes: cos approve <this file>.`,
-      now,
     },
-    { defaultTtl: config.ttl_minutes },
+    now,
   );
   return { note, fresh: true };
 }
@@ -55,12 +51,10 @@ export function overBudget(root: string, identity: Identity, now: Date): string 
 
 /** The notification hook: an URGENT NOTE by the agent saying it waits on a person. */
 export function postNeedsHuman(root: string, identity: Identity, input: { notification_type: string; message: string; title: string; session_id: string }, now: Date): Entry {
-  const { config } = loadConfig(root);
-  return postEntry(
+  return postAs(
     root,
+    identity,
     {
-      sprint: identity.sprint,
-      agent: identity.agent,
       status: 'NOTE',
       severity: 'URGENT',
       title: `needs a human: ${input.notification_type}`,
@@ -69,9 +63,8 @@ export function postNeedsHuman(root: string, identity: Identity, input: { notifi
         `${identity.agent} is waiting on a person (${input.notification_type}${input.title ? `: ${input.title}` : ''}).\n\n` +
         `${input.message || '(no message)'}\n\n` +
         `Claude Code session ${input.session_id}. Resolved when the agent's next tool call or entry arrives. (Posted by the cos notification hook.)`,
-      now,
     },
-    { defaultTtl: config.ttl_minutes },
+    now,
   );
 }
 
@@ -91,18 +84,10 @@ export function needsHumanOpen(root: string, file: string): boolean {
 /** The agent is back at work: an INFO NOTE resolving its needs-human NOTE (unless an entry already did). */
 export function resolveNeedsHuman(root: string, identity: Identity, file: string, now: Date): Entry | null {
   if (!needsHumanOpen(root, file)) return null;
-  const { config } = loadConfig(root);
-  return postEntry(
+  return postAs(
     root,
-    {
-      sprint: identity.sprint,
-      agent: identity.agent,
-      status: 'NOTE',
-      severity: 'INFO',
-      resolves: file,
-      message: `${identity.agent} is back at work (a tool call arrived after ${file}). (Posted by the cos hooks.)`,
-      now,
-    },
-    { defaultTtl: config.ttl_minutes },
+    identity,
+    { status: 'NOTE', severity: 'INFO', resolves: file, message: `${identity.agent} is back at work (a tool call arrived after ${file}). (Posted by the cos hooks.)` },
+    now,
   );
 }

@@ -10,9 +10,9 @@ import { briefInput, buildBrief } from '../output/brief.js';
 import { isHolding } from '../protocol/fields.js';
 import { parseTimestamp } from '../protocol/time.js';
 import { heartbeat, latestEntryOf } from '../store/heartbeat.js';
-import { postEntry } from '../store/write.js';
 import { sessionBriefing } from './briefing.js';
 import type { Identity } from './identity.js';
+import { postAs } from './post-as.js';
 
 /** Marks the WARN entries the stop hook writes (an extra front matter field, kept by every reader). */
 export const STOP_MARK = { hook: 'stop' } as const;
@@ -61,12 +61,10 @@ export function warnIfOpen(root: string, identity: Identity, sessionId: string, 
   if (!latest || !isHolding(latest.status)) return null;
   if (latest.severity === 'URGENT' || latest.severity === 'BLOCKER') return null;
   if (latest.extra.hook === STOP_MARK.hook) return null;
-  const { config } = loadConfig(root);
-  const entry = postEntry(
+  const entry = postAs(
     root,
+    identity,
     {
-      sprint: identity.sprint,
-      agent: identity.agent,
       status: 'IN_PROGRESS',
       severity: 'WARN',
       ttl_minutes: latest.ttl_minutes,
@@ -78,9 +76,8 @@ export function warnIfOpen(root: string, identity: Identity, sessionId: string, 
         `The Claude Code session (${sessionId}) stopped while ${latest.file} was still ${latest.status}: ` +
         `no COMPLETE, BLOCKED or FAILED was posted. If the agent does not carry on, this sprint goes stale ` +
         `after ${latest.ttl_minutes} minutes. (Posted by the cos stop hook.)`,
-      now,
     },
-    { defaultTtl: config.ttl_minutes },
+    now,
   );
   return entry.path;
 }

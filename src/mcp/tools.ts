@@ -79,6 +79,24 @@ function runPost(input: Record<string, unknown>, io: OperationIo): Promise<Outco
   return post.execute({ ...values, 'body-file': '-' }, { ...io, readStdin: async () => body });
 }
 
+/** A command the MCP server offers as it is: its MCP-marked flags are the inputs, its execute runs. */
+interface PlainCommand<F extends Flags> {
+  flags: F;
+  execute(values: FlagValues<F>, io: OperationIo): Promise<Outcome<unknown>>;
+}
+
+/** The tool of a command that takes no positional arguments. */
+function commandTool<F extends Flags>(name: string, title: string, description: string, command: PlainCommand<F>, okCodes?: number[]): ToolDefinition {
+  return {
+    name,
+    title,
+    description,
+    input: toolInput(command.flags),
+    run: (input, io) => command.execute(flagValues(command.flags, input), io),
+    ...(okCodes ? { okCodes } : {}),
+  };
+}
+
 /** A plan's name: it is stored as .agent/plans/<name>.yaml. */
 const planName = slugInput('name', "the plan's name (it is stored as .agent/plans/<name>.yaml)");
 
@@ -119,37 +137,31 @@ export const TOOLS: readonly ToolDefinition[] = [
     input: toolInput(ack.flags, { file: z.string().describe('the escalation entry file name (or path)') }),
     run: (input, io) => ack.execute(flagValues(ack.flags, input), io, String(input.file)),
   },
-  {
-    name: 'heartbeat',
-    title: 'Heartbeat',
-    description:
-      "Refresh the heartbeat of your holding (DISPATCHED, IN_PROGRESS or BLOCKED) entry on the sprint (cos heartbeat). if_due writes only when the last heartbeat is older than heartbeat.min_interval_seconds. Returns { version, entry, written, previous }.",
-    input: toolInput(heartbeat.flags),
-    run: (input, io) => heartbeat.execute(flagValues(heartbeat.flags, input), io),
-  },
-  {
-    name: 'status',
-    title: 'Pipeline status',
-    description: 'The pipeline dashboard (cos status): one row per sprint with its lifecycle state (WAITING, READY, DISPATCHED, IN_PROGRESS, STALE, BLOCKED, FAILED, COMPLETE, VERIFIED), agents, the severity of its highest open finding and flags. Returns { version, sprints: [...] }.',
-    input: toolInput(status.flags),
-    run: (input, io) => status.execute(flagValues(status.flags, input), io),
-  },
-  {
-    name: 'scan',
-    title: 'Scan for findings',
-    description:
-      'Every finding (cos scan): stale, conflict, escalation, repeated-failure, unverified, unsynced, overflow, malformed, duplicate-seq, over-budget, invalid-verification, each with severity, sprint, files, message and action. A finding at or above fail_on is a result here, not an error. Returns { version, findings, entries, problems }.',
-    input: toolInput(scan.flags),
-    okCodes: [EXIT.findings],
-    run: (input, io) => scan.execute(flagValues(scan.flags, input), io),
-  },
-  {
-    name: 'brief',
-    title: 'Daily briefing',
-    description: 'The daily briefing (cos brief): highlights, completed, in progress, blocked or failed, unverified claims, what to dispatch next.',
-    input: toolInput(brief.flags),
-    run: (input, io) => brief.execute(flagValues(brief.flags, input), io),
-  },
+  commandTool(
+    'heartbeat',
+    'Heartbeat',
+    "Refresh the heartbeat of your holding (DISPATCHED, IN_PROGRESS or BLOCKED) entry on the sprint (cos heartbeat). if_due writes only when the last heartbeat is older than heartbeat.min_interval_seconds. Returns { version, entry, written, previous }.",
+    heartbeat,
+  ),
+  commandTool(
+    'status',
+    'Pipeline status',
+    'The pipeline dashboard (cos status): one row per sprint with its lifecycle state (WAITING, READY, DISPATCHED, IN_PROGRESS, STALE, BLOCKED, FAILED, COMPLETE, VERIFIED), agents, the severity of its highest open finding and flags. Returns { version, sprints: [...] }.',
+    status,
+  ),
+  commandTool(
+    'scan',
+    'Scan for findings',
+    'Every finding (cos scan): stale, conflict, escalation, repeated-failure, unverified, unsynced, overflow, malformed, duplicate-seq, over-budget, invalid-verification, each with severity, sprint, files, message and action. A finding at or above fail_on is a result here, not an error. Returns { version, findings, entries, problems }.',
+    scan,
+    [EXIT.findings],
+  ),
+  commandTool(
+    'brief',
+    'Daily briefing',
+    'The daily briefing (cos brief): highlights, completed, in progress, blocked or failed, unverified claims, what to dispatch next.',
+    brief,
+  ),
   {
     name: 'dispatch',
     title: 'Dispatch a role onto a sprint',
@@ -177,14 +189,12 @@ export const TOOLS: readonly ToolDefinition[] = [
     input: toolInput(plan.flags, { name: planName, plan: planInput }),
     run: (input, io) => plan.execute(flagValues(plan.flags, input), io, 'apply', { name: String(input.name), text: planText(input.plan) }),
   },
-  {
-    name: 'ready',
-    title: 'Ready queue',
-    description:
-      'The plan steps that can be dispatched now (cos ready): READY (every dependency finished, nobody took it up) and WAITING with what they wait on. Returns { version, ready: [{ sprint, role, plan, title }], waiting: [{ sprint, waiting_on, role, plan, title }], problems }.',
-    input: toolInput({}),
-    run: (input, io) => ready.execute(flagValues(ready.flags, input), io),
-  },
+  commandTool(
+    'ready',
+    'Ready queue',
+    'The plan steps that can be dispatched now (cos ready): READY (every dependency finished, nobody took it up) and WAITING with what they wait on. Returns { version, ready: [{ sprint, role, plan, title }], waiting: [{ sprint, waiting_on, role, plan, title }], problems }.',
+    ready,
+  ),
   {
     name: 'lease',
     title: 'Lease paths',
