@@ -1,10 +1,10 @@
-import { loadConfig } from '../config/load.js';
 import { InputError } from '../errors.js';
 import { entryToJson } from '../protocol/entry.js';
 import { acknowledgeEntry } from '../store/note.js';
 import type { Entry } from '../protocol/fields.js';
 import { operationIo, parseCommand, printJson, type CommandContext, type OperationIo, type Outcome } from './context.js';
 import { defineFlags, flagsHelp, type FlagValues } from './flags.js';
+import { noteWriter } from './note-writer.js';
 
 export const flags = defineFlags({
   agent: { type: 'string', value: 'A', kind: 'slug', mcp: true, help: 'who acknowledges (default: COS_AGENT, else your git user name as a slug, else human)' },
@@ -30,14 +30,8 @@ Example:
 /** Write the NOTE acknowledging the escalation `file`. */
 export async function execute(values: FlagValues<typeof flags>, io: OperationIo, file: string | undefined): Promise<Outcome<Entry>> {
   if (file === undefined) throw new InputError('Give the FILE of the escalation to acknowledge; see cos ack --help.');
-  const { config } = loadConfig(io.root);
-  const { defaultAgent } = await import('../git/user.js');
-  const agent = values.agent ?? (await defaultAgent(io.root, io.env));
-  const note = acknowledgeEntry(
-    io.root,
-    { file, agent, ...(values.message !== undefined ? { message: values.message } : {}), now: io.now() },
-    { defaultTtl: config.ttl_minutes },
-  );
+  const { input, options } = await noteWriter(values, io);
+  const note = acknowledgeEntry(io.root, { file, ...input }, options);
   return { document: { entry: { ...entryToJson(note), body: note.body } }, exitCode: 0, data: note };
 }
 

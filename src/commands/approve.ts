@@ -6,7 +6,6 @@ import { readStore } from '../store/read.js';
 import { postEntry } from '../store/write.js';
 import { parseCommand, printJson, type CommandContext } from './context.js';
 import { defineFlags, flagsHelp } from './flags.js';
-import { defaultAgent } from './who.js';
 
 export const flags = defineFlags({
   agent: { type: 'string', value: 'A', kind: 'slug', help: 'who approves (default: COS_AGENT, else the git user name, else "human"); never the denied agent: an agent\'s own cos approve is denied by the guard' },
@@ -38,7 +37,8 @@ export async function run(context: CommandContext): Promise<number> {
   const denial = entries.find((entry) => entry.file === name);
   if (!denial) throw new InputError(`No entry ${JSON.stringify(given)} in .agent/status (current or archive): give the file the guard's denial names.`);
   if (denial.status !== 'NOTE' || denial.denied === undefined) throw new InputError(`${denial.file} is not a guard denial (a NOTE with denied: <command>): cos approve lets a denied command through.`);
-  const agent = await defaultAgent(root, context.env, values.agent);
+  const { defaultAgent } = await import('../git/user.js');
+  const agent = values.agent ?? (await defaultAgent(root, context.env));
   if (agent === denial.agent) {
     throw new InputError(`${agent} cannot approve its own denied command (${denial.file}): a person or another agent approves it, e.g. cos approve ${denial.file} --agent <your name>.`);
   }

@@ -1,9 +1,9 @@
-import { loadConfig } from '../config/load.js';
 import { entryToJson } from '../protocol/entry.js';
 import { resolveEntries } from '../store/note.js';
 import type { Entry } from '../protocol/fields.js';
 import { operationIo, parseCommand, printJson, type CommandContext, type OperationIo, type Outcome } from './context.js';
 import { defineFlags, flagsHelp, type FlagValues } from './flags.js';
+import { noteWriter } from './note-writer.js';
 
 export const flags = defineFlags({
   agent: { type: 'string', value: 'A', kind: 'slug', mcp: true, help: 'who resolves (default: COS_AGENT, else your git user name as a slug, else human)' },
@@ -28,14 +28,8 @@ Example:
 
 /** Write one NOTE per sprint resolving `files`. */
 export async function execute(values: FlagValues<typeof flags>, io: OperationIo, files: string[]): Promise<Outcome<Entry[]>> {
-  const { config } = loadConfig(io.root);
-  const { defaultAgent } = await import('../git/user.js');
-  const agent = values.agent ?? (await defaultAgent(io.root, io.env));
-  const notes = resolveEntries(
-    io.root,
-    { files, agent, ...(values.message !== undefined ? { message: values.message } : {}), now: io.now() },
-    { defaultTtl: config.ttl_minutes },
-  );
+  const { input, options } = await noteWriter(values, io);
+  const notes = resolveEntries(io.root, { files, ...input }, options);
   return { document: { entries: notes.map((note) => ({ ...entryToJson(note), body: note.body })) }, exitCode: 0, data: notes };
 }
 

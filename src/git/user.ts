@@ -1,6 +1,7 @@
 /**
- * Who a person is when they run `cos resolve`, `cos ack` (and later `cos approve`) without
- * `--agent` (PRODUCT.md version 2): `COS_AGENT`, then the git user name as a slug, then `human`.
+ * Who a person is when they run `cos resolve`, `cos ack` or `cos approve` without `--agent`
+ * (PRODUCT.md version 2): `COS_AGENT` (when it is a slug), then the git user name as a slug, then
+ * `human`. The one place this is decided.
  */
 import { slugProblem } from '../protocol/slug.js';
 import { tryGit } from './run.js';
@@ -19,6 +20,7 @@ export function slugify(name: string): string | null {
   return slug !== '' && slugProblem(slug) === null ? slug : null;
 }
 
+/** The author of a person's NOTE when --agent is not given. */
 export async function defaultAgent(root: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const fromEnv = env.COS_AGENT;
   if (fromEnv !== undefined && fromEnv !== '' && slugProblem(fromEnv) === null) return fromEnv;

@@ -2,45 +2,17 @@
  * Must-show: exclusive, atomic entry creation under real concurrency. Real child processes, some
  * of them killed with SIGKILL at arbitrary instants.
  */
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseEntry } from '../../src/protocol/entry.js';
 import { parseEntryFileName } from '../../src/protocol/filename.js';
 import { readStore } from '../../src/store/read.js';
 import { runCli } from '../helpers/cli.js';
+import { startWriter } from '../helpers/racers.js';
 import { testdir } from '../helpers/tmp.js';
 
-const WRITER = fileURLToPath(new URL('./fixtures/writer.mjs', import.meta.url));
 const TEMP = /^\..+\.\d+\.[0-9a-f]+\.tmp$/;
-
-interface Writer {
-  agent: string;
-  lines: string[];
-  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
-}
-
-function startWriter(root: string, agent: string, count: number, killAfter?: number): Writer {
-  const child = spawn(process.execPath, [WRITER, root, agent, String(count)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  let buffered = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    buffered += chunk;
-    const parts = buffered.split('\n');
-    buffered = parts.pop()!;
-    lines.push(...parts);
-    // Killed right after it reported entry N: it is in the middle of writing entry N+1.
-    if (killAfter !== undefined && lines.length >= killAfter && child.exitCode === null && !child.killed) child.kill('SIGKILL');
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, stderr })),
-  );
-  return { agent, lines, done };
-}
 
 /** Every file in current/: a complete, valid entry under its final name, or a hidden temp file. */
 function checkFolder(root: string): { entries: number; temps: number } {
@@ -70,7 +42,7 @@ describe('exclusive, atomic creation', () => {
     const killAt: Record<number, number> = { 2: 7, 7: 33, 12: 61 };
     // The three victims are told to write more than they ever will, so that the kill always lands
     // mid-run however the machine schedules them; they are killed right after reporting their 7th, 33rd and 61st entry.
-    const writers = Array.from({ length: 16 }, (_, i) => startWriter(root, `writer-${i}`, killAt[i] === undefined ? 100 : 100_000, killAt[i]));
+    const writers = Array.from({ length: 16 }, (_, i) => startWriter(root, `writer-${i}`, killAt[i] === undefined ? 100 : 100_000, { killAfter: killAt[i] }));
     const results = await Promise.all(writers.map((writer) => writer.done));
 
     let reported = 0;

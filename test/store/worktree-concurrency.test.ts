@@ -4,43 +4,17 @@
  * sequence number twice across the repository, nothing partial, every completed post visible to
  * `cos scan` from any worktree.
  */
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseEntry } from '../../src/protocol/entry.js';
 import { parseEntryFileName } from '../../src/protocol/filename.js';
 import { readStore } from '../../src/store/read.js';
 import { cos } from '../helpers/cli.js';
+import { startWriter } from '../helpers/racers.js';
 import { worktreeRepo } from '../helpers/worktrees.js';
 
-const WRITER = fileURLToPath(new URL('./fixtures/writer.mjs', import.meta.url));
 const POSTS = 50;
-
-interface Run {
-  lines: string[];
-  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
-}
-
-function startWriter(root: string, agent: string, count: number, killAfter?: number): Run {
-  const child = spawn(process.execPath, [WRITER, root, agent, String(count), `sprint-${agent}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  let buffered = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    buffered += chunk;
-    const parts = buffered.split('\n');
-    buffered = parts.pop()!;
-    lines.push(...parts);
-    if (killAfter !== undefined && lines.length >= killAfter && child.exitCode === null && !child.killed) child.kill('SIGKILL');
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, stderr })),
-  );
-  return { lines, done };
-}
 
 describe('one claim space across worktrees', () => {
   it('4 worktrees × 4 writer processes × 50 posts, 2 SIGKILLed: no duplicate seq, nothing partial, all visible from any worktree', { timeout: 300_000 }, async () => {
@@ -51,7 +25,7 @@ describe('one claim space across worktrees', () => {
     const runs = roots.flatMap((root, w) =>
       Array.from({ length: 4 }, (_, i) => {
         const kill = killAt[`${w}-${i}`];
-        return { root, key: `${w}-${i}`, run: startWriter(root, `w${w}-writer-${i}`, kill === undefined ? POSTS : 100_000, kill) };
+        return { root, key: `${w}-${i}`, run: startWriter(root, `w${w}-writer-${i}`, kill === undefined ? POSTS : 100_000, { sprint: `sprint-w${w}-writer-${i}`, killAfter: kill }) };
       }),
     );
     const results = await Promise.all(runs.map((r) => r.run.done));
