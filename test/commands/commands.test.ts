@@ -1,6 +1,5 @@
 /** cos init / post / status: behaviour and JSON shapes (PRODUCT.md, "JSON shapes"). */
-import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { initFiles } from '../../src/store/init.js';
@@ -10,20 +9,7 @@ import { parseRole } from '../../src/protocol/role.js';
 import { statusReport } from '../../src/output/status.js';
 import { cos, runCli } from '../helpers/cli.js';
 import { testdir } from '../helpers/tmp.js';
-
-function tree(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      const stat = lstatSync(path);
-      out[path] = stat.isDirectory() ? `dir ${stat.mtimeMs}` : `${createHash('sha256').update(readFileSync(path)).digest('hex')} ${stat.mtimeMs}`;
-      if (stat.isDirectory()) walk(path);
-    }
-  };
-  walk(root);
-  return out;
-}
+import { tree } from '../helpers/tree.js';
 
 const T0 = new Date('2026-01-14T04:30:00Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);

@@ -3,32 +3,14 @@
  * one sentence on stderr); hostile files are reported or read correctly, never executed, never
  * crash `cos status`, and are never modified.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readStore } from '../../src/store/read.js';
 import { cos, runCli } from '../helpers/cli.js';
 import { testdir } from '../helpers/tmp.js';
-
-/** path → sha256 and mtime of every file and folder under root (symlinks not followed). */
-function tree(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      const stat = lstatSync(path);
-      if (stat.isDirectory()) {
-        out[path] = `dir ${stat.mtimeMs}`;
-        walk(path);
-      } else if (stat.isSymbolicLink()) out[path] = `link ${stat.mtimeMs}`;
-      else out[path] = `${createHash('sha256').update(readFileSync(path)).digest('hex')} ${stat.mtimeMs} ${stat.size}`;
-    }
-  };
-  walk(root);
-  return out;
-}
+import { tree } from '../helpers/tree.js';
 
 async function initialised(): Promise<string> {
   const root = testdir();

@@ -12,12 +12,15 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Spawn `node dist/cli.js ...args` (run `npm run build` first; `npm test` does). */
-export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
+/**
+ * Spawn `node dist/cli.js ...args` (run `npm run build` first; `npm test` does). The environment
+ * is `baseEnv` (default: this process's) with NO_COLOR and `env` on top.
+ */
+export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; baseEnv?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: options.cwd,
-      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      env: { ...(options.baseEnv ?? process.env), NO_COLOR: '1', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,8 +1,7 @@
 /** Run `cos hook <event>` as Claude Code does: the built CLI, the hook JSON on stdin, cwd = the project. */
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, cos, type CliResult } from '../helpers/cli.js';
+import { cos, runCli, type CliResult } from '../helpers/cli.js';
 import { testdir } from '../helpers/tmp.js';
 
 /** The environment without anything that would tell a hook who it is. */
@@ -13,16 +12,7 @@ function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 export function hook(event: string, input: unknown, options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'hook', event], { cwd: options.cwd, env: cleanEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(typeof input === 'string' ? input : JSON.stringify(input));
-  });
+  return runCli(['hook', event], { cwd: options.cwd, baseEnv: cleanEnv(options.env), input: typeof input === 'string' ? input : JSON.stringify(input) });
 }
 
 export const HOURS_AGO = (hours: number) => new Date(Date.now() - hours * 3_600_000);
