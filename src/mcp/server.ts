@@ -47,8 +47,14 @@ type ToolResult = {
   isError?: boolean;
 };
 
-function errorResult(text: string): ToolResult {
-  return { content: [{ type: 'text', text }], isError: true };
+/**
+ * A refusal: its sentence as the text; for a CosError also `{ version, error: { code, exit_code,
+ * message } }`, so a client decides by the code (`conflict`, `not-found`, ...), not the words.
+ */
+function errorResult(text: string, error?: unknown): ToolResult {
+  const result: ToolResult = { content: [{ type: 'text', text }], isError: true };
+  if (isCosError(error)) result.structuredContent = { version: 1, error: { code: error.code, exit_code: error.exitCode, message: text } };
+  return result;
 }
 
 /** Run one tool: the command's operation on the validated input, its JSON document back. Never throws. */
@@ -66,7 +72,7 @@ export async function callTool(root: string, env: NodeJS.ProcessEnv, tool: ToolD
     prepared = tool.prepare ? tool.prepare(input, root) : input;
   } catch (error) {
     // The tool's own input (as the schema's sentences): no "cos <command>:" in front.
-    return errorResult(isCosError(error) ? error.message : describeFailure(tool.name, error).message);
+    return errorResult(isCosError(error) ? error.message : describeFailure(tool.name, error).message, error);
   }
   try {
     const outcome = await tool.run(prepared, io);
@@ -74,7 +80,7 @@ export async function callTool(root: string, env: NodeJS.ProcessEnv, tool: ToolD
     const text = JSON.stringify({ version: 1, ...outcome.document }, null, 2);
     return { content: [{ type: 'text', text }], structuredContent: JSON.parse(text) as Record<string, unknown> };
   } catch (error) {
-    return errorResult(describeFailure(tool.name, error).message);
+    return errorResult(describeFailure(tool.name, error).message, error);
   }
 }
 

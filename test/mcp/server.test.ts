@@ -73,6 +73,8 @@ describe('cos mcp', () => {
     const refused = await call(client, 'dispatch', { role: 'developer', sprint: 'wiring' });
     expect(refused.isError).toBe(true);
     expect(refused.content[0]!.text).toMatch(/^cos dispatch: /);
+    // The kind of refusal as a code, for a client to decide on: the sprint is held (and escalated), exit 3.
+    expect(refused.structuredContent).toEqual({ version: 1, error: { code: 'conflict', exit_code: 3, message: refused.content[0]!.text } });
 
     const status = await call(client, 'status', {});
     expect(status.structuredContent.sprints.map((row: { sprint: string }) => row.sprint).sort()).toEqual(['fresh', 'wiring']);
@@ -90,6 +92,7 @@ describe('cos mcp', () => {
     const refused = await call(client, 'lease', { sprint: 'ui', agent: 'frontend', patterns: ['src/**'] });
     expect(refused.isError).toBe(true);
     expect(refused.content[0]!.text).toMatch(/src\/\*\* overlaps src\/api\/\*\*, leased by backend on sprint api/);
+    expect(refused.structuredContent).toMatchObject({ error: { code: 'conflict', exit_code: 3 } });
     const released = await call(client, 'release', { sprint: 'api', agent: 'backend' });
     expect(released.structuredContent).toMatchObject({ released: ['src/api/**'] });
     expect((await call(client, 'lease', { sprint: 'ui', agent: 'frontend', patterns: ['src/**'] })).isError).toBeFalsy();
