@@ -61,6 +61,7 @@ export const COORDINATION_SCHEMA = z.object({
 /** The complete config every command works with (the schema's output: defaults filled in). */
 export type CoordinationConfig = z.output<typeof COORDINATION_SCHEMA>;
 
+/** coordination.yaml when the file is absent or leaves every key out. */
 export const DEFAULT_CONFIG: CoordinationConfig = COORDINATION_SCHEMA.parse({});
 
 export interface ResolvedConfig {
