@@ -32,6 +32,9 @@ export async function runSimpleGit(cwd: string, args: string[], options: SimpleG
   const input = options.input;
   const git = simpleGit({
     baseDir: cwd,
+    // As every git cos runs (git/run.ts): a bare repository committed inside a clone is never
+    // taken for the repository (its config could run commands: docs/security.md).
+    config: ['safe.bareRepository=explicit'],
     allowEnvironment: Object.keys(env),
     // The environment is the user's own (EDITOR, PAGER, GIT_ASKPASS, GIT_CONFIG_* ...), not the
     // repository's; the arguments are cos's own (no -c, no user text but NUL-separated paths on

@@ -136,9 +136,11 @@ describe('cos brief --json', () => {
     const { code, stdout } = await cos(['brief', '--json', '--dir', root], { now: NOW });
     expect(code).toBe(0);
     const brief = JSON.parse(stdout);
-    expect(Object.keys(brief)).toEqual(['version', 'generated', 'since', 'initialised', 'counts', 'highlights', 'completed', 'in_progress', 'blocked', 'unverified', 'next', 'waiting', 'leases']);
+    expect(Object.keys(brief)).toEqual(['version', 'generated', 'worktree', 'since', 'initialised', 'counts', 'highlights', 'completed', 'in_progress', 'blocked', 'unverified', 'next', 'waiting', 'leases']);
     expect(brief.version).toBe(1);
     expect(brief.generated).toBe('2026-03-01T12:00:00Z');
+    // One checkout, no linked worktrees: the briefing names none.
+    expect(brief.worktree).toBeNull();
     expect(brief.since).toBe('2026-02-28T12:00:00Z');
     expect(brief.counts).toMatchObject({ entries: 9, problems: 0, completed: 2, verified: 1, in_progress: 2, stale: 1, blocked: 1, failed: 1, unverified: 1 });
     expect(brief.highlights[0]).toMatchObject({ kind: 'escalation', severity: 'BLOCKER', sprint: 'stuck', needs_human: true, files: [files.stuck.path] });

@@ -33,6 +33,11 @@ describe('simple-git, never silent', () => {
     expect(runs).toEqual([false]);
   });
 
+  it('runs git with safe.bareRepository=explicit, as every other git cos runs (a bare repository committed in a clone is never used)', async () => {
+    const dir = gitdir({ 'a.txt': 'a\n' });
+    expect(await runSimpleGit(dir, ['config', '--get', 'safe.bareRepository'])).toEqual({ code: 0, stdout: 'explicit\n', stderr: '' });
+  });
+
   it('passes the environment through, GIT_* variables included', async () => {
     const dir = gitdir({ 'a.txt': 'a\n' });
     writeFileSync(join(dir, 'c.txt'), 'c\n');
