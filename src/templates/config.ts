@@ -65,7 +65,7 @@ token_env: NOTION_TOKEN
 
 /** Local state that must never be committed. */
 export const AGENT_GITIGNORE = `# Local to this machine: never committed.
-state/
+/state/
 status/.claims/
 status/**/.*.tmp
 status/**/*.lock/

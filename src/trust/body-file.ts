@@ -2,15 +2,16 @@
  * A body file named by a caller. On the command line the user names a file of their own (links
  * followed, read bounded, a regular file only — `-` is stdin); through MCP a client names it, and
  * it must be a relative path inside the repository's worktree: no absolute path, no `..`, no link
- * leading out (a prompt-injected agent must not post ~/.ssh/id_ed25519 into the shared history).
+ * leading out, nothing in the git directory (a prompt-injected agent must not post ~/.ssh/id_ed25519
+ * or a token in .git/config into the shared history).
  */
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { MAX_ENTRY_BYTES } from '../store/read.js';
-import { confined, isPlainRelative } from './confine.js';
+import { confined, isPlainRelative, realRoots, within } from './confine.js';
 import { readBoundedText } from './read.js';
-import { worktreeRoots } from './roots.js';
+import { gitCommonDir, worktreeRoots } from './roots.js';
 
 function problem(shown: string, reason: string): InputError {
   return new InputError(`Cannot read ${shown}: ${reason}.`);
@@ -37,7 +38,14 @@ export function readRepositoryBodyFile(root: string, value: unknown): string {
     throw new InputError(`Invalid ${shown}: give a path relative to the repository, without .. (for example notes/report.md).`);
   }
   const path = join(root, ...value.replace(/^\.\//, '').split('/'));
-  if (confined(path, worktreeRoots(root)) === null) throw new InputError(`Invalid ${shown}: it leads outside the repository (a symbolic link); give a file inside it.`);
+  const real = confined(path, worktreeRoots(root));
+  if (real === null) throw new InputError(`Invalid ${shown}: it leads outside the repository (a symbolic link); give a file inside it.`);
+  // The git directory lies inside the worktree but is not the repository's content: its config
+  // can hold credentials (a token in a remote URL, CI's auth header), and it is never committed.
+  const common = gitCommonDir(root);
+  if (realRoots([join(root, '.git'), ...(common ? [common] : [])]).some((dir) => within(real, dir))) {
+    throw new InputError(`Invalid ${shown}: it is inside the git directory (.git), which may hold credentials; give a file of the repository's work tree.`);
+  }
   const read = readBoundedText(path, MAX_ENTRY_BYTES);
   if (read.ok) return read.text;
   throw problem(shown, read.reason);
