@@ -3,47 +3,17 @@
  * same instant (all spawned and warmed up first, then released together through their stdin);
  * exactly one wins and the seven others exit 3 — 20 times over.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CLI, cos, runCli } from '../helpers/cli.js';
+import { cos, runCli } from '../helpers/cli.js';
+import { gatedCli, race } from '../helpers/racers.js';
 import { testdir } from '../helpers/tmp.js';
 
-const GATE = fileURLToPath(new URL('./start-gate.mjs', import.meta.url));
 const RACERS = 8;
 const ROUNDS = 20;
 
-interface Racer {
-  child: ChildProcess;
-  ready: Promise<void>;
-  done: Promise<{ code: number; stdout: string; stderr: string }>;
-}
-
-function racer(root: string, agent: string): Racer {
-  const child = spawn(process.execPath, [GATE, CLI, 'dispatch', 'developer', 's1', '--agent', agent, '--dir', root, '--json'], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  let stdout = '';
-  let stderr = '';
-  let markReady: () => void;
-  const ready = new Promise<void>((resolve) => (markReady = resolve));
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-    if (stderr.includes('ready\n')) markReady();
-  });
-  const done = new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      markReady();
-      resolve({ code: code ?? -1, stdout, stderr: stderr.replace('ready\n', '') });
-    });
-  });
-  return { child, ready, done };
-}
 
 describe('atomic claims', () => {
   // 160 CLI processes: 14 s on a quiet 2-core machine, 46 s under load, 320 s at load 48; room for a noisier one.
@@ -52,10 +22,8 @@ describe('atomic claims', () => {
       const root = testdir();
       expect((await cos(['init', '--dir', root])).code).toBe(0);
       // Different agent names, so no two racers could ever collide on a file name: only the claim decides.
-      const racers = Array.from({ length: RACERS }, (_, i) => racer(root, `dev-${i}`));
-      await Promise.all(racers.map((r) => r.ready));
-      for (const r of racers) r.child.stdin!.end('go\n');
-      const results = await Promise.all(racers.map((r) => r.done));
+      const racers = Array.from({ length: RACERS }, (_, i) => gatedCli(['dispatch', 'developer', 's1', '--agent', `dev-${i}`, '--dir', root, '--json']));
+      const results = await race(racers);
       const codes = results.map((r) => r.code).sort();
       expect(codes, `round ${round}: ${results.map((r) => r.stderr).join(' | ')}`).toEqual([0, 3, 3, 3, 3, 3, 3, 3]);
       const winner = results.find((r) => r.code === 0)!;

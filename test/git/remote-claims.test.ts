@@ -3,16 +3,14 @@
  * repository stands in for the remote, clones for the machines; the built CLI runs as real
  * processes released together, so the remote's atomic ref update is what decides.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readClaimRefs } from '../../src/git/claim-ref.js';
-import { CLI, cos, runCli } from '../helpers/cli.js';
+import { cos, runCli } from '../helpers/cli.js';
+import { gatedCli, race } from '../helpers/racers.js';
 import { git, testdir } from '../helpers/tmp.js';
 
-const GATE = fileURLToPath(new URL('../chief/start-gate.mjs', import.meta.url));
 const RACERS = 8;
 const ROUNDS = Number(process.env.COS_STRESS_ROUNDS ?? 5);
 
@@ -43,32 +41,6 @@ async function team(count: number): Promise<Team> {
   return { remote, clones };
 }
 
-interface Racer {
-  child: ChildProcess;
-  ready: Promise<void>;
-  done: Promise<{ code: number; stdout: string; stderr: string }>;
-}
-
-function racer(cwd: string, args: string[]): Racer {
-  const child = spawn(process.execPath, [GATE, CLI, ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-  let stdout = '';
-  let stderr = '';
-  let markReady: () => void;
-  const ready = new Promise<void>((resolve) => (markReady = resolve));
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-    if (stderr.includes('ready\n')) markReady();
-  });
-  const done = new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      markReady();
-      resolve({ code: code ?? -1, stdout, stderr: stderr.replace('ready\n', '') });
-    });
-  });
-  return { child, ready, done };
-}
 
 function entriesIn(clone: string): string[] {
   const dir = join(clone, '.agent/status/current');
@@ -79,10 +51,8 @@ describe('claims through a git remote', () => {
   it(`${RACERS} simultaneous dispatches --remote origin from 4 clones: exactly one winner, the losers name it; ${ROUNDS} rounds`, { timeout: 120_000 + ROUNDS * 90_000 }, async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const { remote, clones } = await team(4);
-      const racers = Array.from({ length: RACERS }, (_, i) => racer(clones[i % 4]!, ['dispatch', 'developer', 's1', '--agent', `dev-${i}`, '--remote', 'origin', '--json']));
-      await Promise.all(racers.map((r) => r.ready));
-      for (const r of racers) r.child.stdin!.end('go\n');
-      const results = await Promise.all(racers.map((r) => r.done));
+      const racers = Array.from({ length: RACERS }, (_, i) => gatedCli(['dispatch', 'developer', 's1', '--agent', `dev-${i}`, '--remote', 'origin', '--json'], { cwd: clones[i % 4]! }));
+      const results = await race(racers);
       const codes = results.map((r) => r.code).sort();
       expect(codes, `round ${round}: ${results.map((r) => r.stderr).join(' | ')}`).toEqual([0, 3, 3, 3, 3, 3, 3, 3]);
       const w = results.findIndex((r) => r.code === 0);
