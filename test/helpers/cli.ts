@@ -29,6 +29,8 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    // The CLI may stop reading stdin early (a bound, a refusal): no EPIPE surfaces.
+    child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
   });
 }

@@ -7,24 +7,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_STDIN_BYTES } from '../../src/commands/context.js';
-import { spawn } from 'node:child_process';
-import { CLI, runCli, type CliResult } from '../helpers/cli.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
 import { testdir } from '../helpers/tmp.js';
 
-/** The built CLI fed `input` on stdin; it may stop reading early (no EPIPE surfaces). */
-function feed(args: string[], input: string, cwd: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.on('error', () => {});
-    child.stdin.end(input);
-  });
-}
+/** The built CLI fed `input` on stdin; it may stop reading early (runCli ignores the EPIPE). */
+const feed = (args: string[], input: string, cwd: string): Promise<CliResult> => runCli(args, { cwd, input });
 
 const entries = (root: string) => readdirSync(join(root, '.agent/status/current')).filter((name) => name.endsWith('.md'));
 
