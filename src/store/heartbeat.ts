@@ -48,7 +48,10 @@ export interface HeartbeatResult {
  * to say where the open entry is instead.
  */
 export function latestEntryOf(root: string, sprint: string, agent: string, { worktrees = false }: { worktrees?: boolean } = {}): Entry | null {
-  const { entries } = readStore(root, { archive: false, worktrees });
+  return latestIn(readStore(root, { archive: false, worktrees }).entries, sprint, agent);
+}
+
+function latestIn(entries: readonly Entry[], sprint: string, agent: string): Entry | null {
   let latest: Entry | null = null;
   for (const entry of entries) if (entry.sprint === sprint && entry.agent === agent && entry.status !== 'NOTE') latest = entry;
   return latest;
@@ -109,7 +112,9 @@ export async function heartbeat(root: string, input: HeartbeatInput): Promise<He
       `Agent "${agent}"'s latest entry on sprint "${sprint}" is ${other.file} in worktree ${other.worktree} (${other.path}), not in this one: heartbeat from there (cos heartbeat --dir ${other.path.replace(/\/?\.agent\/status\/current\/[^/]+$/, '') || '.'} ...), or post IN_PROGRESS here to carry on in this worktree.`,
     );
   }
-  const latest = latestEntryOf(root, sprint, agent);
+  // One read of this worktree's current/ serves the open entry and the lease NOTEs.
+  const here = readStore(root, { archive: false, worktrees: false }).entries;
+  const latest = latestIn(here, sprint, agent);
   if (!latest) {
     throw new InputError(
       `Agent "${agent}" has no open entry on sprint "${sprint}" to heartbeat (no entry at all in .agent/status/current); post one first with cos post --sprint ${sprint} --agent ${agent} --status IN_PROGRESS.`,
@@ -127,7 +132,7 @@ export async function heartbeat(root: string, input: HeartbeatInput): Promise<He
   if (input.minIntervalSeconds !== undefined && sinceMs >= 0 && sinceMs < input.minIntervalSeconds * 1000 && input.ttl_minutes === undefined) {
     return { entry: latest, written: false, previous: latest.heartbeat };
   }
-  const leaseNotes = liveLeaseNotes(root, sprint, agent, now);
+  const leaseNotes = liveLeaseNotes(here, sprint, agent, now);
   const result = await rewriteHeartbeat(root, latest, now, input.ttl_minutes);
   // A holder's heartbeats refresh its leases while they are live (src/leases/leases.ts): the
   // lease NOTEs' own heartbeats move with it; a lapsed lease is left as it is.
@@ -143,8 +148,7 @@ export async function heartbeat(root: string, input: HeartbeatInput): Promise<He
 
 
 /** The lease NOTEs of the agent on the sprint, in this worktree's current/, whose leases are live at `now`. */
-function liveLeaseNotes(root: string, sprint: string, agent: string, now: Date): Entry[] {
-  const { entries } = readStore(root, { archive: false, worktrees: false });
+function liveLeaseNotes(entries: readonly Entry[], sprint: string, agent: string, now: Date): Entry[] {
   const mine = entries.filter((entry) => entry.sprint === sprint && entry.agent === agent);
   const live = new Set(liveLeases(mine, now).map((lease) => lease.file));
   return mine.filter((entry) => entry.status === 'NOTE' && live.has(entry.file));
