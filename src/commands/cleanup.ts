@@ -1,14 +1,13 @@
-import { homedir } from 'node:os';
-import { isAbsolute, resolve } from 'node:path';
 import { deleteCruft, findCruft, type ApplyResult, type Cruft, type CruftKind, type CruftReport } from '../cleanup/cruft.js';
-import { expandHome, loadConfig } from '../config/load.js';
+import { loadConfig } from '../config/load.js';
+import { localRoot as chooseLocalRoot, LOCAL_ROOT_ENV } from '../localsync/local-root.js';
 import { formatAge } from '../protocol/time.js';
 import { parseCommand, printJson, type CommandContext } from './context.js';
 import { defineFlags, flagsHelp } from './flags.js';
 
 export const flags = defineFlags({
   apply: { type: 'boolean', help: 'delete what is listed' },
-  target: { type: 'string', value: 'DIR', help: 'the local agent directory (default: coordination.yaml local_root, ~/.claude)' },
+  target: { type: 'string', value: 'DIR', help: 'the local agent directory (default: $COS_LOCAL_ROOT, an approved local_root, ~/.claude)' },
   remote: { type: 'string', value: 'NAME', help: 'the git remote whose claim refs to check (default: dispatch.remote)' },
   json: {
     type: 'boolean',
@@ -38,8 +37,12 @@ the entries here show: pull first), was superseded, or went past its ttl without
 
 ${flagsHelp(flags)}
 
-Exit codes: 0 done; 1 bad usage or no such remote; 5 the remote cannot be reached (nothing
-deleted).
+The local agent directory is --target DIR, else ${LOCAL_ROOT_ENV}, else ~/.claude; a local_root
+of coordination.yaml other than ~/.claude only once approved on this machine (cos sync
+--allow-local-root): until then cos cleanup refuses, naming it, and deletes nothing.
+
+Exit codes: 0 done; 1 bad usage, no such remote, or an unapproved local_root; 5 the remote
+cannot be reached (nothing deleted).
 Example:
   cos cleanup && cos cleanup --apply`;
 
@@ -110,9 +113,8 @@ function renderClaims(claims: Awaited<ReturnType<typeof remoteClaims>>, apply: b
 
 export async function run(context: CommandContext): Promise<number> {
   const { values, root, json } = parseCommand(context, flags);
-  const home = context.env.HOME && isAbsolute(context.env.HOME) ? context.env.HOME : homedir();
   const config = loadConfig(root).config;
-  const localRoot = values.target !== undefined ? resolve(context.cwd, expandHome(values.target, home)) : resolve(root, expandHome(config.local_root, home));
+  const localRoot = chooseLocalRoot({ root, cwd: context.cwd, env: context.env, target: values.target, configured: config.local_root, command: 'cos cleanup' }).path;
   const now = context.now();
   // The remote first: one that cannot be reached is exit 5 before anything is deleted here.
   const remote = values.remote ?? config.dispatch.remote;

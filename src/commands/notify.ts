@@ -1,7 +1,8 @@
 import { loadConfig } from '../config/load.js';
 import { InputError } from '../errors.js';
 import { visible } from '../output/visible.js';
-import { approvalStore, approveRoutes, CONFIG_FILE, listRoutes, readApprovals, revokeApprovals, type Route } from '../watch/routes.js';
+import { approvalStore, readApprovals } from '../trust/approvals.js';
+import { approveRoutes, CONFIG_FILE, listRoutes, revokeApprovals, type Route } from '../watch/routes.js';
 import { parseCommand, printJson, type CommandContext } from './context.js';
 import { defineFlags, flagsHelp } from './flags.js';
 

@@ -1,7 +1,6 @@
-import { homedir } from 'node:os';
-import { isAbsolute, resolve } from 'node:path';
-import { expandHome, loadConfig } from '../config/load.js';
+import { loadConfig } from '../config/load.js';
 import { InputError } from '../errors.js';
+import { approveLocalRoot, localRoot, LOCAL_ROOT_ENV } from '../localsync/local-root.js';
 import type { SyncResult } from '../localsync/sync.js';
 import { parseCommand, printJson, type CommandContext } from './context.js';
 import { defineFlags, flagsHelp } from './flags.js';
@@ -9,7 +8,8 @@ import { defineFlags, flagsHelp } from './flags.js';
 export const flags = defineFlags({
   push: { type: 'boolean', help: '.agent/ -> local directory (the default; run it on startup)' },
   pull: { type: 'boolean', help: 'local directory -> .agent/, then show the git diff to review and commit' },
-  target: { type: 'string', value: 'DIR', help: 'the local agent directory instead of local_root' },
+  target: { type: 'string', value: 'DIR', help: 'the local agent directory (before $COS_LOCAL_ROOT, local_root, ~/.claude)' },
+  'allow-local-root': { type: 'boolean', help: 'approve, on this machine, the local_root that coordination.yaml sets now (printed first), then sync' },
   'dry-run': { type: 'boolean', help: 'show what would be copied or deleted; change nothing' },
   json: { type: 'boolean', help: '{ "version": 1, "direction", "target", "dry_run", "actions": [ { "path", "action": "unchanged|create|update|delete|skip|conflict", "reason"? } ], "conflicts": [ paths ], "diff"?, "untracked"? }' },
 });
@@ -17,17 +17,24 @@ export const flags = defineFlags({
 export const help = `Usage: cos sync [--push | --pull] [--target DIR] [--dry-run] [--json]
 
 Sync roles and skills between .agent/ (the source of truth, in git) and the local agent
-directory (coordination.yaml local_root, default ~/.claude):
+directory:
   .agent/roles/<role>.md       <->  <target>/roles/<role>.md
   .agent/skills/<skill>/...    <->  <target>/skills/<skill>/...
 
 ${flagsHelp(flags)}
 
+The local agent directory is yours to declare, not the repository's: --target DIR, else
+${LOCAL_ROOT_ENV}, else ~/.claude. A local_root in .agent/config/coordination.yaml other than
+~/.claude is used only once you approved that exact value on this machine (--allow-local-root,
+recorded like notify routes in .git/cos/notify-approved.json); until then cos sync refuses,
+naming it, and writes nothing. A changed local_root needs a new approval.
+
 Nothing is overwritten silently: a file changed on both sides since the last sync (recorded in
 .agent/state/sync.json) is a conflict — reported and left alone; a file changed only on the
 destination side is skipped (the other direction carries it over).
 
-Exit codes: 0 in sync; 1 bad usage; 3 a conflict was left alone.
+Exit codes: 0 in sync; 1 bad usage, or an unapproved local_root (nothing written); 3 a conflict
+was left alone.
 Examples:
   cos sync                           # on startup (scripts/sync in the agent-cos repo)
   cos sync --pull                    # bring local skill edits back, then review the diff`;
@@ -63,8 +70,13 @@ export async function run(context: CommandContext): Promise<number> {
   const { values, root, json } = parseCommand(context, flags);
   if (values.push && values.pull) throw new InputError('Give either --push or --pull, not both.');
   if (values.target !== undefined && values.target.trim() === '') throw new InputError('--target needs a directory.');
-  const home = context.env.HOME && isAbsolute(context.env.HOME) ? context.env.HOME : homedir();
-  const target = values.target !== undefined ? resolve(context.cwd, expandHome(values.target, home)) : resolve(root, expandHome(loadConfig(root).config.local_root, home));
+  const configured = loadConfig(root).config.local_root;
+  if (values['allow-local-root'] && values['dry-run']) throw new InputError('Give --allow-local-root without --dry-run: approving is recorded.');
+  if (values['allow-local-root']) {
+    const where = approveLocalRoot(root, context.env, configured);
+    if (!json) context.stdout(`Approved on this machine (recorded in ${where}): local_root ${JSON.stringify(configured)} of .agent/config/coordination.yaml; a changed local_root needs cos sync --allow-local-root again.\n`);
+  }
+  const target = localRoot({ root, cwd: context.cwd, env: context.env, target: values.target, configured, command: 'cos sync' }).path;
   const { syncLocal } = await import('../localsync/sync.js');
   const result = await syncLocal(root, { direction: values.pull ? 'pull' : 'push', target, dryRun: values['dry-run'] === true });
   let diff: { diff: string; untracked: string[] } | null | undefined;

@@ -51,7 +51,7 @@ export async function syncLocal(root: string, options: SyncOptions): Promise<Syn
   }
   const kind = statSync(target, { throwIfNoEntry: false });
   if (kind && !kind.isDirectory()) {
-    throw new InputError(`The sync target ${target} is not a directory; give the local agent directory with --target (or local_root in coordination.yaml).`);
+    throw new InputError(`The sync target ${target} is not a directory; give the local agent directory with --target (or COS_LOCAL_ROOT).`);
   }
   // Each side's own roots: the repository (its .agent/ folders checked first), and the local
   // agent directory with its roles/ and skills/ folders as the user set them up (links included).

@@ -20,8 +20,9 @@ Optionally leave \`cos watch\` running as the chief-of-staff process, and \`cos 
 read-only page of the team in a browser (\`http://127.0.0.1:7317/\`).
 
 A fresh clone plus \`cos sync\` is a working coordination system: the entries, roles, skills
-and config come with the clone; the sync puts roles in \`<local_root>/roles/\` and skills in
-\`<local_root>/skills/<skill>/\` (\`local_root\` in coordination.yaml, default \`~/.claude\`).
+and config come with the clone; the sync puts roles in \`~/.claude/roles/\` and skills in
+\`~/.claude/skills/<skill>/\` (another folder: \`--target DIR\` or \`COS_LOCAL_ROOT\`; a \`local_root\` in
+coordination.yaml is used only once each user approved it with \`cos sync --allow-local-root\`).
 
 ## The protocol in one screen
 - Start: \`cos post --sprint S --agent A --status IN_PROGRESS --message "what I am doing"\`

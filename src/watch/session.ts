@@ -32,7 +32,8 @@ import { describeWatchError, startFileWatch as defaultStartFileWatch, type FileE
 import { acquireWatchLock, REFRESH_MS, type WatchLock } from './lock.js';
 import { createNotionSyncer, type NotionSyncer } from './notion.js';
 import { createSpawner } from './spawn.js';
-import { approvalStore, listRoutes, readApprovals, routeHash, unapproved, unapprovedSentence } from './routes.js';
+import { approvalStore, readApprovals } from '../trust/approvals.js';
+import { listRoutes, routeHash, unapproved, unapprovedSentence } from './routes.js';
 import { loadPlans, plansDir } from '../plans/files.js';
 import type { ReadyQueue } from '../plans/ready.js';
 import type { SprintState } from '../state/lifecycle.js';

@@ -215,7 +215,7 @@ describe('cos sync: set-ups it cannot sync', () => {
     writeFileSync(file, 'x');
     const result = await sync(dir, file);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`cos sync: The sync target ${file} is not a directory; give the local agent directory with --target (or local_root in coordination.yaml).\n`);
+    expect(result.stderr).toBe(`cos sync: The sync target ${file} is not a directory; give the local agent directory with --target (or COS_LOCAL_ROOT).\n`);
     expect(readFileSync(file, 'utf8')).toBe('x');
     expect(existsSync(join(dir, '.agent/state/sync.json'))).toBe(false);
   });

@@ -97,7 +97,8 @@ interface Ran extends Bounded {
 async function attackAll(attacks: Attack[]) {
   const home = hostileHome();
   const repo = hostileRepo(home, attacks);
-  const excepted = [join(home.localRoot, 'roles'), join(home.localRoot, 'skills')];
+  // cos sync may write into the user's local agent directory, unless the repository moved it.
+  const excepted = attacks.some((attack) => attack.localRoot) ? [] : [join(home.localRoot, 'roles'), join(home.localRoot, 'skills')];
   const skip = (path: string) => excepted.some((dir) => path === dir || path.startsWith(`${dir}/`));
   const before = hashTree(home.home, skip);
   const list = commands(repo);
@@ -147,7 +148,7 @@ const find = (ran: Ran[], ...args: string[]) =>
 
 describe('a hostile repository cannot turn cos against its user', () => {
   it('every content attack in one repository: every command, nothing changes outside, no secret comes in', async () => {
-    const content = ATTACKS.filter((attack) => !attack.layout);
+    const content = ATTACKS.filter((attack) => !attack.layout && !attack.localRoot);
     const { home, repo, ran, changed, leaked } = await attackAll(content);
     expectWellBehaved(ran, home.secrets);
     expect(changed).toEqual([]);
@@ -189,6 +190,20 @@ describe('a hostile repository cannot turn cos against its user', () => {
     expect(JSON.stringify(answer(22))).toMatch(/developer/);
     expect(repo).toBeTruthy();
   }, 1_200_000);
+
+  for (const attack of ATTACKS.filter((a) => a.localRoot)) {
+    it(`${attack.name}: cos sync and cos cleanup refuse the repository's local_root; not a byte of HOME changes, no exception`, async () => {
+      const { home, ran, changed, leaked } = await attackAll([attack]);
+      expectWellBehaved(ran, home.secrets);
+      expect(changed).toEqual([]);
+      expect(leaked).toEqual([]);
+      for (const args of [['sync'], ['sync', '--pull'], ['cleanup'], ['cleanup', '--apply']]) {
+        const r = find(ran, ...args);
+        expect(r.code, `cos ${args.join(' ')}`).toBe(1);
+        expect(r.stderr).toMatch(/coordination\.yaml sets local_root to "~", which was not approved on this machine/);
+      }
+    }, 1_200_000);
+  }
 
   for (const attack of ATTACKS.filter((a) => a.layout)) {
     it(`${attack.name}: every command ends with one sentence, nothing changes outside`, async () => {

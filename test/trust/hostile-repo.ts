@@ -124,6 +124,11 @@ export interface Attack {
   layout?: boolean;
   /** For a layout attack: what every refusal names. */
   names?: RegExp;
+  /**
+   * It changes where the local agent directory is: it gets a repository of its own, and HOME is
+   * hashed with no exception at all (cos sync may write only where the user declared).
+   */
+  localRoot?: boolean;
   build(repo: string, home: HostileHome): void;
 }
 
@@ -222,6 +227,15 @@ export const ATTACKS: Attack[] = [
       const esc = '\u001b';
       write(repo, '.agent/status/current/056-2026-01-14T04-00-00Z-esc.md', entry(entryFields('escapes', 'esc', 'BLOCKED', '2026-01-14T04:00:00Z', { severity: 'URGENT', title: '"Innocent\\e]0;owned\\a\\e[2K\\rHIDDEN"', error: '"sig\\e[8mconcealed"' }), `body ${esc}[2K\rforged line ${esc}]52;c;cm0gLXJmIH4=${esc}\\\n`));
       write(repo, `.agent/status/current/057-2026-01-14T04-00-00Z-${esc}[2Kx.md`, entry(entryFields('escapes', 'x', 'IN_PROGRESS')));
+    },
+  },
+  {
+    name: 'local-root-home',
+    tries: 'local_root: "~" in a committed coordination.yaml: cos sync creates ~/roles/*.md and ~/skills/ (or /etc/roles with "/etc"), the repository declaring the user\'s local agent directory',
+    localRoot: true,
+    build(repo) {
+      const config = join(repo, '.agent/config/coordination.yaml');
+      writeFileSync(config, readFileSync(config, 'utf8').replace(/^local_root:.*$/m, 'local_root: "~"'));
     },
   },
   {

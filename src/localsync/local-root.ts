@@ -1,0 +1,83 @@
+/**
+ * The local agent directory (where `cos sync` writes roles and skills, where `cos cleanup` looks
+ * for todos) is the user's to declare, not the repository's (docs/security.md): a committed
+ * `local_root: /etc` must not make `cos sync` create `/etc/roles/`. In order:
+ *   1. `--target DIR` (the command line),
+ *   2. the environment variable COS_LOCAL_ROOT,
+ *   3. `local_root` of coordination.yaml — only when it is the default (`~/.claude`), or when a
+ *      person approved that exact value on this machine (`cos sync --allow-local-root`, recorded
+ *      in the approval store of src/trust/approvals.ts, like notify routes),
+ *   4. `~/.claude`.
+ * An unapproved `local_root` is refused in one sentence: nothing is read or written.
+ */
+import { createHash } from 'node:crypto';
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { expandHome } from '../config/load.js';
+import { InputError } from '../errors.js';
+import { addApprovals, approvalStore, readApprovals, type ApprovalStore } from '../trust/approvals.js';
+
+export const LOCAL_ROOT_ENV = 'COS_LOCAL_ROOT';
+export const DEFAULT_LOCAL_ROOT = '~/.claude';
+const CONFIG_FILE = '.agent/config/coordination.yaml';
+
+export type LocalRootSource = 'target' | 'env' | 'default' | 'config';
+
+export interface LocalRoot {
+  /** Absolute, `~` expanded. */
+  path: string;
+  from: LocalRootSource;
+}
+
+/** What an approval of `value` records: sha256 of `local_root\n<value>`. Pure. */
+export function localRootHash(value: string): string {
+  return createHash('sha256').update(`local_root\n${value}`).digest('hex');
+}
+
+export function homeOf(env: NodeJS.ProcessEnv): string {
+  return env.HOME && isAbsolute(env.HOME) ? env.HOME : homedir();
+}
+
+export interface LocalRootInput {
+  /** The repository root (a relative local_root is relative to it). */
+  root: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** `--target DIR`, as typed. */
+  target?: string;
+  /** `local_root` of coordination.yaml, as written. */
+  configured: string;
+  /** The command that needs it, for the refusal ("cos sync"). */
+  command: string;
+}
+
+/** The hashes approved for this repository (the store is only read when it is needed). */
+type Approved = () => ReadonlySet<string>;
+
+/** The local agent directory, or an InputError naming the unapproved value. Pure but for `approved`. */
+export function chooseLocalRoot(input: LocalRootInput, approved: Approved): LocalRoot {
+  const home = homeOf(input.env);
+  if (input.target !== undefined) return { path: resolve(input.cwd, expandHome(input.target, home)), from: 'target' };
+  const fromEnv = input.env[LOCAL_ROOT_ENV];
+  if (fromEnv !== undefined && fromEnv.trim() !== '') return { path: resolve(input.cwd, expandHome(fromEnv, home)), from: 'env' };
+  const fallback = join(home, '.claude');
+  const configured = resolve(input.root, expandHome(input.configured, home));
+  if (configured === fallback) return { path: fallback, from: 'default' };
+  if (approved().has(localRootHash(input.configured))) return { path: configured, from: 'config' };
+  throw new InputError(
+    `${CONFIG_FILE} sets local_root to ${JSON.stringify(input.configured)}, which was not approved on this machine, so ${input.command} will not use it as your local agent directory; approve exactly that value with cos sync --allow-local-root, or give --target DIR (or ${LOCAL_ROOT_ENV}=DIR).`,
+  );
+}
+
+/** chooseLocalRoot with this repository's approvals. */
+export function localRoot(input: LocalRootInput): LocalRoot {
+  let store: ApprovalStore | null = null;
+  return chooseLocalRoot(input, () => readApprovals((store ??= approvalStore(input.root, input.env)), 'local_root_sha256'));
+}
+
+/** Approve `local_root` of coordination.yaml as it is written now; returns where it is recorded. */
+export function approveLocalRoot(root: string, env: NodeJS.ProcessEnv, configured: string): string {
+  const store = approvalStore(root, env);
+  addApprovals(store, 'local_root_sha256', [localRootHash(configured)]);
+  return store.shown;
+}

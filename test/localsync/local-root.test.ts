@@ -1,0 +1,171 @@
+/**
+ * The local agent directory is the user's to declare (docs/security.md): a committed local_root
+ * other than ~/.claude is used by cos sync and cos cleanup only once approved on this machine
+ * (cos sync --allow-local-root); --target and COS_LOCAL_ROOT come from the user and need none.
+ * Real git (a bare remote, the attacker's clone, the victim's), a fake HOME hashed before and
+ * after, real child processes of dist/cli.js.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { chooseLocalRoot, localRootHash } from '../../src/localsync/local-root.js';
+import { runCli } from '../helpers/cli.js';
+import { git, testdir } from '../helpers/tmp.js';
+import { hashTree } from '../trust/hostile-repo.js';
+
+const CONFIG = '.agent/config/coordination.yaml';
+
+function setLocalRoot(repo: string, value: string): void {
+  const path = join(repo, CONFIG);
+  writeFileSync(path, readFileSync(path, 'utf8').replace(/^local_root:.*$/m, `local_root: ${JSON.stringify(value)}`));
+}
+
+/** A bare remote, an attacker's clone committing `local_root: <value>`, the victim's clone of it. */
+async function victimOf(value: string): Promise<string> {
+  const remote = testdir();
+  git(remote, 'init', '-q', '--bare', '-b', 'main');
+  const attacker = testdir();
+  git(attacker, 'clone', '-q', remote, '.');
+  expect((await runCli(['init', '--dir', attacker])).code).toBe(0);
+  setLocalRoot(attacker, value);
+  git(attacker, 'add', '-A');
+  git(attacker, '-c', 'user.name=a', '-c', 'user.email=a@example.invalid', 'commit', '-q', '-m', 'hostile local_root');
+  git(attacker, 'push', '-q', 'origin', 'HEAD:main');
+  const victim = testdir();
+  git(victim, 'clone', '-q', remote, '.');
+  return victim;
+}
+
+function fakeHome(): string {
+  return testdir({ '.bashrc': '# bashrc\n', '.ssh/id_ed25519': 'SECRET KEY\n', '.claude/settings.json': '{}\n', 'outside/keep.txt': 'mine\n' });
+}
+
+const REFUSAL = (value: string, command: string) =>
+  new RegExp(`^${command}: \\.agent/config/coordination\\.yaml sets local_root to ${JSON.stringify(value).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}, which was not approved on this machine, so ${command} will not use it as your local agent directory; approve exactly that value with cos sync --allow-local-root, or give --target DIR \\(or COS_LOCAL_ROOT=DIR\\)\\.\\n$`);
+
+describe('local_root comes from the user, or is approved by the user', () => {
+  for (const value of ['~', '~/.ssh', '/HOME/outside', '../../etc']) {
+    it(`a committed local_root ${value}: sync, sync --pull, cleanup --apply refuse in one sentence; not a byte of HOME changes`, async () => {
+      const home = fakeHome();
+      const declared = value.replace('/HOME', home);
+      const victim = await victimOf(declared);
+      const before = hashTree(home);
+      for (const args of [['sync'], ['sync', '--pull'], ['sync', '--dry-run'], ['cleanup'], ['cleanup', '--apply']]) {
+        const run = await runCli([...args, '--dir', victim], { env: { HOME: home, COS_LOCAL_ROOT: '' } });
+        expect(run.code, `cos ${args.join(' ')}`).toBe(1);
+        expect(run.stdout).toBe('');
+        expect(run.stderr).toMatch(REFUSAL(declared, `cos ${args[0]}`));
+      }
+      expect(hashTree(home)).toEqual(before);
+      expect(git(victim, 'status', '--porcelain')).toBe('');
+    }, 60_000);
+  }
+
+  it('cos sync --allow-local-root approves exactly that value (in the git common dir); a changed value after a pull is refused again', async () => {
+    const home = fakeHome();
+    const remote = testdir();
+    git(remote, 'init', '-q', '--bare', '-b', 'main');
+    const team = testdir();
+    git(team, 'clone', '-q', remote, '.');
+    expect((await runCli(['init', '--dir', team])).code).toBe(0);
+    setLocalRoot(team, '~/agents');
+    git(team, 'add', '-A');
+    git(team, '-c', 'user.name=a', '-c', 'user.email=a@example.invalid', 'commit', '-q', '-m', 'team local_root');
+    git(team, 'push', '-q', 'origin', 'HEAD:main');
+    const me = testdir();
+    git(me, 'clone', '-q', remote, '.');
+    const env = { HOME: home, COS_LOCAL_ROOT: '' };
+
+    const approved = await runCli(['sync', '--allow-local-root', '--dir', me], { env });
+    expect(approved.stderr).toBe('');
+    expect(approved.code).toBe(0);
+    expect(approved.stdout).toMatch(/^Approved on this machine \(recorded in \.git\/cos\/notify-approved\.json\): local_root "~\/agents" of \.agent\/config\/coordination\.yaml/);
+    expect(existsSync(join(home, 'agents/roles/developer.md'))).toBe(true);
+    const record = JSON.parse(readFileSync(join(me, '.git/cos/notify-approved.json'), 'utf8'));
+    expect(record.local_root_sha256).toEqual([localRootHash('~/agents')]);
+    expect(git(me, 'status', '--porcelain')).toBe('');
+    // Approved: the next sync, and cleanup, use it without asking.
+    expect((await runCli(['sync', '--dir', me], { env })).code).toBe(0);
+    expect(JSON.parse((await runCli(['cleanup', '--json', '--dir', me], { env })).stdout).local_root).toBe(join(home, 'agents'));
+    // cos notify revoke forgets route approvals only.
+    expect((await runCli(['notify', 'revoke', '--dir', me], { env })).code).toBe(0);
+    expect((await runCli(['sync', '--dir', me], { env })).code).toBe(0);
+
+    // The team (or an attacker) changes local_root; after the pull it waits for a new approval.
+    setLocalRoot(team, '~/.ssh');
+    git(team, '-c', 'user.name=a', '-c', 'user.email=a@example.invalid', 'commit', '-q', '-am', 'move local_root');
+    git(team, 'push', '-q', 'origin', 'HEAD:main');
+    git(me, 'pull', '-q', '--ff-only');
+    const before = hashTree(home);
+    const refused = await runCli(['sync', '--dir', me], { env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(REFUSAL('~/.ssh', 'cos sync'));
+    expect(hashTree(home)).toEqual(before);
+  }, 90_000);
+
+  it('--target and COS_LOCAL_ROOT are the user\'s: used without approval, --target first', async () => {
+    const home = fakeHome();
+    const victim = await victimOf('~');
+    const mine = testdir();
+    const other = testdir();
+    const byEnv = await runCli(['sync', '--json', '--dir', victim], { env: { HOME: home, COS_LOCAL_ROOT: mine } });
+    expect(byEnv.code).toBe(0);
+    expect(JSON.parse(byEnv.stdout).target).toBe(mine);
+    const byFlag = await runCli(['sync', '--json', '--target', other, '--dir', victim], { env: { HOME: home, COS_LOCAL_ROOT: mine } });
+    expect(JSON.parse(byFlag.stdout).target).toBe(other);
+    expect(existsSync(join(home, 'roles'))).toBe(false);
+  }, 60_000);
+
+  it('outside git the approval lives in the user state dir, never in the folder', async () => {
+    const home = fakeHome();
+    const state = testdir();
+    const dir = testdir();
+    expect((await runCli(['init', '--dir', dir])).code).toBe(0);
+    setLocalRoot(dir, '~/agents');
+    const env = { HOME: home, XDG_STATE_HOME: state, COS_LOCAL_ROOT: '' };
+    expect((await runCli(['sync', '--dir', dir], { env })).code).toBe(1);
+    expect((await runCli(['sync', '--allow-local-root', '--dir', dir], { env })).code).toBe(0);
+    expect((await runCli(['sync', '--dir', dir], { env })).code).toBe(0);
+    // A copy of the folder elsewhere (an archive of it) carries no approval.
+    const copy = testdir();
+    expect((await runCli(['init', '--dir', copy])).code).toBe(0);
+    setLocalRoot(copy, '~/agents');
+    expect((await runCli(['sync', '--dir', copy], { env })).code).toBe(1);
+  }, 60_000);
+});
+
+describe('chooseLocalRoot (pure)', () => {
+  const env = { HOME: '/home/u' };
+  const base = { root: '/repo', cwd: '/cwd', env, command: 'cos sync' };
+  it('the default needs no approval, in any spelling that resolves to ~/.claude', () => {
+    for (const configured of ['~/.claude', '/home/u/.claude', '~/.claude/', '~/x/../.claude']) {
+      expect(chooseLocalRoot({ ...base, configured }, () => new Set())).toEqual({ path: '/home/u/.claude', from: 'default' });
+    }
+  });
+  it('any other value is used exactly when its own hash was approved', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 30 }), fc.string({ minLength: 1, maxLength: 30 }), (configured, approvedValue) => {
+        if (['~/.claude', '/home/u/.claude'].includes(configured)) return;
+        const approved = new Set([localRootHash(approvedValue)]);
+        let used = true;
+        try {
+          chooseLocalRoot({ ...base, configured }, () => approved);
+        } catch (error) {
+          used = false;
+          expect((error as Error).message).toContain(JSON.stringify(configured));
+        }
+        const isDefault = chooseLocalRootPath(configured) === '/home/u/.claude';
+        expect(used).toBe(isDefault || configured === approvedValue);
+      }),
+    );
+  });
+});
+
+function chooseLocalRootPath(configured: string): string | null {
+  try {
+    return chooseLocalRoot({ ...{ root: '/repo', cwd: '/cwd', env: { HOME: '/home/u' }, command: 'x' }, configured }, () => new Set()).path;
+  } catch {
+    return null;
+  }
+}
