@@ -9,14 +9,16 @@
  *   or one of `guard.protected_branches` — or every branch (`--all`, `--mirror`). A force push to
  *   the agent's own branch passes. A push run in another checkout (`git -C DIR`, `cd DIR && …`,
  *   `--git-dir`) has a current branch the guard does not read: unless it names the branch, it is
- *   denied. `--force-with-lease` is treated as a force push on purpose: the
+ *   denied. A push naming no refspec goes where git's configuration sends it (push.default, the
+ *   branch's upstream, remote.<name>.push). `--force-with-lease` is treated as a force push on purpose: the
  *   lease only protects work the pusher has not seen; it still rewrites a branch others build on.
  * - `recursive-delete-outside-repo`: `rm -r`/`-R`/`--recursive` of a path outside the repository,
- *   of the repository itself or of its `.git`, or of a path the guard cannot place (`$VAR`).
+ *   of the repository itself, of everything at its top (`rm -rf *`) or of its `.git`, or of a path
+ *   the guard cannot place (`$VAR`, paths read by xargs or find -exec).
  *   Relative paths count from the agent's cwd, following `cd` earlier in the same line.
- * - `drop-database`: `DROP DATABASE` / `DROP SCHEMA` given to a database client (as an argument or
- *   piped in by echo/printf), `dropdb`, `mysqladmin drop`, `rails|rake db:drop`, mongo's
- *   `dropDatabase()`.
+ * - `drop-database`: `DROP DATABASE` / `SCHEMA` / `TABLE` given to a database client (as an
+ *   argument, a here-string or here-document, or piped in by echo/printf; also in a container or
+ *   over ssh), `dropdb`, `mysqladmin drop`, `rails|rake db:drop`, mongo's `dropDatabase()`.
  * - Any other item of `guard.deny` is a command pattern: its first word is the program, the others
  *   must appear in that order among the arguments (`*` is any one word): `git reset --hard`.
  * - Always on: an agent's own `cos approve`, and writes to `.agent/config/` (Bash redirects and
@@ -24,6 +26,7 @@
  */
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parse } from 'shell-quote';
+import type { GitConfig } from './git-config.js';
 import { basename, normaliseCommand, splitCommands, type SimpleCommand } from './shell.js';
 
 export interface GuardContext {
@@ -40,6 +43,12 @@ export interface GuardContext {
   currentBranch: () => string | null;
   /** The default branch of a remote (its `refs/remotes/<remote>/HEAD`), or null. */
   remoteDefaultBranch: (remote: string) => string | null;
+  /**
+   * The git configuration in effect in `cwd` (guard/git-config.ts): asked only for a force push
+   * that names no refspec, whose target `push.default`, the branch's upstream and
+   * `remote.<name>.push` decide.
+   */
+  gitConfig: () => GitConfig;
 }
 
 export type GuardDecision =
@@ -229,15 +238,33 @@ function forcePush(words: string[], cwd: string | null, context: GuardContext): 
       if (/[o]$/.test(arg)) i++;
     } else positionals.push(arg);
   }
-  const remote = positionals[0] ?? 'origin';
-  const refspecs = positionals.slice(1);
+  // With no refspec, git's configuration decides where the push goes (git help push, push.default).
+  const config = positionals.length <= 1 && here && (force || remove) ? context.gitConfig() : null;
+  const last = (key: string) => config?.get(key)?.at(-1);
+  const branch = config ? currentBranch() : null;
+  const remote = positionals[0] ?? (branch !== null ? last(`branch.${branch}.pushremote`) : undefined) ?? last('remote.pushdefault') ?? (branch !== null ? last(`branch.${branch}.remote`) : undefined) ?? 'origin';
+  let refspecs = positionals.slice(1);
+  let mode = 'simple';
+  if (config && refspecs.length === 0) {
+    const configured = config.get(`remote.${remote}.push`) ?? [];
+    if (configured.length > 0) refspecs = [...configured];
+    else mode = (last('push.default') ?? 'simple').toLowerCase();
+  }
   const kind = lease ? 'a force push (--force-with-lease still rewrites the branch)' : 'a force push';
   const shared = new Set(context.protectedBranches);
   const remoteDefault = here ? context.remoteDefaultBranch(remote) : null;
   if (remoteDefault) shared.add(remoteDefault);
   if (every !== null && (force || every === '--mirror')) return `${kind} with ${every} rewrites every branch of ${remote}, shared ones included`;
-  const targets: Array<{ branch: string | null; force: boolean; remove: boolean }> = [];
-  if (refspecs.length === 0) targets.push({ branch: currentBranch(), force, remove: false });
+  if (force && mode === 'matching') return `${kind} with push.default=matching rewrites every branch of ${remote} that has a local branch of the same name, shared ones included`;
+  const targets: Array<{ branch: string | null; force: boolean; remove: boolean; how?: string }> = [];
+  if (refspecs.length === 0 && mode !== 'nothing') {
+    // upstream (tracking): the branch it tracks on that remote; simple and current: its own name
+    // (simple refuses a differently named upstream, so that push goes nowhere).
+    const upstream = branch !== null && (mode === 'upstream' || mode === 'tracking') && last(`branch.${branch}.remote`) === remote ? last(`branch.${branch}.merge`) : undefined;
+    if (upstream !== undefined) targets.push({ branch: upstream.replace(/^refs\/heads\//, ''), force, remove: false, how: ` (with no refspec git pushes ${branch} to its upstream: push.default=${mode})` });
+    else targets.push({ branch: currentBranch(), force, remove: false });
+  }
+  const fromConfig = config !== null && positionals.length <= 1 && refspecs.length > 0 ? ` (remote.${remote}.push)` : '';
   for (const spec of refspecs) {
     const plus = spec.startsWith('+');
     const body = plus ? spec.slice(1) : spec;
@@ -246,14 +273,15 @@ function forcePush(words: string[], cwd: string | null, context: GuardContext): 
     const deletes = remove || (colon === 0 && dst !== '');
     if (dst === '' || dst === 'HEAD' || dst === '@') dst = colon === -1 || dst === 'HEAD' || dst === '@' ? (currentBranch() ?? '') : dst;
     if (dst.startsWith('refs/tags/')) continue;
-    targets.push({ branch: dst === '' ? null : dst.replace(/^refs\/heads\//, ''), force: force || plus, remove: deletes });
+    if (dst.includes('*') && (force || plus)) return `${kind} of ${spec}${fromConfig} rewrites every branch it matches on ${remote}, shared ones included`;
+    targets.push({ branch: dst === '' ? null : dst.replace(/^refs\/heads\//, ''), force: force || plus, remove: deletes, how: fromConfig });
   }
   for (const target of targets) {
     if (!target.force && !target.remove) continue;
     if (target.branch === null) return `${kind} to the current branch, which cannot be told here (a detached HEAD, or another checkout: name the branch), may rewrite a shared branch`;
     if (shared.has(target.branch)) {
       const what = target.remove ? 'deleting' : kind;
-      return `${what} of ${target.branch} on ${remote} rewrites a shared branch (${remoteDefault === target.branch ? "the remote's default branch" : 'guard.protected_branches'})`;
+      return `${what} of ${target.branch} on ${remote}${target.how ?? ''} rewrites a shared branch (${remoteDefault === target.branch ? "the remote's default branch" : 'guard.protected_branches'})`;
     }
   }
   return null;
@@ -261,7 +289,15 @@ function forcePush(words: string[], cwd: string | null, context: GuardContext): 
 
 // --- recursive-delete-outside-repo ------------------------------------------------------------
 
-function recursiveDelete(words: string[], cwd: string | null, context: GuardContext): string | null {
+/** The first glob segment of a word (`b*` of `src/b*` and of `src/b*.d/x`), or null for a plain path. */
+function globSegment(word: string, home: string): string | null {
+  const expanded = expandHome(word, home) ?? word;
+  const at = expanded.search(/[*?[]/);
+  return at === -1 ? null : expanded.slice(expanded.lastIndexOf('/', at) + 1).split('/')[0]!;
+}
+
+function recursiveDelete(command: SimpleCommand, cwd: string | null, context: GuardContext): string | null {
+  const words = command.words;
   if (basename(words[0] ?? '') !== 'rm') return null;
   let recursive = false;
   const targets: string[] = [];
@@ -274,7 +310,9 @@ function recursiveDelete(words: string[], cwd: string | null, context: GuardCont
     } else if (options && word.startsWith('--')) continue;
     else targets.push(word);
   }
-  if (!recursive) return null;
+  // In a container or on another host the paths are not this machine's: not this rule's to judge.
+  if (!recursive || command.elsewhere) return null;
+  if (command.fromInput) return 'rm -r run by xargs or find -exec deletes paths read at run time, which the guard cannot place: they may be outside the repository';
   const root = resolve(context.root);
   for (const target of targets) {
     const path = placePath(target, cwd, context.home);
@@ -282,6 +320,8 @@ function recursiveDelete(words: string[], cwd: string | null, context: GuardCont
     const place = path.endsWith(`${sep}*`) ? path.slice(0, -2) : path;
     const glob = place !== path;
     if (!glob && place === root) return `rm -r of ${target} deletes the whole repository ${root}`;
+    // `rm -rf *` (or `./*`, `/srv/project/*`) at the top deletes every file of the repository.
+    if (glob && place === root && /^[*?]+$/.test(globSegment(target, context.home) ?? '')) return `rm -r of ${target} deletes everything in the repository ${root}`;
     if (!isInside(root, place)) return `rm -r of ${target} deletes ${glob ? `everything in ${place}` : place}, outside the repository ${root}`;
     if (isInside(join(root, '.git'), place) || mayName(target, cwd, context.home, join(root, '.git'))) return `rm -r of ${target} deletes the repository's git history (.git)`;
   }
@@ -291,7 +331,7 @@ function recursiveDelete(words: string[], cwd: string | null, context: GuardCont
 // --- drop-database ----------------------------------------------------------------------------
 
 const DB_CLIENTS = new Set(['psql', 'mysql', 'mariadb', 'sqlite3', 'sqlcmd', 'cockroach', 'clickhouse-client', 'clickhouse', 'duckdb', 'mongo', 'mongosh', 'cqlsh', 'snowsql', 'bq']);
-const DROP_SQL = /\bdrop\s+(?:database|schema)\b|\bdropDatabase\s*\(/i;
+const DROP_SQL = /\bdrop\s+(?:database|schema|table)\b|\bdropDatabase\s*\(/i;
 
 function dropDatabase(command: SimpleCommand, feeding: readonly SimpleCommand[]): string | null {
   const program = basename(command.words[0] ?? '');
@@ -300,10 +340,11 @@ function dropDatabase(command: SimpleCommand, feeding: readonly SimpleCommand[])
   if (program === 'mysqladmin' && args.some((arg) => arg === 'drop')) return 'mysqladmin drop drops a database';
   if ((program === 'rails' || program === 'rake' || program === 'bin/rails') && args.some((arg) => /^db:drop\b/.test(arg))) return `${program} db:drop drops the database`;
   if (!DB_CLIENTS.has(program)) return null;
-  if (args.some((arg) => DROP_SQL.test(arg))) return `${program} is given a DROP DATABASE/SCHEMA statement`;
+  if (args.some((arg) => DROP_SQL.test(arg))) return `${program} is given a DROP DATABASE/SCHEMA/TABLE statement${command.elsewhere ? ' (run in a container or on another host)' : ''}`;
+  if (command.stdin.some((text) => DROP_SQL.test(text))) return `${program} is given a DROP DATABASE/SCHEMA/TABLE statement on its input (a here-string, a here-document or a pipe)`;
   for (const source of feeding) {
     const from = basename(source.words[0] ?? '');
-    if ((from === 'echo' || from === 'printf') && source.words.slice(1).some((arg) => DROP_SQL.test(arg))) return `${program} is piped a DROP DATABASE/SCHEMA statement`;
+    if ((from === 'echo' || from === 'printf') && source.words.slice(1).some((arg) => DROP_SQL.test(arg))) return `${program} is piped a DROP DATABASE/SCHEMA/TABLE statement`;
   }
   return null;
 }
@@ -338,20 +379,49 @@ function inConfig(path: string | null, root: string): boolean {
 /** Commands that take away what they name (for `mv`, its sources). */
 const REMOVERS = new Set(['rm', 'rmdir', 'mv']);
 
+/** git subcommands that change or remove the files their pathspecs name (`git checkout -- F` overwrites F). */
+const GIT_PATH_WRITERS = new Set(['rm', 'restore', 'checkout', 'mv', 'clean']);
+const GIT_PATH_WITH_VALUE = new Set(['-s', '--source', '-b', '-B', '--orphan', '-e', '--exclude', '--conflict']);
+
+/** The pathspecs of a git command that changes the files it names (after `--`, or every non-option word). */
+function gitWrittenPaths(git: GitCall): string[] {
+  const dashes = git.args.indexOf('--');
+  if (dashes !== -1) return git.args.slice(dashes + 1);
+  const paths: string[] = [];
+  for (let i = 0; i < git.args.length; i++) {
+    const arg = git.args[i]!;
+    if (GIT_PATH_WITH_VALUE.has(arg)) i++;
+    else if (!arg.startsWith('-')) paths.push(arg);
+  }
+  return paths;
+}
+
 function configWrite(command: SimpleCommand, cwd: string | null, context: GuardContext): string | null {
+  // In a container or on another host the paths are not this repository's.
+  if (command.elsewhere) return null;
   const root = resolve(context.root);
   const place = (word: string) => placePath(word, cwd, context.home);
+  const config = join(root, ...CONFIG_DIR);
+  /** A word names a folder inside the repository that holds .agent/config/ (`.agent`, `.a*`). */
+  const holdsConfig = (word: string, from: string | null) => {
+    const path = placePath(word, from, context.home);
+    if (path === null || path === root) return false;
+    return isInside(root, path.endsWith(`${sep}*`) ? path.slice(0, -2) : path) && mayName(word, from, context.home, config);
+  };
+  const git = gitSubcommand(command.words);
+  if (git !== null && GIT_PATH_WRITERS.has(git.sub) && !git.elsewhere) {
+    let dir = cwd;
+    for (const step of git.dirs) dir = dir === null ? null : placePath(step, dir, context.home);
+    const hit = gitWrittenPaths(git).find((word) => inConfig(placePath(word, dir, context.home), root) || holdsConfig(word, dir));
+    if (hit !== undefined) return `git ${git.sub} of ${hit} changes .agent/config/`;
+  }
   for (const target of command.writes) if (inConfig(place(target), root)) return `it writes ${target}, in .agent/config/`;
   const program = basename(command.words[0] ?? '');
   const args = command.words.slice(1).filter((arg) => !arg.startsWith('-'));
   if (REMOVERS.has(program)) {
     // Removing a folder that holds .agent/config/ (`rm -rf .agent`, `mv .agent x`, `rm -rf .a*`)
     // removes it too; the repository itself is the recursive-delete rule's.
-    const config = join(root, ...CONFIG_DIR);
-    const gone = (program === 'mv' ? args.slice(0, -1) : args).find((word) => {
-      const path = place(word);
-      return path !== null && path !== root && isInside(root, path.endsWith(`${sep}*`) ? path.slice(0, -2) : path) && mayName(word, cwd, context.home, config);
-    });
+    const gone = (program === 'mv' ? args.slice(0, -1) : args).find((word) => holdsConfig(word, cwd));
     if (gone !== undefined) return `${program} of ${gone} takes away .agent/config/ with it`;
   }
   let touched: string[] = [];
@@ -399,7 +469,7 @@ export function decideBash(command: string, context: GuardContext): GuardDecisio
       if (why) return deny('force-push', why, command);
     }
     if (rules.has('recursive-delete-outside-repo')) {
-      const why = recursiveDelete(words, cwd, context);
+      const why = recursiveDelete(simple, cwd, context);
       if (why) return deny('recursive-delete-outside-repo', why, command);
     }
     if (rules.has('drop-database')) {

@@ -216,6 +216,7 @@ async function preToolUse(root: string, state: string, input: HookInput, run: Ho
   let decision: import('../guard/rules.js').GuardDecision = { decision: 'allow' };
   if (rules) {
     const git = await import('../guard/git-files.js');
+    const gitConfig = await import('../guard/git-config.js');
     const cwd = input.cwd !== undefined && existsSync(input.cwd) ? resolve(input.cwd) : root;
     decision = rules.decideTool(tool, toolInput, {
       root,
@@ -225,6 +226,7 @@ async function preToolUse(root: string, state: string, input: HookInput, run: Ho
       protectedBranches: settings.protected_branches,
       currentBranch: () => git.currentBranchOf(cwd),
       remoteDefaultBranch: (remote) => git.remoteDefaultBranchOf(cwd, remote),
+      gitConfig: () => gitConfig.gitConfigOf(cwd),
     });
   }
   const previous = await answerNeedsHuman(root, state, input, run, readSession(state, input.session_id));

@@ -18,6 +18,7 @@ const context = (extra: Partial<GuardContext> = {}): GuardContext => ({
   protectedBranches: DEFAULT_CONFIG.guard.protected_branches,
   currentBranch: () => 'feature-login',
   remoteDefaultBranch: (remote) => (remote === 'origin' ? 'trunk' : null),
+  gitConfig: () => new Map(),
   ...extra,
 });
 
@@ -126,6 +127,56 @@ const TABLE: Row[] = [
   ['rm -rf .agent/status/tmp', 'allow'],
   ['cos post --sprint s --agent a --status IN_PROGRESS --message "cos approve later"', 'allow'],
   ['npm test', 'allow'],
+  // look-alikes that once passed (session 3), each beside a harmless one that stays allowed
+  ['psql <<< "DROP TABLE users"', 'drop-database'], // a here-string
+  ['psql <<< "SELECT count(*) FROM users"', 'allow'],
+  ['psql -v ON_ERROR_STOP=1 <<SQL\nDROP TABLE users;\nSQL', 'drop-database'], // a here-document
+  ["psql <<'SQL'\nSELECT 1;\nSQL\necho done", 'allow'],
+  ["cat <<'EOF' > notes.md\nrm -rf ~ is what we must never run\nEOF", 'allow'], // a here-document is data
+  ['docker exec db psql -c "DROP TABLE users"', 'drop-database'], // nested in a wrapper command
+  ['docker exec -it -u postgres db psql -c "SELECT * FROM users"', 'allow'],
+  ['docker compose exec -T db psql -U app -c "drop database app"', 'drop-database'],
+  ['kubectl exec -it db-0 -- mysql -e "DROP TABLE orders"', 'drop-database'],
+  ['ssh db.internal \'psql -c "DROP TABLE users"\'', 'drop-database'],
+  ['ssh db.internal uptime', 'allow'],
+  ['echo "DROP TABLE users;" | docker exec -i db psql', 'drop-database'],
+  ['echo "DROP TABLE users;" > migrations/down.sql', 'allow'], // written down, not run
+  ['find . | xargs rm -rf', 'recursive-delete-outside-repo'], // run through xargs: paths unknown
+  ['xargs rm -rf', 'recursive-delete-outside-repo'],
+  ['ls | xargs -I{} rm -rf {}', 'recursive-delete-outside-repo'],
+  ['find . -type d -name cache -exec rm -rf {} +', 'recursive-delete-outside-repo'],
+  ["find . -name '*.o' | xargs rm -f", 'allow'], // not recursive
+  ['find . -name "*.tmp" -exec rm {} +', 'allow'],
+  ['git ls-files | xargs grep -n TODO', 'allow'],
+  ['env -i PATH=/usr/bin rm -rf ~', 'recursive-delete-outside-repo'],
+  ['nice -n 10 timeout 60 rm -rf /opt/app', 'recursive-delete-outside-repo'],
+  ['sudo -u deploy -- rm -rf /var/www', 'recursive-delete-outside-repo'],
+  ["sh -c 'cd / && rm -rf srv'", 'recursive-delete-outside-repo'],
+  ['eval "rm -rf $HOME"', 'recursive-delete-outside-repo'],
+  ["echo 'rm -rf ~' | sh", 'recursive-delete-outside-repo'], // a script piped into a shell
+  ["bash <<< 'rm -rf ~'", 'recursive-delete-outside-repo'],
+  ["echo 'rm -rf ~' | cat", 'allow'],
+  ['nice -n 10 npm test', 'allow'],
+  ['rm -rf *', 'recursive-delete-outside-repo'], // at the top: deletes the repository's files
+  ['rm -rf ./*', 'recursive-delete-outside-repo'],
+  ['cd src && rm -rf ../*', 'recursive-delete-outside-repo'],
+  ['rm -rf build/*', 'allow'],
+  ['cd build && rm -rf *', 'allow'],
+  ['rm -rf *.log', 'allow'],
+  ['git rm -r .agent/config', 'config-edit'], // git changing .agent/config/
+  ['git rm --cached .agent/config/coordination.yaml', 'config-edit'],
+  ['git checkout -- .agent/config/coordination.yaml', 'config-edit'],
+  ['git checkout HEAD~3 -- .agent/config', 'config-edit'],
+  ['git restore .agent/config/coordination.yaml', 'config-edit'],
+  ['git restore --source=HEAD~1 .agent', 'config-edit'],
+  ['git -C .agent restore config', 'config-edit'],
+  ['git mv .agent/config/coordination.yaml old.yaml', 'config-edit'],
+  ['git restore src/app.ts', 'allow'],
+  ['git checkout -- src/app.ts', 'allow'],
+  ['git checkout -b feature-x', 'allow'],
+  ['git diff .agent/config', 'allow'],
+  ['git log -- .agent/config', 'allow'],
+  ['git rm -r --cached .agent/status/tmp', 'allow'],
 ];
 
 describe('the guard table', () => {
@@ -162,6 +213,23 @@ describe('the guard table', () => {
     expect(decideBash('git push --force upstream trunk', context())).toEqual({ decision: 'allow' }); // upstream has no known default
   });
 
+  it('a force push naming no refspec goes where git config sends it: push.default, the upstream, remote.<name>.push', () => {
+    const tracking = (mode: string) => context({ gitConfig: () => new Map([['push.default', [mode]], ['branch.feature-login.remote', ['origin']], ['branch.feature-login.merge', ['refs/heads/main']]]) });
+    expect(decideBash('git push -f', tracking('upstream'))).toMatchObject({ rule: 'force-push', why: expect.stringContaining('push.default=upstream') });
+    expect(decideBash('git push --force-with-lease origin', tracking('tracking'))).toMatchObject({ rule: 'force-push' });
+    expect(decideBash('git push -f', tracking('simple'))).toEqual({ decision: 'allow' }); // simple pushes to its own name
+    expect(decideBash('git push -f', tracking('current'))).toEqual({ decision: 'allow' });
+    expect(decideBash('git push -f', tracking('nothing'))).toEqual({ decision: 'allow' });
+    expect(decideBash('git push', tracking('upstream'))).toEqual({ decision: 'allow' }); // not forced
+    expect(decideBash('git push -f origin feature-login', tracking('upstream'))).toEqual({ decision: 'allow' }); // the refspec is named
+    expect(decideBash('git push -f', tracking('matching'))).toMatchObject({ rule: 'force-push' });
+    const configured = context({ gitConfig: () => new Map([['remote.origin.push', ['HEAD:refs/heads/master']]]) });
+    expect(decideBash('git push -f', configured)).toMatchObject({ rule: 'force-push', why: expect.stringContaining('remote.origin.push') });
+    expect(decideBash('git push -f origin +refs/heads/*:refs/heads/*', context())).toMatchObject({ rule: 'force-push' });
+    const pushRemote = context({ gitConfig: () => new Map([['remote.pushdefault', ['fork']], ['remote.fork.push', ['HEAD:main']]]) });
+    expect(decideBash('git push -f', pushRemote)).toMatchObject({ rule: 'force-push', why: expect.stringContaining('on fork') });
+  });
+
   it('a force push from a detached HEAD (branch unknown) is denied rather than guessed', () => {
     expect(decideBash('git push --force', context({ currentBranch: () => null }))).toMatchObject({ rule: 'force-push' });
   });
@@ -189,7 +257,7 @@ describe('the guard table', () => {
     for (const [command, want] of TABLE) if (want !== 'allow') expect(mayBeDenied(command, deny)).toBe(true);
     expect(mayBeDenied('npm test && ls -la', deny)).toBe(false);
     expect(mayBeDenied('git status', deny)).toBe(true); // guard.deny has a git pattern: every git command is parsed
-    const part = fc.constantFrom('git push --force origin main', 'rm -rf ~', 'ls', 'echo hi', 'dropdb x', 'cos approve a.md', 'npm test', 'git reset --hard', 'cd /', 'rm -r ../x', 'terraform destroy', 'sudo', 'bash -c', '"', "'", '$(', ')', '`', '|', '&&', ';', '\n', ' ');
+    const part = fc.constantFrom('git push --force origin main', 'rm -rf ~', 'ls', 'echo hi', 'dropdb x', 'cos approve a.md', 'npm test', 'git reset --hard', 'cd /', 'rm -r ../x', 'terraform destroy', 'sudo', 'bash -c', 'xargs', 'rm -rf *', 'psql <<<', '"DROP TABLE x"', 'docker exec db', 'ssh h', 'sh', '<<EOF', 'EOF', 'git restore .agent/config', 'git push -f', '"', "'", '$(', ')', '`', '|', '&&', ';', '\n', ' ');
     fc.assert(
       fc.property(fc.array(part, { maxLength: 8 }), (parts) => {
         const line = parts.join(' ');

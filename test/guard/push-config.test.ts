@@ -1,0 +1,97 @@
+/**
+ * A force push that names no refspec (`git push -f`) goes where git's configuration sends it:
+ * push.default, the branch's upstream, remote.<name>.push. The guard reads the real git config of
+ * a real clone, through the built CLI's pre-tool-use hook, and must deny exactly when git itself
+ * (asked with `git push --dry-run --porcelain`) would rewrite a shared branch.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cos } from '../helpers/cli.js';
+import { git, testdir } from '../helpers/tmp.js';
+import { hook } from '../hooks/run-hook.js';
+
+function preToolUse(root: string, command: string) {
+  return {
+    session_id: 'push-config-session',
+    transcript_path: join(root, 'transcript.jsonl'),
+    cwd: root,
+    permission_mode: 'default',
+    hook_event_name: 'PreToolUse',
+    tool_name: 'Bash',
+    tool_input: { command, description: 'push' },
+    tool_use_id: 'toolu_01',
+  };
+}
+
+/** The remote branches `git push --dry-run --porcelain ARGS` would update (null: git refuses the push). */
+function gitWouldPush(clone: string, args: string[]): string[] | null {
+  try {
+    const out = execFileSync('git', ['push', '--dry-run', '--porcelain', ...args], { cwd: clone, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return [...out.matchAll(/:refs\/heads\/(\S+)\t/g)].map((match) => match[1]!).sort();
+  } catch {
+    return null;
+  }
+}
+
+async function cloneTracking(): Promise<string> {
+  const dir = testdir();
+  const remote = join(dir, 'remote.git');
+  const seed = join(dir, 'seed');
+  const clone = join(dir, 'clone');
+  git(dir, 'init', '--bare', '-b', 'main', remote);
+  git(dir, 'init', '-b', 'main', seed);
+  git(seed, 'commit', '--allow-empty', '-m', 'first');
+  git(seed, 'push', remote, 'HEAD:main');
+  git(seed, 'push', remote, 'HEAD:feature-base');
+  git(dir, 'clone', remote, clone);
+  const init = await cos(['init', '--dir', clone]);
+  if (init.code !== 0) throw new Error(init.stderr);
+  // The agent's branch `work` tracks origin/main (git checkout -b work --track origin/main).
+  git(clone, 'checkout', '-b', 'work', '--track', 'origin/main');
+  git(clone, 'commit', '--allow-empty', '-m', 'work');
+  return clone;
+}
+
+const ENV = { COS_SPRINT: 'pushing', COS_AGENT: 'dev' };
+
+describe('force push with no refspec, decided from the real git config', () => {
+  it('denied exactly when git would rewrite main: push.default upstream/tracking/matching/simple/current/nothing, remote.origin.push', { timeout: 120_000 }, async () => {
+    const clone = await cloneTracking();
+    const cases: Array<{ name: string; config: Array<[string, string]>; command: string; args: string[]; denied: boolean }> = [
+      { name: 'upstream', config: [['push.default', 'upstream']], command: 'git push -f', args: ['-f'], denied: true },
+      { name: 'tracking, remote named', config: [['push.default', 'tracking']], command: 'git push --force-with-lease origin', args: ['--force-with-lease', 'origin'], denied: true },
+      { name: 'matching (a local main exists)', config: [['push.default', 'matching']], command: 'git push -f', args: ['-f'], denied: true },
+      { name: 'simple', config: [['push.default', 'simple']], command: 'git push -f', args: ['-f'], denied: false },
+      { name: 'current', config: [['push.default', 'current']], command: 'git push -f', args: ['-f'], denied: false },
+      { name: 'nothing', config: [['push.default', 'nothing']], command: 'git push -f', args: ['-f'], denied: false },
+      { name: 'upstream, not forced', config: [['push.default', 'upstream']], command: 'git push', args: [], denied: false },
+      { name: 'remote.origin.push', config: [['push.default', 'current'], ['remote.origin.push', 'HEAD:refs/heads/main']], command: 'git push -f', args: ['-f'], denied: true },
+    ];
+    for (const item of cases) {
+      spawnSync('git', ['config', '--unset-all', 'remote.origin.push'], { cwd: clone, stdio: 'ignore' }); // exit 5 when unset: fine
+      for (const [key, value] of item.config) git(clone, 'config', key, value);
+      // Ground truth: what git itself would update on the remote.
+      const targets = gitWouldPush(clone, item.args);
+      // A force push is denied exactly when git would push it to main; a plain push to main is no rewrite.
+      const forced = item.args.some((arg) => arg.startsWith('-f') || arg.startsWith('--force'));
+      expect({ case: item.name, deniedByGitTruth: forced && (targets?.includes('main') ?? false) }).toEqual({ case: item.name, deniedByGitTruth: item.denied });
+      if (item.name === 'upstream, not forced') expect(targets).toEqual(['main']);
+      const result = await hook('pre-tool-use', preToolUse(clone, item.command), { cwd: clone, env: ENV });
+      expect(result.code).toBe(0);
+      if (item.denied) {
+        const reason = JSON.parse(result.stdout).hookSpecificOutput.permissionDecisionReason as string;
+        expect({ case: item.name, reason }).toEqual({ case: item.name, reason: expect.stringMatching(/rule force-push\): a force push.*(?:of main on origin|every branch of origin)/) });
+      } else expect({ case: item.name, stdout: result.stdout }).toEqual({ case: item.name, stdout: '' });
+    }
+  });
+
+  it('a branch tracking a branch of its own may be force-pushed with push.default=upstream', { timeout: 60_000 }, async () => {
+    const clone = await cloneTracking();
+    git(clone, 'branch', '--set-upstream-to', 'origin/feature-base');
+    git(clone, 'config', 'push.default', 'upstream');
+    expect(gitWouldPush(clone, ['-f'])).toEqual(['feature-base']);
+    const result = await hook('pre-tool-use', preToolUse(clone, 'git push -f'), { cwd: clone, env: ENV });
+    expect(result).toMatchObject({ code: 0, stdout: '' });
+  });
+});
