@@ -6,6 +6,7 @@
 import { analyze } from '../analyze.js';
 import { openDenial, usableApprovals } from '../guard/approvals.js';
 import { takeApproval } from '../guard/approval-use.js';
+import { denialLockFile } from '../guard/denial-lock.js';
 import type { Entry } from '../protocol/fields.js';
 import { readStore } from '../store/read.js';
 import type { Identity } from './identity.js';
@@ -13,8 +14,17 @@ import { postAs } from './post-as.js';
 
 export type DenialOutcome = { approved: string } | { note: Entry; fresh: boolean };
 
-/** An unused, current approval lets the command through (and is used up); else the denial NOTE. */
-export function denyOrApprove(root: string, identity: Identity, denied: { rule: string; why: string; command: string }, approvalMinutes: number, now: Date): DenialOutcome {
+/**
+ * An unused, current approval lets the command through (and is used up); else the denial NOTE —
+ * the open one, or a new one. Under a lock per agent and command (guard/denial-lock.ts): of
+ * parallel retries one writes the NOTE and the others, reading the store after it, find it open.
+ */
+export async function denyOrApprove(root: string, identity: Identity, denied: { rule: string; why: string; command: string }, approvalMinutes: number, now: Date): Promise<DenialOutcome> {
+  const { withLock } = await import('../store/lock.js');
+  return withLock(denialLockFile(root, identity.agent, denied.command), () => decide(root, identity, denied, approvalMinutes, now), { wait: 60_000 });
+}
+
+function decide(root: string, identity: Identity, denied: { rule: string; why: string; command: string }, approvalMinutes: number, now: Date): DenialOutcome {
   const entries = readStore(root).entries;
   for (const approval of usableApprovals(entries, identity.agent, denied.command, now, approvalMinutes)) {
     if (takeApproval(root, approval.file)) return { approved: approval.file };

@@ -235,7 +235,7 @@ async function preToolUse(root: string, state: string, input: HookInput, run: Ho
     const { denyOrApprove } = await import('./guard.js');
     let where = '';
     try {
-      const outcome = denyOrApprove(root, identity, decision, settings.approval_minutes, run.now);
+      const outcome = await denyOrApprove(root, identity, decision, settings.approval_minutes, run.now);
       if ('approved' in outcome) {
         logHook(state, 'pre-tool-use', `session ${input.session_id}: ${identity.agent} ran an approved command (${outcome.approved}): ${decision.command}`, run.now);
         return;
