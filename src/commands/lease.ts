@@ -23,14 +23,17 @@ with lease: [PATTERN...] (versioned, visible in git diff). A lease is live until
 heartbeats refresh it while it is live; once it has run out, lease again. cos guard pre-commit (cos setup git-hooks) refuses another agent's commit
 that touches a leased path.
 
-  PATTERN   a glob relative to the repository (picomatch syntax: src/api/**, *.md, {a,b}/x)
+  PATTERN   a glob relative to the repository (picomatch syntax: src/api/**, *.md, {a,b}/x);
+            a path without glob characters leases that path and everything under it
+            (src/auth covers src/auth/login.ts), while src/auth/* covers only its files
 ${flagsHelp(flags)}
 
 Exit codes: 0 leased; 1 bad usage or a bad pattern; 3 refused: a pattern can match a path that
 another agent's live lease covers (the message names the holder).
 
 Example:
-  cos lease --sprint api-v2 --agent backend 'src/api/**' 'docs/api.md'`;
+  cos lease --sprint api-v2 --agent backend 'src/api/**' 'docs/api.md'
+  cos lease --sprint auth --agent backend src/auth`;
 
 /** Lease `given` patterns for the agent; refused (conflict) when one overlaps another agent's live lease. */
 export async function execute(values: FlagValues<typeof flags>, io: OperationIo, given: string[]): Promise<Outcome<{ entry: Entry; patterns: string[]; mine: Lease[] }>> {

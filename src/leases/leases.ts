@@ -4,7 +4,7 @@
  * releases the pattern on that sprint, or until the lease NOTE's heartbeat (refreshed by the
  * holder's heartbeats while the lease is live) or a later entry the agent created while it was
  * live, plus the lease NOTE's ttl, has passed. Pure; which paths a pattern covers is picomatch's
- * answer.
+ * answer, a pattern without glob syntax covering the path and everything under it (leaseGlobs).
  */
 import picomatch from 'picomatch';
 import type { Entry } from '../protocol/fields.js';
@@ -33,7 +33,20 @@ export function patternProblem(pattern: string): string | null {
 }
 
 export function normalisePattern(pattern: string): string {
-  return pattern.trim().replace(/^(\.\/)+/, '');
+  return pattern.trim().replace(/^(\.\/)+/, '').replace(/(.)\/+$/, '$1');
+}
+
+/**
+ * The globs a lease pattern stands for. A pattern without glob syntax names a path: it leases that
+ * path and everything under it (`src/auth` covers `src/auth/login.ts`), as a person means it. A
+ * glob means what it says (`src/auth/*` covers only the files directly in it).
+ */
+export function leaseGlobs(pattern: string): string[] {
+  return picomatch.scan(pattern).isGlob ? [pattern] : [pattern, `${pattern}/**`];
+}
+
+function patternsOverlap(a: string, b: string): boolean {
+  return leaseGlobs(a).some((left) => leaseGlobs(b).some((right) => globsOverlap(left, right)));
 }
 
 function key(sprint: string, agent: string): string {
@@ -101,7 +114,7 @@ function leaseExpiry(note: Entry, created: readonly number[], now: number): numb
 
 /** Live leases of agents other than `agent` whose patterns can match a path `pattern` matches. */
 export function overlappingLeases(leases: readonly Lease[], agent: string, pattern: string): Lease[] {
-  return leases.filter((lease) => lease.agent !== agent && globsOverlap(lease.pattern, pattern));
+  return leases.filter((lease) => lease.agent !== agent && patternsOverlap(lease.pattern, pattern));
 }
 
 /** Pairs of live leases of different agents that can match one path. */
@@ -111,7 +124,7 @@ export function leaseConflicts(leases: readonly Lease[]): Array<[Lease, Lease]> 
     for (let j = i + 1; j < leases.length; j++) {
       const a = leases[i]!;
       const b = leases[j]!;
-      if (a.agent !== b.agent && globsOverlap(a.pattern, b.pattern)) pairs.push([a, b]);
+      if (a.agent !== b.agent && patternsOverlap(a.pattern, b.pattern)) pairs.push([a, b]);
     }
   }
   return pairs;
@@ -119,7 +132,7 @@ export function leaseConflicts(leases: readonly Lease[]): Array<[Lease, Lease]> 
 
 /** The live leases of other agents that cover `path` (repository-relative, `/` separators). */
 export function leasesCovering(leases: readonly Lease[], path: string, agent: string | null): Lease[] {
-  return leases.filter((lease) => lease.agent !== agent && picomatch(lease.pattern, { dot: true })(path));
+  return leases.filter((lease) => lease.agent !== agent && picomatch(leaseGlobs(lease.pattern), { dot: true })(path));
 }
 
 /** picomatch, for the property test that keeps globsOverlap honest. */

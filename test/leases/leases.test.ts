@@ -132,6 +132,38 @@ describe('cos guard pre-commit, installed by cos setup git-hooks', () => {
     expect(later).toEqual({ code: 0, stdout: '', stderr: '' });
   });
 
+  it('a lease on a directory without a glob covers everything under it: overlap refused (exit 3), the pre-commit hook refuses a file in it', { timeout: 120_000 }, async () => {
+    const root = await repo();
+    mkdirSync(join(root, 'src/auth/deep'), { recursive: true });
+    for (const file of ['src/auth/login.ts', 'src/auth/deep/token.ts', 'src/authz.ts']) writeFileSync(join(root, file), 'export {};\n');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-q', '-m', 'auth');
+    expect((await runCli(['setup', 'git-hooks', '--dir', root])).code).toBe(0);
+    // A trailing slash names the same directory.
+    const lease = await cos(['lease', '--dir', root, '--sprint', 'auth', '--agent', 'backend', 'src/auth/']);
+    expect(lease.code).toBe(0);
+    expect(lease.stdout).toMatch(/^leased src\/auth until /m);
+    // Another agent's pattern that can match a file under it is refused, naming the holder.
+    for (const pattern of ['src/auth/login.ts', 'src/auth/deep/**', 'src/**/*.ts', 'src/auth', 'src']) {
+      const refused = await cos(['lease', '--dir', root, '--sprint', 'ui', '--agent', 'frontend', pattern]);
+      expect({ pattern, code: refused.code }).toEqual({ pattern, code: 3 });
+      expect(refused.stderr).toContain('overlaps src/auth, leased by backend on sprint auth');
+    }
+    // A sibling that only shares the prefix is not under it.
+    expect((await cos(['lease', '--dir', root, '--sprint', 'ui', '--agent', 'frontend', 'src/authz.ts', 'src/auth*.md'])).code).toBe(0);
+    // The installed pre-commit hook refuses another agent's commit of a file deep inside it.
+    const refused = commit(root, 'src/auth/deep/token.ts', 'qa');
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('cos guard: qa may not commit this: src/auth/deep/token.ts is leased by backend (sprint auth, pattern src/auth,');
+    expect(commit(root, 'src/auth/login.ts', 'backend').status).toBe(0);
+    expect(commit(root, 'src/authz.ts', 'frontend').status).toBe(0); // its own lease
+    // A glob means what it says: src/auth/* covers the files directly in it, not deeper ones.
+    expect((await cos(['release', '--dir', root, '--sprint', 'auth', '--agent', 'backend', 'src/auth'])).code).toBe(0);
+    expect((await cos(['lease', '--dir', root, '--sprint', 'auth', '--agent', 'backend', 'src/auth/*'])).code).toBe(0);
+    expect(commit(root, 'src/auth/deep/token.ts', 'qa').status).toBe(0);
+    expect(commit(root, 'src/auth/login.ts', 'qa').status).toBe(1);
+  });
+
   it('works in a linked worktree without node_modules: the hook falls back to the cos that ran the setup, and guards that worktree', { timeout: 120_000 }, async () => {
     const root = await repo();
     // The project has cos installed (a node_modules/.bin/cos that runs this build); linked

@@ -1,7 +1,7 @@
 /** Glob overlap (leases/overlap.ts): examples, and a property against picomatch itself. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { liveLeases, matches } from '../../src/leases/leases.js';
+import { leaseGlobs, leasesCovering, liveLeases, matches, normalisePattern, overlappingLeases, type Lease } from '../../src/leases/leases.js';
 import { expandBraces, globsOverlap } from '../../src/leases/overlap.js';
 import type { Entry } from '../../src/protocol/fields.js';
 
@@ -116,3 +116,31 @@ describe('liveLeases', () => {
   });
 });
 
+
+describe('a lease pattern without glob syntax covers the path and everything under it', () => {
+  const lease = (pattern: string): Lease => ({ pattern, sprint: 's', agent: 'holder', file: 'x.md', path: '.agent/status/current/x.md', until: '2099-01-01T00:00:00Z' });
+  const segment = fc.constantFrom('src', 'auth', 'authz', 'a', 'login.ts', 'x.md', '.env');
+
+  it('property: a path is covered exactly when it is the leased path or lies under it; overlap agrees', () => {
+    fc.assert(
+      fc.property(fc.array(segment, { minLength: 1, maxLength: 3 }), fc.array(segment, { minLength: 1, maxLength: 4 }), (leased, path) => {
+        const pattern = leased.join('/');
+        const file = path.join('/');
+        const under = file === pattern || file.startsWith(`${pattern}/`);
+        expect(leasesCovering([lease(pattern)], file, 'someone-else').length === 1).toBe(under);
+        expect(leaseGlobs(pattern)).toEqual([pattern, `${pattern}/**`]);
+        // Whatever another agent leases that names a covered path is an overlap (never missed).
+        if (under) expect(overlappingLeases([lease(pattern)], 'someone-else', file)).toHaveLength(1);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a glob means what it says; a trailing slash names the directory', () => {
+    expect(leaseGlobs('src/auth/*')).toEqual(['src/auth/*']);
+    expect(normalisePattern('./src/auth/')).toBe('src/auth');
+    expect(leasesCovering([lease('src/auth/*')], 'src/auth/deep/x.ts', null)).toEqual([]);
+    expect(overlappingLeases([lease('src/auth')], 'other', 'src/authz/**')).toEqual([]);
+    expect(overlappingLeases([lease('src/auth')], 'other', 'src/*/login.ts')).toHaveLength(1);
+  });
+});
