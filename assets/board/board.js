@@ -2,6 +2,14 @@
 // every change), or the state embedded in a snapshot (cos board --out). Every piece of text from
 // the repository goes into the page through textContent or an attribute; the one exception is
 // body_html, which the server rendered with its escape-first markdown renderer.
+//
+// Rendering is keyed and incremental: every sprint card, column, finding, agent row, lease row
+// and timeline entry is a node kept by its key (sprint, state, finding, agent, lease, entry
+// name) and rebuilt only when what it shows changed; nodes are moved only when their order
+// changed (the fewest moves: those outside a longest run already in order). An event touching
+// one sprint touches that card (and its column), not the thousand others, and never the node a
+// person has focused or the timeline they opened elsewhere. Ages and heartbeat bars tick in
+// place every 10 s.
 (function () {
   'use strict';
 
@@ -10,6 +18,8 @@
   var HOLDING = { DISPATCHED: true, IN_PROGRESS: true, BLOCKED: true };
   var TIMELINE_LIMIT = 50;
   var FINDINGS_SHOWN = 25;
+  var FRESH_MS = 5000;
+  var TICK_MS = 10000;
   var FILE_AGENT = /-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ-([a-z0-9][a-z0-9._-]*)\.md$/;
 
   var embedded = document.getElementById('cos-state');
@@ -52,6 +62,66 @@
     }
     for (var i = 2; i < arguments.length; i++) append(node, arguments[i]);
     return node;
+  }
+  /** Writes only what differs (an unchanged write still costs the browser a style pass). */
+  function setText(node, text) {
+    if (node.textContent !== text) node.textContent = text;
+  }
+  function setClass(node, name) {
+    if (node.className !== name) node.className = name;
+  }
+  function setAttr(node, name, value) {
+    if (node.getAttribute(name) !== value) node.setAttribute(name, value);
+  }
+
+  /**
+   * Positions in `seq` of a longest strictly increasing run of its values (negative values, the
+   * nodes not yet in the parent, are never part of it).
+   */
+  function longestIncreasing(seq) {
+    var tails = [];
+    var prev = new Array(seq.length);
+    for (var i = 0; i < seq.length; i++) {
+      var v = seq[i];
+      if (v < 0) continue;
+      var lo = 0;
+      var hi = tails.length;
+      while (lo < hi) {
+        var mid = (lo + hi) >> 1;
+        if (seq[tails[mid]] < v) lo = mid + 1;
+        else hi = mid;
+      }
+      prev[i] = lo > 0 ? tails[lo - 1] : -1;
+      tails[lo] = i;
+    }
+    var keep = new Array(seq.length);
+    for (var k = tails.length ? tails[tails.length - 1] : -1; k >= 0; k = prev[k]) keep[k] = true;
+    return keep;
+  }
+
+  /**
+   * Make `parent`'s children exactly `nodes`, in that order, with the fewest moves: children not
+   * wanted are removed, the longest run already in order stays where it is, the rest are put in
+   * place. A node that is not moved keeps its focus, its open <details> and its scroll position.
+   */
+  function place(parent, nodes) {
+    var wanted = new Set(nodes);
+    var index = new Map();
+    var i = 0;
+    var child = parent.firstChild;
+    while (child) {
+      var next = child.nextSibling;
+      if (wanted.has(child)) index.set(child, i++);
+      else parent.removeChild(child);
+      child = next;
+    }
+    var seq = nodes.map(function (n) { return index.has(n) ? index.get(n) : -1; });
+    var keep = longestIncreasing(seq);
+    var after = null;
+    for (var k = nodes.length - 1; k >= 0; k--) {
+      if (!keep[k]) parent.insertBefore(nodes[k], after);
+      after = nodes[k];
+    }
   }
 
   // ---- small formatters --------------------------------------------------------------------
@@ -111,49 +181,102 @@
     return true;
   }
 
+  // ---- keyed records -------------------------------------------------------------------------
+  /**
+   * A keyed node: `make(item, ticks)` builds it (pushing into `ticks` the functions that bring its
+   * time-dependent parts up to date); it is built again only when `sig` of the item changes.
+   */
+  function keyed() {
+    var records = new Map();
+    return {
+      node: function (key, sig, make, item) {
+        var rec = records.get(key);
+        if (!rec || rec.sig !== sig) {
+          var ticks = [];
+          rec = { sig: sig, node: make(item, ticks), ticks: ticks, used: true };
+          records.set(key, rec);
+        }
+        rec.used = true;
+        return rec.node;
+      },
+      /** Forget the records not asked for since the last sweep. */
+      sweep: function () {
+        records.forEach(function (rec, key) {
+          if (!rec.used) records.delete(key);
+          rec.used = false;
+        });
+      },
+      tick: function () {
+        records.forEach(function (rec) {
+          if (rec.node.isConnected) rec.ticks.forEach(function (fn) { fn(); });
+        });
+      },
+    };
+  }
+
   // ---- sections ----------------------------------------------------------------------------
-  function findingsSection() {
+  var parts = null;
+
+  function findingItem(f) {
+    var key = findingKey(f);
+    var isFresh = fresh[key] && Date.now() - fresh[key] < FRESH_MS;
+    return el('li', { class: 'finding sev-' + f.severity + (isFresh ? ' fresh' : ''), dataset: { kind: f.kind, severity: f.severity, sprint: f.sprint || '' } },
+      severityPill(f.severity),
+      el('span', { class: 'what' }, f.kind, f.sprint ? el('span', { text: ' · ' + f.sprint }) : null),
+      el('span', { class: 'msg', text: f.message }),
+      f.action ? el('span', { class: 'action' }, '→ ', el('code', { text: f.action })) : null);
+  }
+
+  var findingRecords = keyed();
+  function findingsView() {
+    var p = parts.findings;
     // Most severe first; within a severity, the ones that arrived live newest first (so a new
     // escalation is on top even when many of its severity are open), then in the server's order.
     var list = state.findings.filter(findingShown).slice().sort(function (a, b) {
       return rank(b.severity) - rank(a.severity) || (fresh[findingKey(b)] || 0) - (fresh[findingKey(a)] || 0);
     });
-    var section = el('section', { class: 'findings', id: 'findings', 'aria-labelledby': 'findings-h' },
-      el('h2', { id: 'findings-h', text: 'Open findings (' + list.length + ')' }));
+    setText(p.h2, 'Open findings (' + list.length + ')');
     if (list.length === 0) {
-      append(section, el('div', { class: 'all-clear', text: state.findings.length === 0 ? 'All clear: no open findings.' : 'No open findings match the filters.' }));
-      return section;
+      setText(p.clear, state.findings.length === 0 ? 'All clear: no open findings.' : 'No open findings match the filters.');
+      place(p.section, [p.h2, p.clear]);
+      findingRecords.sweep();
+      return;
     }
-    var ol = el('ol');
-    list.slice(0, FINDINGS_SHOWN).forEach(function (f) {
+    var seen = {};
+    place(p.ol, list.slice(0, FINDINGS_SHOWN).map(function (f) {
       var key = findingKey(f);
-      var isFresh = fresh[key] && Date.now() - fresh[key] < 5000;
-      append(ol, el('li', { class: 'finding sev-' + f.severity + (isFresh ? ' fresh' : ''), dataset: { kind: f.kind, severity: f.severity, sprint: f.sprint || '' } },
-        severityPill(f.severity),
-        el('span', { class: 'what' }, f.kind, f.sprint ? el('span', { text: ' · ' + f.sprint }) : null),
-        el('span', { class: 'msg', text: f.message }),
-        f.action ? el('span', { class: 'action' }, '→ ', el('code', { text: f.action })) : null));
-    });
-    append(section, ol);
-    if (list.length > FINDINGS_SHOWN) append(section, el('p', { class: 'more', text: '+ ' + (list.length - FINDINGS_SHOWN) + ' more (cos scan lists them all)' }));
-    return section;
+      // Two findings of one kind over the same files (their messages differ): keys stay unique.
+      seen[key] = (seen[key] || 0) + 1;
+      var isFresh = fresh[key] && Date.now() - fresh[key] < FRESH_MS;
+      return findingRecords.node(key + '\u0000' + seen[key], JSON.stringify(f) + (isFresh ? '!' : ''), findingItem, f);
+    }));
+    findingRecords.sweep();
+    setText(p.more, list.length > FINDINGS_SHOWN ? '+ ' + (list.length - FINDINGS_SHOWN) + ' more (cos scan lists them all)' : '');
+    place(p.section, list.length > FINDINGS_SHOWN ? [p.h2, p.ol, p.more] : [p.h2, p.ol]);
   }
 
-  function heartbeat(a, withSprint) {
+  /** A heartbeat row; its bar and age are brought up to date by a tick pushed into `ticks`. */
+  function heartbeat(a, withSprint, ticks) {
     var holding = HOLDING[a.status] === true;
-    var ttl = a.ttl_minutes * 60000;
-    var spent = now() - Date.parse(a.heartbeat);
-    var frac = ttl > 0 ? spent / ttl : 1;
     var li = el('li', { class: 'agent', dataset: { agent: a.agent, sprint: a.sprint || '' } },
       el('span', { class: 'who' }, a.agent, withSprint ? el('span', { class: 'where', text: ' on ' + a.sprint }) : null),
       el('span', { class: 'st', title: a.status, text: a.stale ? 'STALE' : a.status }));
     if (holding) {
-      var bar = el('span', { class: 'bar' + (a.stale || frac >= 1 ? ' out' : frac > 0.5 ? ' mid' : ''), role: 'img',
-        'aria-label': 'heartbeat ' + age(spent) + ' ago of a ' + a.ttl_minutes + ' min ttl' }, el('span'));
-      bar.firstChild.style.width = Math.max(3, Math.min(100, frac * 100)).toFixed(1) + '%';
-      append(li, bar);
-      var said = a.stale ? 'silent for ' + age(spent) : (withSprint ? 'heartbeat ' : '') + age(spent) + ' ago';
-      append(li, el('span', { class: 'age', text: said + ' · ttl ' + a.ttl_minutes + ' min' }));
+      var fill = el('span');
+      var bar = el('span', { class: 'bar', role: 'img' }, fill);
+      var said = el('span', { class: 'age' });
+      append(li, [bar, said]);
+      var tick = function () {
+        var ttl = a.ttl_minutes * 60000;
+        var spent = now() - Date.parse(a.heartbeat);
+        var frac = ttl > 0 ? spent / ttl : 1;
+        setClass(bar, 'bar' + (a.stale || frac >= 1 ? ' out' : frac > 0.5 ? ' mid' : ''));
+        setAttr(bar, 'aria-label', 'heartbeat ' + age(spent) + ' ago of a ' + a.ttl_minutes + ' min ttl');
+        fill.style.width = Math.max(3, Math.min(100, frac * 100)).toFixed(1) + '%';
+        setText(said, (a.stale ? 'silent for ' + age(spent) : (withSprint ? 'heartbeat ' : '') + age(spent) + ' ago') + ' · ttl ' + a.ttl_minutes + ' min');
+      };
+      tick();
+      ticks.push(tick);
     }
     return li;
   }
@@ -164,95 +287,191 @@
     return map;
   }
 
-  function timeline(sprint) {
-    var entries = (state.timeline && state.timeline[sprint]) || [];
-    var details = el('details', { dataset: { key: 'tl:' + sprint } },
-      el('summary', { text: 'Timeline · ' + entries.length + (entries.length === TIMELINE_LIMIT ? ' latest' : '') + (entries.length === 1 ? ' entry' : ' entries') }));
-    // The entries are put in only while the timeline is open: a board of a thousand sprints
-    // re-renders on every change without building ten thousand bodies nobody looks at.
-    var ol = el('ol', { class: 'timeline' });
-    var filled = false;
-    function fill() {
-      if (filled) return;
-      filled = true;
-      fillTimeline(ol, entries);
-    }
-    if (openTimelines[sprint]) {
-      details.open = true;
-      fill();
-    }
-    details.addEventListener('toggle', function () {
-      if (details.open) {
+  /**
+   * A sprint's timeline: one <details> per sprint for the page's life (a card rebuilt for a
+   * change of its row keeps it, open or not, focused or not). The entries are put in only while
+   * it is open: a board of a thousand sprints does not build ten thousand bodies nobody reads.
+   */
+  var timelines = new Map();
+  function timelineOf(sprint) {
+    var tl = timelines.get(sprint);
+    if (tl) return tl;
+    tl = { sprint: sprint, sig: null, filled: false, items: new Map() };
+    tl.summary = el('summary');
+    tl.ol = el('ol', { class: 'timeline' });
+    tl.details = el('details', { dataset: { key: 'tl:' + sprint } }, tl.summary, tl.ol);
+    tl.details.addEventListener('toggle', function () {
+      if (tl.details.open) {
         openTimelines[sprint] = true;
-        fill();
+        fillTimeline(tl);
       } else delete openTimelines[sprint];
     });
-    append(details, ol);
-    return details;
+    if (openTimelines[sprint]) tl.details.open = true;
+    timelines.set(sprint, tl);
+    return tl;
   }
-
-  function fillTimeline(ol, entries) {
-    entries.slice().reverse().forEach(function (e) {
-      var body = el('div', { class: 'md' });
-      body.innerHTML = e.body_html;
-      append(ol, el('li', { class: 'sev-' + e.severity, dataset: { entry: e.name } },
-        el('div', { class: 'tl-head' },
-          el('span', { text: '#' + e.seq }),
-          el('time', { datetime: e.timestamp, text: String(e.timestamp).replace('T', ' ').replace(/:\d\dZ$/, 'Z') }),
-          el('span', { class: 'who', text: e.agent }),
-          el('span', { class: 'chip', text: e.status }),
-          e.severity !== 'INFO' ? severityPill(e.severity) : null,
-          e.title ? el('span', { text: e.title }) : null),
-        body));
+  function timelineEntries(sprint) {
+    return (state.timeline && state.timeline[sprint]) || [];
+  }
+  function updateTimeline(tl) {
+    var entries = timelineEntries(tl.sprint);
+    var sig = entries.length + '\u0000' + (entries.length ? entries[entries.length - 1].name + '\u0000' + entries[0].name : '');
+    if (sig === tl.sig) return;
+    tl.sig = sig;
+    setText(tl.summary, 'Timeline · ' + entries.length + (entries.length === TIMELINE_LIMIT ? ' latest' : '') + (entries.length === 1 ? ' entry' : ' entries'));
+    if (tl.filled || tl.details.open) fillTimeline(tl);
+  }
+  function fillTimeline(tl) {
+    tl.filled = true;
+    var entries = timelineEntries(tl.sprint);
+    var names = {};
+    var nodes = entries.slice().reverse().map(function (e) {
+      names[e.name] = true;
+      var li = tl.items.get(e.name);
+      if (!li) {
+        li = entryItem(e);
+        tl.items.set(e.name, li);
+      }
+      return li;
     });
+    tl.items.forEach(function (_li, name) { if (!names[name]) tl.items.delete(name); });
+    place(tl.ol, nodes);
+  }
+  function entryItem(e) {
+    var body = el('div', { class: 'md' });
+    body.innerHTML = e.body_html;
+    return el('li', { class: 'sev-' + e.severity, dataset: { entry: e.name } },
+      el('div', { class: 'tl-head' },
+        el('span', { text: '#' + e.seq }),
+        el('time', { datetime: e.timestamp, text: String(e.timestamp).replace('T', ' ').replace(/:\d\dZ$/, 'Z') }),
+        el('span', { class: 'who', text: e.agent }),
+        el('span', { class: 'chip', text: e.status }),
+        e.severity !== 'INFO' ? severityPill(e.severity) : null,
+        e.title ? el('span', { text: e.title }) : null),
+      body);
   }
 
-  function card(row, agents) {
+  /**
+   * A sprint card: one <article> per sprint for the page's life. When its row (or the heartbeat
+   * of one of its agents) changes, its parts are rebuilt in place; its timeline stays.
+   */
+  var cards = new Map();
+  function cardNode(row, agents) {
+    var full = row.agents.map(function (a) { return agents[row.sprint + '\u0000' + a.agent] || null; });
+    var sig = JSON.stringify([row, full]);
+    var card = cards.get(row.sprint);
+    if (!card) {
+      card = { node: el('article', { class: 'card' }), sig: null, ticks: [], tl: null };
+      cards.set(row.sprint, card);
+    }
+    if (card.sig !== sig) {
+      card.sig = sig;
+      fillCard(card, row, full);
+    }
+    if (row.agents.length > 0 || (state.timeline && state.timeline[row.sprint])) {
+      if (!card.tl) {
+        card.tl = timelineOf(row.sprint);
+        card.node.appendChild(card.tl.details);
+      }
+      updateTimeline(card.tl);
+    } else if (card.tl) {
+      card.tl.details.remove();
+      card.tl = null;
+    }
+    return card.node;
+  }
+  function fillCard(card, row, full) {
+    var node = card.node;
+    node.dataset.sprint = row.sprint;
+    node.dataset.state = row.state;
+    setAttr(node, 'aria-label', row.sprint + ', ' + row.state);
+    var ticks = [];
     var sev = row.severity && row.severity !== 'INFO' ? row.severity : null;
+    var updated = row.updated ? el('time', { class: 'updated', datetime: row.updated, title: row.updated }) : null;
+    if (updated) ticks.push(function () { setText(updated, ago(row.updated)); });
     var planned = row.plan ? el('p', { class: 'planned' }, 'plan ', el('strong', { text: row.plan }),
       row.waiting_on && row.waiting_on.length ? ' · waits on ' + row.waiting_on.join(', ') : row.state === 'READY' ? ' · ready to dispatch' : null) : null;
-    return el('article', { class: 'card', dataset: { sprint: row.sprint, state: row.state }, 'aria-label': row.sprint + ', ' + row.state },
+    var made = [
       el('header', null,
         el('span', { class: 'name', text: row.sprint }),
         sev ? severityPill(sev) : null,
-        row.updated ? el('time', { class: 'updated', datetime: row.updated, title: row.updated, text: ago(row.updated) }) : null),
+        updated),
       planned,
-      el('ul', { class: 'agents' }, row.agents.map(function (a) {
-        var full = agents[row.sprint + '\u0000' + a.agent];
-        return heartbeat(full || { agent: a.agent, sprint: row.sprint, status: a.status, heartbeat: a.heartbeat, ttl_minutes: 0, stale: a.stale }, false);
+      el('ul', { class: 'agents' }, row.agents.map(function (a, i) {
+        return heartbeat(full[i] || { agent: a.agent, sprint: row.sprint, status: a.status, heartbeat: a.heartbeat, ttl_minutes: 0, stale: a.stale }, false, ticks);
       })),
       row.flags.length ? el('div', { class: 'flags' }, row.flags.map(function (f) { return el('span', { class: 'chip', text: f }); })) : null,
-      row.agents.length || (state.timeline && state.timeline[row.sprint]) ? timeline(row.sprint) : null);
+    ].filter(Boolean);
+    // Everything but the timeline goes; the new parts go before it (the timeline is not moved).
+    var keep = card.tl ? card.tl.details : null;
+    var child = node.firstChild;
+    while (child) {
+      var next = child.nextSibling;
+      if (child !== keep) node.removeChild(child);
+      child = next;
+    }
+    made.forEach(function (part) { node.insertBefore(part, keep); });
+    ticks.forEach(function (fn) { fn(); });
+    card.ticks = ticks;
   }
 
-  function columnsSection() {
+  var columns = new Map();
+  function columnNode(s) {
+    var col = columns.get(s);
+    if (!col) {
+      col = { n: el('span', { class: 'n' }), cards: el('div', { class: 'cards' }) };
+      col.node = el('section', { class: 'column', dataset: { state: s }, 'aria-label': s + ' sprints' },
+        el('h3', null, el('span', { text: s.replace('_', ' ') }), col.n), col.cards);
+      columns.set(s, col);
+    }
+    return col;
+  }
+
+  function columnsView() {
+    var p = parts.sprints;
     var rows = state.sprints.filter(sprintShown);
     var groups = {};
     rows.forEach(function (row) { (groups[row.state] = groups[row.state] || []).push(row); });
     var order = STATES.filter(function (s) { return groups[s]; }).concat(Object.keys(groups).filter(function (s) { return STATES.indexOf(s) < 0; }).sort());
-    var section = el('section', { class: 'board', id: 'sprints', 'aria-labelledby': 'sprints-h' },
-      el('h2', { id: 'sprints-h', text: 'Sprints (' + rows.length + ')' }));
+    setText(p.h2, 'Sprints (' + rows.length + ')');
     if (order.length === 0) {
-      append(section, el('p', { class: 'empty', text: state.sprints.length === 0 ? 'No sprints yet. Post the first entry: cos post --sprint my-sprint --agent me --status IN_PROGRESS' : 'No sprint matches the filters.' }));
-      return section;
+      setText(p.empty, state.sprints.length === 0 ? 'No sprints yet. Post the first entry: cos post --sprint my-sprint --agent me --status IN_PROGRESS' : 'No sprint matches the filters.');
+      place(p.section, [p.h2, p.empty]);
+    } else {
+      var agents = agentsByKey();
+      place(p.columns, order.map(function (s) {
+        var col = columnNode(s);
+        setText(col.n, String(groups[s].length));
+        place(col.cards, groups[s].map(function (row) { return cardNode(row, agents); }));
+        return col.node;
+      }));
+      place(p.section, [p.h2, p.columns]);
     }
-    var agents = agentsByKey();
-    append(section, el('div', { class: 'columns' }, order.map(function (s) {
-      return el('section', { class: 'column', dataset: { state: s }, 'aria-label': s + ' sprints' },
-        el('h3', null, el('span', { text: s.replace('_', ' ') }), el('span', { class: 'n', text: String(groups[s].length) })),
-        el('div', { class: 'cards' }, groups[s].map(function (row) { return card(row, agents); })));
-    })));
-    return section;
+    // A sprint that is gone from the state is forgotten; one only filtered out is kept.
+    var present = {};
+    state.sprints.forEach(function (row) { present[row.sprint] = true; });
+    cards.forEach(function (card, sprint) {
+      if (!present[sprint]) {
+        cards.delete(sprint);
+        timelines.delete(sprint);
+      }
+    });
   }
 
-  function agentsSection() {
+  var agentRecords = keyed();
+  function agentsView() {
+    var p = parts.agents;
     var list = (state.agents || []).filter(function (a) { return HOLDING[a.status] && agentShown(a); });
     list.sort(function (a, b) { return Date.parse(a.expires) - Date.parse(b.expires); });
-    var section = el('section', { class: 'panel', id: 'agents', 'aria-labelledby': 'agents-h' },
-      el('h2', { id: 'agents-h', text: 'Agents holding a sprint (' + list.length + ')' }));
-    if (list.length === 0) append(section, el('p', { class: 'empty', text: 'No agent holds a sprint.' }));
-    else append(section, el('ul', { class: 'agents' }, list.map(function (a) { return heartbeat(a, true); })));
-    return section;
+    setText(p.h2, 'Agents holding a sprint (' + list.length + ')');
+    if (list.length === 0) place(p.section, [p.h2, p.empty]);
+    else {
+      place(p.ul, list.map(function (a) {
+        return agentRecords.node(a.sprint + '\u0000' + a.agent, JSON.stringify(a), function (item, ticks) { return heartbeat(item, true, ticks); }, a);
+      }));
+      place(p.section, [p.h2, p.ul]);
+    }
+    agentRecords.sweep();
   }
 
   /**
@@ -261,30 +480,45 @@
    * re-evaluate for a lease alone). A lease that can match a path another agent's lease matches
    * (a lease-conflict finding) is marked.
    */
-  function leasesSection() {
+  function leaseItem(item, ticks) {
+    var l = item.lease;
+    var until = el('time', { class: 'until', datetime: l.until, title: l.until + ' (' + l.file + ')' });
+    var li = el('li', { class: 'lease', dataset: { agent: l.agent, sprint: l.sprint, pattern: l.pattern } },
+      el('code', { class: 'pattern', text: l.pattern }),
+      el('span', { class: 'who' }, l.agent, el('span', { class: 'where', text: ' on ' + l.sprint })),
+      until,
+      item.conflict ? el('span', { class: 'pill sev-URGENT', text: 'conflict' }) : null);
+    var tick = function () {
+      var left = Date.parse(l.until) - now();
+      var expired = left < 0;
+      setClass(li, 'lease' + (expired ? ' expired' : '') + (item.conflict ? ' conflict' : ''));
+      setText(until, expired ? 'expired ' + age(-left) + ' ago' : 'until ' + l.until.slice(11, 16) + ' UTC · ' + age(left) + ' left');
+    };
+    tick();
+    ticks.push(tick);
+    return li;
+  }
+
+  var leaseRecords = keyed();
+  function leasesView() {
+    var p = parts.leases;
     var conflicting = {};
     (state.lease_conflicts || []).forEach(function (c) {
       [c.a, c.b].forEach(function (l) { conflicting[l.file + '\u0000' + l.pattern] = true; });
     });
     var list = (state.leases || []).filter(agentShown);
-    var section = el('section', { class: 'panel', id: 'leases', 'aria-labelledby': 'leases-h' },
-      el('h2', { id: 'leases-h', text: 'Path leases (' + list.length + ')' }));
+    setText(p.h2, 'Path leases (' + list.length + ')');
     if (list.length === 0) {
-      append(section, el('p', { class: 'empty', text: (state.leases || []).length === 0 ? 'No live leases (cos lease --sprint S --agent A PATTERN takes one).' : 'No lease matches the filters.' }));
-      return section;
+      setText(p.empty, (state.leases || []).length === 0 ? 'No live leases (cos lease --sprint S --agent A PATTERN takes one).' : 'No lease matches the filters.');
+      place(p.section, [p.h2, p.empty]);
+    } else {
+      place(p.ul, list.map(function (l) {
+        var item = { lease: l, conflict: conflicting[l.file + '\u0000' + l.pattern] === true };
+        return leaseRecords.node(l.file + '\u0000' + l.pattern + '\u0000' + l.agent + '\u0000' + l.sprint, JSON.stringify(item), leaseItem, item);
+      }));
+      place(p.section, [p.h2, p.ul]);
     }
-    append(section, el('ul', { class: 'leases' }, list.map(function (l) {
-      var left = Date.parse(l.until) - now();
-      var expired = left < 0;
-      var conflict = conflicting[l.file + '\u0000' + l.pattern] === true;
-      return el('li', { class: 'lease' + (expired ? ' expired' : '') + (conflict ? ' conflict' : ''), dataset: { agent: l.agent, sprint: l.sprint, pattern: l.pattern } },
-        el('code', { class: 'pattern', text: l.pattern }),
-        el('span', { class: 'who' }, l.agent, el('span', { class: 'where', text: ' on ' + l.sprint })),
-        el('time', { class: 'until', datetime: l.until, title: l.until + ' (' + l.file + ')',
-          text: (expired ? 'expired ' + age(-left) + ' ago' : 'until ' + l.until.slice(11, 16) + ' UTC · ' + age(left) + ' left') }),
-        conflict ? el('span', { class: 'pill sev-URGENT', text: 'conflict' }) : null);
-    })));
-    return section;
+    leaseRecords.sweep();
   }
 
   /**
@@ -317,8 +551,7 @@
     return { nodes: nodes, edges: edges, plans: plans };
   }
 
-  function planSection() {
-    var data = planData();
+  function planSection(data) {
     var names = Object.keys(data.nodes).sort();
     var section = el('section', { class: 'panel graph', id: 'plan', 'aria-labelledby': 'plan-h' },
       el('h2', { id: 'plan-h', text: 'Plan dependencies' }));
@@ -377,6 +610,17 @@
     return section;
   }
 
+  /** The graph is drawn again only when its nodes, states or edges changed. */
+  function planView() {
+    var data = planData();
+    var sig = JSON.stringify(data);
+    if (sig === parts.planSig) return;
+    parts.planSig = sig;
+    var section = planSection(data);
+    parts.plan.replaceWith(section);
+    parts.plan = section;
+  }
+
   // ---- shell and rendering -----------------------------------------------------------------
   var shell = {};
   function select(name, label, options) {
@@ -418,6 +662,21 @@
           select('agent', 'Agent', agentOptions()),
           select('severity', 'Severity', SEVERITY_OPTIONS))),
       shell.main);
+    // The sections' fixed parts, made once; their contents are kept up to date in place.
+    parts = {
+      findings: { h2: el('h2', { id: 'findings-h' }), clear: el('div', { class: 'all-clear' }), ol: el('ol'), more: el('p', { class: 'more' }) },
+      sprints: { h2: el('h2', { id: 'sprints-h' }), empty: el('p', { class: 'empty' }), columns: el('div', { class: 'columns' }) },
+      agents: { h2: el('h2', { id: 'agents-h' }), empty: el('p', { class: 'empty', text: 'No agent holds a sprint.' }), ul: el('ul', { class: 'agents' }) },
+      leases: { h2: el('h2', { id: 'leases-h' }), empty: el('p', { class: 'empty' }), ul: el('ul', { class: 'leases' }) },
+      plan: el('section', { class: 'panel graph', id: 'plan' }),
+      planSig: null,
+    };
+    parts.findings.section = el('section', { class: 'findings', id: 'findings', 'aria-labelledby': 'findings-h' });
+    parts.sprints.section = el('section', { class: 'board', id: 'sprints', 'aria-labelledby': 'sprints-h' });
+    parts.agents.section = el('section', { class: 'panel', id: 'agents', 'aria-labelledby': 'agents-h' });
+    parts.leases.section = el('section', { class: 'panel', id: 'leases', 'aria-labelledby': 'leases-h' });
+    shell.main.replaceChildren(parts.findings.section, parts.sprints.section,
+      el('div', { class: 'lower' }, el('div', { class: 'side' }, parts.agents.section, parts.leases.section), parts.plan));
   }
 
   var liveMode = snapshot ? 'snapshot' : 'connecting';
@@ -425,7 +684,25 @@
     liveMode = mode;
     if (!shell.live || !state) return;
     shell.live.dataset.live = mode;
-    shell.live.textContent = { live: 'Live', reconnecting: 'Reconnecting…', connecting: 'Connecting…' }[mode] || 'Snapshot of ' + state.generated_at.replace('T', ' ');
+    setText(shell.live, { live: 'Live', reconnecting: 'Reconnecting…', connecting: 'Connecting…' }[mode] || 'Snapshot of ' + state.generated_at.replace('T', ' '));
+  }
+
+  /**
+   * Runs `update` and gives the focus back if it took it: a focused node that had to move (its
+   * own card changed column) is focused again; one that was replaced is found by its data-key.
+   */
+  function keepingFocus(update) {
+    var active = document.activeElement;
+    var inMain = active && active !== document.body && shell.main.contains(active);
+    var holder = inMain && active.closest('[data-key]');
+    var focusKey = holder ? holder.dataset.key : null;
+    update();
+    if (!inMain || document.activeElement === active) return;
+    if (active.isConnected) active.focus({ preventScroll: true });
+    else if (focusKey) {
+      var again = shell.main.querySelector('[data-key="' + (window.CSS && CSS.escape ? CSS.escape(focusKey) : focusKey) + '"] > summary');
+      if (again) again.focus({ preventScroll: true });
+    }
   }
 
   function render() {
@@ -438,24 +715,34 @@
     }
     setOptions(shell.sprint, sprintOptions());
     setOptions(shell.agent, agentOptions());
-    var active = document.activeElement;
-    var focusKey = active && shell.main.contains(active) && active.closest('[data-key]') ? active.closest('[data-key]').dataset.key : null;
-    shell.counts.textContent = state.sprints.length + ' sprints · ' + state.findings.length + ' open findings · ' + state.entries + ' entries';
-    shell.main.replaceChildren(findingsSection(), columnsSection(),
-      el('div', { class: 'lower' }, el('div', { class: 'side' }, agentsSection(), leasesSection()), planSection()));
-    if (focusKey) {
-      var again = shell.main.querySelector('[data-key="' + (window.CSS && CSS.escape ? CSS.escape(focusKey) : focusKey) + '"] > summary');
-      if (again) again.focus();
-    }
+    setText(shell.counts, state.sprints.length + ' sprints · ' + state.findings.length + ' open findings · ' + state.entries + ' entries');
+    keepingFocus(function () {
+      findingsView();
+      columnsView();
+      agentsView();
+      leasesView();
+      planView();
+    });
     setTitle();
   }
   function setTitle() {
-    document.title = (state.findings.some(function (f) { return rank(f.severity) >= 2; }) ? '(!) ' : '') + 'cos board' + (state.repository ? ' · ' + state.repository : '');
+    var title = (state.findings.some(function (f) { return rank(f.severity) >= 2; }) ? '(!) ' : '') + 'cos board' + (state.repository ? ' · ' + state.repository : '');
+    if (document.title !== title) document.title = title;
   }
   function schedule() {
     if (scheduled) return;
     scheduled = true;
     requestAnimationFrame(render);
+  }
+  /** Every 10 s: ages and heartbeat bars in place, and the banner drops its "fresh" marks. */
+  function tick() {
+    if (!state || !shell.main) return;
+    cards.forEach(function (card) {
+      if (card.node.isConnected) card.ticks.forEach(function (fn) { fn(); });
+    });
+    agentRecords.tick();
+    leaseRecords.tick();
+    findingsView();
   }
 
   // ---- live updates ------------------------------------------------------------------------
@@ -490,16 +777,15 @@
     schedule();
   }
   /**
-   * The banner alone, at once (not on the next frame: an escalation must show even in a
-   * background tab, and without waiting for a thousand sprint cards); the rest on the next frame.
+   * The banner at once (not on the next frame: an escalation must show even in a background
+   * tab); the rest on the next frame.
    */
   function renderFindings() {
-    var old = shell.main && document.getElementById('findings');
-    if (!old) {
+    if (!shell.main) {
       render();
       return;
     }
-    old.replaceWith(findingsSection());
+    keepingFocus(findingsView);
     setTitle();
     schedule();
   }
@@ -536,6 +822,6 @@
     render();
   } else {
     connect();
-    setInterval(schedule, 10000);
+    setInterval(tick, TICK_MS);
   }
 })();

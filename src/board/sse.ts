@@ -25,6 +25,19 @@ export const SSE_HEADERS = {
   'X-Accel-Buffering': 'no',
 } as const;
 
+/**
+ * Put what was written on the wire now. Node's http response corks its socket on a write and
+ * uncorks it on the next tick, so a frame written just before a long synchronous stretch (the
+ * engine's checks over the whole store run right after a new entry's `entry` event is sent) would
+ * wait for that stretch to end: about 300 ms over 10,000 entries, the whole of the board's
+ * post → event latency. Uncorking here sends it at once; node's own uncork on the next tick then
+ * finds nothing corked.
+ */
+function flush(response: ServerResponse): void {
+  const socket = response.socket;
+  if (socket && socket.writableCorked > 0) socket.uncork();
+}
+
 /** One frame: `data` is one line of JSON (JSON never holds a raw newline). */
 export function frame(id: number, event: string, data: unknown): string {
   return `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
@@ -39,7 +52,10 @@ export function createSseHub(): SseHub {
   };
   const write = (response: ServerResponse, text: string) => {
     if (response.writableLength > MAX_BUFFERED) drop(response);
-    else response.write(text);
+    else {
+      response.write(text);
+      flush(response);
+    }
   };
   const keepalive = setInterval(() => {
     for (const response of clients) write(response, ': keepalive\n\n');
@@ -51,6 +67,7 @@ export function createSseHub(): SseHub {
       // Reconnect after 1 s when the stream breaks (the browser's default is 3 s).
       response.write('retry: 1000\n\n');
       if (first) response.write(`id: ${++id}\nevent: ${first.event}\ndata: ${first.json}\n\n`);
+      flush(response);
       clients.add(response);
       response.on('close', () => clients.delete(response));
     },

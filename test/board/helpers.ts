@@ -93,7 +93,7 @@ export function minutesAgo(minutes: number, now = Date.now()): Date {
 /**
  * A scripted team day, posted through the library: a sprint per state, an URGENT escalation, a
  * stale agent and an unverified claim.
- *   auth-api       alice IN_PROGRESS (live)
+ *   auth-api       alice IN_PROGRESS (live), holding a path lease on src/auth/** (ttl 45 min)
  *   billing        bob BLOCKED, URGENT ("Stripe test keys")
  *   search         carol COMPLETE, dave VERIFIED
  *   onboarding-ui  erin COMPLETE (unverified)
@@ -142,6 +142,8 @@ export async function teamDay(): Promise<string> {
   post(60, { sprint: 'onboarding-ui', agent: 'erin', status: 'COMPLETE', message: 'Three-step wizard done.' });
   post(45, { sprint: 'billing', agent: 'bob', status: 'IN_PROGRESS', role: 'developer', title: 'Invoices' });
   post(20, { sprint: 'auth-api', agent: 'alice', status: 'IN_PROGRESS', role: 'developer', title: 'Token refresh', message: 'Refresh tokens rotate now.' });
+  // As `cos lease --sprint auth-api --agent alice --ttl 45 'src/auth/**'` writes it.
+  post(18, { sprint: 'auth-api', agent: 'alice', status: 'NOTE', lease: ['src/auth/**'], ttl_minutes: 45, message: 'alice leases src/auth/** for its work on auth-api.' });
   post(10, { sprint: 'billing', agent: 'bob', status: 'BLOCKED', severity: 'URGENT', message: 'Need the Stripe test keys from a human.' });
   post(5, { sprint: 'release-notes', agent: 'heidi', status: 'DISPATCHED', role: 'writer', title: 'Release notes' });
   post(1, { sprint: 'auth-api', agent: 'alice', status: 'IN_PROGRESS', message: 'Tests green; opening the PR.' });

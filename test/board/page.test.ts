@@ -29,7 +29,11 @@ describe('cos board in Chromium', () => {
   it('shows a team day: columns by state, the findings banner (URGENT first), agents and timelines', async () => {
     const root = await teamDay();
     const board = await startBoardProcess(root);
-    const state = JSON.parse((await fetchRaw(`${board.url}api/state`)).body) as { sprints: StateRow[]; findings: Array<{ severity: string; kind: string; sprint: string }> };
+    const state = JSON.parse((await fetchRaw(`${board.url}api/state`)).body) as {
+      sprints: StateRow[];
+      findings: Array<{ severity: string; kind: string; sprint: string }>;
+      leases: Array<{ agent: string; sprint: string; pattern: string; until: string }>;
+    };
     const { page, dialogs, errors } = await openPage();
     await page.goto(board.url);
     await page.waitForSelector('.column');
@@ -51,6 +55,15 @@ describe('cos board in Chromium', () => {
     // Heartbeat bars: the silent agent's is full and marked out; a fresh one is short.
     expect(await page.$eval('#agents .agent[data-agent="grace"] .bar', (n) => n.className)).toContain('out');
     expect(await page.$eval('#agents .agent[data-agent="alice"] .bar', (n) => n.className)).toBe('bar');
+    // alice's path lease: its pattern, holder and sprint, and when it runs out (45 min after her
+    // latest entry on the sprint, which extends it).
+    const lease = state.leases.find((l) => l.agent === 'alice')!;
+    expect(state.leases.map((l) => `${l.agent}:${l.sprint}:${l.pattern}`)).toEqual(['alice:auth-api:src/auth/**']);
+    const leaseRow = page.locator('#leases li.lease[data-agent="alice"][data-sprint="auth-api"][data-pattern="src/auth/**"]');
+    expect(await leaseRow.getAttribute('class')).toBe('lease');
+    expect(await leaseRow.locator('time').getAttribute('datetime')).toBe(lease.until);
+    expect(await leaseRow.textContent()).toMatch(new RegExp(`^src/auth/\\*\\*alice on auth-apiuntil ${lease.until.slice(11, 16)} UTC · 4\\d min left$`));
+    expect(await page.textContent('#leases-h')).toBe('Path leases (1)');
     // A timeline opens with the keyboard and shows bodies rendered as markdown.
     await page.focus('.card[data-sprint="search"] summary');
     await page.keyboard.press('Enter');
@@ -103,6 +116,81 @@ describe('cos board in Chromium', () => {
     expect(resolved.code, resolved.stderr).toBe(0);
     await finding.waitFor({ state: 'detached', timeout: 10_000 });
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    expect(errors).toEqual([]);
+    await board.stop();
+  });
+
+  it('renders incrementally: an update redraws only what it touches; focus, open timelines and filters stay', async () => {
+    const root = await teamDay();
+    const board = await startBoardProcess(root);
+    const { page, dialogs, errors } = await openPage();
+    await page.goto(board.url);
+    await page.waitForSelector('.column');
+    type Marked = Element & { __mark?: string };
+    // Mark every node an unrelated update must leave alone: each card, its timeline, each
+    // heartbeat row, the lease row, the graph.
+    const mark = () =>
+      page.evaluate(() => {
+        for (const n of document.querySelectorAll('.card, .card details, #agents li.agent, #leases li.lease, #plan svg')) {
+          (n as Marked).__mark = `${n.tagName}:${n.closest('[data-sprint]')?.getAttribute('data-sprint') ?? ''}:${n.getAttribute('data-agent') ?? ''}`;
+        }
+      });
+    const marked = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('.card, .card details, #agents li.agent, #leases li.lease, #plan svg')].map((n) => (n as Marked).__mark ?? `NEW ${n.tagName}:${n.closest('[data-sprint]')?.getAttribute('data-sprint') ?? ''}`),
+      );
+    // auth-api's timeline open (mouse), then search's opened with the keyboard and focused.
+    await page.locator('.card[data-sprint="auth-api"] summary').click();
+    await expect.poll(() => page.locator('.card[data-sprint="auth-api"] ol.timeline > li').count()).toBe(3);
+    await page.focus('.card[data-sprint="search"] summary');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.card[data-sprint="search"] ol.timeline').isVisible()).toBe(true);
+    await mark();
+    const before = await marked();
+    expect(before.filter((m) => m.startsWith('NEW'))).toEqual([]);
+    await page.evaluate(() => ((document.activeElement as Element & { __focused?: boolean }).__focused = true));
+
+    // Another process: alice posts progress on auth-api, and a new sprint starts.
+    const progress = await runCli(['post', '--dir', root, '--sprint', 'auth-api', '--agent', 'alice', '--status', 'IN_PROGRESS', '--message', 'PR **open**.', '--json']);
+    expect(progress.code, progress.stderr).toBe(0);
+    const progressName = basename(JSON.parse(progress.stdout).entry.file as string);
+    const started = await runCli(['post', '--dir', root, '--sprint', 'docs-site', '--agent', 'ivan', '--status', 'IN_PROGRESS', '--ttl', '30']);
+    expect(started.code, started.stderr).toBe(0);
+    await page.locator('.column[data-state="IN_PROGRESS"] .card[data-sprint="docs-site"]').waitFor({ timeout: 10_000 });
+    await page.locator('#agents li.agent[data-agent="ivan"]').waitFor({ timeout: 10_000 });
+    // auth-api's open timeline got the new entry on top, in the same <details>.
+    const authTimeline = page.locator('.card[data-sprint="auth-api"] ol.timeline > li');
+    await expect.poll(() => authTimeline.count(), { timeout: 10_000 }).toBe(4);
+    expect(await authTimeline.first().getAttribute('data-entry')).toBe(progressName);
+    expect(await authTimeline.first().locator('.md strong').textContent()).toBe('open');
+    expect(await page.locator('.card[data-sprint="auth-api"] details').getAttribute('open')).toBe('');
+    // The focused summary is the same node and still focused; search's timeline still open.
+    expect(await page.evaluate(() => (document.activeElement as Element & { __focused?: boolean }).__focused === true)).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.closest('.card')?.getAttribute('data-sprint'))).toBe('search');
+    expect(await page.locator('.card[data-sprint="search"] details').getAttribute('open')).toBe('');
+    // Only what the two posts touched was redrawn: alice's heartbeat row and her lease row (her
+    // post refreshed both), and the new sprint's card, timeline and heartbeat row are new; every
+    // other node marked before is the same node.
+    const after = await marked();
+    expect(after.filter((m) => !m.startsWith('NEW')).sort()).toEqual(before.filter((m) => m !== 'LI:auth-api:alice').sort());
+    expect(before.filter((m) => m === 'LI:auth-api:alice')).toHaveLength(2);
+    expect(after.filter((m) => m.startsWith('NEW')).sort()).toEqual(['NEW ARTICLE:docs-site', 'NEW DETAILS:docs-site', 'NEW LI:auth-api', 'NEW LI:auth-api', 'NEW LI:docs-site']);
+
+    // A filter holds across updates: URGENT and up shows billing; an URGENT on auth-api joins it.
+    await page.selectOption('#filter-severity', 'URGENT');
+    const shown = () => page.$$eval('.card', (nodes) => nodes.map((n) => (n as HTMLElement).dataset.sprint).sort());
+    expect(await shown()).toEqual(['billing']);
+    const urgent = await runCli(['post', '--dir', root, '--sprint', 'auth-api', '--agent', 'alice', '--status', 'BLOCKED', '--severity', 'URGENT', '--message', 'Token store is down.']);
+    expect(urgent.code, urgent.stderr).toBe(0);
+    await page.locator('.column[data-state="BLOCKED"] .card[data-sprint="auth-api"]').waitFor({ timeout: 10_000 });
+    expect(await shown()).toEqual(['auth-api', 'billing']);
+    expect(await page.inputValue('#filter-severity')).toBe('URGENT');
+    // auth-api's card moved to another column with its timeline, still open.
+    expect(await page.locator('.card[data-sprint="auth-api"] details').getAttribute('open')).toBe('');
+    expect(await page.locator('.card[data-sprint="auth-api"] ol.timeline > li').count()).toBe(5);
+    await page.selectOption('#filter-severity', '');
+    expect((await shown()).length).toBe(12);
+    expect(dialogs).toEqual([]);
     expect(errors).toEqual([]);
     await board.stop();
   });
