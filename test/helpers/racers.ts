@@ -1,16 +1,18 @@
 /**
  * Real processes for the concurrency tests, written once:
- * - `gatedCli`: the built CLI behind a start gate (test/chief/start-gate.mjs). Each process loads
- *   the CLI, says "ready", and waits; `race` releases them all at once through their stdin, so
- *   they race on the claim, not on start-up.
+ * - `gatedCli`: the built CLI behind a start gate (test/helpers/start-gate.mjs). Each process loads
+ *   the CLI, says "ready", and waits; `race` releases them all at once (through their stdin, or
+ *   through a go-file when stdin carries the CLI's own input, as a hook's JSON does), so they race
+ *   on the decision under test, not on start-up.
  * - `startWriter`: a child process posting entries through the built library
  *   (test/store/fixtures/writer.mjs), optionally SIGKILLed right after it reported its Nth entry.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CLI } from './cli.js';
 
-const GATE = fileURLToPath(new URL('../chief/start-gate.mjs', import.meta.url));
+const GATE = fileURLToPath(new URL('./start-gate.mjs', import.meta.url));
 const WRITER = fileURLToPath(new URL('../store/fixtures/writer.mjs', import.meta.url));
 
 export interface RaceResult {
@@ -23,15 +25,30 @@ export interface Racer {
   child: ChildProcess;
   /** Resolves once the process is loaded and waits at the gate (or has exited). */
   ready: Promise<void>;
+  /** Lets this process through the gate. */
+  release: () => void;
   done: Promise<RaceResult>;
 }
 
+export interface GateOptions {
+  cwd?: string;
+  /** Variables added to (or, when undefined, removed from) the test's environment. */
+  env?: Record<string, string | undefined>;
+  /** The CLI's stdin (a hook's JSON); the gate then waits for `goFile` to exist instead of stdin. */
+  stdin?: { input: string; goFile: string };
+}
+
 /** `cos ...args` (the built CLI) as a real process held at the start gate until `race` releases it. */
-export function gatedCli(args: string[], { cwd }: { cwd?: string } = {}): Racer {
-  const child = spawn(process.execPath, [GATE, CLI, ...args], {
+export function gatedCli(args: string[], { cwd, env, stdin }: GateOptions = {}): Racer {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  for (const [name, value] of Object.entries(env ?? {})) {
+    if (value === undefined) delete childEnv[name];
+    else childEnv[name] = value;
+  }
+  const child = spawn(process.execPath, [GATE, stdin?.goFile ?? '-', CLI, ...args], {
     ...(cwd !== undefined ? { cwd } : {}),
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1' },
+    env: childEnv,
   });
   let stdout = '';
   let stderr = '';
@@ -42,6 +59,9 @@ export function gatedCli(args: string[], { cwd }: { cwd?: string } = {}): Racer 
     stderr += chunk;
     if (stderr.includes('ready\n')) markReady();
   });
+  child.stdin!.on('error', () => {}); // the CLI may stop reading early
+  if (stdin !== undefined) child.stdin!.end(stdin.input);
+  const release = stdin !== undefined ? () => writeFileSync(stdin.goFile, 'go\n') : () => child.stdin!.end('go\n');
   const done = new Promise<RaceResult>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => {
@@ -49,13 +69,13 @@ export function gatedCli(args: string[], { cwd }: { cwd?: string } = {}): Racer 
       resolve({ code: code ?? -1, stdout, stderr: stderr.replace('ready\n', '') });
     });
   });
-  return { child, ready, done };
+  return { child, ready, release, done };
 }
 
 /** Wait until every racer is at the gate, release them together, and collect their results (in order). */
 export async function race(racers: readonly Racer[]): Promise<RaceResult[]> {
   await Promise.all(racers.map((r) => r.ready));
-  for (const r of racers) r.child.stdin!.end('go\n');
+  for (const r of racers) r.release();
   return Promise.all(racers.map((r) => r.done));
 }
 

@@ -3,21 +3,13 @@
  * time: real processes of the built `cos hook pre-tool-use`, held at a start gate and released
  * together, with the hook JSON in the shape Claude Code sends.
  */
-import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { CLI, cos } from '../helpers/cli.js';
+import { cos } from '../helpers/cli.js';
+import { gatedCli, race, type RaceResult } from '../helpers/racers.js';
 import { entryFiles, project } from './run-hook.js';
-
-const GATE = fileURLToPath(new URL('./gate.mjs', import.meta.url));
-
-interface Run {
-  ready: Promise<void>;
-  done: Promise<{ code: number; stdout: string; stderr: string }>;
-}
 
 function preToolUse(root: string, command: string, session: string): string {
   return JSON.stringify({
@@ -32,38 +24,18 @@ function preToolUse(root: string, command: string, session: string): string {
   });
 }
 
-/** `cos hook pre-tool-use` as a real process, its hook JSON already on stdin, held until `go` exists. */
-function gatedHook(root: string, go: string, input: string, agent: string): Run {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', COS_SPRINT: 'wiring', COS_AGENT: agent };
-  delete env.CLAUDE_PROJECT_DIR;
-  const child = spawn(process.execPath, [GATE, go, CLI, 'hook', 'pre-tool-use'], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  let markReady: () => void = () => {};
-  const ready = new Promise<void>((resolve) => (markReady = resolve));
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-    if (stderr.includes('ready\n')) markReady();
-  });
-  child.stdin.on('error', () => {});
-  child.stdin.end(input);
-  const done = new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      markReady();
-      resolve({ code: code ?? -1, stdout, stderr: stderr.replace('ready\n', '') });
-    });
-  });
-  return { ready, done };
-}
-
-async function raceHooks(root: string, calls: Array<{ agent: string; command: string }>, round: string): Promise<Array<{ code: number; stdout: string; stderr: string }>> {
-  const go = join(root, `.go-${round}`);
-  const runs = calls.map((call, i) => gatedHook(root, go, preToolUse(root, call.command, `${round}-session-${i}`), call.agent));
-  await Promise.all(runs.map((run) => run.ready));
-  writeFileSync(go, 'go\n');
-  return Promise.all(runs.map((run) => run.done));
+/** Each call as a real `cos hook pre-tool-use` process, its hook JSON on stdin, all released at once. */
+function raceHooks(root: string, calls: Array<{ agent: string; command: string }>, round: string): Promise<RaceResult[]> {
+  const goFile = join(root, `.go-${round}`);
+  return race(
+    calls.map((call, i) =>
+      gatedCli(['hook', 'pre-tool-use'], {
+        cwd: root,
+        env: { COS_SPRINT: 'wiring', COS_AGENT: call.agent, CLAUDE_PROJECT_DIR: undefined },
+        stdin: { input: preToolUse(root, call.command, `${round}-session-${i}`), goFile },
+      }),
+    ),
+  );
 }
 
 function denialNotes(root: string): Array<{ name: string; agent: string; denied: string }> {
