@@ -6,10 +6,22 @@
  * live, plus the lease NOTE's ttl, has passed. Pure; which paths a pattern covers is picomatch's
  * answer, a pattern without glob syntax covering the path and everything under it (leaseGlobs).
  */
-import picomatch from 'picomatch';
+import { createRequire } from 'node:module';
 import type { Entry } from '../protocol/fields.js';
 import { isoSeconds, parseTimestamp } from '../protocol/time.js';
 import { globsOverlap } from './overlap.js';
+
+// picomatch is loaded at the first pattern looked at, not with this module: `cos scan`, `cos
+// status` and a guard hook with no live lease read leases without loading it.
+const require = createRequire(import.meta.url);
+let picomatchModule: typeof import('picomatch') | undefined;
+function picomatch(): typeof import('picomatch') {
+  picomatchModule ??= require('picomatch') as typeof import('picomatch');
+  return picomatchModule;
+}
+function matcher(pattern: string | string[]): (path: string) => boolean {
+  return picomatch()(pattern, { dot: true });
+}
 
 export interface Lease {
   pattern: string;
@@ -42,7 +54,7 @@ export function normalisePattern(pattern: string): string {
  * glob means what it says (`src/auth/*` covers only the files directly in it).
  */
 export function leaseGlobs(pattern: string): string[] {
-  return picomatch.scan(pattern).isGlob ? [pattern] : [pattern, `${pattern}/**`];
+  return picomatch().scan(pattern).isGlob ? [pattern] : [pattern, `${pattern}/**`];
 }
 
 function patternsOverlap(a: string, b: string): boolean {
@@ -132,10 +144,10 @@ export function leaseConflicts(leases: readonly Lease[]): Array<[Lease, Lease]> 
 
 /** The live leases of other agents that cover `path` (repository-relative, `/` separators). */
 export function leasesCovering(leases: readonly Lease[], path: string, agent: string | null): Lease[] {
-  return leases.filter((lease) => lease.agent !== agent && picomatch(leaseGlobs(lease.pattern), { dot: true })(path));
+  return leases.filter((lease) => lease.agent !== agent && matcher(leaseGlobs(lease.pattern))(path));
 }
 
 /** picomatch, for the property test that keeps globsOverlap honest. */
 export function matches(pattern: string, path: string): boolean {
-  return picomatch(pattern, { dot: true })(path);
+  return matcher(pattern)(path);
 }

@@ -33,22 +33,46 @@ export function validateFields(data: Record<string, unknown>): ValidationResult 
 
 export type EntryParseResult = { ok: true; entry: Entry } | { ok: false; reason: string };
 
+type Where = { file: string; path: string; location: Entry['location'] };
+
 /** Parse and validate one entry file's text. Never throws. */
-export function parseEntry(
-  text: string,
-  where: { file: string; path: string; location: Entry['location'] },
-): EntryParseResult {
-  const name = parseEntryFileName(where.file);
-  if (!name && /^\d{13,}-/.test(where.file)) return { ok: false, reason: `its sequence number is larger than ${MAX_SEQ}, the largest cos accepts` };
-  if (!name) return { ok: false, reason: 'its name is not <seq>-<timestamp>-<agent>.md (e.g. 001-2026-01-14T03-45-00Z-developer.md)' };
+export function parseEntry(text: string, where: Where): EntryParseResult {
+  const named = nameOf(where.file);
+  if ('reason' in named) return { ok: false, reason: named.reason };
   const parsed = parseFrontmatter(text);
   if (!parsed.ok) return parsed;
-  const valid = validateFields(parsed.data);
+  return fromMatter(parsed.data, parsed.body, where, named.seq, named.agent);
+}
+
+/**
+ * An entry from front matter already split and parsed (the store's read cache keeps it so), held
+ * to every rule parseEntry applies after parsing: what it accepts, parseEntry of the file accepts
+ * too. Never throws.
+ */
+export function entryFromMatter(data: Record<string, unknown>, body: string, where: Where): EntryParseResult {
+  const named = nameOf(where.file);
+  if ('reason' in named) return { ok: false, reason: named.reason };
+  return fromMatter(data, body, where, named.seq, named.agent);
+}
+
+function nameOf(file: string): { seq: number; agent: string } | { reason: string } {
+  const name = parseEntryFileName(file);
+  if (name) return name;
+  if (/^\d{13,}-/.test(file)) return { reason: `its sequence number is larger than ${MAX_SEQ}, the largest cos accepts` };
+  return { reason: 'its name is not <seq>-<timestamp>-<agent>.md (e.g. 001-2026-01-14T03-45-00Z-developer.md)' };
+}
+
+function fromMatter(data: Record<string, unknown>, body: string, where: Where, seq: number, agent: string): EntryParseResult {
+  const valid = validateFields(data);
   if (!valid.ok) return valid;
-  if (valid.fields.agent !== name.agent) {
-    return { ok: false, reason: `its agent field ${JSON.stringify(valid.fields.agent)} does not match the agent ${JSON.stringify(name.agent)} in its file name` };
+  if (valid.fields.agent !== agent) {
+    return { ok: false, reason: `its agent field ${JSON.stringify(valid.fields.agent)} does not match the agent ${JSON.stringify(agent)} in its file name` };
   }
-  return { ok: true, entry: { ...valid.fields, ...where, seq: name.seq, body: parsed.body } };
+  // The fields object is this call's own: completed in place (the order of { ...fields, ...where, seq, body }).
+  const entry = Object.assign(valid.fields as Entry, where);
+  entry.seq = seq;
+  entry.body = body;
+  return { ok: true, entry };
 }
 
 /** The front matter pairs of an entry, in the protocol's key order, unknown keys last. */

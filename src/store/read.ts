@@ -2,17 +2,19 @@
  * The only code that reads the status folders. A file that does not parse or validate becomes a
  * problem (file, reason): it never throws, and it is never modified.
  */
-import { readdirSync, type Dirent } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, type Dirent, type Stats } from 'node:fs';
+import { join, sep } from 'node:path';
 import type { Entry } from '../protocol/fields.js';
 import { looksLikeEntry, parseEntryFileName } from '../protocol/filename.js';
-import { parseEntry } from '../protocol/entry.js';
+import { entryFromMatter, parseEntry, type EntryParseResult } from '../protocol/entry.js';
+import { parseFrontmatter } from '../protocol/frontmatter.js';
 import { preferCopy, sortEntries } from '../protocol/order.js';
 import { parseTimestamp } from '../protocol/time.js';
 import { agentPaths, type AgentPaths } from './paths.js';
 import { findRepository, type Worktree } from './worktrees.js';
 import { confined, type Roots } from '../trust/confine.js';
-import { readBoundedText } from '../trust/read.js';
+import { readBounded } from '../trust/read.js';
+import { identityOf, openReadCache, type ReadCache, type ReadCacheOptions } from './read-cache.js';
 import { repositoryRoots } from '../trust/roots.js';
 
 /** The reason given for a file whose name is not valid UTF-8 (entry names are ASCII). */
@@ -49,6 +51,11 @@ export interface ReadOptions {
   archive?: boolean;
   /** Read every worktree of the repository (default true); false reads only the root given. */
   worktrees?: boolean;
+  /**
+   * The read cache of archived entries (read-cache.ts), used on a full read (archive and every
+   * worktree) in a git repository: false reads every file; options tune it (tests).
+   */
+  cache?: boolean | ReadCacheOptions;
 }
 
 /** A folder's entries; a missing folder is empty. Other errors throw unless `problems` collects them. */
@@ -74,9 +81,9 @@ function list(dir: string, problems?: { rel: (path: string) => string; list: Pro
   }
 }
 
-function readText(path: string): { text: string } | { reason: string } | { gone: true } {
-  const read = readBoundedText(path, MAX_ENTRY_BYTES);
-  if (read.ok) return { text: read.text };
+function readText(path: string): { text: string; stats: Stats } | { reason: string } | { gone: true } {
+  const read = readBounded(path, MAX_ENTRY_BYTES);
+  if (read.ok) return { text: read.bytes.toString('utf8'), stats: read.stats };
   // Moved or removed between listing and reading (cos archive, a git checkout): not a problem.
   if (read.kind === 'missing') return { gone: true };
   return { reason: read.reason };
@@ -95,15 +102,19 @@ interface ReadState {
   roots: Roots;
   /** `<worktree>\0<file name>` → index in snapshot.entries. */
   byName: Map<string, number>;
+  /** Parsed archived entries by file identity (read-cache.ts), or null. */
+  cache: ReadCache | null;
 }
 
 function readDir(state: ReadState, dir: string, location: Entry['location'], dirents?: Dirent[]): void {
   const { snapshot } = state;
+  // Names from a listing hold no separator: joined by hand, not by path.join and path.relative per file.
+  const relDir = state.rel(dir);
   for (const dirent of dirents ?? list(dir, { rel: state.rel, list: snapshot.problems }, state.roots)) {
     const name = dirent.name;
     if (!looksLikeEntry(name)) continue;
-    const path = join(dir, name);
-    const rel = state.rel(path);
+    const path = `${dir}${sep}${name}`;
+    const rel = relDir === '' ? name : `${relDir}/${name}`;
     if (name.includes('\uFFFD')) {
       // Listed under a lossy UTF-8 decoding, so it cannot be opened by that name: report it.
       snapshot.problems.push({ file: rel, reason: NOT_UTF8 });
@@ -115,16 +126,11 @@ function readDir(state: ReadState, dir: string, location: Entry['location'], dir
       continue;
     }
     if (!dirent.isFile()) continue;
-    const read = readText(path);
-    if ('gone' in read) continue;
+    const parsed = readEntry(path, { file: name, path: rel, location }, location === 'archive' ? state.cache : null);
+    if (parsed === null) continue;
     if (location === 'current' && state.here) snapshot.currentCount++;
     const parsedName = parseEntryFileName(name);
     if (parsedName && parsedName.seq > snapshot.maxSeq) snapshot.maxSeq = parsedName.seq;
-    if ('reason' in read) {
-      snapshot.problems.push({ file: rel, reason: read.reason });
-      continue;
-    }
-    const parsed = parseEntry(read.text, { file: name, path: rel, location });
     if (!parsed.ok) {
       snapshot.problems.push({ file: rel, reason: parsed.reason });
       continue;
@@ -132,6 +138,43 @@ function readDir(state: ReadState, dir: string, location: Entry['location'], dir
     if (state.worktree !== undefined) parsed.entry.worktree = state.worktree;
     keep(state, parsed.entry);
   }
+}
+
+type Where = { file: string; path: string; location: Entry['location'] };
+
+/** One entry file read and parsed (through the read cache when there is one), or null when it is gone. */
+function readEntry(path: string, where: Where, cache: ReadCache | null): EntryParseResult | null {
+  if (cache !== null) {
+    const hit = cached(cache, path, where);
+    if (hit !== undefined) return hit;
+  }
+  const read = readText(path);
+  if ('gone' in read) return null;
+  if ('reason' in read) return { ok: false, reason: read.reason };
+  return parseRead(read.text, read.stats, path, where, cache);
+}
+
+/** The entry the read cache holds for `path` if its identity still matches, null when the file is gone, undefined when the file must be read. */
+function cached(cache: ReadCache, path: string, where: Where): EntryParseResult | null | undefined {
+  const stats = identityOf(path);
+  if (stats === null) return null;
+  if (!stats.isFile()) return undefined;
+  const matter = cache.get(path, stats);
+  if (matter === undefined) return undefined;
+  const parsed = entryFromMatter(matter.data, matter.body, where);
+  if (parsed.ok) return parsed;
+  cache.drop(path);
+  return undefined;
+}
+
+/** parseEntry, remembering a valid entry's front matter in the read cache. */
+function parseRead(text: string, stats: Stats, path: string, where: Where, cache: ReadCache | null): EntryParseResult {
+  if (cache === null) return parseEntry(text, where);
+  const matter = parseFrontmatter(text);
+  if (!matter.ok) return parseEntry(text, where);
+  const parsed = entryFromMatter(matter.data, matter.body, where);
+  if (parsed.ok) cache.put(path, stats, matter.data, matter.body);
+  return parsed;
 }
 
 /**
@@ -169,7 +212,12 @@ function readWorktree(state: ReadState, options: ReadOptions): void {
     readDir(state, paths.archive, 'archive', archive);
     for (const dirent of archive) {
       if (dirent.name.startsWith('.')) continue;
-      if (dirent.isDirectory()) readDir(state, join(paths.archive, dirent.name), 'archive');
+      if (dirent.isDirectory()) {
+        // A real folder (not a link) in the confined archive folder: inside by construction, so
+        // listed without resolving its path again (a realpath per sprint folder).
+        const dir = join(paths.archive, dirent.name);
+        readDir(state, dir, 'archive', list(dir, { rel: state.rel, list: snapshot.problems }));
+      }
       else if (dirent.isSymbolicLink() && !looksLikeEntry(dirent.name)) {
         snapshot.problems.push({ file: paths.rel(join(paths.archive, dirent.name)), reason: 'it is a symbolic link; an archive folder must be a real folder inside the repository' });
       }
@@ -220,10 +268,13 @@ export function readStore(root: string, options: ReadOptions = {}): StoreSnapsho
   const ordered = [...worktrees].sort((a, b) => Number(b.here) - Number(a.here));
   const roots = repositoryRoots(paths.root);
   const byName = new Map<string, number>();
+  const full = options.archive !== false && options.worktrees !== false && options.cache !== false;
+  const cache = full ? openReadCache(paths.root, typeof options.cache === 'object' ? options.cache : {}) : null;
   for (const worktree of ordered) {
     const own = agentPaths(worktree.root);
-    readWorktree({ paths: own, snapshot, rel: paths.rel, here: worktree.here, worktree: several ? worktree.name : undefined, roots, byName }, options);
+    readWorktree({ paths: own, snapshot, rel: paths.rel, here: worktree.here, worktree: several ? worktree.name : undefined, roots, byName, cache }, options);
   }
+  cache?.save();
   if (several) snapshot.entries = oneCopyPerName(snapshot.entries, worktrees.find((worktree) => worktree.here)?.name);
   sortEntries(snapshot.entries);
   snapshot.problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));

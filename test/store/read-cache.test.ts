@@ -1,0 +1,291 @@
+/**
+ * The read cache of archived entries (src/store/read-cache.ts): a read through it gives exactly
+ * what a read of every file gives, whatever happened to the files (property over random
+ * histories); a corrupt or hostile cache costs speed, never a finding or a value cos would refuse.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { serializeEntry } from '../../src/protocol/entry.js';
+import type { Status } from '../../src/protocol/fields.js';
+import { entryFileName } from '../../src/protocol/filename.js';
+import { RACY_MS, readCachePath } from '../../src/store/read-cache.js';
+import { readStore } from '../../src/store/read.js';
+import { runCli } from '../helpers/cli.js';
+import { gitdir, testdir } from '../helpers/tmp.js';
+import { tree } from '../helpers/tree.js';
+
+const T0 = Date.parse('2026-02-01T08:00:00Z');
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+function text(sprint: string, agent: string, status: Status, seq: number, note = ''): string {
+  const timestamp = iso(T0 + seq * 60_000);
+  return serializeEntry({ timestamp, sprint, agent, status, severity: status === 'FAILED' ? 'URGENT' : 'INFO', heartbeat: timestamp, ttl_minutes: 30, extra: {} }, `Entry ${seq}.${note}\n`);
+}
+
+function fileOf(sprint: string, agent: string, seq: number): string {
+  return `.agent/status/archive/${sprint}/${entryFileName(seq, iso(T0 + seq * 60_000), agent)}`;
+}
+
+function put(root: string, path: string, content: string): void {
+  mkdirSync(dirname(join(root, path)), { recursive: true });
+  writeFileSync(join(root, path), content);
+}
+
+/** What a reader sees, with and without the cache (racy window off: the files are seconds old). */
+const cachedRead = (root: string) => readStore(root, { cache: { racyMs: 0 } });
+const plainRead = (root: string) => readStore(root, { cache: false });
+
+function records(root: string): Array<[string, ...unknown[]]> {
+  return JSON.parse(readFileSync(readCachePath(root)!, 'utf8')).files;
+}
+
+/** Put a file's mtime back to exactly what it was (to the nanosecond; utimes takes milliseconds). */
+function restoreMtime(path: string, mtimeNs: bigint): void {
+  const ns = mtimeNs % 1_000_000_000n;
+  execFileSync('touch', ['-m', '-d', `@${mtimeNs / 1_000_000_000n}.${String(ns).padStart(9, '0')}`, path]);
+}
+
+/** A clock tick (file times are coarse): a change after it has a later ctime than a read before it. */
+function tick(): void {
+  const until = Date.now() + 15;
+  while (Date.now() < until) {
+    // spin: the tests are synchronous
+  }
+}
+
+describe('read cache', () => {
+  it('lives in the git common dir; a second read takes archived entries from it and sees what a read of every file sees', () => {
+    const root = gitdir();
+    put(root, fileOf('alpha', 'dev', 1), text('alpha', 'dev', 'COMPLETE', 1));
+    put(root, fileOf('alpha', 'qa', 2), text('alpha', 'qa', 'VERIFIED', 2));
+    put(root, `.agent/status/current/${entryFileName(3, iso(T0 + 3 * 60_000), 'dev')}`, text('beta', 'dev', 'IN_PROGRESS', 3));
+    const first = cachedRead(root);
+    const path = readCachePath(root)!;
+    expect(path).toBe(join(execFileSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd: root, encoding: 'utf8' }).trim(), 'cos', 'read-cache.json'));
+    // Archived entries only; current/ is read every time.
+    expect(records(root).map((record) => record[0]).sort()).toEqual([join(root, fileOf('alpha', 'dev', 1)), join(root, fileOf('alpha', 'qa', 2))]);
+    expect(cachedRead(root)).toEqual(first);
+    expect(first).toEqual(plainRead(root));
+    // Nothing of it is in the work tree: git sees only the entries written above.
+    const changes = execFileSync('git', ['status', '--porcelain', '--ignored', '--untracked-files=all'], { cwd: root, encoding: 'utf8' }).trim().split('\n');
+    expect(changes).toHaveLength(3);
+    for (const line of changes) expect(line).toMatch(/^\?\? \.agent\/status\//);
+  });
+
+  it('a record is used only while its file keeps the identity it was read with (an in-place rewrite of the same size, mtime put back, is seen)', () => {
+    const root = gitdir();
+    const file = fileOf('alpha', 'dev', 1);
+    put(root, file, text('alpha', 'dev', 'COMPLETE', 1, ' aaaa'));
+    cachedRead(root);
+    // Proof the record is what the second read used: a marker put into it (with the file's identity) shows.
+    const document = JSON.parse(readFileSync(readCachePath(root)!, 'utf8'));
+    document.files[0][7] = 'from the cache\n';
+    writeFileSync(readCachePath(root)!, JSON.stringify(document));
+    expect(cachedRead(root).entries[0]!.body).toBe('from the cache\n');
+    tick();
+    const before = statSync(join(root, file), { bigint: true });
+    writeFileSync(join(root, file), text('alpha', 'dev', 'COMPLETE', 1, ' bbbb'));
+    restoreMtime(join(root, file), before.mtimeNs);
+    const after = statSync(join(root, file), { bigint: true });
+    expect([after.size, after.mtimeNs, after.ino]).toEqual([before.size, before.mtimeNs, before.ino]);
+    expect(cachedRead(root).entries[0]!.body).toBe('Entry 1. bbbb\n');
+    expect(cachedRead(root)).toEqual(plainRead(root));
+  });
+
+  it('a file changed within the racy window before it was read is not cached', () => {
+    const root = gitdir();
+    put(root, fileOf('alpha', 'dev', 1), text('alpha', 'dev', 'COMPLETE', 1));
+    readStore(root);
+    expect(existsSync(readCachePath(root)!)).toBe(false);
+    readStore(root, { cache: { now: () => Date.now() + 10_000 } });
+    expect(records(root)).toHaveLength(1);
+  });
+
+  it('outside git there is no cache: nothing is written anywhere', () => {
+    const root = testdir({ [fileOf('alpha', 'dev', 1)]: text('alpha', 'dev', 'COMPLETE', 1) });
+    const before = tree(root);
+    expect(cachedRead(root).entries).toHaveLength(1);
+    expect(readCachePath(root)).toBeNull();
+    expect(tree(root)).toEqual(before);
+  });
+
+  it('a deleted archived file leaves the cache; an unchanged cache is not rewritten', () => {
+    const root = gitdir();
+    put(root, fileOf('alpha', 'dev', 1), text('alpha', 'dev', 'COMPLETE', 1));
+    put(root, fileOf('alpha', 'qa', 2), text('alpha', 'qa', 'VERIFIED', 2));
+    cachedRead(root);
+    const written = statSync(readCachePath(root)!);
+    tick();
+    cachedRead(root);
+    expect(statSync(readCachePath(root)!).ino).toBe(written.ino);
+    unlinkSync(join(root, fileOf('alpha', 'qa', 2)));
+    expect(cachedRead(root).entries).toHaveLength(1);
+    expect(records(root).map((record) => record[0])).toEqual([join(root, fileOf('alpha', 'dev', 1))]);
+  });
+
+  describe('a corrupt or hostile cache costs speed, never correctness', () => {
+    function repository(): { root: string; expected: ReturnType<typeof readStore> } {
+      const root = gitdir();
+      put(root, fileOf('alpha', 'dev', 1), text('alpha', 'dev', 'COMPLETE', 1));
+      put(root, fileOf('alpha', 'qa', 2), text('alpha', 'qa', 'VERIFIED', 2));
+      put(root, fileOf('beta', 'dev', 3), text('beta', 'dev', 'FAILED', 3));
+      put(root, fileOf('beta', 'dev', 4), '---\nnot: [closed\n---\n');
+      return { root, expected: plainRead(root) };
+    }
+
+    const corruptions: Array<[string, (path: string) => void]> = [
+      ['garbage bytes', (path) => writeFileSync(path, Buffer.from([0xff, 0xfe, 0x00, 0x7b, 0x22]))],
+      ['cut short', (path) => writeFileSync(path, readFileSync(path, 'utf8').slice(0, 200))],
+      ['another version', (path) => writeFileSync(path, readFileSync(path, 'utf8').replace('"version":1', '"version":2'))],
+      ['not an object', (path) => writeFileSync(path, '[1,2,3]')],
+      ['records of the wrong shape', (path) => writeFileSync(path, JSON.stringify({ version: 1, files: [null, 3, ['x'], [1, 2, 3, 4, 5, 6, {}, '']] }))],
+      ['a link to /dev/zero', (path) => { unlinkSync(path); symlinkSync('/dev/zero', path); }],
+      ['a named pipe', (path) => { unlinkSync(path); execFileSync('mkfifo', [path]); }],
+      ['a folder', (path) => { unlinkSync(path); mkdirSync(path); }],
+    ];
+    for (const [what, corrupt] of corruptions) {
+      it(`${what}: the files are read, the findings are the same`, async () => {
+        const { root, expected } = repository();
+        cachedRead(root);
+        corrupt(readCachePath(root)!);
+        expect(cachedRead(root)).toEqual(expected);
+        expect(cachedRead(root)).toEqual(expected);
+        const scans = await Promise.all([runCli(['scan', '--json', '--fail-on', 'never'], { cwd: root }), runCli(['scan', '--json', '--fail-on', 'never', '--dir', root], { cwd: root })]);
+        for (const scan of scans) expect(JSON.parse(scan.stdout).findings).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'malformed' })]));
+        expect(scans[0]!.stdout).toBe(scans[1]!.stdout);
+      });
+    }
+
+    it('forged records with the files\' identities but values cos refuses: each file is read instead, and the record dropped', () => {
+      const { root, expected } = repository();
+      cachedRead(root);
+      const document = JSON.parse(readFileSync(readCachePath(root)!, 'utf8'));
+      const forged: Array<(data: Record<string, unknown>) => unknown> = [
+        (data) => ({ ...data, sprint: '../../etc' }),
+        (data) => ({ ...data, agent: 'someone-else' }),
+        (data) => ({ ...data, status: 'OWNED' }),
+        (data) => ({ ...data, ttl_minutes: -5, severity: '\u001b[31mBLOCKER' }),
+      ];
+      document.files = document.files.map((record: unknown[], i: number) => {
+        const copy = [...record];
+        copy[6] = forged[i % forged.length]!(record[6] as Record<string, unknown>);
+        return copy;
+      });
+      expect(document.files).toHaveLength(3);
+      writeFileSync(readCachePath(root)!, JSON.stringify(document));
+      expect(cachedRead(root)).toEqual(expected);
+      // The forged records are gone and the files' true front matter cached again.
+      const again = records(root);
+      expect(again).toHaveLength(3);
+      for (const record of again) expect((record[6] as { sprint: string }).sprint).toMatch(/^(alpha|beta)$/);
+      expect(cachedRead(root)).toEqual(expected);
+    });
+  });
+
+  it('the same entries, problems and findings with and without the cache over random histories', { timeout: 600_000 }, async () => {
+    const root = gitdir();
+    const sprints = ['alpha', 'beta', 'gamma'];
+    const agents = ['dev', 'qa'];
+    const statuses: Status[] = ['IN_PROGRESS', 'COMPLETE', 'VERIFIED', 'FAILED', 'BLOCKED'];
+    const step = fc.oneof(
+      fc.record({ op: fc.constant('add' as const), sprint: fc.constantFrom(...sprints), agent: fc.constantFrom(...agents), status: fc.constantFrom(...statuses), seq: fc.integer({ min: 1, max: 40 }) }),
+      fc.record({ op: fc.constant('rewrite' as const), pick: fc.nat(), status: fc.constantFrom(...statuses), keepSize: fc.boolean() }),
+      fc.record({ op: fc.constant('break' as const), pick: fc.nat() }),
+      fc.record({ op: fc.constant('delete' as const), pick: fc.nat() }),
+      fc.record({ op: fc.constant('move' as const), pick: fc.nat(), sprint: fc.constantFrom(...sprints) }),
+      fc.record({ op: fc.constant('unarchive' as const), pick: fc.nat() }),
+      fc.record({ op: fc.constant('rename-folder' as const), from: fc.constantFrom(...sprints), to: fc.constantFrom(...sprints) }),
+      fc.record({ op: fc.constant('damage-cache' as const), cut: fc.nat() }),
+    );
+    const archived = (): string[] => {
+      const out: string[] = [];
+      for (const sprint of sprints) {
+        const dir = join(root, '.agent/status/archive', sprint);
+        if (!existsSync(dir)) continue;
+        for (const name of execFileSync('ls', [dir], { encoding: 'utf8' }).split('\n').filter(Boolean)) out.push(join(dir, name));
+      }
+      return out;
+    };
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 14 }), async (steps) => {
+        rmSync(join(root, '.agent'), { recursive: true, force: true });
+        rmSync(join(root, '.git/cos'), { recursive: true, force: true });
+        for (const s of steps) {
+          tick();
+          const files = archived();
+          const pick = (n: number) => files[n % files.length]!;
+          switch (s.op) {
+            case 'add':
+              put(root, fileOf(s.sprint, s.agent, s.seq), text(s.sprint, s.agent, s.status, s.seq));
+              break;
+            case 'rewrite': {
+              if (files.length === 0) break;
+              const path = pick(s.pick);
+              const name = path.split('/').pop()!;
+              const [, seq, agent] = /^(\d+)-.*Z-(.+)\.md$/.exec(name)!;
+              const sprint = path.split('/').at(-2)!;
+              const before = statSync(path, { bigint: true });
+              let next = text(sprint, agent!, s.status, Number(seq));
+              const size = Number(before.size);
+              if (s.keepSize) next = next.length >= size ? next.slice(0, size) : next.padEnd(size, ' ');
+              writeFileSync(path, next);
+              if (s.keepSize) restoreMtime(path, before.mtimeNs);
+              break;
+            }
+            case 'break':
+              if (files.length > 0) writeFileSync(pick(s.pick), '---\nsprint: [\n---\n');
+              break;
+            case 'delete':
+              if (files.length > 0) unlinkSync(pick(s.pick));
+              break;
+            case 'move': {
+              if (files.length === 0) break;
+              const from = pick(s.pick);
+              mkdirSync(join(root, '.agent/status/archive', s.sprint), { recursive: true });
+              renameSync(from, join(root, '.agent/status/archive', s.sprint, from.split('/').pop()!));
+              break;
+            }
+            case 'unarchive': {
+              if (files.length === 0) break;
+              const from = pick(s.pick);
+              mkdirSync(join(root, '.agent/status/current'), { recursive: true });
+              renameSync(from, join(root, '.agent/status/current', from.split('/').pop()!));
+              break;
+            }
+            case 'rename-folder': {
+              const from = join(root, '.agent/status/archive', s.from);
+              const to = join(root, '.agent/status/archive', s.to);
+              if (s.from !== s.to && existsSync(from) && !existsSync(to)) renameSync(from, to);
+              break;
+            }
+            case 'damage-cache': {
+              const path = readCachePath(root)!;
+              if (existsSync(path)) writeFileSync(path, readFileSync(path, 'utf8').slice(0, s.cut % 4000));
+              break;
+            }
+          }
+          // After every step: what the step stored is what the next step's change must invalidate.
+          expect(cachedRead(root)).toEqual(plainRead(root));
+        }
+        const plain = plainRead(root);
+        expect(cachedRead(root)).toEqual(plain);
+        // Twice: the second read is the one served from what the first stored.
+        expect(cachedRead(root)).toEqual(plain);
+      }),
+      { numRuns: 40 },
+    );
+    // And the findings through the real command with the real racy window: once the files are
+    // older than it, the first scan fills the cache and the second is served from it.
+    put(root, fileOf('alpha', 'dev', 41), text('alpha', 'dev', 'COMPLETE', 41));
+    rmSync(join(root, '.git/cos'), { recursive: true, force: true });
+    await new Promise((resolve) => setTimeout(resolve, RACY_MS + 500));
+    const cold = await runCli(['scan', '--json', '--fail-on', 'never', '--dir', root]);
+    expect(records(root).length).toBe(archived().filter((file) => !readFileSync(file, 'utf8').includes('sprint: [')).length);
+    const warm = await runCli(['scan', '--json', '--fail-on', 'never', '--dir', root]);
+    expect(warm.stdout).toBe(cold.stdout);
+    expect(JSON.parse(warm.stdout).entries).toBe(plainRead(root).entries.length);
+  });
+});
