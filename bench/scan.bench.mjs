@@ -1,5 +1,6 @@
 // Chief of staff: `cos scan` whole-process over 50 entries (target ≤ 2× `node -e 0`) and over
 // 10,000 entries, current plus archive (target ≤ 400 ms, issue 16; ≤ 1 s before); `cos brief` and `cos dispatch` alongside.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, fmt, median, medianProcess, percentile, removeDir, tempDir, timeProcess } from './lib.mjs';
@@ -57,13 +58,25 @@ try {
   const smallHuman = medianProcess([CLI, 'scan', '--fail-on', 'never', '--dir', small], 15);
   rows.push(['`cos scan` (text) — 50 entries', fmt(smallHuman), ratio(smallHuman, baseline), '']);
 
+  // A git repository, as cos is used: archived entries are then served from the read cache in
+  // the git common dir (docs/worktrees.md), once they are older than its racy window (3 s).
   const big = join(work, 'big');
   const total = makeRepo(big, 9950);
+  execFileSync('git', ['init', '-q', '-b', 'main', big]);
+  await new Promise((resolve) => setTimeout(resolve, 3500));
+  const cold = timeProcess(scanArgs(big));
   const times = [];
-  timeProcess(scanArgs(big));
   for (let i = 0; i < 7; i++) times.push(timeProcess(scanArgs(big)));
   const big10k = median(times);
-  rows.push([`\`cos scan --json\` — ${total.toLocaleString('en')} entries (50 current + ${(total - 50).toLocaleString('en')} archive)`, `${fmt(big10k)} (p90 ${fmt(percentile(times, 90))})`, ratio(big10k, baseline), `≤ 400 ms: ${big10k <= 400 ? 'met' : 'NOT met'}`]);
+  rows.push([`\`cos scan --json\` — ${total.toLocaleString('en')} entries (50 current + ${(total - 50).toLocaleString('en')} archive), git repository, read cache warm`, `${fmt(big10k)} (p90 ${fmt(percentile(times, 90))})`, ratio(big10k, baseline), `≤ 400 ms: ${big10k <= 400 ? 'met' : 'NOT met'}`]);
+  rows.push(['the same, first run (reads every file, writes the cache)', fmt(cold), ratio(cold, baseline), '']);
+  const plain = join(work, 'plain');
+  makeRepo(plain, 9950);
+  const plainTimes = [];
+  timeProcess(scanArgs(plain));
+  for (let i = 0; i < 5; i++) plainTimes.push(timeProcess(scanArgs(plain)));
+  const plain10k = median(plainTimes);
+  rows.push([`the same outside git (no cache: every file read and parsed)`, `${fmt(plain10k)} (p90 ${fmt(percentile(plainTimes, 90))})`, ratio(plain10k, baseline), '']);
   const brief10k = medianProcess([CLI, 'brief', '--dir', big], 5);
   rows.push([`\`cos brief\` — ${total.toLocaleString('en')} entries`, fmt(brief10k), ratio(brief10k, baseline), '']);
 
