@@ -7,8 +7,8 @@
  * `.agent/state/denials/` when the directory is not a git repository.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeDirectory } from '../errors.js';
 import { agentPaths } from '../store/paths.js';
 import { confine } from '../trust/confine.js';
 import { repositoryRoots } from '../trust/roots.js';
@@ -20,7 +20,7 @@ export function denialLockFile(root: string, agent: string, command: string): st
   const dir = common !== null ? join(common, 'cos', 'denials') : join(agentPaths(root).state, 'denials');
   // Before any folder is made: a committed link on the way must not carry the lock elsewhere.
   confine(dir, repositoryRoots(root), dir);
-  mkdirSync(dir, { recursive: true });
+  makeDirectory(dir, dir);
   const key = createHash('sha256').update(`${root}\0${agent}\0${command}`).digest('hex').slice(0, 40);
   return join(dir, key);
 }
