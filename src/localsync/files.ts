@@ -11,7 +11,7 @@
  * the repository has (or had at the last sync). Dot-files and symbolic links are ignored.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, rmdirSync, unlinkSync } from 'node:fs';
+import { readdirSync, rmdirSync, unlinkSync, type Dirent } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../store/local-files.js';
@@ -32,8 +32,22 @@ export function hashFile(path: string): string | null {
   return read.ok ? createHash('sha256').update(read.bytes).digest('hex') : null;
 }
 
-function walk(dir: string, base: string, out: string[]): void {
-  let dirents;
+/** A file the sync cannot manage, reported as a skip rather than counted. */
+export interface OddFile {
+  key: string;
+  reason: string;
+}
+
+/** Why a listed name cannot be synced, or null when it can (a regular file with a UTF-8 name). */
+function oddity(dirent: Dirent): string | null {
+  // Listed under a lossy UTF-8 decoding: a file of that name cannot be opened, or written on the other side.
+  if (dirent.name.includes('\uFFFD')) return 'its name is not valid UTF-8; cos syncs only files whose names it can spell — rename it';
+  if (dirent.isFile() || dirent.isDirectory() || dirent.isSymbolicLink()) return null;
+  return 'it is not a regular file (a named pipe, socket or device); cos syncs only regular files';
+}
+
+function walk(dir: string, base: string, out: string[], odd: OddFile[], prefix: string): void {
+  let dirents: Dirent[];
   try {
     dirents = readdirSync(dir, { withFileTypes: true });
   } catch {
@@ -42,17 +56,27 @@ function walk(dir: string, base: string, out: string[]): void {
   for (const dirent of dirents) {
     if (dirent.name.startsWith('.')) continue;
     const path = join(dir, dirent.name);
-    if (dirent.isDirectory()) walk(path, base, out);
-    else if (dirent.isFile()) out.push(relative(base, path).split(sep).join('/'));
+    const key = `${prefix}${relative(base, path).split(sep).join('/')}`;
+    const reason = oddity(dirent);
+    if (reason !== null) odd.push({ key, reason });
+    else if (dirent.isDirectory()) walk(path, base, out, odd, prefix);
+    else if (dirent.isFile()) out.push(key);
   }
 }
 
-/** Keys (`roles/x.md`, `skills/s/...`) present under one side's dir. */
-export function listKeys(dir: string, skills: ReadonlySet<string> | null): string[] {
+/**
+ * Keys (`roles/x.md`, `skills/s/...`) present under one side's dir. Names it cannot sync (not
+ * UTF-8, not a regular file) go to `odd` instead, so they are reported and never counted as
+ * unchanged; links are left out (documented: the sync does not follow them).
+ */
+export function listKeys(dir: string, skills: ReadonlySet<string> | null, odd: OddFile[] = []): string[] {
   const keys: string[] = [];
   try {
     for (const dirent of readdirSync(join(dir, 'roles'), { withFileTypes: true })) {
-      if (dirent.isFile() && dirent.name.endsWith('.md') && !dirent.name.startsWith('.')) keys.push(`roles/${dirent.name}`);
+      if (!dirent.name.endsWith('.md') || dirent.name.startsWith('.')) continue;
+      const reason = dirent.isDirectory() ? null : oddity(dirent);
+      if (reason !== null) odd.push({ key: `roles/${dirent.name}`, reason });
+      else if (dirent.isFile()) keys.push(`roles/${dirent.name}`);
     }
   } catch {
     // no roles folder
@@ -67,9 +91,11 @@ export function listKeys(dir: string, skills: ReadonlySet<string> | null): strin
   }
   for (const name of names) {
     if (skills && !skills.has(name)) continue;
-    const files: string[] = [];
-    walk(join(dir, 'skills', name), join(dir, 'skills', name), files);
-    for (const file of files) keys.push(`skills/${name}/${file}`);
+    if (name.includes('\uFFFD')) {
+      odd.push({ key: `skills/${name}/`, reason: 'its name is not valid UTF-8; cos syncs only files whose names it can spell — rename it' });
+      continue;
+    }
+    walk(join(dir, 'skills', name), join(dir, 'skills', name), keys, odd, `skills/${name}/`);
   }
   return keys;
 }

@@ -10,7 +10,7 @@ import { join, resolve, sep } from 'node:path';
 import { InputError, isCosError, makeDirectory } from '../errors.js';
 import { withLock } from '../store/lock.js';
 import { agentPaths } from '../store/paths.js';
-import { copyAtomic, hashFile, isSyncKey, listKeys, removeFile, skillOf } from './files.js';
+import { copyAtomic, hashFile, isSyncKey, listKeys, removeFile, skillOf, type OddFile } from './files.js';
 import { joinInside, realRoots, type Roots } from '../trust/confine.js';
 import { checkLayout } from '../trust/layout.js';
 import { planSync, type Direction, type FileState, type PlannedSync } from './plan.js';
@@ -60,20 +60,27 @@ export async function syncLocal(root: string, options: SyncOptions): Promise<Syn
   const run = (): SyncResult => {
     const record = loadRecord(paths.state);
     const base = record[target] ?? {};
-    const repoKeys = listKeys(paths.agent, null);
+    const repoOdd: OddFile[] = [];
+    const localOdd: OddFile[] = [];
+    const repoKeys = listKeys(paths.agent, null, repoOdd);
     const skills = new Set<string>();
     for (const key of [...repoKeys, ...Object.keys(base)]) {
       const skill = skillOf(key);
       if (skill) skills.add(skill);
     }
-    const keys = new Set([...repoKeys, ...listKeys(target, skills), ...Object.keys(base)]);
+    const keys = new Set([...repoKeys, ...listKeys(target, skills, localOdd), ...Object.keys(base)]);
     const states: FileState[] = [...keys].map((key) => ({
       key,
       repo: hashFile(keyPath(paths.agent, key, repoRoots)),
       local: hashFile(keyPath(target, key, localRoots)),
       base: base[key] ?? null,
     }));
-    const actions = planSync(states, direction);
+    // A key gone from both sides is nothing to count; a file the sync cannot manage is a skip, said.
+    const actions = [
+      ...planSync(states, direction).filter((action) => !(action.action === 'unchanged' && action.after === null)),
+      ...repoOdd.map(({ key, reason }): PlannedSync => ({ key, action: 'skip', after: null, reason: `in .agent/: ${reason}` })),
+      ...localOdd.map(({ key, reason }): PlannedSync => ({ key, action: 'skip', after: null, reason: `in ${target}: ${reason}` })),
+    ];
     const result: SyncResult = { direction, target, dryRun: options.dryRun === true, actions, conflicts: actions.filter((a) => a.action === 'conflict') };
     if (options.dryRun) return result;
     const [from, to] = direction === 'push' ? [paths.agent, target] : [paths.agent, target].reverse() as [string, string];

@@ -20,6 +20,9 @@ import { repositoryRoots } from '../trust/roots.js';
 /** The reason given for a file whose name is not valid UTF-8 (entry names are ASCII). */
 export const NOT_UTF8 = 'its name is not valid UTF-8; an entry name is <seq>-<timestamp>-<agent>.md in ASCII';
 
+/** The reason given for an archive folder whose name is not valid UTF-8 (sprint names are ASCII). */
+export const NOT_UTF8_FOLDER = 'its name is not valid UTF-8, so cos cannot read the entries in it; an archive folder is named after its sprint, in ASCII';
+
 /** Larger files are reported, not read: an entry is a status note, not a log dump. */
 export const MAX_ENTRY_BYTES = 16 * 1024 * 1024;
 
@@ -81,6 +84,12 @@ function list(dir: string, problems?: { rel: (path: string) => string; list: Pro
   }
 }
 
+/** Why a name that looks like an entry is not one, from its type alone (a Dirent or lstat's Stats): nothing is opened. */
+export function notRegular(kind: Pick<Dirent, 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice'>): string {
+  const what = kind.isFIFO() ? 'a named pipe' : kind.isSocket() ? 'a socket' : kind.isCharacterDevice() || kind.isBlockDevice() ? 'a device' : 'not a regular file';
+  return `it is ${what}${what.startsWith('a ') ? ', not a regular file' : ''}; an entry must be a regular file`;
+}
+
 function readText(path: string): { text: string; stats: Stats } | { reason: string } | { gone: true } {
   const read = readBounded(path, MAX_ENTRY_BYTES);
   if (read.ok) return { text: read.bytes.toString('utf8'), stats: read.stats };
@@ -125,7 +134,11 @@ function readDir(state: ReadState, dir: string, location: Entry['location'], dir
       snapshot.problems.push({ file: rel, reason: 'it is a symbolic link; an entry must be a regular file' });
       continue;
     }
-    if (!dirent.isFile()) continue;
+    if (!dirent.isFile()) {
+      // A FIFO, socket or device named like an entry: reported from its type, never opened.
+      if (!dirent.isDirectory()) snapshot.problems.push({ file: rel, reason: notRegular(dirent) });
+      continue;
+    }
     const parsed = readEntry(path, { file: name, path: rel, location }, location === 'archive' ? state.cache : null);
     if (parsed === null) continue;
     if (location === 'current' && state.here) snapshot.currentCount++;
@@ -212,7 +225,10 @@ function readWorktree(state: ReadState, options: ReadOptions): void {
     readDir(state, paths.archive, 'archive', archive);
     for (const dirent of archive) {
       if (dirent.name.startsWith('.')) continue;
-      if (dirent.isDirectory()) {
+      if (dirent.isDirectory() && dirent.name.includes('\uFFFD')) {
+        // Listed under a lossy decoding, it cannot be opened by that name: its entries would go unseen.
+        snapshot.problems.push({ file: state.rel(join(paths.archive, dirent.name)), reason: NOT_UTF8_FOLDER });
+      } else if (dirent.isDirectory()) {
         // A real folder (not a link) in the confined archive folder: inside by construction, so
         // listed without resolving its path again (a realpath per sprint folder).
         const dir = join(paths.archive, dirent.name);

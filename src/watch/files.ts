@@ -11,7 +11,7 @@ import type { Entry } from '../protocol/fields.js';
 import { parseEntry } from '../protocol/entry.js';
 import { looksLikeEntry } from '../protocol/filename.js';
 import type { AgentPaths } from '../store/paths.js';
-import { MAX_ENTRY_BYTES, NOT_UTF8, type Problem } from '../store/read.js';
+import { MAX_ENTRY_BYTES, NOT_UTF8, NOT_UTF8_FOLDER, notRegular, type Problem } from '../store/read.js';
 
 export type Location = Entry['location'];
 
@@ -61,12 +61,10 @@ export function locate(paths: AgentPaths, abs: string): Location | null {
   return null;
 }
 
-/** Names in `dir`, folders with a trailing `/`; symbolic links are listed (readStore reports them). */
+/** Names in `dir`, folders with a trailing `/`; links, FIFOs, sockets and devices are listed (readStore reports them). */
 function list(dir: string): string[] {
   try {
-    return readdirSync(dir, { withFileTypes: true })
-      .filter((d) => d.isFile() || d.isSymbolicLink() || d.isDirectory())
-      .map((d) => (d.isDirectory() ? `${d.name}/` : d.name));
+    return readdirSync(dir, { withFileTypes: true }).map((d) => (d.isDirectory() ? `${d.name}/` : d.name));
   } catch {
     return [];
   }
@@ -80,6 +78,11 @@ export function listEntryFiles(paths: AgentPaths): ListedFile[] {
     if (name.endsWith('/')) {
       if (name.startsWith('.')) continue;
       const dir = join(paths.archive, name.slice(0, -1));
+      // A folder whose name is not UTF-8 cannot be listed by that name: the folder itself is reported (readEntryFile).
+      if (name.includes('\uFFFD')) {
+        out.push({ abs: dir, location: 'archive' });
+        continue;
+      }
       for (const inner of list(dir)) if (!inner.endsWith('/') && looksLikeEntry(inner)) out.push({ abs: join(dir, inner), location: 'archive' });
     } else if (looksLikeEntry(name)) {
       out.push({ abs: join(paths.archive, name), location: 'archive' });
@@ -93,13 +96,13 @@ export function signatureOf(stats: Stats): string {
 }
 
 /**
- * The signature of a file now (of the link itself for a symbolic link, which is never followed),
- * or null when it is gone or is something else (a folder, a FIFO, a device).
+ * The signature of a file now (of the link itself for a symbolic link, which is never followed;
+ * of a FIFO, socket or device too, which are reported), or null when it is gone or a folder.
  */
 export function statSignature(abs: string): string | null {
   try {
     const stats = lstatSync(abs);
-    return stats.isFile() || stats.isSymbolicLink() ? signatureOf(stats) : null;
+    return stats.isDirectory() ? null : signatureOf(stats);
   } catch {
     return null;
   }
@@ -115,14 +118,31 @@ function linkRecord(rel: string, location: Location, abs: string): FileRecord | 
   }
 }
 
+/** A FIFO, socket or device where an entry should be: a problem record (lstat only), as in readStore. */
+function specialRecord(rel: string, location: Location, abs: string): FileRecord | null {
+  try {
+    const stats = lstatSync(abs);
+    if (stats.isFile() || stats.isDirectory() || stats.isSymbolicLink()) return null;
+    return { rel, location, signature: signatureOf(stats), entry: null, problem: { file: rel, reason: notRegular(stats) } };
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Read (bounded, never through a final link, never blocking on a FIFO: trust/read.ts) and parse
- * one entry file; null when it is gone or is not a regular file (a folder, a FIFO, a device). A
- * symbolic link is a problem record, as in readStore.
+ * Read (bounded, never through a final link: trust/read.ts) and parse one entry file; null when
+ * it is gone or is a folder. A symbolic link, a FIFO, a socket or a device is a problem record,
+ * found with lstat and never opened, as in readStore; so is a name that is not UTF-8.
  */
 export function readEntryFile(paths: AgentPaths, abs: string, location: Location): FileRecord | null {
   const rel = paths.rel(abs);
-  if (basename(abs).includes('\uFFFD')) return { rel, location, signature: 'not-utf8', entry: null, problem: { file: rel, reason: NOT_UTF8 } };
+  const name = basename(abs);
+  if (name.includes('\uFFFD')) {
+    const folder = dirname(abs) === paths.archive && !looksLikeEntry(name);
+    return { rel, location, signature: 'not-utf8', entry: null, problem: { file: rel, reason: folder ? NOT_UTF8_FOLDER : NOT_UTF8 } };
+  }
+  const special = specialRecord(rel, location, abs);
+  if (special !== null) return special;
   const read = readBounded(abs, MAX_ENTRY_BYTES);
   if (!read.ok) {
     if (read.kind === 'link') return linkRecord(rel, location, abs);

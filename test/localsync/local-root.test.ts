@@ -59,7 +59,7 @@ describe('local_root comes from the user, or is approved by the user', () => {
       }
       expect(hashTree(home)).toEqual(before);
       expect(git(victim, 'status', '--porcelain')).toBe('');
-    }, 60_000);
+    }, 240_000);
   }
 
   it('cos sync --allow-local-root approves exactly that value (in the git common dir); a changed value after a pull is refused again', async () => {
@@ -102,7 +102,7 @@ describe('local_root comes from the user, or is approved by the user', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(REFUSAL('~/.ssh', 'cos sync'));
     expect(hashTree(home)).toEqual(before);
-  }, 90_000);
+  }, 240_000);
 
   it('--target and COS_LOCAL_ROOT are the user\'s: used without approval, --target first', async () => {
     const home = fakeHome();
@@ -115,7 +115,7 @@ describe('local_root comes from the user, or is approved by the user', () => {
     const byFlag = await runCli(['sync', '--json', '--target', other, '--dir', victim], { env: { HOME: home, COS_LOCAL_ROOT: mine } });
     expect(JSON.parse(byFlag.stdout).target).toBe(other);
     expect(existsSync(join(home, 'roles'))).toBe(false);
-  }, 60_000);
+  }, 240_000);
 
   it('outside git the approval lives in the user state dir, never in the folder', async () => {
     const home = fakeHome();
@@ -132,7 +132,7 @@ describe('local_root comes from the user, or is approved by the user', () => {
     expect((await runCli(['init', '--dir', copy])).code).toBe(0);
     setLocalRoot(copy, '~/agents');
     expect((await runCli(['sync', '--dir', copy], { env })).code).toBe(1);
-  }, 60_000);
+  }, 240_000);
 });
 
 describe('chooseLocalRoot (pure)', () => {

@@ -144,6 +144,25 @@ describe('cos sync', () => {
     expect(JSON.parse(cleanup.stdout).local_root).toBe(join(home, '.claude'));
   });
 
+  it('a role whose name is not UTF-8 and a FIFO role are reported as skipped, never counted as unchanged: the counts are true', async () => {
+    const dir = await initRepo();
+    const target = testdir();
+    writeFileSync(Buffer.concat([Buffer.from(join(dir, '.agent/roles/r')), Buffer.from([0xff]), Buffer.from('.md')]), '# a role\n');
+    spawnSync('mkfifo', [join(dir, '.agent/roles/pipe.md'), join(dir, '.agent/skills/chief-of-staff/pipe')]);
+    const first = await sync(dir, target);
+    expect(first.code).toBe(0);
+    expect(first.act('roles/r\uFFFD.md')).toBe('skip');
+    expect(first.act('roles/pipe.md')).toBe('skip');
+    expect(first.act('skills/chief-of-staff/pipe')).toBe('skip');
+    expect(first.out.actions.find((a: { path: string }) => a.path === 'roles/r\uFFFD.md').reason).toMatch(/^in \.agent\/: its name is not valid UTF-8/);
+    const text = await cos(['sync', '--target', target], { cwd: dir });
+    const files = readdirSync(join(dir, '.agent/roles')).filter((name) => name.endsWith('.md') && name !== 'pipe.md' && !name.includes('\uFFFD')).length + 1;
+    // Every regular role and the one skill file: unchanged; the three odd files: skipped, and said.
+    expect(text.stdout).toMatch(new RegExp(`\\n${files} unchanged, 0 changed, 3 skipped, 0 conflicts\\.\\n$`));
+    expect(text.stdout).toMatch(/skip {6}roles\/pipe\.md: in \.agent\/: it is not a regular file/);
+    expect(existsSync(join(target, 'roles/pipe.md'))).toBe(false);
+  });
+
   it('refuses bad flags and a target overlapping .agent/', async () => {
     const dir = await initRepo();
     const both = await cos(['sync', '--push', '--pull', '--target', testdir()], { cwd: dir });

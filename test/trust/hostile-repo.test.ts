@@ -175,6 +175,9 @@ describe('a hostile repository cannot turn cos against its user', () => {
     expect(malformed).toMatch(/9007199254740990-2026-01-14T04-00-00Z-x\.md.*sequence number is larger than/);
     expect(malformed).toMatch(/050-2026-01-14T04-00-00Z-z\.md.*symbolic link/);
     expect(malformed).toMatch(/052-2026-01-14T04-00-00Z-\uFFFD\uFFFD\.md.*not valid UTF-8/);
+    expect(malformed).toMatch(/055-2026-01-14T04-00-00Z-f\.md.*named pipe, not a regular file/);
+    expect(malformed).toMatch(/archive\/sp\uFFFD\uFFFD .*its name is not valid UTF-8, so cos cannot read the entries in it/);
+    expect(find(ran, 'sync').stdout).toMatch(/skip +roles\/r\uFFFD\.md: in \.agent\/: its name is not valid UTF-8/);
     expect(malformed).toMatch(/053-2026-01-14T04-00-00Z-dev\.md.*old\.lock.*\.lock/);
     expect(scan.findings.some((f) => f.kind === 'stale' && /ghost.*heartbeat in the future/.test(f.message))).toBe(true);
     // MCP: each body_file from outside is refused in one sentence; the one inside is posted.

@@ -184,7 +184,7 @@ export const ATTACKS: Attack[] = [
   },
   {
     name: 'entry-links-and-devices',
-    tries: 'an entry that is a link to /dev/zero, and state files (watch lock, Notion ledger, a session record) that are links to /dev/zero or a secret: memory grows without bound, cos review aborts',
+    tries: 'an entry that is a link to /dev/zero, a FIFO entry (skipped in silence; opening it would hang), and state files (watch lock, Notion ledger, a session record) that are links to /dev/zero or a secret: memory grows without bound, cos review aborts',
     build(repo, home) {
       link(repo, '.agent/status/current/050-2026-01-14T04-00-00Z-z.md', '/dev/zero');
       link(repo, '.agent/status/current/051-2026-01-14T04-00-00Z-s.md', join(home.home, 'outside/secret.txt'));
@@ -202,11 +202,16 @@ export const ATTACKS: Attack[] = [
   },
   {
     name: 'names-and-clocks',
-    tries: 'a file name that is not UTF-8, a sprint named like cos\'s own ignore pattern (x.lock), a heartbeat in the year 2999',
+    tries: 'a file name, an archive folder and a role that are not UTF-8 (skipped in silence, or counted as unchanged by cos sync), a sprint named like cos\'s own ignore pattern (x.lock), a heartbeat in the year 2999',
     build(repo) {
       const current = join(repo, '.agent/status/current');
       mkdirSync(current, { recursive: true });
       writeFileSync(Buffer.concat([Buffer.from(`${current}/052-2026-01-14T04-00-00Z-`), Buffer.from([0xff, 0xfe]), Buffer.from('.md')]), entry(entryFields('s', 'x', 'IN_PROGRESS')));
+      // An archive folder and a role whose names are not UTF-8: scan and sync skipped them in silence.
+      const lossyFolder = Buffer.concat([Buffer.from(`${repo}/.agent/status/archive/sp`), Buffer.from([0xff, 0xfe])]);
+      mkdirSync(lossyFolder, { recursive: true });
+      writeFileSync(Buffer.concat([lossyFolder, Buffer.from('/058-2026-01-14T04-00-00Z-x.md')]), entry(entryFields('sp', 'x', 'COMPLETE')));
+      writeFileSync(Buffer.concat([Buffer.from(`${repo}/.agent/roles/r`), Buffer.from([0xff]), Buffer.from('.md')]), '# a role\n');
       write(repo, '.agent/status/current/053-2026-01-14T04-00-00Z-dev.md', entry(entryFields('old.lock', 'dev', 'COMPLETE')));
       write(repo, '.agent/status/current/054-2026-01-14T04-00-00Z-ghost.md', entry(entryFields('forever', 'ghost', 'IN_PROGRESS', '2026-01-14T04:00:00Z', { heartbeat: '2999-01-01T00:00:00Z' })));
     },

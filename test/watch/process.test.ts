@@ -186,7 +186,7 @@ describe('cos watch (real processes)', () => {
     expect(watcher.stderr()).toBe('');
   });
 
-  it('is not stopped by a FIFO or a symbolic link dropped into current/ (the link is malformed, never followed)', async () => {
+  it('is not stopped by a FIFO or a symbolic link dropped into current/ (both malformed, never opened or followed)', async () => {
     const root = testdir(config(3600));
     const paths = agentPaths(root);
     const watcher = startWatcher(root);
@@ -198,15 +198,18 @@ describe('cos watch (real processes)', () => {
     writeFileSync(outside, 'not an entry\n');
     const link = join(paths.current, '051-2026-01-01T00-00-00Z-link.md');
     symlinkSync(outside, link);
-    const malformed = await watcher.waitFor(isFinding('malformed'), 'the symbolic link reported');
-    expect(malformed.finding.files).toEqual([paths.rel(link)]);
-    expect(malformed.finding.message).toMatch(/symbolic link/);
+    const fifoRel = paths.rel(join(paths.current, '050-2026-01-01T00-00-00Z-pipe.md'));
+    const linked = await watcher.waitFor((l) => isFinding('malformed')(l) && l.finding.files.includes(paths.rel(link)), 'the symbolic link reported');
+    expect(linked.finding.message).toMatch(/symbolic link/);
+    // The FIFO is reported from its type (lstat), never opened: it is no entry, and no longer silent.
+    const piped = await watcher.waitFor((l) => isFinding('malformed')(l) && l.finding.files.includes(fifoRel), 'the FIFO reported');
+    expect(piped.finding.message).toMatch(/named pipe, not a regular file/);
     const post = await runCli(['post', '--dir', root, '--sprint', 'after-fifo', '--agent', 'ann', '--status', 'BLOCKED', '--severity', 'BLOCKER']);
     expect(post.code).toBe(0);
     await watcher.waitFor(isFinding('escalation', 'after-fifo'), 'the escalation posted after the FIFO');
-    // A reconcile agrees with the events: the link stays one malformed finding, never resolved.
+    // A reconcile agrees with the events: the link and the FIFO stay malformed, never resolved.
     const summary = await summaryWhere(watcher, (s) => s.entries === 1, 'the entry held');
-    expect(summary.summary).toMatchObject({ problems: 1 });
+    expect(summary.summary).toMatchObject({ problems: 2 });
     watcher.child.kill('SIGINT');
     expect(await watcher.exited).toEqual({ code: 0, signal: null });
     expect(watcher.lines.filter(isResolved('malformed'))).toEqual([]);
