@@ -9,6 +9,7 @@ import { looksLikeEntry, parseEntryFileName } from '../protocol/filename.js';
 import { entryFromMatter, parseEntry, type EntryParseResult } from '../protocol/entry.js';
 import { parseFrontmatter } from '../protocol/frontmatter.js';
 import { preferCopy, sortEntries } from '../protocol/order.js';
+import { reachableMaxSeq, seqGapReason } from '../protocol/seq-gap.js';
 import { parseTimestamp } from '../protocol/time.js';
 import { agentPaths, type AgentPaths } from './paths.js';
 import { findRepository, type Worktree } from './worktrees.js';
@@ -292,24 +293,24 @@ export function readStore(root: string, options: ReadOptions = {}): StoreSnapsho
   }
   cache?.save();
   if (several) snapshot.entries = oneCopyPerName(snapshot.entries, worktrees.find((worktree) => worktree.here)?.name);
+  dropSeqOutliers(snapshot);
   sortEntries(snapshot.entries);
   snapshot.problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return snapshot;
 }
 
 /**
- * Highest sequence number used by any entry-like file name, current and archive, without parsing,
- * over every worktree of the repository.
+ * Every sequence number used by an entry-like file name, current and archive, without parsing,
+ * over every worktree of the repository (the writer numbers after the reachable highest).
  */
-export function scanMaxSeq(root: string): number {
-  let max = 0;
-  for (const worktree of worktreesOf(root)) max = Math.max(max, scanMaxSeqOf(worktree.root));
-  return max;
+export function scanSeqs(root: string): number[] {
+  const seqs: number[] = [];
+  for (const worktree of worktreesOf(root)) scanSeqsOf(worktree.root, seqs);
+  return seqs;
 }
 
-function scanMaxSeqOf(root: string): number {
+function scanSeqsOf(root: string, seqs: number[]): void {
   const paths = agentPaths(root);
-  let max = 0;
   const visit = (dir: string) => {
     for (const dirent of list(dir)) {
       if (dirent.isDirectory()) {
@@ -317,10 +318,17 @@ function scanMaxSeqOf(root: string): number {
         continue;
       }
       const parsed = parseEntryFileName(dirent.name);
-      if (parsed && parsed.seq > max) max = parsed.seq;
+      if (parsed) seqs.push(parsed.seq);
     }
   };
   visit(paths.current);
   visit(paths.archive);
-  return max;
+}
+
+/** Entries numbered far past every lower one (protocol/seq-gap.ts) become problems: they did not come from cos. */
+function dropSeqOutliers(snapshot: StoreSnapshot): void {
+  const max = reachableMaxSeq(snapshot.entries.map((entry) => entry.seq));
+  if (!snapshot.entries.some((entry) => entry.seq > max)) return;
+  for (const entry of snapshot.entries) if (entry.seq > max) snapshot.problems.push({ file: entry.path, reason: seqGapReason(entry.seq, max) });
+  snapshot.entries = snapshot.entries.filter((entry) => entry.seq <= max);
 }

@@ -23,7 +23,8 @@ import { isoSeconds } from '../protocol/time.js';
 import { pickReviewTarget } from '../state/review.js';
 import { fsyncDir, tempName, writeTemp } from './local-files.js';
 import { agentPaths, type AgentPaths } from './paths.js';
-import { MAX_ENTRY_BYTES, readStore, scanMaxSeq, worktreesOf } from './read.js';
+import { MAX_ENTRY_BYTES, readStore, scanSeqs, worktreesOf } from './read.js';
+import { reachableMaxSeq } from '../protocol/seq-gap.js';
 import { AGENT_GITIGNORE } from '../templates/config.js';
 import { checkLayout } from '../trust/layout.js';
 
@@ -117,13 +118,14 @@ export function buildFields(input: PostInput, options: PostOptions = {}): EntryF
   return fields as EntryFields;
 }
 
-function highestClaim(claims: string): number {
-  let max = 0;
+/** The numbers of the claim files (claims past MAX_SEQ are ignored). */
+function claimNumbers(claims: string): number[] {
+  const out: number[] = [];
   for (const name of readdirSync(claims)) {
     const n = /^\d{1,15}$/.test(name) ? Number(name) : 0;
-    if (n > max && n <= MAX_SEQ) max = n;
+    if (n > 0 && n <= MAX_SEQ) out.push(n);
   }
-  return max;
+  return out;
 }
 
 function exhausted(): never {
@@ -155,7 +157,9 @@ function currentHasSeq(paths: AgentPaths, seq: number): boolean {
 export function claimSeq(paths: AgentPaths): number {
   const claims = paths.claims;
   makeDirectory(claims, paths.rel(claims));
-  let seq = Math.max(scanMaxSeq(paths.root), highestClaim(claims)) + 1;
+  // After the highest number reachable without a jump past MAX_SEQ_GAP: a committed
+  // 999999999999-… is no reason to run out of numbers (protocol/seq-gap.ts).
+  let seq = reachableMaxSeq([...scanSeqs(paths.root), ...claimNumbers(claims)]) + 1;
   // Bounded: every retry steps past an existing claim file, and nothing goes past MAX_SEQ.
   for (;;) {
     if (seq > MAX_SEQ) exhausted();

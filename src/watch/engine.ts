@@ -19,6 +19,7 @@ import type { CoordinationConfig } from '../config/schema.js';
 import type { Entry } from '../protocol/fields.js';
 import { parseEntryFileName } from '../protocol/filename.js';
 import { compareEntries, preferCopy } from '../protocol/order.js';
+import { reachableMaxSeq, seqGapReason } from '../protocol/seq-gap.js';
 import { applyPlan, compareSprints, deriveSprint, groupBySprint, type SprintState } from '../state/lifecycle.js';
 import { oneCopyPerName, type Problem } from '../store/read.js';
 import type { StoreSummary, WatchEvent } from './events.js';
@@ -164,6 +165,8 @@ export function createEngine(options: EngineOptions): Engine {
   // cache by array identity.
   const ordered: Entry[] = [];
   let snapshot: Entry[] | null = null;
+  /** Entries numbered far past every lower one: problems, not entries (protocol/seq-gap.ts), as in readStore. */
+  let outliers: Problem[] = [];
   // File names already reported as `added` (identity is the file name, wherever it lives), and
   // the entries put since the last evaluation.
   const seen = new Set<string>();
@@ -238,13 +241,17 @@ export function createEngine(options: EngineOptions): Engine {
   function entries(): Entry[] {
     if (!snapshot) {
       const here = options.here?.();
-      snapshot = here === undefined ? ordered.slice() : oneCopyPerName(ordered.slice(), here);
+      const all = here === undefined ? ordered.slice() : oneCopyPerName(ordered.slice(), here);
+      const max = reachableMaxSeq(all.map((entry) => entry.seq));
+      outliers = all.filter((entry) => entry.seq > max).map((entry) => ({ file: entry.path, reason: seqGapReason(entry.seq, max) }));
+      snapshot = outliers.length === 0 ? all : all.filter((entry) => entry.seq <= max);
     }
     return snapshot;
   }
 
   function problems(): Problem[] {
-    const out: Problem[] = [];
+    entries();
+    const out: Problem[] = [...outliers];
     for (const record of records.values()) if (record.problem) out.push(record.problem);
     return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   }
@@ -435,7 +442,9 @@ export function createEngine(options: EngineOptions): Engine {
           if (record.entry.seq > maxSeq) maxSeq = record.entry.seq;
         }
       }
-      return { entries: valid, current, archive, problems: problemCount, maxSeq, findings: known.size };
+      const kept = entries();
+      if (outliers.length > 0) maxSeq = kept.reduce((max, entry) => Math.max(max, entry.seq), 0);
+      return { entries: valid - outliers.length, current, archive, problems: problemCount + outliers.length, maxSeq, findings: known.size };
     },
     nextDeadline: () => deadline,
     close() {

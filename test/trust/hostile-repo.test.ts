@@ -170,9 +170,11 @@ describe('a hostile repository cannot turn cos against its user', () => {
     // Three posts after the 9007199254740990 entry: each ends, with a small number.
     const posts = ran.filter((r) => r.args[0] === 'post');
     expect(posts.map((r) => r.code)).toEqual([0, 0, 0]);
+    for (const post of posts) expect(Number(/current\/(\d+)-/.exec(post.stdout)?.[1])).toBeLessThan(1000);
     const scan = JSON.parse(find(ran, 'scan', '--json').stdout) as { findings: Array<{ kind: string; files: string[]; message: string }> };
     const malformed = scan.findings.filter((f) => f.kind === 'malformed').flatMap((f) => f.files.map((file) => `${file} ${f.message}`)).join('\n');
     expect(malformed).toMatch(/9007199254740990-2026-01-14T04-00-00Z-x\.md.*sequence number is larger than/);
+    expect(malformed).toMatch(/999999999999-2026-01-14T04-00-00Z-x\.md.*lies more than 1,000,000 past every lower one/);
     expect(malformed).toMatch(/050-2026-01-14T04-00-00Z-z\.md.*symbolic link/);
     expect(malformed).toMatch(/052-2026-01-14T04-00-00Z-\uFFFD\uFFFD\.md.*not valid UTF-8/);
     expect(malformed).toMatch(/055-2026-01-14T04-00-00Z-f\.md.*named pipe, not a regular file/);

@@ -155,10 +155,12 @@ export const ATTACKS: Attack[] = [
   },
   {
     name: 'huge-seq',
-    tries: 'an entry named 9007199254740990-…: the third cos post spins forever (2^53 + 1 rounds to 2^53)',
+    tries: 'an entry named 9007199254740990-…: the third cos post spins forever (2^53 + 1 rounds to 2^53); one named 999999999999-…: no cos post succeeds any more, for anyone',
     build(repo) {
       write(repo, '.agent/status/current/9007199254740990-2026-01-14T04-00-00Z-x.md', entry(entryFields('seq-sprint', 'x', 'IN_PROGRESS')));
       write(repo, '.agent/status/.claims/99999999999999999999', '');
+      // 12 digits, a safe integer below MAX_SEQ: every writer numbered after it and ran out of numbers.
+      write(repo, '.agent/status/current/999999999999-2026-01-14T04-00-00Z-x.md', entry(entryFields('seq-sprint', 'x', 'IN_PROGRESS')));
     },
   },
   {
