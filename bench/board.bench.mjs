@@ -6,6 +6,7 @@
 //   post → event      postEntry call → its `entry` event on /events, one post at a time on an idle
 //                     board (the next post waits until the board has sent that post's `state`)
 //   post → visible    postEntry of an URGENT → its finding in the page's banner, in Chromium
+//                     (checked on each animation frame with the page's own querySelector)
 //   server RSS        VmRSS of the board process after all that (and VmHWM, its peak)
 //
 // Two repositories of 10,000 entries of 1,000 sprints: "tidy" keeps 50 in current/ and the rest
@@ -213,7 +214,11 @@ async function visible(root, url) {
       const sprint = `urgent-${i}`;
       const t0 = performance.now();
       postEntry(root, { sprint, agent: 'bench', status: 'BLOCKED', severity: 'URGENT', message: 'visible?' });
-      await page.waitForSelector(`#findings .finding[data-sprint="${sprint}"]`, { timeout: EVENT_TIMEOUT_MS });
+      // Checked with the page's own querySelector on each animation frame (resolved in the frame
+      // that paints it). Not page.waitForSelector: playwright's selector engine walks every element
+      // of the page on each poll, which on a page of 1,000 sprint cards took most of the page's
+      // main thread and delayed what it was measuring.
+      await page.waitForFunction((selector) => document.querySelector(selector) !== null, `#findings .finding[data-sprint="${sprint}"]`, { polling: 'raf', timeout: EVENT_TIMEOUT_MS });
       times.push(performance.now() - t0);
       await sleep(300);
     }

@@ -144,8 +144,14 @@
   function rank(severity) {
     return severity in RANK ? RANK[severity] : -1;
   }
+  var findingKeys = new WeakMap();
   function findingKey(f) {
-    return [f.kind, f.sprint || ''].concat(f.files.slice().sort()).join('\u0000');
+    var key = findingKeys.get(f);
+    if (key === undefined) {
+      key = [f.kind, f.sprint || ''].concat(f.files.slice().sort()).join('\u0000');
+      findingKeys.set(f, key);
+    }
+    return key;
   }
   function agentsOf(finding) {
     var out = [];
@@ -232,8 +238,11 @@
     var p = parts.findings;
     // Most severe first; within a severity, the ones that arrived live newest first (so a new
     // escalation is on top even when many of its severity are open), then in the server's order.
-    var list = state.findings.filter(findingShown).slice().sort(function (a, b) {
-      return rank(b.severity) - rank(a.severity) || (fresh[findingKey(b)] || 0) - (fresh[findingKey(a)] || 0);
+    var list = state.findings.filter(findingShown).map(function (f, i) {
+      var key = findingKey(f);
+      return { f: f, key: key, rank: rank(f.severity), fresh: fresh[key] || 0, i: i };
+    }).sort(function (a, b) {
+      return b.rank - a.rank || b.fresh - a.fresh || a.i - b.i;
     });
     setText(p.h2, 'Open findings (' + list.length + ')');
     if (list.length === 0) {
@@ -243,12 +252,12 @@
       return;
     }
     var seen = {};
-    place(p.ol, list.slice(0, FINDINGS_SHOWN).map(function (f) {
-      var key = findingKey(f);
+    place(p.ol, list.slice(0, FINDINGS_SHOWN).map(function (item) {
+      var key = item.key;
       // Two findings of one kind over the same files (their messages differ): keys stay unique.
       seen[key] = (seen[key] || 0) + 1;
-      var isFresh = fresh[key] && Date.now() - fresh[key] < FRESH_MS;
-      return findingRecords.node(key + '\u0000' + seen[key], JSON.stringify(f) + (isFresh ? '!' : ''), findingItem, f);
+      var isFresh = item.fresh && Date.now() - item.fresh < FRESH_MS;
+      return findingRecords.node(key + '\u0000' + seen[key], JSON.stringify(item.f) + (isFresh ? '!' : ''), findingItem, item.f);
     }));
     findingRecords.sweep();
     setText(p.more, list.length > FINDINGS_SHOWN ? '+ ' + (list.length - FINDINGS_SHOWN) + ' more (cos scan lists them all)' : '');
@@ -281,9 +290,12 @@
     return li;
   }
 
+  var agentsKeyed = { agents: null, map: {} };
   function agentsByKey() {
+    if (agentsKeyed.agents === state.agents) return agentsKeyed.map;
     var map = {};
     (state.agents || []).forEach(function (a) { map[a.sprint + '\u0000' + a.agent] = a; });
+    agentsKeyed = { agents: state.agents, map: map };
     return map;
   }
 
@@ -358,15 +370,21 @@
   var cards = new Map();
   function cardNode(row, agents) {
     var full = row.agents.map(function (a) { return agents[row.sprint + '\u0000' + a.agent] || null; });
-    var sig = JSON.stringify([row, full]);
     var card = cards.get(row.sprint);
     if (!card) {
-      card = { node: el('article', { class: 'card' }), sig: null, ticks: [], tl: null };
+      card = { node: el('article', { class: 'card' }), sig: null, row: null, full: [], ticks: [], tl: null };
       cards.set(row.sprint, card);
     }
-    if (card.sig !== sig) {
-      card.sig = sig;
-      fillCard(card, row, full);
+    // The same objects as last time (no state event since): nothing to compare.
+    var same = card.row === row && card.full.length === full.length && full.every(function (a, i) { return a === card.full[i]; });
+    if (!same) {
+      card.row = row;
+      card.full = full;
+      var sig = JSON.stringify([row, full]);
+      if (card.sig !== sig) {
+        card.sig = sig;
+        fillCard(card, row, full);
+      }
     }
     if (row.agents.length > 0 || (state.timeline && state.timeline[row.sprint])) {
       if (!card.tl) {
@@ -629,22 +647,43 @@
     setOptions(node, options);
     return el('label', { for: 'filter-' + name }, label, node);
   }
+  /** The options of a filter, each kept by its value (a new sprint adds one <option>, not a thousand). */
+  var optionNodes = new Map();
   function setOptions(node, options) {
-    var signature = JSON.stringify(options);
-    if (node.dataset.options === signature) return;
-    node.dataset.options = signature;
+    var signature = options.join('\u0001');
+    if (node.cosOptions === signature) return;
+    node.cosOptions = signature;
     var value = node.value;
-    node.replaceChildren.apply(node, options.map(function (o) { return el('option', { value: o[0], text: o[1] }); }));
+    var made = optionNodes.get(node) || new Map();
+    var keep = new Map();
+    place(node, options.map(function (o) {
+      var key = o[0] + '\u0000' + o[1];
+      var option = made.get(key) || el('option', { value: o[0], text: o[1] });
+      keep.set(key, option);
+      return option;
+    }));
+    optionNodes.set(node, keep);
     node.value = options.some(function (o) { return o[0] === value; }) ? value : '';
     filters[node.name] = node.value;
   }
-  function sprintOptions() {
-    return [['', 'All sprints']].concat(state.sprints.map(function (r) { return r.sprint; }).sort().map(function (s) { return [s, s]; }));
-  }
-  function agentOptions() {
+  // Made again only when a state event brought new sprint rows.
+  var optionsOf = { sprints: null, sprint: null, agent: null };
+  function filterOptions() {
+    if (optionsOf.sprints === state.sprints) return optionsOf;
     var seen = {};
     state.sprints.forEach(function (r) { r.agents.forEach(function (a) { seen[a.agent] = true; }); });
-    return [['', 'All agents']].concat(Object.keys(seen).sort().map(function (a) { return [a, a]; }));
+    optionsOf = {
+      sprints: state.sprints,
+      sprint: [['', 'All sprints']].concat(state.sprints.map(function (r) { return r.sprint; }).sort().map(function (s) { return [s, s]; })),
+      agent: [['', 'All agents']].concat(Object.keys(seen).sort().map(function (a) { return [a, a]; })),
+    };
+    return optionsOf;
+  }
+  function sprintOptions() {
+    return filterOptions().sprint;
+  }
+  function agentOptions() {
+    return filterOptions().agent;
   }
   var SEVERITY_OPTIONS = [['', 'Any severity'], ['WARN', 'WARN and up'], ['URGENT', 'URGENT and up'], ['BLOCKER', 'BLOCKER only']];
 
@@ -715,7 +754,7 @@
     }
     setOptions(shell.sprint, sprintOptions());
     setOptions(shell.agent, agentOptions());
-    setText(shell.counts, state.sprints.length + ' sprints · ' + state.findings.length + ' open findings · ' + state.entries + ' entries');
+    setCounts();
     keepingFocus(function () {
       findingsView();
       columnsView();
@@ -724,6 +763,9 @@
       planView();
     });
     setTitle();
+  }
+  function setCounts() {
+    setText(shell.counts, state.sprints.length + ' sprints · ' + state.findings.length + ' open findings · ' + state.entries + ' entries');
   }
   function setTitle() {
     var title = (state.findings.some(function (f) { return rank(f.severity) >= 2; }) ? '(!) ' : '') + 'cos board' + (state.repository ? ' · ' + state.repository : '');
@@ -774,12 +816,17 @@
     list.push(e);
     if (list.length > TIMELINE_LIMIT) list.splice(0, list.length - TIMELINE_LIMIT);
     state.entries += 1;
-    schedule();
+    // The sprint's timeline and the count at once; what else the entry changed (its card, its
+    // column) comes with the `state` event that follows it.
+    var tl = timelines.get(e.sprint);
+    if (!shell.main || !tl || !cards.has(e.sprint)) {
+      schedule();
+      return;
+    }
+    keepingFocus(function () { updateTimeline(tl); });
+    setCounts();
   }
-  /**
-   * The banner at once (not on the next frame: an escalation must show even in a background
-   * tab); the rest on the next frame.
-   */
+  /** The banner at once (not on the next frame: an escalation must show even in a background tab). */
   function renderFindings() {
     if (!shell.main) {
       render();
@@ -787,7 +834,9 @@
     }
     keepingFocus(findingsView);
     setTitle();
-    schedule();
+    // The cards' severities and the columns follow with the `state` event the server sends after
+    // every change of the open findings.
+    setCounts();
   }
   function onFinding(data) {
     if (!state || !findingsById) return;
