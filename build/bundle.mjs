@@ -44,7 +44,47 @@ export async function bundleCli(root) {
     legalComments: 'none',
     logLevel: 'warning',
   });
+  // `cos hook <event>` (src/bin.ts → src/hooks/binary.ts) is bundled on its own, in two files:
+  // what the hooks need on every call (reading the hook JSON, the session record, the guard's
+  // settings and decision) is dist/hook.js — one file instead of the ~20 chunks the general CLI
+  // path loads; the work they do only now and then (a denial's NOTE, a heartbeat, the briefing,
+  // the config schema: src/hooks/work.ts) is dist/hook-work.js, which dist/hook.js imports lazily.
+  // Each is a single file (no splitting: shared modules are copied, they hold no state). The
+  // packages the guard reaches on every call are bundled in (a CommonJS package costs node's
+  // CommonJS loader on top of its own code).
+  const hookOptions = {
+    absWorkingDir: root,
+    outdir,
+    bundle: true,
+    splitting: false,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: external.filter((name) => !HOOK_BUNDLED.has(name.replace(/\/\*$/, ''))),
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  };
+  await build({ ...hookOptions, entryPoints: { 'hook-work': 'src/hooks/work.ts' } });
+  await build({ ...hookOptions, entryPoints: { hook: 'src/hook-bin.ts' }, plugins: [lazyWork] });
 }
+
+/** In dist/hook.js, the lazy imports of what src/hooks/work.ts gathers load dist/hook-work.js. */
+const WORK_MODULES = /(?:^|\/)(?:hooks\/)?(?:guard|refresh)\.js$|(?:^|\/)config\/(?:load|schema)\.js$/;
+const lazyWork = {
+  name: 'lazy-hook-work',
+  setup(build) {
+    build.onResolve({ filter: WORK_MODULES }, (args) => {
+      if (args.kind !== 'dynamic-import') return undefined;
+      const inHooks = /[\\/]src[\\/](?:hooks|guard)$/.test(args.resolveDir);
+      return inHooks ? { path: './hook-work.js', external: true } : undefined;
+    });
+  },
+};
+
+/** Packages bundled into dist/hook.js besides BUNDLED. */
+const HOOK_BUNDLED = new Set(['shell-quote', 'picomatch']);
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({ options: { root: { type: 'string' } } });

@@ -4,9 +4,10 @@
  * 0); a bad input or a failure is one line in `.agent/state/hooks.log`, and a directory without
  * `.agent/` is not a cos project, so the hook does nothing there at all.
  *
- * Start-up cost matters for post-tool-use (it runs after every tool call): this module loads only
- * node:fs/path and small pure modules; the store, the config (yaml) and the briefing are imported
- * only when a hook actually has work to do.
+ * Start-up cost matters (pre- and post-tool-use run around every tool call): this module loads
+ * node:fs/path, small pure modules and the guard's decision (settings, prefilter, rules); the
+ * store, the config (yaml, zod) and the briefing are imported only when a hook actually has work
+ * to do (src/hooks/work.ts gathers them for the hook bundle, dist/hook-work.js).
  */
 import { checkLayout } from '../trust/layout.js';
 import { existsSync, statSync } from 'node:fs';
@@ -18,6 +19,11 @@ import { identityFromEnv, identityFromTool, type Identity } from './identity.js'
 import { parseHookInput, type HookInput } from './input.js';
 import { logHook, readSession, sameIdentity, writeSession, type SessionRecord } from './session.js';
 import { isoSeconds } from '../protocol/time.js';
+import { gitConfigOf } from '../guard/git-config.js';
+import { currentBranchOf, remoteDefaultBranchOf } from '../guard/git-files.js';
+import { mayBeDenied } from '../guard/prefilter.js';
+import { decideTool, isCosReporting, type GuardDecision } from '../guard/rules.js';
+import { guardSettings } from '../guard/settings.js';
 
 export const HOOK_EVENTS = ['session-start', 'pre-tool-use', 'post-tool-use', 'notification', 'stop'] as const;
 export type HookEvent = (typeof HOOK_EVENTS)[number];
@@ -202,31 +208,24 @@ async function preToolUse(root: string, state: string, input: HookInput, run: Ho
   const tool = input.tool_name;
   if (!tool) return;
   const toolInput = input.tool_input ?? {};
-  const { guardSettings } = await import('../guard/settings.js');
   const settings = await guardSettings(root);
   if (settings.problem !== undefined) logHook(state, 'pre-tool-use', `session ${input.session_id}: ${settings.problem}; the guard applies its default rules until coordination.yaml is fixed`, run.now);
   // Only Bash and the file-writing tools can do what the rules deny: the rest (Read, Grep, MCP
-  // tools, ...) never load the command parser, nor does a command without any word a rule needs.
+  // tools, ...) are never parsed, nor is a command without any word a rule needs.
   let guarded = GUARDED_TOOLS.has(tool);
-  if (guarded && tool === 'Bash' && typeof toolInput.command === 'string') {
-    const { mayBeDenied } = await import('../guard/prefilter.js');
-    guarded = mayBeDenied(toolInput.command, settings.deny) || settings.budget !== null;
-  }
-  const rules = guarded ? await import('../guard/rules.js') : null;
-  let decision: import('../guard/rules.js').GuardDecision = { decision: 'allow' };
-  if (rules) {
-    const git = await import('../guard/git-files.js');
-    const gitConfig = await import('../guard/git-config.js');
+  if (guarded && tool === 'Bash' && typeof toolInput.command === 'string') guarded = mayBeDenied(toolInput.command, settings.deny) || settings.budget !== null;
+  let decision: GuardDecision = { decision: 'allow' };
+  if (guarded) {
     const cwd = input.cwd !== undefined && existsSync(input.cwd) ? resolve(input.cwd) : root;
-    decision = rules.decideTool(tool, toolInput, {
+    decision = decideTool(tool, toolInput, {
       root,
       cwd,
       home: homedir(),
       deny: settings.deny,
       protectedBranches: settings.protected_branches,
-      currentBranch: () => git.currentBranchOf(cwd),
-      remoteDefaultBranch: (remote) => git.remoteDefaultBranchOf(cwd, remote),
-      gitConfig: () => gitConfig.gitConfigOf(cwd),
+      currentBranch: () => currentBranchOf(cwd),
+      remoteDefaultBranch: (remote) => remoteDefaultBranchOf(cwd, remote),
+      gitConfig: () => gitConfigOf(cwd),
     });
   }
   const previous = await answerNeedsHuman(root, state, input, run, readSession(state, input.session_id));
@@ -250,7 +249,7 @@ async function preToolUse(root: string, state: string, input: HookInput, run: Ho
   }
   // The budget gate: only when a budget is configured, never for cos's own reporting.
   if (settings.budget === null || identity.sprint === 'unassigned' || COS_MCP_TOOL.test(tool)) return;
-  if (tool === 'Bash' && rules?.isCosReporting(tool, toolInput)) return;
+  if (tool === 'Bash' && isCosReporting(tool, toolInput)) return;
   const { overBudget } = await import('./guard.js');
   const over = overBudget(root, identity, run.now);
   if (over) {

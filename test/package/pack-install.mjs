@@ -112,6 +112,19 @@ export { seq, code, findings, ttl, wrong, unknownKind, conflicted };
     );
     expectOk(run(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], project), 'tsc');
   });
+  // After the checks that count entries: the denial writes a BLOCKER NOTE.
+  check('the installed hooks run from the package (dist/hook.js): the guard denies, a harmless call prints nothing, post-tool-use runs quietly', () => {
+    const hookInput = (command) => JSON.stringify({ session_id: 'pack-session', transcript_path: join(project, 't.jsonl'), cwd: project, permission_mode: 'default', hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command }, tool_use_id: 'toolu_1' });
+    const hook = (event, input) => spawnSync(join(project, 'node_modules/.bin/cos'), ['hook', event], { cwd: project, input, encoding: 'utf8', env: { ...process.env, COS_SPRINT: 'first', COS_AGENT: 'me' } });
+    const denied = hook('pre-tool-use', hookInput('rm -rf ~'));
+    if (denied.status !== 0 || JSON.parse(denied.stdout).hookSpecificOutput.permissionDecision !== 'deny') throw new Error(`no denial: ${denied.stdout} ${denied.stderr}`);
+    const allowed = hook('pre-tool-use', hookInput('npm test'));
+    if (allowed.status !== 0 || allowed.stdout !== '' || allowed.stderr !== '') throw new Error(`allowed call printed: ${allowed.stdout} ${allowed.stderr}`);
+    const after = hook('post-tool-use', hookInput('npm test').replace('PreToolUse', 'PostToolUse'));
+    if (after.status !== 0 || after.stderr !== '') throw new Error(`post-tool-use: ${after.stderr}`);
+    if (existsSync(join(project, '.agent/state/hooks.log'))) throw new Error(`hooks.log: ${readFileSync(join(project, '.agent/state/hooks.log'), 'utf8')}`);
+  });
+
   check('the docs the README links to, runbook.md and LICENSE are in the package', () => {
     const readme = readFileSync(join(pkg, 'README.md'), 'utf8');
     const links = [...readme.matchAll(/\]\(([^)#:]+)\)/g)].map((match) => match[1]);
