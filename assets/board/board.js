@@ -141,6 +141,9 @@
   function ago(iso) {
     return age(now() - Date.parse(iso)) + ' ago';
   }
+  function count(n, one, many) {
+    return n + ' ' + (n === 1 ? one : many);
+  }
   function rank(severity) {
     return severity in RANK ? RANK[severity] : -1;
   }
@@ -765,7 +768,7 @@
     setTitle();
   }
   function setCounts() {
-    setText(shell.counts, state.sprints.length + ' sprints · ' + state.findings.length + ' open findings · ' + state.entries + ' entries');
+    setText(shell.counts, count(state.sprints.length, 'sprint', 'sprints') + ' · ' + count(state.findings.length, 'open finding', 'open findings') + ' · ' + count(state.entries, 'entry', 'entries'));
   }
   function setTitle() {
     var title = (state.findings.some(function (f) { return rank(f.severity) >= 2; }) ? '(!) ' : '') + 'cos board' + (state.repository ? ' · ' + state.repository : '');
