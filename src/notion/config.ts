@@ -2,8 +2,10 @@
  * `.agent/config/notion-sync.yaml`: load (defaults < file) and resolve into a complete config.
  * Cheap: no Notion client here. Sync is off until `database_id` is set.
  */
+import * as z from 'zod/mini';
+import { checkConfig, isRecord, problemsMessage } from '../config/problems.js';
 import { fsProblem, InputError } from '../errors.js';
-import { parseYaml } from '../protocol/frontmatter.js';
+import { parseYaml, setOwn } from '../protocol/frontmatter.js';
 import { agentPaths } from '../store/paths.js';
 import { readConfinedText } from '../trust/read.js';
 import { repositoryRoots } from '../trust/roots.js';
@@ -42,14 +44,51 @@ export const DEFAULTS = {
   retry_base_seconds: 1,
 } as const;
 
-const KNOWN_KEYS = ['database_id', 'data_source_id', 'token_env', 'properties', ...Object.keys(DEFAULTS).filter((k) => k !== 'token_env')];
-
 const ID = /^[A-Za-z0-9-]{1,64}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** The only variables a committed notion-sync.yaml may name (PRODUCT.md, "Trust"). */
 export const TOKEN_ENV_PREFIX = /^(?:NOTION_|COS_)[A-Za-z0-9_]*$/;
 /** Notion integration secrets: `secret_…` (older) and `ntn_…` (current), both long. */
 const LOOKS_LIKE_TOKEN = /^(?:secret|ntn)_[A-Za-z0-9]{20,}$/;
+
+const DATABASE_ID = "must be the 32-character id from the database's URL, e.g. database_id: 1a2b3c4d5e6f47a8b9c0d1e2f3a4b5c6";
+const DATA_SOURCE_ID = "must be the data source's id; or remove the key to discover it from the database";
+const ENV_VARIABLE = 'must be the name of an environment variable, e.g. token_env: NOTION_TOKEN (never the token itself)';
+const NOTION_OR_COS = 'must name an environment variable whose name starts with NOTION_ or COS_ (cos reads the Notion token only from one), e.g. token_env: NOTION_TOKEN';
+const PROPERTY_NAME = 'must be a Notion property name of at most 100 characters, or null to leave the field out';
+
+const id = (error: string) => z.string({ error }).check(z.trim(), z.regex(ID, { error }));
+/** A number of `min` to `max` (whole when `integer`), its default when absent. */
+function bounded(key: keyof typeof DEFAULTS, min: number, max: number, integer = false) {
+  const error = `must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`;
+  const number = integer ? z.int({ error }) : z.number({ error });
+  return z._default(number.check(z.gte(min, { error }), z.lte(max, { error })), DEFAULTS[key] as number);
+}
+/** A property name, or `false` for a field left out (null and '' in the file become false first: see offFields). */
+const propertyName = z.union([z.literal(false), z.string({ error: PROPERTY_NAME }).check(z.trim(), z.minLength(1, { error: PROPERTY_NAME }), z.maxLength(100, { error: PROPERTY_NAME }))], {
+  error: PROPERTY_NAME,
+});
+
+/**
+ * notion-sync.yaml: one zod schema (zod/mini, as coordination.yaml's) gives every key its type,
+ * rule and default; config/problems.ts collects every problem at once. The rules a schema cannot
+ * say (a field that is not synced, `sprint` turned off, two fields on one property, a token
+ * pasted where its variable's name goes) are the small functions below.
+ */
+export const NOTION_SCHEMA = z.object({
+  database_id: z.optional(id(DATABASE_ID)),
+  data_source_id: z.optional(z.union([z.literal(''), id(DATA_SOURCE_ID)], { error: DATA_SOURCE_ID })),
+  token_env: z._default(z.string({ error: ENV_VARIABLE }).check(z.regex(ENV_NAME, { error: ENV_VARIABLE }), z.regex(TOKEN_ENV_PREFIX, { error: NOTION_OR_COS })), DEFAULTS.token_env),
+  properties: z.optional(
+    z.record(z.string(), propertyName, { error: 'must be a mapping of our field to a Notion property name, e.g. properties: { state: Status }' }),
+  ),
+  rate_per_second: bounded('rate_per_second', 0.01, 1000),
+  burst: bounded('burst', 1, 1000, true),
+  concurrency: bounded('concurrency', 1, 16, true),
+  timeout_seconds: bounded('timeout_seconds', 0.05, 600),
+  max_retries: bounded('max_retries', 0, 20, true),
+  retry_base_seconds: bounded('retry_base_seconds', 0.001, 60),
+});
 
 export interface LoadedNotionConfig {
   config: NotionConfig;
@@ -60,6 +99,11 @@ export interface LoadedNotionConfig {
 function readConfigText(root: string): string | null {
   const paths = agentPaths(root);
   return readConfinedText(paths.notionConfig, repositoryRoots(paths.root), paths.rel(paths.notionConfig));
+}
+
+/** Whether a `database_id` value leaves sync off: absent, null or blank. */
+function unset(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
 
 /**
@@ -76,9 +120,8 @@ export function isConfigured(root: string): boolean {
   if (text === null) return false;
   // The YAML reader's fast path reads the template cos init writes without loading `yaml`.
   const parsed = parseYaml(text);
-  if (!parsed.ok || parsed.value === null || typeof parsed.value !== 'object') return true;
-  const id = (parsed.value as Record<string, unknown>).database_id;
-  return !(id === undefined || id === null || (typeof id === 'string' && id.trim() === ''));
+  if (!parsed.ok || !isRecord(parsed.value)) return true;
+  return !unset(parsed.value.database_id);
 }
 
 /** Load and resolve; an InputError naming the file and every key that is wrong (all at once). */
@@ -99,103 +142,77 @@ export function loadNotionConfig(root: string): LoadedNotionConfig {
   return resolveNotionConfig(parsed.value, file);
 }
 
-/** Pure: raw YAML value → complete config. */
+/**
+ * `properties: { failures: null }` (or '') leaves a field out: false, so the schema keeps it
+ * (problems.ts reads a null as "not given" everywhere else).
+ */
+function offFields(raw: Record<string, unknown>): Record<string, unknown> {
+  if (!isRecord(raw.properties)) return raw;
+  const properties: Record<string, unknown> = {};
+  for (const [field, name] of Object.entries(raw.properties)) setOwn(properties, field, name === null || name === '' ? false : name);
+  return { ...raw, properties };
+}
+
+/** Pure: raw YAML value → complete config, or an InputError naming the file and every bad key. */
 export function resolveNotionConfig(raw: unknown, file: string): LoadedNotionConfig {
   if (raw === null || raw === undefined) raw = {};
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new InputError(`${file} must be a mapping of keys (database_id, token_env, properties, ...).`);
-  const data = raw as Record<string, unknown>;
-  const warnings: string[] = [];
-  for (const key of Object.keys(data)) {
-    if (!KNOWN_KEYS.includes(key)) warnings.push(`${file}: unknown key ${JSON.stringify(key)} is ignored (known: ${KNOWN_KEYS.join(', ')})`);
-  }
-  // Every problem is collected and reported at once, in one sentence per key.
-  const problems: string[] = [];
-  const bad = (key: string, what: string): void => {
-    problems.push(`${key} ${what}`);
-  };
-
-  const databaseId = data.database_id;
-  if (databaseId === undefined || databaseId === null || (typeof databaseId === 'string' && databaseId.trim() === '')) {
+  if (!isRecord(raw)) throw new InputError(`${file} must be a mapping of keys (database_id, token_env, properties, ...).`);
+  if (unset(raw.database_id)) {
     throw new InputError(`Notion sync is not configured: set database_id in ${file} (the 32-character id in the database's URL).`);
   }
-  const databaseOk = typeof databaseId === 'string' && ID.test(databaseId.trim());
-  if (!databaseOk) {
-    bad('database_id', `is ${JSON.stringify(databaseId)}; give the 32-character id from the database's URL, e.g. database_id: 1a2b3c4d5e6f47a8b9c0d1e2f3a4b5c6`);
+  const errors: string[] = [];
+  let document = offFields(raw);
+  if (typeof document.token_env === 'string' && LOOKS_LIKE_TOKEN.test(document.token_env.trim())) {
+    // Never echo it: it is most likely the secret itself. The schema does not see it.
+    errors.push('"token_env" holds what looks like a Notion token itself; put the token in an environment variable and give that variable\'s name here, e.g. token_env: NOTION_TOKEN (and take the token out of this file: it is a secret)');
+    document = { ...document, token_env: undefined };
   }
-  let dataSourceId: string | null = null;
-  if (data.data_source_id !== undefined && data.data_source_id !== null && data.data_source_id !== '') {
-    if (typeof data.data_source_id !== 'string' || !ID.test(data.data_source_id.trim())) {
-      bad('data_source_id', `is ${JSON.stringify(data.data_source_id)}; give the data source's id, or remove the key to discover it from the database`);
-    } else dataSourceId = data.data_source_id.trim();
-  }
-  let tokenEnv: string = DEFAULTS.token_env;
-  if (typeof data.token_env === 'string' && LOOKS_LIKE_TOKEN.test(data.token_env.trim())) {
-    // Never echo it: it is most likely the secret itself.
-    bad('token_env', 'holds what looks like a Notion token itself; put the token in an environment variable and give that variable\'s name here, e.g. token_env: NOTION_TOKEN (and take the token out of this file: it is a secret)');
-  } else if (data.token_env !== undefined && data.token_env !== null) {
-    if (typeof data.token_env !== 'string' || !ENV_NAME.test(data.token_env)) {
-      bad('token_env', `is ${JSON.stringify(data.token_env)}; give the name of an environment variable, e.g. token_env: NOTION_TOKEN (never the token itself)`);
-    } else if (!TOKEN_ENV_PREFIX.test(data.token_env)) {
-      // A committed file names the variable: it must not be able to send another secret
-      // (GITHUB_TOKEN, AWS_SECRET_ACCESS_KEY) to Notion as the bearer token.
-      bad('token_env', `is ${JSON.stringify(data.token_env)}; cos reads the Notion token only from an environment variable whose name starts with NOTION_ or COS_, e.g. token_env: NOTION_TOKEN`);
-    } else tokenEnv = data.token_env;
-  }
-
-  const properties: Partial<Record<Field, string>> = {};
-  for (const spec of FIELDS) properties[spec.field] = spec.name;
-  if (data.properties !== undefined && data.properties !== null) {
-    const mapping = typeof data.properties === 'object' && !Array.isArray(data.properties) ? (data.properties as Record<string, unknown>) : {};
-    if (mapping !== data.properties) bad('properties', 'must be a mapping of our field to a Notion property name, e.g. properties: { state: Status }');
-    const known = FIELDS.map((f) => f.field) as string[];
-    for (const [field, name] of Object.entries(mapping)) {
-      if (!known.includes(field)) {
-        bad(`properties.${field}`, `is not a field cos syncs (fields: ${known.join(', ')})`);
-        continue;
-      }
-      if (name === null || name === false || name === '') {
-        if (field === 'sprint') bad('properties.sprint', 'cannot be turned off: it is the key each page is found by');
-        else delete properties[field as Field];
-        continue;
-      }
-      if (typeof name !== 'string' || name.trim() === '' || name.length > 100) {
-        bad(`properties.${field}`, `is ${JSON.stringify(name)}; give a Notion property name (or null to leave the field out)`);
-        continue;
-      }
-      properties[field as Field] = name.trim();
-    }
-    const seen = new Map<string, string>();
-    for (const [field, name] of Object.entries(properties)) {
-      const other = seen.get(name);
-      if (other) bad(`properties.${field}`, `maps to ${JSON.stringify(name)}, which properties.${other} uses too; give each field its own property`);
-      seen.set(name, field);
-    }
-  }
-
-  const num = (key: keyof typeof DEFAULTS, { min, max, integer }: { min: number; max: number; integer?: boolean }): number => {
-    const value = data[key];
-    if (value === undefined || value === null) return DEFAULTS[key] as number;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-      bad(key, `is ${JSON.stringify(value)}; give ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`);
-      return DEFAULTS[key] as number;
-    }
-    return value;
-  };
+  const checked = checkConfig(NOTION_SCHEMA, document, `the file must be a mapping of keys (database_id, token_env, properties, ...)`);
+  errors.push(...checked.errors);
+  const value = checked.value;
+  const properties = propertiesProblems(document.properties, errors);
+  if (errors.length > 0) throw new InputError(problemsMessage(file, errors));
   const config: NotionConfig = {
     file,
-    database_id: databaseOk ? (databaseId as string).trim() : '',
-    data_source_id: dataSourceId,
-    token_env: tokenEnv,
+    database_id: value.database_id ?? '',
+    data_source_id: value.data_source_id ? value.data_source_id : null,
+    token_env: value.token_env,
     properties,
-    rate_per_second: num('rate_per_second', { min: 0.01, max: 1000 }),
-    burst: num('burst', { min: 1, max: 1000, integer: true }),
-    concurrency: num('concurrency', { min: 1, max: 16, integer: true }),
-    timeout_seconds: num('timeout_seconds', { min: 0.05, max: 600 }),
-    max_retries: num('max_retries', { min: 0, max: 20, integer: true }),
-    retry_base_seconds: num('retry_base_seconds', { min: 0.001, max: 60 }),
+    rate_per_second: value.rate_per_second,
+    burst: value.burst,
+    concurrency: value.concurrency,
+    timeout_seconds: value.timeout_seconds,
+    max_retries: value.max_retries,
+    retry_base_seconds: value.retry_base_seconds,
   };
-  if (problems.length > 0 || !databaseOk) throw new InputError(`${file}: ${problems.join('; ')}.`);
-  return { config, warnings };
+  return { config, warnings: checked.warnings.map((warning) => `${file}: ${warning}`) };
+}
+
+/**
+ * The property of each synced field (defaults, then the file's), and the rules over `properties`
+ * the schema cannot say, pushed onto `errors`: a field cos does not sync, `sprint` turned off, two
+ * fields on one property.
+ */
+function propertiesProblems(raw: unknown, errors: string[]): Partial<Record<Field, string>> {
+  const properties: Partial<Record<Field, string>> = {};
+  for (const spec of FIELDS) properties[spec.field] = spec.name;
+  if (!isRecord(raw)) return properties;
+  const known = FIELDS.map((spec) => spec.field) as string[];
+  for (const [field, name] of Object.entries(raw)) {
+    // One sentence per key: the schema may have refused this one already.
+    if (errors.some((error) => error.startsWith(`"properties.${field}" `))) continue;
+    if (!known.includes(field)) errors.push(`"properties.${field}" is not a field cos syncs (fields: ${known.join(', ')})`);
+    else if (name === false && field === 'sprint') errors.push('"properties.sprint" cannot be turned off: it is the key each page is found by');
+    else if (name === false) delete properties[field as Field];
+    else if (typeof name === 'string' && name.trim() !== '') properties[field as Field] = name.trim();
+  }
+  const seen = new Map<string, string>();
+  for (const [field, name] of Object.entries(properties)) {
+    const other = seen.get(name);
+    if (other) errors.push(`"properties.${field}" maps to ${JSON.stringify(name)}, which properties.${other} uses too; give each field its own property`);
+    seen.set(name, field);
+  }
+  return properties;
 }
 
 /**

@@ -9,7 +9,7 @@ import { testdir } from '../helpers/tmp.js';
 const FILE = '.agent/config/notion-sync.yaml';
 
 describe('notion-sync.yaml', () => {
-  it('names every bad key in one sentence, not only the first', () => {
+  it('names every bad key, each in its own sentence naming the file (as coordination.yaml), not only the first', () => {
     const raw = { database_id: 42, token_env: 'has space', rate_per_second: -1, concurrency: 99, properties: { nope: 'X', sprint: null } };
     let message = '';
     try {
@@ -17,11 +17,15 @@ describe('notion-sync.yaml', () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    for (const key of ['database_id is 42', 'token_env is "has space"', 'rate_per_second is -1', 'concurrency is 99', 'properties.nope is not a field', 'properties.sprint cannot be turned off']) {
-      expect(message).toContain(key);
+    const lines = message.split('\n');
+    for (const key of ['"database_id" is 42 but', '"token_env" is "has space" but', '"rate_per_second" is -1 but', '"concurrency" is 99 but', '"properties.nope" is not a field', '"properties.sprint" cannot be turned off']) {
+      expect(lines.filter((line) => line.includes(key))).toHaveLength(1);
     }
-    expect(message.startsWith(`${FILE}: `)).toBe(true);
-    expect(message.endsWith('.')).toBe(true);
+    expect(lines).toHaveLength(6);
+    for (const line of lines) {
+      expect(line.startsWith(`${FILE}: `)).toBe(true);
+      expect(line.endsWith('.')).toBe(true);
+    }
   });
 
   it('sync is on exactly when database_id holds an id, whatever the YAML spelling', () => {

@@ -281,7 +281,7 @@ describe('cos notion sync (in process)', () => {
     for (const args of [['notion', 'check'], ['notion', 'sync'], ['notion', 'sync', '--json'], ['notion', 'check', '--json']]) {
       const result = await cos([...args, '--dir', root], { env: { [secret]: 'x' } });
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/notion-sync\.yaml: token_env holds what looks like a Notion token itself/);
+      expect(result.stderr).toMatch(/notion-sync\.yaml: "token_env" holds what looks like a Notion token itself/);
       expect(result.stdout + result.stderr).not.toContain(secret);
     }
   });
@@ -294,9 +294,9 @@ describe('cos notion sync (in process)', () => {
     writeFileSync(join(root, '.agent/config/notion-sync.yaml'), 'database_id: abc\nrate_per_second: fast\n');
     const bad = await cos(['notion', 'sync', '--dir', root], { env: notionEnv(server) });
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/notion-sync\.yaml: rate_per_second is "fast"/);
+    expect(bad.stderr).toMatch(/notion-sync\.yaml: "rate_per_second" is "fast" but must be a number/);
     writeFileSync(join(root, '.agent/config/notion-sync.yaml'), 'database_id: abc\nproperties:\n  colour: Colour\n');
-    expect((await cos(['notion', 'check', '--dir', root], { env: notionEnv(server) })).stderr).toMatch(/properties\.colour is not a field/);
+    expect((await cos(['notion', 'check', '--dir', root], { env: notionEnv(server) })).stderr).toMatch(/"properties\.colour" is not a field/);
     writeFileSync(join(root, '.agent/config/notion-sync.yaml'), 'database_id: ""\n');
     const off = await cos(['notion', 'sync', '--dir', root], { env: notionEnv(server) });
     expect(off.code).toBe(1);

@@ -23,14 +23,14 @@ describe('resolveNotionConfig', () => {
 
   it.each([
     [{}, /not configured: set database_id in \.agent\/config\/notion-sync\.yaml/],
-    [{ database_id: 'has space' }, /database_id is "has space"/],
-    [{ database_id: 'a', token_env: 'secret_abc def' }, /token_env is "secret_abc def".*never the token itself/],
-    [{ database_id: 'a', rate_per_second: 0 }, /rate_per_second is 0; give a number from 0.01 to 1000/],
-    [{ database_id: 'a', burst: 1.5 }, /burst is 1.5; give a whole number/],
-    [{ database_id: 'a', properties: { sprint: null } }, /properties\.sprint cannot be turned off/],
-    [{ database_id: 'a', properties: { nope: 'X' } }, /properties\.nope is not a field cos syncs/],
+    [{ database_id: 'has space' }, /"database_id" is "has space" but must be the 32-character id/],
+    [{ database_id: 'a', token_env: 'secret_abc def' }, /"token_env" is "secret_abc def" but .*never the token itself/],
+    [{ database_id: 'a', rate_per_second: 0 }, /"rate_per_second" is 0 but must be a number from 0.01 to 1000/],
+    [{ database_id: 'a', burst: 1.5 }, /"burst" is 1.5 but must be a whole number/],
+    [{ database_id: 'a', properties: { sprint: null } }, /"properties\.sprint" cannot be turned off/],
+    [{ database_id: 'a', properties: { nope: 'X' } }, /"properties\.nope" is not a field cos syncs/],
     [{ database_id: 'a', properties: { state: 'Name' } }, /maps to "Name", which properties\.sprint uses too/],
-    [{ database_id: 'a', properties: ['x'] }, /properties must be a mapping/],
+    [{ database_id: 'a', properties: ['x'] }, /"properties" is \["x"\] but must be a mapping/],
     ['text', /must be a mapping of keys/],
   ])('refuses %j naming the file and key', (raw, message) => {
     expect(() => resolveNotionConfig(raw, FILE)).toThrow(message);
@@ -59,7 +59,7 @@ describe('resolveNotionConfig', () => {
   it('reads the token only from a NOTION_ or COS_ variable: a committed token_env: GITHUB_TOKEN is one sentence', () => {
     for (const name of ['GITHUB_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'MY_NOTION', 'notion_token', 'HOME']) {
       expect(() => resolveNotionConfig({ database_id: 'a', token_env: name }, FILE)).toThrow(
-        new RegExp(`^${FILE.replace(/[.]/g, '\\.')}: token_env is "${name}"; cos reads the Notion token only from an environment variable whose name starts with NOTION_ or COS_, e\\.g\\. token_env: NOTION_TOKEN\\.$`),
+        new RegExp(`^${FILE.replace(/[.]/g, '\\.')}: "token_env" is "${name}" but must name an environment variable whose name starts with NOTION_ or COS_ \\(cos reads the Notion token only from one\\), e\\.g\\. token_env: NOTION_TOKEN\\.$`),
       );
     }
     // A config built some other way is refused when the token is read, before the variable is.

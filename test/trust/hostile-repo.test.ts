@@ -166,7 +166,7 @@ describe('a hostile repository cannot turn cos against its user', () => {
     // The repository's notify routes are not run: they were never approved on this machine.
     expect(find(ran, 'watch', '--once').stdout).toMatch(/notify: The notify routes for INFO, WARN, URGENT, BLOCKER in \.agent\/config\/coordination\.yaml are not approved on this machine/);
     expect(JSON.parse(find(ran, 'notify', '--json').stdout).routes.map((route: { approved: boolean }) => route.approved)).toEqual([false, false, false, false]);
-    expect(find(ran, 'notion', 'sync').stderr).toMatch(/token_env is "GITHUB_TOKEN"; cos reads the Notion token only from an environment variable whose name starts with NOTION_ or COS_/);
+    expect(find(ran, 'notion', 'sync').stderr).toMatch(/"token_env" is "GITHUB_TOKEN" but must name an environment variable whose name starts with NOTION_ or COS_/);
     // Three posts after the 9007199254740990 entry: each ends, with a small number.
     const posts = ran.filter((r) => r.args[0] === 'post');
     expect(posts.map((r) => r.code)).toEqual([0, 0, 0]);
