@@ -8,7 +8,7 @@
  * document; a CosError becomes the tool's error (server.ts), worded as the CLI words it. Nothing
  * goes through argv or stdout, and nothing here imports the CLI.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import * as ack from '../commands/ack.js';
 import * as brief from '../commands/brief.js';
 import type { OperationIo, Outcome } from '../commands/context.js';
@@ -31,7 +31,7 @@ export interface ToolDefinition {
   name: string;
   title: string;
   description: string;
-  input: z.ZodObject;
+  input: z.ZodMiniObject;
   /**
    * Finish reading the validated input before the operation runs (post's body_file); its errors
    * are the tool's input errors, shown as they are, like the schema's.
@@ -103,7 +103,7 @@ const planName = slugInput('name', "the plan's name (it is stored as .agent/plan
 /** A plan: its YAML text, or the same as an object { summary, steps }. No file path: an MCP client never makes cos read a file. */
 const planInput = z
   .union([z.string(), z.record(z.string(), z.unknown())], { error: 'plan must be the plan as YAML text or as an object { summary, steps }.' })
-  .describe('the plan: YAML text, or an object { summary, steps: [{ sprint, title, role, done_when, depends_on, skills }] }');
+  .check(z.describe('the plan: YAML text, or an object { summary, steps: [{ sprint, title, role, done_when, depends_on, skills }] }'));
 
 /** JSON is YAML: an object plan is read as its JSON text. */
 function planText(plan: unknown): string {
@@ -116,7 +116,7 @@ export const TOOLS: readonly ToolDefinition[] = [
     title: 'Post a status entry',
     description:
       'Write one status entry (cos post). Start with IN_PROGRESS, end with COMPLETE, BLOCKED or FAILED; VERIFIED (with verifies, or picking the latest unverified claim) checks another agent\'s COMPLETE of the same sprint, FAILED with verifies and error rejects it; NOTE is a remark that holds nothing. To settle an escalation use the resolve tool. Returns { version, entry: { file, seq, ...fields, body } }.',
-    input: toolInput(post.flags, { body: z.string().describe('the whole body (markdown) instead of the standard one; not with message').optional() }),
+    input: toolInput(post.flags, { body: z.optional(z.string().check(z.describe('the whole body (markdown) instead of the standard one; not with message'))) }),
     prepare: readBodyFile,
     run: runPost,
   },
@@ -126,7 +126,7 @@ export const TOOLS: readonly ToolDefinition[] = [
     description:
       'Settle entries (cos resolve): an URGENT/BLOCKER escalation that was dealt with, a FAILED attempt that should stop counting, a VERIFIED that counts for nothing. Writes a NOTE with resolves: it holds nothing and changes no sprint state. Returns { version, entries: [NOTE...] }.',
     input: toolInput(resolve.flags, {
-      files: z.array(z.string()).min(1, { error: 'Name at least one entry file to resolve.' }).describe('entry file names (or paths) to resolve'),
+      files: z.array(z.string()).check(z.minLength(1, { error: 'Name at least one entry file to resolve.' }), z.describe('entry file names (or paths) to resolve')),
     }),
     run: (input, io) => resolve.execute(flagValues(resolve.flags, input), io, (input.files as unknown[]).map(String)),
   },
@@ -134,7 +134,7 @@ export const TOOLS: readonly ToolDefinition[] = [
     name: 'ack',
     title: 'Acknowledge an escalation',
     description: 'Acknowledge an URGENT/BLOCKER entry (cos ack): a NOTE with acknowledges that stops re-escalation without resolving it. Returns { version, entry }.',
-    input: toolInput(ack.flags, { file: z.string().describe('the escalation entry file name (or path)') }),
+    input: toolInput(ack.flags, { file: z.string().check(z.describe('the escalation entry file name (or path)')) }),
     run: (input, io) => ack.execute(flagValues(ack.flags, input), io, String(input.file)),
   },
   commandTool(
@@ -200,14 +200,14 @@ export const TOOLS: readonly ToolDefinition[] = [
     title: 'Lease paths',
     description:
       'Lease repository paths for your work (cos lease): a NOTE with lease: [patterns], live until released or until your latest heartbeat on the sprint plus ttl; other agents\' commits touching them are refused by the pre-commit guard. Refused when a pattern overlaps another live agent\'s lease (the error names the holder). Returns { version, entry, leases }.',
-    input: toolInput(lease.flags, { patterns: z.array(z.string().min(1)).min(1).describe('globs relative to the repository, e.g. ["src/api/**", "docs/api.md"]') }),
+    input: toolInput(lease.flags, { patterns: z.array(z.string().check(z.minLength(1))).check(z.minLength(1), z.describe('globs relative to the repository, e.g. ["src/api/**", "docs/api.md"]')) }),
     run: (input, io) => lease.execute(flagValues(lease.flags, input), io, (input.patterns as unknown[]).map(String)),
   },
   {
     name: 'release',
     title: 'Release leased paths',
     description: 'Give back path leases (cos release): a NOTE with releases: [patterns]; without patterns, every live lease of the agent on the sprint. Returns { version, entry, released }.',
-    input: toolInput(release.flags, { patterns: z.array(z.string().min(1)).describe('the leased globs to give back (default: all of them)').optional() }),
+    input: toolInput(release.flags, { patterns: z.optional(z.array(z.string().check(z.minLength(1))).check(z.describe('the leased globs to give back (default: all of them)'))) }),
     run: (input, io) => release.execute(flagValues(release.flags, input), io, ((input.patterns as unknown[] | undefined) ?? []).map(String)),
   },
 ];

@@ -5,7 +5,7 @@
  * name a known sprint, no duplicates, no cycles) are small functions over the parsed steps. Every
  * problem is collected, each naming the step and the field, so a plan is fixed in one round. Pure.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { SLUG_PATTERN } from '../protocol/slug.js';
 
 /** The most steps a plan may have. */
@@ -51,19 +51,18 @@ export interface PlanContext {
 }
 
 const slugText = (what: string) =>
-  z
-    .string({ error: (issue) => (issue.input === undefined ? 'is required' : `must be text (a ${what})`) })
-    .regex(SLUG_PATTERN, { error: (issue) => `${JSON.stringify(issue.input)} is not a valid ${what} (lowercase letters, digits, ".", "_", "-"; starting with a letter or digit)` })
-    .max(64, { error: `is longer than 64 characters` });
+  z.string({ error: (issue) => (issue.input === undefined ? 'is required' : `must be text (a ${what})`) }).check(
+    z.regex(SLUG_PATTERN, { error: (issue) => `${JSON.stringify(issue.input)} is not a valid ${what} (lowercase letters, digits, ".", "_", "-"; starting with a letter or digit)` }),
+    z.maxLength(64, { error: `is longer than 64 characters` }),
+  );
 
 const requiredText = (example: string) =>
   z
     .string({ error: (issue) => (issue.input === undefined ? `is required, e.g. ${example}` : `must be text, e.g. ${example}`) })
-    .trim()
-    .min(1, { error: `is empty; give it, e.g. ${example}` });
+    .check(z.trim(), z.minLength(1, { error: `is empty; give it, e.g. ${example}` }));
 
 const slugList = (what: string) =>
-  z.array(slugText(what), { error: `must be a list of ${what}s, e.g. [${what === 'sprint' ? 'api-schema' : 'testing'}]` }).default([]);
+  z._default(z.array(slugText(what), { error: `must be a list of ${what}s, e.g. [${what === 'sprint' ? 'api-schema' : 'testing'}]` }), () => []);
 
 const STEP = z.strictObject(
   {
@@ -81,7 +80,7 @@ const STEP = z.strictObject(
 export const PLAN_SCHEMA = z.strictObject(
   {
     summary: requiredText('"summary: Ship the results page"'),
-    attempt: z.number({ error: 'must be a whole number' }).int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).optional(),
+    attempt: z.optional(z.int({ error: 'must be a whole number' }).check(z.gte(1, { error: 'must be at least 1' }))),
     // The number of steps is a rule of its own (countProblems): zod stops at a too-long array
     // without looking into its steps, and every problem is to be listed at once.
     steps: z.array(STEP, { error: (issue) => (issue.input === undefined ? 'is required: a list of 1 to 6 steps' : 'must be a list of steps') }),
@@ -97,7 +96,7 @@ function stepLabel(raw: unknown, index: number): string {
   return typeof sprint === 'string' && SLUG_PATTERN.test(sprint) ? sprint : `steps[${index}]`;
 }
 
-function zodProblems(error: z.ZodError, raw: unknown): PlanProblem[] {
+function zodProblems(error: z.core.$ZodError, raw: unknown): PlanProblem[] {
   const steps = (raw as { steps?: unknown } | null)?.steps;
   const problems: PlanProblem[] = [];
   for (const issue of error.issues) {
