@@ -150,9 +150,10 @@ export function createEngine(options: EngineOptions): Engine {
   const records = new Map<string, FileRecord>();
   let known = new Map<string, Finding>();
   let settleTimer: unknown = null;
-  let staleTimer: unknown = null;
-  let deadline: number | null = null;
-  let repeatTimer: unknown = null;
+  // A wake-up at the earliest expiry of a holder (isStale is strict, expiry < now: just after it),
+  // and one when the next unacknowledged finding falls due again (reescalate.ts).
+  const staleWake = wakeUp(1);
+  const repeatWake = wakeUp(0);
   const reescalator = createReescalator();
   let closed = false;
   let steps = plannedSteps(options.plans ?? []);
@@ -298,28 +299,30 @@ export function createEngine(options: EngineOptions): Engine {
     }, settleMs);
   }
 
-  function armStaleTimer(next: number | null, now: number): void {
-    if (staleTimer !== null) timers.clear(staleTimer);
-    staleTimer = null;
-    deadline = next;
-    if (closed || next === null) return;
-    // isStale is strict (expiry < now): fire just after the expiry.
-    const delay = Math.min(MAX_DELAY_MS, Math.max(0, next - now + 1));
-    staleTimer = timers.set(() => {
-      staleTimer = null;
-      evaluate();
-    }, delay);
-  }
-
-  /** Re-escalation (reescalate.ts): wake up when the next unacknowledged finding falls due again. */
-  function armRepeatTimer(next: number | null, now: number): void {
-    if (repeatTimer !== null) timers.clear(repeatTimer);
-    repeatTimer = null;
-    if (closed || next === null) return;
-    repeatTimer = timers.set(() => {
-      repeatTimer = null;
-      evaluate();
-    }, Math.min(MAX_DELAY_MS, Math.max(0, next - now)));
+  /**
+   * One timer that runs evaluate() at a time (ms since epoch) plus `lateMs`; each arm() replaces
+   * the previous one. A time past setTimeout's limit is re-armed when the timer fires.
+   */
+  function wakeUp(lateMs: number): { arm(at: number | null, now: number): void; clear(): void; at(): number | null } {
+    let timer: unknown = null;
+    let at: number | null = null;
+    const clear = () => {
+      if (timer !== null) timers.clear(timer);
+      timer = null;
+    };
+    return {
+      arm(next, now) {
+        clear();
+        at = next;
+        if (closed || next === null) return;
+        timer = timers.set(() => {
+          timer = null;
+          evaluate();
+        }, Math.min(MAX_DELAY_MS, Math.max(0, next - now + lateMs)));
+      },
+      clear,
+      at: () => at,
+    };
   }
 
   function evaluate({ announce = true, initial = false }: EvaluateOptions = {}): Finding[] {
@@ -374,7 +377,7 @@ export function createEngine(options: EngineOptions): Engine {
     evaluated = true;
     const repeat = reescalator.update(next, all, now.getTime(), config.escalation.repeat_minutes);
     if (announce) for (const finding of repeat.due) options.emit({ event: 'reescalated', at: now, finding });
-    armRepeatTimer(repeat.next, now.getTime());
+    repeatWake.arm(repeat.next, now.getTime());
     let earliest: number | null = null;
     const nowMs = now.getTime();
     for (const sprint of sprints) {
@@ -383,7 +386,7 @@ export function createEngine(options: EngineOptions): Engine {
         if (Number.isFinite(agent.expiresAt) && agent.expiresAt >= nowMs && (earliest === null || agent.expiresAt < earliest)) earliest = agent.expiresAt;
       }
     }
-    armStaleTimer(earliest, nowMs);
+    staleWake.arm(earliest, nowMs);
     return findings;
   }
 
@@ -446,13 +449,13 @@ export function createEngine(options: EngineOptions): Engine {
       if (outliers.length > 0) maxSeq = kept.reduce((max, entry) => Math.max(max, entry.seq), 0);
       return { entries: valid - outliers.length, current, archive, problems: problemCount + outliers.length, maxSeq, findings: known.size };
     },
-    nextDeadline: () => deadline,
+    nextDeadline: () => staleWake.at(),
     close() {
       closed = true;
       if (settleTimer !== null) timers.clear(settleTimer);
-      if (staleTimer !== null) timers.clear(staleTimer);
-      if (repeatTimer !== null) timers.clear(repeatTimer);
-      settleTimer = staleTimer = repeatTimer = null;
+      settleTimer = null;
+      staleWake.clear();
+      repeatWake.clear();
     },
   };
 }
