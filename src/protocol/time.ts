@@ -7,10 +7,23 @@ export function isoSeconds(date: Date): string {
 
 const ISO_UTC = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
+/**
+ * Parsed timestamps by text: sorting a store compares the same few thousand timestamps many
+ * times (entries, then sprints by their latest), and a regex plus Date.parse each time showed in
+ * the profile of `cos scan` over 10,000 entries. Emptied when it grows past a bound (the watcher
+ * runs for days).
+ */
+const parsed = new Map<string, number>();
+const MAX_PARSED = 50_000;
+
 /** Milliseconds since the epoch of an ISO 8601 timestamp with a zone, or NaN. */
 export function parseTimestamp(value: string): number {
-  if (!ISO_UTC.test(value)) return Number.NaN;
-  return Date.parse(value);
+  const known = parsed.get(value);
+  if (known !== undefined) return known;
+  const ms = ISO_UTC.test(value) ? Date.parse(value) : Number.NaN;
+  if (parsed.size >= MAX_PARSED) parsed.clear();
+  parsed.set(value, ms);
+  return ms;
 }
 
 export function isTimestamp(value: unknown): value is string {
