@@ -32,6 +32,8 @@ export interface HookRun {
   event: HookEvent;
   /** The hook JSON as read from stdin. */
   stdin: string;
+  /** Why stdin could not be read (past its bound, never ended): logged instead of parsing. */
+  stdinProblem?: string;
   env: NodeJS.ProcessEnv;
   cwd: string;
   /** `--dir`, when given. */
@@ -77,7 +79,7 @@ function message(error: unknown): string {
 }
 
 export async function runHook(run: HookRun): Promise<void> {
-  const parsed = parseHookInput(run.stdin);
+  const parsed: ReturnType<typeof parseHookInput> = run.stdinProblem !== undefined ? { ok: false, reason: run.stdinProblem } : parseHookInput(run.stdin);
   const root = findProject(run, parsed.ok ? parsed.input : null);
   if (root === null) return;
   const state = agentPaths(root).state;
