@@ -8,6 +8,7 @@ import { listRoles } from './dispatch/role.js';
 import { loadPlans } from './plans/files.js';
 import { planInput, plannedSteps } from './plans/ready.js';
 import { deriveSprints, type PlanInput, type SprintState } from './state/lifecycle.js';
+import { gitignoreProblems } from './store/gitignore.js';
 import { readStore, type StoreSnapshot } from './store/read.js';
 
 export interface Analysis {
@@ -34,6 +35,9 @@ export function analyze(root: string, options: AnalyzeOptions = {}): Analysis {
   const now = options.now ?? new Date();
   const config = loadConfig(root);
   const snapshot = readStore(root);
+  // Not a file of the status folders, but a set-up that hides some of them from git.
+  const layout = gitignoreProblems(snapshot.root);
+  if (layout.length > 0) snapshot.problems.push(...layout);
   const plan = options.plan ?? planInput(plannedSteps(loadPlans(root).plans));
   const sprints = deriveSprints(snapshot.entries, now, { verification: config.config.verification, plan });
   const findings = runChecks({

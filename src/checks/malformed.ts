@@ -7,6 +7,7 @@ export const malformedRule: Rule = ({ problems }) =>
     severity: 'WARN' as const,
     sprint: null,
     files: [problem.file],
-    message: `${problem.file} is not a valid entry: ${problem.reason}`,
-    action: `Fix or remove ${problem.file} by hand (cos never modifies or deletes it)`,
+    // An archive folder or .agent/.gitignore is no entry: said so.
+    message: `${problem.file} ${problem.file.endsWith('.md') ? 'is not a valid entry' : 'is malformed'}: ${problem.reason}`,
+    action: problem.action ?? `Fix or remove ${problem.file} by hand (cos never modifies or deletes it)`,
   }));

@@ -3,7 +3,7 @@ import { parseCommand, printJson, type CommandContext } from './context.js';
 import { defineFlags, flagsHelp } from './flags.js';
 
 export const flags = defineFlags({
-  json: { type: 'boolean', help: '{"version": 1, "root", "created": [paths], "existing": [paths]}' },
+  json: { type: 'boolean', help: '{"version": 1, "root", "created": [paths], "existing": [paths], "updated": [paths]}' },
 });
 
 export const help = `Usage: cos init [--dir PATH] [--json]
@@ -11,7 +11,9 @@ export const help = `Usage: cos init [--dir PATH] [--json]
 Create the .agent/ tree in PATH (default: the current directory): config/coordination.yaml,
 config/notion-sync.yaml, the five roles (chief-of-staff, sprintmaster, developer, qa-reviewer,
 mine-sweeper), skills/chief-of-staff/SKILL.md, status/current and status/archive, and runbook.md.
-Existing files are never overwritten; running it twice changes nothing.
+Existing files are never overwritten; running it twice changes nothing. One migration: the line
+state/ that an older cos wrote in .agent/.gitignore (it also hid status/archive/state/, the
+archive of a sprint named state, from git) is rewritten as /state/ — only that line.
 
 ${flagsHelp(flags)}
 
@@ -25,11 +27,12 @@ export async function run(context: CommandContext): Promise<number> {
   const { json, root } = parseCommand(context, flags);parseCommand(context, {});
   const result = initRepo(root);
   if (json) {
-    printJson(context, { root: result.root, created: result.created, existing: result.existing });
+    printJson(context, { root: result.root, created: result.created, existing: result.existing, updated: result.updated });
     return 0;
   }
+  for (const file of result.updated) context.stdout(`Updated ${file}: its line state/ is now /state/, so status/archive/state/ (a sprint named state) is versioned again.\n`);
   if (result.created.length === 0) {
-    context.stdout(`Nothing to do: .agent/ is already set up in ${result.root}.\n`);
+    if (result.updated.length === 0) context.stdout(`Nothing to do: .agent/ is already set up in ${result.root}.\n`);
     return 0;
   }
   context.stdout(`Initialised agent coordination in ${result.root}:\n`);

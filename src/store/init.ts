@@ -7,6 +7,7 @@ import { EXAMPLE_PLAN } from '../templates/plan.js';
 import { RUNBOOK_MD } from '../templates/runbook.js';
 import { CHIEF_OF_STAFF_SKILL } from '../templates/skill.js';
 import { agentPaths } from './paths.js';
+import { anchorStateLine, GITIGNORE } from './gitignore.js';
 import { makeDirectory } from '../errors.js';
 import { confine } from '../trust/confine.js';
 import { worktreeRoots } from '../trust/roots.js';
@@ -17,6 +18,8 @@ export interface InitResult {
   created: string[];
   /** Repository-relative paths that were already there and were left alone. */
   existing: string[];
+  /** Repository-relative paths migrated in place (the old `state/` line of .agent/.gitignore). */
+  updated: string[];
 }
 
 /** Every file init writes, repository-relative, with its content. */
@@ -37,7 +40,7 @@ export function initFiles(): Array<[string, string]> {
 /** Create the `.agent/` tree, default config, roles and runbook; never overwrites a file. */
 export function initRepo(root: string): InitResult {
   const paths = agentPaths(root);
-  const result: InitResult = { root: paths.root, created: [], existing: [] };
+  const result: InitResult = { root: paths.root, created: [], existing: [], updated: [] };
   const roots = worktreeRoots(paths.root);
   for (const [rel, content] of initFiles()) {
     const path = join(paths.root, rel);
@@ -52,6 +55,10 @@ export function initRepo(root: string): InitResult {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       result.existing.push(rel);
     }
+  }
+  if (result.existing.includes(GITIGNORE) && anchorStateLine(paths.root)) {
+    result.existing.splice(result.existing.indexOf(GITIGNORE), 1);
+    result.updated.push(GITIGNORE);
   }
   return result;
 }

@@ -31,6 +31,8 @@ export interface Problem {
   /** Path relative to the repository root. */
   file: string;
   reason: string;
+  /** What to do, when it is not "fix or remove it by hand". */
+  action?: string;
 }
 
 export interface StoreSnapshot {
