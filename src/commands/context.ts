@@ -153,34 +153,20 @@ export function printJson(context: CommandContext, document: Record<string, unkn
 /** Stdin is untrusted too (a hook's JSON, a piped body): never more than this is kept. */
 export const MAX_STDIN_BYTES = 16 * 1024 * 1024;
 
-/**
- * Read all of stdin as text (for `--body-file -` and hook input), at most `maxBytes`; with
- * `timeoutMs`, an InputError when it has not ended by then (a hook's writer that never closes).
- */
-export async function readStdin(context: CommandContext, maxBytes = MAX_STDIN_BYTES, timeoutMs?: number): Promise<string> {
-  const reading = (async () => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of context.stdin) {
-      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-      size += buffer.length;
-      if (size > maxBytes) throw new InputError(`Stdin is longer than ${maxBytes} bytes; cos reads at most that much.`);
-      chunks.push(buffer);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-  })();
-  if (timeoutMs === undefined) return reading;
-  reading.catch(() => {});
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(new InputError(`Stdin did not end within ${timeoutMs / 1000} s; cos stopped waiting for it.`));
-      (context.stdin as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
-    }, timeoutMs);
-  });
-  try {
-    return await Promise.race([reading, late]);
-  } finally {
-    clearTimeout(timer);
+/** The sentence for stdin past its bound (the CLI's refusal, and what a hook logs). */
+export function stdinTooLong(maxBytes: number = MAX_STDIN_BYTES): string {
+  return `Stdin is longer than ${maxBytes} bytes; cos reads at most that much.`;
+}
+
+/** Read all of stdin as text (for `--body-file -` and hook input), at most MAX_STDIN_BYTES. */
+export async function readStdin(context: CommandContext, maxBytes = MAX_STDIN_BYTES): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of context.stdin) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buffer.length;
+    if (size > maxBytes) throw new InputError(stdinTooLong(maxBytes));
+    chunks.push(buffer);
   }
+  return Buffer.concat(chunks).toString('utf8');
 }

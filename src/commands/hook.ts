@@ -1,16 +1,14 @@
 import { InputError } from '../errors.js';
 import { HOOK_EVENTS, runHook, type HookEvent } from '../hooks/run.js';
-import { MAX_STDIN_BYTES, parseCommand, readStdin, type CommandContext } from './context.js';
-
-/** Claude Code writes the hook JSON and closes stdin at once: a writer that never closes is not waited on longer. */
-const HOOK_STDIN_MS = 10_000;
+import { parseCommand, readStdin, type CommandContext } from './context.js';
+import { STDIN_NOT_READ } from '../hooks/run.js';
 
 export const help = `Usage: cos hook <session-start | pre-tool-use | post-tool-use | notification | stop> [--dir D]
 
 Run one of the Claude Code hooks that cos setup claude installs. Reads the hook JSON that Claude
 Code writes on stdin (session_id, cwd, tool_name, ...) and always exits 0: a hook never breaks
-the agent's session. Problems go to .agent/state/hooks.log (stdin longer than 16 MiB, or not
-ended within 10 s, is logged as such and decides nothing); outside a cos project
+the agent's session. Problems go to .agent/state/hooks.log (stdin longer than 16 MiB is logged
+as such, naming the bound, and decides nothing); outside a cos project
 (no .agent/ above the hook's cwd or $CLAUDE_PROJECT_DIR, or a linked git worktree without its
 own .agent/ — never its main checkout's) it does nothing.
 
@@ -46,13 +44,13 @@ export async function run(context: CommandContext): Promise<number> {
     throw new InputError(`${event === undefined ? 'Name the hook' : `Unknown hook ${JSON.stringify(event)}`}: use one of ${HOOK_EVENTS.join(', ')}; see cos hook --help.`);
   }
   const interactive = (context.stdin as NodeJS.ReadStream).isTTY === true;
-  // Too much stdin, or stdin that never ends, is no hook JSON: the hook logs why (naming the
-  // bound), decides nothing, and exits 0 like every hook.
+  // Too much stdin is no hook JSON: the hook logs why (naming the bound), decides nothing, and
+  // exits 0 like every hook (src/hooks/binary.ts does the same on the hooks' own path).
   let stdinProblem: string | undefined;
   const stdin = interactive
     ? ''
-    : await readStdin(context, MAX_STDIN_BYTES, HOOK_STDIN_MS).catch((error: unknown) => {
-        stdinProblem = `hook input on stdin was not read: ${(error as Error).message}`;
+    : await readStdin(context).catch((error: unknown) => {
+        stdinProblem = `${STDIN_NOT_READ}${(error as Error).message}`;
         return '';
       });
   await runHook({

@@ -9,9 +9,12 @@
  * exit 0. Anything else (`--help`, an unknown event or flag) goes to the general CLI.
  */
 import { fstatSync, readSync, writeSync } from 'node:fs';
-import { MAX_STDIN_BYTES } from '../commands/context.js';
+import { MAX_STDIN_BYTES, stdinTooLong } from '../commands/context.js';
 import { terminalText } from '../output/visible.js';
-import { HOOK_EVENTS, runHook, type HookEvent } from './run.js';
+import { HOOK_EVENTS, runHook, STDIN_NOT_READ, type HookEvent } from './run.js';
+
+/** Past the bound: what the hook logs (the general CLI path logs the same). */
+const TOO_LONG = Symbol('too long');
 
 /** The event and `--dir` of `hook <event> [--dir D]`, or null when the general CLI must handle the line. */
 export function fastHookArgs(argv: readonly string[]): { event: HookEvent; dir?: string } | null {
@@ -24,8 +27,8 @@ export function fastHookArgs(argv: readonly string[]): { event: HookEvent; dir?:
   return null;
 }
 
-/** Stdin read to its end with blocking reads; '' past the bound (the hook then logs that it got no JSON). */
-async function readAllStdin(): Promise<string> {
+/** Stdin read to its end with blocking reads; TOO_LONG past the bound (the hook then logs so, naming it). */
+async function readAllStdin(): Promise<string | typeof TOO_LONG> {
   // A terminal (or /dev/null) holds no hook JSON; node:tty would cost more than the check.
   if (isCharacterDevice(0)) return '';
   const chunks: Buffer[] = [];
@@ -44,7 +47,7 @@ async function readAllStdin(): Promise<string> {
     }
     if (read === 0) break;
     size += read;
-    if (size > MAX_STDIN_BYTES) return '';
+    if (size > MAX_STDIN_BYTES) return TOO_LONG;
     chunks.push(Buffer.from(buffer.subarray(0, read)));
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -58,11 +61,11 @@ function isCharacterDevice(fd: number): boolean {
   }
 }
 
-async function readRestAsStream(chunks: Buffer[], size: number): Promise<string> {
+async function readRestAsStream(chunks: Buffer[], size: number): Promise<string | typeof TOO_LONG> {
   for await (const chunk of process.stdin) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
     size += buffer.length;
-    if (size > MAX_STDIN_BYTES) return '';
+    if (size > MAX_STDIN_BYTES) return TOO_LONG;
     chunks.push(buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -84,10 +87,11 @@ function writeOut(text: string): void {
 
 /** Run the hook; the exit code is 0 whatever happened (a hook never breaks the agent's session). */
 export async function runHookBinary(args: { event: HookEvent; dir?: string }): Promise<number> {
-  const stdin = await readAllStdin();
+  const read = await readAllStdin();
   await runHook({
     event: args.event,
-    stdin,
+    stdin: read === TOO_LONG ? '' : read,
+    ...(read === TOO_LONG ? { stdinProblem: `${STDIN_NOT_READ}${stdinTooLong()}` } : {}),
     env: process.env,
     cwd: process.cwd(),
     ...(args.dir !== undefined ? { dir: args.dir } : {}),

@@ -25,6 +25,9 @@ import { mayBeDenied } from '../guard/prefilter.js';
 import { decideTool, isCosReporting, type GuardDecision } from '../guard/rules.js';
 import { guardSettings } from '../guard/settings.js';
 
+/** How a hook's log line about unread stdin begins. */
+export const STDIN_NOT_READ = 'hook input on stdin was not read: ';
+
 export const HOOK_EVENTS = ['session-start', 'pre-tool-use', 'post-tool-use', 'notification', 'stop'] as const;
 export type HookEvent = (typeof HOOK_EVENTS)[number];
 
@@ -32,7 +35,7 @@ export interface HookRun {
   event: HookEvent;
   /** The hook JSON as read from stdin. */
   stdin: string;
-  /** Why stdin could not be read (past its bound, never ended): logged instead of parsing. */
+  /** Why stdin could not be read (past its bound): logged instead of parsing. */
   stdinProblem?: string;
   env: NodeJS.ProcessEnv;
   cwd: string;

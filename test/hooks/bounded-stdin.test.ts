@@ -1,15 +1,13 @@
 /**
  * A hook's stdin and a piped body are untrusted and bounded (docs/security.md): past 16 MiB cos
- * stops reading, and a hook stops waiting for stdin that has not ended after 10 s. A hook then logs
- * why (naming the bound) and exits 0, deciding nothing; `cos
+ * stops reading. A hook then logs why (naming the bound) and exits 0, deciding nothing; `cos
  * post --body-file -` refuses in one sentence and writes nothing. Real processes.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_STDIN_BYTES } from '../../src/commands/context.js';
-import { spawn } from 'node:child_process';
-import { CLI, runCli, type CliResult } from '../helpers/cli.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
 import { testdir } from '../helpers/tmp.js';
 
 /** The built CLI fed `input` on stdin; it may stop reading early (runCli ignores the EPIPE). */
@@ -28,24 +26,6 @@ describe('stdin past its bound', () => {
     expect(result.stdout).toBe('');
     // It says why, naming the bound (it used to log "no hook JSON on stdin").
     expect(readFileSync(join(root, '.agent/state/hooks.log'), 'utf8')).toMatch(new RegExp(`^\\S+ pre-tool-use hook input on stdin was not read: Stdin is longer than ${MAX_STDIN_BYTES} bytes; cos reads at most that much\\.\\n$`));
-    expect(entries(root)).toEqual([]);
-  });
-
-  it('a hook whose stdin never ends: it stops waiting after 10 s, logs so, exits 0, decides nothing', { timeout: 120_000 }, async () => {
-    const root = testdir();
-    expect((await runCli(['init', '--dir', root])).code).toBe(0);
-    const child = spawn(process.execPath, [CLI, 'hook', 'pre-tool-use'], { cwd: root, env: { ...process.env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
-    // The start of a JSON object, and then nothing: the pipe stays open.
-    child.stdin.write('{"session_id": "abc", "tool_name": "Bash", ');
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    const started = Date.now();
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    child.stdin.destroy();
-    expect(code).toBe(0);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(9_000);
-    expect(stdout).toBe('');
-    expect(readFileSync(join(root, '.agent/state/hooks.log'), 'utf8')).toMatch(/^\S+ pre-tool-use hook input on stdin was not read: Stdin did not end within 10 s; cos stopped waiting for it\.\n$/);
     expect(entries(root)).toEqual([]);
   });
 
