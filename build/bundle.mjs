@@ -84,7 +84,7 @@ const lazyWork = {
 };
 
 /** Packages bundled into dist/hook.js besides BUNDLED. */
-const HOOK_BUNDLED = new Set(['shell-quote', 'picomatch']);
+const HOOK_BUNDLED = new Set(['shell-quote']);
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({ options: { root: { type: 'string' } } });
