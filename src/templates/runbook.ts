@@ -78,7 +78,8 @@ most 6 steps, each one sprint for one role with its \`done_when\` and the sprint
   idle prompt). Answer it there; the agent's next tool call resolves the finding.
 - **Budget:** with \`budget_usd_per_sprint\` set, an over-budget agent can only report; raise the
   budget in coordination.yaml or approve the spend (\`--resolves\` the latest costed entry).
-- **Leases:** before editing shared files, \`cos lease --sprint S --agent A 'src/api/**'\`; give them
+- **Leases:** before editing shared files, \`cos lease --sprint S --agent A 'src/api/**'\` (a plain
+  path such as \`src/api\` leases that directory and everything under it); give them
   back with \`cos release\`. A lease lives until released or until the holder's heartbeat + ttl.
   Agents commit with \`COS_AGENT\` set so the pre-commit hook knows who commits.
 - **Re-escalation:** \`cos watch\` raises an unacknowledged URGENT/BLOCKER finding again every
