@@ -4,6 +4,7 @@ import { InputError } from '../errors.js';
 import { agentPaths } from '../store/paths.js';
 import { intFlag, parseCommand, printJson, type CommandContext } from './context.js';
 import { defineFlags, flagsHelp } from './flags.js';
+import { countOf } from '../output/count.js';
 
 export const flags = defineFlags({
   port: { type: 'string', value: 'N', help: 'the port (default 7317; 0 picks a free one)' },
@@ -57,7 +58,7 @@ export async function run(context: CommandContext): Promise<number> {
     const file = resolve(context.cwd, values.out);
     const state = writeSnapshot(file, { root, now: context.now, env: context.env });
     if (json) printJson(context, { out: file, sprints: state.sprints.length, findings: state.findings.length });
-    else context.stdout(`Wrote ${values.out}: ${state.sprints.length} sprints, ${state.findings.length} open findings (open it in any browser; it needs no network).\n`);
+    else context.stdout(`Wrote ${values.out}: ${countOf(state.sprints.length, 'sprint')}, ${countOf(state.findings.length, 'open finding')} (open it in any browser; it needs no network).\n`);
     return 0;
   }
 

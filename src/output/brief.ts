@@ -16,6 +16,7 @@ import type { Entry, Severity, Status } from '../protocol/fields.js';
 import { formatAge, isoSeconds, parseTimestamp } from '../protocol/time.js';
 import type { SprintState } from '../state/lifecycle.js';
 import type { Worktree } from '../store/worktrees.js';
+import { countOf } from './count.js';
 
 /** Finding kinds that lead the briefing; the rest have their own sections or belong to cos scan. */
 const HIGHLIGHT_KINDS: readonly FindingKind[] = ['needs-human', 'escalation', 'lease-conflict', 'conflict', 'repeated-failure', 'over-budget', 'stale', 'overflow', 'malformed'];
@@ -293,9 +294,6 @@ function ago(now: Date, timestamp: string): string {
   return `${formatAge(now.getTime() - parseTimestamp(timestamp))} ago`;
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
 
 const name = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
@@ -318,11 +316,11 @@ export function renderBrief(brief: Brief, options: { title: string; window: stri
   const human = brief.highlights.filter((h) => h.needs_human).length;
   out.push(
     `Since ${brief.since.replace('T', ' ').replace('Z', ' UTC')} (${options.window}): ${[
-      plural(c.sprints_active, 'active sprint'),
+      countOf(c.sprints_active, 'active sprint'),
       `${c.completed} completed, ${c.verified} verified`,
       `${c.in_progress} in progress${c.stale > 0 ? ` (${c.stale} stale)` : ''}`,
       `${c.blocked} blocked, ${c.failed} failed`,
-      plural(c.unverified, 'unverified claim'),
+      countOf(c.unverified, 'unverified claim'),
       human > 0 ? `**${human} need${human === 1 ? 's' : ''} a human**` : 'nothing needs a human',
     ].join(' · ')}.`,
   );
@@ -382,6 +380,6 @@ export function renderBrief(brief: Brief, options: { title: string; window: stri
   if (brief.waiting.length > 0) {
     out.push(`- waiting (plan steps, not yet): ${brief.waiting.map((item) => `\`${item.sprint}\` on ${item.waiting_on.join(', ')}`).join('; ')}`);
   }
-  out.push('', `_${plural(c.entries, 'entry', 'entries')} read (current and archive)${c.problems > 0 ? `, ${plural(c.problems, 'malformed file')}` : ''}; every finding: \`cos scan\`._`);
+  out.push('', `_${countOf(c.entries, 'entry', 'entries')} read (current and archive)${c.problems > 0 ? `, ${countOf(c.problems, 'malformed file')}` : ''}; every finding: \`cos scan\`._`);
   return `${out.join('\n')}\n`;
 }

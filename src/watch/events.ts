@@ -5,6 +5,7 @@
 import type { Finding } from '../checks/index.js';
 import { isoSeconds } from '../protocol/time.js';
 import type { Style } from '../output/style.js';
+import { countOf } from '../output/count.js';
 
 export interface StoreSummary {
   /** Valid entries held in memory, current and archive. */
@@ -36,11 +37,6 @@ export type WatchEvent =
   | { event: 'watching'; at: Date; root: string; pid: number; polling: boolean; summary: StoreSummary }
   | { event: 'summary'; at: Date; reason: 'signal' | 'shutdown' | 'once'; polling: boolean; summary: StoreSummary };
 
-/** One line of `--json` output: `version` first, `at` as an ISO time. */
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
 /** A summary as JSON: snake_case `max_seq` beside version 1's `maxSeq` (kept until version 2). */
 function summaryJson(summary: StoreSummary): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -51,6 +47,7 @@ function summaryJson(summary: StoreSummary): Record<string, unknown> {
   return out;
 }
 
+/** One line of `--json` output: `version` first, `at` as an ISO time. */
 export function eventToJson(event: WatchEvent): string {
   const { at, ...rest } = event;
   const body = 'summary' in rest ? { ...rest, summary: summaryJson(rest.summary) } : rest;
@@ -84,11 +81,11 @@ export function eventToText(event: WatchEvent, style: Style): string {
     case 'watching': {
       const s = event.summary;
       const how = event.polling ? 'polling' : 'watching';
-      return `${time}  ${style.bold(how)} ${event.root}/.agent/status: ${plural(s.entries, 'entry', 'entries')}, ${s.problems} malformed, ${plural(s.findings, 'open finding', 'open findings')} (pid ${event.pid}; Ctrl-C to stop)`;
+      return `${time}  ${style.bold(how)} ${event.root}/.agent/status: ${countOf(s.entries, 'entry', 'entries')}, ${s.problems} malformed, ${countOf(s.findings, 'open finding', 'open findings')} (pid ${event.pid}; Ctrl-C to stop)`;
     }
     case 'summary': {
       const s = event.summary;
-      return `${time}  summary: ${plural(s.entries, 'entry', 'entries')} (${plural(s.current, 'file', 'files')} in current/, ${s.archive} in archive/), ${s.problems} malformed, ${plural(s.findings, 'open finding', 'open findings')}, highest seq ${s.maxSeq}`;
+      return `${time}  summary: ${countOf(s.entries, 'entry', 'entries')} (${countOf(s.current, 'file', 'files')} in current/, ${s.archive} in archive/), ${s.problems} malformed, ${countOf(s.findings, 'open finding', 'open findings')}, highest seq ${s.maxSeq}`;
     }
   }
 }
