@@ -24,7 +24,7 @@ Example:
 
 export async function run(context: CommandContext): Promise<number> {
   // Like every command: --dir, else the nearest ancestor already holding .agent/, else the cwd.
-  const { json, root } = parseCommand(context, flags);parseCommand(context, {});
+  const { json, root } = parseCommand(context, flags);
   const result = initRepo(root);
   if (json) {
     printJson(context, { root: result.root, created: result.created, existing: result.existing, updated: result.updated });

@@ -40,12 +40,13 @@ export function parseDuration(value: string): number {
   return Number(match[1]) * UNIT_MS[match[2]!]!;
 }
 
-/** A short human age: `45s`, `12m`, `3h`, `2d`. */
+/**
+ * A short human age: `45s`, `12m`, `3h`, `2d`; a time still ahead (a clock far in the future, which
+ * a repository can commit) reads `in 3d`, never a negative age.
+ */
 export function formatAge(ms: number): string {
-  const sign = ms < 0 ? '-' : '';
   const abs = Math.abs(ms);
-  if (abs < 60_000) return `${sign}${Math.floor(abs / 1000)}s`;
-  if (abs < 3_600_000) return `${sign}${Math.floor(abs / 60_000)}m`;
-  if (abs < 172_800_000) return `${sign}${Math.floor(abs / 3_600_000)}h`;
-  return `${sign}${Math.floor(abs / 86_400_000)}d`;
+  const span =
+    abs < 60_000 ? `${Math.floor(abs / 1000)}s` : abs < 3_600_000 ? `${Math.floor(abs / 60_000)}m` : abs < 172_800_000 ? `${Math.floor(abs / 3_600_000)}h` : `${Math.floor(abs / 86_400_000)}d`;
+  return ms < 0 ? `in ${span}` : span;
 }
