@@ -25,9 +25,10 @@ ${flagsHelp(flags)}
 
 The local agent directory is yours to declare, not the repository's: --target DIR, else
 ${LOCAL_ROOT_ENV}, else ~/.claude. A local_root in .agent/config/coordination.yaml other than
-~/.claude is used only once you approved that exact value on this machine (--allow-local-root,
-recorded like notify routes in .git/cos/notify-approved.json); until then cos sync refuses,
-naming it, and writes nothing. A changed local_root needs a new approval.
+~/.claude is used only once you approved that exact value, leading where it leads now (links
+resolved), on this machine (--allow-local-root, recorded like notify routes in
+.git/cos/notify-approved.json); until then cos sync refuses, naming it, and writes nothing. A
+changed local_root, or one that leads elsewhere later, needs a new approval.
 
 Nothing is overwritten silently: a file changed on both sides since the last sync (recorded in
 .agent/state/sync.json) is a conflict — reported and left alone; a file changed only on the
@@ -73,8 +74,8 @@ export async function run(context: CommandContext): Promise<number> {
   const configured = loadConfig(root).config.local_root;
   if (values['allow-local-root'] && values['dry-run']) throw new InputError('Give --allow-local-root without --dry-run: approving is recorded.');
   if (values['allow-local-root']) {
-    const where = approveLocalRoot(root, context.env, configured);
-    if (!json) context.stdout(`Approved on this machine (recorded in ${where}): local_root ${JSON.stringify(configured)} of .agent/config/coordination.yaml; a changed local_root needs cos sync --allow-local-root again.\n`);
+    const { shown, leadsTo } = approveLocalRoot(root, context.env, configured);
+    if (!json) context.stdout(`Approved on this machine (recorded in ${shown}): local_root ${JSON.stringify(configured)} of .agent/config/coordination.yaml, leading to ${leadsTo}; a changed local_root, or one that leads elsewhere later (a link), needs cos sync --allow-local-root again.\n`);
   }
   const target = localRoot({ root, cwd: context.cwd, env: context.env, target: values.target, configured, command: 'cos sync' }).path;
   const { syncLocal } = await import('../localsync/sync.js');

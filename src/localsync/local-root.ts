@@ -5,8 +5,10 @@
  *   1. `--target DIR` (the command line),
  *   2. the environment variable COS_LOCAL_ROOT,
  *   3. `local_root` of coordination.yaml — only when it is the default (`~/.claude`), or when a
- *      person approved that exact value on this machine (`cos sync --allow-local-root`, recorded
- *      in the approval store of src/trust/approvals.ts, like notify routes),
+ *      person approved that exact value, leading where it leads now (symlinks resolved), on this
+ *      machine (`cos sync --allow-local-root`, recorded in the approval store of
+ *      src/trust/approvals.ts, like notify routes): a committed link swapped in later under an
+ *      approved relative value points somewhere else, so it needs a new approval,
  *   4. `~/.claude`.
  * An unapproved `local_root` is refused in one sentence: nothing is read or written.
  */
@@ -15,6 +17,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { expandHome } from '../config/load.js';
 import { InputError } from '../errors.js';
+import { resolveReal } from '../trust/confine.js';
 import { addApprovals, approvalStore, readApprovals, type ApprovalStore } from '../trust/approvals.js';
 
 export const LOCAL_ROOT_ENV = 'COS_LOCAL_ROOT';
@@ -29,9 +32,23 @@ export interface LocalRoot {
   from: LocalRootSource;
 }
 
-/** What an approval of `value` records: sha256 of `local_root\n<value>`. Pure. */
-export function localRootHash(value: string): string {
-  return createHash('sha256').update(`local_root\n${value}`).digest('hex');
+/** What an approval records: sha256 of the value as written and the real folder it led to. Pure. */
+export function localRootHash(value: string, leadsTo: string): string {
+  return createHash('sha256').update(`local_root\n${value}\n${leadsTo}`).digest('hex');
+}
+
+/** `local_root` as written, the folder it names and where that folder really is (links resolved). */
+export interface ConfiguredLocalRoot {
+  path: string;
+  real: string;
+  hash: string;
+}
+
+/** Where a configured `local_root` leads, and the approval that would cover it. Pure but for `realOf`. */
+export function configuredLocalRoot(root: string, configured: string, home: string, realOf: (path: string) => string = resolveReal): ConfiguredLocalRoot {
+  const path = resolve(root, expandHome(configured, home));
+  const real = realOf(path);
+  return { path, real, hash: localRootHash(configured, real) };
 }
 
 export function homeOf(env: NodeJS.ProcessEnv): string {
@@ -54,18 +71,19 @@ export interface LocalRootInput {
 /** The hashes approved for this repository (the store is only read when it is needed). */
 type Approved = () => ReadonlySet<string>;
 
-/** The local agent directory, or an InputError naming the unapproved value. Pure but for `approved`. */
-export function chooseLocalRoot(input: LocalRootInput, approved: Approved): LocalRoot {
+/** The local agent directory, or an InputError naming the unapproved value. Pure but for `approved` and `realOf`. */
+export function chooseLocalRoot(input: LocalRootInput, approved: Approved, realOf: (path: string) => string = resolveReal): LocalRoot {
   const home = homeOf(input.env);
   if (input.target !== undefined) return { path: resolve(input.cwd, expandHome(input.target, home)), from: 'target' };
   const fromEnv = input.env[LOCAL_ROOT_ENV];
   if (fromEnv !== undefined && fromEnv.trim() !== '') return { path: resolve(input.cwd, expandHome(fromEnv, home)), from: 'env' };
   const fallback = join(home, '.claude');
-  const configured = resolve(input.root, expandHome(input.configured, home));
-  if (configured === fallback) return { path: fallback, from: 'default' };
-  if (approved().has(localRootHash(input.configured))) return { path: configured, from: 'config' };
+  if (resolve(input.root, expandHome(input.configured, home)) === fallback) return { path: fallback, from: 'default' };
+  const configured = configuredLocalRoot(input.root, input.configured, home, realOf);
+  if (approved().has(configured.hash)) return { path: configured.path, from: 'config' };
+  const leads = configured.real !== configured.path ? ` (it leads to ${configured.real})` : '';
   throw new InputError(
-    `${CONFIG_FILE} sets local_root to ${JSON.stringify(input.configured)}, which was not approved on this machine, so ${input.command} will not use it as your local agent directory; approve exactly that value with cos sync --allow-local-root, or give --target DIR (or ${LOCAL_ROOT_ENV}=DIR).`,
+    `${CONFIG_FILE} sets local_root to ${JSON.stringify(input.configured)}${leads}, which was not approved on this machine, so ${input.command} will not use it as your local agent directory; approve exactly that value with cos sync --allow-local-root, or give --target DIR (or ${LOCAL_ROOT_ENV}=DIR).`,
   );
 }
 
@@ -75,9 +93,10 @@ export function localRoot(input: LocalRootInput): LocalRoot {
   return chooseLocalRoot(input, () => readApprovals((store ??= approvalStore(input.root, input.env)), 'local_root_sha256'));
 }
 
-/** Approve `local_root` of coordination.yaml as it is written now; returns where it is recorded. */
-export function approveLocalRoot(root: string, env: NodeJS.ProcessEnv, configured: string): string {
+/** Approve `local_root` of coordination.yaml as it is written and where it leads now; returns where it is recorded and where it leads. */
+export function approveLocalRoot(root: string, env: NodeJS.ProcessEnv, configured: string): { shown: string; leadsTo: string } {
   const store = approvalStore(root, env);
-  addApprovals(store, 'local_root_sha256', [localRootHash(configured)]);
-  return store.shown;
+  const approved = configuredLocalRoot(root, configured, homeOf(env));
+  addApprovals(store, 'local_root_sha256', [approved.hash]);
+  return { shown: store.shown, leadsTo: approved.real };
 }

@@ -5,11 +5,11 @@
  * Real git (a bare remote, the attacker's clone, the victim's), a fake HOME hashed before and
  * after, real child processes of dist/cli.js.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { chooseLocalRoot, localRootHash } from '../../src/localsync/local-root.js';
+import { chooseLocalRoot, configuredLocalRoot, localRootHash } from '../../src/localsync/local-root.js';
 import { runCli } from '../helpers/cli.js';
 import { git, testdir } from '../helpers/tmp.js';
 import { hashTree } from '../trust/hostile-repo.js';
@@ -83,7 +83,7 @@ describe('local_root comes from the user, or is approved by the user', () => {
     expect(approved.stdout).toMatch(/^Approved on this machine \(recorded in \.git\/cos\/notify-approved\.json\): local_root "~\/agents" of \.agent\/config\/coordination\.yaml/);
     expect(existsSync(join(home, 'agents/roles/developer.md'))).toBe(true);
     const record = JSON.parse(readFileSync(join(me, '.git/cos/notify-approved.json'), 'utf8'));
-    expect(record.local_root_sha256).toEqual([localRootHash('~/agents')]);
+    expect(record.local_root_sha256).toEqual([localRootHash('~/agents', join(home, 'agents'))]);
     expect(git(me, 'status', '--porcelain')).toBe('');
     // Approved: the next sync, and cleanup, use it without asking.
     expect((await runCli(['sync', '--dir', me], { env })).code).toBe(0);
@@ -117,6 +117,44 @@ describe('local_root comes from the user, or is approved by the user', () => {
     expect(existsSync(join(home, 'roles'))).toBe(false);
   }, 240_000);
 
+  it('an approved relative local_root that a later commit turns into a link out (to HOME) needs a new approval: nothing is written there', async () => {
+    const home = fakeHome();
+    const remote = testdir();
+    git(remote, 'init', '-q', '--bare', '-b', 'main');
+    const team = testdir();
+    git(team, 'clone', '-q', remote, '.');
+    expect((await runCli(['init', '--dir', team])).code).toBe(0);
+    mkdirSync(join(team, 'agents'));
+    writeFileSync(join(team, 'agents/.keep'), '');
+    setLocalRoot(team, 'agents');
+    const commit = (message: string) => {
+      git(team, 'add', '-A');
+      git(team, '-c', 'user.name=a', '-c', 'user.email=a@example.invalid', 'commit', '-q', '-m', message);
+      git(team, 'push', '-q', 'origin', 'HEAD:main');
+    };
+    commit('local_root inside the repository');
+    const me = testdir();
+    git(me, 'clone', '-q', remote, '.');
+    const env = { HOME: home, COS_LOCAL_ROOT: '' };
+    const approved = await runCli(['sync', '--allow-local-root', '--dir', me], { env });
+    expect(approved.code).toBe(0);
+    expect(approved.stdout).toContain(`leading to ${join(realpathSync(me), 'agents')}`);
+
+    // The attacker's commit: the same value, now a link to the victim's home.
+    rmSync(join(team, 'agents'), { recursive: true });
+    symlinkSync(home, join(team, 'agents'));
+    commit('agents is a link now');
+    // The synced copies are untracked; once they are cleaned away (git clean -fdx), the pull lands.
+    git(me, 'clean', '-q', '-fdx', 'agents');
+    git(me, 'pull', '-q', '--ff-only');
+    const before = hashTree(home);
+    const refused = await runCli(['sync', '--dir', me], { env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`sets local_root to "agents" (it leads to ${realpathSync(home)})`);
+    expect(hashTree(home)).toEqual(before);
+    expect(existsSync(join(home, 'roles'))).toBe(false);
+  }, 240_000);
+
   it('outside git the approval lives in the user state dir, never in the folder', async () => {
     const home = fakeHome();
     const state = testdir();
@@ -147,10 +185,10 @@ describe('chooseLocalRoot (pure)', () => {
     fc.assert(
       fc.property(fc.string({ minLength: 1, maxLength: 30 }), fc.string({ minLength: 1, maxLength: 30 }), (configured, approvedValue) => {
         if (['~/.claude', '/home/u/.claude'].includes(configured)) return;
-        const approved = new Set([localRootHash(approvedValue)]);
+        const approved = new Set([configuredLocalRoot('/repo', approvedValue, '/home/u', same).hash]);
         let used = true;
         try {
-          chooseLocalRoot({ ...base, configured }, () => approved);
+          chooseLocalRoot({ ...base, configured }, () => approved, same);
         } catch (error) {
           used = false;
           expect((error as Error).message).toContain(JSON.stringify(configured));
@@ -162,9 +200,12 @@ describe('chooseLocalRoot (pure)', () => {
   });
 });
 
+/** No links in the pure tests: every path leads to itself. */
+const same = (path: string) => path;
+
 function chooseLocalRootPath(configured: string): string | null {
   try {
-    return chooseLocalRoot({ ...{ root: '/repo', cwd: '/cwd', env: { HOME: '/home/u' }, command: 'x' }, configured }, () => new Set()).path;
+    return chooseLocalRoot({ ...{ root: '/repo', cwd: '/cwd', env: { HOME: '/home/u' }, command: 'x' }, configured }, () => new Set(), same).path;
   } catch {
     return null;
   }
