@@ -149,10 +149,16 @@ export async function reviewChanges(root: string, options: ReviewOptions = {}): 
     git(root, ['ls-files', '--others', '--exclude-standard', '-z', '--', ...SCOPE], gitOptions),
   ]);
   const newFiles = untracked(others);
-  const changes = [...parseNameStatus(fromBase), ...newFiles];
+  const problems: ReviewResult['problems'] = [];
+  // git prints names as bytes; one that is not UTF-8 reaches cos with U+FFFD in it and cannot be
+  // opened by that name: it is reported, as readStore reports it, never read or skipped in silence.
+  const changes = [...parseNameStatus(fromBase), ...newFiles].filter((change) => {
+    if (!change.path.includes('\uFFFD')) return true;
+    problems.push({ file: change.path, reason: 'its name (or a folder above it) is not valid UTF-8, so cos cannot read it by name — rename it' });
+    return false;
+  });
   const uncommittedSet = new Set([...parseNameStatus(fromHead), ...newFiles].map((change) => change.path));
   const classified = classifyChanges(changes);
-  const problems: ReviewResult['problems'] = [];
   const fileName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
   const sprintOf = (to: string) => {
     const match = /^\.agent\/status\/archive\/([^/]+)\//.exec(to);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classifyChanges } from '../../src/git/changes.js';
@@ -107,6 +107,23 @@ describe('cos review', () => {
       expect(all.stderr, since).toBe('');
       expect(JSON.parse(all.stdout)).toEqual({ ...week, since: { ref: since, commit: null } });
     }
+  });
+
+  it('entries whose name or folder is not UTF-8 are reported as such, never as missing files, never skipped in silence', async () => {
+    const dir = await initRepo();
+    commitAll(dir, 'init');
+    const name = await post(dir, 's1', 'a', 'IN_PROGRESS', 0);
+    const text = readFileSync(join(dir, '.agent/status/current', name));
+    const bytes = (...parts: Array<string | number>) => Buffer.concat(parts.map((part) => (typeof part === 'number' ? Buffer.from([part]) : Buffer.from(part))));
+    writeFileSync(bytes(dir, '/.agent/status/current/002-2026-01-10T08-01-00Z-a', 0xff, '.md'), text);
+    mkdirSync(bytes(dir, '/.agent/status/archive/s', 0xff), { recursive: true });
+    writeFileSync(bytes(dir, '/.agent/status/archive/s', 0xff, '/003-2026-01-10T08-02-00Z-a.md'), text);
+    commitAll(dir, 'odd names');
+    const review = await cos(['review', '--here', '--since', 'HEAD~1'], { cwd: dir });
+    const out = review.stdout + review.stderr;
+    expect(out).not.toMatch(/no such file/);
+    expect(out.match(/is not valid UTF-8/g)).toHaveLength(2);
+    expect(out).toMatch(/s1: 1 IN_PROGRESS/);
   });
 
   it('a bad ref exits 1 naming it; outside a git repository it says so', async () => {
