@@ -5,11 +5,12 @@ import { loadConfig } from '../config/load.js';
 import { progressFor } from '../output/progress.js';
 import { parseCommand, printJson, type CommandContext } from './context.js';
 import { defineFlags, flagsHelp } from './flags.js';
+import { anchorStateLine, GITIGNORE } from '../store/gitignore.js';
 
 export const flags = defineFlags({
   'dry-run': { type: 'boolean', help: 'print what would move; change nothing' },
   commit: { type: 'boolean', help: 'git-commit exactly the moves (nothing else staged is touched); exit 1 outside a git repository (nothing moves); exit 5 if git fails, with the moves done' },
-  json: { type: 'boolean', help: '{ "version": 1, "moved": [ { "from", "to", "reason" } ], "skipped", "dry_run", "current", "max_current", "overflow", "malformed", "commit" }' },
+  json: { type: 'boolean', help: '{ "version": 1, "moved": [ { "from", "to", "reason" } ], "skipped", "dry_run", "current", "max_current", "overflow", "malformed", "updated", "commit" }' },
 });
 
 export const help = `Usage: cos archive [--dry-run] [--commit] [--json]
@@ -91,13 +92,17 @@ export async function run(context: CommandContext): Promise<number> {
   } finally {
     progress?.stop();
   }
+  // A sprint named state lands in archive/state/, which the old unanchored state/ line of
+  // .agent/.gitignore hides from git: that line is rewritten first (as cos init does), so the
+  // archived entries are committed, not dropped from the shared history.
+  const updated = !dryRun && result.moved.some((move) => move.entry.sprint === 'state') && anchorStateLine(root) ? [GITIGNORE] : [];
   let commit: string | null = null;
   let commitError: unknown;
   if (values.commit && result.moved.length > 0) {
     const { commitPaths } = await import('../git/commit.js');
     const n = result.moved.length;
     try {
-      commit = await commitPaths(root, result.moved.flatMap((move) => [move.from, move.to]), `cos: archive ${n} ${n === 1 ? 'entry' : 'entries'}`);
+      commit = await commitPaths(root, [...result.moved.flatMap((move) => [move.from, move.to]), ...updated], `cos: archive ${n} ${n === 1 ? 'entry' : 'entries'}`);
     } catch (error) {
       commitError = error;
     }
@@ -111,9 +116,11 @@ export async function run(context: CommandContext): Promise<number> {
       max_current: config.archive.max_current,
       overflow: result.plan.overflow,
       malformed: result.malformed,
+      updated,
       commit,
     });
   } else {
+    for (const file of updated) context.stdout(`Updated ${file}: its line state/ is now /state/, so status/archive/state/ (the sprint named state) is versioned.\n`);
     context.stdout(render(result, config.archive.max_current, commit));
   }
   if (commitError) throw commitError;

@@ -3,6 +3,7 @@
  * `state/` line) keeps ignoring status/archive/state/, the archive of a sprint named state. cos
  * scan reports it; cos init rewrites exactly that line. Real git, real CLI processes.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,12 +20,9 @@ describe('the old state/ line of .agent/.gitignore', () => {
     writeFileSync(join(repo, '.agent/.gitignore'), `${OLD}# mine\nscratch/\n`);
     git(repo, 'add', '-A');
     git(repo, 'commit', '-q', '-m', 'an older cos');
-    for (const [agent, status] of [['dev', 'COMPLETE'], ['qa', 'VERIFIED']]) {
-      expect((await runCli(['post', '--dir', repo, '--sprint', 'state', '--agent', agent!, '--status', status!])).code).toBe(0);
-    }
-    expect((await runCli(['archive', '--dir', repo])).code).toBe(0);
-    // The bug: the archived entries exist, and git does not see them.
-    expect(git(repo, 'status', '--porcelain', '--untracked-files=all')).toBe('');
+    // The bug: an archived sprint named state is ignored by git.
+    const ignored = (path: string) => spawnSync('git', ['check-ignore', '-q', path], { cwd: repo }).status === 0;
+    expect(ignored('.agent/status/archive/state/001-2026-01-01T00-00-00Z-dev.md')).toBe(true);
 
     const scan = JSON.parse((await runCli(['scan', '--json', '--dir', repo])).stdout) as { findings: Array<{ kind: string; files: string[]; message: string; action: string }> };
     const finding = scan.findings.find((f) => f.kind === 'malformed' && f.files.includes('.agent/.gitignore'));
@@ -35,13 +33,33 @@ describe('the old state/ line of .agent/.gitignore', () => {
     expect(init.code).toBe(0);
     expect(init.stdout).toMatch(/^Updated \.agent\/\.gitignore: its line state\/ is now \/state\//);
     expect(readFileSync(join(repo, '.agent/.gitignore'), 'utf8')).toBe(`${OLD.replace('\nstate/\n', '\n/state/\n')}# mine\nscratch/\n`);
-    const untracked = git(repo, 'status', '--porcelain', '--untracked-files=all').split('\n').filter(Boolean).sort();
-    expect(untracked).toEqual([' M .agent/.gitignore', expect.stringMatching(/^\?\? \.agent\/status\/archive\/state\/001-.*-dev\.md$/), expect.stringMatching(/^\?\? \.agent\/status\/archive\/state\/002-.*-qa\.md$/)]);
+    expect(git(repo, 'status', '--porcelain', '--untracked-files=all')).toBe(' M .agent/.gitignore\n');
+    expect(ignored('.agent/status/archive/state/001-2026-01-01T00-00-00Z-dev.md')).toBe(false);
     // cos's own local folder stays ignored.
     expect(git(repo, 'check-ignore', '.agent/state/x.json').trim()).toBe('.agent/state/x.json');
     const again = JSON.parse((await runCli(['scan', '--json', '--dir', repo])).stdout) as { findings: Array<{ files: string[] }> };
     expect(again.findings.filter((f) => f.files.includes('.agent/.gitignore'))).toEqual([]);
     // A second init changes nothing.
     expect(JSON.parse((await runCli(['init', '--json', '--dir', repo])).stdout).updated).toEqual([]);
+  }, 240_000);
+
+  it('cos archive of a sprint named state rewrites that line first, so archive --commit versions the archived entries', async () => {
+    const repo = gitdir({ 'README.md': 'x\n' });
+    expect((await runCli(['init', '--dir', repo])).code).toBe(0);
+    writeFileSync(join(repo, '.agent/.gitignore'), OLD);
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'an older cos');
+    for (const [agent, status] of [['dev', 'COMPLETE'], ['qa', 'VERIFIED']]) {
+      expect((await runCli(['post', '--dir', repo, '--sprint', 'state', '--agent', agent!, '--status', status!])).code).toBe(0);
+    }
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'the state sprint is done');
+    const archive = await runCli(['archive', '--commit', '--dir', repo]);
+    expect(archive.stderr).toBe('');
+    expect(archive.code).toBe(0);
+    expect(archive.stdout).toMatch(/^Updated \.agent\/\.gitignore: its line state\/ is now \/state\//);
+    expect(git(repo, 'ls-files', '.agent/status/archive/state').split('\n').filter(Boolean)).toHaveLength(2);
+    expect(git(repo, 'show', 'HEAD:.agent/.gitignore')).toContain('\n/state/\n');
+    expect(git(repo, 'status', '--porcelain', '--untracked-files=all')).toBe('');
   }, 240_000);
 });
