@@ -207,6 +207,15 @@ function runsHere(git: GitCall, cwd: string | null, context: GuardContext): bool
   return dir !== null && !dir.endsWith(`${sep}*`) && isInside(resolve(context.root), dir);
 }
 
+/**
+ * Whether a long option is `full` or a prefix of it at least `min` characters long: git and GNU
+ * tools accept an unambiguous prefix (`--force-w` is `--force-with-lease`, `--rec` is
+ * `--recursive`). An ambiguous prefix is refused by the tool, so reading it as the option is safe.
+ */
+function abbreviates(arg: string, full: string, min: number): boolean {
+  return arg.length >= min && full.startsWith(arg);
+}
+
 const PUSH_WITH_VALUE = new Set(['--repo', '-o', '--push-option', '--receive-pack', '--exec', '--signed']);
 
 function forcePush(words: string[], cwd: string | null, context: GuardContext): string | null {
@@ -226,10 +235,11 @@ function forcePush(words: string[], cwd: string | null, context: GuardContext): 
       positionals.push(...git.args.slice(i + 1));
       break;
     }
-    if (arg === '--force' || arg === '--force-if-includes') force = true;
-    else if (arg.startsWith('--force-with-lease')) lease = force = true;
-    else if (arg === '--delete') remove = true;
-    else if (arg === '--all' || arg === '--mirror' || arg === '--branches') every = arg;
+    const name = arg.split('=')[0]!;
+    if (abbreviates(name, '--force-with-lease', 9)) lease = force = true;
+    else if (abbreviates(name, '--force', 4) || abbreviates(name, '--force-if-includes', 4)) force = true;
+    else if (abbreviates(name, '--delete', 4)) remove = true;
+    else if (abbreviates(name, '--all', 4) || abbreviates(name, '--mirror', 4) || abbreviates(name, '--branches', 3)) every = arg;
     else if (PUSH_WITH_VALUE.has(arg)) i++;
     else if (arg.startsWith('--')) continue;
     else if (/^-[a-zA-Z]+$/.test(arg)) {
@@ -304,7 +314,7 @@ function recursiveDelete(command: SimpleCommand, cwd: string | null, context: Gu
   let options = true;
   for (const word of words.slice(1)) {
     if (options && word === '--') options = false;
-    else if (options && word === '--recursive') recursive = true;
+    else if (options && abbreviates(word, '--recursive', 3)) recursive = true; // `--rec`, `--recur`
     else if (options && /^-[a-zA-Z]+$/.test(word)) {
       if (/[rR]/.test(word)) recursive = true;
     } else if (options && word.startsWith('--')) continue;

@@ -11,6 +11,10 @@
  * - wrappers that run the rest of the line as a command (`sudo`, `env`, `nohup`, `time`, `nice`,
  *   `timeout`, `command`, `exec`, `xargs`) and leading `NAME=value` assignments are taken off, so
  *   `sudo rm -rf /` is an `rm`;
+ * - shell reserved words and grouping at the start of a simple command (`if`, `then`, `do`, `while`,
+ *   `{`, `!`, `coproc`, `function NAME`, ...) are taken off, so `if true; then rm -rf ~; fi` runs
+ *   `true` and `rm -rf ~`; a `for NAME in WORDS` / `select` head, a `case WORD in` head, the case
+ *   patterns (`a|b)`) and a `name()` function head are not commands;
  * - variables are kept as written (`$HOME` stays `$HOME`) instead of being expanded to nothing.
  * Comments and quoted text are data, never commands: `echo "git push --force"` is an `echo`.
  */
@@ -172,6 +176,41 @@ function newlinesAsSeparators(text: string): string {
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
 /**
+ * Reserved words and grouping that may start a simple command and are followed by a command
+ * (`if rm …`, `then rm …`, `do rm …`, `{ rm …`, `! rm …`), or end a compound one (`fi`, `done`, `}`).
+ */
+const RESERVED = new Set(['if', 'then', 'elif', 'else', 'fi', 'do', 'done', 'while', 'until', '{', '}', '!', 'esac']);
+/** A function's name in a `name() { …; }` head (not `$`: `rm -rf $()` is an empty substitution). */
+const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
+/** Heads whose words are not a command: `for NAME in WORDS`, `select NAME in WORDS`, `case WORD in`. */
+const HEADS = new Set(['for', 'select', 'case']);
+
+/** Whether the words (after leading reserved words) are a `case WORD in …` head. */
+function isCaseHead(words: string[]): boolean {
+  let at = 0;
+  while (at < words.length && RESERVED.has(words[at]!)) at++;
+  return words[at] === 'case';
+}
+
+/**
+ * The words of a simple command with the shell's reserved words at its start taken off (the
+ * command they introduce follows). Empty for a `for`/`select`/`case` head, which runs nothing
+ * itself (its `$( … )` are found in the text on their own).
+ */
+function stripReserved(words: string[]): string[] {
+  let rest = words;
+  for (let guard = 0; guard < 16 && rest.length > 0; guard++) {
+    const word = rest[0]!;
+    if (RESERVED.has(word)) rest = rest.slice(1);
+    else if (HEADS.has(word)) return [];
+    else if (word === 'function') rest = rest.slice(2); // function NAME { …; }
+    else if (word === 'coproc') rest = rest[2] === '{' ? rest.slice(3) : rest.slice(1); // coproc [NAME {] CMD
+    else break;
+  }
+  return rest;
+}
+
+/**
  * Wrappers that run the rest of their words as a command, taken off: the command they run, and
  * whether it reads some of its arguments from input (`xargs`).
  */
@@ -179,6 +218,7 @@ function stripWrappers(words: string[]): { words: string[]; fromInput: boolean }
   let rest = words;
   let fromInput = false;
   for (let guard = 0; guard < 16 && rest.length > 0; guard++) {
+    rest = stripReserved(rest);
     while (rest.length > 0 && ASSIGNMENT.test(rest[0]!)) rest = rest.slice(1);
     const program = basename(rest[0] ?? '');
     if (program === 'sudo' || program === 'doas') rest = skipOptions(rest.slice(1), new Set(['-u', '-g', '-p', '-C', '-h', '-U', '-r', '-t', '-D']));
@@ -319,7 +359,19 @@ export function splitCommands(text: string, depth = 0, elsewhere = false): Simpl
     if (inner !== null && 'script' in inner) nested.push({ script: inner.script, elsewhere: true });
     else if (inner !== null) emit(inner.words, { ...command, writes: [], fromInput: inner.fromInput, elsewhere: command.elsewhere || basename(command.words[0]!) !== 'find' }, level + 1);
   };
+  /** Inside a `case`: the words before the next `)` (or `|`) are a pattern, not a command. */
+  let pattern = false;
   const finish = (then: string | null) => {
+    if (pattern && words.length > 0 && words[0] !== 'esac') {
+      // `a)`, `a|b)`, `(a)` after `case WORD in` or `;;`: a pattern.
+      if (then === ')' || then === '|') {
+        pattern = then === '|';
+        words = [];
+      } else pattern = false;
+    } else if (pattern && words[0] === 'esac') pattern = false;
+    // `case WORD in [PATTERN)]`: what follows up to `)` is a pattern.
+    if (isCaseHead(words)) pattern = then !== ')';
+    if (then === ';;') pattern = true;
     const printer = basename(stripWrappers(words).words[0] ?? '');
     const printed = printer === 'echo' || printer === 'printf' ? stripWrappers(words).words.slice(1) : [];
     if (words.length > 0 || writes.length > 0) emit(words, { writes, stdin: [...stdin, ...piped], then, fromInput: false, elsewhere }, 0);
@@ -347,6 +399,13 @@ export function splitCommands(text: string, depth = 0, elsewhere = false): Simpl
         if (WRITE_REDIRECTS.has(op) && !/^\d+$/.test(target) && target !== '-') writes.push(target);
         if (op === '<<<') stdin.push(target);
       }
+      continue;
+    }
+    const head = words[0] === 'function' ? words.slice(1) : words;
+    if (op === '(' && head.length === 1 && FUNCTION_NAME.test(head[0]!) && typeof tokens[i + 1] === 'object' && (tokens[i + 1] as { op?: string }).op === ')') {
+      // `name() { …; }`: a function head, not a command (its body is checked where it stands).
+      words = [];
+      i++;
       continue;
     }
     if (SEPARATORS.has(op)) finish(op);

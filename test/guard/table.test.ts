@@ -177,6 +177,42 @@ const TABLE: Row[] = [
   ['git diff .agent/config', 'allow'],
   ['git log -- .agent/config', 'allow'],
   ['git rm -r --cached .agent/status/tmp', 'allow'],
+  // commands inside compound commands (if, for, while, until, { }, !, coproc, functions, case):
+  // the reserved word is not the program (session 4), each beside a harmless look-alike
+  ['if true; then rm -rf ~; fi', 'recursive-delete-outside-repo'],
+  ['if true; then rm -rf build; fi', 'allow'],
+  ['for d in x; do git push --force origin main; done', 'force-push'],
+  ['for f in a; do echo "rm -rf ~"; done', 'allow'],
+  ['for b in main; do git push origin $b; done', 'allow'],
+  ['while true; do psql -c "DROP DATABASE prod"; done', 'drop-database'],
+  ['while true; do psql -c "SELECT 1"; done', 'allow'],
+  ['{ rm -rf ~; }', 'recursive-delete-outside-repo'],
+  ['{ rm -rf dist; }', 'allow'],
+  ['! rm -rf ~', 'recursive-delete-outside-repo'],
+  ['! rm -rf ./build', 'allow'],
+  ['until rm -rf ~; do :; done', 'recursive-delete-outside-repo'],
+  ['until npm test; do sleep 1; done', 'allow'],
+  ['coproc rm -rf ~', 'recursive-delete-outside-repo'],
+  ['coproc npm test', 'allow'],
+  ['f() { rm -rf ~; }; f', 'recursive-delete-outside-repo'],
+  ['f() { rm -rf build; }; f', 'allow'],
+  ['function g { git push -f origin main; }', 'force-push'],
+  ['if true; then cos approve x.md; fi', 'self-approval'],
+  ['if true; then cos status; fi', 'allow'],
+  ['if ! git diff --quiet; then sudo rm -rf /opt/app; else echo clean; fi', 'recursive-delete-outside-repo'],
+  ['time { rm -rf ~; }', 'recursive-delete-outside-repo'],
+  ['case "$1" in a|b) rm -rf ~;; esac', 'recursive-delete-outside-repo'],
+  ['case "$1" in\n  rm) echo remove;;\n  (push) ls;;\nesac', 'allow'], // case patterns are not commands
+  ['rm -rf ~ $()', 'recursive-delete-outside-repo'], // an empty substitution is no function head
+  // abbreviated long options git and GNU rm accept as unambiguous prefixes
+  ['rm --rec --force ~', 'recursive-delete-outside-repo'],
+  ['rm --recur ~', 'recursive-delete-outside-repo'],
+  ['rm --rec --force ./build', 'allow'],
+  ['git push --force-w origin main', 'force-push'],
+  ['git push --forc origin main', 'force-push'],
+  ['git push --del origin main', 'force-push'],
+  ['git push --force-w origin feature-login', 'allow'],
+  ['git push --follow-tags origin main', 'allow'],
 ];
 
 describe('the guard table', () => {

@@ -1,0 +1,56 @@
+/**
+ * Commands inside shell compound commands (`if`, `for`, `while`, `until`, `{ }`, `!`, `coproc`,
+ * functions) are checked like the command alone, through the built CLI's pre-tool-use hook: the
+ * reserved word is not the program. Each destructive line beside a harmless look-alike.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hook, project } from '../hooks/run-hook.js';
+
+const ENV = { COS_SPRINT: 'compound', COS_AGENT: 'dev' };
+
+function preToolUse(root: string, command: string) {
+  return {
+    session_id: 'compound-session',
+    transcript_path: join(root, 'transcript.jsonl'),
+    cwd: root,
+    permission_mode: 'default',
+    hook_event_name: 'PreToolUse',
+    tool_name: 'Bash',
+    tool_input: { command, description: 'compound' },
+    tool_use_id: 'toolu_01',
+  };
+}
+
+const DENIED: Array<[string, string]> = [
+  ['if true; then rm -rf ~; fi', 'recursive-delete-outside-repo'],
+  ['for d in x; do git push --force origin main; done', 'force-push'],
+  ['while true; do psql -c "DROP DATABASE prod"; done', 'drop-database'],
+  ['{ rm -rf ~; }', 'recursive-delete-outside-repo'],
+  ['! rm -rf ~', 'recursive-delete-outside-repo'],
+  ['until rm -rf ~; do :; done', 'recursive-delete-outside-repo'],
+  ['coproc rm -rf ~', 'recursive-delete-outside-repo'],
+  ['f() { rm -rf ~; }; f', 'recursive-delete-outside-repo'],
+  ['if true; then cos approve x.md; fi', 'self-approval'],
+  ['rm --rec --force ~', 'recursive-delete-outside-repo'],
+  ['rm --recur ~', 'recursive-delete-outside-repo'],
+  ['git push --force-w origin main', 'force-push'],
+];
+
+const ALLOWED = ['if true; then rm -rf build; fi', 'for f in a; do echo "rm -rf ~"; done', 'while true; do psql -c "SELECT 1"; done', '{ rm -rf dist; }', 'f() { rm -rf build; }; f', 'rm --rec --force ./build'];
+
+describe('compound commands, through the built CLI', () => {
+  it('the command inside if/for/while/until/{ }/!/coproc/a function is denied as it is alone; look-alikes pass', { timeout: 120_000 }, async () => {
+    const root = await project();
+    for (const [command, rule] of DENIED) {
+      const result = await hook('pre-tool-use', preToolUse(root, command), { cwd: root, env: ENV });
+      expect({ command, code: result.code }).toEqual({ command, code: 0 });
+      const reason = result.stdout === '' ? '' : (JSON.parse(result.stdout).hookSpecificOutput.permissionDecisionReason as string);
+      expect({ command, reason }).toEqual({ command, reason: expect.stringContaining(`(rule ${rule})`) });
+    }
+    for (const command of ALLOWED) {
+      const result = await hook('pre-tool-use', preToolUse(root, command), { cwd: root, env: ENV });
+      expect({ command, result }).toEqual({ command, result: { code: 0, stdout: '', stderr: '' } });
+    }
+  });
+});
