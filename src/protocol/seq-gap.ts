@@ -5,6 +5,11 @@
  * run out of numbers (MAX_SEQ), stopping the whole team from posting, and would stay "the
  * latest" entry of its agent forever. So the writer numbers after the highest number reachable
  * from 0 in steps of at most MAX_SEQ_GAP, and readers report an entry past it as malformed.
+ *
+ * Writer and readers decide reachability over the same numbers: those of every file whose name
+ * carries one (store/read.ts scanSeqs), valid entries and malformed files alike. Were the readers
+ * to count valid entries only, committed junk at 1000000 and 2000000 would make the writer number
+ * after 2000000 and the readers drop what it wrote (a BLOCKER would vanish).
  */
 
 /** Far more than cos ever skips (a gap is a claim lost to a killed writer), far less than MAX_SEQ. */
@@ -24,4 +29,21 @@ export function reachableMaxSeq(seqs: Iterable<number>): number {
 /** Why an entry numbered `seq` is past the reachable `max`, in one clause. Pure. */
 export function seqGapReason(seq: number, max: number): string {
   return `its sequence number ${seq} lies more than ${String(MAX_SEQ_GAP).replace(/\B(?=(\d{3})+$)/g, ',')} past every lower one (the highest before it is ${max}); cos numbers entries one after another, so it did not come from cos and is not counted — rename it with the next free number or remove it`;
+}
+
+/**
+ * `entries` split at the highest number reachable over `named` (the numbers of every entry-named
+ * file read, valid or malformed; the entries' own numbers count too): those past it become
+ * problems. The one rule of the store reader (store/read.ts) and the watch engine. Pure.
+ */
+export function splitSeqOutliers<E extends { seq: number; path: string }>(
+  entries: E[],
+  named: Iterable<number>,
+): { kept: E[]; outliers: { file: string; reason: string }[] } {
+  const max = reachableMaxSeq([...named, ...entries.map((entry) => entry.seq)]);
+  if (!entries.some((entry) => entry.seq > max)) return { kept: entries, outliers: [] };
+  return {
+    kept: entries.filter((entry) => entry.seq <= max),
+    outliers: entries.filter((entry) => entry.seq > max).map((entry) => ({ file: entry.path, reason: seqGapReason(entry.seq, max) })),
+  };
 }

@@ -9,7 +9,7 @@ import { looksLikeEntry, parseEntryFileName } from '../protocol/filename.js';
 import { entryFromMatter, parseEntry, type EntryParseResult } from '../protocol/entry.js';
 import { parseFrontmatter } from '../protocol/frontmatter.js';
 import { preferCopy, sortEntries } from '../protocol/order.js';
-import { reachableMaxSeq, seqGapReason } from '../protocol/seq-gap.js';
+import { splitSeqOutliers } from '../protocol/seq-gap.js';
 import { parseTimestamp } from '../protocol/time.js';
 import { agentPaths, type AgentPaths } from './paths.js';
 import { findRepository, type Worktree } from './worktrees.js';
@@ -114,6 +114,8 @@ interface ReadState {
   roots: Roots;
   /** `<worktree>\0<file name>` → index in snapshot.entries. */
   byName: Map<string, number>;
+  /** The number of every entry-named file listed, valid or not (protocol/seq-gap.ts). */
+  named: number[];
   /** Parsed archived entries by file identity (read-cache.ts), or null. */
   cache: ReadCache | null;
 }
@@ -127,6 +129,9 @@ function readDir(state: ReadState, dir: string, location: Entry['location'], dir
     if (!looksLikeEntry(name)) continue;
     const path = `${dir}${sep}${name}`;
     const rel = relDir === '' ? name : `${relDir}/${name}`;
+    // Numbered as scanSeqs numbers it (every name but a folder's), so reader and writer agree on the reachable highest.
+    const named = dirent.isDirectory() ? null : parseEntryFileName(name);
+    if (named) state.named.push(named.seq);
     if (name.includes('\uFFFD')) {
       // Listed under a lossy UTF-8 decoding, so it cannot be opened by that name: report it.
       snapshot.problems.push({ file: rel, reason: NOT_UTF8 });
@@ -287,15 +292,16 @@ export function readStore(root: string, options: ReadOptions = {}): StoreSnapsho
   const ordered = [...worktrees].sort((a, b) => Number(b.here) - Number(a.here));
   const roots = repositoryRoots(paths.root);
   const byName = new Map<string, number>();
+  const named: number[] = [];
   const full = options.archive !== false && options.worktrees !== false && options.cache !== false;
   const cache = full ? openReadCache(paths.root, typeof options.cache === 'object' ? options.cache : {}) : null;
   for (const worktree of ordered) {
     const own = agentPaths(worktree.root);
-    readWorktree({ paths: own, snapshot, rel: paths.rel, here: worktree.here, worktree: several ? worktree.name : undefined, roots, byName, cache }, options);
+    readWorktree({ paths: own, snapshot, rel: paths.rel, here: worktree.here, worktree: several ? worktree.name : undefined, roots, byName, named, cache }, options);
   }
   cache?.save();
   if (several) snapshot.entries = oneCopyPerName(snapshot.entries, worktrees.find((worktree) => worktree.here)?.name);
-  dropSeqOutliers(snapshot);
+  dropSeqOutliers(snapshot, named);
   sortEntries(snapshot.entries);
   snapshot.problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return snapshot;
@@ -327,10 +333,14 @@ function scanSeqsOf(root: string, seqs: number[]): void {
   visit(paths.archive);
 }
 
-/** Entries numbered far past every lower one (protocol/seq-gap.ts) become problems: they did not come from cos. */
-function dropSeqOutliers(snapshot: StoreSnapshot): void {
-  const max = reachableMaxSeq(snapshot.entries.map((entry) => entry.seq));
-  if (!snapshot.entries.some((entry) => entry.seq > max)) return;
-  for (const entry of snapshot.entries) if (entry.seq > max) snapshot.problems.push({ file: entry.path, reason: seqGapReason(entry.seq, max) });
-  snapshot.entries = snapshot.entries.filter((entry) => entry.seq <= max);
+/**
+ * Entries numbered far past every lower one (protocol/seq-gap.ts) become problems: they did not
+ * come from cos. Reachability counts `named`, every entry-named file listed (valid or not), as the
+ * writer does (scanSeqs), so what the writer numbers is never dropped here.
+ */
+function dropSeqOutliers(snapshot: StoreSnapshot, named: number[]): void {
+  const { kept, outliers } = splitSeqOutliers(snapshot.entries, named);
+  if (outliers.length === 0) return;
+  snapshot.problems.push(...outliers);
+  snapshot.entries = kept;
 }

@@ -19,7 +19,7 @@ import type { CoordinationConfig } from '../config/schema.js';
 import type { Entry } from '../protocol/fields.js';
 import { parseEntryFileName } from '../protocol/filename.js';
 import { compareEntries, preferCopy } from '../protocol/order.js';
-import { reachableMaxSeq, seqGapReason } from '../protocol/seq-gap.js';
+import { splitSeqOutliers } from '../protocol/seq-gap.js';
 import { applyPlan, compareSprints, deriveSprint, groupBySprint, type SprintState } from '../state/lifecycle.js';
 import { oneCopyPerName, type Problem } from '../store/read.js';
 import type { StoreSummary, WatchEvent } from './events.js';
@@ -243,9 +243,15 @@ export function createEngine(options: EngineOptions): Engine {
     if (!snapshot) {
       const here = options.here?.();
       const all = here === undefined ? ordered.slice() : oneCopyPerName(ordered.slice(), here);
-      const max = reachableMaxSeq(all.map((entry) => entry.seq));
-      outliers = all.filter((entry) => entry.seq > max).map((entry) => ({ file: entry.path, reason: seqGapReason(entry.seq, max) }));
-      snapshot = outliers.length === 0 ? all : all.filter((entry) => entry.seq <= max);
+      // Every entry-named file on record counts, malformed ones too: the numbers the writer numbers after.
+      const named: number[] = [];
+      for (const rel of records.keys()) {
+        const parsed = parseEntryFileName(nameOf(rel));
+        if (parsed) named.push(parsed.seq);
+      }
+      const split = splitSeqOutliers(all, named);
+      outliers = split.outliers;
+      snapshot = split.kept;
     }
     return snapshot;
   }
