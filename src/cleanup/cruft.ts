@@ -23,6 +23,8 @@ import { readBoundedText } from '../trust/read.js';
 import { join } from 'node:path';
 import { looksLikeEntry } from '../protocol/filename.js';
 import { agentPaths } from '../store/paths.js';
+import { localRootFolders } from '../localsync/local-root.js';
+import { confined } from '../trust/confine.js';
 
 export type CruftKind = 'temp-file' | 'stale-lock' | 'old-claim' | 'empty-todo' | 'old-session';
 
@@ -138,7 +140,10 @@ export function findCruft(root: string, options: { now: Date; localRoot?: string
   }
   if (options.localRoot) {
     const todos = join(options.localRoot, 'todos');
-    for (const name of list(todos).sort()) add(qualifies('empty-todo', join(todos, name), now));
+    // A todos/ that leads out of a local agent directory lying in the repository is not looked in.
+    if (confined(todos, localRootFolders(root, options.localRoot, ['todos'])) !== null) {
+      for (const name of list(todos).sort()) add(qualifies('empty-todo', join(todos, name), now));
+    }
   }
   return { items, localRoot: options.localRoot ?? null };
 }

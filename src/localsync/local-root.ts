@@ -17,7 +17,8 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { expandHome } from '../config/load.js';
 import { InputError } from '../errors.js';
-import { resolveReal } from '../trust/confine.js';
+import { realRoots, resolveReal, within } from '../trust/confine.js';
+import { repositoryRoots } from '../trust/roots.js';
 import { addApprovals, approvalStore, readApprovals, type ApprovalStore } from '../trust/approvals.js';
 
 export const LOCAL_ROOT_ENV = 'COS_LOCAL_ROOT';
@@ -99,4 +100,16 @@ export function approveLocalRoot(root: string, env: NodeJS.ProcessEnv, configure
   const approved = configuredLocalRoot(root, configured, homeOf(env));
   addApprovals(store, 'local_root_sha256', [approved.hash]);
   return { shown: store.shown, leadsTo: approved.real };
+}
+
+/**
+ * The folders cos may reach under the local agent directory `target` (`roles`, `skills` for sync;
+ * `todos` for cleanup), resolved. The user's own directory may link them elsewhere (a dotfiles
+ * checkout); a directory that lies in the repository is repository content, so what is under it
+ * must stay inside it: a committed `agents/roles -> ~/.ssh` is not the user's setup.
+ */
+export function localRootFolders(root: string, target: string, subfolders: readonly string[]): string[] {
+  const real = resolveReal(target);
+  if (repositoryRoots(root).some((inside) => within(real, inside))) return [real];
+  return realRoots([target, ...subfolders.map((folder) => join(target, folder))]);
 }

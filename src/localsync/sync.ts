@@ -11,7 +11,8 @@ import { InputError, isCosError, makeDirectory } from '../errors.js';
 import { withLock } from '../store/lock.js';
 import { agentPaths } from '../store/paths.js';
 import { copyAtomic, hashFile, isSyncKey, listKeys, removeFile, skillOf, type OddFile } from './files.js';
-import { joinInside, realRoots, type Roots } from '../trust/confine.js';
+import { joinInside, type Roots } from '../trust/confine.js';
+import { localRootFolders } from './local-root.js';
 import { checkLayout } from '../trust/layout.js';
 import { planSync, type Direction, type FileState, type PlannedSync } from './plan.js';
 import { loadRecord, saveRecord } from './record.js';
@@ -54,9 +55,10 @@ export async function syncLocal(root: string, options: SyncOptions): Promise<Syn
     throw new InputError(`The sync target ${target} is not a directory; give the local agent directory with --target (or COS_LOCAL_ROOT).`);
   }
   // Each side's own roots: the repository (its .agent/ folders checked first), and the local
-  // agent directory with its roles/ and skills/ folders as the user set them up (links included).
+  // agent directory with its roles/ and skills/ folders as the user set them up (links included,
+  // unless the directory lies in the repository: local-root.ts).
   const repoRoots = checkLayout(paths.root);
-  const localRoots = realRoots([target, join(target, 'roles'), join(target, 'skills')]);
+  const localRoots = localRootFolders(paths.root, target, ['roles', 'skills']);
   const run = (): SyncResult => {
     const record = loadRecord(paths.state);
     const base = record[target] ?? {};

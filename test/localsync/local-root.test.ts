@@ -5,7 +5,7 @@
  * Real git (a bare remote, the attacker's clone, the victim's), a fake HOME hashed before and
  * after, real child processes of dist/cli.js.
  */
-import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -153,6 +153,50 @@ describe('local_root comes from the user, or is approved by the user', () => {
     expect(refused.stderr).toContain(`sets local_root to "agents" (it leads to ${realpathSync(home)})`);
     expect(hashTree(home)).toEqual(before);
     expect(existsSync(join(home, 'roles'))).toBe(false);
+  }, 240_000);
+
+  it('an approved local_root inside the repository whose roles/, skills/ or todos/ a later commit turns into links out: sync, sync --pull and cleanup --apply touch nothing of HOME', async () => {
+    const home = fakeHome();
+    writeFileSync(join(home, 'outside/secret.txt'), 'TOPSECRET\n');
+    writeFileSync(join(home, 'outside/settings.json'), '{}\n');
+    const remote = testdir();
+    git(remote, 'init', '-q', '--bare', '-b', 'main');
+    const team = testdir();
+    git(team, 'clone', '-q', remote, '.');
+    expect((await runCli(['init', '--dir', team])).code).toBe(0);
+    mkdirSync(join(team, 'agents'));
+    writeFileSync(join(team, 'agents/.keep'), '');
+    setLocalRoot(team, 'agents');
+    const commit = (message: string) => {
+      git(team, 'add', '-A');
+      git(team, '-c', 'user.name=a', '-c', 'user.email=a@example.invalid', 'commit', '-q', '-m', message);
+      git(team, 'push', '-q', 'origin', 'HEAD:main');
+    };
+    commit('local_root inside the repository');
+    const me = testdir();
+    git(me, 'clone', '-q', remote, '.');
+    const env = { HOME: home, COS_LOCAL_ROOT: '' };
+    expect((await runCli(['sync', '--allow-local-root', '--dir', me], { env })).code).toBe(0);
+
+    // The attacker's commit: agents/ stays a real folder (the approval still matches); what is under it leads out.
+    symlinkSync(join(home, '.ssh'), join(team, 'agents/roles'));
+    symlinkSync(home, join(team, 'agents/skills'));
+    symlinkSync(join(home, 'outside'), join(team, 'agents/todos'));
+    writeFileSync(join(team, '.agent/roles/evil.md'), '# evil\n');
+    mkdirSync(join(team, '.agent/skills/outside'), { recursive: true });
+    writeFileSync(join(team, '.agent/skills/outside/SKILL.md'), '# a skill named like a folder of HOME\n');
+    commit('links under agents/');
+    const old = new Date(Date.now() - 3 * 3_600_000);
+    utimesSync(join(home, 'outside/settings.json'), old, old);
+    git(me, 'clean', '-q', '-fdx', 'agents');
+    git(me, 'pull', '-q', '--ff-only');
+    const before = hashTree(home);
+    for (const args of [['sync'], ['sync', '--pull'], ['cleanup', '--apply']]) {
+      const run = await runCli([...args, '--dir', me], { env });
+      expect(run.stdout + run.stderr, args.join(' ')).not.toMatch(/at |TypeError/);
+      expect(hashTree(home), args.join(' ')).toEqual(before);
+    }
+    expect(git(me, 'status', '--porcelain', '--untracked-files=all')).toBe('');
   }, 240_000);
 
   it('outside git the approval lives in the user state dir, never in the folder', async () => {
