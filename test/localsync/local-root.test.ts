@@ -21,20 +21,51 @@ function setLocalRoot(repo: string, value: string): void {
   writeFileSync(path, readFileSync(path, 'utf8').replace(/^local_root:.*$/m, `local_root: ${JSON.stringify(value)}`));
 }
 
-/** A bare remote, an attacker's clone committing `local_root: <value>`, the victim's clone of it. */
-async function victimOf(value: string): Promise<string> {
+interface TeamRepo {
+  /** The team's (or an attacker's) clone, with cos init done. */
+  team: string;
+  /** Commit everything in `team` and push it. */
+  commit: (message: string) => void;
+  /** Another machine's clone of the remote. */
+  clone: () => string;
+}
+
+/** A bare remote and the team's clone of it. */
+async function teamRepo(): Promise<TeamRepo> {
   const remote = testdir();
   git(remote, 'init', '-q', '--bare', '-b', 'main');
-  const attacker = testdir();
-  git(attacker, 'clone', '-q', remote, '.');
-  expect((await runCli(['init', '--dir', attacker])).code).toBe(0);
-  setLocalRoot(attacker, value);
-  git(attacker, 'add', '-A');
-  git(attacker, '-c', 'user.name=a', '-c', 'user.email=a@example.invalid', 'commit', '-q', '-m', 'hostile local_root');
-  git(attacker, 'push', '-q', 'origin', 'HEAD:main');
-  const victim = testdir();
-  git(victim, 'clone', '-q', remote, '.');
-  return victim;
+  const team = testdir();
+  git(team, 'clone', '-q', remote, '.');
+  expect((await runCli(['init', '--dir', team])).code).toBe(0);
+  const commit = (message: string) => {
+    git(team, 'add', '-A');
+    git(team, '-c', 'user.name=a', '-c', 'user.email=a@example.invalid', 'commit', '-q', '-m', message);
+    git(team, 'push', '-q', 'origin', 'HEAD:main');
+  };
+  const clone = () => {
+    const dir = testdir();
+    git(dir, 'clone', '-q', remote, '.');
+    return dir;
+  };
+  return { team, commit, clone };
+}
+
+/** An attacker's repository committing `local_root: <value>`, and the victim's clone of it. */
+async function victimOf(value: string): Promise<string> {
+  const attacker = await teamRepo();
+  setLocalRoot(attacker.team, value);
+  attacker.commit('hostile local_root');
+  return attacker.clone();
+}
+
+/** A team repository whose committed local_root is `agents`, a real folder inside it. */
+async function inRepoLocalRoot(): Promise<TeamRepo> {
+  const repo = await teamRepo();
+  mkdirSync(join(repo.team, 'agents'));
+  writeFileSync(join(repo.team, 'agents/.keep'), '');
+  setLocalRoot(repo.team, 'agents');
+  repo.commit('local_root inside the repository');
+  return repo;
 }
 
 function fakeHome(): string {
@@ -64,17 +95,10 @@ describe('local_root comes from the user, or is approved by the user', () => {
 
   it('cos sync --allow-local-root approves exactly that value (in the git common dir); a changed value after a pull is refused again', async () => {
     const home = fakeHome();
-    const remote = testdir();
-    git(remote, 'init', '-q', '--bare', '-b', 'main');
-    const team = testdir();
-    git(team, 'clone', '-q', remote, '.');
-    expect((await runCli(['init', '--dir', team])).code).toBe(0);
+    const { team, commit, clone } = await teamRepo();
     setLocalRoot(team, '~/agents');
-    git(team, 'add', '-A');
-    git(team, '-c', 'user.name=a', '-c', 'user.email=a@example.invalid', 'commit', '-q', '-m', 'team local_root');
-    git(team, 'push', '-q', 'origin', 'HEAD:main');
-    const me = testdir();
-    git(me, 'clone', '-q', remote, '.');
+    commit('team local_root');
+    const me = clone();
     const env = { HOME: home, COS_LOCAL_ROOT: '' };
 
     const approved = await runCli(['sync', '--allow-local-root', '--dir', me], { env });
@@ -94,8 +118,7 @@ describe('local_root comes from the user, or is approved by the user', () => {
 
     // The team (or an attacker) changes local_root; after the pull it waits for a new approval.
     setLocalRoot(team, '~/.ssh');
-    git(team, '-c', 'user.name=a', '-c', 'user.email=a@example.invalid', 'commit', '-q', '-am', 'move local_root');
-    git(team, 'push', '-q', 'origin', 'HEAD:main');
+    commit('move local_root');
     git(me, 'pull', '-q', '--ff-only');
     const before = hashTree(home);
     const refused = await runCli(['sync', '--dir', me], { env });
@@ -119,22 +142,8 @@ describe('local_root comes from the user, or is approved by the user', () => {
 
   it('an approved relative local_root that a later commit turns into a link out (to HOME) needs a new approval: nothing is written there', async () => {
     const home = fakeHome();
-    const remote = testdir();
-    git(remote, 'init', '-q', '--bare', '-b', 'main');
-    const team = testdir();
-    git(team, 'clone', '-q', remote, '.');
-    expect((await runCli(['init', '--dir', team])).code).toBe(0);
-    mkdirSync(join(team, 'agents'));
-    writeFileSync(join(team, 'agents/.keep'), '');
-    setLocalRoot(team, 'agents');
-    const commit = (message: string) => {
-      git(team, 'add', '-A');
-      git(team, '-c', 'user.name=a', '-c', 'user.email=a@example.invalid', 'commit', '-q', '-m', message);
-      git(team, 'push', '-q', 'origin', 'HEAD:main');
-    };
-    commit('local_root inside the repository');
-    const me = testdir();
-    git(me, 'clone', '-q', remote, '.');
+    const { team, commit, clone } = await inRepoLocalRoot();
+    const me = clone();
     const env = { HOME: home, COS_LOCAL_ROOT: '' };
     const approved = await runCli(['sync', '--allow-local-root', '--dir', me], { env });
     expect(approved.code).toBe(0);
@@ -159,22 +168,8 @@ describe('local_root comes from the user, or is approved by the user', () => {
     const home = fakeHome();
     writeFileSync(join(home, 'outside/secret.txt'), 'TOPSECRET\n');
     writeFileSync(join(home, 'outside/settings.json'), '{}\n');
-    const remote = testdir();
-    git(remote, 'init', '-q', '--bare', '-b', 'main');
-    const team = testdir();
-    git(team, 'clone', '-q', remote, '.');
-    expect((await runCli(['init', '--dir', team])).code).toBe(0);
-    mkdirSync(join(team, 'agents'));
-    writeFileSync(join(team, 'agents/.keep'), '');
-    setLocalRoot(team, 'agents');
-    const commit = (message: string) => {
-      git(team, 'add', '-A');
-      git(team, '-c', 'user.name=a', '-c', 'user.email=a@example.invalid', 'commit', '-q', '-m', message);
-      git(team, 'push', '-q', 'origin', 'HEAD:main');
-    };
-    commit('local_root inside the repository');
-    const me = testdir();
-    git(me, 'clone', '-q', remote, '.');
+    const { team, commit, clone } = await inRepoLocalRoot();
+    const me = clone();
     const env = { HOME: home, COS_LOCAL_ROOT: '' };
     expect((await runCli(['sync', '--allow-local-root', '--dir', me], { env })).code).toBe(0);
 
