@@ -3,24 +3,11 @@
  * functions) are checked like the command alone, through the built CLI's pre-tool-use hook: the
  * reserved word is not the program. Each destructive line beside a harmless look-alike.
  */
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hook, project } from '../hooks/run-hook.js';
+import { bashPreToolUse, hook, project } from '../hooks/run-hook.js';
 
 const ENV = { COS_SPRINT: 'compound', COS_AGENT: 'dev' };
 
-function preToolUse(root: string, command: string) {
-  return {
-    session_id: 'compound-session',
-    transcript_path: join(root, 'transcript.jsonl'),
-    cwd: root,
-    permission_mode: 'default',
-    hook_event_name: 'PreToolUse',
-    tool_name: 'Bash',
-    tool_input: { command, description: 'compound' },
-    tool_use_id: 'toolu_01',
-  };
-}
 
 const DENIED: Array<[string, string]> = [
   ['if true; then rm -rf ~; fi', 'recursive-delete-outside-repo'],
@@ -43,13 +30,13 @@ describe('compound commands, through the built CLI', () => {
   it('the command inside if/for/while/until/{ }/!/coproc/a function is denied as it is alone; look-alikes pass', { timeout: 120_000 }, async () => {
     const root = await project();
     for (const [command, rule] of DENIED) {
-      const result = await hook('pre-tool-use', preToolUse(root, command), { cwd: root, env: ENV });
+      const result = await hook('pre-tool-use', bashPreToolUse(root, command, 'compound-session', 'compound'), { cwd: root, env: ENV });
       expect({ command, code: result.code }).toEqual({ command, code: 0 });
       const reason = result.stdout === '' ? '' : (JSON.parse(result.stdout).hookSpecificOutput.permissionDecisionReason as string);
       expect({ command, reason }).toEqual({ command, reason: expect.stringContaining(`(rule ${rule})`) });
     }
     for (const command of ALLOWED) {
-      const result = await hook('pre-tool-use', preToolUse(root, command), { cwd: root, env: ENV });
+      const result = await hook('pre-tool-use', bashPreToolUse(root, command, 'compound-session', 'compound'), { cwd: root, env: ENV });
       expect({ command, result }).toEqual({ command, result: { code: 0, stdout: '', stderr: '' } });
     }
   });

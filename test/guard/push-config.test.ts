@@ -9,20 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cos } from '../helpers/cli.js';
 import { git, testdir } from '../helpers/tmp.js';
-import { hook } from '../hooks/run-hook.js';
+import { bashPreToolUse, hook } from '../hooks/run-hook.js';
 
-function preToolUse(root: string, command: string) {
-  return {
-    session_id: 'push-config-session',
-    transcript_path: join(root, 'transcript.jsonl'),
-    cwd: root,
-    permission_mode: 'default',
-    hook_event_name: 'PreToolUse',
-    tool_name: 'Bash',
-    tool_input: { command, description: 'push' },
-    tool_use_id: 'toolu_01',
-  };
-}
 
 /** The remote branches `git push --dry-run --porcelain ARGS` would update (null: git refuses the push). */
 function gitWouldPush(clone: string, args: string[]): string[] | null {
@@ -77,7 +65,7 @@ describe('force push with no refspec, decided from the real git config', () => {
       const forced = item.args.some((arg) => arg.startsWith('-f') || arg.startsWith('--force'));
       expect({ case: item.name, deniedByGitTruth: forced && (targets?.includes('main') ?? false) }).toEqual({ case: item.name, deniedByGitTruth: item.denied });
       if (item.name === 'upstream, not forced') expect(targets).toEqual(['main']);
-      const result = await hook('pre-tool-use', preToolUse(clone, item.command), { cwd: clone, env: ENV });
+      const result = await hook('pre-tool-use', bashPreToolUse(clone, item.command, 'push-config-session', 'push'), { cwd: clone, env: ENV });
       expect(result.code).toBe(0);
       if (item.denied) {
         const reason = JSON.parse(result.stdout).hookSpecificOutput.permissionDecisionReason as string;
@@ -91,7 +79,7 @@ describe('force push with no refspec, decided from the real git config', () => {
     git(clone, 'branch', '--set-upstream-to', 'origin/feature-base');
     git(clone, 'config', 'push.default', 'upstream');
     expect(gitWouldPush(clone, ['-f'])).toEqual(['feature-base']);
-    const result = await hook('pre-tool-use', preToolUse(clone, 'git push -f'), { cwd: clone, env: ENV });
+    const result = await hook('pre-tool-use', bashPreToolUse(clone, 'git push -f', 'push-config-session', 'push'), { cwd: clone, env: ENV });
     expect(result).toMatchObject({ code: 0, stdout: '' });
   });
 });

@@ -9,20 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { cos } from '../helpers/cli.js';
 import { gatedCli, race, type RaceResult } from '../helpers/racers.js';
-import { entryFiles, project } from './run-hook.js';
+import { bashPreToolUse, entryFiles, project } from './run-hook.js';
 
-function preToolUse(root: string, command: string, session: string): string {
-  return JSON.stringify({
-    session_id: session,
-    transcript_path: `/home/dev/.claude/projects/proj/${session}.jsonl`,
-    cwd: root,
-    permission_mode: 'default',
-    hook_event_name: 'PreToolUse',
-    tool_name: 'Bash',
-    tool_input: { command, description: 'retry' },
-    tool_use_id: `toolu_${session}`,
-  });
-}
 
 /** Each call as a real `cos hook pre-tool-use` process, its hook JSON on stdin, all released at once. */
 function raceHooks(root: string, calls: Array<{ agent: string; command: string }>, round: string): Promise<RaceResult[]> {
@@ -32,7 +20,7 @@ function raceHooks(root: string, calls: Array<{ agent: string; command: string }
       gatedCli(['hook', 'pre-tool-use'], {
         cwd: root,
         env: { COS_SPRINT: 'wiring', COS_AGENT: call.agent, CLAUDE_PROJECT_DIR: undefined },
-        stdin: { input: preToolUse(root, call.command, `${round}-session-${i}`), goFile },
+        stdin: { input: JSON.stringify(bashPreToolUse(root, call.command, `${round}-session-${i}`, 'retry')), goFile },
       }),
     ),
   );

@@ -15,6 +15,20 @@ export function hook(event: string, input: unknown, options: { cwd: string; env?
   return runCli(['hook', event], { cwd: options.cwd, baseEnv: cleanEnv(options.env), input: typeof input === 'string' ? input : JSON.stringify(input) });
 }
 
+/** A PreToolUse call of the Bash tool, in the shape Claude Code sends it. */
+export function bashPreToolUse(root: string, command: string, session: string, description = 'run') {
+  return {
+    session_id: session,
+    transcript_path: `/home/dev/.claude/projects/proj/${session}.jsonl`,
+    cwd: root,
+    permission_mode: 'default',
+    hook_event_name: 'PreToolUse',
+    tool_name: 'Bash',
+    tool_input: { command, description },
+    tool_use_id: `toolu_${session}`,
+  };
+}
+
 export const HOURS_AGO = (hours: number) => new Date(Date.now() - hours * 3_600_000);
 
 /** An initialised project with `config` as coordination.yaml. */
