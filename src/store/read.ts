@@ -150,8 +150,7 @@ function readDir(state: ReadState, dir: string, location: Entry['location'], dir
     const parsed = readEntry(path, { file: name, path: rel, location }, location === 'archive' ? state.cache : null);
     if (parsed === null) continue;
     if (location === 'current' && state.here) snapshot.currentCount++;
-    const parsedName = parseEntryFileName(name);
-    if (parsedName && parsedName.seq > snapshot.maxSeq) snapshot.maxSeq = parsedName.seq;
+    if (named && named.seq > snapshot.maxSeq) snapshot.maxSeq = named.seq;
     if (!parsed.ok) {
       snapshot.problems.push({ file: rel, reason: parsed.reason });
       continue;
