@@ -6,11 +6,12 @@ import { progressFor } from '../output/progress.js';
 import { parseCommand, printJson, type CommandContext } from './context.js';
 import { defineFlags, flagsHelp } from './flags.js';
 import { anchorStateLine, GITIGNORE } from '../store/gitignore.js';
+import { unversionedMoves, type UnversionedMove } from '../archive/unversioned.js';
 
 export const flags = defineFlags({
   'dry-run': { type: 'boolean', help: 'print what would move; change nothing' },
-  commit: { type: 'boolean', help: 'git-commit exactly the moves (nothing else staged is touched); exit 1 outside a git repository (nothing moves); exit 5 if git fails, with the moves done' },
-  json: { type: 'boolean', help: '{ "version": 1, "moved": [ { "from", "to", "reason" } ], "skipped", "dry_run", "current", "max_current", "overflow", "malformed", "updated", "commit" }' },
+  commit: { type: 'boolean', help: 'git-commit exactly the moves (nothing else staged is touched); exit 1 outside a git repository or when git would ignore a destination (nothing moves); exit 5 if git fails, with the moves done' },
+  json: { type: 'boolean', help: '{ "version": 1, "moved": [ { "from", "to", "reason" } ], "skipped", "dry_run", "current", "max_current", "overflow", "malformed", "updated", "unversioned": [ { "from", "to", "rule" } ], "commit" }' },
 });
 
 export const help = `Usage: cos archive [--dry-run] [--commit] [--json]
@@ -27,11 +28,15 @@ sees a move). What moves (coordination.yaml "archive"):
 A holder's entry (DISPATCHED, IN_PROGRESS, BLOCKED, not superseded) never moves, malformed files
 never move;
 if they alone exceed the bound, the output says so (and cos scan reports an overflow).
+In a git repository, a destination that an ignore rule of the repository matches (say archive/
+in the root .gitignore) while its entry in current/ is versioned would drop that entry from the
+shared history: --commit refuses before moving anything, naming the rule; a plain or dry run
+moves and says so.
 
 ${flagsHelp(flags)}
 
-Exit codes: 0 done (also when nothing moved); 1 bad usage or --commit outside a git repository;
-5 git failed (--commit).
+Exit codes: 0 done (also when nothing moved); 1 bad usage, or --commit outside a git repository
+or into an ignored destination (nothing moved); 5 git failed (--commit).
 Example:
   cos archive --dry-run && cos archive --commit`;
 
@@ -41,7 +46,28 @@ const REASON_TEXT: Record<MoveReason, string> = {
   bound: 'over max_current',
 };
 
-function render(result: ArchiveResult, maxCurrent: number, commit: string | null): string {
+/** One line per destination folder git ignores, naming the rule. */
+function unversionedLines(unversioned: readonly UnversionedMove[]): string[] {
+  const byFolder = new Map<string, { rule: string; count: number }>();
+  for (const move of unversioned) {
+    const folder = move.to.slice(0, move.to.lastIndexOf('/') + 1);
+    const seen = byFolder.get(folder);
+    if (seen) seen.count++;
+    else byFolder.set(folder, { rule: move.rule, count: 1 });
+  }
+  return [...byFolder].map(
+    ([folder, { rule, count }]) =>
+      `Not versioned: git ignores ${folder} (rule ${rule}), so ${count} archived ${count === 1 ? 'entry leaves' : 'entries leave'} the shared history; change that rule (e.g. add !${folder} after it) and commit the archive.`,
+  );
+}
+
+function describeRefusal(unversioned: readonly UnversionedMove[]): string {
+  const first = unversioned[0]!;
+  const more = unversioned.length > 1 ? ` (and ${unversioned.length - 1} more)` : '';
+  return `git ignores ${first.to}${more} (rule ${first.rule}), so the move of ${first.from} cannot be committed; nothing moved. Change that rule (e.g. add !${first.to.slice(0, first.to.lastIndexOf('/') + 1)} after it) and run cos archive --commit again.`;
+}
+
+function render(result: ArchiveResult, maxCurrent: number, commit: string | null, unversioned: readonly UnversionedMove[]): string {
   const lines: string[] = [];
   const verb = result.dryRun ? 'Would archive' : 'Archived';
   const n = result.moved.length;
@@ -70,6 +96,7 @@ function render(result: ArchiveResult, maxCurrent: number, commit: string | null
     );
   }
   if (result.malformed.length > 0) lines.push(`${result.malformed.length} malformed files left in place (see cos scan).`);
+  lines.push(...unversionedLines(unversioned));
   if (commit) lines.push(`Committed ${commit.slice(0, 12)}.`);
   return `${lines.join('\n')}\n`;
 }
@@ -79,23 +106,32 @@ export async function run(context: CommandContext): Promise<number> {
   const dryRun = values['dry-run'] === true;
   if (dryRun && values.commit) throw new InputError('Give either --dry-run or --commit, not both.');
   const { config } = loadConfig(root);
+  const options = { now: context.now(), bounds: config.archive, verification: config.verification };
+  // A sprint named state lands in archive/state/, which the old unanchored state/ line of
+  // .agent/.gitignore hides from git: that line is rewritten (as cos init does), so the archived
+  // entries are committed, not dropped from the shared history.
+  const movesState = (moved: ArchiveResult['moved']) => moved.some((move) => move.entry.sprint === 'state');
+  let updated: string[] = [];
   if (values.commit) {
-    // Outside a git repository --commit cannot succeed: say so before moving anything.
+    // Outside a git repository, or into a destination git ignores, --commit cannot do what it
+    // says: refuse before moving anything.
     const { repoInfo } = await import('../git/run.js');
     await repoInfo(root);
+    const planned = await archiveStore(root, { ...options, dryRun: true });
+    const refused = await unversionedMoves(root, planned.moved, { stateLineRewritten: true, ignoredSources: true });
+    if (refused.length > 0) throw new InputError(describeRefusal(refused));
+    if (movesState(planned.moved) && anchorStateLine(root)) updated = [GITIGNORE];
   }
   // Thousands of moves take seconds: a bar on a terminal (none piped or with --json).
   const progress = dryRun ? null : await progressFor(context, json, 'cos archive', 'entries');
   let result: ArchiveResult;
   try {
-    result = await archiveStore(root, { now: context.now(), dryRun, bounds: config.archive, verification: config.verification, onProgress: progress?.update });
+    result = await archiveStore(root, { ...options, dryRun, onProgress: progress?.update });
   } finally {
     progress?.stop();
   }
-  // A sprint named state lands in archive/state/, which the old unanchored state/ line of
-  // .agent/.gitignore hides from git: that line is rewritten first (as cos init does), so the
-  // archived entries are committed, not dropped from the shared history.
-  const updated = !dryRun && result.moved.some((move) => move.entry.sprint === 'state') && anchorStateLine(root) ? [GITIGNORE] : [];
+  if (!values.commit && !dryRun && movesState(result.moved) && anchorStateLine(root)) updated = [GITIGNORE];
+  const unversioned = values.commit ? [] : await unversionedMoves(root, result.moved, { stateLineRewritten: true });
   let commit: string | null = null;
   let commitError: unknown;
   if (values.commit && result.moved.length > 0) {
@@ -117,11 +153,12 @@ export async function run(context: CommandContext): Promise<number> {
       overflow: result.plan.overflow,
       malformed: result.malformed,
       updated,
+      unversioned,
       commit,
     });
   } else {
     for (const file of updated) context.stdout(`Updated ${file}: its line state/ is now /state/, so status/archive/state/ (the sprint named state) is versioned.\n`);
-    context.stdout(render(result, config.archive.max_current, commit));
+    context.stdout(render(result, config.archive.max_current, commit, unversioned));
   }
   if (commitError) throw commitError;
   return 0;

@@ -181,4 +181,70 @@ describe('cos archive', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/either --dry-run or --commit/);
   });
+  describe('a destination git ignores (a rule of the repository matches archive/<sprint>/)', () => {
+    function ignoringRepo(rootIgnore: string) {
+      const root = gitdir({ '.gitignore': rootIgnore, '.agent/.gitignore': AGENT_GITIGNORE, [`${CURRENT}/.gitkeep`]: '' });
+      const done = postEntry(root, { sprint: 'alpha', agent: 'dev', status: 'COMPLETE', now: at(0) });
+      postEntry(root, { sprint: 'alpha', agent: 'qa', status: 'VERIFIED', verifies: done.file, now: at(5) });
+      git(root, 'add', '-A');
+      git(root, 'commit', '-q', '-m', 'entries');
+      return { root, done };
+    }
+
+    it('--commit refuses before moving anything, naming the destination and the rule (exit 1)', async () => {
+      const { root, done } = ignoringRepo('node_modules/\narchive/\n');
+      const head = git(root, 'rev-parse', 'HEAD');
+      const result = await cos(['archive', '--commit'], { cwd: root, now: at(60) });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toContain(`git ignores .agent/status/archive/alpha/${done.file} (and 1 more) (rule .gitignore:2: archive/)`);
+      expect(result.stderr).toContain('nothing moved');
+      expect(existsSync(join(root, done.path))).toBe(true);
+      expect(existsSync(join(root, '.agent/status/archive'))).toBe(false);
+      expect(git(root, 'rev-parse', 'HEAD')).toBe(head);
+      expect(git(root, 'status', '--porcelain')).toBe('');
+    });
+
+    it('a plain run moves and says the archive is not versioned, by folder and rule; --json lists each move', async () => {
+      const { root } = ignoringRepo('archive/\n');
+      const text = await cos(['archive', '--dry-run'], { cwd: root, now: at(60) });
+      expect(text.code).toBe(0);
+      expect(text.stdout).toContain('Not versioned: git ignores .agent/status/archive/alpha/ (rule .gitignore:1: archive/), so 2 archived entries leave the shared history');
+      const result = await cos(['archive', '--json'], { cwd: root, now: at(60) });
+      expect(result.code).toBe(0);
+      const out = JSON.parse(result.stdout);
+      expect(out.moved).toHaveLength(2);
+      expect(out.unversioned).toEqual(out.moved.map((move: { from: string; to: string }) => ({ from: move.from, to: move.to, rule: '.gitignore:1: archive/' })));
+    });
+
+    it('says nothing when a later ! rule keeps the archive versioned, and --commit commits it', async () => {
+      const { root, done } = ignoringRepo('archive/\n!.agent/status/archive/\n');
+      const result = await cos(['archive', '--commit', '--json'], { cwd: root, now: at(60) });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout).unversioned).toEqual([]);
+      expect(git(root, 'show', '--name-only', '--format=', 'HEAD')).toContain(`.agent/status/archive/alpha/${done.file}`);
+    });
+
+    it('a sprint named state under a root rule state (no slash) is refused too; the old .agent/.gitignore line alone is rewritten and committed', async () => {
+      const root = gitdir({ '.gitignore': 'state\n', '.agent/.gitignore': AGENT_GITIGNORE, [`${CURRENT}/.gitkeep`]: '' });
+      const done = postEntry(root, { sprint: 'state', agent: 'dev', status: 'COMPLETE', now: at(0) });
+      postEntry(root, { sprint: 'state', agent: 'qa', status: 'VERIFIED', verifies: done.file, now: at(5) });
+      git(root, 'add', '-A');
+      git(root, 'commit', '-q', '-m', 'entries');
+      const refused = await cos(['archive', '--commit'], { cwd: root, now: at(60) });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('(rule .gitignore:1: state)');
+      expect(existsSync(join(root, done.path))).toBe(true);
+      // Without the root rule, only the old unanchored line of .agent/.gitignore matches: archive rewrites it and commits.
+      writeFileSync(join(root, '.gitignore'), '');
+      writeFileSync(join(root, '.agent/.gitignore'), 'state/\n');
+      git(root, 'commit', '-qam', 'old agent gitignore');
+      const result = await cos(['archive', '--commit', '--json'], { cwd: root, now: at(60) });
+      expect(result.stderr).toBe('');
+      expect(JSON.parse(result.stdout).updated).toEqual(['.agent/.gitignore']);
+      expect(git(root, 'show', '--name-only', '--format=', 'HEAD')).toContain(`.agent/status/archive/state/${done.file}`);
+    });
+  });
 });
