@@ -20,10 +20,12 @@ function unquoted(command: string): string {
 }
 
 /**
- * Always checked: an agent's own `cos approve`, changes of `.agent/config/` — named, or removed
- * with `.agent` or a dot-glob (`.a*`) that can name `.agent`.
+ * Always checked: an agent's own `cos approve`; changes of `.agent/config/` and `.agent/status/`
+ * (guard/protected.ts) — named, named by a file name of the config (`$D/coordination.yaml`), removed
+ * with `.agent` or a dot-glob (`.a*`) that can name `.agent`, or rewritten by a git command whose
+ * pathspec covers them without naming them (`git checkout -- .`, `git restore :/`, `git rm -r .`).
  */
-const ALWAYS = ['approve', 'config', '.agent'];
+const ALWAYS = ['approve', 'config', '.agent', 'coordination', 'notion-sync', 'guard-settings', 'checkout', 'restore', 'rm', 'mv', 'clean'];
 const DOT_GLOB = /(?:^|[\s/=])\.[^\s/]*[*?[]/;
 
 /** Whether the guard must parse this command (false: no rule can deny it). */

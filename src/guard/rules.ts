@@ -21,12 +21,16 @@
  *   over ssh), `dropdb`, `mysqladmin drop`, `rails|rake db:drop`, mongo's `dropDatabase()`.
  * - Any other item of `guard.deny` is a command pattern: its first word is the program, the others
  *   must appear in that order among the arguments (`*` is any one word): `git reset --hard`.
- * - Always on: an agent's own `cos approve`, and writes to `.agent/config/` (Bash redirects and
- *   writing commands, the Write/Edit/MultiEdit/NotebookEdit tools).
+ * - Always on: an agent's own `cos approve` (through any launcher: npx, npm exec, node …/cli.js),
+ *   and writes to `.agent/config/` and `.agent/status/` (guard/protected.ts: Bash redirects,
+ *   writing commands, git restores covering them, the Write/Edit/MultiEdit/NotebookEdit tools).
+ * Paths are placed through symbolic links when the context brings `realPath` (guard/real-path.ts).
  */
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parse } from 'shell-quote';
 import type { GitConfig } from './git-config.js';
+import { globSegment, isInside, mayName, placePath, type RealPath } from './paths.js';
+import { protectedFile, protectedWrite, type PlaceContext } from './protected.js';
 import { basename, normaliseCommand, splitCommands, type SimpleCommand } from './shell.js';
 
 export interface GuardContext {
@@ -49,13 +53,18 @@ export interface GuardContext {
    * `remote.<name>.push` decide.
    */
   gitConfig: () => GitConfig;
+  /**
+   * The real path of a path (symbolic links on its existing part resolved: guard/real-path.ts);
+   * without it, paths are taken as written.
+   */
+  realPath?: RealPath;
 }
 
 export type GuardDecision =
   | { decision: 'allow' }
   | {
       decision: 'deny';
-      /** The rule: a built-in name, `pattern:<pattern>`, `self-approval` or `config-edit`. */
+      /** The rule: a built-in name, `pattern:<pattern>`, `self-approval`, `config-edit` or `status-edit`. */
       rule: string;
       /** Why, in one clause the agent can act on. */
       why: string;
@@ -63,93 +72,24 @@ export type GuardDecision =
       command: string;
     };
 
-const CONFIG_DIR = ['.agent', 'config'];
-
-function isInside(parent: string, child: string): boolean {
-  const rel = relative(parent, child);
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
-}
-
-/** `~` and `$HOME` expanded; null when a variable (or `~user`) hides the path. */
-function expandHome(word: string, home: string): string | null {
-  let path = word;
-  if (path === '~' || path.startsWith('~/')) path = home + path.slice(1);
-  else if (/^\$\{?HOME\}?(\/|$)/.test(path)) path = home + path.replace(/^\$\{?HOME\}?/, '');
-  return path.includes('$') || path.startsWith('~') ? null : path;
-}
+/** A word that runs cos: `cos`, `agent-cos` (also `agent-cos@1.2`), or its entry script (`dist/cli.js`, `node_modules/.bin/cos`). */
+const COS_WORD = /^(?:(?:.*\/)?(?:cos|agent-cos)(?:@[^/\s]*)?|(?:.*\/)?cli\.[cm]?[jt]s)$/;
+/** Programs that run another program named among their words: package runners and script runtimes. */
+const LAUNCHERS = new Set(['npx', 'npm', 'pnpm', 'pnpx', 'yarn', 'bunx', 'bun', 'node', 'nodejs', 'deno', 'tsx', 'ts-node', 'corepack', 'volta']);
 
 /**
- * A word as a path: `~` and `$HOME` expanded, relative to cwd; null when a variable hides it, or
- * when it is relative and the directory it counts from cannot be told (after `cd -`, `popd`).
+ * Where cos's own words start (the index after the word that runs it), or -1: `cos …`, `agent-cos
+ * …`, or a launcher that runs it — `npx [-y] cos`, `npx -p agent-cos cos`, `npm exec cos --`,
+ * `npm x`, `pnpm exec|dlx`, `yarn [dlx]`, `bunx`, `node [options] dist/cli.js`, `node
+ * node_modules/.bin/cos`, `tsx src/cli.ts`. A launcher's words are searched for the first word
+ * that runs cos, whatever options come before it.
  */
-function placePath(word: string, cwd: string | null, home: string): string | null {
-  let path = expandHome(word, home);
-  if (path === null || (cwd === null && !isAbsolute(path))) return null;
-  const from = cwd ?? '/';
-  // A glob deletes whatever its literal directory holds: place that directory.
-  const glob = path.search(/[*?[]/);
-  if (glob !== -1) {
-    const cut = path.lastIndexOf('/', glob);
-    path = cut === -1 ? '.' : path.slice(0, cut) || '/';
-    return `${resolve(from, path)}${sep}*`;
-  }
-  return resolve(from, path);
-}
-
-/** A shell glob segment as a regular expression (a leading `.` is matched only explicitly, as bash does). */
-function segmentRegExp(segment: string): RegExp {
-  let out = '';
-  for (let i = 0; i < segment.length; i++) {
-    const c = segment[i]!;
-    if (c === '*') out += '[^/]*';
-    else if (c === '?') out += '[^/]';
-    else if (c === '[') {
-      const end = segment.indexOf(']', i + 2);
-      if (end === -1) out += '\\[';
-      else {
-        const body = segment.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
-        out += `[${body}]`;
-        i = end;
-      }
-    } else out += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${segment.startsWith('.') ? '' : '(?!\\.)'}${out}$`);
-}
-
-/**
- * Whether a word (a path, or a glob) given to a command can name `target` itself or one of its
- * ancestor directories. A glob names the entries of its literal directory that its first glob
- * segment matches: `.*` and `.g*` at the repository's top name `.git`, `*` does not.
- */
-function mayName(word: string, cwd: string | null, home: string, target: string): boolean {
-  const placed = placePath(word, cwd, home);
-  if (placed === null) return false;
-  if (!placed.endsWith(`${sep}*`)) return isInside(placed, target);
-  const dir = placed.slice(0, -2);
-  if (dir === target || !isInside(dir, target)) return false;
-  const expanded = expandHome(word, home) ?? word;
-  const at = expanded.search(/[*?[]/);
-  const segment = expanded.slice(expanded.lastIndexOf('/', at) + 1).split('/')[0]!;
-  const next = relative(dir, target).split(sep)[0]!;
-  try {
-    return segmentRegExp(segment).test(next);
-  } catch {
-    return true; // a class the translation cannot read: assume it can
-  }
-}
-
 function isCosProgram(words: string[]): number {
-  // cos, agent-cos, node …/cli.js, npx [--no-install] cos|agent-cos: index of the subcommand.
   const program = basename(words[0] ?? '');
-  if (program === 'cos' || program === 'agent-cos') return 1;
-  if (program === 'node' && /(?:^|\/)(?:cli\.js|cos)$/.test(words[1] ?? '')) return 2;
-  if (program === 'npx' || program === 'pnpm' || program === 'yarn' || program === 'bunx') {
-    let i = 1;
-    while (i < words.length && words[i]!.startsWith('-')) i++;
-    if (program !== 'npx' && words[i] === 'exec') i++;
-    if (words[i] === 'cos' || words[i] === 'agent-cos') return i + 1;
-  }
-  return -1;
+  if (program === 'cos' || program === 'agent-cos' || /^agent-cos@/.test(program)) return 1;
+  if (!LAUNCHERS.has(program)) return -1;
+  const at = words.findIndex((word, i) => i > 0 && COS_WORD.test(word) && !/^-/.test(word));
+  return at === -1 ? -1 : at + 1;
 }
 
 /** The cos subcommand a simple command runs, or null when it is not cos. */
@@ -161,7 +101,8 @@ export function cosSubcommand(words: string[]): string | null {
       i++;
       continue;
     }
-    if (!words[i]!.startsWith('-')) return words[i]!;
+    // `npx -p agent-cos cos approve`: the package, then the program.
+    if (!words[i]!.startsWith('-') && !COS_WORD.test(words[i]!)) return words[i]!;
   }
   return '';
 }
@@ -204,7 +145,8 @@ function runsHere(git: GitCall, cwd: string | null, context: GuardContext): bool
   if (git.elsewhere) return false;
   let dir = cwd;
   for (const step of git.dirs) dir = dir === null ? null : placePath(step, dir, context.home);
-  return dir !== null && !dir.endsWith(`${sep}*`) && isInside(resolve(context.root), dir);
+  const real = context.realPath ?? ((path: string) => path);
+  return dir !== null && !dir.endsWith(`${sep}*`) && isInside(real(resolve(context.root)), real(dir));
 }
 
 /**
@@ -299,13 +241,6 @@ function forcePush(words: string[], cwd: string | null, context: GuardContext): 
 
 // --- recursive-delete-outside-repo ------------------------------------------------------------
 
-/** The first glob segment of a word (`b*` of `src/b*` and of `src/b*.d/x`), or null for a plain path. */
-function globSegment(word: string, home: string): string | null {
-  const expanded = expandHome(word, home) ?? word;
-  const at = expanded.search(/[*?[]/);
-  return at === -1 ? null : expanded.slice(expanded.lastIndexOf('/', at) + 1).split('/')[0]!;
-}
-
 function recursiveDelete(command: SimpleCommand, cwd: string | null, context: GuardContext): string | null {
   const words = command.words;
   if (basename(words[0] ?? '') !== 'rm') return null;
@@ -323,17 +258,22 @@ function recursiveDelete(command: SimpleCommand, cwd: string | null, context: Gu
   // In a container or on another host the paths are not this machine's: not this rule's to judge.
   if (!recursive || command.elsewhere) return null;
   if (command.fromInput) return 'rm -r run by xargs or find -exec deletes paths read at run time, which the guard cannot place: they may be outside the repository';
-  const root = resolve(context.root);
+  const real = context.realPath ?? ((path: string) => path);
+  const root = real(resolve(context.root));
   for (const target of targets) {
     const path = placePath(target, cwd, context.home);
     if (path === null) return `rm -r of ${target} deletes a path the guard cannot place (a variable, or after cd - / popd): it may be outside the repository`;
-    const place = path.endsWith(`${sep}*`) ? path.slice(0, -2) : path;
-    const glob = place !== path;
+    const glob = path.endsWith(`${sep}*`);
+    const written = glob ? path.slice(0, -2) : path;
+    // Where it really is: rm takes away a link itself, not what it leads to — unless the path ends
+    // in `/` (`rm -rf link/` empties the folder the link leads to); a glob's folder is followed.
+    const followed = glob || /\/\.?$/.test(target) || written === dirname(written);
+    const place = followed ? real(written) : join(real(dirname(written)), basename(written));
     if (!glob && place === root) return `rm -r of ${target} deletes the whole repository ${root}`;
     // `rm -rf *` (or `./*`, `/srv/project/*`) at the top deletes every file of the repository.
     if (glob && place === root && /^[*?]+$/.test(globSegment(target, context.home) ?? '')) return `rm -r of ${target} deletes everything in the repository ${root}`;
     if (!isInside(root, place)) return `rm -r of ${target} deletes ${glob ? `everything in ${place}` : place}, outside the repository ${root}`;
-    if (isInside(join(root, '.git'), place) || mayName(target, cwd, context.home, join(root, '.git'))) return `rm -r of ${target} deletes the repository's git history (.git)`;
+    if (isInside(join(root, '.git'), place) || mayName(target, cwd, context.home, join(root, '.git')) || mayName(place + (glob ? `${sep}${globSegment(target, context.home)}` : ''), cwd, context.home, join(root, '.git'))) return `rm -r of ${target} deletes the repository's git history (.git)`;
   }
   return null;
 }
@@ -377,73 +317,12 @@ function matchesPattern(words: string[], pattern: string[]): boolean {
   return true;
 }
 
-// --- .agent/config ------------------------------------------------------------------------------
-
-const WRITERS_ANY = new Set(['rm', 'mv', 'tee', 'truncate', 'touch', 'ln', 'chmod', 'chown', 'shred', 'unlink', 'rmdir']);
-const WRITERS_LAST = new Set(['cp', 'install', 'rsync', 'scp']);
-
-function inConfig(path: string | null, root: string): boolean {
-  return path !== null && isInside(join(root, ...CONFIG_DIR), path);
-}
-
-/** Commands that take away what they name (for `mv`, its sources). */
-const REMOVERS = new Set(['rm', 'rmdir', 'mv']);
-
-/** git subcommands that change or remove the files their pathspecs name (`git checkout -- F` overwrites F). */
-const GIT_PATH_WRITERS = new Set(['rm', 'restore', 'checkout', 'mv', 'clean']);
-const GIT_PATH_WITH_VALUE = new Set(['-s', '--source', '-b', '-B', '--orphan', '-e', '--exclude', '--conflict']);
-
-/** The pathspecs of a git command that changes the files it names (after `--`, or every non-option word). */
-function gitWrittenPaths(git: GitCall): string[] {
-  const dashes = git.args.indexOf('--');
-  if (dashes !== -1) return git.args.slice(dashes + 1);
-  const paths: string[] = [];
-  for (let i = 0; i < git.args.length; i++) {
-    const arg = git.args[i]!;
-    if (GIT_PATH_WITH_VALUE.has(arg)) i++;
-    else if (!arg.startsWith('-')) paths.push(arg);
-  }
-  return paths;
-}
-
-function configWrite(command: SimpleCommand, cwd: string | null, context: GuardContext): string | null {
-  // In a container or on another host the paths are not this repository's.
-  if (command.elsewhere) return null;
-  const root = resolve(context.root);
-  const place = (word: string) => placePath(word, cwd, context.home);
-  const config = join(root, ...CONFIG_DIR);
-  /** A word names a folder inside the repository that holds .agent/config/ (`.agent`, `.a*`). */
-  const holdsConfig = (word: string, from: string | null) => {
-    const path = placePath(word, from, context.home);
-    if (path === null || path === root) return false;
-    return isInside(root, path.endsWith(`${sep}*`) ? path.slice(0, -2) : path) && mayName(word, from, context.home, config);
-  };
-  const git = gitSubcommand(command.words);
-  if (git !== null && GIT_PATH_WRITERS.has(git.sub) && !git.elsewhere) {
-    let dir = cwd;
-    for (const step of git.dirs) dir = dir === null ? null : placePath(step, dir, context.home);
-    const hit = gitWrittenPaths(git).find((word) => inConfig(placePath(word, dir, context.home), root) || holdsConfig(word, dir));
-    if (hit !== undefined) return `git ${git.sub} of ${hit} changes .agent/config/`;
-  }
-  for (const target of command.writes) if (inConfig(place(target), root)) return `it writes ${target}, in .agent/config/`;
-  const program = basename(command.words[0] ?? '');
-  const args = command.words.slice(1).filter((arg) => !arg.startsWith('-'));
-  if (REMOVERS.has(program)) {
-    // Removing a folder that holds .agent/config/ (`rm -rf .agent`, `mv .agent x`, `rm -rf .a*`)
-    // removes it too; the repository itself is the recursive-delete rule's.
-    const gone = (program === 'mv' ? args.slice(0, -1) : args).find((word) => holdsConfig(word, cwd));
-    if (gone !== undefined) return `${program} of ${gone} takes away .agent/config/ with it`;
-  }
-  let touched: string[] = [];
-  if (WRITERS_ANY.has(program)) touched = args;
-  else if (WRITERS_LAST.has(program)) touched = args.slice(-1);
-  else if ((program === 'sed' || program === 'perl') && command.words.some((word) => /^-[a-zA-Z]*i/.test(word) || word.startsWith('--in-place'))) touched = args;
-  else if (program === 'dd') touched = command.words.filter((word) => word.startsWith('of=')).map((word) => word.slice(3));
-  const hit = touched.find((word) => inConfig(place(word), root));
-  return hit === undefined ? null : `${program} changes ${hit}, in .agent/config/`;
-}
-
 // --- the decision -------------------------------------------------------------------------------
+
+const PROTECTED_WHY = {
+  'config-edit': "the team's configuration is changed by a person",
+  'status-edit': 'entries are written by cos — cos post, cos resolve — and approvals by a person with cos approve',
+} as const;
 
 function deny(rule: string, why: string, command: string): GuardDecision {
   return { decision: 'deny', rule, why, command: normaliseCommand(command) };
@@ -453,6 +332,8 @@ function deny(rule: string, why: string, command: string): GuardDecision {
 export function decideBash(command: string, context: GuardContext): GuardDecision {
   const commands = splitCommands(command);
   const rules = new Set(context.deny);
+  const real = context.realPath ?? ((path: string) => path);
+  const place: PlaceContext = { root: real(resolve(context.root)), home: context.home, real };
   const patterns = context.deny.filter((item) => !['force-push', 'recursive-delete-outside-repo', 'drop-database'].includes(item)).map((item) => ({ item, words: patternWords(item) }));
   // The directory relative paths count from, following cd/pushd; null after cd - or popd.
   let cwd: string | null = context.cwd;
@@ -472,8 +353,11 @@ export function decideBash(command: string, context: GuardContext): GuardDecisio
       }
     }
     if (cosSubcommand(words) === 'approve') return deny('self-approval', "an agent may not approve its own denied command: a person runs cos approve", command);
-    const config = configWrite(simple, cwd, context);
-    if (config) return deny('config-edit', `${config} (the team's configuration is changed by a person)`, command);
+    const git = gitSubcommand(words);
+    let gitDir: string | null = cwd;
+    for (const step of git?.dirs ?? []) gitDir = gitDir === null ? null : placePath(step, gitDir, context.home);
+    const written = protectedWrite(simple, git !== null && !git.elsewhere ? { sub: git.sub, args: git.args, dir: gitDir } : null, cwd, place);
+    if (written) return deny(written.rule, `${written.why} (${PROTECTED_WHY[written.rule]})`, command);
     if (rules.has('force-push')) {
       const why = forcePush(words, cwd, context);
       if (why) return deny('force-push', why, command);
@@ -505,9 +389,13 @@ export function decideTool(toolName: string, toolInput: Record<string, unknown>,
   const key = FILE_TOOLS[toolName];
   if (key !== undefined) {
     const path = toolInput[key];
-    if (typeof path === 'string' && inConfig(resolve(context.cwd, path), resolve(context.root))) {
-      const rel = relative(context.root, resolve(context.cwd, path)).split(sep).join('/');
-      return deny('config-edit', `${toolName} of ${rel} changes the team's configuration in .agent/config/, which a person changes`, `${toolName} ${rel}`);
+    if (typeof path === 'string') {
+      const real = context.realPath ?? ((file: string) => file);
+      const area = protectedFile(resolve(context.cwd, path), { root: real(resolve(context.root)), home: context.home, real });
+      if (area !== null) {
+        const rel = relative(context.root, resolve(context.cwd, path)).split(sep).join('/');
+        return deny(area.rule, `${toolName} of ${rel} changes ${area.label} (${PROTECTED_WHY[area.rule]})`, `${toolName} ${rel}`);
+      }
     }
   }
   return { decision: 'allow' };

@@ -22,6 +22,7 @@ import { isoSeconds } from '../protocol/time.js';
 import { gitConfigOf } from '../guard/git-config.js';
 import { currentBranchOf, remoteDefaultBranchOf } from '../guard/git-files.js';
 import { mayBeDenied } from '../guard/prefilter.js';
+import { realPathOf } from '../guard/real-path.js';
 import { decideTool, isCosReporting, type GuardDecision } from '../guard/rules.js';
 import { guardSettings } from '../guard/settings.js';
 
@@ -200,6 +201,7 @@ const ADVICE: Record<string, string> = {
   'drop-database': 'Do not drop the database; ask a person if it must go',
   'self-approval': 'Ask a person to approve it',
   'config-edit': 'Ask a person to change .agent/config/ (propose the change in your report)',
+  'status-edit': 'Report with cos post / cos resolve; a person approves with cos approve',
 };
 
 /**
@@ -231,6 +233,7 @@ async function preToolUse(root: string, state: string, input: HookInput, run: Ho
       currentBranch: () => currentBranchOf(cwd),
       remoteDefaultBranch: (remote) => remoteDefaultBranchOf(cwd, remote),
       gitConfig: () => gitConfigOf(cwd),
+      realPath: realPathOf,
     });
   }
   const previous = await answerNeedsHuman(root, state, input, run, readSession(state, input.session_id));

@@ -124,7 +124,8 @@ const TABLE: Row[] = [
   ['rm -rf .[!.]*', 'config-edit'],
   ['rmdir .agent/config', 'config-edit'],
   ['mv notes.md .agent/', 'allow'],
-  ['rm -rf .agent/status/tmp', 'allow'],
+  ['rm -rf .agent/status/tmp', 'status-edit'], // entries are written by cos only (forged approvals)
+  ['rm -rf .agent/roles/tmp', 'allow'],
   ['cos post --sprint s --agent a --status IN_PROGRESS --message "cos approve later"', 'allow'],
   ['npm test', 'allow'],
   // look-alikes that once passed (session 3), each beside a harmless one that stays allowed
@@ -176,7 +177,8 @@ const TABLE: Row[] = [
   ['git checkout -b feature-x', 'allow'],
   ['git diff .agent/config', 'allow'],
   ['git log -- .agent/config', 'allow'],
-  ['git rm -r --cached .agent/status/tmp', 'allow'],
+  ['git rm -r --cached .agent/status/tmp', 'status-edit'],
+  ['git rm -r --cached .agent/roles/tmp', 'allow'],
   // commands inside compound commands (if, for, while, until, { }, !, coproc, functions, case):
   // the reserved word is not the program (session 4), each beside a harmless look-alike
   ['if true; then rm -rf ~; fi', 'recursive-delete-outside-repo'],

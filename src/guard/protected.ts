@@ -1,0 +1,354 @@
+/**
+ * The places an agent may not write, whatever `guard.deny` says (docs/guard.md, "Always on"):
+ * - `.agent/config/` (and the guard's cached settings, `.agent/state/guard-settings.json`, which
+ *   stand for it): the team's configuration is changed by a person — rule `config-edit`;
+ * - `.agent/status/`: entries are written by cos (`cos post`, `cos approve`, ...), never by hand,
+ *   so that an approval (a NOTE with `approves:` by another identity) cannot be forged by writing
+ *   its file — rule `status-edit`.
+ * What counts as a write: Bash redirects, commands that write, remove or move the paths they name
+ * (cp/mv/install/ln with `-t`, in-place editors such as `sed -i`, `perl -pi`, `yq -i`,
+ * `awk -i inplace`, `patch`, extraction by `tar -x -C` / `unzip -d`, `rsync`, `dd of=`,
+ * `truncate`, downloads with `-o`), git commands that rewrite the working files of a pathspec
+ * covering the place (`git checkout -- .`, `git restore :/`), and the Write/Edit tools. Paths are
+ * placed as the shell would (globs matched segment by segment, `$PWD`/`$HOME`/`~` expanded) and
+ * through symbolic links (the real path of their existing part). Pure: the real path comes in as
+ * a function.
+ */
+import { basename as baseOf, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { expandKnown, isInside, segmentMatches, type RealPath } from './paths.js';
+import { basename, type SimpleCommand } from './shell.js';
+
+export interface ProtectedArea {
+  rule: 'config-edit' | 'status-edit';
+  /** Relative to the repository root, `/`-separated. */
+  path: string;
+  /** How a denial names it. */
+  label: string;
+  /** File names a path hidden behind an unknown variable is taken to mean (`$X/coordination.yaml`). */
+  names: readonly string[];
+  /** Paths inside it that a git pathspec glob is tried against (git's `*` crosses `/`); none: git does not track it. */
+  samples: readonly string[];
+}
+
+export const PROTECTED_AREAS: readonly ProtectedArea[] = [
+  { rule: 'config-edit', path: '.agent/config', label: '.agent/config/', names: ['coordination.yaml', 'notion-sync.yaml'], samples: ['coordination.yaml', 'notion-sync.yaml'] },
+  { rule: 'config-edit', path: '.agent/state/guard-settings.json', label: '.agent/config/ (the guard settings cached from it)', names: ['guard-settings.json'], samples: [] },
+  { rule: 'status-edit', path: '.agent/status', label: '.agent/status/', names: [], samples: ['current/001-2026-01-01T00-00-00Z-agent.md', 'archive/sprint/001-2026-01-01T00-00-00Z-agent.md'] },
+];
+
+export interface PlaceContext {
+  /** The repository root, real path. */
+  root: string;
+  home: string;
+  real: RealPath;
+}
+
+/** What a git command that rewrites working files was given (guard/rules.ts parses it). */
+export interface GitPaths {
+  sub: string;
+  args: string[];
+  /** The directory it runs in (after `-C`), or null when it cannot be told. */
+  dir: string | null;
+}
+
+export interface ProtectedHit {
+  rule: ProtectedArea['rule'];
+  why: string;
+}
+
+const GLOB = /[*?[]/;
+
+/** A path's candidates: as written, with its directory's links resolved (what rm/mv act on), fully resolved (what a write reaches). */
+function candidates(path: string, real: RealPath): string[] {
+  const parent = dirname(path);
+  return [...new Set([path, parent === path ? path : join(real(parent), baseOf(path)), real(path)])];
+}
+
+/**
+ * Whether a word given to a command may name a path inside `area` (or the area itself); with
+ * `ancestors`, also a folder inside the repository that holds it (`rm -rf .agent`, `mv .a* x`).
+ */
+function namesArea(word: string, cwd: string | null, place: PlaceContext, area: ProtectedArea, ancestors: boolean): boolean {
+  const areaPath = join(place.root, ...area.path.split('/'));
+  const expanded = expandKnown(word, cwd, place.home);
+  if (expanded === null || (cwd === null && !isAbsolute(expanded))) return hiddenNamesArea(word, area);
+  const abs = resolve(cwd ?? '/', expanded);
+  const at = abs.search(GLOB);
+  if (at === -1) {
+    return candidates(abs, place.real).some((path) => isInside(areaPath, path) || (ancestors && path !== place.root && isInside(place.root, path) && isInside(path, areaPath)));
+  }
+  // A glob: its literal directory placed (and resolved), then matched segment by segment.
+  const cut = abs.lastIndexOf(sep, at);
+  const dir = abs.slice(0, cut) || sep;
+  const rest = abs.slice(cut + 1).split(sep);
+  const want = areaPath.split(sep).filter(Boolean);
+  for (const base of new Set([dir, place.real(dir)])) {
+    const segments = [...base.split(sep).filter(Boolean), ...rest];
+    const shared = Math.min(segments.length, want.length);
+    let match = true;
+    for (let i = 0; i < shared && match; i++) match = segmentMatches(segments[i]!, want[i]!);
+    if (!match) continue;
+    if (segments.length >= want.length) return true;
+    // An ancestor of the area: never the repository itself (that is the recursive-delete rule's).
+    if (ancestors && segments.length > place.root.split(sep).filter(Boolean).length) return true;
+  }
+  return false;
+}
+
+/**
+ * A path a variable the guard does not know hides (`> "$OUT"`, `$D/config/coordination.yaml`):
+ * taken to name the area when the written rest of it does — a `.agent` folder followed by the
+ * area's folder (`$D/.agent/config/x`), or one of the area's file names (`$D/coordination.yaml`). A target
+ * wholly behind a variable (`> "$OUT"`) passes: the guard cannot tell where it points.
+ */
+function hiddenNamesArea(word: string, area: ProtectedArea): boolean {
+  const segments = word.split('/');
+  let last = -1;
+  segments.forEach((segment, i) => {
+    if (segment.includes('$') || segment.startsWith('~')) last = i;
+  });
+  const tail = segments.slice(last + 1).filter((segment) => segment !== '' && segment !== '.');
+  const [top, inner] = area.path.split('/') as [string, string];
+  for (let i = 0; i < tail.length; i++) {
+    if (segmentMatches(tail[i]!, top) && (i + 1 === tail.length || segmentMatches(tail[i + 1]!, inner))) return true;
+  }
+  const name = tail.at(-1);
+  return name !== undefined && area.names.some((known) => segmentMatches(name, known));
+}
+
+// --- what a command writes ----------------------------------------------------------------------
+
+/** Commands that write every path they are given. */
+const WRITERS_ANY = new Set(['rm', 'mv', 'tee', 'truncate', 'touch', 'ln', 'chmod', 'chown', 'chgrp', 'shred', 'unlink', 'rmdir', 'sponge', 'ed', 'ex', 'setfacl', 'chattr', 'mkdir', 'mkfifo', 'mknod']);
+/** Commands whose last path is where they write. */
+const WRITERS_LAST = new Set(['cp', 'install', 'rsync', 'scp', 'rclone']);
+/** Commands that take the folder they write into as `-t DIR` / `--target-directory=DIR`. */
+const TARGET_DIRECTORY = new Set(['cp', 'mv', 'install', 'ln']);
+/** Commands that take away what they name (for `mv`, its sources). */
+const REMOVERS = new Set(['rm', 'rmdir', 'mv', 'unlink', 'shred']);
+/** Compressors replace the file they are given (`gzip F` leaves `F.gz`), unless they write to stdout. */
+const COMPRESSORS = new Set(['gzip', 'gunzip', 'bzip2', 'bunzip2', 'xz', 'unxz', 'zstd', 'unzstd', 'lzma', 'compress', 'uncompress']);
+
+/** The value of an option in its forms `-o V`, `-oV`, `--long V`, `--long=V` (every occurrence). */
+function optionValues(words: readonly string[], short: readonly string[], long: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    if (word === '--') break;
+    const eq = word.indexOf('=');
+    if (word.startsWith('--') && eq !== -1 && long.includes(word.slice(0, eq))) out.push(word.slice(eq + 1));
+    else if (long.includes(word) && i + 1 < words.length) out.push(words[++i]!);
+    else if (/^-[a-zA-Z]+$/.test(word) && short.includes(word.at(-1)!) && i + 1 < words.length) out.push(words[++i]!);
+    else if (short.length > 0 && short.some((flag) => word.startsWith(`-${flag}`) && word.length > 2) && !word.startsWith('--')) out.push(word.slice(2));
+  }
+  return out;
+}
+
+function positionals(words: readonly string[]): string[] {
+  return words.filter((word) => !word.startsWith('-'));
+}
+
+/**
+ * The paths a simple command writes into; apart, those it takes away with what they hold, and the
+ * folders it writes files into whose names it does not show (`tar -x -C DIR`, `unzip -d DIR`,
+ * `patch -d DIR`): those count when they hold a protected place.
+ */
+function writtenPaths(words: readonly string[]): { writes: string[]; removes: string[]; folders: string[] } {
+  const program = basename(words[0] ?? '');
+  const args = words.slice(1);
+  const plain = positionals(args);
+  const writes: string[] = [];
+  const removes: string[] = [];
+  const folders: string[] = [];
+  // With `-t DIR` every other path is a source.
+  const into = TARGET_DIRECTORY.has(program) ? optionValues(args, ['t'], ['--target-directory']) : [];
+  writes.push(...into);
+  if (REMOVERS.has(program)) removes.push(...(program === 'mv' ? plain.slice(0, -1) : plain));
+  if (WRITERS_ANY.has(program)) writes.push(...plain);
+  else if (WRITERS_LAST.has(program) && into.length === 0) writes.push(...plain.slice(-1));
+  // Copied into a folder, a source keeps its name: `cp -r /tmp/config .agent/` writes .agent/config.
+  if (WRITERS_LAST.has(program) || TARGET_DIRECTORY.has(program)) {
+    const targets = into.length > 0 ? into : plain.slice(-1);
+    const sources = into.length > 0 ? plain.filter((word) => !into.includes(word)) : plain.slice(0, -1);
+    for (const target of targets) for (const source of sources) {
+      const name = source.replace(/\/+$/, '').split('/').pop();
+      if (name && !name.includes('$')) writes.push(`${target.replace(/\/+$/, '')}/${name}`);
+    }
+  }
+  else if (program === 'sed' || program === 'perl' || program === 'ruby') {
+    if (args.some((word) => /^-[a-zA-Z]*i/.test(word) || word.startsWith('--in-place'))) writes.push(...plain);
+  } else if (program === 'yq') {
+    if (args.some((word) => /^-[a-zA-Z]*i$/.test(word) || word === '--inplace' || word.startsWith('--inplace='))) writes.push(...plain);
+  } else if (program === 'awk' || program === 'gawk') {
+    if (optionValues(args, ['i'], ['--include']).some((value) => /^inplace(?:\.awk)?$/.test(value))) writes.push(...plain);
+  } else if (program === 'dd') writes.push(...args.filter((word) => word.startsWith('of=')).map((word) => word.slice(3)));
+  else if (program === 'patch') {
+    // patch [options] [originalfile [patchfile]]: the first file is patched; -d changes into a folder first.
+    folders.push(...optionValues(args, ['d'], ['--directory']));
+    writes.push(...optionValues(args, ['o'], ['--output']));
+    const files = positionals(stripOptionValues(args, ['-d', '-o', '-i', '-p', '-r', '-z', '-B', '-Y', '-V', '-D', '-F', '-g'], ['--directory', '--output', '--input', '--strip', '--reject-file', '--suffix', '--prefix', '--basename-prefix', '--version-control', '--ifdef', '--fuzz', '--get']));
+    if (files[0] !== undefined) writes.push(files[0]);
+  } else if (program === 'tar' || program === 'bsdtar' || program === 'gtar') {
+    const first = args[0] ?? '';
+    // The mode letters: an old-style first word (`tar xzf a.tar`) and every bundle of short options.
+    const mode = (first.startsWith('-') ? '' : first) + args.filter((word) => /^-[a-zA-Z]+$/.test(word)).join('');
+    const extract = args.some((word) => word === '--extract' || word === '--get') || /x/.test(mode);
+    const create = args.some((word) => word === '--create' || word === '--append' || word === '--update') || /[cruA]/.test(mode);
+    if (extract) folders.push(...optionValues(args, ['C'], ['--directory']));
+    if (create) writes.push(...optionValues(args, ['f'], ['--file']));
+  } else if (program === 'unzip') {
+    if (!args.some((word) => /^-[a-zA-Z]*[ltvpZ]/.test(word))) folders.push(...optionValues(args, ['d'], []));
+  } else if (program === 'curl') writes.push(...optionValues(args, ['o'], ['--output']));
+  else if (program === 'wget') writes.push(...optionValues(args, ['O', 'P'], ['--output-document', '--directory-prefix']));
+  else if (program === 'sort') writes.push(...optionValues(args, ['o'], ['--output']));
+  else if (COMPRESSORS.has(program)) {
+    if (!args.some((word) => /^-[a-zA-Z]*[cklt]/.test(word) || word === '--stdout' || word === '--to-stdout' || word === '--keep' || word === '--list' || word === '--test')) {
+      writes.push(...plain);
+      removes.push(...plain);
+    }
+  }
+  return { writes, removes, folders };
+}
+
+/** The words with the named options and their values taken out. */
+function stripOptionValues(words: readonly string[], short: readonly string[], long: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    if (short.includes(word) || long.includes(word)) i++;
+    else if (word.startsWith('-')) continue;
+    else out.push(word);
+  }
+  return out;
+}
+
+// --- git pathspecs ------------------------------------------------------------------------------
+
+/** git subcommands that rewrite (or remove) the working files their pathspecs name. */
+const GIT_PATH_WRITERS = new Set(['rm', 'restore', 'checkout', 'mv', 'clean']);
+const GIT_PATH_WITH_VALUE = new Set(['-s', '--source', '-b', '-B', '--orphan', '-e', '--exclude', '--conflict', '-m', '--message']);
+
+/** Whether this git command leaves the working files as they are (`git restore --staged`, `git rm --cached`, dry runs). */
+function onlyTheIndex(git: GitPaths): boolean {
+  const has = (...flags: string[]) => git.args.some((arg) => flags.includes(arg) || (/^-[a-zA-Z]+$/.test(arg) && flags.some((flag) => /^-[a-zA-Z]$/.test(flag) && arg.includes(flag[1]!))));
+  if (git.sub === 'restore') return has('--staged', '-S') && !has('--worktree', '-W');
+  // `git rm --cached` is not here: it stages the file's deletion, which the next commit makes the team's.
+  if (git.sub === 'clean' || git.sub === 'mv') return has('--dry-run', '-n');
+  return false;
+}
+
+/** The pathspecs of a git command that changes the files it names (after `--`, or every non-option word). */
+function gitPathspecs(git: GitPaths): string[] {
+  const dashes = git.args.indexOf('--');
+  if (dashes !== -1) return git.args.slice(dashes + 1);
+  const paths: string[] = [];
+  for (let i = 0; i < git.args.length; i++) {
+    const arg = git.args[i]!;
+    if (GIT_PATH_WITH_VALUE.has(arg)) i++;
+    else if (!arg.startsWith('-')) paths.push(arg);
+  }
+  return paths;
+}
+
+/** A git wildmatch pattern (without `:(glob)` magic `*` crosses `/`) as a regular expression. */
+function gitGlob(pattern: string): RegExp {
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '*') out += '.*';
+    else if (c === '?') out += '.';
+    else if (c === '[') {
+      const end = pattern.indexOf(']', i + 2);
+      if (end === -1) out += '\\[';
+      else {
+        out += `[${pattern.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        i = end;
+      }
+    } else out += c.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${out}(?:/.*)?$`);
+}
+
+/**
+ * Whether a git pathspec (relative to the directory git runs in; `:/` and `:(top)` from the top)
+ * covers a file of the area: it names the area, a file in it or a folder holding it (`.` at the
+ * top covers everything), or its glob matches one of the area's files. An exclusion (`:!x`,
+ * `:^x`, `:(exclude)x`) covers nothing.
+ */
+function pathspecCovers(spec: string, dir: string | null, place: PlaceContext, area: ProtectedArea): boolean {
+  let path = spec;
+  let base = dir;
+  const magic = /^:(\([^)]*\)|[/!^]*)/.exec(path);
+  if (magic) {
+    const words = magic[1]!;
+    if (words.includes('!') || words.includes('^') || /\bexclude\b/.test(words)) return false;
+    if (words.includes('/') || /\btop\b/.test(words)) base = place.root;
+    path = path.slice(magic[0].length) || '.';
+  }
+  const expanded = expandKnown(path, base, place.home);
+  if (expanded === null) return hiddenNamesArea(path, area);
+  // Run where the line does not say (after `cd -`): `.` or a leading glob may be the top.
+  if (base === null && !isAbsolute(expanded)) return expanded === '.' || GLOB.test(expanded[0] ?? '') || hiddenNamesArea(path, area);
+  const areaPath = join(place.root, ...area.path.split('/'));
+  const abs = resolve(base ?? sep, expanded);
+  if (!GLOB.test(abs)) return candidates(abs, place.real).some((candidate) => isInside(areaPath, candidate) || isInside(candidate, areaPath));
+  const rel = relative(place.root, abs).split(sep).join('/');
+  const regexp = gitGlob(rel);
+  return area.samples.some((sample) => regexp.test(`${area.path}/${sample}`)) || regexp.test(area.path);
+}
+
+/** Whether an exclusion pathspec (`:!.agent`, `:^.agent/config`, `:(exclude).agent`) leaves the whole area out. */
+function excluded(specs: readonly string[], dir: string | null, place: PlaceContext, area: ProtectedArea): boolean {
+  const areaPath = join(place.root, ...area.path.split('/'));
+  return specs.some((spec) => {
+    const magic = /^:(\([^)]*\)|[/!^]*)/.exec(spec);
+    if (!magic || !(magic[1]!.includes('!') || magic[1]!.includes('^') || /\bexclude\b/.test(magic[1]!))) return false;
+    const base = magic[1]!.includes('/') || /\btop\b/.test(magic[1]!) ? place.root : dir;
+    const path = spec.slice(magic[0].length);
+    if (base === null || path === '' || GLOB.test(path)) return false;
+    const expanded = expandKnown(path, base, place.home);
+    return expanded !== null && isInside(resolve(base, expanded), areaPath);
+  });
+}
+
+// --- the check ------------------------------------------------------------------------------------
+
+/**
+ * Whether a simple command writes into a protected area: the rule and why, or null. `git` is the
+ * command read as git (null when it is not), `cwd` the directory it runs in (null: cannot be told).
+ */
+export function protectedWrite(command: SimpleCommand, git: GitPaths | null, cwd: string | null, place: PlaceContext): ProtectedHit | null {
+  // In a container or on another host the paths are not this repository's.
+  if (command.elsewhere) return null;
+  for (const area of PROTECTED_AREAS) {
+    const hit = areaWrite(command, git, cwd, place, area);
+    if (hit !== null) return { rule: area.rule, why: hit };
+  }
+  return null;
+}
+
+function areaWrite(command: SimpleCommand, git: GitPaths | null, cwd: string | null, place: PlaceContext, area: ProtectedArea): string | null {
+  if (git !== null && area.samples.length > 0 && GIT_PATH_WRITERS.has(git.sub) && !onlyTheIndex(git) && !excluded(gitPathspecs(git), git.dir, place, area)) {
+    const hit = gitPathspecs(git).find((spec) => pathspecCovers(spec, git.dir, place, area));
+    if (hit !== undefined) return `git ${git.sub} of ${hit} rewrites files in ${area.label}`;
+  }
+  for (const target of command.writes) if (namesArea(target, cwd, place, area, false)) return `it writes ${target}, in ${area.label}`;
+  const program = basename(command.words[0] ?? '');
+  const { writes, removes, folders } = writtenPaths(command.words);
+  // Taking away a folder that holds the area (`rm -rf .agent`, `mv .agent x`, `rm -rf .a*`) takes it too.
+  const gone = removes.find((word) => namesArea(word, cwd, place, area, true));
+  if (gone !== undefined) return `${program} of ${gone} takes away ${area.label}`;
+  const into = folders.find((word) => namesArea(word, cwd, place, area, true));
+  if (into !== undefined) return `${program} writes files into ${into}, which holds ${area.label}`;
+  const hit = writes.find((word) => namesArea(word, cwd, place, area, false));
+  return hit === undefined ? null : `${program} changes ${hit}, in ${area.label}`;
+}
+
+/** The protected area a file path (of the Write/Edit tools) is in, or null. */
+export function protectedFile(path: string, place: PlaceContext): ProtectedArea | null {
+  for (const area of PROTECTED_AREAS) {
+    const areaPath = join(place.root, ...area.path.split('/'));
+    if (candidates(resolve(path), place.real).some((candidate) => isInside(areaPath, candidate))) return area;
+  }
+  return null;
+}
