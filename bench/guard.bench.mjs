@@ -19,6 +19,7 @@ try {
     ['Bash `npm test && git status` (allowed)', input('Bash', { command: 'npm test && git status' })],
     ['Bash `echo "git push --force origin main"` (allowed look-alike)', input('Bash', { command: 'echo "git push --force origin main" | tee log.txt' })],
     ['Read (not a command: allowed)', input('Read', { file_path: join(work, 'runbook.md') })],
+    ['Bash `git checkout -- src && cp -t build .agent/config/coordination.yaml` (allowed: parsed, paths resolved)', input('Bash', { command: 'git checkout -- src && cp -t build .agent/config/coordination.yaml' })],
     ['Bash `rm -rf ~` (denied: finds its open NOTE, writes nothing)', input('Bash', { command: 'rm -rf ~' })],
   ];
   const run = (stdin) => timeProcess([CLI, 'hook', 'pre-tool-use'], { cwd: work, env, input: stdin, stdio: ['pipe', 'ignore', 'pipe'] });
@@ -39,7 +40,7 @@ try {
   cases.forEach(([label], i) => {
     const p95 = percentile(times.cases[i], 95);
     const ratio = p95 / base95;
-    const target = i < 3 ? (ratio <= 1.5 ? 'met' : 'NOT met') : '(denial path)';
+    const target = i < 4 ? (ratio <= 1.5 ? 'met' : 'NOT met') : '(denial path)';
     console.log(`| ${label} | ${fmt(percentile(times.cases[i], 50))} | ${fmt(p95)} | ${ratio.toFixed(2)}× | ${target} |`);
   });
   console.log('');

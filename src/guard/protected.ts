@@ -292,6 +292,8 @@ function pathspecCovers(spec: string, dir: string | null, place: PlaceContext, a
   const areaPath = join(place.root, ...area.path.split('/'));
   const abs = resolve(base ?? sep, expanded);
   if (!GLOB.test(abs)) return candidates(abs, place.real).some((candidate) => isInside(areaPath, candidate) || isInside(candidate, areaPath));
+  // Unquoted, the shell expands it first (segment by segment); quoted, git matches it.
+  if (namesArea(spec.slice(magic ? magic[0].length : 0) || '.', base, place, area, true)) return true;
   const rel = relative(place.root, abs).split(sep).join('/');
   const regexp = gitGlob(rel);
   return area.samples.some((sample) => regexp.test(`${area.path}/${sample}`)) || regexp.test(area.path);
