@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Bundles the `cos` binary: src/bin.ts → dist/cli.js plus lazily loaded chunks in dist/chunks/,
-// after `tsc` has written the library (dist/index.js and its .d.ts files), which stays unbundled.
+// Bundles the `cos` binary: src/bin.ts → dist/cli.js, which loads one of: a command bundled on its
+// own (dist/cmd/<name>.cjs), the hook binary (dist/hook.js) or the general CLI (dist/chunks/cli.js
+// and the chunks it loads lazily), after `tsc` has written the library (dist/index.js and its
+// .d.ts files), which stays unbundled.
 //
 // Why: every command loads coordination.yaml through a zod schema; unbundled, zod alone costs
 // about as much as node's own start-up (its ESM build is ~100 files). Bundled and tree-shaken,
@@ -12,11 +14,27 @@
 // paths built from import.meta.url (the board's assets, the path of cli.js) stay right.
 //
 // Usage: node build/bundle.mjs [--root DIR]   (DIR holds src/, package.json and node_modules/)
+import { createHash } from 'node:crypto';
 import { rmSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+
+/**
+ * Commands run often enough that each gets a bundle of its own, dist/cmd/<name>.cjs: the command
+ * with everything it imports (lazy imports of our own modules included) in one CommonJS file,
+ * which dist/cli.js runs through V8's code cache (src/code-cache.ts). CommonJS because a
+ * `vm.Script` is a script: ES modules have no code cache in node 20.
+ */
+const COMMAND_BUNDLES = ['status', 'post', 'scan'];
+
+/**
+ * Packages bundled into the command bundles besides BUNDLED: the ones every run of such a command
+ * loads (cos post takes the store's lock through proper-lockfile, ~15 CommonJS files resolved one
+ * by one through node_modules when left outside).
+ */
+const COMMAND_BUNDLED = new Set(['proper-lockfile']);
 
 /** Packages bundled into the binary: the ones tree-shaking makes cheap. */
 const BUNDLED = new Set(['zod']);
@@ -28,13 +46,62 @@ export async function bundleCli(root) {
     .flatMap((name) => [name, `${name}/*`]);
   const outdir = join(root, 'dist');
   rmSync(join(outdir, 'chunks'), { recursive: true, force: true });
+  rmSync(join(outdir, 'cmd'), { recursive: true, force: true });
+  const hashes = {};
+  for (const name of COMMAND_BUNDLES) {
+    const outfile = join(outdir, 'cmd', `${name}.cjs`);
+    await build({
+      absWorkingDir: root,
+      stdin: {
+        contents: `import * as command from './src/commands/${name}.js';\nimport { runBundledCommand } from './src/command-run.js';\nexport const start = () => runBundledCommand(command);\n`,
+        resolveDir: root,
+        sourcefile: `cmd-${name}.ts`,
+        loader: 'ts',
+      },
+      outfile,
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      external: external.filter((name) => !COMMAND_BUNDLED.has(name.replace(/\/\*$/, ''))),
+      // src/code-cache.ts passes the file's URL in; import() of a package becomes require(), as
+      // a vm.Script cannot import() without an experimental flag.
+      define: { 'import.meta.url': '__cosImportMetaUrl' },
+      supported: { 'dynamic-import': false },
+      minifyWhitespace: true,
+      minifySyntax: true,
+      legalComments: 'none',
+      logLevel: 'warning',
+    });
+    hashes[name] = createHash('sha256').update(readFileSync(outfile)).digest('hex').slice(0, 16);
+  }
+  // The general CLI (src/cli.ts: every command, each loaded lazily) is dist/chunks/cli.js with the
+  // chunks it shares between commands beside it.
+  await build({
+    absWorkingDir: root,
+    entryPoints: { cli: 'src/cli.ts' },
+    outdir: join(outdir, 'chunks'),
+    chunkNames: '[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external,
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  // dist/cli.js, the binary (src/bin.ts), one small file: it picks a command bundle, dist/hook.js
+  // or the general CLI, and loads only that.
   await build({
     absWorkingDir: root,
     entryPoints: { cli: 'src/bin.ts' },
+    define: { COS_COMMAND_BUNDLES: JSON.stringify(hashes) },
     outdir,
-    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
-    splitting: true,
+    splitting: false,
     format: 'esm',
     platform: 'node',
     target: 'node20',

@@ -5,11 +5,11 @@
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ALIASES, splitCommand } from './command-line.js';
+import { runBinary, runCommand } from './command-run.js';
 import type { CommandContext, CommandModule } from './commands/context.js';
-import { describeFailure, EXIT, isCosError } from './errors.js';
+import { EXIT } from './errors.js';
 import { COS_VERSION } from './version.js';
-import { terminalText } from './output/visible.js';
-import { colourEnabled } from './output/style.js';
 
 interface CommandEntry {
   summary: string;
@@ -45,9 +45,6 @@ const COMMANDS: Record<string, CommandEntry> = {
   mcp: { summary: 'serve the same operations over MCP (stdio)', load: () => import('./commands/mcp.js') },
 };
 
-const ALIASES: Record<string, string> = { health: 'scan' };
-
-
 function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
   const rows = Object.entries(COMMANDS).map(([name, entry]) => `  ${name.padEnd(width)}  ${entry.summary}`);
@@ -67,20 +64,6 @@ function usage(): string {
     'Start here: cos init && cos post --sprint my-sprint --agent me --status IN_PROGRESS && cos status',
     '',
   ].join('\n');
-}
-
-/** The command name: the first token that is neither a flag nor the value of --dir. */
-function splitCommand(argv: string[]): { name: string | undefined; rest: string[] } {
-  for (let i = 0; i < argv.length; i++) {
-    const token = argv[i]!;
-    if (token === '--dir') {
-      i++;
-      continue;
-    }
-    if (token.startsWith('-')) continue;
-    return { name: token, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
-  }
-  return { name: undefined, rest: argv };
 }
 
 export async function main(argv: string[], io: Partial<CommandContext> = {}): Promise<number> {
@@ -113,35 +96,7 @@ export async function main(argv: string[], io: Partial<CommandContext> = {}): Pr
     stderr(`cos: unknown command ${JSON.stringify(name)}; run cos --help for the list.\n`);
     return EXIT.usage;
   }
-  const context: CommandContext = {
-    command,
-    argv: rest,
-    cwd: io.cwd ?? process.cwd(),
-    env: io.env ?? process.env,
-    // What a command prints may hold repository text: no terminal control sequence gets through.
-    stdout: (text) => stdout(terminalText(text, colourEnabled(io.isTTY ?? Boolean(process.stdout.isTTY), io.env ?? process.env))),
-    stderr,
-    // Touching process.stdin costs ~3 ms of start-up: only commands that read it pay.
-    get stdin() {
-      return io.stdin ?? process.stdin;
-    },
-    isTTY: io.isTTY ?? Boolean(process.stdout.isTTY),
-    now: io.now ?? (() => new Date()),
-  };
-  try {
-    const module = await entry.load();
-    if (rest.includes('--help') || rest.includes('-h')) {
-      stdout(module.help.endsWith('\n') ? module.help : `${module.help}\n`);
-      return EXIT.ok;
-    }
-    return (await module.run(context)) ?? EXIT.ok;
-  } catch (error) {
-    const failure = describeFailure(command, error);
-    // A message may quote repository content: control characters are shown escaped.
-    stderr(`${isCosError(error) ? `cos ${command}: ${terminalText(error.message)}` : failure.message}\n`);
-    if (!isCosError(error) && process.env.COS_DEBUG) stderr(`${(error as Error)?.stack ?? ''}\n`);
-    return failure.exitCode;
-  }
+  return runCommand(command, rest, io, entry.load);
 }
 
 function isEntryPoint(): boolean {
@@ -161,23 +116,7 @@ let started = false;
 export function runAsBinary(): void {
   if (started) return;
   started = true;
-  // `cos status | head`: a reader that goes away is not an error. Commands that handle it
-  // themselves (cos watch shuts down cleanly) add their own listener and take precedence.
-  const onOutputError = (error: NodeJS.ErrnoException) => {
-    if (process.stdout.listenerCount('error') > 1) return;
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
-  };
-  process.stdout.on('error', onOutputError);
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`cos: ${String(error)}\n`);
-      process.exitCode = EXIT.usage;
-    },
-  );
+  runBinary((argv) => main(argv));
 }
 
 if (isEntryPoint()) runAsBinary();
