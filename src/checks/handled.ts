@@ -6,22 +6,22 @@
  */
 import { fileList, type Entry } from '../protocol/fields.js';
 
-function names(entry: Entry): readonly string[] {
-  const resolves = fileList(entry.resolves);
-  return entry.status === 'NOTE' ? resolves : [...resolves, ...fileList(entry.supersedes)];
-}
-
 /** Entry file name → the first entry that resolves or supersedes it. */
 export type Handled = ReadonlyMap<string, Entry>;
 
 /** The entries that later entries resolve or supersede, by file name. */
 export function handledFiles(entries: readonly Entry[]): Map<string, Entry> {
   const handled = new Map<string, Entry>();
+  const mark = (entry: Entry, value: string | readonly string[] | undefined) => {
+    if (value === undefined) return;
+    for (const name of fileList(value)) if (name !== entry.file && !handled.has(name)) handled.set(name, entry);
+  };
   for (const entry of entries) {
-    // A guard denial approved by `cos approve` (a NOTE with `approves`) is handled too.
-    for (const name of [...names(entry), ...fileList(entry.approves)]) {
-      if (name !== entry.file && !handled.has(name)) handled.set(name, entry);
-    }
+    // In this order: resolves, supersedes (not from a NOTE), then a guard denial approved by
+    // `cos approve` (a NOTE with `approves`), which is handled too.
+    mark(entry, entry.resolves);
+    if (entry.status !== 'NOTE') mark(entry, entry.supersedes);
+    mark(entry, entry.approves);
   }
   return handled;
 }

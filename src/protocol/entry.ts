@@ -3,8 +3,8 @@
  * `git diff` stays quiet and an entry round-trips byte for byte. Pure.
  */
 import { parseFrontmatter, setOwn, stringifyFrontmatter } from './frontmatter.js';
-import { FIELDS, KEY_ORDER, REQUIRED_FIELDS, type Entry, type EntryFields, type FieldSpec } from './fields.js';
-import { MAX_SEQ, parseEntryFileName } from './filename.js';
+import { FIELDS, KEY_ORDER, type Entry, type EntryFields, type FieldSpec } from './fields.js';
+import { MAX_SEQ, parseEntryFileName, type ParsedFileName } from './filename.js';
 import { KINDS } from './kinds.js';
 
 export type ValidationResult = { ok: true; fields: EntryFields } | { ok: false; reason: string };
@@ -12,24 +12,27 @@ export type ValidationResult = { ok: true; fields: EntryFields } | { ok: false; 
 const KNOWN = new Set<string>(KEY_ORDER);
 const IDENTITY = new Set(['file', 'name', 'seq']);
 
+/** Each field in key order with its kind's read rule and whether it is required: looked up once, not per entry. */
+const RULES = KEY_ORDER.map((key) => ({ key, read: KINDS[(FIELDS[key] as FieldSpec).kind].read, required: (FIELDS[key] as FieldSpec).required === true }));
+
 /** Check every rule of the protocol (each field's kind, from FIELDS); the first broken one is the reason. */
 export function validateFields(data: Record<string, unknown>): ValidationResult {
-  const missing = REQUIRED_FIELDS.filter((key) => data[key] === undefined || data[key] === null);
-  if (missing.length > 0) return { ok: false, reason: `missing required field${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` };
+  let missing: string[] | undefined;
+  for (const rule of RULES) if (rule.required && (data[rule.key] === undefined || data[rule.key] === null)) (missing ??= []).push(rule.key);
+  if (missing !== undefined) return { ok: false, reason: `missing required field${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` };
   const fields: Record<string, unknown> = {};
-  for (const key of KEY_ORDER) {
-    const value = data[key];
+  for (const rule of RULES) {
+    const value = data[rule.key];
     if (value === undefined || value === null) continue;
-    const problem = KINDS[(FIELDS[key] as FieldSpec).kind].read(value);
-    if (problem) return { ok: false, reason: `${key} ${problem}` };
-    fields[key] = value;
+    const problem = rule.read(value);
+    if (problem) return { ok: false, reason: `${rule.key} ${problem}` };
+    fields[rule.key] = value;
   }
   const extra: Record<string, unknown> = {};
   for (const key of Object.keys(data)) if (!KNOWN.has(key)) setOwn(extra, key, data[key]);
   fields.extra = extra;
   return { ok: true, fields: fields as EntryFields };
 }
-
 
 export type EntryParseResult = { ok: true; entry: Entry } | { ok: false; reason: string };
 
@@ -49,8 +52,9 @@ export function parseEntry(text: string, where: Where): EntryParseResult {
  * to every rule parseEntry applies after parsing: what it accepts, parseEntry of the file accepts
  * too. Never throws.
  */
-export function entryFromMatter(data: Record<string, unknown>, body: string, where: Where): EntryParseResult {
-  const named = nameOf(where.file);
+export function entryFromMatter(data: Record<string, unknown>, body: string, where: Where, parsedName?: ParsedFileName | null): EntryParseResult {
+  // The caller may have parsed the file name already (the store reader does, for every name it lists).
+  const named = parsedName ?? nameOf(where.file);
   if ('reason' in named) return { ok: false, reason: named.reason };
   return fromMatter(data, body, where, named.seq, named.agent);
 }

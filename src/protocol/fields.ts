@@ -172,9 +172,11 @@ export function isHolding(status: Status): boolean {
   return status === 'DISPATCHED' || status === 'IN_PROGRESS' || status === 'BLOCKED';
 }
 
-/** A `supersedes` / `resolves` / `acknowledges` value as a list of file names. */
+const NO_FILES: readonly string[] = Object.freeze([]);
+
+/** A `supersedes` / `resolves` / `acknowledges` value as a list of file names (a shared empty list when absent). */
 export function fileList(value: string | readonly string[] | undefined): readonly string[] {
-  if (value === undefined) return [];
+  if (value === undefined) return NO_FILES;
   return typeof value === 'string' ? [value] : value;
 }
 

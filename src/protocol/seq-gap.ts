@@ -17,7 +17,10 @@ export const MAX_SEQ_GAP = 1_000_000;
 
 /** The highest of `seqs` reachable from 0 in steps of at most MAX_SEQ_GAP (0 when none is). Pure. */
 export function reachableMaxSeq(seqs: Iterable<number>): number {
-  const sorted = [...new Set(seqs)].filter((seq) => Number.isSafeInteger(seq) && seq > 0).sort((a, b) => a - b);
+  // A typed array sorts numbers without a comparison callback (10,000 names on a large store).
+  const valid: number[] = [];
+  for (const seq of seqs) if (Number.isSafeInteger(seq) && seq > 0) valid.push(seq);
+  const sorted = Float64Array.from(valid).sort();
   let max = 0;
   for (const seq of sorted) {
     if (seq - max > MAX_SEQ_GAP) break;

@@ -12,6 +12,8 @@ export const SLUG_MAX = 64;
 /** Why `value` is not a slug, or null when it is one. */
 export function slugProblem(value: unknown): string | null {
   if (typeof value !== 'string') return 'it is not a string';
+  // The common case first: the pattern excludes control characters and separators.
+  if (value.length <= SLUG_MAX && SLUG_PATTERN.test(value) && !value.endsWith('.lock') && !value.endsWith('.tmp')) return null;
   if (value.length === 0) return 'it is empty';
   if (value.length > SLUG_MAX) return `it is ${value.length} characters long (at most ${SLUG_MAX})`;
   // eslint-disable-next-line no-control-regex

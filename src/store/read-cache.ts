@@ -1,54 +1,88 @@
 /**
- * The read cache: the parsed front matter and body of archived entries, so that reading a large
- * archive costs a stat per file instead of an open, a read and a parse (BENCHMARKS.md, `cos scan`
- * over 10,000 entries).
+ * The read cache: per archive folder, its listing and the parsed front matter and body of its
+ * entries, so that reading a large archive costs a stat per folder and per file instead of a
+ * listing per folder and an open, a read and a parse per file (BENCHMARKS.md, `cos scan` over
+ * 10,000 entries).
  *
  * Where: `<git common dir>/cos/read-cache.json` (sharedDir), on this machine only: a clone never
  * carries it, and outside git there is none (every file is read). Archived entries only: current/
  * is small and changes all the time.
  *
- * When a record counts: its file's identity now (device, inode, size, mtime and ctime, from lstat)
- * is the identity the file had when it was read and parsed whole. A change of content changes the
- * ctime, which nobody can set back; a file changed within the same clock tick as the read it was
- * cached from would not show, so a file changed less than RACY_MS before it was read is not cached
- * (git's "racily clean" rule).
+ * When a folder's listing counts: the folder's identity now (device, inode, mtime and ctime, from
+ * lstat taken before it was listed) is the identity it had when it was listed. Adding, removing
+ * or renaming a name in a folder changes its mtime; editing a file in place does not, which is
+ * why every file is still lstat'ed.
  *
- * What a record is trusted for: nothing more than a file's text is. The cache is read bounded
- * (MAX_CACHE_BYTES, a regular file, never through a link), every record is checked for shape and
- * then goes through every rule of the protocol (entryFromMatter) as a parsed file would; a record
- * that fails either is ignored and the file is read. So a corrupt or hostile cache costs speed,
- * never a value cos would refuse; a record forged with a file's exact identity (which takes write
- * access to the git directory, where hooks run code anyway) is the limit of what it can do.
+ * When a file's record counts: the file's identity now (the folder's device, inode, size, mtime
+ * and ctime) is the identity the file had when it was read and parsed whole. A change of content
+ * changes the ctime, which nobody can set back.
+ *
+ * A folder or file changed within the same clock tick as the read it was cached from would not
+ * show, so one changed less than RACY_MS before it was read is not cached (git's "racily clean"
+ * rule): such a folder is listed again next time, such a file read again.
+ *
+ * What a record is trusted for: nothing more than a folder's listing and a file's text are. The
+ * cache is read bounded (MAX_CACHE_BYTES, a regular file, never through a link), every folder and
+ * file record is checked for shape, and every entry then goes through every rule of the protocol
+ * (entryFromMatter) as a parsed file would; a record that fails either is ignored and the folder
+ * listed or the file read. So a corrupt or hostile cache costs speed, never a value cos would
+ * refuse; a record forged with a folder's or file's exact identity (which takes write access to
+ * the git directory, where hooks run code anyway) is the limit of what it can do.
  */
-import { lstatSync, type Stats } from 'node:fs';
+import { lstatSync, type Dirent, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { realRoots } from '../trust/confine.js';
 import { readBounded } from '../trust/read.js';
 import { writeFileAtomic } from './local-files.js';
 import { findRepository, sharedDir } from './worktrees.js';
 
-const VERSION = 1;
+/** Version 1 kept one record per file with its absolute path; version 2 keeps folders. */
+export const READ_CACHE_VERSION = 2;
 /** A cache larger than this is ignored and not written: about 150,000 entries of this size of body. */
 export const MAX_CACHE_BYTES = 64 * 1024 * 1024;
-/** A file changed this recently (ms, before it was read) is not cached: coarse clocks and 2-second file systems. */
+/** A file or folder changed this recently (ms, before it was read) is not cached: coarse clocks and 2-second file systems. */
 export const RACY_MS = 3000;
 
-/** [path, dev, ino, size, mtimeMs, ctimeMs, front matter, body]. */
-type CacheRecord = [string, number, number, number, number, number, Record<string, unknown>, string];
+/** What a name of a folder is, as a listing says: what readers decide from without opening it. */
+export type Listed = Pick<Dirent, 'name' | 'isFile' | 'isDirectory' | 'isSymbolicLink' | 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice'>;
+
+/** [name, inode, size, mtimeMs, ctimeMs, front matter, body]: a file of the folder read whole. */
+type FileRecord = [string, number, number, number, number, Record<string, unknown>, string];
+
+/**
+ * [path, dev, inode, mtimeMs, ctimeMs, others, files]: a folder (absolute path) as it was listed.
+ * `others` is every name of the listing that has no file record, each as its type code and name,
+ * joined by `/` (a name never holds one), or null when the listing is not known (the folder was
+ * changed too recently when it was listed): then it is listed again.
+ */
+type FolderRecord = [string, number, number, number, number, string | null, FileRecord[]];
 
 export interface CachedMatter {
   data: Record<string, unknown>;
   body: string;
 }
 
-export interface ReadCache {
-  /** The front matter and body cached for the file at `path` (absolute) when `stats` is still its identity. */
-  get(path: string, stats: Stats): CachedMatter | undefined;
-  /** Forget the record of `path`: it did not pass the protocol's rules (a corrupt or forged record). */
-  drop(path: string): void;
+/** One folder of the cache, for one read. */
+export interface CachedFolder {
+  /** The names of the folder: the cached listing when the folder is unchanged, else undefined (list it, then call `listed`). */
+  readonly listing: Listed[] | undefined;
+  /** Remember the listing just made of the folder (after `listing` was undefined). */
+  listed(names: readonly Listed[]): void;
+  /** The front matter and body cached for the file `name` when `stats` (its lstat now) is still its identity. */
+  get(name: string, stats: Stats): CachedMatter | undefined;
+  /** Forget the record of `name`: it did not pass the protocol's rules (a corrupt or forged record). */
+  drop(name: string): void;
   /** Remember a file read whole now (its `stats` from the open descriptor) unless it changed too recently. */
-  put(path: string, stats: Stats, data: Record<string, unknown>, body: string): void;
-  /** Write the cache back, holding just the files met since it was opened, when that changed anything. Never throws. */
+  put(name: string, stats: Stats, data: Record<string, unknown>, body: string): void;
+}
+
+export interface ReadCache {
+  /**
+   * The folder at `path` (absolute), whose lstat taken now, before any listing, is `stats`; null
+   * when it is no folder (then it is read as without a cache).
+   */
+  folder(path: string, stats: Stats | null): CachedFolder | null;
+  /** Write the cache back, holding just the folders and files met since it was opened, when that changed anything. Never throws. */
   save(): void;
 }
 
@@ -65,6 +99,24 @@ export function readCachePath(root: string): string | null {
   return shared === null ? null : join(shared, 'read-cache.json');
 }
 
+/** A folder as loaded from the cache file. */
+interface Loaded {
+  record: FolderRecord;
+  /** Its file records by name (records of the wrong shape left out). */
+  files: Map<string, FileRecord>;
+}
+
+/** A folder met in this read: what will be written back. */
+interface Kept {
+  dev: number;
+  ino: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  /** The listing, when it can be cached (not changed too recently). */
+  listing: readonly Listed[] | null;
+  files: Map<string, FileRecord>;
+}
+
 /** The read cache of `root`'s repository (empty when it has none yet, or an unusable one), or null outside git. */
 export function openReadCache(root: string, options: ReadCacheOptions = {}): ReadCache | null {
   const repository = findRepository(root);
@@ -72,28 +124,54 @@ export function openReadCache(root: string, options: ReadCacheOptions = {}): Rea
   if (repository === null || path === null) return null;
   const racyMs = options.racyMs ?? RACY_MS;
   const now = options.now ?? Date.now;
+  const racy = (stats: Stats) => Math.max(stats.mtimeMs, stats.ctimeMs) > now() - racyMs;
   const loaded = load(path);
-  const kept = new Map<string, CacheRecord>();
+  const kept = new Map<string, Kept>();
   let changed = false;
   return {
-    get(file, stats) {
-      const record = loaded.get(file);
-      if (record === undefined || !sameIdentity(record, stats)) return undefined;
-      kept.set(file, record);
-      return { data: record[6], body: record[7] };
-    },
-    drop(file) {
-      if (kept.delete(file) || loaded.has(file)) changed = true;
-    },
-    put(file, stats, data, body) {
-      if (Math.max(stats.mtimeMs, stats.ctimeMs) > now() - racyMs || !plainJson(data)) return;
-      kept.set(file, [file, stats.dev, stats.ino, stats.size, stats.mtimeMs, stats.ctimeMs, data, body]);
-      changed = true;
+    folder(dir, stats) {
+      if (stats === null || !stats.isDirectory()) return null;
+      const before = loaded.get(dir);
+      const same = before !== undefined && folderIdentity(before.record, stats);
+      const keep: Kept = { dev: stats.dev, ino: stats.ino, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, listing: null, files: new Map() };
+      kept.set(dir, keep);
+      let listing: Listed[] | undefined;
+      if (same && before.record[5] !== null) {
+        listing = listingOf(before.record[5], before.files);
+        keep.listing = listing;
+      } else changed = true;
+      // Records of a folder that changed still count for the files that did not (same device).
+      const files = before !== undefined && before.record[1] === stats.dev ? before.files : undefined;
+      return {
+        listing,
+        listed(names) {
+          if (!racy(stats)) keep.listing = names;
+        },
+        get(name, file) {
+          const record = files?.get(name);
+          if (record === undefined || !fileIdentity(record, stats.dev, file)) return undefined;
+          keep.files.set(name, record);
+          return { data: record[5], body: record[6] };
+        },
+        drop(name) {
+          keep.files.delete(name);
+          changed = true;
+        },
+        put(name, file, data, body) {
+          if (file.dev !== stats.dev || racy(file) || !plainJson(data)) return;
+          keep.files.set(name, [name, file.ino, file.size, file.mtimeMs, file.ctimeMs, data, body]);
+          changed = true;
+        },
+      };
     },
     save() {
-      if (!changed && kept.size === loaded.size) return;
+      if (!changed && kept.size === loaded.size && [...kept].every(([dir, folder]) => folder.files.size === loaded.get(dir)?.files.size)) return;
+      // Nothing worth keeping (every folder and file changed too recently) and nothing to replace: no file.
+      if (loaded.size === 0 && [...kept.values()].every((folder) => folder.listing === null && folder.files.size === 0)) return;
       try {
-        const text = JSON.stringify({ version: VERSION, files: [...kept.values()] });
+        const folders: FolderRecord[] = [];
+        for (const [dir, folder] of kept) folders.push([dir, folder.dev, folder.ino, folder.mtimeMs, folder.ctimeMs, othersOf(folder), [...folder.files.values()]]);
+        const text = JSON.stringify({ version: READ_CACHE_VERSION, folders });
         if (text.length > MAX_CACHE_BYTES) return;
         writeFileAtomic(path, text, realRoots([repository.commonDir]));
       } catch {
@@ -103,34 +181,121 @@ export function openReadCache(root: string, options: ReadCacheOptions = {}): Rea
   };
 }
 
-function sameIdentity(record: CacheRecord, stats: Stats): boolean {
-  return record[1] === stats.dev && record[2] === stats.ino && record[3] === stats.size && record[4] === stats.mtimeMs && record[5] === stats.ctimeMs;
+function folderIdentity(record: FolderRecord, stats: Stats): boolean {
+  return record[1] === stats.dev && record[2] === stats.ino && record[3] === stats.mtimeMs && record[4] === stats.ctimeMs;
 }
 
-/** The records of the cache file that have the right shape; anything unreadable is an empty cache. */
-function load(path: string): Map<string, CacheRecord> {
-  const records = new Map<string, CacheRecord>();
+function fileIdentity(record: FileRecord, dev: number, stats: Stats): boolean {
+  return stats.dev === dev && record[1] === stats.ino && record[2] === stats.size && record[3] === stats.mtimeMs && record[4] === stats.ctimeMs;
+}
+
+/** The type codes of a listing. */
+const CODES = 'fdlpscb?';
+
+function codeOf(listed: Listed): string {
+  if (listed.isFile()) return 'f';
+  if (listed.isDirectory()) return 'd';
+  if (listed.isSymbolicLink()) return 'l';
+  if (listed.isFIFO()) return 'p';
+  if (listed.isSocket()) return 's';
+  if (listed.isCharacterDevice()) return 'c';
+  if (listed.isBlockDevice()) return 'b';
+  return '?';
+}
+
+/** A name of a cached listing: answers what a Dirent of that type answers. */
+class CachedName implements Listed {
+  constructor(
+    readonly name: string,
+    private readonly code: string,
+  ) {}
+  isFile(): boolean {
+    return this.code === 'f';
+  }
+  isDirectory(): boolean {
+    return this.code === 'd';
+  }
+  isSymbolicLink(): boolean {
+    return this.code === 'l';
+  }
+  isFIFO(): boolean {
+    return this.code === 'p';
+  }
+  isSocket(): boolean {
+    return this.code === 's';
+  }
+  isCharacterDevice(): boolean {
+    return this.code === 'c';
+  }
+  isBlockDevice(): boolean {
+    return this.code === 'b';
+  }
+}
+
+/** The listing a folder record stands for: its file records' names (files) and the others. */
+function listingOf(others: string, files: ReadonlyMap<string, FileRecord>): Listed[] {
+  const names: Listed[] = [];
+  for (const name of files.keys()) names.push(new CachedName(name, 'f'));
+  if (others !== '') for (const item of others.split('/')) names.push(new CachedName(item.slice(1), item[0]!));
+  return names;
+}
+
+/** The `others` of a kept folder: every name of its listing without a file record. */
+function othersOf(folder: Kept): string | null {
+  if (folder.listing === null) return null;
+  const items: string[] = [];
+  for (const listed of folder.listing) if (!(listed.isFile() && folder.files.has(listed.name))) items.push(`${codeOf(listed)}${listed.name}`);
+  return items.join('/');
+}
+
+/** The folder records of the cache file that have the right shape; anything unreadable is an empty cache. */
+function load(path: string): Map<string, Loaded> {
+  const folders = new Map<string, Loaded>();
   const read = readBounded(path, MAX_CACHE_BYTES);
-  if (!read.ok) return records;
+  if (!read.ok) return folders;
   let document: unknown;
   try {
     document = JSON.parse(read.bytes.toString('utf8'));
   } catch {
-    return records;
+    return folders;
   }
-  if (!isObject(document) || document.version !== VERSION || !Array.isArray(document.files)) return records;
-  for (const record of document.files as unknown[]) if (isRecord(record)) records.set(record[0], record);
-  return records;
+  if (!isObject(document) || document.version !== READ_CACHE_VERSION || !Array.isArray(document.folders)) return folders;
+  for (const record of document.folders as unknown[]) {
+    if (!isFolderRecord(record)) continue;
+    const files = new Map<string, FileRecord>();
+    for (const file of record[6]) if (isFileRecord(file)) files.set(file[0], file);
+    // A listing naming a file twice, or naming a file record again, is not one readdir gave.
+    if (record[5] !== null && !consistentListing(record[5], files)) record[5] = null;
+    folders.set(record[0], { record, files });
+  }
+  return folders;
+}
+
+function consistentListing(others: string, files: ReadonlyMap<string, FileRecord>): boolean {
+  if (others === '') return true;
+  const seen = new Set<string>();
+  for (const item of others.split('/')) {
+    const name = item.slice(1);
+    if (name === '' || !CODES.includes(item[0]!) || files.has(name) || seen.has(name)) return false;
+    seen.add(name);
+  }
+  return true;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isRecord(value: unknown): value is CacheRecord {
-  if (!Array.isArray(value) || value.length !== 8 || typeof value[0] !== 'string') return false;
-  for (let i = 1; i <= 5; i++) if (typeof value[i] !== 'number') return false;
-  return isObject(value[6]) && typeof value[7] === 'string';
+function isFolderRecord(value: unknown): value is FolderRecord {
+  if (!Array.isArray(value) || value.length !== 7 || typeof value[0] !== 'string') return false;
+  for (let i = 1; i <= 4; i++) if (typeof value[i] !== 'number') return false;
+  return (value[5] === null || typeof value[5] === 'string') && Array.isArray(value[6]);
+}
+
+function isFileRecord(value: unknown): value is FileRecord {
+  if (!Array.isArray(value) || value.length !== 7 || typeof value[0] !== 'string' || value[0] === '' || value[0].includes('/')) return false;
+  for (let i = 1; i <= 4; i++) if (typeof value[i] !== 'number') return false;
+  return isObject(value[5]) && typeof value[6] === 'string';
 }
 
 /**
@@ -149,7 +314,8 @@ function plainJson(value: unknown, depth = 0): boolean {
 /** The identity lstat gives a path now, or null when it is gone (or cannot be stat'ed). */
 export function identityOf(path: string): Stats | null {
   try {
-    return lstatSync(path, { throwIfNoEntry: false }) ?? null;
+    // Without options: lstatSync's options object costs more than the rare exception.
+    return lstatSync(path);
   } catch {
     return null;
   }

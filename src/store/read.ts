@@ -5,7 +5,7 @@
 import { readdirSync, type Dirent, type Stats } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { Entry } from '../protocol/fields.js';
-import { looksLikeEntry, parseEntryFileName } from '../protocol/filename.js';
+import { looksLikeEntry, parseEntryFileName, type ParsedFileName } from '../protocol/filename.js';
 import { entryFromMatter, parseEntry, type EntryParseResult } from '../protocol/entry.js';
 import { parseFrontmatter } from '../protocol/frontmatter.js';
 import { preferCopy, sortEntries } from '../protocol/order.js';
@@ -15,7 +15,7 @@ import { agentPaths, type AgentPaths } from './paths.js';
 import { findRepository, type Worktree } from './worktrees.js';
 import { confined, type Roots } from '../trust/confine.js';
 import { readBounded } from '../trust/read.js';
-import { identityOf, openReadCache, type ReadCache, type ReadCacheOptions } from './read-cache.js';
+import { identityOf, openReadCache, type CachedFolder, type Listed, type ReadCache, type ReadCacheOptions } from './read-cache.js';
 import { repositoryRoots } from '../trust/roots.js';
 
 /** The reason given for a file whose name is not valid UTF-8 (entry names are ASCII). */
@@ -66,24 +66,29 @@ export interface ReadOptions {
 
 /** A folder's entries; a missing folder is empty. Other errors throw unless `problems` collects them. */
 function list(dir: string, problems?: { rel: (path: string) => string; list: Problem[] }, roots?: Roots): Dirent[] {
+  return listed(dir, problems, roots) ?? [];
+}
+
+/** list, with null for a folder that could not be listed (missing, a file, unreadable, outside): nothing to cache. */
+function listed(dir: string, problems?: { rel: (path: string) => string; list: Problem[] }, roots?: Roots): Dirent[] | null {
   if (roots && confined(dir, roots) === null) {
     // A committed link to a folder elsewhere: never listed, never read, never moved.
     problems?.list.push({ file: problems.rel(dir), reason: 'it leads outside the repository (a symbolic link); cos reads entries only inside the repository' });
-    return [];
+    return null;
   }
   try {
     return readdirSync(dir, { withFileTypes: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return [];
+    if (code === 'ENOENT') return null;
     if (code === 'ENOTDIR') {
       // A file where the folder should be: reported (cos post would refuse to write), not silently "all clear".
       problems?.list.push({ file: problems.rel(dir), reason: 'it, or a folder above it, is a file where a folder should be; move that file aside' });
-      return [];
+      return null;
     }
     if (!problems) throw error;
     problems.list.push({ file: problems.rel(dir), reason: `the folder cannot be read (${code ?? (error as Error).message})` });
-    return [];
+    return null;
   }
 }
 
@@ -120,10 +125,9 @@ interface ReadState {
   cache: ReadCache | null;
 }
 
-function readDir(state: ReadState, dir: string, location: Entry['location'], dirents?: Dirent[]): void {
+function readDir(state: ReadState, dir: string, location: Entry['location'], dirents?: readonly Listed[], folder: CachedFolder | null = null, relDir = state.rel(dir)): void {
   const { snapshot } = state;
-  // Names from a listing hold no separator: joined by hand, not by path.join and path.relative per file.
-  const relDir = state.rel(dir);
+  // Names from a listing hold no separator: joined by hand, not by path.join and path.relative per file or folder.
   for (const dirent of dirents ?? list(dir, { rel: state.rel, list: snapshot.problems }, state.roots)) {
     const name = dirent.name;
     if (!looksLikeEntry(name)) continue;
@@ -147,7 +151,7 @@ function readDir(state: ReadState, dir: string, location: Entry['location'], dir
       if (!dirent.isDirectory()) snapshot.problems.push({ file: rel, reason: notRegular(dirent) });
       continue;
     }
-    const parsed = readEntry(path, { file: name, path: rel, location }, location === 'archive' ? state.cache : null);
+    const parsed = readEntry(path, { file: name, path: rel, location }, named, folder);
     if (parsed === null) continue;
     if (location === 'current' && state.here) snapshot.currentCount++;
     if (named && named.seq > snapshot.maxSeq) snapshot.maxSeq = named.seq;
@@ -160,40 +164,56 @@ function readDir(state: ReadState, dir: string, location: Entry['location'], dir
   }
 }
 
+/**
+ * An archive folder's names and its part of the read cache: the cached listing when the folder
+ * is unchanged (its lstat, taken before any listing, is the identity it was listed with), else a
+ * listing made now (and remembered). Without a cache, or for what is no plain folder, just list().
+ */
+function listArchive(state: ReadState, dir: string, roots?: Roots): { names: readonly Listed[]; folder: CachedFolder | null } {
+  const problems = { rel: state.rel, list: state.snapshot.problems };
+  if (state.cache === null || (roots && confined(dir, roots) === null)) return { names: list(dir, problems, roots), folder: null };
+  const folder = state.cache.folder(dir, identityOf(dir));
+  if (folder === null) return { names: list(dir, problems), folder: null };
+  if (folder.listing !== undefined) return { names: folder.listing, folder };
+  const names = listed(dir, problems);
+  if (names !== null) folder.listed(names);
+  return { names: names ?? [], folder };
+}
+
 type Where = { file: string; path: string; location: Entry['location'] };
 
 /** One entry file read and parsed (through the read cache when there is one), or null when it is gone. */
-function readEntry(path: string, where: Where, cache: ReadCache | null): EntryParseResult | null {
-  if (cache !== null) {
-    const hit = cached(cache, path, where);
+function readEntry(path: string, where: Where, named: ParsedFileName | null, folder: CachedFolder | null): EntryParseResult | null {
+  if (folder !== null) {
+    const hit = cached(folder, path, where, named);
     if (hit !== undefined) return hit;
   }
   const read = readText(path);
   if ('gone' in read) return null;
   if ('reason' in read) return { ok: false, reason: read.reason };
-  return parseRead(read.text, read.stats, path, where, cache);
+  return parseRead(read.text, read.stats, where, named, folder);
 }
 
 /** The entry the read cache holds for `path` if its identity still matches, null when the file is gone, undefined when the file must be read. */
-function cached(cache: ReadCache, path: string, where: Where): EntryParseResult | null | undefined {
+function cached(folder: CachedFolder, path: string, where: Where, named: ParsedFileName | null): EntryParseResult | null | undefined {
   const stats = identityOf(path);
   if (stats === null) return null;
   if (!stats.isFile()) return undefined;
-  const matter = cache.get(path, stats);
+  const matter = folder.get(where.file, stats);
   if (matter === undefined) return undefined;
-  const parsed = entryFromMatter(matter.data, matter.body, where);
+  const parsed = entryFromMatter(matter.data, matter.body, where, named);
   if (parsed.ok) return parsed;
-  cache.drop(path);
+  folder.drop(where.file);
   return undefined;
 }
 
 /** parseEntry, remembering a valid entry's front matter in the read cache. */
-function parseRead(text: string, stats: Stats, path: string, where: Where, cache: ReadCache | null): EntryParseResult {
-  if (cache === null) return parseEntry(text, where);
+function parseRead(text: string, stats: Stats, where: Where, named: ParsedFileName | null, folder: CachedFolder | null): EntryParseResult {
+  if (folder === null) return parseEntry(text, where);
   const matter = parseFrontmatter(text);
   if (!matter.ok) return parseEntry(text, where);
-  const parsed = entryFromMatter(matter.data, matter.body, where);
-  if (parsed.ok) cache.put(path, stats, matter.data, matter.body);
+  const parsed = entryFromMatter(matter.data, matter.body, where, named);
+  if (parsed.ok) folder.put(where.file, stats, matter.data, matter.body);
   return parsed;
 }
 
@@ -206,7 +226,7 @@ function parseRead(text: string, stats: Stats, path: string, where: Where, cache
  * merged duplicate). Across worktrees, oneCopyPerName decides.
  */
 function keep(state: ReadState, entry: Entry): void {
-  const key = `${state.worktree ?? ''}\0${entry.file}`;
+  const key = state.worktree === undefined ? entry.file : `${state.worktree}\0${entry.file}`;
   const seen = state.byName.get(key);
   if (seen === undefined) {
     state.byName.set(key, state.snapshot.entries.length);
@@ -228,9 +248,10 @@ function readWorktree(state: ReadState, options: ReadOptions): void {
   const { paths, snapshot } = state;
   readDir(state, paths.current, 'current');
   if (options.archive !== false) {
-    const archive = list(paths.archive, { rel: state.rel, list: snapshot.problems }, state.roots);
-    readDir(state, paths.archive, 'archive', archive);
-    for (const dirent of archive) {
+    const archive = listArchive(state, paths.archive, state.roots);
+    const archiveRel = state.rel(paths.archive);
+    readDir(state, paths.archive, 'archive', archive.names, archive.folder, archiveRel);
+    for (const dirent of archive.names) {
       if (dirent.name.startsWith('.')) continue;
       if (dirent.isDirectory() && dirent.name.includes('\uFFFD')) {
         // Listed under a lossy decoding, it cannot be opened by that name: its entries would go unseen.
@@ -238,8 +259,9 @@ function readWorktree(state: ReadState, options: ReadOptions): void {
       } else if (dirent.isDirectory()) {
         // A real folder (not a link) in the confined archive folder: inside by construction, so
         // listed without resolving its path again (a realpath per sprint folder).
-        const dir = join(paths.archive, dirent.name);
-        readDir(state, dir, 'archive', list(dir, { rel: state.rel, list: snapshot.problems }));
+        const dir = `${paths.archive}${sep}${dirent.name}`;
+        const folder = listArchive(state, dir);
+        readDir(state, dir, 'archive', folder.names, folder.folder, archiveRel === '' ? dirent.name : `${archiveRel}/${dirent.name}`);
       }
       else if (dirent.isSymbolicLink() && !looksLikeEntry(dirent.name)) {
         snapshot.problems.push({ file: paths.rel(join(paths.archive, dirent.name)), reason: 'it is a symbolic link; an archive folder must be a real folder inside the repository' });

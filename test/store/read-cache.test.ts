@@ -11,7 +11,10 @@ import { describe, expect, it } from 'vitest';
 import { serializeEntry } from '../../src/protocol/entry.js';
 import type { Status } from '../../src/protocol/fields.js';
 import { entryFileName } from '../../src/protocol/filename.js';
-import { RACY_MS, readCachePath } from '../../src/store/read-cache.js';
+import { RACY_MS, READ_CACHE_VERSION, readCachePath } from '../../src/store/read-cache.js';
+import { runChecks } from '../../src/checks/index.js';
+import { DEFAULT_CONFIG } from '../../src/config/schema.js';
+import { deriveSprints } from '../../src/state/lifecycle.js';
 import { readStore } from '../../src/store/read.js';
 import { runCli } from '../helpers/cli.js';
 import { gitdir, testdir } from '../helpers/tmp.js';
@@ -38,8 +41,18 @@ function put(root: string, path: string, content: string): void {
 const cachedRead = (root: string) => readStore(root, { cache: { racyMs: 0 } });
 const plainRead = (root: string) => readStore(root, { cache: false });
 
-function records(root: string): Array<[string, ...unknown[]]> {
-  return JSON.parse(readFileSync(readCachePath(root)!, 'utf8')).files;
+/** The cache's folder records: [path, dev, inode, mtimeMs, ctimeMs, other names, file records]. */
+type FolderRecord = [string, number, number, number, number, string | null, FileRecord[]];
+/** A file record: [name, inode, size, mtimeMs, ctimeMs, front matter, body]. */
+type FileRecord = [string, number, number, number, number, Record<string, unknown>, string];
+
+function cacheDocument(root: string): { version: number; folders: FolderRecord[] } {
+  return JSON.parse(readFileSync(readCachePath(root)!, 'utf8'));
+}
+
+/** Every file record of the cache, with its absolute path. */
+function records(root: string): Array<{ path: string; data: Record<string, unknown>; body: string }> {
+  return cacheDocument(root).folders.flatMap(([dir, , , , , , files]) => files.map((file) => ({ path: join(dir, file[0]), data: file[5], body: file[6] })));
 }
 
 /** Put a file's mtime back to exactly what it was (to the nanosecond; utimes takes milliseconds). */
@@ -66,7 +79,7 @@ describe('read cache', () => {
     const path = readCachePath(root)!;
     expect(path).toBe(join(execFileSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd: root, encoding: 'utf8' }).trim(), 'cos', 'read-cache.json'));
     // Archived entries only; current/ is read every time.
-    expect(records(root).map((record) => record[0]).sort()).toEqual([join(root, fileOf('alpha', 'dev', 1)), join(root, fileOf('alpha', 'qa', 2))]);
+    expect(records(root).map((record) => record.path).sort()).toEqual([join(root, fileOf('alpha', 'dev', 1)), join(root, fileOf('alpha', 'qa', 2))]);
     expect(cachedRead(root)).toEqual(first);
     expect(first).toEqual(plainRead(root));
     // Nothing of it is in the work tree: git sees only the entries written above.
@@ -81,8 +94,8 @@ describe('read cache', () => {
     put(root, file, text('alpha', 'dev', 'COMPLETE', 1, ' aaaa'));
     cachedRead(root);
     // Proof the record is what the second read used: a marker put into it (with the file's identity) shows.
-    const document = JSON.parse(readFileSync(readCachePath(root)!, 'utf8'));
-    document.files[0][7] = 'from the cache\n';
+    const document = cacheDocument(root);
+    document.folders.find((folder) => folder[6].length > 0)![6][0]![6] = 'from the cache\n';
     writeFileSync(readCachePath(root)!, JSON.stringify(document));
     expect(cachedRead(root).entries[0]!.body).toBe('from the cache\n');
     tick();
@@ -92,6 +105,54 @@ describe('read cache', () => {
     const after = statSync(join(root, file), { bigint: true });
     expect([after.size, after.mtimeNs, after.ino]).toEqual([before.size, before.mtimeNs, before.ino]);
     expect(cachedRead(root).entries[0]!.body).toBe('Entry 1. bbbb\n');
+    expect(cachedRead(root)).toEqual(plainRead(root));
+  });
+
+  it('an unchanged folder is not listed again, yet an entry edited in place (same size, same second, folder untouched) is seen', () => {
+    const root = gitdir();
+    const file = fileOf('alpha', 'dev', 1);
+    put(root, file, text('alpha', 'dev', 'COMPLETE', 1, ' aaaa'));
+    put(root, fileOf('alpha', 'qa', 2), text('alpha', 'qa', 'VERIFIED', 2));
+    const folder = join(root, '.agent/status/archive/alpha');
+    cachedRead(root);
+    // Proof the listing is what the second read used: a name put into the cached listing (with
+    // the folder's identity) is looked up, and being gone, is no entry and no problem.
+    const genuine = readFileSync(readCachePath(root)!, 'utf8');
+    const document = cacheDocument(root);
+    const record = document.folders.find((entry) => entry[0] === folder)!;
+    expect(record[5]).toBe('');
+    record[5] = `f${entryFileName(3, iso(T0 + 3 * 60_000), 'ghost')}/p${entryFileName(4, iso(T0 + 4 * 60_000), 'pipe')}`;
+    writeFileSync(readCachePath(root)!, JSON.stringify(document));
+    // The named pipe the listing claims is reported from its type, never opened: the listing was used.
+    expect(cachedRead(root).problems.map((problem) => problem.file)).toEqual([`.agent/status/archive/alpha/${entryFileName(4, iso(T0 + 4 * 60_000), 'pipe')}`]);
+    writeFileSync(readCachePath(root)!, genuine);
+    expect(cachedRead(root).problems).toEqual([]);
+    tick();
+    const folderBefore = statSync(folder, { bigint: true });
+    const before = statSync(join(root, file), { bigint: true });
+    writeFileSync(join(root, file), text('alpha', 'dev', 'FAILED', 1, ' bbbb').slice(0, Number(before.size)).padEnd(Number(before.size), ' '));
+    restoreMtime(join(root, file), before.mtimeNs);
+    const folderAfter = statSync(folder, { bigint: true });
+    const after = statSync(join(root, file), { bigint: true });
+    // In place: the folder keeps its identity, the file its inode, size and mtime (only its ctime moved).
+    expect([folderAfter.ino, folderAfter.mtimeNs, folderAfter.ctimeNs]).toEqual([folderBefore.ino, folderBefore.mtimeNs, folderBefore.ctimeNs]);
+    expect([after.size, after.mtimeNs, after.ino]).toEqual([before.size, before.mtimeNs, before.ino]);
+    const read = cachedRead(root);
+    expect(read.entries.find((entry) => entry.file === file.split('/').pop())!.status).toBe('FAILED');
+    expect(read).toEqual(plainRead(root));
+  });
+
+  it('a name added to a cached folder is seen even when the folder\'s mtime is put back (its ctime moved)', () => {
+    const root = gitdir();
+    put(root, fileOf('alpha', 'dev', 1), text('alpha', 'dev', 'COMPLETE', 1));
+    const folder = join(root, '.agent/status/archive/alpha');
+    expect(cachedRead(root).entries).toHaveLength(1);
+    tick();
+    const before = statSync(folder, { bigint: true });
+    put(root, fileOf('alpha', 'qa', 2), text('alpha', 'qa', 'VERIFIED', 2));
+    restoreMtime(folder, before.mtimeNs);
+    expect(statSync(folder, { bigint: true }).mtimeNs).toBe(before.mtimeNs);
+    expect(cachedRead(root).entries.map((entry) => entry.status)).toEqual(['COMPLETE', 'VERIFIED']);
     expect(cachedRead(root)).toEqual(plainRead(root));
   });
 
@@ -123,7 +184,7 @@ describe('read cache', () => {
     expect(statSync(readCachePath(root)!).ino).toBe(written.ino);
     unlinkSync(join(root, fileOf('alpha', 'qa', 2)));
     expect(cachedRead(root).entries).toHaveLength(1);
-    expect(records(root).map((record) => record[0])).toEqual([join(root, fileOf('alpha', 'dev', 1))]);
+    expect(records(root).map((record) => record.path)).toEqual([join(root, fileOf('alpha', 'dev', 1))]);
   });
 
   describe('a corrupt or hostile cache costs speed, never correctness', () => {
@@ -139,9 +200,14 @@ describe('read cache', () => {
     const corruptions: Array<[string, (path: string) => void]> = [
       ['garbage bytes', (path) => writeFileSync(path, Buffer.from([0xff, 0xfe, 0x00, 0x7b, 0x22]))],
       ['cut short', (path) => writeFileSync(path, readFileSync(path, 'utf8').slice(0, 200))],
-      ['another version', (path) => writeFileSync(path, readFileSync(path, 'utf8').replace('"version":1', '"version":2'))],
+      ['another version', (path) => writeFileSync(path, readFileSync(path, 'utf8').replace(`"version":${READ_CACHE_VERSION}`, `"version":${READ_CACHE_VERSION + 1}`))],
       ['not an object', (path) => writeFileSync(path, '[1,2,3]')],
-      ['records of the wrong shape', (path) => writeFileSync(path, JSON.stringify({ version: 1, files: [null, 3, ['x'], [1, 2, 3, 4, 5, 6, {}, '']] }))],
+      ['records of the wrong shape', (path) => {
+        const folders = (JSON.parse(readFileSync(path, 'utf8')) as { folders: FolderRecord[] }).folders;
+        // Folder records of the wrong shape, and right-shaped folders whose file records and listings are not.
+        const broken = folders.map((folder) => [folder[0], folder[1], folder[2], folder[3], folder[4], 'x/f', [null, 3, ['x'], [1, 2, 3, 4, 5, {}, ''], ['../up.md', 1, 2, 3, 4, {}, '']]]);
+        writeFileSync(path, JSON.stringify({ version: READ_CACHE_VERSION, folders: [null, 3, ['x'], [1, 2, 3, 4, 5, 6, 7], ...broken] }));
+      }],
       ['a link to /dev/zero', (path) => { unlinkSync(path); symlinkSync('/dev/zero', path); }],
       ['a named pipe', (path) => { unlinkSync(path); execFileSync('mkfifo', [path]); }],
       ['a folder', (path) => { unlinkSync(path); mkdirSync(path); }],
@@ -162,25 +228,22 @@ describe('read cache', () => {
     it('forged records with the files\' identities but values cos refuses: each file is read instead, and the record dropped', () => {
       const { root, expected } = repository();
       cachedRead(root);
-      const document = JSON.parse(readFileSync(readCachePath(root)!, 'utf8'));
+      const document = cacheDocument(root);
       const forged: Array<(data: Record<string, unknown>) => unknown> = [
         (data) => ({ ...data, sprint: '../../etc' }),
         (data) => ({ ...data, agent: 'someone-else' }),
         (data) => ({ ...data, status: 'OWNED' }),
         (data) => ({ ...data, ttl_minutes: -5, severity: '\u001b[31mBLOCKER' }),
       ];
-      document.files = document.files.map((record: unknown[], i: number) => {
-        const copy = [...record];
-        copy[6] = forged[i % forged.length]!(record[6] as Record<string, unknown>);
-        return copy;
-      });
-      expect(document.files).toHaveLength(3);
+      let i = 0;
+      for (const folder of document.folders) for (const file of folder[6]) file[5] = forged[i++ % forged.length]!(file[5]) as Record<string, unknown>;
+      expect(i).toBe(3);
       writeFileSync(readCachePath(root)!, JSON.stringify(document));
       expect(cachedRead(root)).toEqual(expected);
       // The forged records are gone and the files' true front matter cached again.
       const again = records(root);
       expect(again).toHaveLength(3);
-      for (const record of again) expect((record[6] as { sprint: string }).sprint).toMatch(/^(alpha|beta)$/);
+      for (const record of again) expect((record.data as { sprint: string }).sprint).toMatch(/^(alpha|beta)$/);
       expect(cachedRead(root)).toEqual(expected);
     });
   });
@@ -199,13 +262,20 @@ describe('read cache', () => {
       fc.record({ op: fc.constant('unarchive' as const), pick: fc.nat() }),
       fc.record({ op: fc.constant('rename-folder' as const), from: fc.constantFrom(...sprints), to: fc.constantFrom(...sprints) }),
       fc.record({ op: fc.constant('damage-cache' as const), cut: fc.nat() }),
+      // Folder-level changes: what decides whether a folder's cached listing still counts.
+      fc.record({ op: fc.constant('remove-folder' as const), sprint: fc.constantFrom(...sprints) }),
+      fc.record({ op: fc.constant('add-keep-folder-mtime' as const), sprint: fc.constantFrom(...sprints), agent: fc.constantFrom(...agents), status: fc.constantFrom(...statuses), seq: fc.integer({ min: 1, max: 40 }) }),
+      fc.record({ op: fc.constant('junk' as const), sprint: fc.constantFrom(...sprints), kind: fc.constantFrom('folder' as const, 'link' as const, 'fifo' as const, 'text' as const), seq: fc.integer({ min: 1, max: 40 }) }),
     );
+    const now = new Date(T0 + 3_600_000);
+    const findingsOf = (snapshot: ReturnType<typeof readStore>) =>
+      runChecks({ entries: snapshot.entries, problems: snapshot.problems, sprints: deriveSprints(snapshot.entries, now), now, config: DEFAULT_CONFIG, currentCount: snapshot.currentCount, synced: null });
     const archived = (): string[] => {
       const out: string[] = [];
       for (const sprint of sprints) {
         const dir = join(root, '.agent/status/archive', sprint);
         if (!existsSync(dir)) continue;
-        for (const name of execFileSync('ls', [dir], { encoding: 'utf8' }).split('\n').filter(Boolean)) out.push(join(dir, name));
+        for (const name of execFileSync('ls', [dir], { encoding: 'utf8' }).split('\n').filter(Boolean)) if (/^\d+-.*Z-(?!junk)[^/]+\.md$/.test(name)) out.push(join(dir, name));
       }
       return out;
     };
@@ -261,6 +331,29 @@ describe('read cache', () => {
               if (s.from !== s.to && existsSync(from) && !existsSync(to)) renameSync(from, to);
               break;
             }
+            case 'remove-folder':
+              rmSync(join(root, '.agent/status/archive', s.sprint), { recursive: true, force: true });
+              break;
+            case 'add-keep-folder-mtime': {
+              const folder = join(root, '.agent/status/archive', s.sprint);
+              if (!existsSync(folder)) break;
+              const before = statSync(folder, { bigint: true });
+              put(root, fileOf(s.sprint, s.agent, s.seq), text(s.sprint, s.agent, s.status, s.seq));
+              restoreMtime(folder, before.mtimeNs);
+              break;
+            }
+            case 'junk': {
+              const folder = join(root, '.agent/status/archive', s.sprint);
+              mkdirSync(folder, { recursive: true });
+              const name = entryFileName(s.seq, iso(T0 + s.seq * 60_000), 'junk');
+              const path = s.kind === 'text' ? join(folder, `notes-${s.seq}.txt`) : join(folder, name);
+              if (existsSync(path)) break;
+              if (s.kind === 'folder') mkdirSync(path);
+              else if (s.kind === 'link') symlinkSync('/dev/null', path);
+              else if (s.kind === 'fifo') execFileSync('mkfifo', [path]);
+              else writeFileSync(path, 'not an entry\n');
+              break;
+            }
             case 'damage-cache': {
               const path = readCachePath(root)!;
               if (existsSync(path)) writeFileSync(path, readFileSync(path, 'utf8').slice(0, s.cut % 4000));
@@ -268,7 +361,10 @@ describe('read cache', () => {
             }
           }
           // After every step: what the step stored is what the next step's change must invalidate.
-          expect(cachedRead(root)).toEqual(plainRead(root));
+          const cached = cachedRead(root);
+          const plain = plainRead(root);
+          expect(cached).toEqual(plain);
+          expect(findingsOf(cached)).toEqual(findingsOf(plain));
         }
         const plain = plainRead(root);
         expect(cachedRead(root)).toEqual(plain);
