@@ -8,21 +8,41 @@
  *   so each part of a chain is checked on its own;
  * - text the shell would run as a command of its own is parsed too: `$( … )` and backticks (also
  *   inside double quotes), the argument of `bash -c` / `sh -c`, and `eval`;
- * - wrappers that run the rest of the line as a command (`sudo`, `env`, `nohup`, `time`, `nice`,
- *   `timeout`, `command`, `exec`, `xargs`) and leading `NAME=value` assignments are taken off, so
- *   `sudo rm -rf /` is an `rm`;
+ * - wrappers that run the rest of the line (or a string) as a command (guard/wrappers.ts: `sudo`,
+ *   `env`, `nohup`, `timeout`, `flock`, `su -c`, `strace`, `xargs`, ...) and leading `NAME=value`
+ *   assignments are taken off, so `sudo rm -rf /` is an `rm`;
+ * - brace expansion as bash does it (guard/braces.ts): `rm -rf {~,x}` is `rm -rf ~ x`; quoted
+ *   braces and glob characters stay literal (guard/marks.ts): `rm -rf "*"` names the file `*`;
+ * - simple assignments earlier in the line (`X=-rf; export B=main`) are substituted into later
+ *   words (`rm $X ~` is `rm -rf ~`); a variable assigned two different values, or by `read`/`for`,
+ *   is unknown and stays `${NAME}`;
+ * - the output of a substitution that only prints (`echo`, `printf`) is parsed as a command line
+ *   when the shell runs it: as a command (`$(echo rm -rf ~)`) or as the script of `bash -c`/`eval`;
  * - shell reserved words and grouping at the start of a simple command (`if`, `then`, `do`, `while`,
  *   `{`, `!`, `coproc`, `function NAME`, ...) are taken off, so `if true; then rm -rf ~; fi` runs
  *   `true` and `rm -rf ~`; a `for NAME in WORDS` / `select` head, a `case WORD in` head, the case
  *   patterns (`a|b)`) and a `name()` function head are not commands;
- * - variables are kept as written (`$HOME` stays `$HOME`) instead of being expanded to nothing.
+ * - other variables are kept, written `${NAME}` (`$HOME` stays `${HOME}`), instead of being
+ *   expanded to nothing.
  * Comments and quoted text are data, never commands: `echo "git push --force"` is an `echo`.
  */
 import { parse, type ParseEntry } from 'shell-quote';
+import { expandBraces } from './braces.js';
+import { literal, mark, unmarkBraces } from './marks.js';
+import { ASSIGNMENT, basename, skipOptions, stripWrappers, type Unwrapped } from './wrappers.js';
+
+export { basename } from './wrappers.js';
 
 export interface SimpleCommand {
-  /** Program first, then its arguments, wrappers and assignments taken off. */
+  /** Program first, then its arguments, wrappers and assignments taken off, as the program receives them. */
   words: string[];
+  /**
+   * The same words as the shell globs them: a quoted `*`, `?` or `[` is a private-use character
+   * (guard/marks.ts), so a glob is told from a file named `*`.
+   */
+  marked: string[];
+  /** Directories a wrapper runs it in (`env -C DIR`, `sudo -D DIR`), each relative to the one before. */
+  dirs: string[];
   /** Files its output is redirected into (`>`, `>>`, `&>`, `>|`). */
   writes: string[];
   /** The operator that ended it (`&&`, `;`, `|`, ...) or null at the end of the line. */
@@ -47,7 +67,9 @@ export interface SimpleCommand {
 /** How deep `bash -c "bash -c '…'"` and `$( $( … ) )` are followed. */
 const MAX_DEPTH = 4;
 
-const SEPARATORS = new Set([';', '&&', '||', '|', '|&', '&', ';;', '(', ')', '<(', '>(']);
+const SEPARATORS = new Set([';', '&&', '||', '|', '|&', '&', ';;', ';&', ';;&', '(', ')', '<(', '>(']);
+/** What ends a case clause: `;;`, and the fall-through `;&` and `;;&`; a pattern follows each. */
+const CASE_ENDS = new Set([';;', ';&', ';;&']);
 const WRITE_REDIRECTS = new Set(['>', '>>', '>|', '&>', '&>>', '>&']);
 const READ_REDIRECTS = new Set(['<', '<<', '<<-', '<<<', '<&', '<>']);
 const HEREDOC = new Set(['<<', '<<-']);
@@ -154,26 +176,55 @@ export function takeHeredocs(text: string): { text: string; bodies: string[] } {
   return { text: out, bodies };
 }
 
-/** Newlines outside quotes end a command, as `;` does (shell-quote reads them as spaces). */
-function newlinesAsSeparators(text: string): string {
+/**
+ * The text shell-quote tokenizes: newlines outside quotes end a command, as `;` does (shell-quote
+ * reads them as spaces); a backslash-newline is removed (POSIX line continuation: `r\<newline>m` is
+ * `rm`); comments are taken out (a `'` in `# don't` opens no quote); quoted and backslash-escaped
+ * `*?[{},` are marked (guard/marks.ts); `${NAME…}` forms shell-quote cannot read (`${X:-a b}`,
+ * `${#X}`) become `${NAME}`, a value the guard does not know.
+ */
+export function prepare(text: string): string {
   let out = '';
   let quote: "'" | '"' | null = null;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (c === '\\' && quote !== "'" && i + 1 < text.length) {
-      // A backslash-newline is removed (POSIX line continuation): `r\<newline>m` is `rm`.
-      out += text[i + 1] === '\n' ? '' : c + text[i + 1];
+      const next = text[i + 1]!;
+      if (next === '\n') out += '';
+      else if (quote === null && mark(next) !== next) out += mark(next);
+      else out += c + (quote === null ? next : mark(next));
       i++;
       continue;
     }
-    if (quote === null && (c === "'" || c === '"')) quote = c;
-    else if (quote === c) quote = null;
-    out += c === '\n' && quote === null ? ';' : c;
+    if (c === '$' && text[i + 1] === '{' && quote !== "'") {
+      let depth = 0;
+      let j = i + 1;
+      for (; j < text.length; j++) {
+        if (text[j] === '{') depth++;
+        else if (text[j] === '}' && --depth === 0) break;
+      }
+      const body = text.slice(i + 2, j);
+      const name = /^[#!]?([A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])/.exec(body)?.[1] ?? '_';
+      out += `\${${name}}`;
+      i = j;
+      continue;
+    }
+    if (quote === null) {
+      if (c === "'" || c === '"') quote = c;
+      else if (c === '#' && (i === 0 || /[\s;&|()<>]/.test(text[i - 1]!))) {
+        const end = text.indexOf('\n', i);
+        if (end === -1) break;
+        i = end - 1;
+        continue;
+      }
+      out += c === '\n' ? ';' : c;
+      continue;
+    }
+    if (c === quote) quote = null;
+    out += mark(c);
   }
   return out;
 }
-
-const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
 /**
  * Reserved words and grouping that may start a simple command and are followed by a command
@@ -210,34 +261,6 @@ function stripReserved(words: string[]): string[] {
   return rest;
 }
 
-/**
- * Wrappers that run the rest of their words as a command, taken off: the command they run, and
- * whether it reads some of its arguments from input (`xargs`).
- */
-function stripWrappers(words: string[]): { words: string[]; fromInput: boolean } {
-  let rest = words;
-  let fromInput = false;
-  for (let guard = 0; guard < 16 && rest.length > 0; guard++) {
-    rest = stripReserved(rest);
-    while (rest.length > 0 && ASSIGNMENT.test(rest[0]!)) rest = rest.slice(1);
-    const program = basename(rest[0] ?? '');
-    if (program === 'sudo' || program === 'doas') rest = skipOptions(rest.slice(1), new Set(['-u', '-g', '-p', '-C', '-h', '-U', '-r', '-t', '-D']));
-    else if (program === 'env') {
-      rest = skipOptions(rest.slice(1), new Set(['-u', '-C', '-S', '--unset', '--chdir']));
-      while (rest.length > 0 && ASSIGNMENT.test(rest[0]!)) rest = rest.slice(1);
-    } else if (program === 'nohup' || program === 'time' || program === 'command' || program === 'exec' || program === 'builtin' || program === 'stdbuf' || program === 'unbuffer' || program === 'chronic' || program === 'caffeinate') rest = skipOptions(rest.slice(1), new Set());
-    else if (program === 'nice' || program === 'ionice' || program === 'chrt' || program === 'taskset') rest = skipOptions(rest.slice(1), new Set(['-n', '-c', '-p']));
-    else if (program === 'timeout') {
-      rest = skipOptions(rest.slice(1), new Set(['-s', '-k', '--signal', '--kill-after']));
-      rest = rest.slice(1); // the duration
-    } else if (program === 'xargs' || program === 'parallel') {
-      rest = skipOptions(rest.slice(1), new Set(['-I', '-i', '-n', '-P', '-L', '-l', '-d', '-E', '-e', '-s', '-a', '-j', '--jobs', '--max-args', '--max-procs', '--delimiter', '--arg-file', '--replace', '--max-lines']));
-      fromInput = true;
-    } else break;
-  }
-  return { words: rest, fromInput };
-}
-
 const CONTAINER_TOOLS = new Set(['docker', 'podman', 'nerdctl']);
 /** Options of `docker exec|run` and `compose exec|run` that take a value (the next word). */
 const CONTAINER_WITH_VALUE = new Set([
@@ -255,7 +278,7 @@ const SSH_WITH_VALUE = new Set(['-b', '-c', '-D', '-E', '-e', '-F', '-I', '-i', 
  * CMD…`, `find … -exec CMD… ;` (its `{}` are paths found at run time), or the command line
  * `ssh [opts] HOST CMD…` sends to the other host (a script). Null for anything else.
  */
-function wrappedCommand(words: string[]): { words: string[]; fromInput: boolean } | { script: string } | null {
+function wrappedCommand(words: string[]): { words: string[]; fromInput: boolean; replace?: string } | { script: string } | null {
   const program = basename(words[0] ?? '');
   let rest: string[] | null = null;
   if (CONTAINER_TOOLS.has(program) || program === 'docker-compose') {
@@ -273,28 +296,13 @@ function wrappedCommand(words: string[]): { words: string[]; fromInput: boolean 
     const at = words.findIndex((word) => word === '-exec' || word === '-execdir' || word === '-ok' || word === '-okdir');
     if (at !== -1) {
       const end = words.findIndex((word, i) => i > at && (word === ';' || word === '+'));
-      return { words: words.slice(at + 1, end === -1 ? undefined : end), fromInput: true };
+      return { words: words.slice(at + 1, end === -1 ? undefined : end), fromInput: true, replace: '{}' };
     }
   } else if (program === 'ssh') {
     const after = skipOptions(words.slice(1), SSH_WITH_VALUE).slice(1); // the host
-    return after.length > 0 ? { script: after.join(' ') } : null;
+    return after.length > 0 ? { script: after.map(literal).join(' ') } : null;
   }
   return rest !== null && rest.length > 0 ? { words: rest, fromInput: false } : null;
-}
-
-function skipOptions(words: string[], withValue: ReadonlySet<string>): string[] {
-  let i = 0;
-  while (i < words.length && words[i]!.startsWith('-') && words[i] !== '-') {
-    if (words[i] === '--') return words.slice(i + 1);
-    if (withValue.has(words[i]!)) i++;
-    i++;
-  }
-  return words.slice(i);
-}
-
-export function basename(word: string): string {
-  const at = word.lastIndexOf('/');
-  return at === -1 ? word : word.slice(at + 1);
 }
 
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'fish']);
@@ -302,12 +310,12 @@ const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'fish']);
 /** The script a `bash -c SCRIPT` / `eval WORDS` runs, or null. */
 function innerScript(words: string[]): string | null {
   const program = basename(words[0] ?? '');
-  if (program === 'eval') return words.slice(1).join(' ');
+  if (program === 'eval') return words.slice(1).map(literal).join(' ');
   if (!SHELLS.has(program)) return null;
   for (let i = 1; i < words.length; i++) {
     const word = words[i]!;
     if (word === '--') return null;
-    if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(word)) return words[i + 1] ?? null;
+    if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(word)) return words[i + 1] === undefined ? null : literal(words[i + 1]!);
     if (!word.startsWith('-') && !word.startsWith('+')) return null;
   }
   return null;
@@ -331,33 +339,159 @@ function shellReadsStdin(words: string[]): boolean {
   return true;
 }
 
+/** Variables assigned earlier in the line: a value, or null when it cannot be told (assigned twice, read, a loop). */
+export type Variables = Map<string, string | null>;
+
+/** Commands that assign the `NAME=value` words they are given. */
+const DECLARERS = new Set(['export', 'declare', 'typeset', 'local', 'readonly']);
+const PARAMETER = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/**
+ * A word with the known variables substituted. A word that is one variable alone is split at
+ * whitespace, as the shell splits an unquoted expansion (a quoted one is not split: reading it
+ * split can only add words). A value's quoted glob characters become globs: `X='*'; rm -rf $X`
+ * globs, and the guard cannot tell `$X` from `"$X"`.
+ */
+function substitute(word: string, variables: Variables): string[] {
+  if (!word.includes('${')) return [word];
+  const alone = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(word);
+  const value = (name: string) => variables.get(name);
+  if (alone) {
+    const known = value(alone[1]!);
+    return typeof known === 'string' ? known.split(/\s+/).filter((part) => part !== '') : [word];
+  }
+  return [word.replace(PARAMETER, (whole, name: string) => value(name) ?? whole)];
+}
+
+function assign(variables: Variables, name: string, value: string | null): void {
+  // Assigned twice with different values (`X=a; … X=b`): which one a later word sees depends on
+  // what ran (an `if`, a `||`), so it is unknown.
+  if (variables.has(name) && variables.get(name) !== value) variables.set(name, null);
+  else variables.set(name, value);
+}
+
+/** What an assignment-only command, `export`/`declare`/`local`/`readonly`, `unset`, `read` or a `for` head does to the variables. */
+function track(words: string[], variables: Variables): void {
+  let at = 0;
+  while (at < words.length && RESERVED.has(words[at]!)) at++;
+  const head = words.slice(at);
+  const program = head[0];
+  if (program === undefined) return;
+  const setAll = (list: string[]) => {
+    for (const word of list) {
+      const eq = word.indexOf('=');
+      if (ASSIGNMENT.test(word)) assign(variables, word.slice(0, eq), literal(word.slice(eq + 1)));
+    }
+  };
+  if (head.every((word) => ASSIGNMENT.test(word))) setAll(head);
+  else if (DECLARERS.has(program)) setAll(head.slice(1));
+  else if (program === 'unset') for (const name of head.slice(1)) variables.delete(name);
+  else if (program === 'for' || program === 'select' || program === 'read' || program === 'mapfile' || program === 'readarray' || program === 'getopts') {
+    for (const name of head.slice(1)) if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) variables.set(name, null);
+  }
+}
+
+/** What `echo`/`printf` print (their words, a printf format filled in), or null for any other command. */
+function printedBy(words: string[]): string | null {
+  const program = basename(words[0] ?? '');
+  const args = words.slice(1).map(literal);
+  if (program === 'echo') return args.filter((word) => !/^-[neE]+$/.test(word)).join(' ');
+  if (program !== 'printf') return null;
+  const [format = '', ...rest] = args[0] === '--' ? args.slice(1) : args;
+  let next = 0;
+  const filled = format.replace(/%[-+ #0-9.]*[sbdiqc]/g, () => rest[next++] ?? '').replace(/\\n/g, '\n').replace(/\\t/g, '\t');
+  return [filled, ...rest.slice(next)].join(' ');
+}
+
+/** The words of one shell word (after `prepare`): braces expanded, `{`, `}` and `,` given back. */
+function shellWords(word: string, assignment: boolean): string[] {
+  return (assignment ? [word] : expandBraces(word)).map(unmarkBraces);
+}
+
+function tokenize(text: string): ParseEntry[] {
+  const prepared = prepare(text);
+  try {
+    return parse(prepared, (name) => (name === "" ? "$" : `\${${name}}`));
+  } catch {
+    // shell-quote refuses a few forms prepare does not rewrite: read the words between operators.
+    return prepared.split(/\s+/).filter((word) => word !== '').map((word) => (/^(?:;|&&|\|\||\||&)$/.test(word) ? { op: word } : word.replace(/["']/g, ''))) as ParseEntry[];
+  }
+}
+
+/** Reserved words and wrappers taken off, in any order (`time { rm …; }`, `! sudo rm …`). */
+function unwrap(words: string[]): Unwrapped {
+  const out = stripWrappers(stripReserved(words), splitString);
+  for (let guard = 0; guard < 8 && out.words.length > 0 && RESERVED.has(out.words[0]!); guard++) {
+    const again = stripWrappers(stripReserved(out.words), splitString);
+    out.words = again.words;
+    out.fromInput ||= again.fromInput;
+    out.replace = again.replace ?? out.replace;
+    out.dirs.push(...again.dirs);
+    out.scripts.push(...again.scripts);
+  }
+  return out;
+}
+
+/** The words of an `env -S` string. */
+function splitString(text: string): string[] {
+  return tokenize(literal(text)).flatMap((token) => {
+    const word = wordOf(token);
+    return word === null ? [] : shellWords(word, false);
+  });
+}
+
+interface Nested {
+  script: string;
+  elsewhere: boolean;
+  variables: Variables;
+}
+
 /** Every simple command the line runs, in order (substitutions and `-c` scripts after their line). */
-export function splitCommands(text: string, depth = 0, elsewhere = false): SimpleCommand[] {
+export function splitCommands(text: string, depth = 0, elsewhere = false, inherited: Variables = new Map()): SimpleCommand[] {
   if (depth > MAX_DEPTH) return [];
   const { text: line, bodies } = takeHeredocs(text);
-  const tokens = parse(newlinesAsSeparators(line), (name) => `$${name}`);
+  const tokens = tokenize(line);
+  const variables: Variables = new Map(inherited);
   const out: SimpleCommand[] = [];
   let words: string[] = [];
   let writes: string[] = [];
   let stdin: string[] = [];
   /** What the command before this one printed into the pipe, when it only prints text (echo, printf). */
   let piped: string[] = [];
-  const nested: Array<{ script: string; elsewhere: boolean }> = [];
-  const emit = (raw: string[], simple: { writes: string[]; stdin: string[]; then: string | null; fromInput: boolean; elsewhere: boolean }, level: number) => {
-    const stripped = stripWrappers(raw);
-    if (stripped.words.length === 0) {
-      if (simple.writes.length > 0) out.push({ ...simple, words: [] });
+  /** The next command is the first of a `$( … )` whose output the shell runs as a command. */
+  let outputRuns = false;
+  const nested: Nested[] = [];
+  const nest = (script: string, where: boolean, replace: string | null) => {
+    // The string xargs -I or find -exec replaces with what they read: a path the guard cannot place.
+    const text = replace !== null && replace !== '' ? script.split(replace).join('${__INPUT}') : script;
+    nested.push({ script: text, elsewhere: where, variables: new Map(variables) });
+  };
+  type Simple = { writes: string[]; stdin: string[]; then: string | null; fromInput: boolean; elsewhere: boolean; dirs: string[] };
+  const emit = (raw: string[], simple: Simple, level: number, replace: string | null) => {
+    const unwrapped = unwrap(raw);
+    const where = simple.elsewhere;
+    const into = replace ?? unwrapped.replace;
+    for (const script of unwrapped.scripts) nest(script, where, into);
+    const marked = unwrapped.words;
+    if (marked.length === 0) {
+      if (simple.writes.length > 0) out.push({ ...simple, words: [], marked: [], dirs: [...simple.dirs, ...unwrapped.dirs] });
       return;
     }
-    const command: SimpleCommand = { ...simple, words: stripped.words, fromInput: simple.fromInput || stripped.fromInput };
+    const command: SimpleCommand = { ...simple, words: marked.map(literal), marked, dirs: [...simple.dirs, ...unwrapped.dirs], fromInput: simple.fromInput || unwrapped.fromInput };
     out.push(command);
-    const script = innerScript(command.words);
-    if (script !== null) nested.push({ script, elsewhere: command.elsewhere });
+    const script = innerScript(marked);
+    if (script !== null) nest(script, where, into);
+    // A substitution (or backticks) as the program: what it prints is run as a command.
+    const program = command.words[0]!;
+    if (program.startsWith('$(') || program.startsWith('`')) {
+      const printed = printedByScript(substitutions(command.words.join(' '))[0] ?? '');
+      if (printed !== null) nest(printed, where, into);
+    }
     // A shell reading its script from stdin runs what is piped or given to it there.
-    if (shellReadsStdin(command.words)) for (const text of command.stdin) nested.push({ script: text, elsewhere: command.elsewhere });
-    const inner = level < MAX_DEPTH ? wrappedCommand(command.words) : null;
-    if (inner !== null && 'script' in inner) nested.push({ script: inner.script, elsewhere: true });
-    else if (inner !== null) emit(inner.words, { ...command, writes: [], fromInput: inner.fromInput, elsewhere: command.elsewhere || basename(command.words[0]!) !== 'find' }, level + 1);
+    if (shellReadsStdin(command.words)) for (const text of command.stdin) nest(text, where, into);
+    const inner = level < MAX_DEPTH ? wrappedCommand(marked) : null;
+    if (inner !== null && 'script' in inner) nest(inner.script, true, into);
+    else if (inner !== null) emit(inner.words, { ...command, writes: [], fromInput: inner.fromInput, elsewhere: command.elsewhere || basename(command.words[0]!) !== 'find' }, level + 1, inner.replace ?? into);
   };
   /** Inside a `case`: the words before the next `)` (or `|`) are a pattern, not a command. */
   let pattern = false;
@@ -371,11 +505,16 @@ export function splitCommands(text: string, depth = 0, elsewhere = false): Simpl
     } else if (pattern && words[0] === 'esac') pattern = false;
     // `case WORD in [PATTERN)]`: what follows up to `)` is a pattern.
     if (isCaseHead(words)) pattern = then !== ')';
-    if (then === ';;') pattern = true;
-    const printer = basename(stripWrappers(words).words[0] ?? '');
-    const printed = printer === 'echo' || printer === 'printf' ? stripWrappers(words).words.slice(1) : [];
-    if (words.length > 0 || writes.length > 0) emit(words, { writes, stdin: [...stdin, ...piped], then, fromInput: false, elsewhere }, 0);
-    piped = then === '|' || then === '|&' ? [printed.filter((word) => !/^-[a-zA-Z]+$/.test(word)).join(' ')] : [];
+    if (then !== null && CASE_ENDS.has(then)) pattern = true;
+    const expanded = words.flatMap((word) => substitute(word, variables));
+    track(expanded, variables);
+    const printed = printedBy(unwrap(expanded).words);
+    if (outputRuns && then !== '(') {
+      if (printed !== null) nest(printed, elsewhere, null);
+      outputRuns = false;
+    }
+    if (expanded.length > 0 || writes.length > 0) emit(expanded, { writes, stdin: [...stdin, ...piped], then, fromInput: false, elsewhere, dirs: [] }, 0, null);
+    piped = then === '|' || then === '|&' ? [printed ?? ''] : [];
     words = [];
     writes = [];
     stdin = [];
@@ -384,7 +523,8 @@ export function splitCommands(text: string, depth = 0, elsewhere = false): Simpl
     const token = tokens[i]!;
     const word = wordOf(token);
     if (word !== null) {
-      words.push(word);
+      // `NAME=value` before the program is an assignment: no brace expansion (bash does none there).
+      words.push(...shellWords(word, ASSIGNMENT.test(word) && words.every((before) => ASSIGNMENT.test(before) || RESERVED.has(before))));
       continue;
     }
     if (typeof token === 'string' || 'comment' in token) continue;
@@ -396,8 +536,8 @@ export function splitCommands(text: string, depth = 0, elsewhere = false): Simpl
       if (HEREDOC.has(op)) stdin.push(bodies.shift() ?? '');
       if (target !== null) {
         i++;
-        if (WRITE_REDIRECTS.has(op) && !/^\d+$/.test(target) && target !== '-') writes.push(target);
-        if (op === '<<<') stdin.push(target);
+        if (WRITE_REDIRECTS.has(op) && !/^\d+$/.test(target) && target !== '-') writes.push(literal(unmarkBraces(target)));
+        if (op === '<<<') stdin.push(literal(target));
       }
       continue;
     }
@@ -408,12 +548,31 @@ export function splitCommands(text: string, depth = 0, elsewhere = false): Simpl
       i++;
       continue;
     }
+    if (op === '(' && words[words.length - 1] === '$') {
+      // `$(` : the shell runs its output when it stands as the program, or is what eval / sh -c run.
+      const before = unwrap(words.slice(0, -1)).words;
+      outputRuns = before.length === 0 || (before.length === 1 && basename(before[0]!) === 'eval');
+    }
     if (SEPARATORS.has(op)) finish(op);
   }
   finish(null);
-  for (const script of substitutions(text)) out.push(...splitCommands(script, depth + 1, elsewhere));
-  for (const inner of nested) out.push(...splitCommands(inner.script, depth + 1, inner.elsewhere));
+  for (const script of substitutions(text)) out.push(...splitCommands(script, depth + 1, elsewhere, variables));
+  for (const inner of nested) out.push(...splitCommands(inner.script, depth + 1, inner.elsewhere, inner.variables));
   return out;
+}
+
+/** What a substitution's script prints, when it is one `echo`/`printf`; null otherwise (its output is not known). */
+function printedByScript(script: string): string | null {
+  const words: string[] = [];
+  for (const token of tokenize(script)) {
+    const word = wordOf(token);
+    if (word === null) {
+      if (typeof token === 'object' && 'op' in token) break;
+      continue;
+    }
+    words.push(...shellWords(word, false));
+  }
+  return printedBy(words);
 }
 
 /** A command as one line, whitespace normalised: what a denial names and an approval matches. */
