@@ -5,6 +5,7 @@
  * comes in as a function (guard/real-path.ts reads it from the disk).
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { literal } from './marks.js';
 
 /** The real path of a path (links resolved on its existing part), or the path itself. */
 export type RealPath = (path: string) => string;
@@ -34,7 +35,8 @@ export function expandKnown(word: string, cwd: string | null, home: string): str
 /**
  * A word as a path: `~`, `$HOME`, `$PWD` expanded, relative to cwd; null when a variable hides it,
  * or when it is relative and the directory it counts from cannot be told (after `cd -`, `popd`).
- * A glob is placed as its literal directory followed by `/*`.
+ * A glob is placed as its literal directory followed by `/*`. A quoted `*`, `?` or `[` (marked,
+ * guard/marks.ts) is part of a name, not a glob: `"*"` is the file named `*`.
  */
 export function placePath(word: string, cwd: string | null, home: string): string | null {
   let path = expandKnown(word, cwd, home);
@@ -45,9 +47,9 @@ export function placePath(word: string, cwd: string | null, home: string): strin
   if (glob !== -1) {
     const cut = path.lastIndexOf('/', glob);
     path = cut === -1 ? '.' : path.slice(0, cut) || '/';
-    return `${resolve(from, path)}${sep}*`;
+    return `${literal(resolve(from, path))}${sep}*`;
   }
-  return resolve(from, path);
+  return literal(resolve(from, path));
 }
 
 /** A shell glob segment as a regular expression (a leading `.` is matched only explicitly, as bash does). */
@@ -65,14 +67,14 @@ export function segmentRegExp(segment: string): RegExp {
         out += `[${body}]`;
         i = end;
       }
-    } else out += c.replace(/[.+^${}()|\\]/g, '\\$&');
+    } else out += literal(c).replace(/[.+^${}()|\\*?[\]]/g, '\\$&');
   }
   return new RegExp(`^${segment.startsWith('.') ? '' : '(?!\\.)'}${out}$`);
 }
 
 /** Whether a glob segment can match a name (a class the translation cannot read: assume it can). */
 export function segmentMatches(segment: string, name: string): boolean {
-  if (!/[*?[]/.test(segment)) return segment === name;
+  if (!/[*?[]/.test(segment)) return literal(segment) === name;
   try {
     return segmentRegExp(segment).test(name);
   } catch {

@@ -10,7 +10,7 @@
  */
 const RULE_WORDS: Record<string, readonly string[]> = {
   'force-push': ['push'],
-  'recursive-delete-outside-repo': ['rm'],
+  'recursive-delete-outside-repo': ['rm', 'delete'],
   'drop-database': ['drop', 'db:'],
 };
 
@@ -27,13 +27,15 @@ function unquoted(command: string): string {
  */
 const ALWAYS = ['approve', 'config', '.agent', 'coordination', 'notion-sync', 'guard-settings', 'checkout', 'restore', 'rm', 'mv', 'clean'];
 const DOT_GLOB = /(?:^|[\s/=])\.[^\s/]*[*?[]/;
+/** A brace expansion (`r{m,}`, `{a..b}`) can build a rule's word from parts: such a line is parsed. */
+const BRACES = /\{[^{}\s]*(?:,|\.\.)[^{}\s]*\}/;
 
 /** Whether the guard must parse this command (false: no rule can deny it). */
 export function mayBeDenied(command: string, deny: readonly string[]): boolean {
   const plain = unquoted(command);
   const lower = plain.toLowerCase();
   for (const word of ALWAYS) if (plain.includes(word)) return true;
-  if (DOT_GLOB.test(plain)) return true;
+  if (DOT_GLOB.test(plain) || BRACES.test(plain)) return true;
   for (const item of deny) {
     const words = RULE_WORDS[item] ?? [unquoted(item.trim().split(/\s+/)[0] ?? item)];
     // SQL is read in any case (the drop-database rule matches it case-insensitively).

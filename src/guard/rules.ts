@@ -31,7 +31,9 @@ import { parse } from 'shell-quote';
 import type { GitConfig } from './git-config.js';
 import { globSegment, isInside, mayName, placePath, type RealPath } from './paths.js';
 import { protectedFile, protectedWrite, type PlaceContext } from './protected.js';
+import { literal } from './marks.js';
 import { basename, normaliseCommand, splitCommands, type SimpleCommand } from './shell.js';
+import { sqlCode } from './sql.js';
 
 export interface GuardContext {
   /** The repository root (absolute). */
@@ -114,6 +116,11 @@ const GIT_GLOBAL_WITH_VALUE = new Set(['-C', '-c', '--git-dir', '--work-tree', '
 interface GitCall {
   sub: string;
   args: string[];
+  /**
+   * `-c key=value` and `--config-env key=ENV` given on the command line, in order: they override
+   * the configuration files for this command (a null value: read from the environment, unknown).
+   */
+  config: Array<[key: string, value: string | null]>;
   /** The `-C` directories, in order (each relative to the one before). */
   dirs: string[];
   /** `--git-dir` or `--work-tree` was given: the repository is not the one of the directory. */
@@ -124,16 +131,44 @@ function gitSubcommand(words: string[]): GitCall | null {
   if (basename(words[0] ?? '') !== 'git') return null;
   let i = 1;
   const dirs: string[] = [];
+  const config: Array<[string, string | null]> = [];
   let elsewhere = false;
   while (i < words.length && words[i]!.startsWith('-')) {
     const option = words[i]!;
     if (option === '-C' && i + 1 < words.length) dirs.push(words[i + 1]!);
+    if (option === '-c' && i + 1 < words.length) {
+      const item = words[i + 1]!;
+      const eq = item.indexOf('=');
+      config.push(eq === -1 ? [configKey(item), 'true'] : [configKey(item.slice(0, eq)), item.slice(eq + 1)]);
+    }
+    const env = option === '--config-env' ? words[i + 1] : option.startsWith('--config-env=') ? option.slice('--config-env='.length) : undefined;
+    if (env?.includes('=')) config.push([configKey(env.slice(0, env.lastIndexOf('='))), null]);
     if (/^--(?:git-dir|work-tree)(?:=|$)/.test(option)) elsewhere = true;
     if (GIT_GLOBAL_WITH_VALUE.has(option)) i++;
     i++;
   }
   if (i >= words.length) return null;
-  return { sub: words[i]!, args: words.slice(i + 1), dirs, elsewhere };
+  return { sub: words[i]!, args: words.slice(i + 1), dirs, config, elsewhere };
+}
+
+/** A config key as `git config --list` prints it: section and variable in lower case, a subsection as written. */
+function configKey(key: string): string {
+  const first = key.indexOf('.');
+  const last = key.lastIndexOf('.');
+  if (first === -1) return key.toLowerCase();
+  return `${key.slice(0, first).toLowerCase()}${key.slice(first, last + 1)}${key.slice(last + 1).toLowerCase()}`;
+}
+
+/** The configuration a git command sees: the files' (when it runs here), then its `-c` values. */
+function effectiveConfig(git: GitCall, here: boolean, context: GuardContext): { config: GitConfig; unknown: string | null } {
+  const config = new Map<string, string[]>();
+  if (here) for (const [key, values] of context.gitConfig()) config.set(key, [...values]);
+  let unknown: string | null = null;
+  for (const [key, value] of git.config) {
+    if (value === null) unknown = key;
+    else config.set(key, [...(config.get(key) ?? []), value]);
+  }
+  return { config, unknown };
 }
 
 /**
@@ -190,8 +225,12 @@ function forcePush(words: string[], cwd: string | null, context: GuardContext): 
       if (/[o]$/.test(arg)) i++;
     } else positionals.push(arg);
   }
-  // With no refspec, git's configuration decides where the push goes (git help push, push.default).
-  const config = positionals.length <= 1 && here && (force || remove) ? context.gitConfig() : null;
+  // With no refspec, git's configuration decides where the push goes (git help push, push.default),
+  // `git -c key=value` overriding the files for this one command.
+  const refspecLess = positionals.length <= 1 && (force || remove);
+  const effective = refspecLess && (here || git.config.length > 0) ? effectiveConfig(git, here, context) : null;
+  if (effective?.unknown && /^(?:push|remote|branch)\./.test(effective.unknown)) return `a force push naming no refspec whose ${effective.unknown} comes from --config-env (a value the guard cannot read) may rewrite a shared branch: name the branch`;
+  const config = effective?.config ?? null;
   const last = (key: string) => config?.get(key)?.at(-1);
   const branch = config ? currentBranch() : null;
   const remote = positionals[0] ?? (branch !== null ? last(`branch.${branch}.pushremote`) : undefined) ?? last('remote.pushdefault') ?? (branch !== null ? last(`branch.${branch}.remote`) : undefined) ?? 'origin';
@@ -225,6 +264,7 @@ function forcePush(words: string[], cwd: string | null, context: GuardContext): 
     const deletes = remove || (colon === 0 && dst !== '');
     if (dst === '' || dst === 'HEAD' || dst === '@') dst = colon === -1 || dst === 'HEAD' || dst === '@' ? (currentBranch() ?? '') : dst;
     if (dst.startsWith('refs/tags/')) continue;
+    if (dst.includes('$') && (force || plus || deletes)) return `${kind} to ${spec}, a branch behind a variable the guard does not know, may rewrite a shared branch: name the branch`;
     if (dst.includes('*') && (force || plus)) return `${kind} of ${spec}${fromConfig} rewrites every branch it matches on ${remote}, shared ones included`;
     targets.push({ branch: dst === '' ? null : dst.replace(/^refs\/heads\//, ''), force: force || plus, remove: deletes, how: fromConfig });
   }
@@ -241,41 +281,100 @@ function forcePush(words: string[], cwd: string | null, context: GuardContext): 
 
 // --- recursive-delete-outside-repo ------------------------------------------------------------
 
-function recursiveDelete(command: SimpleCommand, cwd: string | null, context: GuardContext): string | null {
-  const words = command.words;
-  if (basename(words[0] ?? '') !== 'rm') return null;
-  let recursive = false;
-  const targets: string[] = [];
-  let options = true;
-  for (const word of words.slice(1)) {
-    if (options && word === '--') options = false;
-    else if (options && abbreviates(word, '--recursive', 3)) recursive = true; // `--rec`, `--recur`
-    else if (options && /^-[a-zA-Z]+$/.test(word)) {
-      if (/[rR]/.test(word)) recursive = true;
-    } else if (options && word.startsWith('--')) continue;
-    else targets.push(word);
-  }
-  // In a container or on another host the paths are not this machine's: not this rule's to judge.
-  if (!recursive || command.elsewhere) return null;
-  if (command.fromInput) return 'rm -r run by xargs or find -exec deletes paths read at run time, which the guard cannot place: they may be outside the repository';
+/**
+ * The targets a recursive delete names: outside the repository, the repository itself, everything
+ * at its top, or its `.git` — the reason, or null. Targets arrive marked (guard/marks.ts: a quoted
+ * `*` is a file name) and are placed where they really are (links resolved, `context.realPath`).
+ * `unplaceable` says what a target the guard cannot place means (a reason to deny, or null to let
+ * it pass).
+ */
+function deletedTargets(what: string, targets: readonly string[], cwd: string | null, context: GuardContext, unplaceable: string | null): string | null {
   const real = context.realPath ?? ((path: string) => path);
   const root = real(resolve(context.root));
-  for (const target of targets) {
-    const path = placePath(target, cwd, context.home);
-    if (path === null) return `rm -r of ${target} deletes a path the guard cannot place (a variable, or after cd - / popd): it may be outside the repository`;
+  for (const marked of targets) {
+    const target = literal(marked);
+    const path = placePath(marked, cwd, context.home);
+    if (path === null) {
+      if (unplaceable !== null) return `${what} of ${target} ${unplaceable}`;
+      continue;
+    }
     const glob = path.endsWith(`${sep}*`);
     const written = glob ? path.slice(0, -2) : path;
     // Where it really is: rm takes away a link itself, not what it leads to — unless the path ends
     // in `/` (`rm -rf link/` empties the folder the link leads to); a glob's folder is followed.
     const followed = glob || /\/\.?$/.test(target) || written === dirname(written);
     const place = followed ? real(written) : join(real(dirname(written)), basename(written));
-    if (!glob && place === root) return `rm -r of ${target} deletes the whole repository ${root}`;
+    if (!glob && place === root) return `${what} of ${target} deletes the whole repository ${root}`;
     // `rm -rf *` (or `./*`, `/srv/project/*`) at the top deletes every file of the repository.
-    if (glob && place === root && /^[*?]+$/.test(globSegment(target, context.home) ?? '')) return `rm -r of ${target} deletes everything in the repository ${root}`;
-    if (!isInside(root, place)) return `rm -r of ${target} deletes ${glob ? `everything in ${place}` : place}, outside the repository ${root}`;
-    if (isInside(join(root, '.git'), place) || mayName(target, cwd, context.home, join(root, '.git')) || mayName(place + (glob ? `${sep}${globSegment(target, context.home)}` : ''), cwd, context.home, join(root, '.git'))) return `rm -r of ${target} deletes the repository's git history (.git)`;
+    if (glob && place === root && /^[*?]+$/.test(globSegment(marked, context.home) ?? '')) return `${what} of ${target} deletes everything in the repository ${root}`;
+    if (!isInside(root, place)) return `${what} of ${target} deletes ${glob ? `everything in ${place}` : place}, outside the repository ${root}`;
+    if (isInside(join(root, '.git'), place) || mayName(marked, cwd, context.home, join(root, '.git')) || mayName(place + (glob ? `${sep}${globSegment(marked, context.home)}` : ''), cwd, context.home, join(root, '.git'))) return `${what} of ${target} deletes the repository's git history (.git)`;
   }
   return null;
+}
+
+const UNPLACEABLE = 'deletes a path the guard cannot place (a variable, or after cd - / popd): it may be outside the repository';
+
+function recursiveDelete(command: SimpleCommand, cwd: string | null, context: GuardContext): string | null {
+  if (basename(command.words[0] ?? '') === 'find') return findDelete(command, cwd, context);
+  if (basename(command.words[0] ?? '') !== 'rm') return null;
+  let recursive = false;
+  /** A variable the guard does not know stands where an option may: it may hold `-r`. */
+  let maybe = false;
+  const targets: string[] = [];
+  let options = true;
+  // The words as the shell globs them (guard/marks.ts): `rm -rf "*"` names the file `*`.
+  for (const word of command.marked.slice(1)) {
+    if (options && word === '--') options = false;
+    else if (options && abbreviates(word, '--recursive', 3)) recursive = true; // `--rec`, `--recur`
+    else if (options && /^-[a-zA-Z]+$/.test(word)) {
+      if (/[rR]/.test(word)) recursive = true;
+    } else if (options && word.startsWith('--')) continue;
+    else {
+      if (options && word.includes('${')) maybe = true;
+      targets.push(word);
+    }
+  }
+  // In a container or on another host the paths are not this machine's: not this rule's to judge.
+  if (!(recursive || maybe) || command.elsewhere) return null;
+  if (command.fromInput && recursive) return 'rm -r run by xargs or find -exec deletes paths read at run time, which the guard cannot place: they may be outside the repository';
+  if (recursive) return deletedTargets('rm -r', targets, cwd, context, UNPLACEABLE);
+  // Only maybe recursive: a target the guard places outside the repository is denied; `rm "$f"` passes.
+  const why = deletedTargets('rm', targets, cwd, context, null);
+  return why === null ? null : `${why} (a variable the guard does not know stands among rm's options and may hold -r)`;
+}
+
+/** find's tests that pick what it deletes by name, content or age (not `-type`, `-maxdepth`, ...). */
+const FIND_UNFILTERED = new Set(['-type', '-xtype', '-maxdepth', '-mindepth', '-depth', '-d', '-mount', '-xdev', '-noleaf', '-ignore_readdir_race', '-noignore_readdir_race', '-follow', '-daystart', '-delete', '-print', '-print0', '-true', '-regextype', '-warn', '-nowarn', '-O']);
+const FIND_WITH_VALUE = new Set(['-type', '-xtype', '-maxdepth', '-mindepth', '-regextype']);
+
+/**
+ * `find PATH… -delete` deletes what it finds under each PATH, as `rm -r` does: denied when a start
+ * path is outside the repository (`find ~ -delete`, `find .. -delete`), is its `.git`, or is its
+ * top with nothing choosing what goes (`find . -delete`, `find . -type f -delete`); `find . -name
+ * '*.tmp' -delete` passes.
+ */
+function findDelete(command: SimpleCommand, cwd: string | null, context: GuardContext): string | null {
+  const marked = command.marked;
+  if (!marked.includes('-delete') || command.elsewhere) return null;
+  let i = 1;
+  while (i < marked.length && /^-(?:[HLP]|D|O\d*)$/.test(marked[i]!)) i += marked[i] === '-D' ? 2 : 1;
+  const starts: string[] = [];
+  for (; i < marked.length && !/^[-(!),]/.test(marked[i]!); i++) starts.push(marked[i]!);
+  if (starts.length === 0) starts.push('.');
+  if (command.fromInput) return 'find -delete run by xargs deletes under paths read at run time, which the guard cannot place: they may be outside the repository';
+  const outside = deletedTargets('find -delete', starts, cwd, context, UNPLACEABLE);
+  if (outside === null) return null;
+  // At the repository's top (not outside it, not .git): denied only when nothing picks what goes.
+  let filtered = false;
+  for (let j = i; j < marked.length; j++) {
+    const word = marked[j]!;
+    if (FIND_WITH_VALUE.has(word)) j++;
+    else if (word.startsWith('-') && !FIND_UNFILTERED.has(word)) filtered = true;
+  }
+  const root = resolve(context.root);
+  const atTop = starts.every((start) => placePath(start, cwd, context.home) === root);
+  return filtered && atTop ? null : outside;
 }
 
 // --- drop-database ----------------------------------------------------------------------------
@@ -290,11 +389,14 @@ function dropDatabase(command: SimpleCommand, feeding: readonly SimpleCommand[])
   if (program === 'mysqladmin' && args.some((arg) => arg === 'drop')) return 'mysqladmin drop drops a database';
   if ((program === 'rails' || program === 'rake' || program === 'bin/rails') && args.some((arg) => /^db:drop\b/.test(arg))) return `${program} db:drop drops the database`;
   if (!DB_CLIENTS.has(program)) return null;
-  if (args.some((arg) => DROP_SQL.test(arg))) return `${program} is given a DROP DATABASE/SCHEMA/TABLE statement${command.elsewhere ? ' (run in a container or on another host)' : ''}`;
-  if (command.stdin.some((text) => DROP_SQL.test(text))) return `${program} is given a DROP DATABASE/SCHEMA/TABLE statement on its input (a here-string, a here-document or a pipe)`;
+  // What the database runs: not a DROP inside a string literal, a quoted identifier or a comment.
+  const dialect = program === 'mongo' || program === 'mongosh' ? 'js' : 'sql';
+  const drops = (text: string) => sqlCode(text, dialect).some((code) => DROP_SQL.test(code));
+  if (args.some(drops)) return `${program} is given a DROP DATABASE/SCHEMA/TABLE statement${command.elsewhere ? ' (run in a container or on another host)' : ''}`;
+  if (command.stdin.some(drops)) return `${program} is given a DROP DATABASE/SCHEMA/TABLE statement on its input (a here-string, a here-document or a pipe)`;
   for (const source of feeding) {
     const from = basename(source.words[0] ?? '');
-    if ((from === 'echo' || from === 'printf') && source.words.slice(1).some((arg) => DROP_SQL.test(arg))) return `${program} is piped a DROP DATABASE/SCHEMA/TABLE statement`;
+    if ((from === 'echo' || from === 'printf') && drops(source.words.slice(1).join(' '))) return `${program} is piped a DROP DATABASE/SCHEMA/TABLE statement`;
   }
   return null;
 }
@@ -352,18 +454,24 @@ export function decideBash(command: string, context: GuardContext): GuardDecisio
         if (next !== null && !next.endsWith('*')) cwd = next;
       }
     }
+    // A wrapper may run the command in another directory (`env -C DIR`, `sudo -D DIR`).
+    let here: string | null = cwd;
+    for (const dir of simple.dirs) {
+      const next = here === null ? null : placePath(dir, here, context.home);
+      here = next === null || next.endsWith(`${sep}*`) ? null : next;
+    }
     if (cosSubcommand(words) === 'approve') return deny('self-approval', "an agent may not approve its own denied command: a person runs cos approve", command);
     const git = gitSubcommand(words);
-    let gitDir: string | null = cwd;
+    let gitDir: string | null = here;
     for (const step of git?.dirs ?? []) gitDir = gitDir === null ? null : placePath(step, gitDir, context.home);
-    const written = protectedWrite(simple, git !== null && !git.elsewhere ? { sub: git.sub, args: git.args, dir: gitDir } : null, cwd, place);
+    const written = protectedWrite(simple, git !== null && !git.elsewhere ? { sub: git.sub, args: git.args, dir: gitDir } : null, here, place);
     if (written) return deny(written.rule, `${written.why} (${PROTECTED_WHY[written.rule]})`, command);
     if (rules.has('force-push')) {
-      const why = forcePush(words, cwd, context);
+      const why = forcePush(words, here, context);
       if (why) return deny('force-push', why, command);
     }
     if (rules.has('recursive-delete-outside-repo')) {
-      const why = recursiveDelete(simple, cwd, context);
+      const why = recursiveDelete(simple, here, context);
       if (why) return deny('recursive-delete-outside-repo', why, command);
     }
     if (rules.has('drop-database')) {

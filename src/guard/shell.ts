@@ -463,7 +463,7 @@ export function splitCommands(text: string, depth = 0, elsewhere = false, inheri
   const nested: Nested[] = [];
   const nest = (script: string, where: boolean, replace: string | null) => {
     // The string xargs -I or find -exec replaces with what they read: a path the guard cannot place.
-    const text = replace !== null && replace !== '' ? script.split(replace).join('${__INPUT}') : script;
+    const text = replace !== null && replace !== '' ? script.split(replace).join(`\${__INPUT}`) : script;
     nested.push({ script: text, elsewhere: where, variables: new Map(variables) });
   };
   type Simple = { writes: string[]; stdin: string[]; then: string | null; fromInput: boolean; elsewhere: boolean; dirs: string[] };
