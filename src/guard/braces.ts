@@ -47,6 +47,11 @@ function expand(word: string): string[] {
       continue;
     }
     if (word[i] !== '{') continue;
+    // `{}` at the start of a word (or of what follows a group) is literal, as bash reads it.
+    if (i === 0 && word[1] === '}') {
+      i = 1;
+      continue;
+    }
     let depth = 0;
     let close = -1;
     const commas: number[] = [];
@@ -54,9 +59,19 @@ function expand(word: string): string[] {
       const c = word[j]!;
       if (c === '$' && word[j + 1] === '{') j = parameterEnd(word, j);
       else if (c === '{') depth++;
-      else if (c === '}' && --depth === 0) {
-        close = j;
-        break;
+      else if (c === '}') {
+        // A `}` that would close a group with neither a `,` nor a sequence in it is literal, as bash
+        // reads `{a},b}` (the words `a}` and `b`) and `{},a}`.
+        // A body with `..` and more after it that is no sequence (`{..1}`, `{1..x}`) leaves this `{`
+        // unexpanded, as in bash.
+        if (depth === 1 && commas.length === 0 && sequence(word.slice(i + 1, j)) === null) {
+          if (/^[^{}]*\.\.[^{}]+$/.test(word.slice(i + 1, j))) break;
+          continue;
+        }
+        if (--depth === 0) {
+          close = j;
+          break;
+        }
       } else if (c === ',' && depth === 1) commas.push(j);
     }
     if (close === -1) continue;

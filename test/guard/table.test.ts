@@ -215,6 +215,105 @@ const TABLE: Row[] = [
   ['git push --del origin main', 'force-push'],
   ['git push --force-w origin feature-login', 'allow'],
   ['git push --follow-tags origin main', 'allow'],
+  // shell-side gaps found by review (session 4): each beside its harmless twin
+  // brace expansion, as bash does it before anything else
+  ['rm -rf {~,x}', 'recursive-delete-outside-repo'],
+  ['rm -r{f,} ~', 'recursive-delete-outside-repo'],
+  ['git push -f origin {main,x}', 'force-push'],
+  ['rm -rf /srv/{project,other}/tmp', 'recursive-delete-outside-repo'],
+  ['r{m,} -rf ~', 'recursive-delete-outside-repo'], // the program itself from a brace
+  ['echo {~,x}', 'allow'],
+  ['rm -rf build/{a,b}', 'allow'],
+  ['rm -rf "{~,x}"', 'allow'], // quoted braces are literal: a folder named {~,x} here
+  ['git push -f origin {feature-login,feature-login}', 'allow'],
+  // wrappers, each read with its own option grammar
+  ['env -C /tmp rm -rf build', 'recursive-delete-outside-repo'], // build is /tmp/build
+  ['env --chdir=/tmp rm -rf build', 'recursive-delete-outside-repo'],
+  ['env -C dir rm -rf ~', 'recursive-delete-outside-repo'],
+  ['env -S "rm -rf ~"', 'recursive-delete-outside-repo'],
+  ['env -S "git push -f" origin main', 'force-push'],
+  ['exec -a name rm -rf ~', 'recursive-delete-outside-repo'],
+  ['setsid rm -rf ~', 'recursive-delete-outside-repo'],
+  ['setsid -f git push --force origin main', 'force-push'],
+  ['flock /tmp/l rm -rf ~', 'recursive-delete-outside-repo'],
+  ['flock -w 5 /tmp/l rm -rf ~', 'recursive-delete-outside-repo'],
+  ["flock /tmp/l -c 'rm -rf ~'", 'recursive-delete-outside-repo'],
+  ['busybox rm -rf ~', 'recursive-delete-outside-repo'],
+  ["su -c 'rm -rf ~'", 'recursive-delete-outside-repo'],
+  ["su - deploy -c 'psql -c \"DROP TABLE users\"'", 'drop-database'],
+  ["runuser -u app -- sh -c 'rm -rf /var/app'", 'recursive-delete-outside-repo'],
+  ['strace rm -rf ~', 'recursive-delete-outside-repo'],
+  ['strace -f -o /tmp/trace -e trace=file rm -rf ~', 'recursive-delete-outside-repo'],
+  ['chroot / rm -rf ~', 'recursive-delete-outside-repo'],
+  ['sudo -D /tmp rm -rf build', 'recursive-delete-outside-repo'],
+  ['taskset 0x3 rm -rf ~', 'recursive-delete-outside-repo'],
+  ['watch -n 5 rm -rf /tmp/cache', 'recursive-delete-outside-repo'],
+  ['env -C src rm -rf build', 'allow'],
+  ['env -C dir ls', 'allow'],
+  ['exec -a name rm -rf ./build', 'allow'],
+  ['flock /tmp/l npm test', 'allow'],
+  ["flock /tmp/l -c 'rm -rf ./build'", 'allow'],
+  ["su -c 'ls ~'", 'allow'],
+  ['strace -o /tmp/trace npm test', 'allow'],
+  ['busybox ls ~', 'allow'],
+  // git -c overrides the configuration for a refspec-less force push
+  ['git -c remote.origin.push=HEAD:main push -f', 'force-push'],
+  ['git -c push.default=matching push --force', 'force-push'],
+  ['git -c remote.origin.push=HEAD:feature-login push -f', 'allow'],
+  ['git -c color.ui=never push -f', 'allow'],
+  // values known only when the line runs
+  ['X=-rf; rm $X ~', 'recursive-delete-outside-repo'],
+  ['export X=-rf && rm $X ~', 'recursive-delete-outside-repo'],
+  ['B=main; git push -f origin $B', 'force-push'],
+  ['D=/srv; T=$D/other; rm -rf $T', 'recursive-delete-outside-repo'],
+  ['X=/; X=./build; rm -rf $X', 'recursive-delete-outside-repo'], // assigned twice: unknown
+  ['rm $OPTS ~', 'recursive-delete-outside-repo'], // an unknown variable may hold -r
+  ['git push -f origin "$BRANCH"', 'force-push'], // an unknown branch
+  ['X=./build; rm -rf $X', 'allow'],
+  ['B=feature-login; git push -f origin $B', 'allow'],
+  ['rm "$tmpfile"', 'allow'], // not recursive, whatever the variable holds
+  ['rm $OPTS ./build', 'allow'],
+  ['git push origin "$BRANCH"', 'allow'], // not forced
+  ['bash -c "$(echo rm -rf ~)"', 'recursive-delete-outside-repo'],
+  ['$(echo rm -rf ~)', 'recursive-delete-outside-repo'],
+  ["eval \"$(printf 'git push -f origin %s' main)\"", 'force-push'],
+  ['eval "$(ssh-agent -s)"', 'allow'], // output unknown: not this guard's to see
+  ['bash -c "$(echo rm -rf ./build)"', 'allow'],
+  ["git commit -m \"$(cat <<'EOF'\nrm -rf ~ was a bad idea\nEOF\n)\"", 'allow'], // printed, not run
+  ['find ~ -delete', 'recursive-delete-outside-repo'],
+  ['find / -name x -delete', 'recursive-delete-outside-repo'],
+  ['find .. -delete', 'recursive-delete-outside-repo'],
+  ['find . -delete', 'recursive-delete-outside-repo'], // the whole repository, .git included
+  ['find .git -name "*.lock" -delete', 'recursive-delete-outside-repo'],
+  ["find . -name '*.tmp' -delete", 'allow'],
+  ['find build -type f -delete', 'allow'],
+  ['find ~ -name x -print', 'allow'],
+  ["xargs -I{} sh -c 'rm -rf {}'", 'recursive-delete-outside-repo'],
+  ["find . -name cache -exec sh -c 'rm -rf {}' \\;", 'recursive-delete-outside-repo'],
+  ["xargs -I{} sh -c 'echo {}'", 'allow'],
+  ["ls | xargs -n1 sh -c 'rm -rf ./build'", 'allow'],
+  // false positives
+  ["psql -c \"SELECT 'DROP TABLE x'\"", 'allow'], // in an SQL string literal
+  ['psql -c "-- DROP TABLE x\nSELECT 1"', 'allow'], // in an SQL comment
+  ['psql -c "SELECT 1 /* DROP TABLE x */"', 'allow'],
+  ['psql -c \'SELECT "drop table" FROM t\'', 'allow'], // a quoted identifier
+  ["psql -c \"SELECT 'x'; DROP TABLE x\"", 'drop-database'],
+  ["psql -c \"SELECT 'a\\'; DROP TABLE x; --'\"", 'drop-database'], // MySQL reads one string, PostgreSQL a DROP
+  ['mysql -e "SELECT 1 /*! DROP TABLE x */"', 'drop-database'], // MySQL runs executable comments
+  ['psql -c "/* note */ DROP TABLE x"', 'drop-database'],
+  ['rm -rf "*"', 'allow'], // the file named *, not a glob
+  ["rm -rf '*'", 'allow'],
+  ['rm -rf \\*', 'allow'],
+  ['rm -rf "*"/*', 'allow'], // everything in the folder named *
+  ['rm -rf "*" *', 'recursive-delete-outside-repo'], // the second one is a glob at the top
+  ['rm -rf *"*"', 'allow'], // the files whose names end in *
+  ['case x in a) echo hi;& b) echo there;; esac', 'allow'],
+  ['case x in a) echo hi;;& rm) echo there;; esac', 'allow'],
+  ['case x in a) echo hi;& b) rm -rf ~;; esac', 'recursive-delete-outside-repo'],
+  // the tokenizer no longer stops at what it cannot read
+  ["ls # don't\nrm -rf ~", 'recursive-delete-outside-repo'], // a quote in a comment opens nothing
+  ['echo ${X:-a b}; rm -rf ~', 'recursive-delete-outside-repo'], // shell-quote threw on ${X:-…}
+  ['echo ${X:-a b}; rm -rf ./build', 'allow'],
 ];
 
 describe('the guard table', () => {
