@@ -13,9 +13,9 @@ import { bashPreToolUse, hook } from '../hooks/run-hook.js';
 
 
 /** The remote branches `git push --dry-run --porcelain ARGS` would update (null: git refuses the push). */
-function gitWouldPush(clone: string, args: string[]): string[] | null {
+function gitWouldPush(clone: string, args: string[], global: string[] = []): string[] | null {
   try {
-    const out = execFileSync('git', ['push', '--dry-run', '--porcelain', ...args], { cwd: clone, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync('git', [...global, 'push', '--dry-run', '--porcelain', ...args], { cwd: clone, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     return [...out.matchAll(/:refs\/heads\/(\S+)\t/g)].map((match) => match[1]!).sort();
   } catch {
     return null;
@@ -71,6 +71,27 @@ describe('force push with no refspec, decided from the real git config', () => {
         const reason = JSON.parse(result.stdout).hookSpecificOutput.permissionDecisionReason as string;
         expect({ case: item.name, reason }).toEqual({ case: item.name, reason: expect.stringMatching(/rule force-push\): a force push.*(?:of main on origin|every branch of origin)/) });
       } else expect({ case: item.name, stdout: result.stdout }).toEqual({ case: item.name, stdout: '' });
+    }
+  });
+
+  it('git -c on the command line overrides the config files for that push, as git does', { timeout: 120_000 }, async () => {
+    const clone = await cloneTracking();
+    const cases: Array<{ name: string; file: string; global: string[]; denied: boolean }> = [
+      { name: '-c push.default=upstream over simple', file: 'simple', global: ['-c', 'push.default=upstream'], denied: true },
+      { name: '-c push.default=current over upstream', file: 'upstream', global: ['-c', 'push.default=current'], denied: false },
+      { name: '-c remote.origin.push=HEAD:main', file: 'current', global: ['-c', 'remote.origin.push=HEAD:refs/heads/main'], denied: true },
+      { name: '-c given twice: the last push.default wins', file: 'simple', global: ['-c', 'push.default=current', '-c', 'push.default=upstream'], denied: true },
+      { name: 'an unrelated -c', file: 'simple', global: ['-c', 'color.ui=never'], denied: false },
+    ];
+    for (const item of cases) {
+      git(clone, 'config', 'push.default', item.file);
+      const targets = gitWouldPush(clone, ['-f'], item.global);
+      expect({ case: item.name, deniedByGitTruth: targets?.includes('main') ?? false }).toEqual({ case: item.name, deniedByGitTruth: item.denied });
+      const command = `git ${item.global.join(' ')} push -f`;
+      const result = await hook('pre-tool-use', bashPreToolUse(clone, command, 'push-config-session', 'push'), { cwd: clone, env: ENV });
+      expect(result.code).toBe(0);
+      if (item.denied) expect({ case: item.name, reason: JSON.parse(result.stdout).hookSpecificOutput.permissionDecisionReason }).toEqual({ case: item.name, reason: expect.stringMatching(/rule force-push\): a force push.*of main on origin/) });
+      else expect({ case: item.name, stdout: result.stdout }).toEqual({ case: item.name, stdout: '' });
     }
   });
 

@@ -1,0 +1,65 @@
+/**
+ * The shell-side gaps a review found (session 4), through the built CLI's pre-tool-use hook with
+ * the PreToolUse JSON Claude Code sends: brace expansion, wrappers, values known only at run time,
+ * find -delete, an xargs-run shell — denied; each harmless twin, SQL in literals and comments, a
+ * quoted `*` and a case fall-through — allowed.
+ */
+import { describe, expect, it } from 'vitest';
+import { bashPreToolUse, hook, project } from '../hooks/run-hook.js';
+
+const ENV = { COS_SPRINT: 'shell-gaps', COS_AGENT: 'dev' };
+
+const DENIED: Array<[string, string]> = [
+  ['rm -rf {~,x}', 'recursive-delete-outside-repo'],
+  ['rm -r{f,} ~', 'recursive-delete-outside-repo'],
+  ['git push -f origin {main,x}', 'force-push'],
+  ['env -C dir rm -rf ~', 'recursive-delete-outside-repo'],
+  ['env --chdir=dir rm -rf ~', 'recursive-delete-outside-repo'],
+  ['env -S "rm -rf ~"', 'recursive-delete-outside-repo'],
+  ['exec -a name rm -rf ~', 'recursive-delete-outside-repo'],
+  ['setsid rm -rf ~', 'recursive-delete-outside-repo'],
+  ['flock /tmp/l rm -rf ~', 'recursive-delete-outside-repo'],
+  ["flock /tmp/l -c 'rm -rf ~'", 'recursive-delete-outside-repo'],
+  ['busybox rm -rf ~', 'recursive-delete-outside-repo'],
+  ["su -c 'rm -rf ~'", 'recursive-delete-outside-repo'],
+  ['strace -f -o /tmp/trace rm -rf ~', 'recursive-delete-outside-repo'],
+  ['chroot / rm -rf ~', 'recursive-delete-outside-repo'],
+  ['git -c remote.origin.push=HEAD:main push -f', 'force-push'],
+  ['X=-rf; rm $X ~', 'recursive-delete-outside-repo'],
+  ['B=main; git push -f origin $B', 'force-push'],
+  ['bash -c "$(echo rm -rf ~)"', 'recursive-delete-outside-repo'],
+  ['find ~ -delete', 'recursive-delete-outside-repo'],
+  ['find / -name x -delete', 'recursive-delete-outside-repo'],
+  ['find .. -delete', 'recursive-delete-outside-repo'],
+  ["xargs -I{} sh -c 'rm -rf {}'", 'recursive-delete-outside-repo'],
+];
+
+const ALLOWED = [
+  'echo {~,x}',
+  'env -C dir ls',
+  "find . -name '*.tmp' -delete",
+  'X=./build; rm -rf $X',
+  'B=feature; git push -f origin $B',
+  'psql -c "SELECT \'DROP TABLE x\'"',
+  'psql -c "-- DROP TABLE x\nSELECT 1"',
+  'rm -rf "*"',
+  "rm -rf '*'",
+  'case "$1" in a) echo a;& b) echo b;; esac',
+  'case "$1" in a) echo a;;& rm) echo b;; esac',
+];
+
+describe('the shell-side gaps, through the built CLI', () => {
+  it('each gap is denied with its rule; each harmless twin passes', { timeout: 180_000 }, async () => {
+    const root = await project();
+    for (const [command, rule] of DENIED) {
+      const result = await hook('pre-tool-use', bashPreToolUse(root, command, 'shell-gaps-session', 'gap'), { cwd: root, env: ENV });
+      expect({ command, code: result.code }).toEqual({ command, code: 0 });
+      const output = result.stdout === '' ? null : JSON.parse(result.stdout).hookSpecificOutput;
+      expect({ command, decision: output?.permissionDecision, reason: output?.permissionDecisionReason }).toEqual({ command, decision: 'deny', reason: expect.stringContaining(`(rule ${rule})`) });
+    }
+    for (const command of ALLOWED) {
+      const result = await hook('pre-tool-use', bashPreToolUse(root, command, 'shell-gaps-session', 'twin'), { cwd: root, env: ENV });
+      expect({ command, result }).toEqual({ command, result: { code: 0, stdout: '', stderr: '' } });
+    }
+  });
+});
