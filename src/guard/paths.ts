@@ -36,7 +36,8 @@ export function expandKnown(word: string, cwd: string | null, home: string): str
  * A word as a path: `~`, `$HOME`, `$PWD` expanded, relative to cwd; null when a variable hides it,
  * or when it is relative and the directory it counts from cannot be told (after `cd -`, `popd`).
  * A glob is placed as its literal directory followed by `/*`. A quoted `*`, `?` or `[` (marked,
- * guard/marks.ts) is part of a name, not a glob: `"*"` is the file named `*`.
+ * guard/marks.ts) is part of a name, not a glob: `"*"` is the file named `*`, and stays marked in
+ * the placed path (so it is not read as `/*`; `literal` gives the name back for a message).
  */
 export function placePath(word: string, cwd: string | null, home: string): string | null {
   let path = expandKnown(word, cwd, home);
@@ -47,9 +48,9 @@ export function placePath(word: string, cwd: string | null, home: string): strin
   if (glob !== -1) {
     const cut = path.lastIndexOf('/', glob);
     path = cut === -1 ? '.' : path.slice(0, cut) || '/';
-    return `${literal(resolve(from, path))}${sep}*`;
+    return `${resolve(from, path)}${sep}*`;
   }
-  return literal(resolve(from, path));
+  return resolve(from, path);
 }
 
 /** A shell glob segment as a regular expression (a leading `.` is matched only explicitly, as bash does). */

@@ -307,7 +307,7 @@ function deletedTargets(what: string, targets: readonly string[], cwd: string | 
     if (!glob && place === root) return `${what} of ${target} deletes the whole repository ${root}`;
     // `rm -rf *` (or `./*`, `/srv/project/*`) at the top deletes every file of the repository.
     if (glob && place === root && /^[*?]+$/.test(globSegment(marked, context.home) ?? '')) return `${what} of ${target} deletes everything in the repository ${root}`;
-    if (!isInside(root, place)) return `${what} of ${target} deletes ${glob ? `everything in ${place}` : place}, outside the repository ${root}`;
+    if (!isInside(root, place)) return `${what} of ${target} deletes ${glob ? `everything in ${literal(place)}` : literal(place)}, outside the repository ${root}`;
     if (isInside(join(root, '.git'), place) || mayName(marked, cwd, context.home, join(root, '.git')) || mayName(place + (glob ? `${sep}${globSegment(marked, context.home)}` : ''), cwd, context.home, join(root, '.git'))) return `${what} of ${target} deletes the repository's git history (.git)`;
   }
   return null;
