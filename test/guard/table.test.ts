@@ -312,8 +312,8 @@ const TABLE: Row[] = [
   ['case x in a) echo hi;& b) rm -rf ~;; esac', 'recursive-delete-outside-repo'],
   // the tokenizer no longer stops at what it cannot read
   ["ls # don't\nrm -rf ~", 'recursive-delete-outside-repo'], // a quote in a comment opens nothing
-  ['echo ${X:-a b}; rm -rf ~', 'recursive-delete-outside-repo'], // shell-quote threw on ${X:-…}
-  ['echo ${X:-a b}; rm -rf ./build', 'allow'],
+  [`echo \${X:-a b}; rm -rf ~`, 'recursive-delete-outside-repo'], // shell-quote threw on ${X:-…}
+  [`echo \${X:-a b}; rm -rf ./build`, 'allow'],
 ];
 
 describe('the guard table', () => {
