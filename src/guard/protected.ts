@@ -20,8 +20,10 @@ import { basename, type SimpleCommand } from './shell.js';
 
 export interface ProtectedArea {
   rule: 'config-edit' | 'status-edit';
-  /** Relative to the repository root, `/`-separated. */
+  /** Relative to the repository root, `/`-separated (its last two segments, for a place outside it). */
   path: string;
+  /** Where it is, when it is not inside the repository's tree (the git common directory's). */
+  absolute?: string;
   /** How a denial names it. */
   label: string;
   /** File names a path hidden behind an unknown variable is taken to mean (`$X/coordination.yaml`). */
@@ -41,6 +43,24 @@ export interface PlaceContext {
   root: string;
   home: string;
   real: RealPath;
+  /** Places protected besides PROTECTED_AREAS (the record of used approvals). */
+  extra?: readonly ProtectedArea[];
+}
+
+/**
+ * The record of used approvals (guard/approval-use.ts): removing a marker would let the same
+ * approval through again within its window.
+ */
+export function approvalsUsedArea(dir: string): ProtectedArea {
+  return { rule: 'status-edit', path: 'cos/approvals-used', absolute: dir, label: 'the record of used approvals', names: [], samples: [] };
+}
+
+function areaPathOf(area: ProtectedArea, place: PlaceContext): string {
+  return area.absolute !== undefined ? place.real(area.absolute) : join(place.root, ...area.path.split('/'));
+}
+
+function areasOf(place: PlaceContext): readonly ProtectedArea[] {
+  return place.extra === undefined ? PROTECTED_AREAS : [...PROTECTED_AREAS, ...place.extra];
 }
 
 /** What a git command that rewrites working files was given (guard/rules.ts parses it). */
@@ -66,10 +86,12 @@ function candidates(path: string, real: RealPath): string[] {
 
 /**
  * Whether a word given to a command may name a path inside `area` (or the area itself); with
- * `ancestors`, also a folder inside the repository that holds it (`rm -rf .agent`, `mv .a* x`).
+ * `ancestors`, also a folder inside the repository that holds it (`rm -rf .agent`, `mv .a* x`) —
+ * not for a place in the git directory, whose folders (`.git`) are the recursive-delete rule's.
  */
-function namesArea(word: string, cwd: string | null, place: PlaceContext, area: ProtectedArea, ancestors: boolean): boolean {
-  const areaPath = join(place.root, ...area.path.split('/'));
+function namesArea(word: string, cwd: string | null, place: PlaceContext, area: ProtectedArea, holders: boolean): boolean {
+  const areaPath = areaPathOf(area, place);
+  const ancestors = holders && area.absolute === undefined;
   const expanded = expandKnown(word, cwd, place.home);
   if (expanded === null || (cwd === null && !isAbsolute(expanded))) return hiddenNamesArea(word, area);
   const abs = resolve(cwd ?? '/', expanded);
@@ -289,7 +311,7 @@ function pathspecCovers(spec: string, dir: string | null, place: PlaceContext, a
   if (expanded === null) return hiddenNamesArea(path, area);
   // Run where the line does not say (after `cd -`): `.` or a leading glob may be the top.
   if (base === null && !isAbsolute(expanded)) return expanded === '.' || GLOB.test(expanded[0] ?? '') || hiddenNamesArea(path, area);
-  const areaPath = join(place.root, ...area.path.split('/'));
+  const areaPath = areaPathOf(area, place);
   const abs = resolve(base ?? sep, expanded);
   if (!GLOB.test(abs)) return candidates(abs, place.real).some((candidate) => isInside(areaPath, candidate) || isInside(candidate, areaPath));
   // Unquoted, the shell expands it first (segment by segment); quoted, git matches it.
@@ -301,7 +323,7 @@ function pathspecCovers(spec: string, dir: string | null, place: PlaceContext, a
 
 /** Whether an exclusion pathspec (`:!.agent`, `:^.agent/config`, `:(exclude).agent`) leaves the whole area out. */
 function excluded(specs: readonly string[], dir: string | null, place: PlaceContext, area: ProtectedArea): boolean {
-  const areaPath = join(place.root, ...area.path.split('/'));
+  const areaPath = areaPathOf(area, place);
   return specs.some((spec) => {
     const magic = /^:(\([^)]*\)|[/!^]*)/.exec(spec);
     if (!magic || !(magic[1]!.includes('!') || magic[1]!.includes('^') || /\bexclude\b/.test(magic[1]!))) return false;
@@ -322,7 +344,7 @@ function excluded(specs: readonly string[], dir: string | null, place: PlaceCont
 export function protectedWrite(command: SimpleCommand, git: GitPaths | null, cwd: string | null, place: PlaceContext): ProtectedHit | null {
   // In a container or on another host the paths are not this repository's.
   if (command.elsewhere) return null;
-  for (const area of PROTECTED_AREAS) {
+  for (const area of areasOf(place)) {
     const hit = areaWrite(command, git, cwd, place, area);
     if (hit !== null) return { rule: area.rule, why: hit };
   }
@@ -349,7 +371,7 @@ function areaWrite(command: SimpleCommand, git: GitPaths | null, cwd: string | n
 /** The protected area a file path (of the Write/Edit tools) is in, or null. */
 export function protectedFile(path: string, place: PlaceContext): ProtectedArea | null {
   for (const area of PROTECTED_AREAS) {
-    const areaPath = join(place.root, ...area.path.split('/'));
+    const areaPath = areaPathOf(area, place);
     if (candidates(resolve(path), place.real).some((candidate) => isInside(areaPath, candidate))) return area;
   }
   return null;

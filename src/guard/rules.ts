@@ -30,7 +30,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parse } from 'shell-quote';
 import type { GitConfig } from './git-config.js';
 import { globSegment, isInside, mayName, placePath, type RealPath } from './paths.js';
-import { protectedFile, protectedWrite, type PlaceContext } from './protected.js';
+import { approvalsUsedArea, protectedFile, protectedWrite, type PlaceContext } from './protected.js';
 import { literal } from './marks.js';
 import { basename, normaliseCommand, splitCommands, type SimpleCommand } from './shell.js';
 import { sqlCode } from './sql.js';
@@ -60,6 +60,8 @@ export interface GuardContext {
    * without it, paths are taken as written.
    */
   realPath?: RealPath;
+  /** Where used approvals are recorded (guard/approval-use.ts), protected like `.agent/status/`; asked once a command is parsed. */
+  approvalsUsedDir?: () => string | null;
 }
 
 export type GuardDecision =
@@ -421,6 +423,12 @@ function matchesPattern(words: string[], pattern: string[]): boolean {
 
 // --- the decision -------------------------------------------------------------------------------
 
+function placeContext(context: GuardContext): PlaceContext {
+  const real = context.realPath ?? ((path: string) => path);
+  const used = context.approvalsUsedDir?.() ?? null;
+  return { root: real(resolve(context.root)), home: context.home, real, ...(used !== null ? { extra: [approvalsUsedArea(used)] } : {}) };
+}
+
 const PROTECTED_WHY = {
   'config-edit': "the team's configuration is changed by a person",
   'status-edit': 'entries are written by cos — cos post, cos resolve — and approvals by a person with cos approve',
@@ -434,8 +442,7 @@ function deny(rule: string, why: string, command: string): GuardDecision {
 export function decideBash(command: string, context: GuardContext): GuardDecision {
   const commands = splitCommands(command);
   const rules = new Set(context.deny);
-  const real = context.realPath ?? ((path: string) => path);
-  const place: PlaceContext = { root: real(resolve(context.root)), home: context.home, real };
+  const place = placeContext(context);
   const patterns = context.deny.filter((item) => !['force-push', 'recursive-delete-outside-repo', 'drop-database'].includes(item)).map((item) => ({ item, words: patternWords(item) }));
   // The directory relative paths count from, following cd/pushd; null after cd - or popd.
   let cwd: string | null = context.cwd;
@@ -498,8 +505,7 @@ export function decideTool(toolName: string, toolInput: Record<string, unknown>,
   if (key !== undefined) {
     const path = toolInput[key];
     if (typeof path === 'string') {
-      const real = context.realPath ?? ((file: string) => file);
-      const area = protectedFile(resolve(context.cwd, path), { root: real(resolve(context.root)), home: context.home, real });
+      const area = protectedFile(resolve(context.cwd, path), placeContext(context));
       if (area !== null) {
         const rel = relative(context.root, resolve(context.cwd, path)).split(sep).join('/');
         return deny(area.rule, `${toolName} of ${rel} changes ${area.label} (${PROTECTED_WHY[area.rule]})`, `${toolName} ${rel}`);

@@ -22,6 +22,7 @@ import { isoSeconds } from '../protocol/time.js';
 import { gitConfigOf } from '../guard/git-config.js';
 import { currentBranchOf, remoteDefaultBranchOf } from '../guard/git-files.js';
 import { mayBeDenied } from '../guard/prefilter.js';
+import { approvalsUsedDir } from '../guard/approval-use.js';
 import { realPathOf } from '../guard/real-path.js';
 import { decideTool, isCosReporting, type GuardDecision } from '../guard/rules.js';
 import { guardSettings } from '../guard/settings.js';
@@ -234,6 +235,7 @@ async function preToolUse(root: string, state: string, input: HookInput, run: Ho
       remoteDefaultBranch: (remote) => remoteDefaultBranchOf(cwd, remote),
       gitConfig: () => gitConfigOf(cwd),
       realPath: realPathOf,
+      approvalsUsedDir: () => approvalsUsedDir(root),
     });
   }
   const previous = await answerNeedsHuman(root, state, input, run, readSession(state, input.session_id));

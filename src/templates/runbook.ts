@@ -69,7 +69,9 @@ most 6 steps, each one sprint for one role with its \`done_when\` and the sprint
 ## Humans in the loop (docs/guard.md)
 - **Install the seat belts once per project:** \`cos setup claude\` (the guard before every tool
   call, needs-human on notifications) and \`cos setup git-hooks\` (the pre-commit lease guard).
-  The guard is a seat belt against accidents, not a security boundary.
+  The guard is a seat belt against accidents, not a security boundary. Besides \`guard.deny\` it
+  always denies an agent's own \`cos approve\`, its edits of \`.agent/config/\` and its writes by hand
+  into \`.agent/status/\` (entries come from cos; approvals from a person's \`cos approve\`).
 - **A guard denial** is a BLOCKER NOTE naming the exact command. If the command is fine, a person
   (never the agent) runs \`cos approve <note file>\`: that agent may run exactly that command once,
   within \`guard.approval_minutes\` (30). Otherwise tell the agent what to do instead and resolve

@@ -6,11 +6,11 @@
  * approvals, and repository paths reached through symbolic links — each with its harmless twin.
  * A real project in a temp dir, real links.
  */
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cos } from '../helpers/cli.js';
-import { testdir } from '../helpers/tmp.js';
+import { git, testdir } from '../helpers/tmp.js';
 import { bashPreToolUse, entryFiles, hook, project } from './run-hook.js';
 
 const ENV = { COS_SPRINT: 'wiring', COS_AGENT: 'dev' };
@@ -242,7 +242,28 @@ describe('the guard always denies edits of .agent/config/ and .agent/status/ and
     expect(await decision(root, bashPreToolUse(root, 'dropdb app', 'forge-5'))).toBe('drop-database');
     // A person approves: exactly that command passes once.
     expect((await cos(['approve', denialNote, '--agent', 'lead', '--dir', root])).code).toBe(0);
+    const approval = entryFiles(root).at(-1)!;
     expect(await decision(root, bashPreToolUse(root, 'dropdb app', 'forge-6'))).toBe('allow');
-    expect(await decision(root, bashPreToolUse(root, 'dropdb app', 'forge-7'))).toBe('drop-database');
+    // Taking its use back, to run it twice, is denied too (the record is outside git here: .agent/state).
+    const marker = join(root, '.agent/state/approvals-used', approval);
+    expect(existsSync(marker)).toBe(true);
+    expect(await decision(root, bashPreToolUse(root, `rm ${marker}`, 'forge-7'))).toBe('status-edit');
+    expect(await decision(root, bashPreToolUse(root, 'rm -rf .agent/state/approvals-used', 'forge-8'))).toBe('status-edit');
+    expect(await decision(root, bashPreToolUse(root, 'ls .agent/state/approvals-used', 'forge-9'))).toBe('allow');
+    expect(await decision(root, bashPreToolUse(root, 'dropdb app', 'forge-10'))).toBe('drop-database');
+  });
+
+  it('in a git repository the record of used approvals is in the git common directory, and protected there', { timeout: 120_000 }, async () => {
+    const root = await project();
+    git(root, 'init', '-q');
+    const used = join(root, '.git/cos/approvals-used');
+    const rows: Row[] = [
+      [`rm -f ${used}/099-2026-11-29T22-00-00Z-lead.md`, 'status-edit'],
+      ['rm -rf .git/cos/approvals-used/*', 'status-edit'],
+      ['find .git/cos/approvals-used -name x', 'allow'],
+      ['rm -rf .git', 'recursive-delete-outside-repo'],
+    ];
+    const got = await pool(rows, 2, (row, i) => decision(root, bashPreToolUse(root, row[0], `used-${i}`)));
+    expect(rows.map((row, i) => `${row[0]} → ${got[i]}`)).toEqual(rows.map((row) => `${row[0]} → ${row[1]}`));
   });
 });
