@@ -70,7 +70,8 @@ export type { PlannedStep, ReadyItem, WaitingItem, ReadyQueue } from './plans/re
 export { readReady, readPlanGraph, planGraph, planView, dispatchWaiting, waitingGate } from './plans/view.js';
 export type { PlanView, PlanGraph, PlanGraphStep, ReadyOptions } from './plans/view.js';
 
-// Rotation, git, local sync and cleanup. Git runs through execFile, loaded only when called.
+// Rotation, git, local sync and cleanup. Commits, reviews and remote claims run git through simple-git
+// (loaded only when one runs); small reads through execFile (src/git/run.ts says which and why).
 export { planArchive, archivePath, type ArchivePlan, type ArchiveMove } from './archive/policy.js';
 export { archiveStore, type ArchiveResult } from './archive/move.js';
 export { commitPaths, type CommitOptions } from './git/commit.js';

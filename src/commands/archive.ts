@@ -46,6 +46,11 @@ const REASON_TEXT: Record<MoveReason, string> = {
   bound: 'over max_current',
 };
 
+/** "2 entries of a finished sprint", "1 older than max_age_days": a count of moves for one reason. */
+function countText(reason: MoveReason, count: number): string {
+  return reason === 'finished-sprint' ? `${count} ${count === 1 ? 'entry' : 'entries'} of a finished sprint` : `${count} ${REASON_TEXT[reason]}`;
+}
+
 /** One line per destination folder git ignores, naming the rule. */
 function unversionedLines(unversioned: readonly UnversionedMove[]): string[] {
   const byFolder = new Map<string, { rule: string; count: number }>();
@@ -82,7 +87,7 @@ function render(result: ArchiveResult, maxCurrent: number, commit: string | null
       reasons.set(move.reason, (reasons.get(move.reason) ?? 0) + 1);
     }
     for (const [sprint, reasons] of [...bySprint].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const parts = [...reasons].map(([reason, count]) => `${count} ${REASON_TEXT[reason]}`).join(', ');
+      const parts = [...reasons].map(([reason, count]) => countText(reason, count)).join(', ');
       lines.push(`  ${sprint}: ${parts} -> .agent/status/archive/${sprint}/`);
     }
   }

@@ -7,7 +7,8 @@
  * bundle can shake down to what this schema uses (BENCHMARKS.md, start-up).
  */
 import * as z from 'zod/mini';
-import { PROTOCOL_VERSION, SEVERITIES, type Severity } from '../protocol/fields.js';
+import { FIELDS, PROTOCOL_VERSION, SEVERITIES, type Severity } from '../protocol/fields.js';
+import { KINDS, MAX_TTL_MINUTES } from '../protocol/kinds.js';
 import { checkConfig } from './problems.js';
 
 /** The guard's built-in rules (named in `guard.deny`; any other item is a command pattern). */
@@ -24,6 +25,11 @@ const POSITIVE_INT_SCHEMA = z.int({ error: POSITIVE_INT }).check(z.positive({ er
 const POSITIVE_NUMBER_SCHEMA = z.number({ error: POSITIVE_NUMBER }).check(z.positive({ error: POSITIVE_NUMBER }));
 const positiveInt = (fallback: number) => z._default(POSITIVE_INT_SCHEMA, fallback);
 const positiveNumber = (fallback: number) => z._default(POSITIVE_NUMBER_SCHEMA, fallback);
+// The default ttl of entries: the protocol field's own rule (FIELDS.ttl_minutes and its kind),
+// so a config can never hold a ttl that every `cos post` without --ttl would then refuse.
+const TTL = `must be a whole number of minutes from 1 to ${MAX_TTL_MINUTES} (a year), as an entry's ttl_minutes`;
+const ttlRule = KINDS[FIELDS.ttl_minutes.kind];
+const TTL_SCHEMA = z._default(z.number({ error: TTL }).check(z.refine((value) => ttlRule.read(value) === undefined, { error: TTL })), FIELDS.ttl_minutes.default);
 const text = z.string({ error: TEXT }).check(z.minLength(1, { error: TEXT }));
 const TEXT_LIST_SCHEMA = z.array(z.string({ error: TEXT_LIST }).check(z.refine((item) => item.trim() !== '', { error: TEXT_LIST })), { error: TEXT_LIST });
 const textList = (fallback: readonly string[]) => z._default(TEXT_LIST_SCHEMA, () => [...fallback]);
@@ -38,7 +44,7 @@ export const COORDINATION_SCHEMA = z.object({
   protocol: positiveInt(PROTOCOL_VERSION),
   /** Whether a COMPLETE needs a VERIFIED from another agent before the sprint is finished. */
   verification: z._default(z.enum(['required', 'optional'], { error: 'must be required or optional' }), 'required'),
-  ttl_minutes: positiveInt(30),
+  ttl_minutes: TTL_SCHEMA,
   archive: section({ max_current: positiveInt(50), max_age_days: positiveNumber(7) }),
   /** `remote`: claim sprints through this git remote (`cos dispatch --remote`) by default. */
   dispatch: section({ attempt_cap: positiveInt(3), remote: z.optional(text) }),

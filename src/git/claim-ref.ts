@@ -10,7 +10,17 @@
  */
 import { hostname } from 'node:os';
 import { ExternalError, InputError } from '../errors.js';
-import { gitComplaint, tryGit, type GitResult } from './run.js';
+import { gitComplaint, type GitOptions, type GitResult } from './run.js';
+
+/**
+ * Every git of a claim runs through simple-git (git/simple.ts): the commands print by nature
+ * (`remote get-url`, `cat-file`, `hash-object`, `commit-tree`, `push --porcelain`), and the two
+ * that can succeed printing nothing (`ls-remote` of no claim, `fetch --quiet`) are `silentOk`.
+ */
+async function tryGit(cwd: string, args: string[], options: GitOptions & { silentOk?: boolean } = {}): Promise<GitResult> {
+  const { runSimpleGit } = await import('./simple.js');
+  return runSimpleGit(cwd, args, options);
+}
 
 export const CLAIM_REF_PREFIX = 'refs/cos/claims/';
 
@@ -124,7 +134,7 @@ function parseClaim(text: string, sprint: string): ClaimRecord | null {
 /** The claim refs on the remote (one sprint, or all), read with their claims. */
 export async function readClaimRefs(cwd: string, remote: string, sprint?: string): Promise<ClaimRef[]> {
   const pattern = sprint === undefined ? `${CLAIM_REF_PREFIX}*` : `${CLAIM_REF_PREFIX}${sprint}`;
-  const listed = await tryGit(cwd, ['ls-remote', '--', remote, pattern]);
+  const listed = await tryGit(cwd, ['ls-remote', '--', remote, pattern], { silentOk: true });
   if (listed.code !== 0) throw unreachable(remote, listed);
   const refs: Array<{ sha: string; name: string }> = [];
   for (const line of listed.stdout.split('\n')) {
@@ -135,10 +145,10 @@ export async function readClaimRefs(cwd: string, remote: string, sprint?: string
   }
   if (refs.length === 0) return [];
   // Bring the claim commits here (no local ref, no FETCH_HEAD: concurrent runs do not collide).
-  const fetched = await tryGit(cwd, ['fetch', '--no-write-fetch-head', '--no-tags', '--quiet', '--', remote, ...refs.map((ref) => ref.name)]);
+  const fetched = await tryGit(cwd, ['fetch', '--no-write-fetch-head', '--no-tags', '--quiet', '--', remote, ...refs.map((ref) => ref.name)], { silentOk: true });
   if (fetched.code !== 0) {
     // The ref may have been deleted between the listing and the fetch: read it again once.
-    const again = await tryGit(cwd, ['ls-remote', '--', remote, pattern]);
+    const again = await tryGit(cwd, ['ls-remote', '--', remote, pattern], { silentOk: true });
     if (again.code !== 0) throw unreachable(remote, again);
     if (again.stdout.trim() !== listed.stdout.trim()) return readClaimRefs(cwd, remote, sprint);
     throw unreachable(remote, fetched);
@@ -166,8 +176,9 @@ async function pushLeased(cwd: string, remote: string, sprint: string, refspec: 
 
 /** Create (expected null) or replace (expected: the sha read) the sprint's claim ref. */
 export async function pushClaimRef(cwd: string, remote: string, claim: ClaimRecord, expected: string | null): Promise<PushOutcome> {
-  const tree = await tryGit(cwd, ['mktree'], { input: '' });
-  if (tree.code !== 0) throw new ExternalError(`git mktree failed: ${gitComplaint(tree)}.`);
+  // The empty tree (written, so the commit can point at it), named by hashing nothing.
+  const tree = await tryGit(cwd, ['hash-object', '-w', '-t', 'tree', '/dev/null']);
+  if (tree.code !== 0) throw new ExternalError(`git hash-object failed: ${gitComplaint(tree)}.`);
   const message = JSON.stringify(claim);
   const commit = await tryGit(cwd, ['commit-tree', tree.stdout.trim(), '-m', message], { env: { ...process.env, ...IDENTITY_ENV } });
   if (commit.code !== 0) throw new ExternalError(`git commit-tree failed: ${gitComplaint(commit)}.`);

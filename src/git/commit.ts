@@ -57,9 +57,10 @@ export async function commitPaths(root: string, paths: string[], message: string
   if (unique.length === 0) throw new ExternalError('Nothing to commit: no paths were given.');
   // Paths are literal file names, never globs.
   const gitOptions: GitOptions & SimpleGitOptions = { env: { ...(options.env ?? process.env), GIT_LITERAL_PATHSPECS: '1' }, ...(options.onGit ? { onRun: options.onGit } : {}) };
+  const { runSimpleGit } = await import('./simple.js');
   let info;
   try {
-    info = await repoInfo(absRoot, gitOptions);
+    info = await repoInfo(absRoot, gitOptions, runSimpleGit);
   } catch (error) {
     if (error instanceof CosError) fail('Cannot commit', error.message.replace(/\.$/, ''), unique);
     throw error;
@@ -91,13 +92,14 @@ const PATHSPEC_STDIN = ['--pathspec-from-file=-', '--pathspec-file-nul'];
 async function commitLocked(root: string, paths: string[], message: string, options: GitOptions & SimpleGitOptions): Promise<string> {
   const present = paths.filter((path) => pathExists(join(root, path)));
   const absent = paths.filter((path) => !pathExists(join(root, path)));
-  const hasHead = (await gitRetrying(root, ['rev-parse', '--verify', '--quiet', 'HEAD'], options)).code === 0;
+  // Without --quiet: git prints the commit, or (no commit yet) its complaint — never nothing.
+  const hasHead = (await gitRetrying(root, ['rev-parse', '--verify', 'HEAD'], options)).code === 0;
   let known: string[] = [];
   if (absent.length > 0) {
     // Deleted files that git knows (in HEAD or the index) are committed as deletions; list what
     // git knows under their folders and keep the absent paths among it.
     const dirs = [...new Set(absent.map((path) => posix.dirname(path.split(sep).join('/'))))];
-    const listed = await gitRetrying(root, ['ls-files', '-z', ...(hasHead ? ['--with-tree=HEAD'] : []), '--', ...dirs], options);
+    const listed = await gitRetrying(root, ['ls-files', '-z', ...(hasHead ? ['--with-tree=HEAD'] : []), '--', ...dirs], { ...options, silentOk: true });
     if (listed.code !== 0) fail('git ls-files failed', gitComplaint(listed), paths);
     const names = new Set(listed.stdout.split('\0').filter(Boolean));
     known = absent.filter((path) => names.has(path.split(sep).join('/')));

@@ -17,12 +17,26 @@ import { MAX_ENTRY_BYTES } from '../store/read.js';
 import { confined } from '../trust/confine.js';
 import { readBoundedText } from '../trust/read.js';
 import { repositoryRoots } from '../trust/roots.js';
-import { InputError } from '../errors.js';
+import { ExternalError, InputError } from '../errors.js';
 import { parseEntry } from '../protocol/entry.js';
 import type { Status } from '../protocol/fields.js';
 import { isoSeconds, parseDuration } from '../protocol/time.js';
 import { classifyChanges, type ChangeKind, type PathChange } from './changes.js';
-import { assertRef, git, repoInfo, tryGit, type GitOptions } from './run.js';
+import { assertRef, gitComplaint, repoInfo, type GitResult } from './run.js';
+import type { SimpleGitOptions } from './simple.js';
+
+/** Every git of a review runs through simple-git (git/simple.ts), each command one that prints or marked `silentOk`. */
+async function tryGit(root: string, args: string[], options: SimpleGitOptions): Promise<GitResult> {
+  const { runSimpleGit } = await import('./simple.js');
+  return runSimpleGit(root, args, options);
+}
+
+/** As tryGit; a non-zero exit is an ExternalError naming the command and git's first complaint. */
+async function git(root: string, args: string[], options: SimpleGitOptions): Promise<string> {
+  const result = await tryGit(root, args, options);
+  if (result.code !== 0) throw new ExternalError(`git ${args[0]} failed: ${gitComplaint(result)}.`);
+  return result.stdout;
+}
 
 const SCOPE = ['.agent', 'runbook.md'];
 const DEFAULT_WINDOW = '24h';
@@ -62,6 +76,8 @@ export interface ReviewOptions {
   env?: NodeJS.ProcessEnv;
   /** The base already resolved (by the review of another worktree): `since` is then not looked up. */
   base?: ReviewResult['since'];
+  /** Told about each git command run and whether it printed (diagnostics; the tests check none is silent). */
+  onGit?: (args: readonly string[], printed: boolean) => void;
 }
 
 /** The review of another worktree of the repository. */
@@ -91,11 +107,12 @@ function untracked(output: string): PathChange[] {
     .map((path) => ({ path, change: 'A' as const }));
 }
 
-async function resolveBase(root: string, since: string | undefined, now: Date, hasHead: boolean, options: GitOptions): Promise<{ ref: string; commit: string | null }> {
+async function resolveBase(root: string, since: string | undefined, now: Date, hasHead: boolean, options: SimpleGitOptions): Promise<{ ref: string; commit: string | null }> {
   const ref = since ?? DEFAULT_WINDOW;
   if (since !== undefined) {
     assertRef(since, '--since');
-    const resolved = await tryGit(root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${since}^{commit}`], options);
+    // Without --quiet: git prints the commit or its complaint, never nothing.
+    const resolved = await tryGit(root, ['rev-parse', '--verify', '--end-of-options', `${since}^{commit}`], options);
     if (resolved.code === 0) return { ref, commit: resolved.stdout.trim() };
   }
   const window = parseDuration(ref);
@@ -105,7 +122,7 @@ async function resolveBase(root: string, since: string | undefined, now: Date, h
   // A window reaching before 1970 (or past what a Date can hold) is the whole history.
   if (!hasHead || !(now.getTime() - window > 0)) return { ref, commit: null };
   const before = isoSeconds(new Date(now.getTime() - window));
-  const found = await git(root, ['rev-list', '-1', `--before=${before}`, 'HEAD'], options);
+  const found = await git(root, ['rev-list', '-1', `--before=${before}`, 'HEAD'], { ...options, silentOk: true });
   return { ref, commit: found.trim() || null };
 }
 
@@ -135,18 +152,21 @@ function readEntry(root: string, path: string, uncommitted: boolean, problems: R
 
 /** The coordination changes since a git ref: entries added, archived, heartbeats, roles/config/skills changed. */
 export async function reviewChanges(root: string, options: ReviewOptions = {}): Promise<ReviewResult> {
-  const gitOptions: GitOptions = { env: { ...(options.env ?? process.env), GIT_LITERAL_PATHSPECS: '1' } };
-  await repoInfo(root, gitOptions);
+  const gitOptions: SimpleGitOptions = { env: { ...(options.env ?? process.env), GIT_LITERAL_PATHSPECS: '1' }, ...(options.onGit ? { onRun: options.onGit } : {}) };
+  const { runSimpleGit } = await import('./simple.js');
+  await repoInfo(root, gitOptions, runSimpleGit);
   const now = options.now ?? new Date();
-  const hasHead = (await tryGit(root, ['rev-parse', '--verify', '--quiet', 'HEAD'], gitOptions)).code === 0;
+  const hasHead = (await tryGit(root, ['rev-parse', '--verify', 'HEAD'], gitOptions)).code === 0;
   const since = options.base ?? (await resolveBase(root, options.since, now, hasHead, gitOptions));
   const emptyTree = since.commit === null || !hasHead ? (await git(root, ['hash-object', '-t', 'tree', '/dev/null'], gitOptions)).trim() : '';
   const base = since.commit ?? emptyTree;
   const diffArgs = ['diff', '--no-renames', '--no-ext-diff', '--name-status', '-z', '--relative'];
+  // A diff with no change and a listing of no file print nothing: silentOk (git/simple.ts).
+  const quiet = { ...gitOptions, silentOk: true };
   const [fromBase, fromHead, others] = await Promise.all([
-    git(root, [...diffArgs, base, '--', ...SCOPE], gitOptions),
-    git(root, [...diffArgs, hasHead ? 'HEAD' : emptyTree, '--', ...SCOPE], gitOptions),
-    git(root, ['ls-files', '--others', '--exclude-standard', '-z', '--', ...SCOPE], gitOptions),
+    git(root, [...diffArgs, base, '--', ...SCOPE], quiet),
+    git(root, [...diffArgs, hasHead ? 'HEAD' : emptyTree, '--', ...SCOPE], quiet),
+    git(root, ['ls-files', '--others', '--exclude-standard', '-z', '--', ...SCOPE], quiet),
   ]);
   const newFiles = untracked(others);
   const problems: ReviewResult['problems'] = [];

@@ -1,40 +1,71 @@
 /**
- * simple-git, the only importer: the git commands that change the repository for cos (the
- * commit of exactly some paths). Loaded only when a command commits (`--commit`, plan apply),
- * never on the start-up path of `cos post` or `cos status`.
+ * simple-git, its only importer: the git that cos runs for commits (git/commit.ts), reviews of the
+ * coordination changes in every worktree (git/review.ts, `cos review`) and claims on a remote
+ * (git/claim-ref.ts, `cos dispatch --remote` and the claim's heartbeats and release). Loaded
+ * (dynamic import) only when one of those runs, never on the start-up path of `cos post` or
+ * `cos status`. What stays on execFile (git/run.ts) and why is said there.
  *
- * Used so that it never waits: simple-git 4 waits a fixed 50 ms after every git command that
- * prints nothing on stdout or stderr, so every command run here prints (`add --verbose`,
- * `rm --cached` without `-q`, `commit` without `-q`, `rev-parse HEAD`).
- * The environment is inherited whole: simple-git 4 strips ambient GIT_* variables unless they are
- * allowed, and a git hook (`cos guard pre-commit`) or a test identity needs them, so every key of
- * the environment given is allowed and passed, plus what cos needs for unattended runs
- * (no prompts, literal pathspecs, C locale for git's messages).
- * Paths go to git on stdin (`--pathspec-from-file=-`, NUL-separated), so thousands of archive
- * moves never hit the argument limit.
+ * Never waiting: simple-git 4 waits a fixed 50 ms after every git command that printed nothing
+ * on stdout or stderr. So every command run here prints: most do by nature (`add --verbose`,
+ * `rm --cached` without `-q`, `commit` without `-q`, `rev-parse --verify` without `--quiet`, which
+ * prints the object or git's complaint, `push --porcelain`, `cat-file`, `mktree`). A command that
+ * can succeed printing nothing (a `diff` with no change, `ls-files` of nothing, `ls-remote` of no
+ * ref, `fetch --quiet`, `rev-list` with no match) is run with `silentOk`: git's own trace
+ * (`GIT_TRACE=2`) then writes its first line to stderr as git starts, and those trace lines are
+ * dropped from what is returned. `onRun` tells, per command, whether git printed (the tests
+ * check that none is silent).
+ *
+ * Hardened as every git cos runs (git/run.ts): `-c safe.bareRepository=explicit`, no prompts
+ * (GIT_TERMINAL_PROMPT=0, GIT_EDITOR=true), C locale for git's messages, a bare repository
+ * committed in a clone refused with one sentence, git missing from PATH an ExternalError. The
+ * environment is otherwise inherited whole: simple-git 4 strips ambient GIT_* variables unless
+ * they are allowed, and a git hook (`cos guard pre-commit`) or a test identity needs them, so
+ * every key of the environment given is allowed and passed. Paths go to git on stdin
+ * (`--pathspec-from-file=-`, NUL-separated), so thousands of archive moves never hit the
+ * argument limit.
  */
 import { simpleGit } from 'simple-git';
-import type { GitResult } from './run.js';
+import { bareRefusal, gitEnvironment, gitNotRunning, SAFE_CONFIG, type GitResult } from './run.js';
 
 export interface SimpleGitOptions {
   env?: NodeJS.ProcessEnv;
   /** Text written to git's stdin. */
   input?: string;
+  /** The command can succeed printing nothing: make git trace to stderr so simple-git never waits. */
+  silentOk?: boolean;
   /** Told, after each command, whether git printed anything (a silent one costs simple-git's 50 ms). */
   onRun?: (args: readonly string[], printed: boolean) => void;
 }
 
-/** Run one git command through simple-git; resolves with `code` 0 or 1 (git's complaint in `stderr`), never throws for git's own failure. */
+const observers = new Set<(args: readonly string[], printed: boolean) => void>();
+
+/**
+ * Be told about every git command run through simple-git in this process, and whether it printed
+ * (diagnostics: the tests check that none of commit, review or claim is silent). Returns the
+ * function that stops it.
+ */
+export function observeSimpleGit(observer: (args: readonly string[], printed: boolean) => void): () => void {
+  observers.add(observer);
+  return () => observers.delete(observer);
+}
+
+/** A line git's GIT_TRACE writes: `12:34:56.123456 git.c:460   trace: built-in: git …`. */
+const TRACE_LINE = /^\d{2}:\d{2}:\d{2}\.\d{6} \S+:\d+ +trace: .*(?:\n|$)/gm;
+
+/**
+ * Run one git command through simple-git; resolves with git's exit code, stdout and stderr (never
+ * throws for git's own failure). Throws ExternalError when git cannot run, InputError for a bare
+ * repository git refuses (as git/run.ts's tryGit).
+ */
 export async function runSimpleGit(cwd: string, args: string[], options: SimpleGitOptions = {}): Promise<GitResult> {
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(options.env ?? process.env)) if (value !== undefined) env[key] = value;
-  Object.assign(env, { GIT_TERMINAL_PROMPT: '0', GIT_EDITOR: 'true', LC_ALL: 'C' });
+  for (const [key, value] of Object.entries(gitEnvironment(options.env))) if (value !== undefined) env[key] = value;
+  if (options.silentOk) env.GIT_TRACE = '2';
   const input = options.input;
+  let outcome: GitResult | undefined;
   const git = simpleGit({
     baseDir: cwd,
-    // As every git cos runs (git/run.ts): a bare repository committed inside a clone is never
-    // taken for the repository (its config could run commands: docs/security.md).
-    config: ['safe.bareRepository=explicit'],
+    config: [SAFE_CONFIG],
     allowEnvironment: Object.keys(env),
     // The environment is the user's own (EDITOR, PAGER, GIT_ASKPASS, GIT_CONFIG_* ...), not the
     // repository's; the arguments are cos's own (no -c, no user text but NUL-separated paths on
@@ -47,6 +78,13 @@ export async function runSimpleGit(cwd: string, args: string[], options: SimpleG
       allowUnsafeConfigEnvCount: true,
       allowUnsafeCredentialHelper: true,
     },
+    // Called after every run, success or not: keep git's exit code and both streams, and turn
+    // git's own failure into a result rather than a rejection (a spawn error stays one).
+    errors(error, result) {
+      const stderr = Buffer.concat(result.stdErr).toString('utf8');
+      outcome = { code: result.exitCode, stdout: Buffer.concat(result.stdOut).toString('utf8'), stderr: options.silentOk ? stderr.replace(TRACE_LINE, '') : stderr };
+      return result.exitCode >= 0 ? undefined : error;
+    },
     ...(input !== undefined ? { input: () => input } : {}),
   }).env(env);
   let printed = false;
@@ -57,13 +95,17 @@ export async function runSimpleGit(cwd: string, args: string[], options: SimpleG
     stdout.once('data', seen);
     stderr.once('data', seen);
   });
+  let stdout: string;
   try {
-    const stdout = await git.raw(args);
-    return { code: 0, stdout, stderr: '' };
+    stdout = await git.raw(args);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { code: 1, stdout: '', stderr: message };
+    throw gitNotRunning(args, error);
   } finally {
     options.onRun?.(args, printed);
+    for (const observer of observers) observer(args, printed);
   }
+  const result = outcome ?? { code: 0, stdout, stderr: '' };
+  const refused = bareRefusal(cwd, result.stderr);
+  if (refused) throw refused;
+  return result;
 }

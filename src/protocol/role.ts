@@ -2,7 +2,9 @@
  * Role definitions (`.agent/roles/<role>.md`): front matter (model tier, preflight requirements,
  * standing orders, escalation triggers) and prose used to brief a spawned agent. Pure.
  */
+import { FIELDS } from './fields.js';
 import { parseFrontmatter } from './frontmatter.js';
+import { KINDS } from './kinds.js';
 import { slugProblem } from './slug.js';
 
 export interface Role {
@@ -48,9 +50,9 @@ export function parseRole(text: string, name: string): RoleParseResult {
   const triggers = stringList(data.escalation_triggers, 'escalation_triggers');
   for (const list of [files, skills, orders, triggers]) if (typeof list === 'string') return { ok: false, reason: list };
   const ttl = data.ttl_minutes;
-  if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl <= 0)) {
-    return { ok: false, reason: `ttl_minutes ${JSON.stringify(ttl)} is not a positive whole number` };
-  }
+  // The rule of an entry's ttl_minutes (the field's kind): a dispatch writes the role's ttl into one.
+  const ttlProblem = ttl === undefined ? undefined : KINDS[FIELDS.ttl_minutes.kind].read(ttl);
+  if (ttlProblem !== undefined) return { ok: false, reason: `ttl_minutes ${ttlProblem}` };
   const extra: Record<string, unknown> = {};
   for (const key of Object.keys(data)) if (!KNOWN.has(key)) extra[key] = data[key];
   return {

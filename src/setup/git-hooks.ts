@@ -16,6 +16,7 @@ import { confine, resolveReal } from '../trust/confine.js';
 import { repositoryRoots } from '../trust/roots.js';
 import { ExternalError, InputError } from '../errors.js';
 import { readBoundedText } from '../trust/read.js';
+import { replaceFile } from '../store/local-files.js';
 import { projectHasCos, runningCli, shellQuote } from './cos-command.js';
 
 export const HOOK_MARKER = '# cos:pre-commit';
@@ -113,7 +114,10 @@ export async function setupGitHooks(root: string, options: { remove?: boolean; d
   if (existsSync(hook) && isOurs(hook)) {
     const same = hookText(hook) === script;
     if (!same && !dryRun) {
-      writeFileSync(hook, script, { mode: 0o755 });
+      // One atomic replace (temp file, fsync, rename): a commit running the hook meanwhile sees
+      // the old script or the new one, never half of one, and a link in its place is replaced,
+      // never written through.
+      replaceFile(hook, script, { mode: 0o755 });
       chmodSync(hook, 0o755);
     }
     return { file, action: same ? 'unchanged' : 'updated', chained: existsSync(chained) ? shown(root, chained) : null, written: !same && !dryRun };

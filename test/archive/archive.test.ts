@@ -61,6 +61,17 @@ describe('cos archive', () => {
     expect(text.stdout).toMatch(/^Would archive 3 entries:/);
   });
 
+  it('more than 20 moves are summed up per sprint and reason, in words that count entries', async () => {
+    const root = testdir({ [`${CURRENT}/.gitkeep`]: '' });
+    for (let i = 0; i < 11; i++) postEntry(root, { sprint: 'alpha', agent: `dev-${i}`, status: 'COMPLETE', now: at(i) });
+    for (let i = 0; i < 11; i++) postEntry(root, { sprint: 'alpha', agent: `qa-${i}`, status: 'VERIFIED', now: at(20 + i) });
+    postEntry(root, { sprint: 'beta', agent: 'dev', status: 'COMPLETE', now: at(40) });
+    postEntry(root, { sprint: 'beta', agent: 'qa', status: 'VERIFIED', now: at(41) });
+    const result = await cos(['archive', '--dry-run'], { cwd: root, now: at(60) });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Would archive 24 entries:\n  alpha: 22 entries of a finished sprint -> .agent/status/archive/alpha/\n  beta: 2 entries of a finished sprint -> .agent/status/archive/beta/\n');
+  });
+
   it('sequence numbers keep growing after archiving, even with the claims folder gone', async () => {
     const root = testdir({ [`${CURRENT}/.gitkeep`]: '' });
     seedStore(root);

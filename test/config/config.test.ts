@@ -1,10 +1,11 @@
 /** coordination.yaml: defaults, unknown keys warned, bad values refused naming the file and key. */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { DEFAULT_CONFIG, resolveConfig } from '../../src/config/schema.js';
 import { parseYaml } from '../../src/protocol/frontmatter.js';
+import { parseRole } from '../../src/protocol/role.js';
 import { COORDINATION_YAML } from '../../src/templates/config.js';
 import { cos } from '../helpers/cli.js';
 import { testdir } from '../helpers/tmp.js';
@@ -40,9 +41,11 @@ describe('resolveConfig', () => {
 
   it.each([
     [{ version: 2 }, '"version" is 2 but must be 1'],
-    [{ ttl_minutes: 'soon' }, '"ttl_minutes" is "soon" but must be a positive whole number'],
-    [{ ttl_minutes: 0 }, '"ttl_minutes" is 0 but must be a positive whole number'],
-    [{ ttl_minutes: 2.5 }, '"ttl_minutes" is 2.5 but must be a positive whole number'],
+    [{ ttl_minutes: 'soon' }, `"ttl_minutes" is "soon" but must be a whole number of minutes from 1 to 525600 (a year), as an entry's ttl_minutes`],
+    [{ ttl_minutes: 0 }, `"ttl_minutes" is 0 but must be a whole number of minutes from 1 to 525600 (a year), as an entry's ttl_minutes`],
+    [{ ttl_minutes: 2.5 }, `"ttl_minutes" is 2.5 but must be a whole number of minutes from 1 to 525600 (a year), as an entry's ttl_minutes`],
+    // The entry field's own cap (FIELDS.ttl_minutes): a config above it would make every post fail.
+    [{ ttl_minutes: 600000 }, `"ttl_minutes" is 600000 but must be a whole number of minutes from 1 to 525600 (a year), as an entry's ttl_minutes`],
     [{ archive: { max_age_days: -1 } }, '"archive.max_age_days" is -1 but must be a positive number'],
     [{ archive: 50 }, '"archive" is 50 but must be a mapping'],
     [{ guard: { deny: ['force-push', ' '] } }, '"guard.deny" is ["force-push"," "] but must be a list of non-empty strings'],
@@ -82,11 +85,12 @@ describe('loadConfig and the commands', () => {
   });
 
   it.each([
-    ['a bad value', 'ttl_minutes: soon\n', /^cos (post|status): \.agent\/config\/coordination\.yaml: "ttl_minutes" is "soon" but must be a positive whole number\.\n$/],
+    ['a bad value', 'ttl_minutes: soon\n', /^cos (post|status): \.agent\/config\/coordination\.yaml: "ttl_minutes" is "soon" but must be a whole number of minutes from 1 to 525600 \(a year\), as an entry's ttl_minutes\.\n$/],
+    ['a ttl above the cap', 'ttl_minutes: 600000\n', /^cos (post|status): \.agent\/config\/coordination\.yaml: "ttl_minutes" is 600000 but must be a whole number of minutes from 1 to 525600/],
     [
       'two bad values',
       'ttl_minutes: -1\narchive:\n  max_current: x\n',
-      /^cos (post|status): \.agent\/config\/coordination\.yaml: "ttl_minutes" is -1 but must be a positive whole number\.\n\.agent\/config\/coordination\.yaml: "archive\.max_current" is "x" but must be a positive whole number\.\n$/,
+      /^cos (post|status): \.agent\/config\/coordination\.yaml: "ttl_minutes" is -1 but must be a whole number of minutes from 1 to 525600 \(a year\), as an entry's ttl_minutes\.\n\.agent\/config\/coordination\.yaml: "archive\.max_current" is "x" but must be a positive whole number\.\n$/,
     ],
     ['broken YAML', 'ttl_minutes: [30\n', /^cos (post|status): \.agent\/config\/coordination\.yaml is not valid YAML: /],
     ['duplicate keys', 'ttl_minutes: 1\nttl_minutes: 2\n', /coordination\.yaml is not valid YAML: Map keys must be unique: "ttl_minutes" appears twice\./],
@@ -104,5 +108,27 @@ describe('loadConfig and the commands', () => {
     expect(status.code).toBe(1);
     expect(status.stderr).toMatch(message);
     expect(loadConfig.bind(null, root)).toThrow(/coordination\.yaml/);
+  });
+});
+
+describe('the ttl cap is the entry field’s, wherever a default ttl is set', () => {
+  it('coordination.yaml takes the cap itself (525600) and refuses one minute more, naming the file and the key', async () => {
+    expect(resolveConfig({ ttl_minutes: 525_600 }).errors).toEqual([]);
+    const root = testdir({ [FILE]: 'ttl_minutes: 525601\n' });
+    const post = await cos(['post', '--dir', root, '--sprint', 's', '--agent', 'a', '--status', 'IN_PROGRESS']);
+    expect(post.code).toBe(1);
+    expect(post.stderr).toMatch(/coordination\.yaml: "ttl_minutes" is 525601 but must be a whole number of minutes from 1 to 525600/);
+    expect(post.stderr).not.toMatch(/Invalid ttl/);
+  });
+
+  it('a role whose ttl_minutes is above the cap is an invalid role file, named by dispatch; nothing is written', async () => {
+    const role = (ttl: number) => `---\nrole: developer\ntitle: Developer\nmodel: sonnet\nttl_minutes: ${ttl}\n---\nBuild it.\n`;
+    expect(parseRole(role(525_600), 'developer').ok).toBe(true);
+    expect(parseRole(role(600_000), 'developer')).toEqual({ ok: false, reason: 'ttl_minutes 600000 is not a whole number of minutes between 1 and 525600' });
+    const root = testdir({ '.agent/roles/developer.md': role(600_000), '.agent/status/current/.gitkeep': '' });
+    const dispatch = await cos(['dispatch', '--dir', root, 'developer', 'big']);
+    expect(dispatch.code).toBe(1);
+    expect(dispatch.stderr).toBe('cos dispatch: .agent/roles/developer.md is not a valid role: ttl_minutes 600000 is not a whole number of minutes between 1 and 525600.\n');
+    expect(readdirSync(join(root, '.agent/status/current'))).toEqual(['.gitkeep']);
   });
 });
