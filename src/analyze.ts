@@ -11,6 +11,7 @@ import { deriveSprints, type PlanInput, type SprintState } from './state/lifecyc
 import { gitignoreProblems } from './store/gitignore.js';
 import { readStore, type StoreSnapshot } from './store/read.js';
 
+/** Everything one read of the store gives: the snapshot, config, sprint states and findings. */
 export interface Analysis {
   snapshot: StoreSnapshot;
   config: LoadedConfig;
@@ -19,6 +20,7 @@ export interface Analysis {
   now: Date;
 }
 
+/** Options of `analyze` and `scan`: the clock, the sprints synced to Notion, and the plans. */
 export interface AnalyzeOptions {
   now?: Date;
   /** Paths of entries already mirrored to Notion, or null when sync is off. */
@@ -53,6 +55,7 @@ export function analyze(root: string, options: AnalyzeOptions = {}): Analysis {
   return { snapshot, config, sprints, findings, now };
 }
 
+/** What `scan` (`cos scan`) returns: the findings and the counts of entries and problems. */
 export interface ScanResult {
   findings: Finding[];
   /** Entries read, current and archive. */

@@ -18,6 +18,7 @@ export const EXIT = {
   external: 5,
 } as const;
 
+/** An exit code of the cos commands (EXIT). */
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** Every kind of failure, and the exit code it maps to. */
@@ -42,8 +43,10 @@ export const ERROR_CODES = {
   external: EXIT.external,
 } as const satisfies Record<string, ExitCode>;
 
+/** The code of a CosError: the kind of refusal (`invalid`, `conflict`, `not-found` ...). */
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/** Options of a CosError: its code (the kind of refusal) and its cause. */
 export interface CosErrorOptions {
   cause?: unknown;
   /** The kind of failure, when it is more specific than the class's default. */

@@ -31,6 +31,7 @@ import { confined, type Roots } from '../trust/confine.js';
 import { checkLayout } from '../trust/layout.js';
 import { readBounded } from '../trust/read.js';
 
+/** Options of `archiveStore` (`cos archive`): dry run, bounds, the verification rule, the clock and progress. */
 export interface ArchiveOptions {
   now?: Date;
   dryRun?: boolean;
@@ -42,12 +43,14 @@ export interface ArchiveOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** An archive move that was not made, and why. */
 export interface SkippedMove {
   from: string;
   to: string;
   why: string;
 }
 
+/** What `archiveStore` did: the moves made (or planned, on a dry run), the ones skipped, the plan. */
 export interface ArchiveResult {
   plan: ArchivePlan;
   /** Moves carried out (all planned moves on a dry run). */

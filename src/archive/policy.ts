@@ -21,8 +21,10 @@ import { isFinished, type Entry } from '../protocol/fields.js';
 import { parseTimestamp } from '../protocol/time.js';
 import { deriveSprints } from '../state/lifecycle.js';
 
+/** Why an entry is archived: its sprint is finished, it is older than max_age_days, or current/ is over max_current. */
 export type MoveReason = 'finished-sprint' | 'age' | 'bound';
 
+/** One entry the archive policy moves: from current/ to archive/<sprint>/, and why. */
 export interface ArchiveMove {
   entry: Entry;
   /** Repository-relative path now (`.agent/status/current/<file>`). */
@@ -32,11 +34,13 @@ export interface ArchiveMove {
   reason: MoveReason;
 }
 
+/** The limits an archive keeps current/ within: `max_current` entry files and `max_age_days`. */
 export interface ArchiveBounds {
   max_current: number;
   max_age_days: number;
 }
 
+/** What `planArchive` decides from: the entries, the sprint states, the bounds and the clock. */
 export interface ArchivePolicyInput {
   /** Valid entries, current and archive, in protocol order. */
   entries: readonly Entry[];
@@ -48,6 +52,7 @@ export interface ArchivePolicyInput {
   verification?: 'required' | 'optional';
 }
 
+/** What the archive policy selects: the moves, what stays, and the overflow over the bound. */
 export interface ArchivePlan {
   moves: ArchiveMove[];
   /** Entry files left in `current/` after the moves. */

@@ -7,6 +7,7 @@
 import { planGraph, planView, type PlanGraph, type PlanView } from '../plans/view.js';
 import type { SprintState } from '../state/lifecycle.js';
 
+/** The plans as the board draws them: the ready queue and the plan graph. */
 export interface BoardPlan {
   view: PlanView;
   graph: PlanGraph;

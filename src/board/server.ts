@@ -22,6 +22,7 @@ import { boardPlan } from './plan.js';
 import { boardState, entryView, type BoardState } from './state.js';
 import { createSseHub } from './sse.js';
 
+/** Options of `startBoard` (`cos board`): the root, host, port, clock, environment and an error callback. */
 export interface BoardOptions {
   root: string;
   /** Default 127.0.0.1. */
@@ -34,6 +35,7 @@ export interface BoardOptions {
   onError?: (message: string) => void;
 }
 
+/** A running board server (`startBoard`). */
 export interface BoardServer {
   url: string;
   host: string;

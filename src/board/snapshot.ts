@@ -12,6 +12,7 @@ import { renderPage } from './page.js';
 import { boardPlan } from './plan.js';
 import { boardState, type BoardState } from './state.js';
 
+/** Options of `snapshotState` and `writeSnapshot`: the root, the clock and the environment. */
 export interface SnapshotOptions {
   root: string;
   now: () => Date;

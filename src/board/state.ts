@@ -32,6 +32,7 @@ export interface GraphStep {
   waiting_on: string[];
 }
 
+/** A plan as the board draws it: its steps with their states and dependencies. */
 export interface GraphPlan {
   name: string;
   summary: string;
@@ -39,6 +40,7 @@ export interface GraphPlan {
   steps: GraphStep[];
 }
 
+/** An agent as the board shows it: its latest open entry, heartbeat, expiry and whether it is stale. */
 export interface AgentView {
   agent: string;
   sprint: string;
@@ -53,6 +55,7 @@ export interface AgentView {
 /** An entry on the page: its JSON (as `cos post --json`) and its body as safe HTML. */
 export type EntryView = Record<string, unknown> & { body_html: string };
 
+/** Everything the board page shows (`GET /api/state`): sprints, findings, agents, plans, leases. */
 export interface BoardState {
   version: 1;
   sprints: StatusRow[];
@@ -82,6 +85,7 @@ export interface LeaseRef {
   file: string;
 }
 
+/** What `boardState` builds the board from: sprint states, findings, plans, the entry count and the clock. */
 export interface BoardInput {
   sprints: readonly SprintState[];
   findings: readonly Finding[];

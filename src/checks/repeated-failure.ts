@@ -11,6 +11,7 @@ import { dispatchCommand, workRole } from '../state/roles.js';
 import { isPresent } from './scope.js';
 import type { Finding, Rule } from './types.js';
 
+/** A sprint's counting FAILED entries: the repeated signature, and whether the attempt cap is reached. */
 export interface FailureState {
   /** FAILED entries still counting as attempts, in order. */
   failures: Entry[];

@@ -20,8 +20,10 @@ export const FINDING_KINDS = [
   'over-budget',
   'invalid-verification',
 ] as const;
+/** The kinds of finding (FINDING_KINDS). */
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
+/** A finding of `cos scan`: its kind, severity, sprint, agent, files, message and action. */
 export interface Finding {
   kind: FindingKind;
   severity: Severity;
@@ -35,6 +37,7 @@ export interface Finding {
   action: string;
 }
 
+/** What every check rule reads: the entries, problems, sprint states, clock and config. */
 export interface CheckContext {
   entries: readonly Entry[];
   problems: readonly Problem[];
@@ -52,4 +55,5 @@ export interface CheckContext {
   roles?: readonly string[];
 }
 
+/** A check rule: the findings of one kind in a check context. */
 export type Rule = (context: CheckContext) => Finding[];

@@ -26,8 +26,10 @@ import { agentPaths } from '../store/paths.js';
 import { localRootFolders } from '../localsync/local-root.js';
 import { confined } from '../trust/confine.js';
 
+/** The kinds of cruft `cos cleanup` finds. */
 export type CruftKind = 'temp-file' | 'stale-lock' | 'old-claim' | 'empty-todo' | 'old-session';
 
+/** One piece of cruft `cos cleanup` found: its kind, path, size and age. */
 export interface Cruft {
   kind: CruftKind;
   /** Absolute path. */
@@ -105,6 +107,7 @@ export function qualifies(kind: CruftKind, abs: string, now: number, maxClaim = 
   }
 }
 
+/** What `findCruft` (`cos cleanup`) found. */
 export interface CruftReport {
   items: Cruft[];
   /** The local agent directory searched for todos, or null when none was given. */
@@ -148,6 +151,7 @@ export function findCruft(root: string, options: { now: Date; localRoot?: string
   return { items, localRoot: options.localRoot ?? null };
 }
 
+/** What `deleteCruft` (`cos cleanup --apply`) did. */
 export interface ApplyResult {
   deleted: Cruft[];
   /** Listed but not deleted: it changed meanwhile, or the deletion failed. */

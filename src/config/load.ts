@@ -10,6 +10,7 @@ import { problemsMessage } from './problems.js';
 import { protocolProblem, resolveConfig, type CoordinationConfig } from './schema.js';
 import { COS_VERSION } from '../version.js';
 
+/** coordination.yaml as loaded: the config, its warnings and the file it came from. */
 export interface LoadedConfig {
   config: CoordinationConfig;
   warnings: string[];

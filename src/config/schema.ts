@@ -70,6 +70,7 @@ export type CoordinationConfig = z.output<typeof COORDINATION_SCHEMA>;
 /** coordination.yaml when the file is absent or leaves every key out. */
 export const DEFAULT_CONFIG: CoordinationConfig = COORDINATION_SCHEMA.parse({});
 
+/** coordination.yaml resolved: the complete config, warnings and errors. */
 export interface ResolvedConfig {
   config: CoordinationConfig;
   warnings: string[];

@@ -12,6 +12,7 @@ import { failureState } from '../checks/repeated-failure.js';
 import type { Entry } from '../protocol/fields.js';
 import type { SprintState } from '../state/lifecycle.js';
 
+/** Why a sprint cannot be dispatched now: another holder, an open escalation, or a repeated failure. */
 export interface Blocker {
   kind: 'occupied' | 'escalation' | 'repeated-failure';
   /** The entries in the way (a forced dispatch records their file names in `supersedes`). */

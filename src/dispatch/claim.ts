@@ -33,6 +33,7 @@ import { describeMissing, runPreflight } from './preflight.js';
 export const LOCK_STALE_MS = 10_000;
 export const LOCK_WAIT_MS = 60_000;
 
+/** What `claimSprint` (`cos dispatch`) takes: the role, sprint, agent, ttl, force, clock and remote. */
 export interface ClaimInput {
   role: Role;
   sprint: string;
@@ -49,6 +50,7 @@ export interface ClaimInput {
   remote?: string;
 }
 
+/** What `claimSprint` wrote: the DISPATCHED entry, what it superseded, and the remote claim. */
 export interface ClaimResult {
   entry: Entry;
   /** What a forced dispatch overrode (empty when nothing was in the way). */

@@ -17,6 +17,7 @@ import { dispatchCommand, reviewRole, workRole } from '../state/roles.js';
 import { dispatchBlockers } from './blockers.js';
 import { summaryLine } from './history.js';
 
+/** A next step `cos next` proposes: dispatch, redispatch, verify, retry, unblock or hold a sprint. */
 export interface NextStep {
   /** `dispatch`: a READY plan step (see plans/ready.ts); the others move a present sprint on. */
   action: 'dispatch' | 'redispatch' | 'verify' | 'retry' | 'unblock' | 'hold';

@@ -10,6 +10,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Role } from '../protocol/role.js';
 import { agentPaths } from '../store/paths.js';
 
+/** One preflight requirement of a role (a file or a skill) and whether it is met. */
 export interface PreflightItem {
   kind: 'file' | 'skill';
   /** As the role names it. */
@@ -18,6 +19,7 @@ export interface PreflightItem {
   path: string;
 }
 
+/** A preflight requirement that is not met, with what to do. */
 export interface MissingItem extends PreflightItem {
   reason: string;
 }

@@ -9,6 +9,7 @@ import type { Blocker } from './blockers.js';
 import { historyLine } from './history.js';
 import { preflightItems } from './preflight.js';
 
+/** What `buildPrompt` builds the dispatch briefing from: the role, the DISPATCHED entry, history and claims. */
 export interface PromptInput {
   role: Role;
   /** The DISPATCHED entry just written. */

@@ -22,6 +22,7 @@ import type { Entry } from '../protocol/fields.js';
 import { isoSeconds, parseTimestamp } from '../protocol/time.js';
 import { sharedDir } from '../store/worktrees.js';
 
+/** Whether a remote claim is live, or why not. */
 export type ClaimStatus = { live: true } | { live: false; why: string };
 
 function names(value: string | string[] | undefined): string[] {
@@ -60,6 +61,7 @@ export function describeClaim(remote: string, ref: ClaimRef): string {
   return `${ref.sprint} is claimed on ${remote} by ${claim.agent} (machine ${claim.machine}, since ${claim.time}, entry ${claim.entry})`;
 }
 
+/** A remote claim whose heartbeat + ttl has passed. */
 export interface StaleClaim {
   ref: ClaimRef;
   why: string;
@@ -112,6 +114,7 @@ export function rememberRefresh(root: string, remote: string, sprint: string, at
   }
 }
 
+/** What refreshing a remote claim did: refreshed, recent enough, or not held. */
 export type RefreshOutcome = 'refreshed' | 'recent' | 'not-held';
 
 /**

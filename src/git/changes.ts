@@ -6,6 +6,7 @@
  */
 import { parseEntryFileName } from '../protocol/filename.js';
 
+/** How git changed a path: added (A), modified (M) or deleted (D). */
 export type ChangeKind = 'A' | 'M' | 'D';
 
 export interface PathChange {

@@ -24,6 +24,7 @@ async function tryGit(cwd: string, args: string[], options: GitOptions & { silen
 
 export const CLAIM_REF_PREFIX = 'refs/cos/claims/';
 
+/** A claim as a remote claim ref holds it: who claimed the sprint, where, when and for how long. */
 export interface ClaimRecord {
   sprint: string;
   agent: string;
@@ -41,6 +42,7 @@ export interface ClaimRecord {
   supersedes?: string;
 }
 
+/** A sprint's claim ref on a remote: the object it points to and the claim it holds. */
 export interface ClaimRef {
   sprint: string;
   /** The object the ref points to (the lease for a replacement or a deletion). */

@@ -41,6 +41,7 @@ function fail(what: string, detail: string, paths: string[]): never {
   throw new ExternalError(`${what} (${detail}); ${shown} ${paths.length === 1 ? 'is' : 'are'} written but not committed — commit by hand or retry.`);
 }
 
+/** Options of `commitPaths`: the environment for git and an observer of each git command. */
 export interface CommitOptions {
   env?: NodeJS.ProcessEnv;
   /** Told about each git command run and whether it printed (diagnostics; the tests check none is silent). */

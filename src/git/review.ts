@@ -41,6 +41,7 @@ async function git(root: string, args: string[], options: SimpleGitOptions): Pro
 const SCOPE = ['.agent', 'runbook.md'];
 const DEFAULT_WINDOW = '24h';
 
+/** An entry file a review found added or changed, with its sprint, agent and status. */
 export interface ReviewedEntry {
   file: string;
   sprint: string;
@@ -50,6 +51,7 @@ export interface ReviewedEntry {
   uncommitted: boolean;
 }
 
+/** The coordination changes since a git ref: entries added, archived, heartbeats, other files. */
 export interface ReviewResult {
   since: {
     /** What was asked for (the flag's value, or the default window). */
@@ -70,6 +72,7 @@ export interface ReviewResult {
   problems: Array<{ file: string; reason: string }>;
 }
 
+/** Options of `reviewChanges` (`cos review`): the ref or window, the clock, the environment, a resolved base. */
 export interface ReviewOptions {
   since?: string;
   now?: Date;

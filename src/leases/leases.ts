@@ -23,6 +23,7 @@ function matcher(pattern: string | string[]): (path: string) => boolean {
   return picomatch()(pattern, { dot: true });
 }
 
+/** A live lease: the path patterns an agent holds on a sprint until its entry's ttl runs out. */
 export interface Lease {
   pattern: string;
   sprint: string;

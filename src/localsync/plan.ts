@@ -7,6 +7,7 @@
  */
 export type Direction = 'push' | 'pull';
 
+/** What `cos sync` does with one role or skill. */
 export type SyncAction =
   /** Both sides equal: nothing to do. */
   | 'unchanged'
@@ -29,6 +30,7 @@ export interface FileState {
   base: string | null;
 }
 
+/** What `cos sync` plans per role and skill before copying. */
 export interface PlannedSync {
   key: string;
   action: SyncAction;

@@ -17,6 +17,7 @@ import { checkLayout } from '../trust/layout.js';
 import { planSync, type Direction, type FileState, type PlannedSync } from './plan.js';
 import { loadRecord, saveRecord } from './record.js';
 
+/** Options of `syncLocal` (`cos sync`). */
 export interface SyncOptions {
   direction?: Direction;
   /** The local agent directory (absolute, `~` already expanded). */
@@ -24,6 +25,7 @@ export interface SyncOptions {
   dryRun?: boolean;
 }
 
+/** What `syncLocal` (`cos sync`) did. */
 export interface SyncResult {
   direction: Direction;
   target: string;

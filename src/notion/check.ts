@@ -10,6 +10,7 @@ import { NotionFailure, type DataSourceInfo } from './client.js';
 import { compareSchema, setupPatch, type SchemaProblem } from './schema.js';
 import { openSession, resolveDataSource } from './session.js';
 
+/** What `checkNotion` found: the config, the data source, its schema problems and what it changed. */
 export interface CheckReport {
   config: NotionConfig;
   warnings: string[];

@@ -11,6 +11,7 @@ import { readConfinedText } from '../trust/read.js';
 import { repositoryRoots } from '../trust/roots.js';
 import { FIELDS, type Field } from './mapping.js';
 
+/** The Notion sync settings: database, token variable, property names, rate limits and retries. */
 export interface NotionConfig {
   /** Repository-relative path of the config file, for messages. */
   file: string;

@@ -18,6 +18,7 @@ const LEDGER_MAX_BYTES = 64 * 1024 * 1024;
 
 export const LEDGER_FILE = 'notion-ledger.json';
 
+/** One sprint in the Notion ledger: its page, the hash of what was synced, when. */
 export interface LedgerRecord {
   page_id: string;
   hash: string;
@@ -27,6 +28,7 @@ export interface LedgerRecord {
   finished: string[];
 }
 
+/** The Notion sync's record of what each sprint's page holds. */
 export interface Ledger {
   version: 1;
   database_id: string;

@@ -10,6 +10,7 @@ import { SEVERITIES, type Severity } from '../protocol/fields.js';
 import type { SprintState } from '../state/lifecycle.js';
 import { SPRINT_STATES } from '../state/table.js';
 
+/** The Notion property types the sync writes. */
 export type PropertyType = 'title' | 'rich_text' | 'select' | 'multi_select' | 'status' | 'date' | 'number';
 
 export interface FieldSpec {
@@ -60,6 +61,7 @@ export const FIELDS = [
   { field: 'failures', name: 'Failures', type: 'number', accepts: ['number'], describe: 'number of FAILED entries on the sprint' },
 ] as const satisfies readonly FieldSpec[];
 
+/** A sprint field the Notion sync maps onto a database property. */
 export type Field = (typeof FIELDS)[number]['field'];
 
 export function fieldSpec(field: Field): FieldSpec {

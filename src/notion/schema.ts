@@ -6,8 +6,10 @@
 import type { DataSourceInfo } from './client.js';
 import { FIELDS, type Field, type FieldSpec, type PropertyType } from './mapping.js';
 
+/** The kinds of Notion schema problem. */
 export type ProblemKind = 'missing' | 'mistyped' | 'missing-options' | 'title-name';
 
+/** A property of the Notion database that does not fit the sync: missing, mistyped ... */
 export interface SchemaProblem {
   field: Field;
   property: string;

@@ -28,12 +28,14 @@ import { appendLog, redact, type LogLine } from './log.js';
 import { hashValues, notionProperties, sprintValues, type SprintValues } from './mapping.js';
 import { isoSeconds } from '../protocol/time.js';
 
+/** A sprint the Notion sync could not write, and why. */
 export interface SyncFailure {
   sprint: string;
   code: string;
   message: string;
 }
 
+/** What `syncNotion` (`cos notion sync`) did, with its failures. */
 export interface SyncSummary {
   created: number;
   updated: number;
@@ -48,6 +50,7 @@ export interface SyncSummary {
   rateLimited?: number;
 }
 
+/** Options of `syncNotion` (kept under this name for compatibility; NotionSyncOptions says so). */
 export interface SyncOptions {
   dryRun?: boolean;
   now?: Date;
@@ -63,6 +66,7 @@ export function isNotionConfigured(root: string): boolean {
   return isConfigured(root);
 }
 
+/** One sprint the Notion sync plans to create or update, with its values. */
 export interface PlannedSprint {
   sprint: string;
   values: SprintValues;

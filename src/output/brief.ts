@@ -23,10 +23,12 @@ const HIGHLIGHT_KINDS: readonly FindingKind[] = ['needs-human', 'escalation', 'l
 /** Kinds only a person can settle. */
 const HUMAN_KINDS: readonly FindingKind[] = ['needs-human', 'escalation', 'lease-conflict', 'conflict', 'repeated-failure', 'over-budget'];
 
+/** A finding the brief puts first (an escalation, a stale holder, a repeated failure). */
 export interface BriefHighlight extends Finding {
   needs_human: boolean;
 }
 
+/** A sprint completed within the brief window, with its verification. */
 export interface BriefCompleted {
   sprint: string;
   agent: string;
@@ -44,6 +46,7 @@ export interface BriefCompleted {
   verifies: string | null;
 }
 
+/** A sprint being worked on: its holder, phase and last heartbeat. */
 export interface BriefInProgress {
   sprint: string;
   agent: string;
@@ -58,6 +61,7 @@ export interface BriefInProgress {
   summary: string;
 }
 
+/** A file the brief could not read, and why. */
 export interface BriefProblem {
   sprint: string;
   agent: string;
@@ -74,6 +78,7 @@ export interface BriefProblem {
   summary: string;
 }
 
+/** A COMPLETE that still waits for a VERIFIED from another agent. */
 export interface BriefUnverified {
   sprint: string;
   agent: string;
@@ -83,6 +88,7 @@ export interface BriefUnverified {
   timestamp: string;
 }
 
+/** The chief of staff's brief (`cos brief`): highlights, work in progress, completions, problems. */
 export interface Brief {
   generated: string;
   /** The worktree the briefing was made in, when the repository has several (null otherwise): items with another `worktree` come from elsewhere. */
@@ -115,6 +121,7 @@ export interface Brief {
   leases: Lease[];
 }
 
+/** What `buildBrief` builds the brief from: entries, sprint states, findings, config, roles, the window and the clock. */
 export interface BriefInput {
   entries: readonly Entry[];
   problems: number;

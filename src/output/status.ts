@@ -13,6 +13,7 @@ import { loadPlans } from '../plans/files.js';
 import { planInput, plannedSteps, type PlannedStep } from '../plans/ready.js';
 import { table, type Style } from './style.js';
 
+/** An agent on a status row: its status, heartbeat and whether it is stale. */
 export interface StatusAgent {
   agent: string;
   /** The status of the agent's latest entry on the sprint (NOTEs do not count). */
@@ -25,6 +26,7 @@ export interface StatusAgent {
   worktree?: string;
 }
 
+/** One sprint as `cos status` shows it. */
 export interface StatusRow {
   sprint: string;
   /** The lifecycle state: WAITING, READY, DISPATCHED, IN_PROGRESS, STALE, BLOCKED, FAILED, COMPLETE, VERIFIED. */
@@ -42,6 +44,7 @@ export interface StatusRow {
   plan?: string;
 }
 
+/** What `statusReport` returns (`cos status`): sprint rows, findings, leases and counts. */
 export interface StatusReport {
   /** One row per sprint, most recently updated first (see statusReport for which sprints). */
   sprints: StatusRow[];
@@ -55,6 +58,7 @@ export interface StatusReport {
   problems: number;
 }
 
+/** Options of `statusReport` (`cos status`): the analysis options, and `all` to include finished sprints. */
 export interface StatusOptions extends AnalyzeOptions {
   /** Include sprints whose entries are all archived and that have no open finding. */
   all?: boolean;

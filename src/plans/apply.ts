@@ -28,6 +28,7 @@ export class PlanInvalidError extends InputError {
   }
 }
 
+/** What `checkPlanFile` (`cos plan check`) found in a plan file. */
 export interface PlanCheckResult {
   /** The plan as it would be applied (attempt as written in the file, default 1). */
   plan: Plan;
@@ -71,6 +72,7 @@ export function checkPlanFile(root: string, source: PlanSource): PlanCheckResult
   return { plan: checked.plan, file: shown, path };
 }
 
+/** Options of `applyPlan` (`cos plan apply`): commit, the agent, the clock and the environment. */
 export interface ApplyOptions {
   /** Commit the plan file (or the refusal NOTE) with git. */
   commit?: boolean;
@@ -80,6 +82,7 @@ export interface ApplyOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** What `applyPlan` (`cos plan apply`) did. */
 export interface ApplyResult {
   outcome: 'created' | 'replanned' | 'unchanged';
   plan: Plan;

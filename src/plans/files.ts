@@ -45,6 +45,7 @@ export function parsePlanText(text: string, shown: string): unknown {
   return parsed.value;
 }
 
+/** The plans read from `.agent/plans/`, with the problems of the files. */
 export interface StoredPlans {
   plans: Plan[];
   /** Stored plan files that cannot be used (hand-edited, merged), with the reason. */

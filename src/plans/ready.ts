@@ -13,6 +13,7 @@ export interface PlannedStep extends PlanStep {
   plan: string;
 }
 
+/** A plan step ready to dispatch. */
 export interface ReadyItem {
   sprint: string;
   role: string;
@@ -20,6 +21,7 @@ export interface ReadyItem {
   title: string;
 }
 
+/** A plan step waiting, and what it waits on. */
 export interface WaitingItem {
   sprint: string;
   /** Its dependencies that are not finished, in the plan's order. */
@@ -29,6 +31,7 @@ export interface WaitingItem {
   title: string;
 }
 
+/** The steps ready to dispatch and the ones waiting, with what they wait on. */
 export interface ReadyQueue {
   ready: ReadyItem[];
   waiting: WaitingItem[];

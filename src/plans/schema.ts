@@ -11,6 +11,7 @@ import { SLUG_PATTERN } from '../protocol/slug.js';
 /** The most steps a plan may have. */
 export const MAX_PLAN_STEPS = 6;
 
+/** One step of a plan: a sprint, its role and the sprints it depends on. */
 export interface PlanStep {
   sprint: string;
   title: string;
@@ -21,6 +22,7 @@ export interface PlanStep {
   skills: string[];
 }
 
+/** A plan (`.agent/plans/<name>.yaml`): its steps and what they depend on. */
 export interface Plan {
   /** The file's base name (`.agent/plans/<name>.yaml`). */
   name: string;
@@ -30,6 +32,7 @@ export interface Plan {
   steps: PlanStep[];
 }
 
+/** One problem in a plan: where, and what is wrong. */
 export interface PlanProblem {
   /** The step's sprint (or `steps[i]` when it has none), or null for the plan as a whole. */
   step: string | null;
@@ -88,6 +91,7 @@ export const PLAN_SCHEMA = z.strictObject(
   { error: (issue) => (issue.code === 'unrecognized_keys' ? 'unknown field (a plan has summary, steps and attempt)' : 'a plan must be a mapping with summary and steps') },
 );
 
+/** A plan checked: the plan, or every problem found in it. */
 export type PlanCheck = { ok: true; plan: Plan; problems: [] } | { ok: false; plan: null; problems: PlanProblem[] };
 
 /** The step's name in messages: its sprint when it has a usable one, else its position. */

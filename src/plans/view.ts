@@ -14,6 +14,7 @@ import { loadPlans, type StoredPlans } from './files.js';
 import { planInput, plannedSteps, readyQueue, type PlannedStep, type ReadyQueue } from './ready.js';
 import type { Plan } from './schema.js';
 
+/** The ready queue with the plans it came from and their problems. */
 export interface PlanView extends ReadyQueue {
   plans: Plan[];
   /** Stored plan files that cannot be used. */
@@ -52,6 +53,7 @@ export function dispatchWaiting(root: string, entries: readonly Entry[], sprint:
   return waitingGate(entries, sprint, plannedSteps(loadPlans(root).plans), config, now);
 }
 
+/** A plan step in the graph: its state and what it waits on. */
 export interface PlanGraphStep extends PlannedStep {
   /** The lifecycle state (WAITING / READY for a step nobody took up yet). */
   state: string;
@@ -59,6 +61,7 @@ export interface PlanGraphStep extends PlannedStep {
   waiting_on: string[];
 }
 
+/** The plans as a graph: their steps with states and dependencies. */
 export interface PlanGraph {
   plans: Array<{ name: string; summary: string; attempt: number; steps: PlanGraphStep[] }>;
   problems: StoredPlans['problems'];
@@ -84,6 +87,7 @@ export function planGraph(view: PlanView, sprints: readonly SprintState[]): Plan
   };
 }
 
+/** Options of `readReady` (`cos ready`): the clock. */
 export interface ReadyOptions {
   now?: Date;
 }

@@ -7,6 +7,7 @@ import { FIELDS, KEY_ORDER, type Entry, type EntryFields, type FieldSpec } from 
 import { MAX_SEQ, parseEntryFileName, type ParsedFileName } from './filename.js';
 import { KINDS } from './kinds.js';
 
+/** Entry fields validated, or the reason they are not valid. */
 export type ValidationResult = { ok: true; fields: EntryFields } | { ok: false; reason: string };
 
 const KNOWN = new Set<string>(KEY_ORDER);
@@ -34,12 +35,14 @@ export function validateFields(data: Record<string, unknown>): ValidationResult 
   return { ok: true, fields: fields as EntryFields };
 }
 
+/** An entry parsed from its text, or the reason it is malformed. */
 export type EntryParseResult = { ok: true; entry: Entry } | { ok: false; reason: string };
 
-type Where = { file: string; path: string; location: Entry['location'] };
+/** Where an entry's text was read from: its file name, its path, and current/ or archive/. */
+export type EntrySource = { file: string; path: string; location: Entry['location'] };
 
 /** Parse and validate one entry file's text. Never throws. */
-export function parseEntry(text: string, where: Where): EntryParseResult {
+export function parseEntry(text: string, where: EntrySource): EntryParseResult {
   const named = nameOf(where.file);
   if ('reason' in named) return { ok: false, reason: named.reason };
   const parsed = parseFrontmatter(text);
@@ -52,7 +55,7 @@ export function parseEntry(text: string, where: Where): EntryParseResult {
  * to every rule parseEntry applies after parsing: what it accepts, parseEntry of the file accepts
  * too. Never throws.
  */
-export function entryFromMatter(data: Record<string, unknown>, body: string, where: Where, parsedName?: ParsedFileName | null): EntryParseResult {
+export function entryFromMatter(data: Record<string, unknown>, body: string, where: EntrySource, parsedName?: ParsedFileName | null): EntryParseResult {
   // The caller may have parsed the file name already (the store reader does, for every name it lists).
   const named = parsedName ?? nameOf(where.file);
   if ('reason' in named) return { ok: false, reason: named.reason };
@@ -66,7 +69,7 @@ function nameOf(file: string): { seq: number; agent: string } | { reason: string
   return { reason: 'its name is not <seq>-<timestamp>-<agent>.md (e.g. 001-2026-01-14T03-45-00Z-developer.md)' };
 }
 
-function fromMatter(data: Record<string, unknown>, body: string, where: Where, seq: number, agent: string): EntryParseResult {
+function fromMatter(data: Record<string, unknown>, body: string, where: EntrySource, seq: number, agent: string): EntryParseResult {
   const valid = validateFields(data);
   if (!valid.ok) return valid;
   if (valid.fields.agent !== agent) {

@@ -80,6 +80,7 @@ export const FIELDS = {
   releases: { kind: 'globs', help: 'on a cos release NOTE: the path globs the agent gives back' },
 } as const satisfies Record<string, FieldSpec>;
 
+/** The name of a protocol field (a key of FIELDS). */
 export type FieldName = keyof typeof FIELDS;
 type Spec = typeof FIELDS;
 

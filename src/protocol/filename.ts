@@ -13,6 +13,7 @@ const FILE_NAME = /^(\d{3,})-(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}(?:\.\d+)?Z)-([
  */
 export const MAX_SEQ = 999_999_999_999;
 
+/** An entry file name taken apart: sequence number, timestamp and agent. */
 export interface ParsedFileName {
   seq: number;
   /** The timestamp as written in the name (`-` for `:`). */

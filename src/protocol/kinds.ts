@@ -18,10 +18,12 @@ import { isTimestamp } from './time.js';
  * later `needs_human`, `approves`, `lease`, `releases`), unknown ones kept as they are.
  */
 export const STATUSES = ['DISPATCHED', 'IN_PROGRESS', 'BLOCKED', 'FAILED', 'COMPLETE', 'VERIFIED', 'NOTE'] as const;
+/** An entry status: DISPATCHED, IN_PROGRESS, BLOCKED, FAILED, COMPLETE, VERIFIED or NOTE. */
 export type Status = (typeof STATUSES)[number];
 
 /** Entry severities, lowest first (INFO, WARN, URGENT, BLOCKER). */
 export const SEVERITIES = ['INFO', 'WARN', 'URGENT', 'BLOCKER'] as const;
+/** An entry severity: INFO, WARN, URGENT or BLOCKER. */
 export type Severity = (typeof SEVERITIES)[number];
 
 /** The longest ttl anyone may set: a year of minutes. */
@@ -37,6 +39,7 @@ export type InputShape =
   | { type: 'texts' }
   | { type: 'boolean' };
 
+/** A kind of field value with its rules written once: read, write, flag parsing and MCP input. */
 export interface Kind<T = unknown> {
   /** Why a value read from a file breaks the rule (completing "<field> ..."), or undefined. */
   read(value: unknown): string | undefined;
@@ -195,6 +198,7 @@ const KIND_TABLE = {
   } satisfies Kind<number>,
 } satisfies Record<string, Kind>;
 
+/** The name of a field kind (a key of KINDS). */
 export type KindName = keyof typeof KIND_TABLE;
 /** The kinds whose CLI flag is repeatable. */
 export type MultipleKind = { [K in KindName]: (typeof KIND_TABLE)[K] extends { multiple: true } ? K : never }[KindName];

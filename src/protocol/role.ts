@@ -7,6 +7,7 @@ import { parseFrontmatter } from './frontmatter.js';
 import { KINDS } from './kinds.js';
 import { slugProblem } from './slug.js';
 
+/** A role (`.agent/roles/<role>.md`): model, ttl, preflight requirements, standing orders and prose. */
 export interface Role {
   name: string;
   title: string;
@@ -22,6 +23,7 @@ export interface Role {
   extra: Record<string, unknown>;
 }
 
+/** A role parsed from its file, or the reason it is not valid. */
 export type RoleParseResult = { ok: true; role: Role } | { ok: false; reason: string };
 
 const KNOWN = new Set(['role', 'title', 'model', 'ttl_minutes', 'requires', 'standing_orders', 'escalation_triggers']);

@@ -24,6 +24,7 @@ import { installHooks, removeHooks } from './claude-settings.js';
 import { unifiedDiff } from './diff.js';
 import { removeSection, upsertSection } from './markers.js';
 
+/** A file `cos setup` creates, updates or leaves unchanged. */
 export interface FileChange {
   /** Repository-relative path. */
   file: string;
@@ -133,6 +134,7 @@ export function onPath(name: string, env: NodeJS.ProcessEnv): boolean {
   return false;
 }
 
+/** Options of `setupClaude` (`cos setup claude`): remove, dry run, the cos command, local settings. */
 export interface ClaudeOptions {
   remove?: boolean;
   dryRun?: boolean;
@@ -176,6 +178,7 @@ export function setupClaude(root: string, options: ClaudeOptions = {}): FileChan
 // ---------------------------------------------------------------------------------------------
 // cos setup agents-md
 
+/** Options of `setupAgentsMd` (`cos setup agents-md`): the files, the roles, remove and dry run. */
 export interface AgentsMdOptions {
   /** Repository-relative files; default AGENTS.md, plus CLAUDE.md when it exists. */
   files?: string[];

@@ -12,6 +12,7 @@
 import { InputError } from '../errors.js';
 import { DEFAULT_LAYOUT, formatJson, isPlainObject, parseJsonText, type JsonLayout } from './json-text.js';
 
+/** One Claude Code hook cos installs: the event, the `cos hook` sub-command and its matcher. */
 export interface CosHook {
   /** The Claude Code hook event. */
   event: 'SessionStart' | 'PreToolUse' | 'PostToolUse' | 'Notification' | 'Stop';
@@ -77,6 +78,7 @@ function groupHooks(group: unknown): unknown[] | null {
   return isPlainObject(group) && Array.isArray(group.hooks) ? group.hooks : null;
 }
 
+/** A change to Claude Code's settings file: the new text and whether it changed. */
 export interface SettingsChange {
   /** The new text, or null when the file should not exist (remove, nothing else in it). */
   text: string | null;

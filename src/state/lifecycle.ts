@@ -35,12 +35,14 @@ export interface PlanInput {
   sprints: ReadonlySet<string>;
 }
 
+/** Options of the lifecycle derivation: the verification rule and the plans. */
 export interface LifecycleOptions {
   /** `coordination.yaml` `verification`: whether a COMPLETE needs a VERIFIED to be finished (default required). */
   verification?: 'required' | 'optional';
   plan?: PlanInput;
 }
 
+/** One agent's latest entry on a sprint and what it means (holding, stale, finished). */
 export interface AgentState {
   agent: string;
   /** The status of the agent's latest entry on the sprint (NOTEs do not count). */
@@ -58,12 +60,14 @@ export interface AgentState {
   entry: Entry;
 }
 
+/** A VERIFIED (or reviewer FAILED) that does not count, and why. */
 export interface InvalidVerification {
   entry: Entry;
   /** Why it counts for nothing, as a clause: "it verifies its own COMPLETE". */
   reason: ReviewProblem;
 }
 
+/** A sprint as the lifecycle derives it: state, agents, attempts, verification. */
 export interface SprintState {
   sprint: string;
   state: SprintStateName;

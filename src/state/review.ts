@@ -14,6 +14,7 @@ import { showValue } from '../protocol/slug.js';
 /** Why a review counts for nothing, as a clause ("it verifies its own COMPLETE"). */
 export type ReviewProblem = string;
 
+/** A VERIFIED or reviewer FAILED as the review checks read it: sprint, agent and the entry it verifies. */
 export interface Review {
   sprint: string;
   agent: string;

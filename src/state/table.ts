@@ -4,8 +4,10 @@
  * implements. Order is precedence: the first row whose condition holds is the state.
  */
 export const SPRINT_STATES = ['WAITING', 'READY', 'DISPATCHED', 'IN_PROGRESS', 'STALE', 'BLOCKED', 'FAILED', 'COMPLETE', 'VERIFIED', 'NOTED'] as const;
+/** The name of a sprint state (SPRINT_STATES). */
 export type SprintStateName = (typeof SPRINT_STATES)[number];
 
+/** One row of the lifecycle table: a state, what leads to it and what it means. */
 export interface StateRow {
   state: SprintStateName;
   /** When the sprint is in this state (checked in the order of LIFECYCLE_TABLE). */

@@ -26,6 +26,7 @@ import { validNow } from './write.js';
 import { withLock } from './lock.js';
 import { liveLeases } from '../leases/leases.js';
 
+/** What `heartbeat` (`cos heartbeat`) takes: the sprint, agent, optional ttl, clock and minimum interval. */
 export interface HeartbeatInput {
   sprint: string;
   agent: string;
@@ -35,6 +36,7 @@ export interface HeartbeatInput {
   minIntervalSeconds?: number;
 }
 
+/** What `heartbeat` did: the entry, whether it was written, and the previous heartbeat. */
 export interface HeartbeatResult {
   entry: Entry;
   /** False when nothing was written: the last heartbeat was recent (or not older than now). */

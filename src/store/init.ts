@@ -12,6 +12,7 @@ import { makeDirectory } from '../errors.js';
 import { confine } from '../trust/confine.js';
 import { worktreeRoots } from '../trust/roots.js';
 
+/** What `initRepo` (`cos init`) created, updated and found already there. */
 export interface InitResult {
   root: string;
   /** Repository-relative paths written now. */

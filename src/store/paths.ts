@@ -3,6 +3,7 @@ import { existsSync, lstatSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { claimsDir, isLinkedWorktreeTop } from './worktrees.js';
 
+/** The folders and files of `.agent/` under one repository root, as absolute paths. */
 export interface AgentPaths {
   root: string;
   agent: string;

@@ -86,6 +86,7 @@ export interface ReadCache {
   save(): void;
 }
 
+/** Options of the read cache of parsed archived entries. */
 export interface ReadCacheOptions {
   /** The racy window (ms); tests of the cache's equivalence set it, nothing else should. */
   racyMs?: number;

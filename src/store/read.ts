@@ -27,6 +27,7 @@ export const NOT_UTF8_FOLDER = 'its name is not valid UTF-8, so cos cannot read 
 /** Larger files are reported, not read: an entry is a status note, not a log dump. */
 export const MAX_ENTRY_BYTES = 16 * 1024 * 1024;
 
+/** A file in the store that is not a valid entry, and why. */
 export interface Problem {
   /** Path relative to the repository root. */
   file: string;
@@ -35,6 +36,7 @@ export interface Problem {
   action?: string;
 }
 
+/** One read of the store: the valid entries and the problems. */
 export interface StoreSnapshot {
   root: string;
   /** Valid entries, current and archive, ordered by (seq, timestamp, file). */
@@ -52,6 +54,7 @@ export interface StoreSnapshot {
   worktrees: Worktree[];
 }
 
+/** Options of `readStore`: whether to read the archive and the other worktrees, and the read cache. */
 export interface ReadOptions {
   /** Read `status/archive/**` too (default true). */
   archive?: boolean;

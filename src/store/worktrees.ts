@@ -19,6 +19,7 @@ import { lstatSync, readdirSync, realpathSync } from 'node:fs';
 import { readBoundedText } from '../trust/read.js';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
+/** A worktree of the repository: its name, top level and cos root. */
 export interface Worktree {
   /** A short name for output: the linked worktree's id in `<common>/worktrees/`, or the main worktree's folder name. */
   name: string;
@@ -30,6 +31,7 @@ export interface Worktree {
   here: boolean;
 }
 
+/** The repository cos runs in: its git common dir and worktrees, read from git's own files. */
 export interface Repository {
   /** The git common dir, shared by every worktree (absolute). */
   commonDir: string;

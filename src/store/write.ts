@@ -40,6 +40,7 @@ export type PostInput = FieldInputs & {
   now?: Date;
 };
 
+/** Options of `postEntry`: the default ttl (the config's) and a sequence number already claimed. */
 export interface PostOptions {
   /** Default ttl when the input has none (coordination.yaml `ttl_minutes`). */
   defaultTtl?: number;

@@ -28,6 +28,7 @@ import type { Plan } from '../plans/schema.js';
 import { createReescalator } from './reescalate.js';
 import type { FileRecord } from './files.js';
 
+/** The timers the watch engine uses (real ones by default; tests give their own). */
 export interface Timers {
   set(fn: () => void, ms: number): unknown;
   clear(handle: unknown): void;
@@ -84,6 +85,7 @@ export interface EngineUpdate {
   config: CoordinationConfig;
 }
 
+/** Options of the watch engine's evaluation: whether to announce differences, and mark them initial. */
 export interface EvaluateOptions {
   /** Emit events for the differences (default true); false only records the findings as known. */
   announce?: boolean;
@@ -91,6 +93,7 @@ export interface EvaluateOptions {
   initial?: boolean;
 }
 
+/** The watch's in-memory store and evaluator: file records in, findings and events out. */
 export interface Engine {
   /** The stored signature of a file, if it is held. */
   signature(rel: string): string | undefined;

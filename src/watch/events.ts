@@ -7,6 +7,7 @@ import { isoSeconds } from '../protocol/time.js';
 import type { Style } from '../output/style.js';
 import { countOf } from '../output/count.js';
 
+/** The counts `cos watch` reports: entries held, files in current/ and archive/. */
 export interface StoreSummary {
   /** Valid entries held in memory, current and archive. */
   entries: number;
@@ -23,8 +24,10 @@ export interface StoreSummary {
   reconciles?: number;
 }
 
+/** The part of `cos watch` an error event comes from. */
 export type ErrorSource = 'watcher' | 'exec' | 'notion' | 'config' | 'lock' | 'plans' | 'spawn' | 'notify';
 
+/** An event of `cos watch --json`: a finding, a resolution, a sync, an error ... */
 export type WatchEvent =
   | { event: 'finding'; at: Date; finding: Finding; initial?: true }
   | { event: 'resolved'; at: Date; finding: Finding }

@@ -13,8 +13,10 @@ import { looksLikeEntry } from '../protocol/filename.js';
 import type { AgentPaths } from '../store/paths.js';
 import { MAX_ENTRY_BYTES, NOT_UTF8, NOT_UTF8_FOLDER, notRegular, type Problem } from '../store/read.js';
 
+/** Where a watched entry file is: current/ or archive/. */
 export type Location = Entry['location'];
 
+/** A watched file as the watch engine holds it: path, location, signature and parsed entry. */
 export interface FileRecord {
   /** Path relative to the repository root (the key of the in-memory store). */
   rel: string;

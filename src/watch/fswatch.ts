@@ -19,8 +19,10 @@ import { type Dirent, type FSWatcher, lstatSync, readdirSync, statSync, watch as
 import { join, sep } from 'node:path';
 import { isIgnoredName, isLinkedArchiveFolder } from './files.js';
 
+/** The kinds of file event a watch reports. */
 export type FileEventKind = 'add' | 'change' | 'unlink' | 'addDir' | 'unlinkDir';
 
+/** What a file watch watches and whom it tells. */
 export interface FileWatchOptions {
   dir: string;
   /** How deep below `dir` to watch (default 2: status/current/x.md, status/archive/<sprint>/x.md). */
@@ -31,10 +33,12 @@ export interface FileWatchOptions {
   onError: (error: NodeJS.ErrnoException) => void;
 }
 
+/** A running file watch. */
 export interface FileWatch {
   close(): Promise<void>;
 }
 
+/** Starts a file watch (fs.watch by default; tests give their own). */
 export type StartFileWatch = (options: FileWatchOptions) => Promise<FileWatch>;
 
 type Kind = 'file' | 'dir';

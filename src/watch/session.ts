@@ -40,6 +40,7 @@ import type { SprintState } from '../state/lifecycle.js';
 import { isoSeconds } from '../protocol/time.js';
 import { listRoles } from '../dispatch/role.js';
 
+/** Options of `startWatch` (`cos watch`): the root, clock, environment, event sink, exec, Notion and spawning. */
 export interface WatchOptions {
   root: string;
   now: () => Date;
@@ -71,11 +72,13 @@ export interface WatchOptions {
   onAdded?: EngineOptions['onAdded'];
 }
 
+/** The Notion functions `cos watch` calls (loaded only when Notion is configured). */
 export interface NotionModule {
   isNotionConfigured(root: string): boolean;
   syncNotion(root: string, options: { now?: Date; signal?: AbortSignal; env?: NodeJS.ProcessEnv }): Promise<SyncSummary>;
 }
 
+/** A running watch (`startWatch`). */
 export interface WatchSession {
   /** Resolves with the exit code once shut down. */
   done: Promise<number>;

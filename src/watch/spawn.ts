@@ -29,6 +29,7 @@ import { withLock } from '../store/lock.js';
 import { agentPaths } from '../store/paths.js';
 import { ledgerDir } from './ledger-dir.js';
 
+/** One agent process `cos watch` spawned, as its ledger records it. */
 export interface SpawnRecord {
   sprint: string;
   role: string;

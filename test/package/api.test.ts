@@ -1,12 +1,15 @@
 /**
  * The README's API section and the package's exports agree, both ways: every runtime export of
- * src/index.ts is listed there, and every name listed there is exported.
+ * src/index.ts is listed there, and every name listed there is exported. And the built
+ * declarations (dist/index.d.ts, what a user's TypeScript reads) document every export and export
+ * every type an export names (test/package/declarations.ts reads them with TypeScript's checker).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as api from '../../src/index.js';
+import { readDeclarations } from './declarations.js';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
@@ -71,3 +74,21 @@ describe('every runtime export is documented', () => {
     expect(undocumented, `give these exports a /** doc comment */: ${undocumented.join(', ')}`).toEqual([]);
   });
 });
+
+describe('dist/index.d.ts, as a user’s TypeScript reads it', () => {
+  const report = readDeclarations(fileURLToPath(new URL('../../dist', import.meta.url)));
+
+  it('exports every runtime export, and the types beside them', () => {
+    const exported = new Set(report.exported);
+    expect(Object.keys(api).filter((name) => !exported.has(name))).toEqual([]);
+    for (const name of ['ArchiveOptions', 'SnapshotOptions', 'EntryParseResult', 'ReviewOptions', 'Lease', 'ClaimInput', 'BriefInput']) expect(exported).toContain(name);
+  });
+
+  it('every export, function or type, has a doc comment', () => {
+    expect(report.undocumented, `give these exports a /** doc comment */: ${report.undocumented.join(', ')}`).toEqual([]);
+  });
+
+  it('every type of this package that an export names (parameters, results, members, transitively) is exported too', () => {
+    expect(report.unexported, `export these types from src/index.ts: ${report.unexported.join('; ')}`).toEqual([]);
+  });
+}, 120_000);

@@ -5,6 +5,10 @@
  * (parameters, return types, properties, base types, type arguments — followed transitively
  * through the types it reaches) without the package exporting it. A user cannot write
  * `import type { X } from 'agent-cos'` for such a type.
+ *
+ * A type computed from others is named by its result, not by its parts: the insides of mapped,
+ * conditional, indexed-access and `keyof` types, and generic type aliases (type functions such as
+ * `Simplify<T>`), are not followed.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +32,14 @@ function openProject(api: API, tsconfig: string) {
   return project;
 }
 
+const COMPUTED = new Set([SyntaxKind.MappedType, SyntaxKind.ConditionalType, SyntaxKind.IndexedAccessType]);
+const isKeyOf = (node: Node) => node.kind === SyntaxKind.TypeOperator && (node as Node & { operator?: SyntaxKind }).operator === SyntaxKind.KeyOfKeyword;
+
+/** A generic type alias (`type Simplify<T> = …`): a type function, named by what it computes. */
+function isTypeFunction(symbol: TsSymbol, resolveNode: (symbol: TsSymbol) => Node[]): boolean {
+  return (symbol.flags & SymbolFlags.TypeAlias) !== 0 && resolveNode(symbol).some((node) => ((node as Node & { typeParameters?: readonly Node[] }).typeParameters?.length ?? 0) > 0);
+}
+
 const TYPE_FLAGS = SymbolFlags.Interface | SymbolFlags.TypeAlias | SymbolFlags.Class | SymbolFlags.Enum;
 
 /** Read `<dist>/index.d.ts` as a user's program would. */
@@ -47,6 +59,7 @@ export function readDeclarations(dist: string): DeclarationReport {
     const inPackage = (symbol: TsSymbol) => symbol.declarations.some((handle) => resolve(handle.path).startsWith(`${resolve(dist)}/`));
     const target = (symbol: TsSymbol): TsSymbol => ((symbol.flags & SymbolFlags.Alias) !== 0 ? checker.getAliasedSymbol(symbol) : symbol);
 
+    const nodesOf = (symbol: TsSymbol): Node[] => symbol.declarations.map((handle) => handle.resolve(project)).filter((node): node is Node => node !== undefined);
     const exports = checker.getExportsOfModule(module);
     const exportedIds = new Set<number>();
     const undocumented: string[] = [];
@@ -67,10 +80,9 @@ export function readDeclarations(dist: string): DeclarationReport {
       for (const { symbol, name } of frontier) {
         if (seen.has(symbol.id) || !inPackage(symbol)) continue;
         seen.add(symbol.id);
-        for (const handle of symbol.declarations) {
-          const declaration = handle.resolve(project);
-          if (!declaration) continue;
+        for (const declaration of nodesOf(symbol)) {
           const visit = (node: Node): void => {
+            if (COMPUTED.has(node.kind) || isKeyOf(node)) return;
             if (node.kind === SyntaxKind.TypeReference || node.kind === SyntaxKind.ExpressionWithTypeArguments || node.kind === SyntaxKind.TypeQuery) {
               const reference = node as Node & { typeName?: Node; expression?: Node; exprName?: Node };
               let nameNode = reference.typeName ?? reference.expression ?? reference.exprName;
@@ -91,7 +103,7 @@ export function readDeclarations(dist: string): DeclarationReport {
       symbols.forEach((found, i) => {
         if (!found) return;
         const symbol = target(found);
-        if ((symbol.flags & TYPE_FLAGS) === 0 || !inPackage(symbol)) return;
+        if ((symbol.flags & TYPE_FLAGS) === 0 || !inPackage(symbol) || isTypeFunction(symbol, nodesOf)) return;
         if (!exportedIds.has(symbol.id)) {
           const entry = usedBy.get(symbol.id) ?? { name: symbol.name, by: new Set<string>() };
           entry.by.add(owners[i]!);

@@ -87,10 +87,16 @@ console.log(JSON.stringify({ seq: entry.seq, entries: entries.length, kinds: res
     if (out.seq !== 2 || out.entries !== 2 || out.refused?.code !== 'invalid' || out.refused?.exit !== 1 || out.fields < 7) throw new Error(`unexpected ${JSON.stringify(out)}`);
     if (!out.kinds.includes('unverified')) throw new Error(`scan found ${JSON.stringify(out.kinds)}, expected an unverified claim`);
   });
-  check("the exported types check in a user's TypeScript file", () => {
+  check("the exported types check in a user's TypeScript file (import type { ArchiveOptions, ReviewOptions, Lease, … } from 'agent-cos')", () => {
     writeFileSync(
       join(project, 'use.ts'),
-      `import { postEntry, isCosError, type Entry, type PostInput, type Finding, type CoordinationConfig, type ErrorCode, type ExitCode } from 'agent-cos';
+      `import { postEntry, isCosError, parseEntry, type Entry, type PostInput, type Finding, type CoordinationConfig, type ErrorCode, type ExitCode } from 'agent-cos';
+import type { ArchiveOptions, SnapshotOptions, EntryParseResult, ReviewOptions, Lease, ClaimInput, BriefInput, Analysis } from 'agent-cos';
+const archive: ArchiveOptions = { dryRun: true, bounds: { max_current: 50, max_age_days: 7 } };
+const review: ReviewOptions = { since: '24h' };
+const parsed: EntryParseResult = parseEntry('---\\n---\\n', { file: 'x.md', path: 'x.md', location: 'current' });
+const leases: Lease[] = [];
+type Named = [SnapshotOptions, ClaimInput, BriefInput, Analysis];
 const input: PostInput = { sprint: 'typed', agent: 'ts', status: 'IN_PROGRESS', ttl_minutes: 5 };
 const entry: Entry = postEntry('.', input);
 const seq: number = entry.seq;
@@ -103,7 +109,7 @@ const findings: Finding[] = [];
 const ttl: CoordinationConfig['ttl_minutes'] = 30;
 // @ts-expect-error: a typo in a field name is a type error
 const wrong: PostInput = { sprint: 'x', agent: 'y', status: 'COMPLETE', ttl: 5 };
-export { seq, code, findings, ttl, wrong, unknownKind, conflicted };
+export { seq, code, findings, ttl, wrong, unknownKind, conflicted, archive, review, parsed, leases, type Named };
 `,
     );
     writeFileSync(
