@@ -1,5 +1,6 @@
 // The design's packages and their cost (issue 16): what gray-matter and simple-git add to a
-// process start, that `cos post --commit` never waits on simple-git's silent-command delay, and
+// process start, that `cos post --commit` and `cos review` never wait on simple-git's
+// silent-command delay, and
 // the start-up targets of cos post / cos status over 50 entries against `node -e 0`.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -45,6 +46,22 @@ try {
   };
   rows.push(['simple-git `git add` (prints nothing: waits 50 ms)', await timed(['add'])]);
   rows.push(['simple-git `git add --verbose` (prints: no wait; what cos runs)', await timed(['add', '--verbose'])]);
+  // A command that can succeed printing nothing (a review's diff with no change): plain, it waits;
+  // with silentOk (git's trace on stderr, dropped from the result) it does not.
+  git('add', '-A');
+  git('commit', '-q', '-m', 'added');
+  const diff = async (options) => {
+    const times = [];
+    for (let i = 0; i < RUNS; i++) {
+      const start = process.hrtime.bigint();
+      await runSimpleGit(dir, ['diff', '--name-status', '-z', 'HEAD', '--', '.agent'], options);
+      times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    return median(times);
+  };
+  rows.push(['simple-git `git diff` with no change (prints nothing: waits 50 ms)', await diff({})]);
+  rows.push(['simple-git `git diff` with no change, `silentOk` (what `cos review` runs)', await diff({ silentOk: true })]);
+  rows.push(['`cos review` — 50+ entries, nothing changed since HEAD', medianProcess([CLI, 'review', '--dir', dir, '--since', 'HEAD', '--here'], RUNS)]);
 } finally {
   removeDir(dir);
 }

@@ -6,7 +6,7 @@
  * existing one and respects core.hooksPath.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, cos, runCli } from '../helpers/cli.js';
@@ -97,6 +97,23 @@ describe('cos lease / cos release', () => {
 });
 
 describe('cos guard pre-commit, installed by cos setup git-hooks', () => {
+  it('an older cos hook is updated by one atomic replace (a new file renamed into place), executable, never rewritten in place', async () => {
+    const root = await repo();
+    expect((await runCli(['setup', 'git-hooks', '--dir', root])).code).toBe(0);
+    const hook = join(root, '.git/hooks/pre-commit');
+    const current = readFileSync(hook, 'utf8');
+    const older = current.replace('run_cos guard pre-commit', 'run_cos guard pre-commit --old');
+    writeFileSync(hook, older);
+    // A second name for the old file: an in-place write would change it too, a replace leaves it.
+    linkSync(hook, join(root, '.git/hooks/old-pre-commit'));
+    const setup = await runCli(['setup', 'git-hooks', '--dir', root]);
+    expect(setup.code).toBe(0);
+    expect(readFileSync(hook, 'utf8')).toBe(current);
+    expect(readFileSync(join(root, '.git/hooks/old-pre-commit'), 'utf8')).toBe(older);
+    expect(statSync(hook).mode & 0o777).toBe(0o755);
+    expect(readdirSync(join(root, '.git/hooks')).filter((name) => name.includes('.tmp') || name.startsWith('.'))).toEqual([]);
+  });
+
   it('refuses another agent\'s commit touching a leased path with one sentence naming the lease; allowed after the ttl; a person gets a warning', { timeout: 120_000 }, async () => {
     const root = await repo();
     const setup = await runCli(['setup', 'git-hooks', '--dir', root]);

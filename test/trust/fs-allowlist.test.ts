@@ -39,7 +39,7 @@ const ALLOWED: Record<string, { names: string[]; why: string }> = {
   'guard/approval-use.ts': { names: ['mkdirSync', 'openSync'], why: 'one approval used once: an exclusive create (wx, never through a link) in the git common dir or .agent/state, folder confined first' },
   'setup/git-hooks.ts': {
     names: ['chmodSync', 'renameSync', 'unlinkSync', 'writeFileSync', 'mkdirSync'],
-    why: "cos setup git-hooks: the pre-commit hook where git looks for hooks (the user's own git config); only a hook read as ours (regular file, marker) is rewritten or removed, a new one is created wx",
+    why: "cos setup git-hooks: the pre-commit hook where git looks for hooks (the user's own git config); only a hook read as ours (regular file, marker) is replaced (atomically, store/local-files.ts replaceFile) or removed, a new one is created wx",
   },
   'watch/spawn.ts': { names: ['mkdirSync'], why: 'the spawn ledger folder, confined first' },
   'hooks/binary.ts': { names: ['readSync', 'writeSync'], why: "the hook's own stdin (fd 0, bounded by MAX_STDIN_BYTES) and stdout (fd 1): descriptors it was given, never a path" },
