@@ -25,3 +25,22 @@ export function literal(word: string): string {
 export function unmarkBraces(word: string): string {
   return word.replace(/[\uE003-\uE005]/g, (m) => UNMARKS[m]!);
 }
+
+/**
+ * A marked word written back as shell text that reads as the same word: marked (quoted) characters
+ * and shell syntax escaped with a backslash; real glob characters and `${NAME}` left as they are.
+ */
+export function requote(word: string): string {
+  let out = '';
+  for (let i = 0; i < word.length; i++) {
+    const c = word[i]!;
+    const parameter = c === '$' && word[i + 1] === '{' ? word.indexOf('}', i) : -1;
+    if (parameter !== -1) {
+      out += word.slice(i, parameter + 1);
+      i = parameter;
+    } else if (UNMARKS[c] !== undefined) out += `\\${UNMARKS[c]}`;
+    else if (/[\s'"\\;&|<>()`{},$#~]/.test(c)) out += `\\${c}`;
+    else out += c;
+  }
+  return out === '' ? "''" : out;
+}

@@ -28,7 +28,7 @@
  */
 import { parse, type ParseEntry } from 'shell-quote';
 import { expandBraces } from './braces.js';
-import { literal, mark, unmarkBraces } from './marks.js';
+import { literal, mark, requote, unmarkBraces } from './marks.js';
 import { ASSIGNMENT, basename, skipOptions, stripWrappers, type Unwrapped } from './wrappers.js';
 
 export { basename } from './wrappers.js';
@@ -460,6 +460,8 @@ export function splitCommands(text: string, depth = 0, elsewhere = false, inheri
   let piped: string[] = [];
   /** The next command is the first of a `$( … )` whose output the shell runs as a command. */
   let outputRuns = false;
+  /** What such a substitution printed, waiting for the words that follow it. */
+  let printedRuns: string | null = null;
   const nested: Nested[] = [];
   const nest = (script: string, where: boolean, replace: string | null) => {
     // The string xargs -I or find -exec replaces with what they read: a path the guard cannot place.
@@ -481,11 +483,15 @@ export function splitCommands(text: string, depth = 0, elsewhere = false, inheri
     out.push(command);
     const script = innerScript(marked);
     if (script !== null) nest(script, where, into);
-    // A substitution (or backticks) as the program: what it prints is run as a command.
+    // A substitution (or backticks) as the program: what it prints is run as a command, with the
+    // words after it as arguments.
     const program = command.words[0]!;
     if (program.startsWith('$(') || program.startsWith('`')) {
-      const printed = printedByScript(substitutions(command.words.join(' '))[0] ?? '');
-      if (printed !== null) nest(printed, where, into);
+      // Unquoted backticks arrive split into words: the span ends at the word ending in one.
+      const end = program.startsWith('`') ? command.words.findIndex((word, i) => word.endsWith('`') && (i > 0 || word.length > 1)) : 0;
+      const last = end === -1 ? command.words.length - 1 : end;
+      const printed = printedByScript(substitutions(command.words.slice(0, last + 1).join(' '))[0] ?? '');
+      if (printed !== null) nest(runLine(printed, marked.slice(last + 1)), where, into);
     }
     // A shell reading its script from stdin runs what is piped or given to it there.
     if (shellReadsStdin(command.words)) for (const text of command.stdin) nest(text, where, into);
@@ -509,8 +515,16 @@ export function splitCommands(text: string, depth = 0, elsewhere = false, inheri
     const expanded = words.flatMap((word) => substitute(word, variables));
     track(expanded, variables);
     const printed = printedBy(unwrap(expanded).words);
+    // The words after `$( … )` (up to the command's end) are the arguments of what it printed.
+    if (printedRuns !== null) {
+      nest(runLine(printedRuns, then === '(' ? [] : expanded), elsewhere, null);
+      printedRuns = null;
+    }
     if (outputRuns && then !== '(') {
-      if (printed !== null) nest(printed, elsewhere, null);
+      if (printed !== null) {
+        if (then === ')') printedRuns = printed;
+        else nest(printed, elsewhere, null);
+      }
       outputRuns = false;
     }
     if (expanded.length > 0 || writes.length > 0) emit(expanded, { writes, stdin: [...stdin, ...piped], then, fromInput: false, elsewhere, dirs: [] }, 0, null);
@@ -559,6 +573,11 @@ export function splitCommands(text: string, depth = 0, elsewhere = false, inheri
   for (const script of substitutions(text)) out.push(...splitCommands(script, depth + 1, elsewhere, variables));
   for (const inner of nested) out.push(...splitCommands(inner.script, depth + 1, inner.elsewhere, inner.variables));
   return out;
+}
+
+/** A command line: printed text run as a command, then (marked) words as its arguments. */
+function runLine(printed: string, args: string[]): string {
+  return [printed, ...args.map(requote)].join(' ');
 }
 
 /** What a substitution's script prints, when it is one `echo`/`printf`; null otherwise (its output is not known). */

@@ -85,6 +85,16 @@ describe('equivalent shell forms get the same decision', () => {
     );
   });
 
+  it('a program printed by a substitution ($(echo P) ARGS, `echo P` ARGS, eval "$(printf …)") gets the decision of P ARGS (property)', () => {
+    const forms = [(p: string, a: string) => `$(echo ${p}) ${a}`, (p: string, a: string) => `\`echo ${p}\` ${a}`, (p: string, a: string) => `"$(printf '%s' ${p})" ${a}`, (p: string, a: string) => `eval "$(echo ${p} ${a})"`, (p: string, a: string) => `bash -c "$(echo ${p} ${a})"`];
+    fc.assert(
+      fc.property(command, fc.constantFrom(...forms), (words, form) => {
+        expect(decision(form(words[0]!, words.slice(1).join(' ')))).toBe(decision(words.join(' ')));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('a word put in a variable earlier in the line (V=word; … $V …) keeps the decision (property)', () => {
     fc.assert(
       fc.property(command, fc.nat(), fc.constantFrom('; ', ' && ', '\n'), fc.boolean(), (words, at, sep, exported) => {

@@ -277,6 +277,12 @@ const TABLE: Row[] = [
   ['bash -c "$(echo rm -rf ~)"', 'recursive-delete-outside-repo'],
   ['$(echo rm -rf ~)', 'recursive-delete-outside-repo'],
   ["eval \"$(printf 'git push -f origin %s' main)\"", 'force-push'],
+  ['$(echo rm) -rf ~', 'recursive-delete-outside-repo'], // the words after it are its arguments
+  ['`echo rm` -rf ~', 'recursive-delete-outside-repo'],
+  ['eval $(echo rm -rf) ~', 'recursive-delete-outside-repo'],
+  ['$(echo rm) -rf ./build', 'allow'],
+  ['"$(echo echo)" "a; rm -rf ~"', 'allow'], // a quoted argument stays one word
+  ['$(which python) x.py', 'allow'],
   ['eval "$(ssh-agent -s)"', 'allow'], // output unknown: not this guard's to see
   ['bash -c "$(echo rm -rf ./build)"', 'allow'],
   ["git commit -m \"$(cat <<'EOF'\nrm -rf ~ was a bad idea\nEOF\n)\"", 'allow'], // printed, not run
