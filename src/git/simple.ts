@@ -12,7 +12,7 @@
  * can succeed printing nothing (a `diff` with no change, `ls-files` of nothing, `ls-remote` of no
  * ref, `fetch --quiet`, `rev-list` with no match) is run with `silentOk`: git's own trace
  * (`GIT_TRACE=2`) then writes its first line to stderr as git starts, and those trace lines are
- * dropped from what is returned. `onRun` tells, per command, whether git printed (the tests
+ * dropped from what is returned (a GIT_TRACE of the user's own is replaced for those commands). `onRun` tells, per command, whether git printed (the tests
  * check that none is silent).
  *
  * Hardened as every git cos runs (git/run.ts): `-c safe.bareRepository=explicit`, no prompts
@@ -82,7 +82,8 @@ export async function runSimpleGit(cwd: string, args: string[], options: SimpleG
     // git's own failure into a result rather than a rejection (a spawn error stays one).
     errors(error, result) {
       const stderr = Buffer.concat(result.stdErr).toString('utf8');
-      outcome = { code: result.exitCode, stdout: Buffer.concat(result.stdOut).toString('utf8'), stderr: options.silentOk ? stderr.replace(TRACE_LINE, '') : stderr };
+      // Trace lines are dropped whoever asked for them (silentOk, or a GIT_TRACE of the user's own).
+      outcome = { code: result.exitCode, stdout: Buffer.concat(result.stdOut).toString('utf8'), stderr: stderr.replace(TRACE_LINE, '') };
       return result.exitCode >= 0 ? undefined : error;
     },
     ...(input !== undefined ? { input: () => input } : {}),

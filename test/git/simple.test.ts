@@ -87,6 +87,9 @@ describe('simple-git, never silent', () => {
     expect(runs).toEqual([true]);
     const failed = await runSimpleGit(dir, ['rev-parse', '--verify', 'no-such-ref'], { silentOk: true });
     expect(failed).toEqual({ code: 128, stdout: '', stderr: 'fatal: Needed a single revision\n' });
+    // A GIT_TRACE of the user's own does not reach git's complaint either.
+    const traced = await runSimpleGit(dir, ['rev-parse', '--verify', 'no-such-ref'], { env: { ...process.env, GIT_TRACE: '1' } });
+    expect(traced.stderr).toBe('fatal: Needed a single revision\n');
   });
 
   it('a command that prints nothing is reported as silent (the check above can fail)', async () => {
