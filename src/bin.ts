@@ -11,7 +11,6 @@
  * one CommonJS file, dist/cmd/<name>.cjs, loaded with V8's code cache (src/code-cache.ts): one
  * file read and, from the second run on, no compiling, instead of the general CLI's chunks.
  */
-import { fileURLToPath } from 'node:url';
 import { loadCached } from './code-cache.js';
 import { ALIASES, splitCommand } from './command-line.js';
 
@@ -19,6 +18,8 @@ import { ALIASES, splitCommand } from './command-line.js';
 declare const COS_COMMAND_BUNDLES: Record<string, string>;
 
 const argv = process.argv.slice(2);
+// Not `import`: see src/code-cache.ts.
+const { fileURLToPath } = process.getBuiltinModule('node:url');
 
 async function start(): Promise<void> {
   if (argv[0] === 'hook') {
