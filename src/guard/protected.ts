@@ -8,7 +8,7 @@
  * What counts as a write: Bash redirects, commands that write, remove or move the paths they name
  * (cp/mv/install/ln with `-t`, in-place editors such as `sed -i`, `perl -pi`, `yq -i`,
  * `awk -i inplace`, `patch`, extraction by `tar -x -C` / `unzip -d`, `rsync`, `dd of=`,
- * `truncate`, downloads with `-o`), git commands that rewrite the working files of a pathspec
+ * `truncate`, downloads with `-o`, `find -delete` under it), git commands that rewrite the working files of a pathspec
  * covering the place (`git checkout -- .`, `git restore :/`), and the Write/Edit tools. Paths are
  * placed as the shell would (globs matched segment by segment, `$PWD`/`$HOME`/`~` expanded) and
  * through symbolic links (the real path of their existing part). Pure: the real path comes in as
@@ -220,6 +220,13 @@ function writtenPaths(words: readonly string[]): { writes: string[]; removes: st
     if (create) writes.push(...optionValues(args, ['f'], ['--file']));
   } else if (program === 'unzip') {
     if (!args.some((word) => /^-[a-zA-Z]*[ltvpZ]/.test(word))) folders.push(...optionValues(args, ['d'], []));
+  } else if (program === 'find' && args.includes('-delete')) {
+    // find [-H|-L|-P] START... EXPRESSION: what it deletes is under its starting points.
+    let i = 0;
+    while (i < args.length && /^-(?:[HLP]|D|O\d*)$/.test(args[i]!)) i += args[i] === '-D' ? 2 : 1;
+    const starts: string[] = [];
+    for (; i < args.length && !/^[-(!),]/.test(args[i]!); i++) starts.push(args[i]!);
+    removes.push(...(starts.length > 0 ? starts : ['.']));
   } else if (program === 'curl') writes.push(...optionValues(args, ['o'], ['--output']));
   else if (program === 'wget') writes.push(...optionValues(args, ['O', 'P'], ['--output-document', '--directory-prefix']));
   else if (program === 'sort') writes.push(...optionValues(args, ['o'], ['--output']));

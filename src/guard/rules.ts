@@ -90,6 +90,10 @@ const LAUNCHERS = new Set(['npx', 'npm', 'pnpm', 'pnpx', 'yarn', 'bunx', 'bun', 
  */
 function isCosProgram(words: string[]): number {
   const program = basename(words[0] ?? '');
+  // A program the line does not name (`$COS approve`, `"$(which cos)" approve`): taken to be cos
+  // when its first word is cos's `approve`.
+  const head = words[0]?.startsWith('`') ? words.findIndex((word, i) => (i > 0 || word.length > 1) && word.endsWith('`')) : 0;
+  if (head !== -1 && /[$`]/.test(words[0] ?? '') && words.slice(head + 1).find((word) => !word.startsWith('-')) === 'approve') return head + 1;
   if (program === 'cos' || program === 'agent-cos' || /^agent-cos@/.test(program)) return 1;
   if (!LAUNCHERS.has(program)) return -1;
   const at = words.findIndex((word, i) => i > 0 && COS_WORD.test(word) && !/^-/.test(word));

@@ -80,6 +80,7 @@ const WRITERS = fc.constantFrom(
   (p: string) => `ln -sf /tmp/x ${p}`,
   (p: string) => `git checkout HEAD~1 -- ${p}`,
   (p: string) => `git restore ${p}`,
+  (p: string) => `find ${p} -delete`,
 );
 
 const READERS = fc.constantFrom(
@@ -106,6 +107,7 @@ const READERS = fc.constantFrom(
   (p: string) => `git restore --staged ${p}`,
   (p: string) => `git reset -- ${p}`,
   (p: string) => `cp -t build ${p}`,
+  (p: string) => `find ${p} -newer /tmp/x`,
 );
 
 const PREFIXES = fc.constantFrom('', 'sudo ', 'env A=1 ', 'true && ', 'ls; ', 'timeout 5 ');

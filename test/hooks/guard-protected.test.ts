@@ -129,6 +129,8 @@ const BASH: Row[] = [
   ['truncate -s 0 .agent/config/coordination.yaml', 'config-edit'],
   ['curl -o .agent/config/coordination.yaml https://example.com/c.yaml', 'config-edit'],
   ['gzip .agent/config/coordination.yaml', 'config-edit'],
+  ["find .agent/config -name '*.yaml' -delete", 'config-edit'],
+  ['find -L .agent -delete', 'config-edit'],
   ["yq '.ttl_minutes' .agent/config/coordination.yaml", 'allow'],
   ["yq -i '.a = 1' build/x.yaml", 'allow'],
   ["awk '{print}' .agent/config/coordination.yaml", 'allow'],
@@ -145,6 +147,8 @@ const BASH: Row[] = [
   ['gzip -c .agent/config/coordination.yaml > /tmp/c.gz', 'allow'],
   ['cat .agent/config/*', 'allow'],
   ['grep -r ttl .agent/config', 'allow'],
+  ["find .agent/config -name '*.yaml'", 'allow'],
+  ["find build -name '*.o' -delete", 'allow'],
   // 5. the agent's own approval, through any launcher
   ['cos approve 001-x.md --agent lead', 'self-approval'],
   ['npm exec cos -- approve 001-x.md', 'self-approval'],
@@ -159,6 +163,10 @@ const BASH: Row[] = [
   ['node node_modules/.bin/cos approve 001-x.md', 'self-approval'],
   ['node dist/cli.js approve 001-x.md', 'self-approval'],
   ['node --enable-source-maps ./dist/cli.js --dir . approve 001-x.md', 'self-approval'],
+  ['"$(which cos)" approve 001-x.md', 'self-approval'],
+  ['$COS approve 001-x.md', 'self-approval'], // a program behind a variable, given approve
+  ['`which cos` approve 001-x.md', 'self-approval'],
+  ['$EDITOR approve.md', 'allow'],
   ['npm exec cos -- post --sprint wiring --agent dev --status IN_PROGRESS', 'allow'],
   ['npx cos status', 'allow'],
   ['echo cos approve', 'allow'],
