@@ -43,7 +43,9 @@ export function splitSeqOutliers<E extends { seq: number; path: string }>(
   entries: E[],
   named: Iterable<number>,
 ): { kept: E[]; outliers: { file: string; reason: string }[] } {
-  const max = reachableMaxSeq([...named, ...entries.map((entry) => entry.seq)]);
+  const seqs = [...named];
+  for (const entry of entries) seqs.push(entry.seq);
+  const max = reachableMaxSeq(seqs);
   if (!entries.some((entry) => entry.seq > max)) return { kept: entries, outliers: [] };
   return {
     kept: entries.filter((entry) => entry.seq <= max),

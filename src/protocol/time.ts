@@ -28,37 +28,30 @@ export function parseTimestamp(value: string): number {
   return ms;
 }
 
-/** The digit at `i` of `text` (0-9), or -1. */
-function digit(text: string, i: number): number {
-  const code = text.charCodeAt(i) - 48;
-  return code >= 0 && code <= 9 ? code : -1;
+/** The number written by the two digits at `i` of `text`, or -1 when either is not a digit. */
+function twoDigits(text: string, i: number): number {
+  const a = text.charCodeAt(i) - 48;
+  const b = text.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
 /**
  * The ms of the form cos writes, `YYYY-MM-DDTHH:MM:SSZ`, read without a regex, a Date.parse or
- * the memo (every entry has two): only where the value is beyond doubt (day 1-28, hour 0-23,
- * minute and second 0-59), so Date.parse could not answer differently; undefined otherwise.
+ * the memo (every entry has two): only where the value is beyond doubt (year 1000 on, day 1-28,
+ * hour 0-23, minute and second 0-59), so Date.parse could not answer differently; undefined
+ * otherwise (test/protocol/timestamp.test.ts holds it to the general rule).
  */
 function canonicalMs(value: string): number | undefined {
   if (value.length !== 20 || value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45 || value.charCodeAt(10) !== 84 || value.charCodeAt(13) !== 58 || value.charCodeAt(16) !== 58 || value.charCodeAt(19) !== 90) return undefined;
-  let year = 0;
-  for (let i = 0; i < 4; i++) {
-    const d = digit(value, i);
-    if (d < 0) return undefined;
-    year = year * 10 + d;
-  }
-  const pair = (i: number) => {
-    const a = digit(value, i);
-    const b = digit(value, i + 1);
-    return a < 0 || b < 0 ? -1 : a * 10 + b;
-  };
-  const month = pair(5);
-  const day = pair(8);
-  const hour = pair(11);
-  const minute = pair(14);
-  const second = pair(17);
-  if (year < 1000 || month < 1 || month > 12 || day < 1 || day > 28 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
-  return Date.UTC(year, month - 1, day, hour, minute, second);
+  const century = twoDigits(value, 0);
+  const years = twoDigits(value, 2);
+  const month = twoDigits(value, 5);
+  const day = twoDigits(value, 8);
+  const hour = twoDigits(value, 11);
+  const minute = twoDigits(value, 14);
+  const second = twoDigits(value, 17);
+  if (century < 10 || years < 0 || month < 1 || month > 12 || day < 1 || day > 28 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  return Date.UTC(century * 100 + years, month - 1, day, hour, minute, second);
 }
 
 export function isTimestamp(value: unknown): value is string {

@@ -150,6 +150,19 @@ function isSorted(list: readonly Entry[]): boolean {
 
 type Outcome = 'none' | 'claim' | 'verified' | 'failed';
 
+/** The shared empty set of file names: `named` replaces it before anything is added. */
+const NONE: Set<string> = new Set();
+
+/** `set` (a new one in place of NONE) with the files `value` names, but not `entry` itself. */
+function named(set: Set<string>, entry: Entry, value: string | readonly string[]): Set<string> {
+  for (const name of fileList(value)) {
+    if (name === entry.file) continue;
+    if (set === NONE) set = new Set();
+    set.add(name);
+  }
+  return set;
+}
+
 /**
  * One sprint's lifecycle from its entries (any order). WAITING needs the plan input: without it a
  * sprint with no holder and no outcome is READY.
@@ -158,16 +171,17 @@ export function deriveSprint(sprint: string, entries: readonly Entry[], now: Dat
   const ordered = isSorted(entries) ? [...entries] : [...entries].sort(compareEntries);
   const notes: Entry[] = [];
   const work: Entry[] = [];
-  const superseded = new Set<string>();
-  const resolved = new Set<string>();
-  const acknowledged = new Set<string>();
+  // Most sprints name no other entry: their sets stay the one shared empty set (never written to).
+  let superseded: Set<string> = NONE;
+  let resolved: Set<string> = NONE;
+  let acknowledged: Set<string> = NONE;
   for (const entry of ordered) {
     if (entry.status === 'NOTE') notes.push(entry);
     else work.push(entry);
     // A NOTE supersedes nothing: it never changes who holds the sprint.
-    if (entry.status !== 'NOTE') for (const name of fileList(entry.supersedes)) if (name !== entry.file) superseded.add(name);
-    for (const name of fileList(entry.resolves)) if (name !== entry.file) resolved.add(name);
-    for (const name of fileList(entry.acknowledges)) if (name !== entry.file) acknowledged.add(name);
+    if (entry.status !== 'NOTE' && entry.supersedes !== undefined) superseded = named(superseded, entry, entry.supersedes);
+    if (entry.resolves !== undefined) resolved = named(resolved, entry, entry.resolves);
+    if (entry.acknowledges !== undefined) acknowledged = named(acknowledged, entry, entry.acknowledges);
   }
 
   const latestByAgent = new Map<string, Entry>();
