@@ -9,6 +9,7 @@
  * | `env` | the words after its options and `NAME=value`s; `-S STRING` is split into words first; `-C DIR` runs it in DIR |
  * | `sudo -D DIR` | runs it in DIR |
  * | `flock FILE -c STRING`, `su`/`runuser -c STRING`, `watch WORDS` | the string (watch: its words joined), as a script |
+ * | `runuser -u USER [--] CMD…` | the words after its options |
  * | `xargs`, `parallel` | the words after its options, with arguments read from input |
  *
  * `chroot NEWROOT` is seen through as if NEWROOT were `/`: the paths its command names are read as
@@ -77,7 +78,8 @@ const GRAMMARS: Record<string, Grammar> = {
   busybox: {},
   toybox: {},
   chroot: { values: ['--userspec', '--groups'], positionals: 1 },
-  xargs: { values: ['-I', '-i', '-n', '-P', '-L', '-l', '-d', '-E', '-e', '-s', '-a', '--max-args', '--max-procs', '--delimiter', '--arg-file', '--replace', '--max-lines', '--eof', '--max-chars', '--process-slot-var'] },
+  // (-i, -l, -e and --replace, --max-lines, --eof take a value only attached: `-i{}`, `--eof=X`.)
+  xargs: { values: ['-I', '-n', '-P', '-L', '-d', '-E', '-s', '-a', '--max-args', '--max-procs', '--delimiter', '--arg-file', '--max-chars', '--process-slot-var'] },
   parallel: { values: ['-j', '--jobs', '-I', '-n', '--max-args', '-d', '--delimiter', '-a', '--arg-file', '-S', '--sshlogin', '--joblog', '--results', '--tmpdir', '-E'] },
 };
 
@@ -126,6 +128,8 @@ function env(words: string[], dirs: string[], split: (text: string) => string[])
   return words.slice(i);
 }
 
+const RUNUSER_VALUES = new Set(['-u', '--user', '-g', '--group', '-G', '--supp-group', '-s', '--shell', '-w', '--whitelist-environment', '-c', '--command', '--session-command']);
+
 /** `su`/`runuser`: the `-c STRING` (`--command`, `--session-command`) it runs; nothing else is a command. */
 function suScript(words: string[]): string | null {
   for (let i = 1; i < words.length; i++) {
@@ -153,9 +157,14 @@ export function stripWrappers(words: string[], split: (text: string) => string[]
       continue;
     }
     if (program === 'su' || program === 'runuser') {
-      const script = suScript(rest);
+      // `runuser -u USER [--] CMD…` runs CMD itself; otherwise what follows the user goes to a shell.
+      const after = skipOptions(rest.slice(1), RUNUSER_VALUES);
+      const options = rest.slice(0, rest.length - after.length);
+      const direct = program === 'runuser' && options.some((word) => word === '-u' || word.startsWith('--user'));
+      const script = suScript(direct ? options : rest);
       if (script !== null) out.scripts.push(literal(script));
-      rest = [];
+      rest = direct && script === null ? after : [];
+      if (rest.length > 0) continue;
       break;
     }
     if (program === 'watch') {

@@ -63,7 +63,7 @@ describe('equivalent shell forms get the same decision', () => {
     );
   });
 
-  const PREFIXES = ['sudo', 'sudo -u deploy', 'doas', 'env', 'env -i PATH=/usr/bin', 'env -u LANG', 'nohup', 'nice -n 5', 'ionice -c 3', 'chrt -f 10', 'taskset 0x3', 'timeout 10', 'timeout -s KILL 5m', 'exec -a name', 'setsid -f', 'flock /tmp/lock', 'flock -w 5 /tmp/lock', 'busybox', 'strace -f -o /tmp/trace', 'ltrace -o /tmp/trace', 'chroot /', 'stdbuf -oL', 'command', 'time -p', 'X=1'];
+  const PREFIXES = ['sudo', 'sudo -u deploy', 'doas', 'env', 'env -i PATH=/usr/bin', 'env -u LANG', 'nohup', 'nice -n 5', 'ionice -c 3', 'chrt -f 10', 'taskset 0x3', 'timeout 10', 'timeout -s KILL 5m', 'exec -a name', 'setsid -f', 'flock /tmp/lock', 'flock -w 5 /tmp/lock', 'busybox', 'strace -f -o /tmp/trace', 'ltrace -o /tmp/trace', 'chroot /', 'stdbuf -oL', 'command', 'time -p', 'X=1', 'runuser -u deploy --', 'env -C .', 'sudo -D .', 'watch -x', 'setsid'];
 
   it('any command behind any chain of supported wrappers gets the decision of the bare command (property)', () => {
     fc.assert(

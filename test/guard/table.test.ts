@@ -242,6 +242,8 @@ const TABLE: Row[] = [
   ["su -c 'rm -rf ~'", 'recursive-delete-outside-repo'],
   ["su - deploy -c 'psql -c \"DROP TABLE users\"'", 'drop-database'],
   ["runuser -u app -- sh -c 'rm -rf /var/app'", 'recursive-delete-outside-repo'],
+  ['runuser -u app -- rm -rf /var/app', 'recursive-delete-outside-repo'],
+  ['runuser -u app -- ls /var/app', 'allow'],
   ['strace rm -rf ~', 'recursive-delete-outside-repo'],
   ['strace -f -o /tmp/trace -e trace=file rm -rf ~', 'recursive-delete-outside-repo'],
   ['chroot / rm -rf ~', 'recursive-delete-outside-repo'],
@@ -297,6 +299,9 @@ const TABLE: Row[] = [
   ["xargs -I{} sh -c 'rm -rf {}'", 'recursive-delete-outside-repo'],
   ["find . -name cache -exec sh -c 'rm -rf {}' \\;", 'recursive-delete-outside-repo'],
   ["xargs -I{} sh -c 'echo {}'", 'allow'],
+  ['ls | xargs -i rm -rf {}', 'recursive-delete-outside-repo'], // -i takes its value attached only: rm is the command
+  ["ls | xargs -i sh -c 'rm -rf ./{}'", 'recursive-delete-outside-repo'],
+  ['ls | xargs -l rm', 'allow'],
   ["ls | xargs -n1 sh -c 'rm -rf ./build'", 'allow'],
   // false positives
   ["psql -c \"SELECT 'DROP TABLE x'\"", 'allow'], // in an SQL string literal
