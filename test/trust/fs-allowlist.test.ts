@@ -42,6 +42,10 @@ const ALLOWED: Record<string, { names: string[]; why: string }> = {
     why: "cos setup git-hooks: the pre-commit hook where git looks for hooks (the user's own git config); only a hook read as ours (regular file, marker) is replaced (atomically, store/local-files.ts replaceFile) or removed, a new one is created wx",
   },
   'watch/spawn.ts': { names: ['mkdirSync'], why: 'the spawn ledger folder, confined first' },
+  'code-cache.ts': {
+    names: ['openSync', 'readFileSync', 'mkdirSync', 'writeFileSync', 'renameSync', 'rmSync'],
+    why: "V8's code cache of the command bundles: reads the bundle beside itself and its cache file in the node_modules/.cache/agent-cos/ holding the installed package (never a repository path); writes there through a temp name + rename, removes older builds' files of the same bundle",
+  },
   'hooks/binary.ts': { names: ['readSync', 'writeSync'], why: "the hook's own stdin (fd 0, bounded by MAX_STDIN_BYTES) and stdout (fd 1): descriptors it was given, never a path" },
 };
 
@@ -70,6 +74,18 @@ function fsImports(text: string): string[] {
     }
     if (/^\s*(?:\*\s+as\s+\w+|\w+)\s*(?:,|$)/.test(clause)) names.push('*');
   }
+  // Node's modules taken as objects (process.getBuiltinModule, which the start-up path uses to
+  // skip the ES module facade): destructured names count as imports, anything else as a whole.
+  for (const match of text.matchAll(/(?:const|let|var)\s+(\{[^}]*\}|\w+)\s*=\s*process\.getBuiltinModule\(\s*['"](?:node:)?fs(?:\/promises)?['"]\s*\)/g)) {
+    const binding = match[1]!;
+    if (binding.startsWith('{')) {
+      for (const part of binding.slice(1, -1).split(',')) {
+        const name = part.trim().split(':')[0]!.trim();
+        if (name) names.push(name);
+      }
+    } else names.push('*');
+  }
+  if (/getBuiltinModule\(\s*['"](?:node:)?fs(?:\/promises)?['"]\s*\)\s*[.[]/.test(text)) names.push('*');
   if (/import\(\s*['"](?:node:)?fs(?:\/promises)?['"]\s*\)|require\(\s*['"](?:node:)?fs/.test(text)) names.push('*');
   return names;
 }
@@ -80,6 +96,9 @@ describe('file-system access outside the trust modules', () => {
     expect(fsImports(`import * as fs from 'fs';`)).toEqual(['*']);
     expect(fsImports(`import fs from "node:fs/promises";`)).toEqual(['*']);
     expect(fsImports(`const fs = await import('node:fs');`)).toEqual(['*']);
+    expect(fsImports(`const { openSync, statSync: s } = process.getBuiltinModule('node:fs');`)).toEqual(['openSync', 'statSync']);
+    expect(fsImports(`const fs = process.getBuiltinModule('fs');`)).toEqual(['*']);
+    expect(fsImports(`process.getBuiltinModule('node:fs').writeFileSync(p, x);`)).toEqual(['*']);
   });
 
   it('only the allow-listed modules import a function that reads content or changes the file system', () => {
