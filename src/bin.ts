@@ -38,7 +38,8 @@ async function start(): Promise<void> {
     const file = fileURLToPath(new URL(`./cmd/${command}.cjs`, import.meta.url));
     let bundle: { start: () => void } | undefined;
     try {
-      bundle = loadCached(file, COS_COMMAND_BUNDLES[command]!) as { start: () => void };
+      const representative = !argv.includes('--help') && !argv.includes('-h');
+      bundle = loadCached(file, COS_COMMAND_BUNDLES[command]!, { representative }) as { start: () => void };
     } catch (error) {
       // A dist/ without the file (an old or partial build): the general CLI runs the command.
       if (process.env.COS_DEBUG) process.stderr.write(`cos: ${String(error)}\n`);

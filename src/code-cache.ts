@@ -49,11 +49,24 @@ export function compileCacheDir(file: string, env: NodeJS.ProcessEnv = process.e
   return existsSync(own) ? join(own, '.cache', 'agent-cos') : null;
 }
 
+/** How loadCached treats this run. */
+export interface CacheRun {
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Whether this run does the command's real work (not `--help`): only such a run, ending with
+   * any exit code but 1 (bad usage or input), writes a missing cache, so the cache holds the functions a real run compiles
+   * rather than the few a usage error or the help text needs (the first cache stays until the
+   * next build).
+   */
+  representative?: boolean;
+}
+
 /**
  * Run the CommonJS file `file` (built with build hash `buildHash`) and return its exports,
- * compiled from the code cache when a good one exists; when none did, one is written at exit.
+ * compiled from the code cache when a good one exists; when none did, one is written at the exit
+ * of a representative run that did not stop at bad usage.
  */
-export function loadCached(file: string, buildHash: string, env: NodeJS.ProcessEnv = process.env): unknown {
+export function loadCached(file: string, buildHash: string, { env = process.env, representative = true }: CacheRun = {}): unknown {
   const fd = openSync(file, 'r');
   let source: string;
   let size: number;
@@ -78,9 +91,12 @@ export function loadCached(file: string, buildHash: string, env: NodeJS.ProcessE
     }
   }
   const script = new vm.Script(`${HEAD}${source}${TAIL}`, { filename: file, ...(cachedData ? { cachedData } : {}) });
-  if (cacheFile !== null && (cachedData === undefined || script.cachedDataRejected === true)) {
+  if (representative && cacheFile !== null && (cachedData === undefined || script.cachedDataRejected === true)) {
     // At exit the functions the command ran are compiled too, and go into the cache with it.
-    process.once('exit', () => writeCache(script, cacheFile, stem));
+    process.once('exit', (code) => {
+      // Exit 1 is bad usage or input (EXIT.usage): the command stopped before its work.
+      if (code !== 1) writeCache(script, cacheFile, stem);
+    });
   }
   const module = { exports: {} as unknown };
   const run = script.runInThisContext() as (...args: unknown[]) => void;

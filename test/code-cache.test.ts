@@ -113,6 +113,25 @@ describe('the code cache of the command bundles', () => {
     );
   });
 
+  it('is written by the first run that does the work, not by --help or bad usage', { timeout: 60_000 }, () => {
+    const other = installed();
+    const store = join(other.project, 'repo');
+    mkdirSync(store);
+    expect(run(other.cli, ['init', '--dir', store]).code).toBe(0);
+    expect(run(other.cli, ['status', '--help']).code).toBe(0);
+    expect(run(other.cli, ['status', '--bogus', '--dir', store]).code).toBe(1);
+    expect(run(other.cli, ['post', '--dir', store, '--sprint', 'Bad Slug', '--agent', 'dev', '--status', 'IN_PROGRESS']).code).toBe(1);
+    expect(cacheFiles(other.cache, 'status')).toEqual([]);
+    expect(cacheFiles(other.cache, 'post')).toEqual([]);
+    // cos scan exits 2 when it finds something: a real run all the same.
+    const blocked = run(other.cli, ['post', '--dir', store, '--sprint', 's-9', '--agent', 'dev', '--status', 'BLOCKED', '--severity', 'URGENT'], { NODE_DISABLE_COMPILE_CACHE: '1' });
+    expect(blocked.code).toBe(0);
+    expect(run(other.cli, ['scan', '--dir', store]).code).toBe(2);
+    expect(cacheFiles(other.cache, 'scan')).toHaveLength(1);
+    expect(run(other.cli, ['status', '--json', '--dir', store]).code).toBe(0);
+    expect(cacheFiles(other.cache, 'status')).toHaveLength(1);
+  });
+
   it('no folder for it is no cache: the command runs as before', { timeout: 60_000 }, () => {
     const other = installed();
     mkdirSync(join(other.project, 'node_modules', '.cache'), { recursive: true });
