@@ -354,30 +354,43 @@ function recursiveDelete(command: SimpleCommand, cwd: string | null, context: Gu
 const FIND_UNFILTERED = new Set(['-type', '-xtype', '-maxdepth', '-mindepth', '-depth', '-d', '-mount', '-xdev', '-noleaf', '-ignore_readdir_race', '-noignore_readdir_race', '-follow', '-daystart', '-delete', '-print', '-print0', '-true', '-regextype', '-warn', '-nowarn', '-O']);
 const FIND_WITH_VALUE = new Set(['-type', '-xtype', '-maxdepth', '-mindepth', '-regextype']);
 
+const FIND_EXEC = new Set(['-exec', '-execdir', '-ok', '-okdir']);
+/** Programs that delete the files `find -exec` gives them. */
+const FILE_REMOVERS = new Set(['rm', 'unlink', 'shred']);
+
 /**
- * `find PATH… -delete` deletes what it finds under each PATH, as `rm -r` does: denied when a start
- * path is outside the repository (`find ~ -delete`, `find .. -delete`), is its `.git`, or is its
- * top with nothing choosing what goes (`find . -delete`, `find . -type f -delete`); `find . -name
- * '*.tmp' -delete` passes.
+ * `find PATH… -delete` (or `-exec rm {} +`, `unlink`, `shred`) deletes what it finds under each
+ * PATH, as `rm -r` does: denied when a start path is outside the repository (`find ~ -delete`,
+ * `find .. -delete`, `find ~ -type f -exec rm {} +`), is its `.git`, or is its top with nothing
+ * choosing what goes (`find . -delete`, `find . -type f -delete`); `find . -name '*.tmp' -delete`
+ * passes.
  */
 function findDelete(command: SimpleCommand, cwd: string | null, context: GuardContext): string | null {
   const marked = command.marked;
-  if (!marked.includes('-delete') || command.elsewhere) return null;
+  if (command.elsewhere) return null;
   let i = 1;
   while (i < marked.length && /^-(?:[HLP]|D|O\d*)$/.test(marked[i]!)) i += marked[i] === '-D' ? 2 : 1;
   const starts: string[] = [];
   for (; i < marked.length && !/^[-(!),]/.test(marked[i]!); i++) starts.push(marked[i]!);
   if (starts.length === 0) starts.push('.');
-  if (command.fromInput) return 'find -delete run by xargs deletes under paths read at run time, which the guard cannot place: they may be outside the repository';
-  const outside = deletedTargets('find -delete', starts, cwd, context, UNPLACEABLE);
-  if (outside === null) return null;
-  // At the repository's top (not outside it, not .git): denied only when nothing picks what goes.
+  // What it does: -delete, or a remover run on what it finds; whether a test picks what goes.
+  let action: string | null = null;
   let filtered = false;
   for (let j = i; j < marked.length; j++) {
     const word = marked[j]!;
-    if (FIND_WITH_VALUE.has(word)) j++;
+    if (FIND_EXEC.has(word)) {
+      const end = marked.findIndex((next, k) => k > j && (next === ';' || next === '+'));
+      if (FILE_REMOVERS.has(basename(literal(marked[j + 1] ?? '')))) action ??= `find ${word} ${basename(literal(marked[j + 1]!))}`;
+      j = end === -1 ? marked.length : end;
+    } else if (word === '-delete') action ??= 'find -delete';
+    else if (FIND_WITH_VALUE.has(word)) j++;
     else if (word.startsWith('-') && !FIND_UNFILTERED.has(word)) filtered = true;
   }
+  if (action === null) return null;
+  if (command.fromInput) return `${action} run by xargs deletes under paths read at run time, which the guard cannot place: they may be outside the repository`;
+  const outside = deletedTargets(action, starts, cwd, context, UNPLACEABLE);
+  if (outside === null) return null;
+  // At the repository's top (not outside it, not .git): denied only when nothing picks what goes.
   const root = resolve(context.root);
   const atTop = starts.every((start) => placePath(start, cwd, context.home) === root);
   return filtered && atTop ? null : outside;

@@ -293,6 +293,10 @@ const TABLE: Row[] = [
   ['find .. -delete', 'recursive-delete-outside-repo'],
   ['find . -delete', 'recursive-delete-outside-repo'], // the whole repository, .git included
   ['find .git -name "*.lock" -delete', 'recursive-delete-outside-repo'],
+  ['find ~ -type f -exec rm {} +', 'recursive-delete-outside-repo'], // a remover on what find finds, like -delete
+  ['find . -type f -exec rm -f {} \\;', 'recursive-delete-outside-repo'], // every file of the repository, .git's too
+  ['find ~ -name x -exec ls {} +', 'allow'],
+  ['find src -exec rm {} +', 'allow'],
   ["find . -name '*.tmp' -delete", 'allow'],
   ['find build -type f -delete', 'allow'],
   ['find ~ -name x -print', 'allow'],
