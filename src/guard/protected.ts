@@ -361,7 +361,12 @@ export function protectedWrite(command: SimpleCommand, git: GitPaths | null, cwd
 function areaWrite(command: SimpleCommand, git: GitPaths | null, cwd: string | null, place: PlaceContext, area: ProtectedArea): string | null {
   if (git !== null && area.samples.length > 0 && GIT_PATH_WRITERS.has(git.sub) && !onlyTheIndex(git) && !excluded(gitPathspecs(git), git.dir, place, area)) {
     const hit = gitPathspecs(git).find((spec) => pathspecCovers(spec, git.dir, place, area));
-    if (hit !== undefined) return `git ${git.sub} of ${hit} rewrites files in ${area.label}`;
+    if (hit !== undefined) {
+      // A pathspec that covers more than the area (`.`, `:/`, a glob): say how to leave it out.
+      const wider = !namesArea(hit, git.dir, place, area, false);
+      const hint = wider ? " — name the paths you mean, or add the pathspec ':!.agent' to leave .agent/ out" : '';
+      return `git ${git.sub} of ${hit} rewrites files in ${area.label}${hint}`;
+    }
   }
   for (const target of command.writes) if (namesArea(target, cwd, place, area, false)) return `it writes ${target}, in ${area.label}`;
   const program = basename(command.words[0] ?? '');

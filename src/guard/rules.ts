@@ -522,9 +522,12 @@ export function decideTool(toolName: string, toolInput: Record<string, unknown>,
   if (key !== undefined) {
     const path = toolInput[key];
     if (typeof path === 'string') {
-      const area = protectedFile(resolve(context.cwd, path), placeContext(context));
+      const place = placeContext(context);
+      const area = protectedFile(resolve(context.cwd, path), place);
       if (area !== null) {
-        const rel = relative(context.root, resolve(context.cwd, path)).split(sep).join('/');
+        // Named from the repository's top where it really is (a path through a link included).
+        const real = place.real(resolve(context.cwd, path));
+        const rel = (isInside(place.root, real) ? relative(place.root, real) : relative(context.root, resolve(context.cwd, path))).split(sep).join('/');
         return deny(area.rule, `${toolName} of ${rel} changes ${area.label} (${PROTECTED_WHY[area.rule]})`, `${toolName} ${rel}`);
       }
     }

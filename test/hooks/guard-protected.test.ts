@@ -212,6 +212,16 @@ describe('the guard always denies edits of .agent/config/ and .agent/status/ and
     expect(rows.map((row, i) => `${row[0]} ${row[1]} → ${got[i]}`)).toEqual(rows.map((row) => `${row[0]} ${row[1]} → ${row[2]}`));
   });
 
+  it('the reasons say what to do: a git restore of the whole tree names the pathspec that leaves .agent/ out; a Write through a link names the file where it really is', { timeout: 120_000 }, async () => {
+    const root = await project();
+    const outside = testdir();
+    symlinkSync(root, join(outside, 'repo-link'));
+    const reason = async (input: unknown) => (JSON.parse((await hook('pre-tool-use', input, { cwd: root, env: ENV })).stdout) as { hookSpecificOutput: { permissionDecisionReason: string } }).hookSpecificOutput.permissionDecisionReason;
+    expect(await reason(bashPreToolUse(root, 'git restore .', 'why-1'))).toContain("git restore of . rewrites files in .agent/config/ — name the paths you mean, or add the pathspec ':!.agent' to leave .agent/ out");
+    expect(await decision(root, bashPreToolUse(root, "git restore . ':!.agent'", 'why-2'))).toBe('allow');
+    expect(await reason(filePreToolUse(root, 'Write', join(outside, 'repo-link/.agent/config/coordination.yaml'), 'why-3'))).toContain('(rule config-edit): Write of .agent/config/coordination.yaml changes .agent/config/');
+  });
+
   it('a path through a link is placed where the link leads, both ways', { timeout: 120_000 }, async () => {
     const root = await project();
     mkdirSync(join(root, 'build'));
