@@ -100,6 +100,11 @@ most 6 steps, each one sprint for one role with its \`done_when\` and the sprint
 - \`cos cleanup\` lists cruft (temp files of killed writers, stale lock folders, old sequence
   claims, empty \`todos/*.json\` in the local agent directory); \`cos cleanup --apply\` deletes
   exactly that.
+- \`node_modules/.cache/agent-cos/\` (beside the installed package) holds V8's compiled code of
+  \`cos status\`, \`cos post\` and \`cos scan\`, a few hundred KB each, written on their first run
+  after an install or upgrade (older builds' files are removed then). Deleting it is always safe
+  (the next run compiles and writes it again); \`NODE_DISABLE_COMPILE_CACHE=1\` stops it
+  (docs/development.md).
 - Before a push or a merge: \`cos review --since origin/main\` summarises the coordination
   changes (entries added, archived, heartbeats, roles/config/skills changed, uncommitted), in
   every worktree of the repository (\`--here\`: only this checkout).
