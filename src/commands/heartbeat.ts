@@ -40,7 +40,10 @@ export async function execute(values: FlagValues<typeof flags>, io: OperationIo)
     if (values[flag] === undefined) throw new InputError(`--${flag} is required; see cos heartbeat --help.`);
   }
   const ttl = intFlag('ttl', values.ttl);
-  const minInterval = values['if-due'] ? loadConfig(io.root).config.heartbeat.min_interval_seconds : undefined;
+  // The configuration is read (and a broken one refused) before anything is written: a heartbeat
+  // that wrote and then exited 1 would tell its hook it failed while it changed the entry.
+  const { config } = loadConfig(io.root);
+  const minInterval = values['if-due'] ? config.heartbeat.min_interval_seconds : undefined;
   const result = await heartbeat(io.root, {
     sprint: values.sprint!,
     agent: values.agent!,
@@ -52,7 +55,6 @@ export async function execute(values: FlagValues<typeof flags>, io: OperationIo)
   // ttl/3); a remote that cannot be reached is a warning: the local heartbeat is what counts here.
   let remote: { name: string; outcome: string } | undefined;
   if (result.written) {
-    const { config } = loadConfig(io.root);
     const { claimRemoteOf, refreshClaim } = await import('../dispatch/remote.js');
     const { readStore } = await import('../store/read.js');
     const name = claimRemoteOf(config.dispatch.remote, readStore(io.root, { archive: false }).entries, result.entry.sprint, result.entry.agent);

@@ -124,6 +124,21 @@ describe('cos post', () => {
     expect(due.stdout).toBe(`${file} heartbeat 2026-01-14T04:31:01Z\n`);
   });
 
+  it('cos heartbeat with a broken coordination.yaml is exit 1 naming the file and key, and writes nothing', async () => {
+    const root = testdir();
+    expect((await cos(['post', '--dir', root, '--sprint', 's', '--agent', 'a', '--status', 'IN_PROGRESS'], { now: T0 })).code).toBe(0);
+    const file = join(root, '.agent/status/current/001-2026-01-14T04-30-00Z-a.md');
+    const before = readFileSync(file, 'utf8');
+    mkdirSync(join(root, '.agent/config'), { recursive: true });
+    writeFileSync(join(root, '.agent/config/coordination.yaml'), 'ttl_minutes: 600000\n');
+    for (const extra of [[], ['--if-due'], ['--ttl', '60']]) {
+      const result = await cos(['heartbeat', '--dir', root, '--sprint', 's', '--agent', 'a', ...extra], { now: new Date(T0.getTime() + 3_600_000) });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/coordination\.yaml.*ttl_minutes/);
+      expect(readFileSync(file, 'utf8')).toBe(before);
+    }
+  });
+
   it('--body-file - takes the body verbatim from stdin', async () => {
     const root = testdir();
     const body = '# Report\n\n- item: with colon\n---\nnot front matter\n';
