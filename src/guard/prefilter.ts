@@ -30,6 +30,18 @@ const DOT_GLOB = /(?:^|[\s/=])\.[^\s/]*[*?[]/;
 /** A brace expansion (`r{m,}`, `{a..b}`) can build a rule's word from parts: such a line is parsed. */
 const BRACES = /\{[^{}\s]*(?:,|\.\.)[^{}\s]*\}/;
 
+/**
+ * Whether a Bash command run in `cwd` is parsed whatever its words: Claude Code keeps `cd` between
+ * Bash calls, so an agent whose cwd is in `.agent/` (or `.agent/` itself) writes a protected file
+ * with a bare relative name (`cp f 219-…-lead.md` in `.agent/status/current`, `cp x co*.yaml` in
+ * `.agent/config`), none of the prefilter's words in sight. Both paths are real paths (links
+ * resolved); one path comparison, so the fast path stays fast everywhere else. Pure.
+ */
+export function cwdInAgent(root: string, cwd: string): boolean {
+  const agent = `${root.endsWith('/') ? root : `${root}/`}.agent`;
+  return cwd === agent || cwd.startsWith(`${agent}/`);
+}
+
 /** Whether the guard must parse this command (false: no rule can deny it). */
 export function mayBeDenied(command: string, deny: readonly string[]): boolean {
   const plain = unquoted(command);

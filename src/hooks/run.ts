@@ -21,7 +21,7 @@ import { logHook, readSession, sameIdentity, writeSession, type SessionRecord } 
 import { isoSeconds } from '../protocol/time.js';
 import { gitConfigOf } from '../guard/git-config.js';
 import { currentBranchOf, remoteDefaultBranchOf } from '../guard/git-files.js';
-import { mayBeDenied } from '../guard/prefilter.js';
+import { cwdInAgent, mayBeDenied } from '../guard/prefilter.js';
 import { approvalsUsedDir } from '../guard/approval-use.js';
 import { realPathOf } from '../guard/real-path.js';
 import { decideTool, isCosReporting, type GuardDecision } from '../guard/rules.js';
@@ -220,11 +220,14 @@ async function preToolUse(root: string, state: string, input: HookInput, run: Ho
   if (settings.problem !== undefined) logHook(state, 'pre-tool-use', `session ${input.session_id}: ${settings.problem}; the guard applies its default rules until coordination.yaml is fixed`, run.now);
   // Only Bash and the file-writing tools can do what the rules deny: the rest (Read, Grep, MCP
   // tools, ...) are never parsed, nor is a command without any word a rule needs.
+  // A cwd inside .agent/ (Claude Code keeps `cd` between calls) makes every command parsed.
   let guarded = GUARDED_TOOLS.has(tool);
-  if (guarded && tool === 'Bash' && typeof toolInput.command === 'string') guarded = mayBeDenied(toolInput.command, settings.deny) || settings.budget !== null;
+  const cwd = input.cwd !== undefined && existsSync(input.cwd) ? resolve(input.cwd) : root;
+  if (guarded && tool === 'Bash' && typeof toolInput.command === 'string') {
+    guarded = mayBeDenied(toolInput.command, settings.deny) || settings.budget !== null || cwdInAgent(realPathOf(root), realPathOf(cwd));
+  }
   let decision: GuardDecision = { decision: 'allow' };
   if (guarded) {
-    const cwd = input.cwd !== undefined && existsSync(input.cwd) ? resolve(input.cwd) : root;
     decision = decideTool(tool, toolInput, {
       root,
       cwd,
