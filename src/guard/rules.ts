@@ -100,6 +100,40 @@ function isCosProgram(words: string[]): number {
   return at === -1 ? -1 : at + 1;
 }
 
+/**
+ * A word after which `approve` is taken to be cos's: its basename (a version `@x` aside) is `cos`,
+ * `agent-cos`, `cli`, `cli.js`/`.mjs`/`.cjs`/`.ts`, `hook.js`, or it lies in a folder named
+ * `agent-cos`, or it holds a command substitution or variable (`$(pwd)/x`, `"$(which cos)"`, `$COS`).
+ */
+const APPROVER_WORD = /(?:^|\/)(?:(?:cos|agent-cos)(?:@[^/\s]*)?|cli(?:\.[cm]?[jt]s)?|hook\.[cm]?js)$|(?:^|\/)agent-cos(?:@[^/]*)?\/|[$`)]/;
+
+/**
+ * Self-approval, read broadly (qa-reviewer-h4): a simple command with `approve` right after a word
+ * that may run cos (APPROVER_WORD), options and `--dir X` between them skipped — so `node
+ * …/dist/cli approve` (node resolves the `.js`), `node $(pwd)/node_modules/agent-cos/dist/cli.js
+ * approve` and any launcher not listed in LAUNCHERS are caught without knowing the launcher.
+ * Decision: it also denies a line that only mentions it unquoted (`grep cos approve x`), except
+ * after `echo`/`printf`, which print and run nothing; quoted text (`grep "cos approve" docs`) is
+ * one word and passes.
+ */
+const PRINTERS: ReadonlySet<string> = new Set(['echo', 'printf']);
+
+function approvesAfterCosWord(words: readonly string[]): boolean {
+  if (PRINTERS.has(basename(words[0] ?? ''))) return false;
+  for (let i = 1; i < words.length; i++) {
+    if (words[i] !== 'approve') continue;
+    let j = i - 1;
+    while (j > 0 && (words[j]!.startsWith('-') || words[j - 1] === '--dir')) j--;
+    if (APPROVER_WORD.test(words[j]!)) return true;
+  }
+  return false;
+}
+
+/** Whether a simple command runs (or may run) an agent's own `cos approve`. */
+export function runsCosApprove(words: string[]): boolean {
+  return cosSubcommand(words) === 'approve' || approvesAfterCosWord(words);
+}
+
 /** The cos subcommand a simple command runs, or null when it is not cos. */
 export function cosSubcommand(words: string[]): string | null {
   const at = isCosProgram(words);
@@ -484,7 +518,7 @@ export function decideBash(command: string, context: GuardContext): GuardDecisio
       const next = here === null ? null : placePath(dir, here, context.home);
       here = next === null || next.endsWith(`${sep}*`) ? null : next;
     }
-    if (cosSubcommand(words) === 'approve') return deny('self-approval', "an agent may not approve its own denied command: a person runs cos approve", command);
+    if (runsCosApprove(words)) return deny('self-approval', "an agent may not approve its own denied command: a person runs cos approve", command);
     const git = gitSubcommand(words);
     let gitDir: string | null = here;
     for (const step of git?.dirs ?? []) gitDir = gitDir === null ? null : placePath(step, gitDir, context.home);
@@ -542,6 +576,6 @@ export function isCosReporting(toolName: string, toolInput: Record<string, unkno
   const commands = splitCommands(toolInput.command).filter((simple) => simple.words.length > 0 && basename(simple.words[0]!) !== 'cd');
   return commands.length > 0 && commands.every((simple) => {
     const sub = cosSubcommand(simple.words);
-    return sub !== null && sub !== 'approve';
+    return sub !== null && sub !== 'approve' && !approvesAfterCosWord(simple.words);
   });
 }

@@ -166,6 +166,18 @@ const BASH: Row[] = [
   ['"$(which cos)" approve 001-x.md', 'self-approval'],
   ['$COS approve 001-x.md', 'self-approval'], // a program behind a variable, given approve
   ['`which cos` approve 001-x.md', 'self-approval'],
+  ['node /opt/app/dist/cli approve 001-x.md --agent lead', 'self-approval'], // node resolves the .js (qa-reviewer-h4)
+  ['node $(pwd)/node_modules/agent-cos/dist/cli.js approve 001-x.md', 'self-approval'],
+  ['node "$(pwd)/dist/cli" approve 001-x.md', 'self-approval'],
+  ['node $(npm root)/agent-cos approve 001-x.md', 'self-approval'],
+  ['bun run node_modules/agent-cos/dist/index.js approve 001-x.md', 'self-approval'], // a folder named agent-cos
+  ['python3 -m cos approve 001-x.md', 'self-approval'], // any launcher: approve right after a word naming cos
+  ['node "$(cat .cos-path)" approve 001-x.md', 'self-approval'], // right after a command substitution
+  ['node dist/cli --dir . approve 001-x.md', 'self-approval'],
+  ['node dist/cli status', 'allow'],
+  ['node scripts/release.js approve', 'allow'],
+  ['cos post -m approve --sprint wiring --agent dev --status NOTE', 'allow'],
+  ['grep -rn "cos approve" docs', 'allow'],
   ['$EDITOR approve.md', 'allow'],
   ['npm exec cos -- post --sprint wiring --agent dev --status IN_PROGRESS', 'allow'],
   ['npx cos status', 'allow'],
