@@ -3,11 +3,20 @@
  * empty alternatives), `{1..3}`, `{01..10..2}`, `{a..e}`. A `{` written as `${` (a parameter) or
  * without a matching `}` holding a top-level `,` or a sequence stays as written; so do quoted braces
  * (they arrive marked: guard/marks.ts). Words that expand to nothing are dropped, as bash drops
- * them. Pure.
+ * them. A word giving more than MAX_WORDS words, or with more than MAX_GROUPS groups, throws
+ * TooComplex: the guard never reads part of an expansion. Pure.
  */
 
-/** At most this many words from one word: `{1..100000}` gives its first ones (the guard only reads words). */
+import { TooComplex } from './too-complex.js';
+
+/** At most this many words from one word: `{1..100000}` is too complex (guard/too-complex.ts), never cut short. */
 const MAX_WORDS = 1024;
+/** At most this many groups one inside or after another (`{1..1}{1..1}…`): the expansion recurses once per group. */
+const MAX_GROUPS = 64;
+
+function tooMany(): never {
+  throw new TooComplex(`a brace expansion gives more than ${MAX_WORDS} words`);
+}
 
 /** The index of the `}` closing a `${` at `at` (its `$`), or the word's end. */
 function parameterEnd(word: string, at: number): number {
@@ -26,7 +35,7 @@ function sequence(body: string): string[] | null {
   const width = numbers && /^-?0\d/.test(match[1]!) ? Math.max(match[1]!.length, match[2]!.length) : numbers && /^-?0\d/.test(match[2]!) ? Math.max(match[1]!.length, match[2]!.length) : 0;
   const out: string[] = [];
   for (let n = from; from <= to ? n <= to : n >= to; n += from <= to ? step : -step) {
-    if (out.length >= MAX_WORDS) break;
+    if (out.length >= MAX_WORDS) tooMany();
     if (letters) out.push(String.fromCharCode(n));
     else out.push(n < 0 ? `-${String(-n).padStart(width - 1, '0')}` : String(n).padStart(width, '0'));
   }
@@ -36,11 +45,12 @@ function sequence(body: string): string[] | null {
 /** The words one word expands to. */
 export function expandBraces(word: string): string[] {
   if (!word.includes('{')) return [word];
-  const out = expand(word).filter((expanded) => expanded !== '');
+  const out = expand(word, 0).filter((expanded) => expanded !== '');
   return out.length > 0 || word === '' ? out : [];
 }
 
-function expand(word: string): string[] {
+function expand(word: string, groups: number): string[] {
+  if (groups > MAX_GROUPS) throw new TooComplex(`a word has more than ${MAX_GROUPS} brace groups in a row or nested`);
   for (let i = 0; i < word.length; i++) {
     if (word[i] === '$' && word[i + 1] === '{') {
       i = parameterEnd(word, i);
@@ -87,12 +97,12 @@ function expand(word: string): string[] {
     } else alternatives = sequence(body);
     if (alternatives === null) continue;
     const prefix = word.slice(0, i);
-    const suffixes = expand(word.slice(close + 1));
+    const suffixes = expand(word.slice(close + 1), groups + 1);
     const out: string[] = [];
     for (const alternative of alternatives) {
-      for (const inner of expand(alternative)) {
+      for (const inner of expand(alternative, groups + 1)) {
         for (const suffix of suffixes) {
-          if (out.length >= MAX_WORDS) return out;
+          if (out.length >= MAX_WORDS) tooMany();
           out.push(prefix + inner + suffix);
         }
       }

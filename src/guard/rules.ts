@@ -32,8 +32,10 @@ import type { GitConfig } from './git-config.js';
 import { globSegment, isInside, mayName, placePath, type RealPath } from './paths.js';
 import { approvalsUsedArea, protectedFile, protectedWrite, type PlaceContext } from './protected.js';
 import { literal } from './marks.js';
+import { mayBeDenied } from './prefilter.js';
 import { basename, normaliseCommand, splitCommands, type SimpleCommand } from './shell.js';
 import { sqlCode } from './sql.js';
+import { TooComplex } from './too-complex.js';
 
 export interface GuardContext {
   /** The repository root (absolute). */
@@ -489,9 +491,24 @@ function deny(rule: string, why: string, command: string): GuardDecision {
   return { decision: 'deny', rule, why, command: normaliseCommand(command) };
 }
 
-/** The guard's decision on a Bash command line. */
+/**
+ * The guard's decision on a Bash command line. Fails closed: a line the guard cannot read to the end
+ * (a limit of the parser is hit, or reading it throws — a stack overflow included) is denied when
+ * it holds a word some rule looks for (guard/prefilter.ts, brace punctuation taken out); a line
+ * without one cannot be denied by any rule, so it passes however large it is.
+ */
 export function decideBash(command: string, context: GuardContext): GuardDecision {
-  const commands = splitCommands(command);
+  try {
+    return decideParsed(command, splitCommands(command), context);
+  } catch (error) {
+    // Brace punctuation taken out: `r{m,}` still shows `rm`, while `echo {1..2000}` (braces, no rule's word) passes.
+    if (!mayBeDenied(command.replace(/[{},]/g, ''), context.deny)) return { decision: 'allow' };
+    const limit = error instanceof TooComplex ? error.limit : error instanceof RangeError ? 'it is too large or nests too deep for the parser' : `the parser failed (${error instanceof Error ? error.message : String(error)})`;
+    return deny('too-complex', `it is too complex for the guard to check: ${limit}`, command);
+  }
+}
+
+function decideParsed(command: string, commands: SimpleCommand[], context: GuardContext): GuardDecision {
   const rules = new Set(context.deny);
   const place = placeContext(context);
   const patterns = context.deny.filter((item) => !['force-push', 'recursive-delete-outside-repo', 'drop-database'].includes(item)).map((item) => ({ item, words: patternWords(item) }));
@@ -573,7 +590,12 @@ export function decideTool(toolName: string, toolInput: Record<string, unknown>,
 export function isCosReporting(toolName: string, toolInput: Record<string, unknown>): boolean {
   if (/^mcp__(?:cos|agent-cos)__/.test(toolName)) return true;
   if (toolName !== 'Bash' || typeof toolInput.command !== 'string') return false;
-  const commands = splitCommands(toolInput.command).filter((simple) => simple.words.length > 0 && basename(simple.words[0]!) !== 'cd');
+  let commands: SimpleCommand[];
+  try {
+    commands = splitCommands(toolInput.command).filter((simple) => simple.words.length > 0 && basename(simple.words[0]!) !== 'cd');
+  } catch {
+    return false;
+  }
   return commands.length > 0 && commands.every((simple) => {
     const sub = cosSubcommand(simple.words);
     return sub !== null && sub !== 'approve' && !approvesAfterCosWord(simple.words);

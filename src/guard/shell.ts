@@ -28,6 +28,7 @@
  */
 import { parse, type ParseEntry } from 'shell-quote';
 import { expandBraces } from './braces.js';
+import { TooComplex } from './too-complex.js';
 import { literal, mark, requote, unmarkBraces } from './marks.js';
 import { ASSIGNMENT, basename, skipOptions, stripWrappers, type Unwrapped } from './wrappers.js';
 
@@ -64,7 +65,7 @@ export interface SimpleCommand {
   elsewhere: boolean;
 }
 
-/** How deep `bash -c "bash -c '…'"` and `$( $( … ) )` are followed. */
+/** How deep `bash -c "bash -c '…'"` and `$( $( … ) )` are followed; deeper is TooComplex (never dropped). */
 const MAX_DEPTH = 4;
 
 const SEPARATORS = new Set([';', '&&', '||', '|', '|&', '&', ';;', ';&', ';;&', '(', ')', '<(', '>(']);
@@ -429,6 +430,7 @@ function unwrap(words: string[]): Unwrapped {
     out.dirs.push(...again.dirs);
     out.scripts.push(...again.scripts);
   }
+  if (out.words.length > 0 && RESERVED.has(out.words[0]!)) throw new TooComplex('reserved words and wrappers alternate more than 8 times');
   return out;
 }
 
@@ -448,7 +450,7 @@ interface Nested {
 
 /** Every simple command the line runs, in order (substitutions and `-c` scripts after their line). */
 export function splitCommands(text: string, depth = 0, elsewhere = false, inherited: Variables = new Map()): SimpleCommand[] {
-  if (depth > MAX_DEPTH) return [];
+  if (depth > MAX_DEPTH) throw new TooComplex(`commands nested more than ${MAX_DEPTH} deep (bash -c, eval, $( … ), backticks)`);
   const { text: line, bodies } = takeHeredocs(text);
   const tokens = tokenize(line);
   const variables: Variables = new Map(inherited);
@@ -495,7 +497,8 @@ export function splitCommands(text: string, depth = 0, elsewhere = false, inheri
     }
     // A shell reading its script from stdin runs what is piped or given to it there.
     if (shellReadsStdin(command.words)) for (const text of command.stdin) nest(text, where, into);
-    const inner = level < MAX_DEPTH ? wrappedCommand(marked) : null;
+    const inner = wrappedCommand(marked);
+    if (inner !== null && level >= MAX_DEPTH) throw new TooComplex(`commands wrapped more than ${MAX_DEPTH} deep (ssh, docker exec, find -exec, …)`);
     if (inner !== null && 'script' in inner) nest(inner.script, true, into);
     else if (inner !== null) emit(inner.words, { ...command, writes: [], fromInput: inner.fromInput, elsewhere: command.elsewhere || basename(command.words[0]!) !== 'find' }, level + 1, inner.replace ?? into);
   };

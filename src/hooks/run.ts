@@ -203,6 +203,7 @@ const ADVICE: Record<string, string> = {
   'self-approval': 'Ask a person to approve it',
   'config-edit': 'Ask a person to change .agent/config/ (propose the change in your report)',
   'status-edit': 'Report with cos post / cos resolve; a person approves with cos approve',
+  'too-complex': 'Split it into simpler commands (fewer brace words, less nesting of bash -c / eval / $( )), or ask a person to approve it',
 };
 
 /**

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expandBraces } from '../../src/guard/braces.js';
+import { TooComplex } from '../../src/guard/too-complex.js';
 
 /** What bash makes of each word: its words, in order. */
 function bashExpands(words: string[]): string[][] {
@@ -27,7 +28,15 @@ describe('brace expansion', () => {
     expect(expandBraces('{}')).toEqual(['{}']);
     expect(expandBraces('{a{b,c}')).toEqual(['{ab', '{ac']);
     expect(expandBraces('{,}')).toEqual([]);
-    expect(expandBraces('{1..100000}')).toHaveLength(1024); // bounded
+    expect(expandBraces('{1..1024}')).toHaveLength(1024);
+  });
+
+  it('never reads part of an expansion: too many words, or too many groups, throw TooComplex', () => {
+    expect(() => expandBraces('{1..100000}')).toThrow(TooComplex);
+    expect(() => expandBraces('{{1..1024},~}')).toThrow(/more than 1024 words/);
+    expect(() => expandBraces('{1..1}'.repeat(3000))).toThrow(/brace groups/); // no stack overflow
+    expect(() => expandBraces(`${'{a,'.repeat(2000)}b${'}'.repeat(2000)}`)).toThrow(TooComplex);
+    expect(expandBraces('{1..1}'.repeat(60))).toEqual(['1'.repeat(60)]);
   });
 
   it('gives the words bash gives (property, bash as the oracle)', { timeout: 120_000 }, () => {

@@ -63,3 +63,50 @@ describe('the shell-side gaps, through the built CLI', () => {
     }
   });
 });
+
+/** `bash -c` (or `eval`) around `inner`, `times` deep, quoted as a shell would need. */
+function nested(program: string, inner: string, times: number): string {
+  let text = inner;
+  for (let i = 0; i < times; i++) text = `${program} ${JSON.stringify(text)}`;
+  return text;
+}
+
+describe('the guard fails closed at its limits, through the built CLI', () => {
+  const TOO_COMPLEX = [
+    `rm -rf ${'{1..1}'.repeat(3000)} ~`, // bash runs rm -rf 111…1 ~; the expansion recursed once per group
+    'rm -rf {{1..1024},~}',
+    `rm -rf {a,${'{a,'.repeat(1025)}~${'}'.repeat(1025)}}`,
+    'git push -f origin {{1..1100},main}',
+    nested('bash -c', 'rm -rf ~', 5),
+    nested('eval', 'rm -rf ~', 5),
+    `rm -rf ${'$('.repeat(10_000)}x${')'.repeat(10_000)} ~`,
+    `rm -rf ~ ${'a '.repeat(500_000)}`, // 1 MB
+  ];
+  const HARMLESS = [
+    `echo ${'hello world '.repeat(90_000)}`, // 1 MB, no word any rule looks for
+    'mkdir -p src/{a,b,c}',
+    'echo {1..2000}', // past the brace limit, but no rule's word: nothing to deny
+    'rm -rf {1..1000}', // under the limit: read to the end (paths in the repository)
+    nested('bash -c', 'rm -rf ./build', 4), // as deep as the parser follows
+  ];
+
+  it('denies a command with a rule word that it cannot read to the end, naming the limit; harmless twins pass', { timeout: 300_000 }, async () => {
+    const root = await project();
+    for (const command of TOO_COMPLEX) {
+      const result = await hook('pre-tool-use', bashPreToolUse(root, command, 'limits-session', 'limit'), { cwd: root, env: ENV });
+      const shown = command.slice(0, 60);
+      expect({ shown, code: result.code }).toEqual({ shown, code: 0 });
+      const output = result.stdout === '' ? null : JSON.parse(result.stdout).hookSpecificOutput;
+      expect({ shown, decision: output?.permissionDecision, reason: output?.permissionDecisionReason }).toEqual({
+        shown,
+        decision: 'deny',
+        reason: expect.stringMatching(/\(rule too-complex\): it is too complex for the guard to check: .+ Split it into simpler commands/),
+      });
+    }
+    for (const command of HARMLESS) {
+      const result = await hook('pre-tool-use', bashPreToolUse(root, command, 'limits-session', 'twin'), { cwd: root, env: ENV });
+      const shown = command.slice(0, 60);
+      expect({ shown, result }).toEqual({ shown, result: { code: 0, stdout: '', stderr: '' } });
+    }
+  });
+});
