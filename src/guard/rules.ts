@@ -32,7 +32,7 @@ import type { GitConfig } from './git-config.js';
 import { globSegment, isInside, mayName, placePath, type RealPath } from './paths.js';
 import { approvalsUsedArea, protectedFile, protectedWrite, type PlaceContext } from './protected.js';
 import { literal } from './marks.js';
-import { mayBeDenied } from './prefilter.js';
+import { cwdInAgent, mayBeDenied } from './prefilter.js';
 import { basename, normaliseCommand, splitCommands, type SimpleCommand } from './shell.js';
 import { sqlCode } from './sql.js';
 import { TooComplex } from './too-complex.js';
@@ -495,14 +495,16 @@ function deny(rule: string, why: string, command: string): GuardDecision {
  * The guard's decision on a Bash command line. Fails closed: a line the guard cannot read to the end
  * (a limit of the parser is hit, or reading it throws — a stack overflow included) is denied when
  * it holds a word some rule looks for (guard/prefilter.ts, brace punctuation taken out); a line
- * without one cannot be denied by any rule, so it passes however large it is.
+ * without one, run outside .agent/, cannot be denied by any rule, so it passes however large it is.
  */
 export function decideBash(command: string, context: GuardContext): GuardDecision {
   try {
     return decideParsed(command, splitCommands(command), context);
   } catch (error) {
     // Brace punctuation taken out: `r{m,}` still shows `rm`, while `echo {1..2000}` (braces, no rule's word) passes.
-    if (!mayBeDenied(command.replace(/[{},]/g, ''), context.deny)) return { decision: 'allow' };
+    const place = placeContext(context);
+    // A cwd in .agent/ makes any command a possible write of a protected file (guard/prefilter.ts).
+    if (!mayBeDenied(command.replace(/[{},]/g, ''), context.deny) && !cwdInAgent(place.root, place.real(resolve(context.cwd)))) return { decision: 'allow' };
     const limit = error instanceof TooComplex ? error.limit : error instanceof RangeError ? 'it is too large or nests too deep for the parser' : `the parser failed (${error instanceof Error ? error.message : String(error)})`;
     return deny('too-complex', `it is too complex for the guard to check: ${limit}`, command);
   }

@@ -4,6 +4,7 @@
  * find -delete, an xargs-run shell — denied; each harmless twin, SQL in literals and comments, a
  * quoted `*` and a case fall-through — allowed.
  */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bashPreToolUse, hook, project } from '../hooks/run-hook.js';
 
@@ -108,5 +109,9 @@ describe('the guard fails closed at its limits, through the built CLI', () => {
       const shown = command.slice(0, 60);
       expect({ shown, result }).toEqual({ shown, result: { code: 0, stdout: '', stderr: '' } });
     }
+    // In .agent/config (Claude Code keeps cd), a bare name is a protected file: no word needed.
+    const inConfig = bashPreToolUse(root, 'cp /tmp/evil.yaml {1..2000} co*.yaml', 'limits-session', 'config');
+    const result = await hook('pre-tool-use', { ...inConfig, cwd: join(root, '.agent/config') }, { cwd: root, env: ENV });
+    expect(JSON.parse(result.stdout || '{}').hookSpecificOutput?.permissionDecisionReason).toMatch(/\(rule too-complex\)/);
   });
 });
