@@ -27,6 +27,11 @@ function unquoted(command: string): string {
  */
 const ALWAYS = ['approve', 'config', '.agent', 'coordination', 'notion-sync', 'guard-settings', 'checkout', 'restore', 'rm', 'mv', 'clean'];
 const DOT_GLOB = /(?:^|[\s/=])\.[^\s/]*[*?[]/;
+/**
+ * A path that names a `status` folder (`/tmp/link-to-agent/status/current/x.md`, `cp f link/status`):
+ * `.agent/` reached through a link that hides its name. `git status`, `cos status` are not paths.
+ */
+const STATUS_PATH = /\/status|status\//;
 /** A brace expansion (`r{m,}`, `{a..b}`) can build a rule's word from parts: such a line is parsed. */
 const BRACES = /\{[^{}\s]*(?:,|\.\.)[^{}\s]*\}/;
 
@@ -47,7 +52,7 @@ export function mayBeDenied(command: string, deny: readonly string[]): boolean {
   const plain = unquoted(command);
   const lower = plain.toLowerCase();
   for (const word of ALWAYS) if (plain.includes(word)) return true;
-  if (DOT_GLOB.test(plain) || BRACES.test(plain)) return true;
+  if (DOT_GLOB.test(plain) || BRACES.test(plain) || STATUS_PATH.test(plain)) return true;
   for (const item of deny) {
     const words = RULE_WORDS[item] ?? [unquoted(item.trim().split(/\s+/)[0] ?? item)];
     // SQL is read in any case (the drop-database rule matches it case-insensitively).

@@ -161,7 +161,12 @@ function optionValues(words: readonly string[], short: readonly string[], long: 
     if (word.startsWith('--') && eq !== -1 && long.includes(word.slice(0, eq))) out.push(word.slice(eq + 1));
     else if (long.includes(word) && i + 1 < words.length) out.push(words[++i]!);
     else if (/^-[a-zA-Z]+$/.test(word) && short.includes(word.at(-1)!) && i + 1 < words.length) out.push(words[++i]!);
-    else if (short.length > 0 && short.some((flag) => word.startsWith(`-${flag}`) && word.length > 2) && !word.startsWith('--')) out.push(word.slice(2));
+    else if (!word.startsWith('--')) {
+      // Attached, also inside a cluster (`-tDIR`, `-vt.agent/config`): as getopt reads it, the
+      // first option that takes a value takes the rest of the word.
+      const at = /^-[a-zA-Z]+/.exec(word)?.[0].split('').findIndex((letter, k) => k > 0 && short.includes(letter)) ?? -1;
+      if (at !== -1 && at + 1 < word.length) out.push(word.slice(at + 1));
+    }
   }
   return out;
 }

@@ -62,6 +62,10 @@ describe('a cwd inside .agent/ makes the guard parse every command (the fast pat
     symlinkSync(join(root, '.agent'), join(outside, 'aglink'));
     expect(await decision(root, join(outside, 'aglink/status/current'), 'cp f 219-2026-11-29T23-49-48Z-lead.md', 'link-1')).toBe('status-edit');
     expect(await decision(root, join(outside, 'aglink/config'), 'cp f co*.yaml', 'link-2')).toBe('config-edit');
+    // From the top, a path through that link names status but not .agent: parsed, denied (qa-reviewer-h4 item 5).
+    expect(await decision(root, root, `cp /tmp/f ${join(outside, 'aglink/status/current/x.md')}`, 'link-5')).toBe('status-edit');
+    expect(await decision(root, root, `cd ${join(outside, 'aglink')} && cp /tmp/f status/`, 'link-6')).toBe('status-edit');
+    expect(await decision(root, root, 'git status && cos status', 'link-7')).toBe('allow');
     expect(await decision(root, join(root, 'src'), 'cp f 219-2026-11-29T23-49-48Z-lead.md', 'link-3')).toBe('allow');
     expect(await decision(root, join(root, 'src'), 'echo x > c.yaml', 'link-4')).toBe('allow');
   });

@@ -66,6 +66,9 @@ const BASH: Row[] = [
   ['install -t .agent/config x.yaml', 'config-edit'],
   ['install --target-directory .agent/config x.yaml', 'config-edit'],
   ['ln -st .agent/config /tmp/x.yaml', 'config-edit'],
+  ['cp -vt.agent/config x.yaml', 'config-edit'], // the value attached inside a cluster (qa-reviewer-h4)
+  ['mv -fvt.agent/status/current x.md', 'status-edit'],
+  ['cp -vtbuild x.yaml', 'allow'],
   ['cp -t build x.yaml', 'allow'],
   ['cp -t build .agent/config/coordination.yaml', 'allow'], // a source, read
   ['install -t build x.yaml', 'allow'],
