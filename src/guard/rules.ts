@@ -268,14 +268,20 @@ function forcePush(words: string[], cwd: string | null, context: GuardContext): 
     } else positionals.push(arg);
   }
   // With no refspec, git's configuration decides where the push goes (git help push, push.default),
-  // `git -c key=value` overriding the files for this one command.
-  const refspecLess = positionals.length <= 1 && (force || remove);
+  // `git -c key=value` overriding the files for this one command. Read for a plain push too: a
+  // configured refspec with `+` (remote.origin.push=+HEAD:main) forces, and remote.<name>.mirror
+  // makes it a --mirror push, without -f on the line.
+  const refspecLess = positionals.length <= 1;
   const effective = refspecLess && (here || git.config.length > 0) ? effectiveConfig(git, here, context) : null;
-  if (effective?.unknown && /^(?:push|remote|branch)\./.test(effective.unknown)) return `a force push naming no refspec whose ${effective.unknown} comes from --config-env (a value the guard cannot read) may rewrite a shared branch: name the branch`;
+  if (effective?.unknown && /^(?:push|remote|branch)\./.test(effective.unknown) && (force || remove || /^remote\..*\.(?:push|mirror)$/.test(effective.unknown))) {
+    return `a push naming no refspec whose ${effective.unknown} comes from --config-env (a value the guard cannot read) may rewrite a shared branch: name the branch`;
+  }
   const config = effective?.config ?? null;
   const last = (key: string) => config?.get(key)?.at(-1);
   const branch = config ? currentBranch() : null;
   const remote = positionals[0] ?? (branch !== null ? last(`branch.${branch}.pushremote`) : undefined) ?? last('remote.pushdefault') ?? (branch !== null ? last(`branch.${branch}.remote`) : undefined) ?? 'origin';
+  // remote.<name>.mirror=true: every push to it behaves as --mirror (git help config).
+  if (every === null && /^(?:true|yes|on|1)$/i.test(last(`remote.${remote}.mirror`) ?? '')) every = `remote.${remote}.mirror`;
   let refspecs = positionals.slice(1);
   let mode = 'simple';
   if (config && refspecs.length === 0) {
@@ -287,7 +293,10 @@ function forcePush(words: string[], cwd: string | null, context: GuardContext): 
   const shared = new Set(context.protectedBranches);
   const remoteDefault = here ? context.remoteDefaultBranch(remote) : null;
   if (remoteDefault) shared.add(remoteDefault);
-  if (every !== null && (force || every === '--mirror')) return `${kind} with ${every} rewrites every branch of ${remote}, shared ones included`;
+  if (every !== null && (force || abbreviates(every, '--mirror', 4) || every.endsWith('.mirror'))) {
+    const how = force ? kind : 'a mirror push (it force-updates and deletes remote branches to match the local ones)';
+    return `${how} with ${every} rewrites every branch of ${remote}, shared ones included`;
+  }
   if (force && mode === 'matching') return `${kind} with push.default=matching rewrites every branch of ${remote} that has a local branch of the same name, shared ones included`;
   const targets: Array<{ branch: string | null; force: boolean; remove: boolean; how?: string }> = [];
   if (refspecs.length === 0 && mode !== 'nothing') {

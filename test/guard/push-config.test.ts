@@ -103,4 +103,40 @@ describe('force push with no refspec, decided from the real git config', () => {
     const result = await hook('pre-tool-use', bashPreToolUse(clone, 'git push -f', 'push-config-session', 'push'), { cwd: clone, env: ENV });
     expect(result).toMatchObject({ code: 0, stdout: '' });
   });
+
+  it('a push without -f that git config forces (a + refspec in remote.origin.push) or mirrors (remote.origin.mirror) is denied, as git --dry-run shows', { timeout: 180_000 }, async () => {
+    const clone = await cloneTracking();
+    // A branch whose history has left main's: pushing it onto main is a forced update.
+    git(clone, 'checkout', '-b', 'side', 'origin/main');
+    git(clone, 'commit', '--amend', '--allow-empty', '-m', 'rewritten');
+    const cases: Array<{ name: string; file?: [string, string]; global: string[]; args: string[]; denied: boolean }> = [
+      { name: '-c remote.origin.push=+HEAD:main, git push', global: ['-c', 'remote.origin.push=+HEAD:main'], args: [], denied: true },
+      { name: 'remote.origin.push=+HEAD:main in .git/config, git push', file: ['remote.origin.push', '+HEAD:main'], global: [], args: [], denied: true },
+      { name: 'remote.origin.push=+HEAD:main in .git/config, git push origin', file: ['remote.origin.push', '+HEAD:main'], global: [], args: ['origin'], denied: true },
+      { name: '-c remote.origin.mirror=true, git push', global: ['-c', 'remote.origin.mirror=true'], args: [], denied: true },
+      { name: 'remote.origin.mirror=true in .git/config, git push origin', file: ['remote.origin.mirror', 'true'], global: [], args: ['origin'], denied: true },
+      { name: 'explicit +HEAD:main', global: [], args: ['origin', '+HEAD:main'], denied: true },
+      { name: 'remote.origin.push=HEAD:main without + (git refuses the non-fast-forward)', file: ['remote.origin.push', 'HEAD:main'], global: [], args: [], denied: false },
+      { name: 'a new branch of its own', global: [], args: ['origin', 'side'], denied: false },
+      { name: '-c remote.origin.mirror=false', global: ['-c', 'remote.origin.mirror=false'], args: ['origin', 'side'], denied: false },
+    ];
+    for (const item of cases) {
+      for (const key of ['remote.origin.push', 'remote.origin.mirror']) spawnSync('git', ['config', '--unset-all', key], { cwd: clone, stdio: 'ignore' });
+      if (item.file) git(clone, 'config', item.file[0], item.file[1]);
+      // Ground truth: git's own flags for each ref (+ forced update, - deleted, ! rejected, * new, space fast-forward).
+      const run = spawnSync('git', [...item.global, 'push', '--dry-run', '--porcelain', ...item.args], { cwd: clone, encoding: 'utf8' });
+      const rewrites = [...run.stdout.matchAll(/^([+-])\t[^\t]*:refs\/heads\/(\S+)\t/gm)].map((match) => `${match[1]}${match[2]}`);
+      expect({ case: item.name, deniedByGitTruth: rewrites.some((ref) => ref === '+main' || ref === '-main' || ref.startsWith('-')) }).toEqual({ case: item.name, deniedByGitTruth: item.denied });
+      const command = ['git', ...item.global, 'push', ...item.args].join(' ');
+      const result = await hook('pre-tool-use', bashPreToolUse(clone, command, 'push-config-session', 'push'), { cwd: clone, env: ENV });
+      expect(result.code).toBe(0);
+      if (item.denied) expect({ case: item.name, reason: JSON.parse(result.stdout).hookSpecificOutput.permissionDecisionReason }).toEqual({ case: item.name, reason: expect.stringMatching(/rule force-push\): a (?:force|mirror) push.*(?:of main on origin|every branch of origin)/) });
+      else expect({ case: item.name, stdout: result.stdout }).toEqual({ case: item.name, stdout: '' });
+    }
+    // An explicit + on the line: denied whatever git would do now (main is up to date here).
+    for (const command of ['git push origin +main', 'git push origin +HEAD:main', 'git push origin +refs/heads/side:refs/heads/main']) {
+      const result = await hook('pre-tool-use', bashPreToolUse(clone, command, 'push-config-session', 'push'), { cwd: clone, env: ENV });
+      expect({ command, reason: JSON.parse(result.stdout || '{}').hookSpecificOutput?.permissionDecisionReason }).toEqual({ command, reason: expect.stringMatching(/rule force-push\): a force push.*of main on origin/) });
+    }
+  });
 });
