@@ -346,7 +346,13 @@ function deletedTargets(what: string, targets: readonly string[], cwd: string | 
     const target = literal(marked);
     const path = placePath(marked, cwd, context.home);
     if (path === null) {
-      if (unplaceable !== null) return `${what} of ${target} ${unplaceable}`;
+      if (unplaceable !== null) {
+        // Variables as the agent wrote them (`$T`, not the parser's `${T}`), named: their value is set when the line runs.
+        const shown = target.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, '$$$1');
+        const names = [...new Set([...target.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((match) => `$${match[1]}`))];
+        const known = names.length === 0 ? '' : ` (${names.join(', ')}: ${names.length === 1 ? 'its value is' : 'their values are'} unknown at check time)`;
+        return `${what} of ${shown} ${unplaceable}${known}`;
+      }
       continue;
     }
     const glob = path.endsWith(`${sep}*`);

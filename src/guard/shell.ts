@@ -381,7 +381,11 @@ function track(words: string[], variables: Variables): void {
   const setAll = (list: string[]) => {
     for (const word of list) {
       const eq = word.indexOf('=');
-      if (ASSIGNMENT.test(word)) assign(variables, word.slice(0, eq), literal(word.slice(eq + 1)));
+      if (!ASSIGNMENT.test(word)) continue;
+      const value = literal(word.slice(eq + 1));
+      // `T=$(mktemp -d)` or `` T=`…` ``: the output of a command, known only at run time (the `$(`
+      // arrives as a `$` before an operator).
+      assign(variables, word.slice(0, eq), /\$$|\$\(|`/.test(value) ? null : value);
     }
   };
   if (head.every((word) => ASSIGNMENT.test(word))) setAll(head);

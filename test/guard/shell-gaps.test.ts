@@ -115,3 +115,18 @@ describe('the guard fails closed at its limits, through the built CLI', () => {
     expect(JSON.parse(result.stdout || '{}').hookSpecificOutput?.permissionDecisionReason).toMatch(/\(rule too-complex\)/);
   });
 });
+
+describe('a denial names the variable it cannot place, through the built CLI', () => {
+  it('T=$(mktemp -d) && rm -rf "$T" names $T, whose value is known only at run time', { timeout: 60_000 }, async () => {
+    const root = await project();
+    for (const [command, named] of [
+      ['T=$(mktemp -d) && rm -rf "$T"', 'rm -r of $T deletes'],
+      ['T=`mktemp -d`; rm -rf $T/x', 'rm -r of $T/x deletes'],
+    ] as const) {
+      const result = await hook('pre-tool-use', bashPreToolUse(root, command, 'variable-session', 'var'), { cwd: root, env: ENV });
+      const reason = JSON.parse(result.stdout || '{}').hookSpecificOutput?.permissionDecisionReason as string | undefined;
+      expect({ command, reason }).toEqual({ command, reason: expect.stringContaining(named) });
+      expect(reason).toContain('($T: its value is unknown at check time)');
+    }
+  });
+});
