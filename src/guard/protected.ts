@@ -151,15 +151,24 @@ const REMOVERS = new Set(['rm', 'rmdir', 'mv', 'unlink', 'shred']);
 /** Compressors replace the file they are given (`gzip F` leaves `F.gz`), unless they write to stdout. */
 const COMPRESSORS = new Set(['gzip', 'gunzip', 'bzip2', 'bunzip2', 'xz', 'unxz', 'zstd', 'unzstd', 'lzma', 'compress', 'uncompress']);
 
-/** The value of an option in its forms `-o V`, `-oV`, `--long V`, `--long=V` (every occurrence). */
+/**
+ * Whether `name` (`--targ`) names one of `long`: GNU getopt takes any unambiguous prefix
+ * (`cp --target=DIR` is `--target-directory`); an ambiguous one is refused by the tool, so
+ * reading a prefix as the option can only deny more, never let a write through.
+ */
+function namesLong(name: string, long: readonly string[]): boolean {
+  return name.length >= 3 && long.some((full) => full.startsWith(name));
+}
+
+/** The value of an option in its forms `-o V`, `-oV`, `--long V`, `--long=V`, long ones also abbreviated (every occurrence). */
 function optionValues(words: readonly string[], short: readonly string[], long: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
     if (word === '--') break;
     const eq = word.indexOf('=');
-    if (word.startsWith('--') && eq !== -1 && long.includes(word.slice(0, eq))) out.push(word.slice(eq + 1));
-    else if (long.includes(word) && i + 1 < words.length) out.push(words[++i]!);
+    if (word.startsWith('--') && eq !== -1 && namesLong(word.slice(0, eq), long)) out.push(word.slice(eq + 1));
+    else if (word.startsWith('--') && eq === -1 && namesLong(word, long) && i + 1 < words.length) out.push(words[++i]!);
     else if (/^-[a-zA-Z]+$/.test(word) && short.includes(word.at(-1)!) && i + 1 < words.length) out.push(words[++i]!);
     else if (!word.startsWith('--')) {
       // Attached, also inside a cluster (`-tDIR`, `-vt.agent/config`): as getopt reads it, the

@@ -69,6 +69,14 @@ const BASH: Row[] = [
   ['cp -vt.agent/config x.yaml', 'config-edit'], // the value attached inside a cluster (qa-reviewer-h4)
   ['mv -fvt.agent/status/current x.md', 'status-edit'],
   ['cp -vtbuild x.yaml', 'allow'],
+  // GNU getopt takes an unambiguous prefix of a long option (qa-reviewer-h5)
+  ['cp --target=.agent/status/current f.md', 'status-edit'],
+  ['cp --targ=.agent/config x.yaml', 'config-edit'],
+  ['install --target-dir=.agent/config x.yaml', 'config-edit'],
+  ['ln -s --target=.agent/config /tmp/x.yaml', 'config-edit'],
+  ['mv --target .agent/status/current x.md', 'status-edit'],
+  ['cp --target=build x.yaml', 'allow'],
+  ['cp --targ build .agent/config/coordination.yaml', 'allow'], // a source, read
   ['cp -t build x.yaml', 'allow'],
   ['cp -t build .agent/config/coordination.yaml', 'allow'], // a source, read
   ['install -t build x.yaml', 'allow'],
