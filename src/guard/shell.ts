@@ -95,13 +95,21 @@ export function substitutions(text: string): string[] {
     if (c === "'" && quote === null) quote = "'";
     else if (c === '"') quote = quote === '"' ? null : '"';
     else if (c === '`') {
-      const end = text.indexOf('`', i + 1);
-      if (end === -1) {
-        found.push(text.slice(i + 1));
-        break;
+      // Inside backticks a backslash quotes only `, \ and $, and the command inside sees them
+      // bare: `echo \`rm -rf ~\`` runs `echo `rm -rf ~``, a substitution of its own.
+      let inner = '';
+      let j = i + 1;
+      for (; j < text.length && text[j] !== '`'; j++) {
+        const d = text[j]!;
+        const next = text[j + 1];
+        if (d === '\\' && next !== undefined) {
+          inner += next === '`' || next === '\\' || next === '$' ? next : d + next;
+          j++;
+        } else inner += d;
       }
-      found.push(text.slice(i + 1, end));
-      i = end;
+      found.push(inner);
+      if (j >= text.length) break;
+      i = j;
     } else if (c === '$' && text[i + 1] === '(' && text[i + 2] !== '(') {
       let depth = 0;
       let j = i + 1;

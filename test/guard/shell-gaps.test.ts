@@ -33,6 +33,9 @@ const DENIED: Array<[string, string]> = [
   ['find / -name x -delete', 'recursive-delete-outside-repo'],
   ['find .. -delete', 'recursive-delete-outside-repo'],
   ["xargs -I{} sh -c 'rm -rf {}'", 'recursive-delete-outside-repo'],
+  // Backticks nested with escapes: bash runs the inner ones as substitutions of their own (qa-reviewer-h5).
+  ['echo `echo \\`rm -rf ~\\``', 'recursive-delete-outside-repo'],
+  ['echo `echo \\`echo \\\\\\`git push -f origin main\\\\\\`\\``', 'force-push'],
 ];
 
 const ALLOWED = [
@@ -47,6 +50,8 @@ const ALLOWED = [
   "rm -rf '*'",
   'case "$1" in a) echo a;& b) echo b;; esac',
   'case "$1" in a) echo a;;& rm) echo b;; esac',
+  'echo `echo \\`date\\``',
+  'echo `echo \\`echo rm -rf ~\\``',
 ];
 
 describe('the shell-side gaps, through the built CLI', () => {
