@@ -62,14 +62,14 @@ function unversionedLines(unversioned: readonly UnversionedMove[]): string[] {
   }
   return [...byFolder].map(
     ([folder, { rule, count }]) =>
-      `Not versioned: git ignores ${folder} (rule ${rule}), so ${count} archived ${count === 1 ? 'entry leaves' : 'entries leave'} the shared history; change that rule (e.g. add !${folder} after it) and commit the archive.`,
+      `Not versioned: git ignores ${folder} (rule ${rule}), so ${count} archived ${count === 1 ? 'entry leaves' : 'entries leave'} the shared history; change that rule so it no longer matches ${folder} (a ! line cannot bring back a folder inside an ignored one) and commit the archive.`,
   );
 }
 
 function describeRefusal(unversioned: readonly UnversionedMove[]): string {
   const first = unversioned[0]!;
   const more = unversioned.length > 1 ? ` (and ${unversioned.length - 1} more)` : '';
-  return `git ignores ${first.to}${more} (rule ${first.rule}), so the move of ${first.from} cannot be committed; nothing moved. Change that rule (e.g. add !${first.to.slice(0, first.to.lastIndexOf('/') + 1)} after it) and run cos archive --commit again.`;
+  return `git ignores ${first.to}${more} (rule ${first.rule}), so the move of ${first.from} cannot be committed; nothing moved. Change that rule so it no longer matches ${first.to.slice(0, first.to.lastIndexOf('/') + 1)} (a ! line cannot bring back a folder inside an ignored one) and run cos archive --commit again.`;
 }
 
 function render(result: ArchiveResult, maxCurrent: number, commit: string | null, unversioned: readonly UnversionedMove[]): string {
