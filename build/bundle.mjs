@@ -45,13 +45,24 @@ export async function bundleCli(root) {
     .filter((name) => !BUNDLED.has(name))
     .flatMap((name) => [name, `${name}/*`]);
   const outdir = join(root, 'dist');
+  // What every bundle shares: node 20, minified, quiet unless something is wrong.
+  const common = {
+    absWorkingDir: root,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  };
   rmSync(join(outdir, 'chunks'), { recursive: true, force: true });
   rmSync(join(outdir, 'cmd'), { recursive: true, force: true });
   const hashes = {};
   for (const name of COMMAND_BUNDLES) {
     const outfile = join(outdir, 'cmd', `${name}.cjs`);
     await build({
-      absWorkingDir: root,
+      ...common,
       stdin: {
         contents: `import * as command from './src/commands/${name}.js';\nimport { runBundledCommand } from './src/command-run.js';\nexport const start = () => runBundledCommand(command);\n`,
         resolveDir: root,
@@ -59,57 +70,36 @@ export async function bundleCli(root) {
         loader: 'ts',
       },
       outfile,
-      bundle: true,
       format: 'cjs',
-      platform: 'node',
-      target: 'node20',
       external: external.filter((name) => !COMMAND_BUNDLED.has(name.replace(/\/\*$/, ''))),
       // src/code-cache.ts passes the file's URL in; import() of a package becomes require(), as
       // a vm.Script cannot import() without an experimental flag.
       define: { 'import.meta.url': '__cosImportMetaUrl' },
       supported: { 'dynamic-import': false },
-      minifyWhitespace: true,
-      minifySyntax: true,
-      legalComments: 'none',
-      logLevel: 'warning',
     });
     hashes[name] = createHash('sha256').update(readFileSync(outfile)).digest('hex').slice(0, 16);
   }
   // The general CLI (src/cli.ts: every command, each loaded lazily) is dist/chunks/cli.js with the
   // chunks it shares between commands beside it.
   await build({
-    absWorkingDir: root,
+    ...common,
     entryPoints: { cli: 'src/cli.ts' },
     outdir: join(outdir, 'chunks'),
     chunkNames: '[name]-[hash]',
-    bundle: true,
     splitting: true,
     format: 'esm',
-    platform: 'node',
-    target: 'node20',
     external,
-    minifyWhitespace: true,
-    minifySyntax: true,
-    legalComments: 'none',
-    logLevel: 'warning',
   });
   // dist/cli.js, the binary (src/bin.ts), one small file: it picks a command bundle, dist/hook.js
   // or the general CLI, and loads only that.
   await build({
-    absWorkingDir: root,
+    ...common,
     entryPoints: { cli: 'src/bin.ts' },
     define: { COS_COMMAND_BUNDLES: JSON.stringify(hashes) },
     outdir,
-    bundle: true,
     splitting: false,
     format: 'esm',
-    platform: 'node',
-    target: 'node20',
     external,
-    minifyWhitespace: true,
-    minifySyntax: true,
-    legalComments: 'none',
-    logLevel: 'warning',
   });
   // `cos hook <event>` (src/bin.ts → src/hooks/binary.ts) is bundled on its own, in two files:
   // what the hooks need on every call (reading the hook JSON, the session record, the guard's
@@ -120,18 +110,11 @@ export async function bundleCli(root) {
   // packages the guard reaches on every call are bundled in (a CommonJS package costs node's
   // CommonJS loader on top of its own code).
   const hookOptions = {
-    absWorkingDir: root,
+    ...common,
     outdir,
-    bundle: true,
     splitting: false,
     format: 'esm',
-    platform: 'node',
-    target: 'node20',
     external: external.filter((name) => !HOOK_BUNDLED.has(name.replace(/\/\*$/, ''))),
-    minifyWhitespace: true,
-    minifySyntax: true,
-    legalComments: 'none',
-    logLevel: 'warning',
   };
   await build({ ...hookOptions, entryPoints: { 'hook-work': 'src/hooks/work.ts' } });
   await build({ ...hookOptions, entryPoints: { hook: 'src/hook-bin.ts' }, plugins: [lazyWork] });
