@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bashPreToolUse, hook, project } from '../hooks/run-hook.js';
+import { bashPreToolUse, expectGuardTable, hook, project } from '../hooks/run-hook.js';
 
 const ENV = { COS_SPRINT: 'shell-gaps', COS_AGENT: 'dev' };
 
@@ -56,17 +56,7 @@ const ALLOWED = [
 
 describe('the shell-side gaps, through the built CLI', () => {
   it('each gap is denied with its rule; each harmless twin passes', { timeout: 180_000 }, async () => {
-    const root = await project();
-    for (const [command, rule] of DENIED) {
-      const result = await hook('pre-tool-use', bashPreToolUse(root, command, 'shell-gaps-session', 'gap'), { cwd: root, env: ENV });
-      expect({ command, code: result.code }).toEqual({ command, code: 0 });
-      const output = result.stdout === '' ? null : JSON.parse(result.stdout).hookSpecificOutput;
-      expect({ command, decision: output?.permissionDecision, reason: output?.permissionDecisionReason }).toEqual({ command, decision: 'deny', reason: expect.stringContaining(`(rule ${rule})`) });
-    }
-    for (const command of ALLOWED) {
-      const result = await hook('pre-tool-use', bashPreToolUse(root, command, 'shell-gaps-session', 'twin'), { cwd: root, env: ENV });
-      expect({ command, result }).toEqual({ command, result: { code: 0, stdout: '', stderr: '' } });
-    }
+    await expectGuardTable(await project(), { denied: DENIED, allowed: ALLOWED, session: 'shell-gaps-session', env: ENV });
   });
 });
 

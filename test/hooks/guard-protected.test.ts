@@ -11,22 +11,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cos } from '../helpers/cli.js';
 import { git, testdir } from '../helpers/tmp.js';
-import { bashPreToolUse, entryFiles, hook, project } from './run-hook.js';
+import { bashPreToolUse, entryFiles, hook, preToolUse, project } from './run-hook.js';
 
 const ENV = { COS_SPRINT: 'wiring', COS_AGENT: 'dev' };
 
 /** A PreToolUse call of a file tool, in the shape Claude Code sends it. */
 function filePreToolUse(root: string, tool: 'Write' | 'Edit', path: string, session: string) {
-  return {
-    session_id: session,
-    transcript_path: `/home/dev/.claude/projects/proj/${session}.jsonl`,
-    cwd: root,
-    permission_mode: 'default',
-    hook_event_name: 'PreToolUse',
-    tool_name: tool,
-    tool_input: tool === 'Write' ? { file_path: path, content: 'ttl_minutes: 3000\n' } : { file_path: path, old_string: 'version: 1', new_string: 'version: 1\nttl_minutes: 3000' },
-    tool_use_id: `toolu_${session}`,
-  };
+  const input = tool === 'Write' ? { file_path: path, content: 'ttl_minutes: 3000\n' } : { file_path: path, old_string: 'version: 1', new_string: 'version: 1\nttl_minutes: 3000' };
+  return preToolUse(root, tool, input, session);
 }
 
 /** The hook's answer: 'allow' (it printed nothing) or the rule named in its denial. */

@@ -1,6 +1,7 @@
 /** Run `cos hook <event>` as Claude Code does: the built CLI, the hook JSON on stdin, cwd = the project. */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { cos, runCli, type CliResult } from '../helpers/cli.js';
 import { testdir } from '../helpers/tmp.js';
 
@@ -15,18 +16,23 @@ export function hook(event: string, input: unknown, options: { cwd: string; env?
   return runCli(['hook', event], { cwd: options.cwd, baseEnv: cleanEnv(options.env), input: typeof input === 'string' ? input : JSON.stringify(input) });
 }
 
-/** A PreToolUse call of the Bash tool, in the shape Claude Code sends it. */
-export function bashPreToolUse(root: string, command: string, session: string, description = 'run') {
+/** A PreToolUse call of any tool, in the shape Claude Code sends it. */
+export function preToolUse(root: string, tool: string, toolInput: Record<string, unknown>, session: string) {
   return {
     session_id: session,
     transcript_path: `/home/dev/.claude/projects/proj/${session}.jsonl`,
     cwd: root,
     permission_mode: 'default',
     hook_event_name: 'PreToolUse',
-    tool_name: 'Bash',
-    tool_input: { command, description },
+    tool_name: tool,
+    tool_input: toolInput,
     tool_use_id: `toolu_${session}`,
   };
+}
+
+/** A PreToolUse call of the Bash tool, in the shape Claude Code sends it. */
+export function bashPreToolUse(root: string, command: string, session: string, description = 'run') {
+  return preToolUse(root, 'Bash', { command, description }, session);
 }
 
 export const HOURS_AGO = (hours: number) => new Date(Date.now() - hours * 3_600_000);
@@ -60,4 +66,21 @@ export function fingerprint(path: string): string {
 
 export function heartbeatOf(path: string): string {
   return /^heartbeat: (.*)$/m.exec(readFileSync(path, 'utf8'))![1]!;
+}
+
+/**
+ * Run each command through the built pre-tool-use hook: each of `denied` is denied with its rule
+ * named in the reason; each of `allowed` passes silently (exit 0, nothing printed).
+ */
+export async function expectGuardTable(root: string, table: { denied: ReadonlyArray<readonly [string, string]>; allowed: readonly string[]; session: string; env: NodeJS.ProcessEnv }): Promise<void> {
+  for (const [command, rule] of table.denied) {
+    const result = await hook('pre-tool-use', bashPreToolUse(root, command, table.session, 'denied'), { cwd: root, env: table.env });
+    expect({ command, code: result.code }).toEqual({ command, code: 0 });
+    const output = result.stdout === '' ? null : JSON.parse(result.stdout).hookSpecificOutput;
+    expect({ command, decision: output?.permissionDecision, reason: output?.permissionDecisionReason }).toEqual({ command, decision: 'deny', reason: expect.stringContaining(`(rule ${rule})`) });
+  }
+  for (const command of table.allowed) {
+    const result = await hook('pre-tool-use', bashPreToolUse(root, command, table.session, 'allowed'), { cwd: root, env: table.env });
+    expect({ command, result }).toEqual({ command, result: { code: 0, stdout: '', stderr: '' } });
+  }
 }
