@@ -4,12 +4,12 @@
  * general CLI (dist/chunks/cli.js, run directly) does — help, bad usage, no project, output, exit
  * codes — and the packages the bundles reach (simple-git for --commit) load from them.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CLI } from '../helpers/cli.js';
+import { CLI, runCliIntoClosedPipe } from '../helpers/cli.js';
 import { git, testdir } from '../helpers/tmp.js';
 
 const GENERAL = fileURLToPath(new URL('../../dist/chunks/cli.js', import.meta.url));
@@ -94,11 +94,7 @@ describe('the command bundles', () => {
 
   it('cos status | (closed at once) exits 0 without an EPIPE stack trace', { timeout: 60_000 }, async () => {
     const root = project();
-    const child = spawn(process.execPath, [CLI, 'status', '--dir', root], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.destroy();
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { code, stderr } = await runCliIntoClosedPipe(['status', '--dir', root]);
     expect(stderr).not.toMatch(/EPIPE|Unhandled/);
     expect(code).toBe(0);
   });

@@ -35,6 +35,18 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
   });
 }
 
+/**
+ * Spawn `node dist/cli.js ...args` with its stdout closed at once, before the child (still
+ * starting Node) writes anything: a reader that goes away (`cos status | head -0`).
+ */
+export function runCliIntoClosedPipe(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.destroy();
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr })));
+}
+
 /** Call the CLI's main() in this process with captured output: fast, for behaviour tests. */
 export async function cos(
   args: string[],
