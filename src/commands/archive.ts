@@ -51,11 +51,16 @@ function countText(reason: MoveReason, count: number): string {
   return reason === 'finished-sprint' ? `${count} ${count === 1 ? 'entry' : 'entries'} of a finished sprint` : `${count} ${REASON_TEXT[reason]}`;
 }
 
+/** The folder a move's destination lies in, with its slash: `.agent/status/archive/alpha/`. */
+function folderOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/') + 1);
+}
+
 /** One line per destination folder git ignores, naming the rule. */
 function unversionedLines(unversioned: readonly UnversionedMove[]): string[] {
   const byFolder = new Map<string, { rule: string; count: number }>();
   for (const move of unversioned) {
-    const folder = move.to.slice(0, move.to.lastIndexOf('/') + 1);
+    const folder = folderOf(move.to);
     const seen = byFolder.get(folder);
     if (seen) seen.count++;
     else byFolder.set(folder, { rule: move.rule, count: 1 });
@@ -69,7 +74,7 @@ function unversionedLines(unversioned: readonly UnversionedMove[]): string[] {
 function describeRefusal(unversioned: readonly UnversionedMove[]): string {
   const first = unversioned[0]!;
   const more = unversioned.length > 1 ? ` (and ${unversioned.length - 1} more)` : '';
-  return `git ignores ${first.to}${more} (rule ${first.rule}), so the move of ${first.from} cannot be committed; nothing moved. Change that rule so it no longer matches ${first.to.slice(0, first.to.lastIndexOf('/') + 1)} (a ! line cannot bring back a folder inside an ignored one) and run cos archive --commit again.`;
+  return `git ignores ${first.to}${more} (rule ${first.rule}), so the move of ${first.from} cannot be committed; nothing moved. Change that rule so it no longer matches ${folderOf(first.to)} (a ! line cannot bring back a folder inside an ignored one) and run cos archive --commit again.`;
 }
 
 function render(result: ArchiveResult, maxCurrent: number, commit: string | null, unversioned: readonly UnversionedMove[]): string {
