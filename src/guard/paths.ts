@@ -5,6 +5,7 @@
  * comes in as a function (guard/real-path.ts reads it from the disk).
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { type GlobDialect, globSource } from './glob.js';
 import { literal } from './marks.js';
 
 /** The real path of a path (links resolved on its existing part), or the path itself. */
@@ -53,24 +54,12 @@ export function placePath(word: string, cwd: string | null, home: string): strin
   return resolve(from, path);
 }
 
+/** Bash's glob over one segment: `*` and `?` stop at `/`, and a quoted (marked) `*`, `?` or `[` is itself. */
+const BASH_SEGMENT: GlobDialect = { star: '[^/]*', question: '[^/]', char: literal };
+
 /** A shell glob segment as a regular expression (a leading `.` is matched only explicitly, as bash does). */
 export function segmentRegExp(segment: string): RegExp {
-  let out = '';
-  for (let i = 0; i < segment.length; i++) {
-    const c = segment[i]!;
-    if (c === '*') out += '[^/]*';
-    else if (c === '?') out += '[^/]';
-    else if (c === '[') {
-      const end = segment.indexOf(']', i + 2);
-      if (end === -1) out += '\\[';
-      else {
-        const body = segment.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
-        out += `[${body}]`;
-        i = end;
-      }
-    } else out += literal(c).replace(/[.+^${}()|\\*?[\]]/g, '\\$&');
-  }
-  return new RegExp(`^${segment.startsWith('.') ? '' : '(?!\\.)'}${out}$`);
+  return new RegExp(`^${segment.startsWith('.') ? '' : '(?!\\.)'}${globSource(segment, BASH_SEGMENT)}$`);
 }
 
 /** Whether a glob segment can match a name (a class the translation cannot read: assume it can). */

@@ -15,6 +15,7 @@
  * a function.
  */
 import { basename as baseOf, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { type GlobDialect, globSource } from './glob.js';
 import { expandKnown, isInside, segmentMatches, type RealPath } from './paths.js';
 import { basename, type SimpleCommand } from './shell.js';
 
@@ -293,23 +294,15 @@ function gitPathspecs(git: GitPaths): string[] {
   return paths;
 }
 
-/** A git wildmatch pattern (without `:(glob)` magic `*` crosses `/`) as a regular expression. */
+/**
+ * Git's pathspec wildmatch (without `:(glob)` magic): `*` and `?` cross `/`, a leading `.` is an
+ * ordinary character (no lookahead, unlike bash's segments), every character is itself.
+ */
+const GIT_PATHSPEC: GlobDialect = { star: '.*', question: '.', char: (c) => c };
+
+/** A git pathspec pattern as a regular expression: the paths it matches and everything below them. */
 function gitGlob(pattern: string): RegExp {
-  let out = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') out += '.*';
-    else if (c === '?') out += '.';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 2);
-      if (end === -1) out += '\\[';
-      else {
-        out += `[${pattern.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else out += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${out}(?:/.*)?$`);
+  return new RegExp(`^${globSource(pattern, GIT_PATHSPEC)}(?:/.*)?$`);
 }
 
 /**
