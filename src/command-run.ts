@@ -22,7 +22,8 @@ export async function runCommand(command: string, rest: string[], io: Partial<Co
     env: io.env ?? process.env,
     // What a command prints may hold repository text: no terminal control sequence gets through.
     stdout: (text) => stdout(terminalText(text, colourEnabled(io.isTTY ?? Boolean(process.stdout.isTTY), io.env ?? process.env))),
-    stderr,
+    // So may its warnings and receipts on stderr (cos writes no colour there).
+    stderr: (text) => stderr(terminalText(text)),
     // Touching process.stdin costs ~3 ms of start-up: only commands that read it pay.
     get stdin() {
       return io.stdin ?? process.stdin;

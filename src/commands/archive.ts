@@ -5,6 +5,7 @@ import { loadConfig } from '../config/load.js';
 import { progressFor } from '../output/progress.js';
 import { parseCommand, printJson, type CommandContext } from './context.js';
 import { defineFlags, flagsHelp } from './flags.js';
+import { visibleLines } from '../output/visible.js';
 import { anchorStateLine, GITIGNORE } from '../store/gitignore.js';
 import { unversionedMoves, type UnversionedMove } from '../archive/unversioned.js';
 
@@ -108,7 +109,7 @@ function render(result: ArchiveResult, maxCurrent: number, commit: string | null
   if (result.malformed.length > 0) lines.push(`${result.malformed.length} malformed files left in place (see cos scan).`);
   lines.push(...unversionedLines(unversioned));
   if (commit) lines.push(`Committed ${commit.slice(0, 12)}.`);
-  return `${lines.join('\n')}\n`;
+  return visibleLines(lines);
 }
 
 export async function run(context: CommandContext): Promise<number> {

@@ -4,6 +4,7 @@ import { localRoot as chooseLocalRoot, LOCAL_ROOT_ENV } from '../localsync/local
 import { formatAge } from '../protocol/time.js';
 import { parseCommand, printJson, type CommandContext } from './context.js';
 import { defineFlags, flagsHelp } from './flags.js';
+import { visibleLines } from '../output/visible.js';
 
 export const flags = defineFlags({
   apply: { type: 'boolean', help: 'delete what is listed' },
@@ -63,7 +64,7 @@ function render(report: CruftReport, applied: ApplyResult | null, applyCommand =
   const lines: string[] = [];
   if (report.items.length === 0) {
     lines.push(`No cruft in .agent/status/${report.localRoot ? ` or ${report.localRoot}/todos/` : ''}.`);
-    return `${lines.join('\n')}\n`;
+    return visibleLines(lines);
   }
   const groups = new Map<CruftKind, Cruft[]>();
   for (const item of report.items) groups.set(item.kind, [...(groups.get(item.kind) ?? []), item]);
@@ -82,7 +83,7 @@ function render(report: CruftReport, applied: ApplyResult | null, applyCommand =
   } else {
     lines.unshift(`Found ${n} ${n === 1 ? 'item' : 'items'} of cruft (nothing deleted; ${applyCommand} deletes them):`);
   }
-  return `${lines.join('\n')}\n`;
+  return visibleLines(lines);
 }
 
 /** Claim refs on the git remote whose holder finished, was superseded or went past its ttl. */
@@ -108,7 +109,7 @@ function renderClaims(claims: Awaited<ReturnType<typeof remoteClaims>>, apply: b
     const kept = apply && !claims.released.includes(ref.sprint) ? ' — kept: it changed meanwhile' : '';
     lines.push(`  stale claim   refs/cos/claims/${ref.sprint}  (${ref.claim?.agent ?? '?'} on ${ref.claim?.machine ?? '?'}: ${why})${kept}`);
   }
-  return `${lines.join('\n')}\n`;
+  return visibleLines(lines);
 }
 
 export async function run(context: CommandContext): Promise<number> {

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
+import { visible } from '../output/visible.js';
 import { findRoot } from '../store/paths.js';
 import { parseArgsOptions, type Flags, type FlagValues } from './flags.js';
 import { wholeNumber } from '../protocol/kinds.js';
@@ -53,7 +54,8 @@ export function operationIo(context: CommandContext, root: string): OperationIo 
     env: context.env,
     now: context.now,
     readStdin: () => readStdin(context),
-    warn: (text) => context.stderr(`cos ${context.command}: warning: ${text}\n`),
+    // A warning may name repository files: it stays one line, its control characters escaped.
+    warn: (text) => context.stderr(`cos ${context.command}: warning: ${visible(text, { oneLine: true })}\n`),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { ReviewResult, WorktreeReview } from '../git/review.js';
 import { parseCommand, printJson, type CommandContext } from './context.js';
 import { defineFlags, flagsHelp } from './flags.js';
+import { visibleLines } from '../output/visible.js';
 
 export const flags = defineFlags({
   since: { type: 'string', value: 'REF', help: 'a branch, tag or commit (HEAD~5, origin/main, a sha); or a duration (90m, 24h, 7d): the last commit made before that long ago. Default: 24h.' },
@@ -93,7 +94,7 @@ function renderChanges(result: Omit<ReviewResult, 'since'>, heading: string): st
     lines.push(`Uncommitted: ${result.uncommitted.length} ${result.uncommitted.length === 1 ? 'path' : 'paths'}${result.uncommitted.length > shown.length ? ` (the first ${shown.length}; git status -- .agent runbook.md lists all)` : ''}:`);
     for (const path of shown) lines.push(`  ${path}`);
   }
-  return `${lines.join('\n')}\n`;
+  return visibleLines(lines);
 }
 
 export async function run(context: CommandContext): Promise<number> {

@@ -4,6 +4,7 @@ import { approveLocalRoot, localRoot, LOCAL_ROOT_ENV } from '../localsync/local-
 import type { SyncResult } from '../localsync/sync.js';
 import { parseCommand, printJson, type CommandContext } from './context.js';
 import { defineFlags, flagsHelp } from './flags.js';
+import { visible } from '../output/visible.js';
 
 export const flags = defineFlags({
   push: { type: 'boolean', help: '.agent/ -> local directory (the default; run it on startup)' },
@@ -45,10 +46,12 @@ function render(result: SyncResult, diff: { diff: string; untracked: string[] } 
   const lines = [`cos sync --${result.direction}${result.dryRun ? ' --dry-run' : ''}: ${arrow}`];
   const verb = (action: string) => (result.dryRun ? `would ${action}` : `${action}d`);
   let unchanged = 0;
+  // Role and skill names come from folders (here and in the local agent directory): each stays on its line, escaped.
+  const name = (text: string) => visible(text, { oneLine: true });
   for (const action of result.actions) {
     if (action.action === 'unchanged') unchanged++;
-    else if (action.action === 'skip' || action.action === 'conflict') lines.push(`  ${action.action.padEnd(9)} ${action.key}: ${action.reason}`);
-    else lines.push(`  ${verb(action.action).padEnd(9)} ${action.key}`);
+    else if (action.action === 'skip' || action.action === 'conflict') lines.push(`  ${action.action.padEnd(9)} ${name(action.key)}: ${name(String(action.reason))}`);
+    else lines.push(`  ${verb(action.action).padEnd(9)} ${name(action.key)}`);
   }
   const changed = result.actions.filter((a) => a.action === 'create' || a.action === 'update' || a.action === 'delete').length;
   const skipped = result.actions.filter((a) => a.action === 'skip').length;
@@ -60,7 +63,7 @@ function render(result: SyncResult, diff: { diff: string; untracked: string[] } 
     if (diff.diff === '' && diff.untracked.length === 0) lines.push('git diff: no changes in .agent/roles or .agent/skills.');
     else {
       lines.push('Review with git, then commit:');
-      if (diff.untracked.length > 0) lines.push(...diff.untracked.map((path) => `  new file: ${path}`));
+      if (diff.untracked.length > 0) lines.push(...diff.untracked.map((path) => `  new file: ${name(path)}`));
       if (diff.diff !== '') lines.push(diff.diff.replace(/\n$/, ''));
     }
   }

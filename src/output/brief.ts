@@ -17,6 +17,7 @@ import { formatAge, isoSeconds, parseTimestamp } from '../protocol/time.js';
 import type { SprintState } from '../state/lifecycle.js';
 import type { Worktree } from '../store/worktrees.js';
 import { countOf } from './count.js';
+import { visibleLines } from './visible.js';
 
 /** Finding kinds that lead the briefing; the rest have their own sections or belong to cos scan. */
 const HIGHLIGHT_KINDS: readonly FindingKind[] = ['needs-human', 'escalation', 'lease-conflict', 'conflict', 'repeated-failure', 'over-budget', 'stale', 'overflow', 'malformed'];
@@ -313,11 +314,11 @@ export function renderBrief(brief: Brief, options: { title: string; window: stri
   out.push('');
   if (!brief.initialised) {
     out.push('No `.agent/` here yet. Start with `cos init`, then `cos dispatch developer <sprint>`.');
-    return `${out.join('\n')}\n`;
+    return visibleLines(out);
   }
   if (brief.counts.entries === 0 && brief.counts.problems === 0 && brief.next.length === 0) {
     out.push('No status entries yet. Dispatch the first sprint: `cos dispatch developer <sprint>` (it prints the briefing for the agent).');
-    return `${out.join('\n')}\n`;
+    return visibleLines(out);
   }
   const c = brief.counts;
   const human = brief.highlights.filter((h) => h.needs_human).length;
@@ -388,5 +389,5 @@ export function renderBrief(brief: Brief, options: { title: string; window: stri
     out.push(`- waiting (plan steps, not yet): ${brief.waiting.map((item) => `\`${item.sprint}\` on ${item.waiting_on.join(', ')}`).join('; ')}`);
   }
   out.push('', `_${countOf(c.entries, 'entry', 'entries')} read (current and archive)${c.problems > 0 ? `, ${countOf(c.problems, 'malformed file')}` : ''}; every finding: \`cos scan\`._`);
-  return `${out.join('\n')}\n`;
+  return visibleLines(out);
 }

@@ -1,5 +1,6 @@
 /** `cos ready` as text: runnable dispatch commands first, then what waits on what. */
 import type { ReadyQueue } from '../plans/ready.js';
+import { visibleLines } from './visible.js';
 
 export function renderReady(queue: ReadyQueue & { plans: readonly unknown[] }): string {
   if (queue.plans.length === 0) return 'No plans yet. Write one (see cos plan --help), then: cos plan apply FILE --commit\n';
@@ -16,5 +17,5 @@ export function renderReady(queue: ReadyQueue & { plans: readonly unknown[] }): 
     const width = Math.max(...queue.waiting.map((item) => item.sprint.length));
     for (const item of queue.waiting) lines.push(`  ${item.sprint.padEnd(width)}  waits on ${item.waiting_on.join(', ')}  (${item.plan})`);
   }
-  return `${lines.join('\n')}\n`;
+  return visibleLines(lines);
 }

@@ -2,6 +2,7 @@
 import type { Finding } from '../checks/types.js';
 import { SEVERITIES, type Severity } from '../protocol/fields.js';
 import type { Style } from './style.js';
+import { visible } from './visible.js';
 
 export interface ScanSummary {
   findings: readonly Finding[];
@@ -22,10 +23,14 @@ export function renderScan(summary: ScanSummary, style: Style): string {
     out.push(style.severity(severity, `${severity} (${group.length})`));
     for (const finding of group) {
       const where = finding.sprint ? ` ${style.bold(finding.sprint)}` : '';
-      out.push(`  ${style.severity(severity, finding.kind)}${where}: ${finding.message}`);
-      out.push(`    ${style.cyan('→')} ${finding.action}`);
+      // Repository text (file names, entry fields) stays on its line, its control characters escaped.
+      out.push(`  ${style.severity(severity, finding.kind)}${where}: ${visible(finding.message, { oneLine: true })}`);
+      out.push(`    ${style.cyan('→')} ${visible(finding.action, { oneLine: true })}`);
       if (finding.files.length > 0) {
-        const shown = finding.files.slice(0, 5).join(', ');
+        const shown = finding.files
+          .slice(0, 5)
+          .map((file) => visible(file, { oneLine: true }))
+          .join(', ');
         out.push(`    ${style.dim(finding.files.length > 5 ? `${shown} (+${finding.files.length - 5} more)` : shown)}`);
       }
     }

@@ -12,6 +12,7 @@ import { applyPlan, compareSprints, type SprintState } from '../state/lifecycle.
 import { loadPlans } from '../plans/files.js';
 import { planInput, plannedSteps, type PlannedStep } from '../plans/ready.js';
 import { table, type Style } from './style.js';
+import { visible, visibleLines } from './visible.js';
 
 /** An agent on a status row: its status, heartbeat and whether it is stale. */
 export interface StatusAgent {
@@ -145,7 +146,8 @@ export function statusRows(sprints: readonly SprintState[], findings: readonly F
 }
 
 const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
-const visible = (text: string) => plain(text).length;
+/** The columns a cell takes on screen (its colour sequences take none). */
+const columnsOf = (text: string) => plain(text).length;
 
 /** `text` in at most `width` columns: cut with … when longer (plain text only). */
 export function cut(text: string, width: number): string {
@@ -164,7 +166,7 @@ export function fitAgents(cells: readonly string[], budget: number): string {
     const next = out === '' ? cells[i]! : `${out} ${cells[i]}`;
     const rest = cells.length - i - 1;
     const tail = rest > 0 ? ` +${rest} more` : '';
-    if (visible(next) + tail.length <= budget) {
+    if (columnsOf(next) + tail.length <= budget) {
       out = next;
       continue;
     }
@@ -211,13 +213,13 @@ export function renderStatus(rows: readonly StatusRow[], repoFindings: readonly 
   const cells = rows.map((row) => ({
     sprint: row.sprint,
     state: row.state,
-    agents: row.agents.map((a) => `${a.agent}${a.worktree !== undefined ? style.dim(`@${a.worktree}`) : ''}:${a.status}${a.stale ? style.red('(stale)') : ''}`),
+    agents: row.agents.map((a) => `${a.agent}${a.worktree !== undefined ? style.dim(`@${visible(a.worktree, { oneLine: true })}`) : ''}:${a.status}${a.stale ? style.red('(stale)') : ''}`),
     age: row.updated === null ? '-' : formatAge(now.getTime() - parseTimestamp(row.updated)),
     severity: row.severity ?? '-',
     flags: [...row.flags, ...(row.waiting_on.length ? [`waits on ${row.waiting_on.join(',')}`] : [])].join(',') || '-',
   }));
-  const width = (key: 'sprint' | 'state' | 'age' | 'severity' | 'flags', title: string) => Math.max(title.length, ...cells.map((cell) => visible(cell[key])));
-  const agents = Math.max('AGENTS'.length, ...cells.map((cell) => visible(cell.agents.join(' ')) || 1));
+  const width = (key: 'sprint' | 'state' | 'age' | 'severity' | 'flags', title: string) => Math.max(title.length, ...cells.map((cell) => columnsOf(cell[key])));
+  const agents = Math.max('AGENTS'.length, ...cells.map((cell) => columnsOf(cell.agents.join(' ')) || 1));
   const fit = statusWidths(columns, { sprint: width('sprint', 'SPRINT'), state: width('state', 'STATE'), agents, age: width('age', 'AGE'), severity: width('severity', 'SEVERITY'), flags: width('flags', 'FLAGS') });
   const lines: string[][] = [header.map((h) => style.bold(h))];
   for (const cell of cells) {
@@ -226,7 +228,8 @@ export function renderStatus(rows: readonly StatusRow[], repoFindings: readonly 
     lines.push([cut(cell.sprint, fit.sprint), cell.state, fitAgents(cell.agents, fit.agents), cell.age, severity, flags === '-' ? '-' : style.yellow(flags)]);
   }
   let out = rows.length > 0 ? `${table(lines)}\n` : empty;
-  for (const finding of repoFindings) out += `${style.severity(finding.severity, `[${finding.severity}]`)} ${finding.message}\n`;
+  // A finding's message names repository files: it stays on its line, its control characters escaped.
+  for (const finding of repoFindings) out += `${style.severity(finding.severity, `[${finding.severity}]`)} ${visible(finding.message, { oneLine: true })}\n`;
   return out;
 }
 
@@ -236,5 +239,5 @@ export function renderLeases(leases: readonly Lease[]): string {
   const agent = Math.max(5, ...leases.map((lease) => lease.agent.length));
   const pattern = Math.max(7, ...leases.map((lease) => lease.pattern.length));
   const lines = leases.map((lease) => `  ${lease.agent.padEnd(agent)}  ${lease.pattern.padEnd(pattern)}  ${lease.sprint}, until ${lease.until}`);
-  return `\nLeases:\n${lines.join('\n')}\n`;
+  return visibleLines(['', 'Leases:', ...lines]);
 }

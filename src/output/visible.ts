@@ -19,6 +19,15 @@ export function visible(text: string, { oneLine = false }: { oneLine?: boolean }
 }
 
 /**
+ * Lines for a person, each kept on its one line: a line break or tab inside one (a file name or an
+ * entry's field can hold them) is escaped like every hidden character. For text without cos's
+ * colours; a coloured renderer passes each repository value through `visible(…, { oneLine: true })`.
+ */
+export function visibleLines(lines: readonly string[]): string {
+  return `${lines.map((line) => visible(line, { oneLine: true })).join('\n')}\n`;
+}
+
+/**
  * What a command prints on stdout (cli.ts): like `visible`; when cos colours its output, its own
  * colour sequences pass (an attacker's copy of them can only colour text, never move the cursor
  * or hide a line), otherwise every one is escaped.

@@ -6,6 +6,7 @@ import type { Finding } from '../checks/index.js';
 import { isoSeconds } from '../protocol/time.js';
 import type { Style } from '../output/style.js';
 import { countOf } from '../output/count.js';
+import { visible } from '../output/visible.js';
 
 /** The counts `cos watch` reports: entries held, files in current/ and archive/. */
 export interface StoreSummary {
@@ -60,31 +61,33 @@ export function eventToJson(event: WatchEvent): string {
 /** One human line: time, severity, kind, sprint, message. */
 export function eventToText(event: WatchEvent, style: Style): string {
   const time = style.dim(isoSeconds(event.at));
+  // Repository text (file names in messages, plan titles, paths) stays on its line, its control characters escaped.
+  const line = (text: string) => visible(text, { oneLine: true });
   switch (event.event) {
     case 'finding': {
       const f = event.finding;
-      return `${time}  ${style.severity(f.severity, f.severity.padEnd(7))}  ${f.kind}  ${f.message}\n${' '.repeat(isoSeconds(event.at).length)}  ${style.dim(`→ ${f.action}`)}`;
+      return `${time}  ${style.severity(f.severity, f.severity.padEnd(7))}  ${f.kind}  ${line(f.message)}\n${' '.repeat(isoSeconds(event.at).length)}  ${style.dim(`→ ${line(f.action)}`)}`;
     }
     case 'reescalated': {
       const f = event.finding;
-      return `${time}  ${style.severity(f.severity, 'AGAIN  ')}  ${f.severity} ${f.kind}  ${f.message} (still open: nobody acknowledged it)\n${' '.repeat(isoSeconds(event.at).length)}  ${style.dim(`→ ${f.action}`)}`;
+      return `${time}  ${style.severity(f.severity, 'AGAIN  ')}  ${f.severity} ${f.kind}  ${line(f.message)} (still open: nobody acknowledged it)\n${' '.repeat(isoSeconds(event.at).length)}  ${style.dim(`→ ${line(f.action)}`)}`;
     }
     case 'resolved': {
       const f = event.finding;
-      return `${time}  ${style.green('RESOLVED')} ${f.kind}  ${f.message}`;
+      return `${time}  ${style.green('RESOLVED')} ${f.kind}  ${line(f.message)}`;
     }
     case 'ready':
-      return `${time}  ${style.green('READY  ')}  ${event.sprint} (${event.plan}: ${event.title}) → cos dispatch ${event.role} ${event.sprint}`;
+      return `${time}  ${style.green('READY  ')}  ${event.sprint} (${line(event.plan)}: ${line(event.title)}) → cos dispatch ${event.role} ${event.sprint}`;
     case 'spawned':
-      return `${time}  ${style.cyan('SPAWNED')}  ${event.sprint}: ${event.agent} (${event.role}), pid ${event.pid}, log ${event.log}`;
+      return `${time}  ${style.cyan('SPAWNED')}  ${event.sprint}: ${event.agent} (${event.role}), pid ${event.pid}, log ${line(event.log)}`;
     case 'synced':
       return `${time}  ${style.cyan('SYNCED ')}  notion: ${event.created} created, ${event.updated} updated, ${event.unchanged} unchanged, ${event.failed} failed`;
     case 'error':
-      return `${time}  ${style.red('ERROR  ')}  ${event.source}: ${event.message}`;
+      return `${time}  ${style.red('ERROR  ')}  ${event.source}: ${line(event.message)}`;
     case 'watching': {
       const s = event.summary;
       const how = event.polling ? 'polling' : 'watching';
-      return `${time}  ${style.bold(how)} ${event.root}/.agent/status: ${countOf(s.entries, 'entry', 'entries')}, ${s.problems} malformed, ${countOf(s.findings, 'open finding', 'open findings')} (pid ${event.pid}; Ctrl-C to stop)`;
+      return `${time}  ${style.bold(how)} ${line(event.root)}/.agent/status: ${countOf(s.entries, 'entry', 'entries')}, ${s.problems} malformed, ${countOf(s.findings, 'open finding', 'open findings')} (pid ${event.pid}; Ctrl-C to stop)`;
     }
     case 'summary': {
       const s = event.summary;
