@@ -1,4 +1,5 @@
-import { analyze, type Analysis } from '../analyze.js';
+import { scanWithConfig, type ScanResult } from '../analyze.js';
+import type { LoadedConfig } from '../config/load.js';
 import { failsAt } from '../checks/index.js';
 import { EXIT, InputError } from '../errors.js';
 import { SEVERITIES, type Severity } from '../protocol/fields.js';
@@ -34,7 +35,7 @@ Example:
   cos scan --fail-on WARN`;
 
 /** Every finding; exit code 2 when one is at or above the threshold. */
-export async function execute(values: FlagValues<typeof flags>, io: OperationIo): Promise<Outcome<{ analysis: Analysis; failOn: Severity | 'never'; failing: number }>> {
+export async function execute(values: FlagValues<typeof flags>, io: OperationIo): Promise<Outcome<{ result: ScanResult & { config: LoadedConfig }; failOn: Severity | 'never'; failing: number }>> {
   let failOn: Severity | 'never' | undefined;
   if (values['fail-on'] !== undefined) {
     const raw = values['fail-on'].trim();
@@ -45,11 +46,11 @@ export async function execute(values: FlagValues<typeof flags>, io: OperationIo)
   }
   const { loadSynced } = await import('../notion/synced.js');
   const synced = await loadSynced(io.root);
-  const analysis = analyze(io.root, { now: io.now(), synced });
-  const threshold = failOn ?? analysis.config.config.scan.fail_on;
-  const failing = analysis.findings.filter((finding) => failsAt(finding, threshold)).length;
-  const document = { findings: analysis.findings, entries: analysis.snapshot.entries.length, problems: analysis.snapshot.problems.length };
-  return { document, exitCode: failing > 0 ? EXIT.findings : EXIT.ok, data: { analysis, failOn: threshold, failing } };
+  const result = scanWithConfig(io.root, { now: io.now(), synced });
+  const threshold = failOn ?? result.config.config.scan.fail_on;
+  const failing = result.findings.filter((finding) => failsAt(finding, threshold)).length;
+  const document = { findings: result.findings, entries: result.entries, problems: result.problems };
+  return { document, exitCode: failing > 0 ? EXIT.findings : EXIT.ok, data: { result, failOn: threshold, failing } };
 }
 
 export async function run(context: CommandContext): Promise<number> {
@@ -58,8 +59,8 @@ export async function run(context: CommandContext): Promise<number> {
   const { document, exitCode, data } = await execute(values, { ...operationIo(context, root), warn: () => {} });
   if (json) printJson(context, document);
   else {
-    for (const warning of data.analysis.config.warnings) context.stderr(`cos scan: ${warning}\n`);
-    context.stdout(renderScan({ findings: data.analysis.findings, entries: data.analysis.snapshot.entries.length, problems: data.analysis.snapshot.problems.length, failOn: data.failOn, failing: data.failing }, styleFor(context.isTTY, context.env)));
+    for (const warning of data.result.config.warnings) context.stderr(`cos scan: ${warning}\n`);
+    context.stdout(renderScan({ findings: data.result.findings, entries: data.result.entries, problems: data.result.problems, failOn: data.failOn, failing: data.failing }, styleFor(context.isTTY, context.env)));
   }
   return exitCode;
 }

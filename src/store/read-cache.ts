@@ -36,8 +36,8 @@ import { readBounded } from '../trust/read.js';
 import { writeFileAtomic } from './local-files.js';
 import { findRepository, sharedDir } from './worktrees.js';
 
-/** Version 1 kept one record per file with its absolute path; version 2 keeps folders. */
-export const READ_CACHE_VERSION = 2;
+/** Version 1 kept one record per file with its absolute path; version 2 keeps folders; version 3 adds what a folder settles (checks/settled.ts). */
+export const READ_CACHE_VERSION = 3;
 /** A cache larger than this is ignored and not written: about 150,000 entries of this size of body. */
 export const MAX_CACHE_BYTES = 64 * 1024 * 1024;
 /** A file or folder changed this recently (ms, before it was read) is not cached: coarse clocks and 2-second file systems. */
@@ -46,16 +46,37 @@ export const RACY_MS = 3000;
 /** What a name of a folder is, as a listing says: what readers decide from without opening it. */
 export type Listed = Pick<Dirent, 'name' | 'isFile' | 'isDirectory' | 'isSymbolicLink' | 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice'>;
 
-/** [name, inode, size, mtimeMs, ctimeMs, front matter, body]: a file of the folder read whole. */
-type FileRecord = [string, number, number, number, number, Record<string, unknown>, string];
+/** [name, inode, size, mtimeMs, ctimeMs]: a file of the folder read whole (its front matter and body are in the folder's data). */
+type FileRecord = [string, number, number, number, number];
+
+/** [front matter, body] of a file record: the folder's data is a JSON list of them, in the order of its file records. */
+type MatterRecord = [Record<string, unknown>, string];
 
 /**
- * [path, dev, inode, mtimeMs, ctimeMs, others, files]: a folder (absolute path) as it was listed.
- * `others` is every name of the listing that has no file record, each as its type code and name,
- * joined by `/` (a name never holds one), or null when the listing is not known (the folder was
- * changed too recently when it was listed): then it is listed again.
+ * [sprint, updatedMs, fingerprint]: the folder's entries are a settled sprint (checks/settled.ts);
+ * the fingerprint (SHA-256 of its records) tells whether two worktrees hold the same copy. 0: they
+ * are not; null: not known yet. It counts only while every file record of the folder does.
  */
-type FolderRecord = [string, number, number, number, number, string | null, FileRecord[]];
+type SettledRecord = [string, number, string] | 0 | null;
+
+/**
+ * [path, dev, inode, mtimeMs, ctimeMs, others, files, settled, data bytes]: a folder (absolute
+ * path) as it was listed. `others` is every name of the listing that has no file record, each as
+ * its type code and name, joined by `/` (a name never holds one), or null when the listing is not
+ * known (the folder was changed too recently when it was listed): then it is listed again.
+ *
+ * The file is the index (every folder record, as JSON on the first line) then each folder's data,
+ * one after the other, as many bytes as its record says: a read parses the index, and the data of
+ * just the folders whose entries it needs (a scan leaves settled folders unread).
+ */
+type FolderRecord = [string, number, number, number, number, string | null, FileRecord[], SettledRecord, number];
+
+/** A settled sprint folder as the cache holds it (SettledRecord). */
+export interface CachedSettled {
+  sprint: string;
+  updatedMs: number;
+  fingerprint: string;
+}
 
 export interface CachedMatter {
   data: Record<string, unknown>;
@@ -74,6 +95,22 @@ export interface CachedFolder {
   drop(name: string): void;
   /** Remember a file read whole now (its `stats` from the open descriptor) unless it changed too recently. */
   put(name: string, stats: Stats, data: Record<string, unknown>, body: string): void;
+  /**
+   * What the cache says the folder settles: a settled sprint, false when it is none, undefined when
+   * not known (the folder or one of its records changed). Trust it only after `matches` held for
+   * every entry name of the listing.
+   */
+  readonly settled: CachedSettled | false | undefined;
+  /** Whether the record of `name` is still the file whose lstat now is `stats` (and keep it): `get` without the parse. */
+  matches(name: string, stats: Stats): boolean;
+  /** The record of `name` that `matches` held for. */
+  matter(name: string): CachedMatter | undefined;
+  /**
+   * Remember what the folder settles, computed from the entries just read: when its listing is
+   * cached and every one of `names` (its entry names) has a record, so that the answer stands for
+   * exactly those records.
+   */
+  settle(settled: Omit<CachedSettled, 'fingerprint'> | null, names: readonly string[]): void;
 }
 
 export interface ReadCache {
@@ -105,6 +142,10 @@ interface Loaded {
   record: FolderRecord;
   /** Its file records by name (records of the wrong shape left out). */
   files: Map<string, FileRecord>;
+  /** Its data, as stored. */
+  raw: Buffer;
+  /** Its data parsed, in the order of record[6] (undefined for a record whose data is unusable), once needed. */
+  matters: (CachedMatter | undefined)[] | undefined;
 }
 
 /** A folder met in this read: what will be written back. */
@@ -116,6 +157,11 @@ interface Kept {
   /** The listing, when it can be cached (not changed too recently). */
   listing: readonly Listed[] | null;
   files: Map<string, FileRecord>;
+  /** Front matter and body of the files read in this run (the others' are in `before`). */
+  fresh: Map<string, CachedMatter>;
+  settled: SettledRecord;
+  /** The folder as loaded, when its records can count (the same device). */
+  before: Loaded | undefined;
 }
 
 /** What the folders of one open cache share. */
@@ -130,8 +176,6 @@ interface OpenState {
 class FolderView implements CachedFolder {
   readonly listing: Listed[] | undefined;
   private readonly keep: Kept;
-  /** Records of the folder as loaded, when they can count (the same device). */
-  private readonly files: ReadonlyMap<string, FileRecord> | undefined;
 
   constructor(
     private readonly state: OpenState,
@@ -139,14 +183,15 @@ class FolderView implements CachedFolder {
     private readonly stats: Stats,
     before: Loaded | undefined,
   ) {
-    this.keep = { dev: stats.dev, ino: stats.ino, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, listing: null, files: new Map() };
+    // Records of a folder that changed still count for the files that did not (same device).
+    const counts = before !== undefined && before.record[1] === stats.dev ? before : undefined;
+    this.keep = { dev: stats.dev, ino: stats.ino, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, listing: null, files: new Map(), fresh: new Map(), settled: null, before: counts };
     state.kept.set(dir, this.keep);
     if (before !== undefined && before.record[5] !== null && folderIdentity(before.record, stats)) {
       this.listing = listingOf(before.record[5], before.files);
       this.keep.listing = this.listing;
+      this.keep.settled = before.record[7];
     } else state.changed = true;
-    // Records of a folder that changed still count for the files that did not (same device).
-    this.files = before !== undefined && before.record[1] === stats.dev ? before.files : undefined;
   }
 
   private racy(stats: Stats): boolean {
@@ -158,22 +203,92 @@ class FolderView implements CachedFolder {
   }
 
   get(name: string, file: Stats): CachedMatter | undefined {
-    const record = this.files?.get(name);
-    if (record === undefined || !fileIdentity(record, this.stats.dev, file)) return undefined;
+    return this.matches(name, file) ? this.matter(name) : undefined;
+  }
+
+  matches(name: string, file: Stats): boolean {
+    const record = this.keep.before?.files.get(name);
+    if (record === undefined || !fileIdentity(record, this.stats.dev, file)) return false;
     this.keep.files.set(name, record);
-    return { data: record[5], body: record[6] };
+    return true;
+  }
+
+  matter(name: string): CachedMatter | undefined {
+    return this.keep.files.has(name) ? matterOf(this.keep, name) : undefined;
   }
 
   drop(name: string): void {
     this.keep.files.delete(name);
+    this.keep.fresh.delete(name);
+    this.keep.settled = null;
     this.state.changed = true;
   }
 
   put(name: string, file: Stats, data: Record<string, unknown>, body: string): void {
+    // Whatever the folder settled was worked out from another copy of this file.
+    this.keep.settled = null;
     if (file.dev !== this.stats.dev || this.racy(file) || !plainJson(data)) return;
-    this.keep.files.set(name, [name, file.ino, file.size, file.mtimeMs, file.ctimeMs, data, body]);
+    this.keep.files.delete(name);
+    this.keep.files.set(name, [name, file.ino, file.size, file.mtimeMs, file.ctimeMs]);
+    this.keep.fresh.set(name, { data, body });
     this.state.changed = true;
   }
+
+  get settled(): CachedSettled | false | undefined {
+    const settled = this.keep.settled;
+    if (settled === null) return undefined;
+    return settled === 0 ? false : { sprint: settled[0], updatedMs: settled[1], fingerprint: settled[2] };
+  }
+
+  settle(settled: Omit<CachedSettled, 'fingerprint'> | null, names: readonly string[]): void {
+    if (this.keep.listing === null || this.keep.settled !== null || names.length !== this.keep.files.size || !names.every((name) => this.keep.files.has(name))) return;
+    const matters = names.map((name) => matterOf(this.keep, name));
+    if (matters.some((matter) => matter === undefined)) return;
+    this.keep.settled = settled === null ? 0 : [settled.sprint, settled.updatedMs, fingerprint(names, matters as CachedMatter[])];
+    this.state.changed = true;
+  }
+}
+
+/** The front matter and body of a kept file: read in this run, or from the folder's data as loaded (parsed on first use). */
+function matterOf(keep: Kept, name: string): CachedMatter | undefined {
+  const fresh = keep.fresh.get(name);
+  if (fresh !== undefined) return fresh;
+  const before = keep.before;
+  const record = before?.files.get(name);
+  if (before === undefined || record === undefined) return undefined;
+  before.matters ??= parseMatters(before);
+  return before.matters[before.record[6].indexOf(record)];
+}
+
+/** A loaded folder's data, one item per file record; an item (or the whole) of the wrong shape is undefined: that file is read again. */
+function parseMatters(loaded: Loaded): (CachedMatter | undefined)[] {
+  const count = loaded.record[6].length;
+  let items: unknown;
+  try {
+    items = JSON.parse(loaded.raw.toString('utf8'));
+  } catch {
+    return new Array<undefined>(count);
+  }
+  if (!Array.isArray(items) || items.length !== count) return new Array<undefined>(count);
+  return items.map((item: unknown) => (Array.isArray(item) && item.length === 2 && isObject(item[0]) && typeof item[1] === 'string' ? { data: item[0], body: item[1] } : undefined));
+}
+
+/** A kept folder's data: as loaded when it holds the same records in the same order and none was read again, else written anew (files whose data is unusable left out). */
+function dataOf(keep: Kept): { files: FileRecord[]; data: Buffer } {
+  const files = [...keep.files.values()];
+  const before = keep.before;
+  if (keep.fresh.size === 0 && before !== undefined && before.files.size === before.record[6].length && files.length === before.record[6].length && files.every((file, i) => file === before.record[6][i])) {
+    return { files, data: before.raw };
+  }
+  const kept: FileRecord[] = [];
+  const matters: MatterRecord[] = [];
+  for (const file of files) {
+    const matter = matterOf(keep, file[0]);
+    if (matter === undefined) continue;
+    kept.push(file);
+    matters.push([matter.data, matter.body]);
+  }
+  return { files: kept, data: Buffer.from(JSON.stringify(matters)) };
 }
 
 /** The read cache of `root`'s repository (empty when it has none yet, or an unusable one), or null outside git. */
@@ -197,10 +312,17 @@ export function openReadCache(root: string, options: ReadCacheOptions = {}): Rea
       if (loaded.size === 0 && [...kept.values()].every((folder) => folder.listing === null && folder.files.size === 0)) return;
       try {
         const folders: FolderRecord[] = [];
-        for (const [dir, folder] of kept) folders.push([dir, folder.dev, folder.ino, folder.mtimeMs, folder.ctimeMs, othersOf(folder), [...folder.files.values()]]);
-        const text = JSON.stringify({ version: READ_CACHE_VERSION, folders });
-        if (text.length > MAX_CACHE_BYTES) return;
-        writeFileAtomic(path, text, realRoots([repository.commonDir]));
+        const parts: Buffer[] = [];
+        let bytes = 0;
+        for (const [dir, folder] of kept) {
+          const { files, data } = dataOf(folder);
+          folders.push([dir, folder.dev, folder.ino, folder.mtimeMs, folder.ctimeMs, othersOf(folder), files, folder.listing === null ? null : folder.settled, data.length]);
+          parts.push(data);
+          bytes += data.length;
+        }
+        const index = Buffer.from(`${JSON.stringify({ version: READ_CACHE_VERSION, folders })}\n`);
+        if (index.length + bytes > MAX_CACHE_BYTES) return;
+        writeFileAtomic(path, Buffer.concat([index, ...parts], index.length + bytes), realRoots([repository.commonDir]));
       } catch {
         // A cache that cannot be written costs the next reader time, nothing else.
       }
@@ -280,20 +402,27 @@ function load(path: string): Map<string, Loaded> {
   const folders = new Map<string, Loaded>();
   const read = readBounded(path, MAX_CACHE_BYTES);
   if (!read.ok) return folders;
+  const bytes = read.bytes;
+  const newline = bytes.indexOf(10);
+  if (newline < 0) return folders;
   let document: unknown;
   try {
-    document = JSON.parse(read.bytes.toString('utf8'));
+    document = JSON.parse(bytes.toString('utf8', 0, newline));
   } catch {
     return folders;
   }
   if (!isObject(document) || document.version !== READ_CACHE_VERSION || !Array.isArray(document.folders)) return folders;
+  let offset = newline + 1;
   for (const record of document.folders as unknown[]) {
-    if (!isFolderRecord(record)) continue;
+    // Where the next folder's data starts is known only from this record: one of the wrong shape ends the cache.
+    if (!isFolderRecord(record) || offset + record[8] > bytes.length) break;
+    const raw = bytes.subarray(offset, offset + record[8]);
+    offset += record[8];
     const files = new Map<string, FileRecord>();
-    for (const file of record[6]) if (isFileRecord(file)) files.set(file[0], file);
+    for (const file of record[6]) if (isFileRecord(file) && !files.has(file[0])) files.set(file[0], file);
     // A listing naming a file twice, or naming a file record again, is not one readdir gave.
     if (record[5] !== null && !consistentListing(record[5], files)) record[5] = null;
-    folders.set(record[0], { record, files });
+    folders.set(record[0], { record, files, raw, matters: undefined });
   }
   return folders;
 }
@@ -314,15 +443,28 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function isFolderRecord(value: unknown): value is FolderRecord {
-  if (!Array.isArray(value) || value.length !== 7 || typeof value[0] !== 'string') return false;
+  if (!Array.isArray(value) || value.length !== 9 || typeof value[0] !== 'string') return false;
   for (let i = 1; i <= 4; i++) if (typeof value[i] !== 'number') return false;
-  return (value[5] === null || typeof value[5] === 'string') && Array.isArray(value[6]);
+  return (value[5] === null || typeof value[5] === 'string') && Array.isArray(value[6]) && isSettledRecord(value[7]) && Number.isSafeInteger(value[8]) && value[8] >= 0;
+}
+
+function isSettledRecord(value: unknown): value is SettledRecord {
+  if (value === null || value === 0) return true;
+  return Array.isArray(value) && value.length === 3 && typeof value[0] === 'string' && value[0] !== '' && Number.isFinite(value[1]) && typeof value[2] === 'string';
+}
+
+/** SHA-256 of a folder's entries (names, front matter, bodies), in name order: equal for two worktrees' copies of the same entries. */
+function fingerprint(names: readonly string[], matters: readonly CachedMatter[]): string {
+  // Loaded here, on the path that writes the cache, not at start-up.
+  const { createHash } = process.getBuiltinModule('node:crypto');
+  const order = names.map((_, i) => i).sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
+  return createHash('sha256').update(JSON.stringify(order.map((i) => [names[i], matters[i]!.data, matters[i]!.body]))).digest('base64');
 }
 
 function isFileRecord(value: unknown): value is FileRecord {
-  if (!Array.isArray(value) || value.length !== 7 || typeof value[0] !== 'string' || value[0] === '' || value[0].includes('/')) return false;
+  if (!Array.isArray(value) || value.length !== 5 || typeof value[0] !== 'string' || value[0] === '' || value[0].includes('/')) return false;
   for (let i = 1; i <= 4; i++) if (typeof value[i] !== 'number') return false;
-  return isObject(value[5]) && typeof value[6] === 'string';
+  return true;
 }
 
 /**

@@ -9,13 +9,13 @@ import { looksLikeEntry, parseEntryFileName, type ParsedFileName } from '../prot
 import { entryFromMatter, parseEntry, type EntryParseResult } from '../protocol/entry.js';
 import { parseFrontmatter } from '../protocol/frontmatter.js';
 import { preferCopy, sortEntries } from '../protocol/order.js';
-import { splitSeqOutliers } from '../protocol/seq-gap.js';
+import { reachableMaxSeq, splitSeqOutliers } from '../protocol/seq-gap.js';
 import { parseTimestamp } from '../protocol/time.js';
 import { agentPaths, type AgentPaths } from './paths.js';
 import { findRepository, type Worktree } from './worktrees.js';
 import { confined, type Roots } from '../trust/confine.js';
 import { readBounded } from '../trust/read.js';
-import { identityOf, openReadCache, type CachedFolder, type Listed, type ReadCache, type ReadCacheOptions } from './read-cache.js';
+import { identityOf, openReadCache, type CachedFolder, type CachedSettled, type Listed, type ReadCache, type ReadCacheOptions } from './read-cache.js';
 import { repositoryRoots } from '../trust/roots.js';
 
 /** The reason given for a file whose name is not valid UTF-8 (entry names are ASCII). */
@@ -126,10 +126,68 @@ interface ReadState {
   named: number[];
   /** Parsed archived entries by file identity (read-cache.ts), or null. */
   cache: ReadCache | null;
+  /** Settled archive folders being left unread (`cos scan`), or null: every entry is kept at once. */
+  settling: Settling | null;
 }
 
-function readDir(state: ReadState, dir: string, location: Entry['location'], dirents?: readonly Listed[], folder: CachedFolder | null = null, relDir = state.rel(dir)): void {
-  const { snapshot } = state;
+/**
+ * What `cos scan` passes to leave settled archive folders unread: the clock and the age after
+ * which a sprint is no longer present, the sprints plans name, and the test of a folder's entries
+ * (checks/settled.ts; the store does not know the checks).
+ */
+export interface SettleInput {
+  now: Date;
+  /** `archive.max_age_days` in ms. */
+  maxAgeMs: number;
+  /** Every sprint a plan names, as a step or a dependency. */
+  planned: ReadonlySet<string>;
+  settledSprint: (entries: readonly Entry[]) => { sprint: string; updatedMs: number } | null;
+}
+
+/**
+ * An archive folder whose cached records all still hold and which the cache says is a settled
+ * sprint: left unread unless something else in the store reaches it (decided once every worktree
+ * is listed).
+ */
+class Candidate {
+  skip = false;
+  constructor(
+    readonly dir: string,
+    readonly relDir: string,
+    readonly worktree: string | undefined,
+    readonly folder: CachedFolder,
+    readonly settled: CachedSettled,
+    readonly names: readonly string[],
+    readonly parsed: readonly ParsedFileName[],
+  ) {}
+}
+
+/** A read that leaves settled folders unread: entries are kept in read order once that is decided. */
+interface Settling {
+  input: SettleInput;
+  /** Entries read and candidate folders, in read order (keep() depends on it for equal copies). */
+  slots: (Entry | Candidate)[];
+  candidates: Candidate[];
+  /** The sprint of every entry read. */
+  sprints: Set<string>;
+  /** seq → how many files (not folders) named with it were listed, in every folder of every worktree. */
+  seqCount: Map<number, number>;
+  /** seq → the one file name using it, or null when two names share it. */
+  seqOwner: Map<number, string | null>;
+  /** Entries left unread. */
+  settledEntries: number;
+}
+
+/** What a folder read gave: its valid entries and whether every entry name in it was one. */
+interface FolderRead {
+  entries: Entry[];
+  clean: boolean;
+}
+
+function readDir(state: ReadState, dir: string, location: Entry['location'], dirents?: readonly Listed[], folder: CachedFolder | null = null, relDir = state.rel(dir)): FolderRead {
+  const { snapshot, settling } = state;
+  const read: FolderRead = { entries: [], clean: true };
+  let names = 0;
   // Names from a listing hold no separator: joined by hand, not by path.join and path.relative per file or folder.
   for (const dirent of dirents ?? list(dir, { rel: state.rel, list: snapshot.problems }, state.roots)) {
     const name = dirent.name;
@@ -139,6 +197,8 @@ function readDir(state: ReadState, dir: string, location: Entry['location'], dir
     // Numbered as scanSeqs numbers it (every name but a folder's), so reader and writer agree on the reachable highest.
     const named = dirent.isDirectory() ? null : parseEntryFileName(name);
     if (named) state.named.push(named.seq);
+    if (settling !== null && named !== null) countName(settling, name, named);
+    names++;
     if (name.includes('\uFFFD')) {
       // Listed under a lossy UTF-8 decoding, so it cannot be opened by that name: report it.
       snapshot.problems.push({ file: rel, reason: NOT_UTF8 });
@@ -163,8 +223,23 @@ function readDir(state: ReadState, dir: string, location: Entry['location'], dir
       continue;
     }
     if (state.worktree !== undefined) parsed.entry.worktree = state.worktree;
-    keep(state, parsed.entry);
+    read.entries.push(parsed.entry);
+    if (settling === null) keep(state, parsed.entry);
+    else {
+      settling.slots.push(parsed.entry);
+      settling.sprints.add(parsed.entry.sprint);
+    }
   }
+  read.clean = read.entries.length === names;
+  return read;
+}
+
+/** Count a file name listed (by its number: integer keys cost less than 10,000 string keys). */
+function countName(settling: Settling, name: string, named: ParsedFileName): void {
+  settling.seqCount.set(named.seq, (settling.seqCount.get(named.seq) ?? 0) + 1);
+  const owner = settling.seqOwner.get(named.seq);
+  if (owner === undefined) settling.seqOwner.set(named.seq, name);
+  else if (owner !== name) settling.seqOwner.set(named.seq, null);
 }
 
 /**
@@ -181,6 +256,91 @@ function listArchive(state: ReadState, dir: string, roots?: Roots): { names: rea
   const names = listed(dir, problems);
   if (names !== null) folder.listed(names);
   return { names: names ?? [], folder };
+}
+
+/**
+ * Whether the archive folder `dir` is a candidate to be left unread (then it is one, in the
+ * settling's slots): the cache says it is a settled sprint, and every entry name of its listing is
+ * a regular file whose record still holds (an lstat each, as a cached read takes). Otherwise
+ * nothing is counted and the folder is read as usual.
+ */
+function candidate(state: ReadState, settling: Settling, dir: string, relDir: string, listing: readonly Listed[], folder: CachedFolder): boolean {
+  const settled = folder.settled;
+  if (!settled) return false;
+  const names: string[] = [];
+  const parsed: ParsedFileName[] = [];
+  for (const dirent of listing) {
+    const name = dirent.name;
+    if (!looksLikeEntry(name)) continue;
+    const named = dirent.isFile() && !name.includes('\uFFFD') ? parseEntryFileName(name) : null;
+    if (named === null) return false;
+    const stats = identityOf(`${dir}${sep}${name}`);
+    if (stats === null || !stats.isFile() || !folder.matches(name, stats)) return false;
+    names.push(name);
+    parsed.push(named);
+  }
+  if (names.length === 0) return false;
+  for (let i = 0; i < names.length; i++) {
+    const seq = parsed[i]!.seq;
+    state.named.push(seq);
+    countName(settling, names[i]!, parsed[i]!);
+    if (seq > state.snapshot.maxSeq) state.snapshot.maxSeq = seq;
+  }
+  const found = new Candidate(dir, relDir, state.worktree, folder, settled, names, parsed);
+  settling.candidates.push(found);
+  settling.slots.push(found);
+  return true;
+}
+
+/**
+ * Which candidates stay unread: a settled sprint that nothing else reaches. Its sprint has no
+ * entry read elsewhere and no plan names it; it is not present (its latest entry is older than
+ * archive.max_age_days); each worktree holds at most one folder of it, all the same copy; and
+ * each of its file names is listed nowhere else, with a sequence number no other name uses and
+ * within the reachable highest (so it is no duplicate-seq, no outlier, no second copy).
+ */
+function decide(settling: Settling, named: readonly number[]): void {
+  const { input } = settling;
+  const reachable = reachableMaxSeq(named);
+  const bySprint = new Map<string, Candidate[]>();
+  for (const found of settling.candidates) {
+    let group = bySprint.get(found.settled.sprint);
+    if (!group) bySprint.set(found.settled.sprint, (group = []));
+    group.push(found);
+  }
+  for (const [sprint, group] of bySprint) {
+    if (settling.sprints.has(sprint) || input.planned.has(sprint)) continue;
+    const first = group[0]!;
+    if (input.now.getTime() - first.settled.updatedMs <= input.maxAgeMs) continue;
+    const worktrees = new Set(group.map((found) => found.worktree));
+    if (worktrees.size !== group.length) continue;
+    if (!group.every((found) => found.settled.fingerprint === first.settled.fingerprint && found.names.length === first.names.length)) continue;
+    const alone = group.every((found) =>
+      found.names.every((name, i) => {
+        const seq = found.parsed[i]!.seq;
+        return settling.seqCount.get(seq) === group.length && settling.seqOwner.get(seq) === name && seq <= reachable;
+      }),
+    );
+    if (!alone) continue;
+    for (const found of group) found.skip = true;
+    settling.settledEntries += first.names.length;
+  }
+}
+
+/** The entries of a candidate that is read after all, from its records (or the file, when a record fails the protocol's rules). */
+function materialize(state: ReadState, found: Candidate): void {
+  for (let i = 0; i < found.names.length; i++) {
+    const name = found.names[i]!;
+    const rel = found.relDir === '' ? name : `${found.relDir}/${name}`;
+    const parsed = readEntry(`${found.dir}${sep}${name}`, { file: name, path: rel, location: 'archive' }, found.parsed[i]!, found.folder);
+    if (parsed === null) continue;
+    if (!parsed.ok) {
+      state.snapshot.problems.push({ file: rel, reason: parsed.reason });
+      continue;
+    }
+    if (found.worktree !== undefined) parsed.entry.worktree = found.worktree;
+    keep(state, parsed.entry);
+  }
 }
 
 type Where = { file: string; path: string; location: Entry['location'] };
@@ -228,8 +388,8 @@ function parseRead(text: string, stats: Stats, where: Where, named: ParsedFileNa
  * heartbeat counts; on a tie the one in current/ (so cos archive still sees, and settles, a
  * merged duplicate). Across worktrees, oneCopyPerName decides.
  */
-function keep(state: ReadState, entry: Entry): void {
-  const key = state.worktree === undefined ? entry.file : `${state.worktree}\0${entry.file}`;
+function keep(state: Pick<ReadState, 'byName' | 'snapshot'>, entry: Entry): void {
+  const key = entry.worktree === undefined ? entry.file : `${entry.worktree}\0${entry.file}`;
   const seen = state.byName.get(key);
   if (seen === undefined) {
     state.byName.set(key, state.snapshot.entries.length);
@@ -264,7 +424,13 @@ function readWorktree(state: ReadState, options: ReadOptions): void {
         // listed without resolving its path again (a realpath per sprint folder).
         const dir = `${paths.archive}${sep}${dirent.name}`;
         const folder = listArchive(state, dir);
-        readDir(state, dir, 'archive', folder.names, folder.folder, archiveRel === '' ? dirent.name : `${archiveRel}/${dirent.name}`);
+        const relDir = archiveRel === '' ? dirent.name : `${archiveRel}/${dirent.name}`;
+        if (state.settling !== null && folder.folder !== null && candidate(state, state.settling, dir, relDir, folder.names, folder.folder)) continue;
+        const read = readDir(state, dir, 'archive', folder.names, folder.folder, relDir);
+        // A sprint folder read whole: what it settles is remembered for the next scan.
+        if (state.settling !== null && folder.folder !== null && folder.folder.settled === undefined && read.clean) {
+          folder.folder.settle(state.settling.input.settledSprint(read.entries), read.entries.map((entry) => entry.file));
+        }
       }
       else if (dirent.isSymbolicLink() && !looksLikeEntry(dirent.name)) {
         snapshot.problems.push({ file: paths.rel(join(paths.archive, dirent.name)), reason: 'it is a symbolic link; an archive folder must be a real folder inside the repository' });
@@ -308,6 +474,16 @@ export function oneCopyPerName<E extends Entry>(entries: E[], here: string | und
 
 /** Every entry in status/current and status/archive (of every worktree), ordered, and a problem (file, reason) for each file that is not one. */
 export function readStore(root: string, options: ReadOptions = {}): StoreSnapshot {
+  return readSettling(root, options, null).snapshot;
+}
+
+/**
+ * readStore for `cos scan`: settled archive folders that nothing else in the store reaches are
+ * left unread (SettleInput, checks/settled.ts) and only counted. The snapshot then holds every
+ * other entry and every problem; `settledEntries` is how many entries were left out. Without a
+ * read cache (outside git, or `cache: false`), or with `settle` null, nothing is left out.
+ */
+export function readSettling(root: string, options: ReadOptions, settle: SettleInput | null): { snapshot: StoreSnapshot; settledEntries: number } {
   const paths = agentPaths(root);
   const worktrees = worktreesOf(paths.root, options.worktrees !== false);
   const snapshot: StoreSnapshot = { root: paths.root, entries: [], problems: [], maxSeq: 0, currentCount: 0, worktrees };
@@ -319,16 +495,29 @@ export function readStore(root: string, options: ReadOptions = {}): StoreSnapsho
   const named: number[] = [];
   const full = options.archive !== false && options.worktrees !== false && options.cache !== false;
   const cache = full ? openReadCache(paths.root, typeof options.cache === 'object' ? options.cache : {}) : null;
+  const settling: Settling | null =
+    cache === null || settle === null ? null : { input: settle, slots: [], candidates: [], sprints: new Set(), seqCount: new Map(), seqOwner: new Map(), settledEntries: 0 };
+  const states: ReadState[] = [];
   for (const worktree of ordered) {
     const own = agentPaths(worktree.root);
-    readWorktree({ paths: own, snapshot, rel: paths.rel, here: worktree.here, worktree: several ? worktree.name : undefined, roots, byName, named, cache }, options);
+    const state: ReadState = { paths: own, snapshot, rel: paths.rel, here: worktree.here, worktree: several ? worktree.name : undefined, roots, byName, named, cache, settling };
+    states.push(state);
+    readWorktree(state, options);
+  }
+  if (settling !== null) {
+    decide(settling, named);
+    // In read order, as readStore keeps them: which of two equal copies counts depends on it.
+    for (const slot of settling.slots) {
+      if (!(slot instanceof Candidate)) keep(states[0]!, slot);
+      else if (!slot.skip) materialize(states[0]!, slot);
+    }
   }
   cache?.save();
   if (several) snapshot.entries = oneCopyPerName(snapshot.entries, worktrees.find((worktree) => worktree.here)?.name);
   dropSeqOutliers(snapshot, named);
   sortEntries(snapshot.entries);
   snapshot.problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return snapshot;
+  return { snapshot, settledEntries: settling?.settledEntries ?? 0 };
 }
 
 /**

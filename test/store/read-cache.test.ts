@@ -41,13 +41,46 @@ function put(root: string, path: string, content: string): void {
 const cachedRead = (root: string) => readStore(root, { cache: { racyMs: 0 } });
 const plainRead = (root: string) => readStore(root, { cache: false });
 
-/** The cache's folder records: [path, dev, inode, mtimeMs, ctimeMs, other names, file records]. */
-type FolderRecord = [string, number, number, number, number, string | null, FileRecord[]];
-/** A file record: [name, inode, size, mtimeMs, ctimeMs, front matter, body]. */
+/**
+ * The cache's folder records as the tests handle them: [path, dev, inode, mtimeMs, ctimeMs, other
+ * names, file records, settled]. In the file, the index line holds the folders with file records
+ * of five items and each folder's data bytes; the data, after it, is per folder a JSON list of
+ * [front matter, body]. cacheDocument puts them together and writeCacheDocument takes them apart.
+ */
+type FolderRecord = [string, number, number, number, number, string | null, FileRecord[], unknown];
+/** A file record with its data: [name, inode, size, mtimeMs, ctimeMs, front matter, body]. */
 type FileRecord = [string, number, number, number, number, Record<string, unknown>, string];
 
 function cacheDocument(root: string): { version: number; folders: FolderRecord[] } {
-  return JSON.parse(readFileSync(readCachePath(root)!, 'utf8'));
+  return cacheDocumentAt(readCachePath(root)!);
+}
+
+function cacheDocumentAt(path: string): { version: number; folders: FolderRecord[] } {
+  const bytes = readFileSync(path);
+  const newline = bytes.indexOf(10);
+  const index = JSON.parse(bytes.toString('utf8', 0, newline)) as { version: number; folders: unknown[][] };
+  let offset = newline + 1;
+  const folders = index.folders.map((folder) => {
+    const length = folder[8] as number;
+    const data = JSON.parse(bytes.toString('utf8', offset, offset + length)) as Array<[Record<string, unknown>, string]>;
+    offset += length;
+    const files = (folder[6] as Array<[string, number, number, number, number]>).map((file, i): FileRecord => [...file, data[i]![0], data[i]![1]]);
+    return [folder[0], folder[1], folder[2], folder[3], folder[4], folder[5], files, folder[7]] as FolderRecord;
+  });
+  return { version: index.version, folders };
+}
+
+function writeCacheDocument(path: string, document: { version: number; folders: unknown[][] }): void {
+  const parts: Buffer[] = [];
+  // Broken records (the hostile-cache tests write them) are written as they are, with no data.
+  const folders = document.folders.map((folder) => {
+    if (!Array.isArray(folder) || !Array.isArray(folder[6])) return folder;
+    const files = folder[6] as unknown[];
+    const data = Buffer.from(JSON.stringify(files.map((file) => (Array.isArray(file) ? [file[5], file[6]] : null))));
+    parts.push(data);
+    return [...folder.slice(0, 6), files.map((file) => (Array.isArray(file) ? file.slice(0, 5) : file)), folder[7] ?? null, data.length];
+  });
+  writeFileSync(path, Buffer.concat([Buffer.from(`${JSON.stringify({ version: document.version, folders })}\n`), ...parts]));
 }
 
 /** Every file record of the cache, with its absolute path. */
@@ -96,7 +129,7 @@ describe('read cache', () => {
     // Proof the record is what the second read used: a marker put into it (with the file's identity) shows.
     const document = cacheDocument(root);
     document.folders.find((folder) => folder[6].length > 0)![6][0]![6] = 'from the cache\n';
-    writeFileSync(readCachePath(root)!, JSON.stringify(document));
+    writeCacheDocument(readCachePath(root)!, document);
     expect(cachedRead(root).entries[0]!.body).toBe('from the cache\n');
     tick();
     const before = statSync(join(root, file), { bigint: true });
@@ -122,7 +155,7 @@ describe('read cache', () => {
     const record = document.folders.find((entry) => entry[0] === folder)!;
     expect(record[5]).toBe('');
     record[5] = `f${entryFileName(3, iso(T0 + 3 * 60_000), 'ghost')}/p${entryFileName(4, iso(T0 + 4 * 60_000), 'pipe')}`;
-    writeFileSync(readCachePath(root)!, JSON.stringify(document));
+    writeCacheDocument(readCachePath(root)!, document);
     // The named pipe the listing claims is reported from its type, never opened: the listing was used.
     expect(cachedRead(root).problems.map((problem) => problem.file)).toEqual([`.agent/status/archive/alpha/${entryFileName(4, iso(T0 + 4 * 60_000), 'pipe')}`]);
     writeFileSync(readCachePath(root)!, genuine);
@@ -203,10 +236,21 @@ describe('read cache', () => {
       ['another version', (path) => writeFileSync(path, readFileSync(path, 'utf8').replace(`"version":${READ_CACHE_VERSION}`, `"version":${READ_CACHE_VERSION + 1}`))],
       ['not an object', (path) => writeFileSync(path, '[1,2,3]')],
       ['records of the wrong shape', (path) => {
-        const folders = (JSON.parse(readFileSync(path, 'utf8')) as { folders: FolderRecord[] }).folders;
-        // Folder records of the wrong shape, and right-shaped folders whose file records and listings are not.
-        const broken = folders.map((folder) => [folder[0], folder[1], folder[2], folder[3], folder[4], 'x/f', [null, 3, ['x'], [1, 2, 3, 4, 5, {}, ''], ['../up.md', 1, 2, 3, 4, {}, '']]]);
-        writeFileSync(path, JSON.stringify({ version: READ_CACHE_VERSION, folders: [null, 3, ['x'], [1, 2, 3, 4, 5, 6, 7], ...broken] }));
+        const { folders } = cacheDocumentAt(path);
+        // Right-shaped folders whose file records, listings and data are not.
+        const broken = folders.map((folder) => [folder[0], folder[1], folder[2], folder[3], folder[4], 'x/f', [null, 3, ['x'], [1, 2, 3, 4, 5, {}, ''], ['../up.md', 1, 2, 3, 4, {}, ''], [folder[6][0]?.[0] ?? 'a.md', 1, 2, 3, 4, 'not a mapping', 7]], [1, 2, 3]]);
+        writeCacheDocument(path, { version: READ_CACHE_VERSION, folders: broken });
+      }],
+      ['folder records of the wrong shape', (path) => {
+        const { folders } = cacheDocumentAt(path);
+        writeCacheDocument(path, { version: READ_CACHE_VERSION, folders: [[null, 3, ['x'], [1, 2, 3, 4, 5, 6, 7]] as unknown as FolderRecord, ...folders] });
+      }],
+      ['data lengths that do not add up', (path) => {
+        const bytes = readFileSync(path);
+        const newline = bytes.indexOf(10);
+        const index = JSON.parse(bytes.toString('utf8', 0, newline)) as { folders: unknown[][] };
+        for (const folder of index.folders) folder[8] = (folder[8] as number) + 1;
+        writeFileSync(path, Buffer.concat([Buffer.from(`${JSON.stringify(index)}\n`), bytes.subarray(newline + 1)]));
       }],
       ['a link to /dev/zero', (path) => { unlinkSync(path); symlinkSync('/dev/zero', path); }],
       ['a named pipe', (path) => { unlinkSync(path); execFileSync('mkfifo', [path]); }],
@@ -238,7 +282,7 @@ describe('read cache', () => {
       let i = 0;
       for (const folder of document.folders) for (const file of folder[6]) file[5] = forged[i++ % forged.length]!(file[5]) as Record<string, unknown>;
       expect(i).toBe(3);
-      writeFileSync(readCachePath(root)!, JSON.stringify(document));
+      writeCacheDocument(readCachePath(root)!, document);
       expect(cachedRead(root)).toEqual(expected);
       // The forged records are gone and the files' true front matter cached again.
       const again = records(root);
