@@ -16,6 +16,7 @@ import { runChecks } from '../../src/checks/index.js';
 import { DEFAULT_CONFIG } from '../../src/config/schema.js';
 import { deriveSprints } from '../../src/state/lifecycle.js';
 import { readStore } from '../../src/store/read.js';
+import { analyze, scan } from '../../src/analyze.js';
 import { runCli } from '../helpers/cli.js';
 import { gitdir, testdir } from '../helpers/tmp.js';
 import { tree } from '../helpers/tree.js';
@@ -204,6 +205,45 @@ describe('read cache', () => {
     expect(cachedRead(root).entries).toHaveLength(1);
     expect(readCachePath(root)).toBeNull();
     expect(tree(root)).toEqual(before);
+  });
+
+  it('cos scan leaves a settled sprint folder unread (its data in the cache is never parsed), and reads it again once an entry elsewhere names it', () => {
+    const root = gitdir();
+    // alpha: finished months ago (not present); beta: live in current/.
+    put(root, fileOf('alpha', 'dev', 1), text('alpha', 'dev', 'COMPLETE', 1));
+    put(root, fileOf('alpha', 'qa', 2), text('alpha', 'qa', 'VERIFIED', 2));
+    put(root, `.agent/status/current/${entryFileName(3, iso(T0 + 3 * 60_000), 'dev')}`, text('beta', 'dev', 'IN_PROGRESS', 3));
+    const now = new Date(T0 + 30 * 86_400_000);
+    const fast = () => scan(root, { now, cache: { racyMs: 0 } });
+    const full = () => {
+      const analysis = analyze(root, { now, cache: false });
+      return { findings: analysis.findings, entries: analysis.snapshot.entries.length, problems: analysis.snapshot.problems.length };
+    };
+    expect(fast()).toEqual(full());
+    const alpha = cacheDocument(root).folders.find((folder) => folder[0].endsWith(join('archive', 'alpha')))!;
+    expect(alpha[7]).toEqual(['alpha', T0 + 2 * 60_000, expect.any(String)]);
+    // Garbage of the same length in place of alpha's data: a read that parsed it would read the
+    // files again and rewrite the cache; the scan leaves both as they are.
+    const path = readCachePath(root)!;
+    const bytes = readFileSync(path);
+    const newline = bytes.indexOf(10);
+    const index = JSON.parse(bytes.toString('utf8', 0, newline)) as { folders: unknown[][] };
+    let offset = newline + 1;
+    for (const folder of index.folders) {
+      if (folder[0] === alpha[0]) bytes.fill('x', offset, offset + (folder[8] as number));
+      offset += folder[8] as number;
+    }
+    writeFileSync(path, bytes);
+    expect(fast()).toEqual(full());
+    expect(readFileSync(path).equals(bytes)).toBe(true);
+    // A full read (cos status) parses it, finds it unusable, reads the files and mends the cache.
+    expect(cachedRead(root)).toEqual(plainRead(root));
+    expect(readFileSync(path).equals(bytes)).toBe(false);
+    // A NOTE on alpha in current/ (resolving its COMPLETE) reaches alpha: the folder is read, the result the same.
+    writeFileSync(path, bytes);
+    put(root, `.agent/status/current/${entryFileName(4, iso(T0 + 4 * 60_000), 'lead')}`, serializeEntry({ timestamp: iso(T0 + 4 * 60_000), sprint: 'alpha', agent: 'lead', status: 'NOTE', severity: 'INFO', heartbeat: iso(T0 + 4 * 60_000), ttl_minutes: 30, extra: {}, resolves: entryFileName(1, iso(T0 + 60_000), 'dev') }, 'Accepted.\n'));
+    expect(fast()).toEqual(full());
+    expect(readFileSync(path).equals(bytes)).toBe(false);
   });
 
   it('a deleted archived file leaves the cache; an unchanged cache is not rewritten', () => {
