@@ -21,6 +21,11 @@
  * show, so one changed less than RACY_MS before it was read is not cached (git's "racily clean"
  * rule): such a folder is listed again next time, such a file read again.
  *
+ * What a folder settles (checks/settled.ts) is kept with it, worked out from exactly its records:
+ * `cos scan` leaves a settled folder unread when nothing else reaches it (store/read.ts), which is
+ * why the file is an index line and then each folder's data, parsed only for the folders a read
+ * needs (docs/worktrees.md, "The read cache").
+ *
  * What a record is trusted for: nothing more than a folder's listing and a file's text are. The
  * cache is read bounded (MAX_CACHE_BYTES, a regular file, never through a link), every folder and
  * file record is checked for shape, and every entry then goes through every rule of the protocol
