@@ -107,6 +107,12 @@ export interface Engine {
   setSynced(synced: ReadonlySet<string> | null): void;
   /** Replace the plans (re-read when `.agent/plans/` changed); schedules an evaluation. */
   setPlans(plans: readonly Plan[]): void;
+  /**
+   * Replace the problems of the set-up rather than of a file in the status folders (the old
+   * `state/` line of `.agent/.gitignore`, store/gitignore.ts): `malformed` findings as in cos scan,
+   * counted among the problems. Schedules an evaluation when they changed.
+   */
+  setLayoutProblems(problems: readonly Problem[]): void;
   /** The ready queue as of the last evaluation. */
   queue(): ReadyQueue;
   /** Run the checks now and emit the differences. */
@@ -171,6 +177,8 @@ export function createEngine(options: EngineOptions): Engine {
   let snapshot: Entry[] | null = null;
   /** Entries numbered far past every lower one: problems, not entries (protocol/seq-gap.ts), as in readStore. */
   let outliers: Problem[] = [];
+  /** Problems of the set-up, not of a file on record (setLayoutProblems). */
+  let layout: Problem[] = [];
   // File names already reported as `added` (identity is the file name, wherever it lives), and
   // the entries put since the last evaluation.
   const seen = new Set<string>();
@@ -261,7 +269,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   function problems(): Problem[] {
     entries();
-    const out: Problem[] = [...outliers];
+    const out: Problem[] = [...outliers, ...layout];
     for (const record of records.values()) if (record.problem) out.push(record.problem);
     return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   }
@@ -431,6 +439,11 @@ export function createEngine(options: EngineOptions): Engine {
       steps = plannedSteps(next);
       schedule();
     },
+    setLayoutProblems(next) {
+      if (JSON.stringify(next) === JSON.stringify(layout)) return;
+      layout = [...next];
+      schedule();
+    },
     queue: () => queue,
     evaluate,
     schedule,
@@ -456,7 +469,7 @@ export function createEngine(options: EngineOptions): Engine {
       }
       const kept = entries();
       if (outliers.length > 0) maxSeq = kept.reduce((max, entry) => Math.max(max, entry.seq), 0);
-      return { entries: valid - outliers.length, current, archive, problems: problemCount + outliers.length, maxSeq, findings: known.size };
+      return { entries: valid - outliers.length, current, archive, problems: problemCount + outliers.length + layout.length, maxSeq, findings: known.size };
     },
     nextDeadline: () => staleWake.at(),
     close() {

@@ -20,6 +20,7 @@ import { InputError } from '../errors.js';
 import { severityRank, type Severity } from '../protocol/fields.js';
 import { loadSynced } from '../notion/synced.js';
 import type { SyncSummary } from '../notion/sync.js';
+import { gitignoreProblems } from '../store/gitignore.js';
 import { agentPaths, type AgentPaths } from '../store/paths.js';
 import { createEngine, type Engine, type EngineOptions, type Timers } from './engine.js';
 import type { ErrorSource, WatchEvent } from './events.js';
@@ -269,6 +270,8 @@ function createCore(options: WatchOptions, onEntriesChanged: () => void): Core {
 
   function reconcile(): boolean {
     refreshPlans();
+    // Not a file of the status folders, but a set-up that hides some of them from git (as cos scan says).
+    engine.setLayoutProblems(gitignoreProblems(paths.root));
     try {
       const next = loadConfig(paths.root).config;
       config = next;
