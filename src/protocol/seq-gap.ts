@@ -42,10 +42,15 @@ export function seqGapReason(seq: number, max: number): string {
 export function splitSeqOutliers<E extends { seq: number; path: string }>(
   entries: E[],
   named: Iterable<number>,
+  /** reachableMaxSeq(named) when the caller has it and every entry's number is in `named` (the store reader). */
+  reachable?: number,
 ): { kept: E[]; outliers: { file: string; reason: string }[] } {
-  const seqs = [...named];
-  for (const entry of entries) seqs.push(entry.seq);
-  const max = reachableMaxSeq(seqs);
+  let max = reachable;
+  if (max === undefined) {
+    const seqs = [...named];
+    for (const entry of entries) seqs.push(entry.seq);
+    max = reachableMaxSeq(seqs);
+  }
   if (!entries.some((entry) => entry.seq > max)) return { kept: entries, outliers: [] };
   return {
     kept: entries.filter((entry) => entry.seq <= max),

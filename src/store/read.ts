@@ -299,9 +299,8 @@ function candidate(state: ReadState, settling: Settling, dir: string, relDir: st
  * each of its file names is listed nowhere else, with a sequence number no other name uses and
  * within the reachable highest (so it is no duplicate-seq, no outlier, no second copy).
  */
-function decide(settling: Settling, named: readonly number[]): void {
+function decide(settling: Settling, reachable: number): void {
   const { input } = settling;
-  const reachable = reachableMaxSeq(named);
   const bySprint = new Map<string, Candidate[]>();
   for (const found of settling.candidates) {
     let group = bySprint.get(found.settled.sprint);
@@ -504,8 +503,10 @@ export function readSettling(root: string, options: ReadOptions, settle: SettleI
     states.push(state);
     readWorktree(state, options);
   }
+  // Every entry's number is among `named` (each entry was listed by its name).
+  const reachable = reachableMaxSeq(named);
   if (settling !== null) {
-    decide(settling, named);
+    decide(settling, reachable);
     // In read order, as readStore keeps them: which of two equal copies counts depends on it.
     for (const slot of settling.slots) {
       if (!(slot instanceof Candidate)) keep(states[0]!, slot);
@@ -514,7 +515,7 @@ export function readSettling(root: string, options: ReadOptions, settle: SettleI
   }
   cache?.save();
   if (several) snapshot.entries = oneCopyPerName(snapshot.entries, worktrees.find((worktree) => worktree.here)?.name);
-  dropSeqOutliers(snapshot, named);
+  dropSeqOutliers(snapshot, named, reachable);
   sortEntries(snapshot.entries);
   snapshot.problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { snapshot, settledEntries: settling?.settledEntries ?? 0 };
@@ -551,8 +552,8 @@ function scanSeqsOf(root: string, seqs: number[]): void {
  * come from cos. Reachability counts `named`, every entry-named file listed (valid or not), as the
  * writer does (scanSeqs), so what the writer numbers is never dropped here.
  */
-function dropSeqOutliers(snapshot: StoreSnapshot, named: number[]): void {
-  const { kept, outliers } = splitSeqOutliers(snapshot.entries, named);
+function dropSeqOutliers(snapshot: StoreSnapshot, named: number[], reachable: number): void {
+  const { kept, outliers } = splitSeqOutliers(snapshot.entries, named, reachable);
   if (outliers.length === 0) return;
   snapshot.problems.push(...outliers);
   snapshot.entries = kept;
