@@ -51,9 +51,6 @@ export const RACY_MS = 3000;
 /** What a name of a folder is, as a listing says: what readers decide from without opening it. */
 export type Listed = Pick<Dirent, 'name' | 'isFile' | 'isDirectory' | 'isSymbolicLink' | 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice'>;
 
-/** [name, inode, size, mtimeMs, ctimeMs]: a file of the folder read whole (its front matter and body are in the folder's data). */
-type FileRecord = [string, number, number, number, number];
-
 /** [front matter, body] of a file record: the folder's data is a JSON list of them, in the order of its file records. */
 type MatterRecord = [Record<string, unknown>, string];
 
@@ -65,16 +62,19 @@ type MatterRecord = [Record<string, unknown>, string];
 type SettledRecord = [string, number, string] | 0 | null;
 
 /**
- * [path, dev, inode, mtimeMs, ctimeMs, others, files, settled, data bytes]: a folder (absolute
- * path) as it was listed. `others` is every name of the listing that has no file record, each as
- * its type code and name, joined by `/` (a name never holds one), or null when the listing is not
- * known (the folder was changed too recently when it was listed): then it is listed again.
+ * [path, dev, inode, mtimeMs, ctimeMs, others, names, identities, settled, data bytes]: a folder
+ * (absolute path) as it was listed. `others` is every name of the listing that has no file record,
+ * each as its type code and name, joined by `/` (a name never holds one), or null when the listing
+ * is not known (the folder was changed too recently when it was listed): then it is listed again.
+ * `names` are the names of its file records (files read whole), joined by `/`; `identities` holds
+ * four numbers per name (inode, size, mtimeMs, ctimeMs): two objects a folder rather than one per
+ * file, which is what parsing 10,000 records costs (BENCHMARKS.md).
  *
  * The file is the index (every folder record, as JSON on the first line) then each folder's data,
  * one after the other, as many bytes as its record says: a read parses the index, and the data of
  * just the folders whose entries it needs (a scan leaves settled folders unread).
  */
-type FolderRecord = [string, number, number, number, number, string | null, FileRecord[], SettledRecord, number];
+type FolderRecord = [string, number, number, number, number, string | null, string, number[], SettledRecord, number];
 
 /** A settled sprint folder as the cache holds it (SettledRecord). */
 export interface CachedSettled {
@@ -145,12 +145,20 @@ export function readCachePath(root: string): string | null {
 /** A folder as loaded from the cache file. */
 interface Loaded {
   record: FolderRecord;
-  /** Its file records by name (records of the wrong shape left out). */
-  files: Map<string, FileRecord>;
+  /** The names of its file records (none when the record's are of the wrong shape). */
+  names: string[];
+  /** name → position in `names`, built on first use for a large folder (a small one is searched). */
+  positions: Map<string, number> | undefined;
   /** Its data, as stored. */
   raw: Buffer;
-  /** Its data parsed, in the order of record[6] (undefined for a record whose data is unusable), once needed. */
+  /** Its data parsed, one per name (undefined for a record whose data is unusable), once needed. */
   matters: (CachedMatter | undefined)[] | undefined;
+}
+
+/** A file read whole in this run: its identity and its front matter and body. */
+interface Fresh {
+  ids: [number, number, number, number];
+  matter: CachedMatter;
 }
 
 /** A folder met in this read: what will be written back. */
@@ -161,12 +169,14 @@ interface Kept {
   ctimeMs: number;
   /** The listing, when it can be cached (not changed too recently). */
   listing: readonly Listed[] | null;
-  files: Map<string, FileRecord>;
-  /** Front matter and body of the files read in this run (the others' are in `before`). */
-  fresh: Map<string, CachedMatter>;
-  settled: SettledRecord;
   /** The folder as loaded, when its records can count (the same device). */
   before: Loaded | undefined;
+  /** Which of `before`'s records still hold (1), by position, and how many. */
+  held: Uint8Array;
+  heldCount: number;
+  /** The files read whole in this run. */
+  fresh: Map<string, Fresh>;
+  settled: SettledRecord;
 }
 
 /** What the folders of one open cache share. */
@@ -179,8 +189,8 @@ interface OpenState {
 
 /** One folder of an open cache (a class, not closures: a thousand folders per read). */
 class FolderView implements CachedFolder {
-  readonly listing: Listed[] | undefined;
   private readonly keep: Kept;
+  private readonly listingKnown: boolean;
 
   constructor(
     private readonly state: OpenState,
@@ -190,13 +200,17 @@ class FolderView implements CachedFolder {
   ) {
     // Records of a folder that changed still count for the files that did not (same device).
     const counts = before !== undefined && before.record[1] === stats.dev ? before : undefined;
-    this.keep = { dev: stats.dev, ino: stats.ino, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, listing: null, files: new Map(), fresh: new Map(), settled: null, before: counts };
+    this.keep = { dev: stats.dev, ino: stats.ino, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, listing: null, before: counts, held: new Uint8Array(counts?.names.length ?? 0), heldCount: 0, fresh: new Map(), settled: null };
     state.kept.set(dir, this.keep);
-    if (before !== undefined && before.record[5] !== null && folderIdentity(before.record, stats)) {
-      this.listing = listingOf(before.record[5], before.files);
-      this.keep.listing = this.listing;
-      this.keep.settled = before.record[7];
+    this.listingKnown = before !== undefined && before.record[5] !== null && folderIdentity(before.record, stats);
+    if (this.listingKnown) {
+      this.keep.listing = listingOf(before!.record[5]!, before!.names);
+      this.keep.settled = before!.record[8];
     } else state.changed = true;
+  }
+
+  get listing(): Listed[] | undefined {
+    return this.listingKnown ? (this.keep.listing as Listed[]) : undefined;
   }
 
   private racy(stats: Stats): boolean {
@@ -212,19 +226,25 @@ class FolderView implements CachedFolder {
   }
 
   matches(name: string, file: Stats): boolean {
-    const record = this.keep.before?.files.get(name);
-    if (record === undefined || !fileIdentity(record, this.stats.dev, file)) return false;
-    this.keep.files.set(name, record);
+    const { before, held } = this.keep;
+    if (before === undefined || file.dev !== this.stats.dev) return false;
+    const at = positionOf(before, name);
+    if (at < 0) return false;
+    const ids = before.record[7];
+    if (ids[4 * at] !== file.ino || ids[4 * at + 1] !== file.size || ids[4 * at + 2] !== file.mtimeMs || ids[4 * at + 3] !== file.ctimeMs) return false;
+    if (held[at] === 0) {
+      held[at] = 1;
+      this.keep.heldCount++;
+    }
     return true;
   }
 
   matter(name: string): CachedMatter | undefined {
-    return this.keep.files.has(name) ? matterOf(this.keep, name) : undefined;
+    return matterOf(this.keep, name);
   }
 
   drop(name: string): void {
-    this.keep.files.delete(name);
-    this.keep.fresh.delete(name);
+    release(this.keep, name);
     this.keep.settled = null;
     this.state.changed = true;
   }
@@ -232,10 +252,9 @@ class FolderView implements CachedFolder {
   put(name: string, file: Stats, data: Record<string, unknown>, body: string): void {
     // Whatever the folder settled was worked out from another copy of this file.
     this.keep.settled = null;
+    if (release(this.keep, name)) this.state.changed = true;
     if (file.dev !== this.stats.dev || this.racy(file) || !plainJson(data)) return;
-    this.keep.files.delete(name);
-    this.keep.files.set(name, [name, file.ino, file.size, file.mtimeMs, file.ctimeMs]);
-    this.keep.fresh.set(name, { data, body });
+    this.keep.fresh.set(name, { ids: [file.ino, file.size, file.mtimeMs, file.ctimeMs], matter: { data, body } });
     this.state.changed = true;
   }
 
@@ -246,28 +265,61 @@ class FolderView implements CachedFolder {
   }
 
   settle(settled: Omit<CachedSettled, 'fingerprint'> | null, names: readonly string[]): void {
-    if (this.keep.listing === null || this.keep.settled !== null || names.length !== this.keep.files.size || !names.every((name) => this.keep.files.has(name))) return;
-    const matters = names.map((name) => matterOf(this.keep, name));
-    if (matters.some((matter) => matter === undefined)) return;
-    this.keep.settled = settled === null ? 0 : [settled.sprint, settled.updatedMs, fingerprint(names, matters as CachedMatter[])];
+    const keep = this.keep;
+    if (keep.listing === null || keep.settled !== null || names.length !== keep.heldCount + keep.fresh.size) return;
+    const matters: CachedMatter[] = [];
+    for (const name of names) {
+      const matter = holds(keep, name) ? matterOf(keep, name) : undefined;
+      if (matter === undefined) return;
+      matters.push(matter);
+    }
+    keep.settled = settled === null ? 0 : [settled.sprint, settled.updatedMs, fingerprint(names, matters)];
     this.state.changed = true;
   }
+}
+
+/** Where `name` is among a loaded folder's records, or -1. */
+function positionOf(loaded: Loaded, name: string): number {
+  const { names } = loaded;
+  if (names.length <= 16) return names.indexOf(name);
+  if (loaded.positions === undefined) {
+    loaded.positions = new Map();
+    for (let i = names.length - 1; i >= 0; i--) loaded.positions.set(names[i]!, i);
+  }
+  return loaded.positions.get(name) ?? -1;
+}
+
+/** Whether the kept folder has a record of `name` that counts in this read. */
+function holds(keep: Kept, name: string): boolean {
+  if (keep.fresh.has(name)) return true;
+  const at = keep.before === undefined ? -1 : positionOf(keep.before, name);
+  return at >= 0 && keep.held[at] === 1;
+}
+
+/** Forget whatever record of `name` the kept folder had; whether it had one. */
+function release(keep: Kept, name: string): boolean {
+  const fresh = keep.fresh.delete(name);
+  const at = keep.before === undefined ? -1 : positionOf(keep.before, name);
+  if (at < 0 || keep.held[at] !== 1) return fresh;
+  keep.held[at] = 0;
+  keep.heldCount--;
+  return true;
 }
 
 /** The front matter and body of a kept file: read in this run, or from the folder's data as loaded (parsed on first use). */
 function matterOf(keep: Kept, name: string): CachedMatter | undefined {
   const fresh = keep.fresh.get(name);
-  if (fresh !== undefined) return fresh;
+  if (fresh !== undefined) return fresh.matter;
   const before = keep.before;
-  const record = before?.files.get(name);
-  if (before === undefined || record === undefined) return undefined;
-  before.matters ??= parseMatters(before);
-  return before.matters[before.record[6].indexOf(record)];
+  const at = before === undefined ? -1 : positionOf(before, name);
+  if (at < 0 || keep.held[at] !== 1) return undefined;
+  before!.matters ??= parseMatters(before!);
+  return before!.matters[at];
 }
 
 /** A loaded folder's data, one item per file record; an item (or the whole) of the wrong shape is undefined: that file is read again. */
 function parseMatters(loaded: Loaded): (CachedMatter | undefined)[] {
-  const count = loaded.record[6].length;
+  const count = loaded.names.length;
   let items: unknown;
   try {
     items = JSON.parse(loaded.raw.toString('utf8'));
@@ -278,22 +330,31 @@ function parseMatters(loaded: Loaded): (CachedMatter | undefined)[] {
   return items.map((item: unknown) => (Array.isArray(item) && item.length === 2 && isObject(item[0]) && typeof item[1] === 'string' ? { data: item[0], body: item[1] } : undefined));
 }
 
-/** A kept folder's data: as loaded when it holds the same records in the same order and none was read again, else written anew (files whose data is unusable left out). */
-function dataOf(keep: Kept): { files: FileRecord[]; data: Buffer } {
-  const files = [...keep.files.values()];
+/** A kept folder's records and data: as loaded when every record still holds and none was read again, else written anew (files whose data is unusable left out). */
+function recordsOf(keep: Kept): { names: string[]; ids: number[]; data: Buffer } {
   const before = keep.before;
-  if (keep.fresh.size === 0 && before !== undefined && before.files.size === before.record[6].length && files.length === before.record[6].length && files.every((file, i) => file === before.record[6][i])) {
-    return { files, data: before.raw };
+  if (keep.fresh.size === 0 && before !== undefined && before.names.length > 0 && keep.heldCount === before.names.length) {
+    return { names: before.names, ids: before.record[7], data: before.raw };
   }
-  const kept: FileRecord[] = [];
+  const names: string[] = [];
+  const ids: number[] = [];
   const matters: MatterRecord[] = [];
-  for (const file of files) {
-    const matter = matterOf(keep, file[0]);
-    if (matter === undefined) continue;
-    kept.push(file);
-    matters.push([matter.data, matter.body]);
+  if (before !== undefined) {
+    for (let at = 0; at < before.names.length; at++) {
+      if (keep.held[at] !== 1) continue;
+      const matter = matterOf(keep, before.names[at]!);
+      if (matter === undefined) continue;
+      names.push(before.names[at]!);
+      ids.push(...before.record[7].slice(4 * at, 4 * at + 4));
+      matters.push([matter.data, matter.body]);
+    }
   }
-  return { files: kept, data: Buffer.from(JSON.stringify(matters)) };
+  for (const [name, fresh] of keep.fresh) {
+    names.push(name);
+    ids.push(...fresh.ids);
+    matters.push([fresh.matter.data, fresh.matter.body]);
+  }
+  return { names, ids, data: Buffer.from(JSON.stringify(matters)) };
 }
 
 /** The read cache of `root`'s repository (empty when it has none yet, or an unusable one), or null outside git. */
@@ -312,16 +373,16 @@ export function openReadCache(root: string, options: ReadCacheOptions = {}): Rea
     },
     save() {
       const { kept } = state;
-      if (!state.changed && kept.size === loaded.size && [...kept].every(([dir, folder]) => folder.files.size === loaded.get(dir)?.files.size)) return;
+      if (!state.changed && kept.size === loaded.size && [...kept].every(([dir, folder]) => folder.fresh.size === 0 && folder.heldCount === loaded.get(dir)?.names.length)) return;
       // Nothing worth keeping (every folder and file changed too recently) and nothing to replace: no file.
-      if (loaded.size === 0 && [...kept.values()].every((folder) => folder.listing === null && folder.files.size === 0)) return;
+      if (loaded.size === 0 && [...kept.values()].every((folder) => folder.listing === null && folder.fresh.size === 0 && folder.heldCount === 0)) return;
       try {
         const folders: FolderRecord[] = [];
         const parts: Buffer[] = [];
         let bytes = 0;
         for (const [dir, folder] of kept) {
-          const { files, data } = dataOf(folder);
-          folders.push([dir, folder.dev, folder.ino, folder.mtimeMs, folder.ctimeMs, othersOf(folder), files, folder.listing === null ? null : folder.settled, data.length]);
+          const { names, ids, data } = recordsOf(folder);
+          folders.push([dir, folder.dev, folder.ino, folder.mtimeMs, folder.ctimeMs, othersOf(folder), names.join('/'), ids, folder.listing === null ? null : folder.settled, data.length]);
           parts.push(data);
           bytes += data.length;
         }
@@ -337,10 +398,6 @@ export function openReadCache(root: string, options: ReadCacheOptions = {}): Rea
 
 function folderIdentity(record: FolderRecord, stats: Stats): boolean {
   return record[1] === stats.dev && record[2] === stats.ino && record[3] === stats.mtimeMs && record[4] === stats.ctimeMs;
-}
-
-function fileIdentity(record: FileRecord, dev: number, stats: Stats): boolean {
-  return stats.dev === dev && record[1] === stats.ino && record[2] === stats.size && record[3] === stats.mtimeMs && record[4] === stats.ctimeMs;
 }
 
 /** The type codes of a listing. */
@@ -387,9 +444,9 @@ class CachedName implements Listed {
 }
 
 /** The listing a folder record stands for: its file records' names (files) and the others. */
-function listingOf(others: string, files: ReadonlyMap<string, FileRecord>): Listed[] {
+function listingOf(others: string, files: readonly string[]): Listed[] {
   const names: Listed[] = [];
-  for (const name of files.keys()) names.push(new CachedName(name, 'f'));
+  for (const name of files) names.push(new CachedName(name, 'f'));
   if (others !== '') for (const item of others.split('/')) names.push(new CachedName(item.slice(1), item[0]!));
   return names;
 }
@@ -398,7 +455,7 @@ function listingOf(others: string, files: ReadonlyMap<string, FileRecord>): List
 function othersOf(folder: Kept): string | null {
   if (folder.listing === null) return null;
   const items: string[] = [];
-  for (const listed of folder.listing) if (!(listed.isFile() && folder.files.has(listed.name))) items.push(`${codeOf(listed)}${listed.name}`);
+  for (const listed of folder.listing) if (!(listed.isFile() && holds(folder, listed.name))) items.push(`${codeOf(listed)}${listed.name}`);
   return items.join('/');
 }
 
@@ -420,24 +477,26 @@ function load(path: string): Map<string, Loaded> {
   let offset = newline + 1;
   for (const record of document.folders as unknown[]) {
     // Where the next folder's data starts is known only from this record: one of the wrong shape ends the cache.
-    if (!isFolderRecord(record) || offset + record[8] > bytes.length) break;
-    const raw = bytes.subarray(offset, offset + record[8]);
-    offset += record[8];
-    const files = new Map<string, FileRecord>();
-    for (const file of record[6]) if (isFileRecord(file) && !files.has(file[0])) files.set(file[0], file);
+    if (!isFolderRecord(record) || offset + record[9] > bytes.length) break;
+    const raw = bytes.subarray(offset, offset + record[9]);
+    offset += record[9];
+    const names = record[6] === '' ? [] : record[6].split('/');
+    const loaded: Loaded = { record, names, positions: undefined, raw, matters: undefined };
+    // Records of the wrong shape (an empty name, a name twice, identities that do not add up) count for nothing.
+    if (!fileRecords(names, record[7])) loaded.names = [];
     // A listing naming a file twice, or naming a file record again, is not one readdir gave.
-    if (record[5] !== null && !consistentListing(record[5], files)) record[5] = null;
-    folders.set(record[0], { record, files, raw, matters: undefined });
+    if (record[5] !== null && !consistentListing(record[5], loaded)) record[5] = null;
+    folders.set(record[0], loaded);
   }
   return folders;
 }
 
-function consistentListing(others: string, files: ReadonlyMap<string, FileRecord>): boolean {
+function consistentListing(others: string, loaded: Loaded): boolean {
   if (others === '') return true;
   const seen = new Set<string>();
   for (const item of others.split('/')) {
     const name = item.slice(1);
-    if (name === '' || !CODES.includes(item[0]!) || files.has(name) || seen.has(name)) return false;
+    if (name === '' || !CODES.includes(item[0]!) || positionOf(loaded, name) >= 0 || seen.has(name)) return false;
     seen.add(name);
   }
   return true;
@@ -448,9 +507,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function isFolderRecord(value: unknown): value is FolderRecord {
-  if (!Array.isArray(value) || value.length !== 9 || typeof value[0] !== 'string') return false;
+  if (!Array.isArray(value) || value.length !== 10 || typeof value[0] !== 'string') return false;
   for (let i = 1; i <= 4; i++) if (typeof value[i] !== 'number') return false;
-  return (value[5] === null || typeof value[5] === 'string') && Array.isArray(value[6]) && isSettledRecord(value[7]) && Number.isSafeInteger(value[8]) && value[8] >= 0;
+  return (value[5] === null || typeof value[5] === 'string') && typeof value[6] === 'string' && Array.isArray(value[7]) && isSettledRecord(value[8]) && Number.isSafeInteger(value[9]) && value[9] >= 0;
 }
 
 function isSettledRecord(value: unknown): value is SettledRecord {
@@ -466,10 +525,12 @@ function fingerprint(names: readonly string[], matters: readonly CachedMatter[])
   return createHash('sha256').update(JSON.stringify(order.map((i) => [names[i], matters[i]!.data, matters[i]!.body]))).digest('base64');
 }
 
-function isFileRecord(value: unknown): value is FileRecord {
-  if (!Array.isArray(value) || value.length !== 5 || typeof value[0] !== 'string' || value[0] === '' || value[0].includes('/')) return false;
-  for (let i = 1; i <= 4; i++) if (typeof value[i] !== 'number') return false;
-  return true;
+/** Whether a folder's record names and identities have the right shape: names non-empty and distinct, four numbers each. */
+function fileRecords(names: readonly string[], ids: readonly unknown[]): boolean {
+  if (ids.length !== 4 * names.length) return false;
+  for (const id of ids) if (typeof id !== 'number') return false;
+  if (names.includes('')) return false;
+  return names.length <= 16 ? names.every((name, i) => names.indexOf(name) === i) : new Set(names).size === names.length;
 }
 
 /**

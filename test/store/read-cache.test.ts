@@ -44,9 +44,10 @@ const plainRead = (root: string) => readStore(root, { cache: false });
 
 /**
  * The cache's folder records as the tests handle them: [path, dev, inode, mtimeMs, ctimeMs, other
- * names, file records, settled]. In the file, the index line holds the folders with file records
- * of five items and each folder's data bytes; the data, after it, is per folder a JSON list of
- * [front matter, body]. cacheDocument puts them together and writeCacheDocument takes them apart.
+ * names, file records, settled]. In the file, the index line holds the folders with their record
+ * names joined by `/`, four numbers per name and each folder's data bytes; the data, after it, is
+ * per folder a JSON list of [front matter, body]. cacheDocument puts them together and
+ * writeCacheDocument takes them apart.
  */
 type FolderRecord = [string, number, number, number, number, string | null, FileRecord[], unknown];
 /** A file record with its data: [name, inode, size, mtimeMs, ctimeMs, front matter, body]. */
@@ -62,11 +63,13 @@ function cacheDocumentAt(path: string): { version: number; folders: FolderRecord
   const index = JSON.parse(bytes.toString('utf8', 0, newline)) as { version: number; folders: unknown[][] };
   let offset = newline + 1;
   const folders = index.folders.map((folder) => {
-    const length = folder[8] as number;
+    const length = folder[9] as number;
     const data = JSON.parse(bytes.toString('utf8', offset, offset + length)) as Array<[Record<string, unknown>, string]>;
     offset += length;
-    const files = (folder[6] as Array<[string, number, number, number, number]>).map((file, i): FileRecord => [...file, data[i]![0], data[i]![1]]);
-    return [folder[0], folder[1], folder[2], folder[3], folder[4], folder[5], files, folder[7]] as FolderRecord;
+    const names = folder[6] === '' ? [] : (folder[6] as string).split('/');
+    const ids = folder[7] as number[];
+    const files = names.map((name, i): FileRecord => [name, ids[4 * i]!, ids[4 * i + 1]!, ids[4 * i + 2]!, ids[4 * i + 3]!, data[i]![0], data[i]![1]]);
+    return [folder[0], folder[1], folder[2], folder[3], folder[4], folder[5], files, folder[8]] as FolderRecord;
   });
   return { version: index.version, folders };
 }
@@ -79,7 +82,9 @@ function writeCacheDocument(path: string, document: { version: number; folders: 
     const files = folder[6] as unknown[];
     const data = Buffer.from(JSON.stringify(files.map((file) => (Array.isArray(file) ? [file[5], file[6]] : null))));
     parts.push(data);
-    return [...folder.slice(0, 6), files.map((file) => (Array.isArray(file) ? file.slice(0, 5) : file)), folder[7] ?? null, data.length];
+    const names = files.map((file) => String(Array.isArray(file) ? file[0] : file)).join('/');
+    const ids = files.flatMap((file) => (Array.isArray(file) ? file.slice(1, 5) : [file]));
+    return [...folder.slice(0, 6), names, ids, folder[7] ?? null, data.length];
   });
   writeFileSync(path, Buffer.concat([Buffer.from(`${JSON.stringify({ version: document.version, folders })}\n`), ...parts]));
 }
@@ -230,8 +235,8 @@ describe('read cache', () => {
     const index = JSON.parse(bytes.toString('utf8', 0, newline)) as { folders: unknown[][] };
     let offset = newline + 1;
     for (const folder of index.folders) {
-      if (folder[0] === alpha[0]) bytes.fill('x', offset, offset + (folder[8] as number));
-      offset += folder[8] as number;
+      if (folder[0] === alpha[0]) bytes.fill('x', offset, offset + (folder[9] as number));
+      offset += folder[9] as number;
     }
     writeFileSync(path, bytes);
     expect(fast()).toEqual(full());
@@ -289,7 +294,7 @@ describe('read cache', () => {
         const bytes = readFileSync(path);
         const newline = bytes.indexOf(10);
         const index = JSON.parse(bytes.toString('utf8', 0, newline)) as { folders: unknown[][] };
-        for (const folder of index.folders) folder[8] = (folder[8] as number) + 1;
+        for (const folder of index.folders) folder[9] = (folder[9] as number) + 1;
         writeFileSync(path, Buffer.concat([Buffer.from(`${JSON.stringify(index)}\n`), bytes.subarray(newline + 1)]));
       }],
       ['a link to /dev/zero', (path) => { unlinkSync(path); symlinkSync('/dev/zero', path); }],
