@@ -84,6 +84,8 @@ const randomEntry = fc.record({
   ref: fc.constantFrom('none', 'none', 'resolves', 'supersedes', 'verifies'),
   /** Indexes (mod the number of entries) of the entries it names. */
   targets: fc.array(fc.nat(), { minLength: 1, maxLength: 2 }),
+  /** Whether it names escalations (when there are any) rather than any entry. */
+  toEscalation: fc.boolean(),
   cost: fc.option(fc.integer({ min: 0, max: 400 }), { nil: undefined, freq: 3 }),
   error: fc.option(fc.constantFrom('e1', 'e2'), { nil: undefined }),
   glob: fc.constantFrom(...GLOBS),
@@ -151,6 +153,31 @@ const store = fc.record({
   shared: fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 2 }),
   /** An entry numbered far past every other (not from cos: a problem). */
   outlier: fc.option(fc.nat(), { nil: undefined }),
+  /** Answers filed in a sprint's old folder that name an entry elsewhere (an escalation when there is one). */
+  answers: fc.array(
+    fc.record({
+      into: fc.nat(SPRINTS.length - 1),
+      target: fc.nat(),
+      field: fc.constantFrom('resolves', 'supersedes', 'approves', 'acknowledges'),
+      anchor: fc.boolean(),
+    }),
+    { maxLength: 3 },
+  ),
+  /** An agent's later COMPLETE, filed away from what it closes (its escalation, its holding). */
+  closers: fc.array(
+    fc.record({
+      pick: fc.nat(),
+      fresh: fc.boolean(),
+      opener: fc.constantFrom<Status>('BLOCKED', 'IN_PROGRESS', 'NOTE'),
+      day,
+      where: fc.constantFrom('second', 'second', 'other'),
+      other: fc.nat(SPRINTS.length - 1),
+      anchor: fc.boolean(),
+    }),
+    { maxLength: 2 },
+  ),
+  /** Year-long leases filed in sprints' old folders (two agents over the same files conflict). */
+  leases: fc.array(fc.record({ into: fc.nat(SPRINTS.length - 1), agent: fc.nat(AGENTS.length - 1), glob: fc.constantFrom(...GLOBS) }), { maxLength: 3 }),
   junk: fc.array(junk, { maxLength: 3 }),
   config,
   plans: fc.array(plan, { maxLength: 2 }),
@@ -219,9 +246,9 @@ function specsOf(s: Store): EntrySpec[] {
   if (s.outlier !== undefined && specs.length > 0) specs[s.outlier % specs.length]!.seq = 5_000_000 + specs.length;
   // The verified shapes' verifies: the COMPLETE just before (now numbered).
   for (let i = 0; i < base; i++) if (specs[i]!.status === 'VERIFIED') specs[i]!.fields = { verifies: fileNameOf(specs[i - 1]!) };
-  s.entries.forEach((e, k) => {
+  // First what each random entry is (its kind decides status and severity), then what it names.
+  const fieldsOf = s.entries.map((e, k) => {
     const spec = specs[base + k]!;
-    const named = e.targets.map((t) => fileNameOf(specs[t % specs.length]!)).filter((name) => name !== fileNameOf(spec));
     const fields: Partial<EntryFields> = {};
     if (e.cost !== undefined) fields.cost_usd = e.cost / 100;
     if (e.error !== undefined && spec.status === 'FAILED') fields.error = e.error;
@@ -239,12 +266,8 @@ function specsOf(s: Store): EntrySpec[] {
         fields.denied = 'git push --force origin main';
         break;
       case 'approve':
-        spec.status = 'NOTE';
-        if (named.length > 0) fields.approves = named[0]!;
-        break;
       case 'ack':
         spec.status = 'NOTE';
-        if (named.length > 0) fields.acknowledges = named;
         break;
       case 'lease':
         // Live for a year: leases of two agents over the same files conflict wherever they are filed.
@@ -261,12 +284,79 @@ function specsOf(s: Store): EntrySpec[] {
       case 'plain':
         break;
     }
+    return fields;
+  });
+  // What an answer names: mostly an escalation (what naming can silence), else any entry.
+  const escalations = specs.filter((spec) => spec.severity === 'URGENT' || spec.severity === 'BLOCKER');
+  s.entries.forEach((e, k) => {
+    const spec = specs[base + k]!;
+    const fields = fieldsOf[k]!;
+    const pool = e.toEscalation && escalations.length > 0 ? escalations : specs;
+    const named = e.targets.map((t) => fileNameOf(pool[t % pool.length]!)).filter((name) => name !== fileNameOf(spec));
     if (named.length > 0) {
+      if (e.kind === 'approve') fields.approves = named[0]!;
+      if (e.kind === 'ack') fields.acknowledges = named;
       if (e.ref === 'resolves') fields.resolves = named;
       if (e.ref === 'supersedes') fields.supersedes = named;
       if (e.ref === 'verifies' && (spec.status === 'VERIFIED' || spec.status === 'FAILED')) fields.verifies = named[0]!;
     }
     spec.fields = fields;
+  });
+  // Numbered after every other entry (not the outlier), in the order written.
+  let next = Math.max(0, ...specs.map((spec) => spec.seq).filter((seq) => seq < 1_000_000)) + 1;
+  // An open URGENT NOTE of another agent beside `target`: its folder matters whatever the answer.
+  const anchor = (target: EntrySpec) =>
+    specs.push({ seq: next++, sprint: target.sprint, agent: 'ops', status: 'NOTE', severity: 'URGENT', at: target.at + MINUTE, folder: target.folder });
+  const openers = specs.filter(
+    (spec) =>
+      spec.status === 'DISPATCHED' || spec.status === 'IN_PROGRESS' || spec.status === 'BLOCKED' || spec.severity === 'URGENT' || spec.severity === 'BLOCKER',
+  );
+  for (const answer of s.answers) {
+    const pool = escalations.length > 0 ? escalations : specs.slice(0, base);
+    if (pool.length === 0) continue;
+    const target = pool[answer.target % pool.length]!;
+    const name = fileNameOf(target);
+    const sprint = SPRINTS[answer.into]!;
+    const fields: Partial<EntryFields> =
+      answer.field === 'approves'
+        ? { approves: name }
+        : answer.field === 'acknowledges'
+          ? { acknowledges: [name] }
+          : answer.field === 'resolves'
+            ? { resolves: [name] }
+            : { supersedes: [name] };
+    // Filed in an old quiet folder, dated with it (so that sprint stays as old as it was).
+    const at = T - s.shapes[answer.into]!.day * DAY - 30 * MINUTE;
+    specs.push({ seq: next++, sprint, agent: 'lead', status: answer.field === 'supersedes' ? 'COMPLETE' : 'NOTE', at, folder: folderOf(sprint), fields });
+    if (answer.anchor) anchor(target);
+  }
+  for (const lease of s.leases) {
+    const sprint = SPRINTS[lease.into]!;
+    const at = T - s.shapes[lease.into]!.day * DAY - 20 * MINUTE;
+    specs.push({
+      seq: next++,
+      sprint,
+      agent: AGENTS[lease.agent]!,
+      status: 'NOTE',
+      at,
+      ttl: 525_600,
+      folder: folderOf(sprint),
+      fields: { lease: [lease.glob] },
+    });
+  }
+  s.closers.forEach((closer, i) => {
+    // What it closes: an archived opener of the store, or a new sprint's URGENT opener filed alone.
+    const archived = openers.filter((spec) => spec.folder !== 'current');
+    let target: EntrySpec;
+    if (closer.fresh || archived.length === 0) {
+      const sprint = `split${i}`;
+      target = { seq: next++, sprint, agent: 'dev', status: closer.opener, severity: 'URGENT', at: T - closer.day * DAY, folder: folderOf(sprint) };
+      specs.push(target);
+    } else target = archived[closer.pick % archived.length]!;
+    // The same agent back to normal on the same sprint, filed in a second folder of the sprint or in another sprint's.
+    const folder = closer.where === 'second' ? `archive/${target.sprint}-2` : folderOf(SPRINTS[closer.other]!);
+    specs.push({ seq: next++, sprint: target.sprint, agent: target.agent, status: 'COMPLETE', at: target.at + 60 * MINUTE, folder });
+    if (closer.anchor) anchor(target);
   });
   return specs;
 }
@@ -469,7 +559,8 @@ describe('scan equals analyze without the read cache (property)', () => {
     const root = gitdir();
     fc.assert(
       fc.property(store, (s) => check(root, s)),
-      { numRuns: 50 },
+      // A failure's shrinking re-runs whole stores: bounded, it still reports the smallest case found so far.
+      { numRuns: 50, interruptAfterTimeLimit: 300_000 },
     );
   });
 });

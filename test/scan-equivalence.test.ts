@@ -139,6 +139,119 @@ describe('scan equals analyze (named cases)', () => {
     expect(expectScanMatches(root, { now }, 'warm again')).toEqual(after);
   });
 
+  it('an archived entry that resolves, supersedes or approves an entry outside its folder keeps that entry quiet', () => {
+    const root = gitdir();
+    // Old, verified, quiet folders, each naming one entry that lives elsewhere.
+    for (const spec of [
+      ...verifiedSprint('alpha', 1, NOW - 30 * DAY),
+      ...verifiedSprint('beta', 3, NOW - 25 * DAY),
+      ...verifiedSprint('delta', 5, NOW - 20 * DAY),
+    ])
+      writeEntry(root, spec);
+    // In current/: an URGENT NOTE, a guard denial, an URGENT failure; in eps's recent folder: a BLOCKER.
+    const urgent: EntrySpec = { seq: 20, sprint: 'gamma', agent: 'qa', status: 'NOTE', severity: 'URGENT', at: NOW - 40 * DAY, folder: 'current' };
+    const denied: EntrySpec = {
+      seq: 21,
+      sprint: 'gamma',
+      agent: 'dev',
+      status: 'NOTE',
+      severity: 'BLOCKER',
+      at: NOW - 40 * DAY,
+      folder: 'current',
+      fields: { denied: 'git push --force origin main' },
+    };
+    const failed: EntrySpec = {
+      seq: 22,
+      sprint: 'zeta',
+      agent: 'ops',
+      status: 'FAILED',
+      severity: 'URGENT',
+      at: NOW - 40 * DAY,
+      folder: 'current',
+      fields: { error: 'boom' },
+    };
+    const blocker: EntrySpec = { seq: 23, sprint: 'eps', agent: 'dev', status: 'NOTE', severity: 'BLOCKER', at: NOW - DAY, folder: 'archive/eps' };
+    for (const spec of [urgent, denied, failed, blocker]) writeEntry(root, spec);
+    const open = (result: ReturnType<typeof fullScan>) => kinds(result).filter((kind) => kind.startsWith('escalation'));
+    expect(open(coldAndWarm(root))).toHaveLength(4);
+    // Each answer filed in an old folder (as if written there and archived with its sprint).
+    tick();
+    writeEntry(root, {
+      seq: 24,
+      sprint: 'alpha',
+      agent: 'lead',
+      status: 'NOTE',
+      at: NOW - 30 * DAY + DAY,
+      folder: 'archive/alpha',
+      fields: { resolves: [fileNameOf(urgent), fileNameOf(blocker)] },
+    });
+    writeEntry(root, {
+      seq: 25,
+      sprint: 'beta',
+      agent: 'lead',
+      status: 'NOTE',
+      at: NOW - 25 * DAY + DAY,
+      folder: 'archive/beta',
+      fields: { approves: fileNameOf(denied) },
+    });
+    writeEntry(root, {
+      seq: 26,
+      sprint: 'delta',
+      agent: 'lead',
+      status: 'COMPLETE',
+      at: NOW - 20 * DAY + DAY,
+      folder: 'archive/delta',
+      fields: { supersedes: [fileNameOf(failed)] },
+    });
+    expect(open(expectScanMatches(root, { now }, 'stale cache'))).toEqual([]);
+    expect(open(coldAndWarm(root))).toEqual([]);
+  });
+
+  it('a sprint split over two archive folders: the later folder closes what the earlier one opened', () => {
+    const root = gitdir();
+    // alpha archived twice: dev's BLOCKED URGENT and qa's open URGENT NOTE in one folder; dev's
+    // later COMPLETE (back to normal: the BLOCKED is no escalation and no holder) in another.
+    writeEntry(root, { seq: 1, sprint: 'alpha', agent: 'dev', status: 'BLOCKED', severity: 'URGENT', at: NOW - 40 * DAY, folder: 'archive/alpha' });
+    const qa: EntrySpec = { seq: 2, sprint: 'alpha', agent: 'qa', status: 'NOTE', severity: 'URGENT', at: NOW - 40 * DAY + MINUTE, folder: 'archive/alpha' };
+    writeEntry(root, qa);
+    writeEntry(root, { seq: 3, sprint: 'alpha', agent: 'dev', status: 'COMPLETE', at: NOW - 39 * DAY, folder: 'archive/alpha-2' });
+    for (const spec of verifiedSprint('beta', 4, NOW - 20 * DAY)) writeEntry(root, spec);
+    const warm = coldAndWarm(root);
+    expect(kinds(warm).filter((kind) => /^(escalation|stale) /.test(kind))).toEqual([`escalation ${fileNameOf(qa)}`]);
+    expect(warm.entries).toBe(5);
+  });
+
+  it('leases filed in two old archived folders still conflict', () => {
+    const root = gitdir();
+    for (const spec of [...verifiedSprint('alpha', 1, NOW - 30 * DAY), ...verifiedSprint('beta', 3, NOW - 25 * DAY)]) writeEntry(root, spec);
+    // A year-long lease each, by two agents, over the same files.
+    writeEntry(root, {
+      seq: 5,
+      sprint: 'alpha',
+      agent: 'dev',
+      status: 'NOTE',
+      at: NOW - 30 * DAY + DAY,
+      ttl: 525_600,
+      folder: 'archive/alpha',
+      fields: { lease: ['src/**'] },
+    });
+    writeEntry(root, {
+      seq: 6,
+      sprint: 'beta',
+      agent: 'ops',
+      status: 'NOTE',
+      at: NOW - 25 * DAY + DAY,
+      ttl: 525_600,
+      folder: 'archive/beta',
+      fields: { lease: ['src/a.ts'] },
+    });
+    expect(kinds(coldAndWarm(root)).filter((kind) => kind.startsWith('lease-conflict'))).toHaveLength(1);
+    // Given back (a release in current/): no conflict.
+    tick();
+    writeEntry(root, { seq: 7, sprint: 'beta', agent: 'ops', status: 'NOTE', at: NOW - MINUTE, folder: 'current', fields: { releases: ['src/a.ts'] } });
+    expect(kinds(coldAndWarm(root)).filter((kind) => kind.startsWith('lease-conflict'))).toEqual([]);
+  });
+
   it("a duplicate seq between an archived entry and a present sprint's entry is reported", () => {
     const root = gitdir();
     for (const spec of verifiedSprint('alpha', 1, NOW - 30 * DAY)) writeEntry(root, spec);
