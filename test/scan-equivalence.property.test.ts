@@ -123,6 +123,13 @@ const mutation = fc.oneof(
     severity: fc.constantFrom(...SEVERITIES),
     resolves: fc.option(fc.nat(), { nil: undefined }),
   }),
+  // An entry of an old quiet folder (a verified sprint's) turned in place into one that matters.
+  fc.record({
+    op: fc.constant('edit-quiet' as const),
+    pick: fc.nat(),
+    status: fc.constantFrom<Status>('NOTE', 'BLOCKED', 'IN_PROGRESS', 'COMPLETE'),
+    severity: fc.constantFrom<Severity>('URGENT', 'BLOCKER', 'INFO'),
+  }),
   fc.record({ op: fc.constant('resolve' as const), pick: fc.nat(), sameSprint: fc.boolean() }),
   fc.record({ op: fc.constant('delete' as const), pick: fc.nat() }),
   fc.record({
@@ -148,7 +155,8 @@ const mutation = fc.oneof(
 
 const store = fc.record({
   shapes: fc.array(sprintShape, { minLength: SPRINTS.length, maxLength: SPRINTS.length }),
-  entries: fc.array(randomEntry, { maxLength: 14 }),
+  // Few (most folders stay quiet, so the fast path has folders to leave unread) or many.
+  entries: fc.oneof(fc.array(randomEntry, { maxLength: 4 }), fc.array(randomEntry, { maxLength: 14 })),
   /** [from, to]: entry `to` takes entry `from`'s sequence number (a git merge of two clones). */
   shared: fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 2 }),
   /** An entry numbered far past every other (not from cos: a problem). */
@@ -160,6 +168,9 @@ const store = fc.record({
       target: fc.nat(),
       field: fc.constantFrom('resolves', 'supersedes', 'approves', 'acknowledges'),
       anchor: fc.boolean(),
+      /** Answer a new escalation of its own (in current/ or alone in a folder) rather than one of the store. */
+      fresh: fc.constantFrom<'no' | 'current' | 'folder'>('no', 'current', 'folder'),
+      day,
     }),
     { maxLength: 3 },
   ),
@@ -170,11 +181,11 @@ const store = fc.record({
       fresh: fc.boolean(),
       opener: fc.constantFrom<Status>('BLOCKED', 'IN_PROGRESS', 'NOTE'),
       day,
-      where: fc.constantFrom('second', 'second', 'other'),
+      where: fc.constantFrom('second', 'other'),
       other: fc.nat(SPRINTS.length - 1),
       anchor: fc.boolean(),
     }),
-    { maxLength: 2 },
+    { maxLength: 3 },
   ),
   /** Year-long leases filed in sprints' old folders (two agents over the same files conflict). */
   leases: fc.array(fc.record({ into: fc.nat(SPRINTS.length - 1), agent: fc.nat(AGENTS.length - 1), glob: fc.constantFrom(...GLOBS) }), { maxLength: 3 }),
@@ -182,7 +193,7 @@ const store = fc.record({
   config,
   plans: fc.array(plan, { maxLength: 2 }),
   /** Days after T for `now`, and for a second `now`. */
-  nowDays: fc.constantFrom(0, 0.5, 2, 5, 20, 400),
+  nowDays: fc.constantFrom(0, 0.5, 2, 5, 20, 20, 400, 400),
   laterDays: fc.constantFrom(1, 10, 90, 4000),
   /** Indexes of entries already mirrored to Notion (by path or by name), or no sync. */
   synced: fc.option(fc.array(fc.nat(), { maxLength: 6 }), { nil: null }),
@@ -311,10 +322,22 @@ function specsOf(s: Store): EntrySpec[] {
     (spec) =>
       spec.status === 'DISPATCHED' || spec.status === 'IN_PROGRESS' || spec.status === 'BLOCKED' || spec.severity === 'URGENT' || spec.severity === 'BLOCKER',
   );
-  for (const answer of s.answers) {
+  s.answers.forEach((answer, i) => {
     const pool = escalations.length > 0 ? escalations : specs.slice(0, base);
-    if (pool.length === 0) continue;
-    const target = pool[answer.target % pool.length]!;
+    let target: EntrySpec;
+    if (answer.fresh !== 'no' || pool.length === 0) {
+      const sprint = `ask${i}`;
+      target = {
+        seq: next++,
+        sprint,
+        agent: 'qa',
+        status: 'NOTE',
+        severity: 'URGENT',
+        at: T - answer.day * DAY,
+        folder: answer.fresh === 'current' ? 'current' : folderOf(sprint),
+      };
+      specs.push(target);
+    } else target = pool[answer.target % pool.length]!;
     const name = fileNameOf(target);
     const sprint = SPRINTS[answer.into]!;
     const fields: Partial<EntryFields> =
@@ -329,7 +352,7 @@ function specsOf(s: Store): EntrySpec[] {
     const at = T - s.shapes[answer.into]!.day * DAY - 30 * MINUTE;
     specs.push({ seq: next++, sprint, agent: 'lead', status: answer.field === 'supersedes' ? 'COMPLETE' : 'NOTE', at, folder: folderOf(sprint), fields });
     if (answer.anchor) anchor(target);
-  }
+  });
   for (const lease of s.leases) {
     const sprint = SPRINTS[lease.into]!;
     const at = T - s.shapes[lease.into]!.day * DAY - 20 * MINUTE;
@@ -428,6 +451,15 @@ function applyMutation(root: string, m: Mutation, written: Written[], step: numb
       const target = pick(m.pick);
       const fields: Partial<EntryFields> = m.resolves !== undefined ? { resolves: [nameOf(written[m.resolves % written.length]!.rel)] } : {};
       const spec: EntrySpec = { ...target.spec, status: m.status, severity: m.severity, fields, body: 'Edited.\n' };
+      rewriteInPlace(join(root, target.rel), entryText(spec));
+      target.spec = spec;
+      return;
+    }
+    case 'edit-quiet': {
+      const quiet = archived.filter((w) => w.spec.folder === folderOf(w.spec.sprint) && (w.spec.status === 'COMPLETE' || w.spec.status === 'VERIFIED'));
+      if (quiet.length === 0) return;
+      const target = quiet[m.pick % quiet.length]!;
+      const spec: EntrySpec = { ...target.spec, status: m.status, severity: m.severity, fields: {}, body: 'Edited.\n' };
       rewriteInPlace(join(root, target.rel), entryText(spec));
       target.spec = spec;
       return;

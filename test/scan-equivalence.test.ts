@@ -221,6 +221,34 @@ describe('scan equals analyze (named cases)', () => {
     expect(warm.entries).toBe(5);
   });
 
+  it('an entry of another sprint filed in a quiet folder still counts for its own sprint', () => {
+    const root = gitdir();
+    const quiet = (sprint: string, first: number, at: number): EntrySpec[] => [
+      ...verifiedSprint(sprint, first, at),
+      ...[2, 3, 4].map((k): EntrySpec => ({ seq: first + k, sprint, agent: 'lead', status: 'NOTE', at: at + k * 60 * MINUTE, folder: `archive/${sprint}` })),
+    ];
+    // gamma's COMPLETE (yesterday, in current/) was verified by an entry filed in alpha's old folder.
+    const claim: EntrySpec = { seq: 20, sprint: 'gamma', agent: 'dev', status: 'COMPLETE', at: NOW - DAY, folder: 'current' };
+    const review: EntrySpec = {
+      seq: 21,
+      sprint: 'gamma',
+      agent: 'qa',
+      status: 'VERIFIED',
+      at: NOW - DAY + MINUTE,
+      folder: 'archive/alpha',
+      fields: { verifies: fileNameOf(claim) },
+    };
+    // delta's BLOCKED URGENT (old) was closed by the same agent's COMPLETE, filed in beta's old folder.
+    const blocked: EntrySpec = { seq: 22, sprint: 'delta', agent: 'dev', status: 'BLOCKED', severity: 'URGENT', at: NOW - 40 * DAY, folder: 'archive/delta' };
+    const closed: EntrySpec = { seq: 23, sprint: 'delta', agent: 'dev', status: 'COMPLETE', at: NOW - 40 * DAY + 60 * MINUTE, folder: 'archive/beta' };
+    for (const spec of [...quiet('alpha', 1, NOW - 30 * DAY), ...quiet('beta', 10, NOW - 25 * DAY), claim, review, blocked, closed]) writeEntry(root, spec);
+    const warm = coldAndWarm(root);
+    expect(kinds(warm).filter((kind) => /^(unverified|escalation|stale) /.test(kind))).toEqual([]);
+    expect(warm.entries).toBe(14);
+    // And ten days on (gamma no longer present), the same.
+    expect(coldAndWarm(root, { now: new Date(NOW + 10 * DAY) }).findings.filter((finding) => finding.sprint === 'delta')).toEqual([]);
+  });
+
   it('leases filed in two old archived folders still conflict', () => {
     const root = gitdir();
     for (const spec of [...verifiedSprint('alpha', 1, NOW - 30 * DAY), ...verifiedSprint('beta', 3, NOW - 25 * DAY)]) writeEntry(root, spec);
