@@ -9,7 +9,7 @@ import { ALIASES, splitCommand } from './command-line.js';
 import type { CommandContext, CommandModule } from './commands/context.js';
 import { describeFailure, EXIT, isCosError } from './errors.js';
 import { colourEnabled } from './output/style.js';
-import { terminalText } from './output/visible.js';
+import { terminalText, visible } from './output/visible.js';
 
 /** Run `command` (already resolved from its alias) with the arguments after its name. */
 export async function runCommand(command: string, rest: string[], io: Partial<CommandContext>, load: () => Promise<CommandModule>): Promise<number> {
@@ -40,8 +40,11 @@ export async function runCommand(command: string, rest: string[], io: Partial<Co
     return (await module.run(context)) ?? EXIT.ok;
   } catch (error) {
     const failure = describeFailure(command, error);
-    // A message may quote repository content: control characters are shown escaped.
-    stderr(`${isCosError(error) ? `cos ${command}: ${terminalText(error.message)}` : failure.message}\n`);
+    // A message may quote repository content (a file name, a lease pattern, an entry's field): each
+    // line cos means stays one line, a line break or control character inside it shown escaped.
+    // Lines are cos's own only where it lists several problems (CosError.lines).
+    const lines = isCosError(error) ? [`cos ${command}: ${error.lines[0] ?? ''}`, ...error.lines.slice(1)] : [failure.message];
+    stderr(`${lines.map((line) => visible(line, { oneLine: true })).join('\n')}\n`);
     if (!isCosError(error) && process.env.COS_DEBUG) stderr(`${(error as Error)?.stack ?? ''}\n`);
     return failure.exitCode;
   }

@@ -53,21 +53,36 @@ export interface CosErrorOptions {
   code?: ErrorCode;
 }
 
+/**
+ * A failure's message: one sentence, or a list of lines when cos itself lists several problems
+ * (every bad key of a config file, every problem of a plan), one per line.
+ */
+export type ErrorMessage = string | readonly string[];
+
 /** A failure cos explains in one sentence; `code` says what kind, `exitCode` follows from it. */
 export class CosError extends Error {
   readonly code: ErrorCode;
   readonly exitCode: ExitCode;
-  constructor(message: string, code: ErrorCode, options?: { cause?: unknown }) {
-    super(message, options);
+  /**
+   * The message's lines as cos means them: `[message]` for one sentence. A line break inside a
+   * line came from the text it quotes (a file name, an entry's field): the CLI shows it escaped,
+   * so a quoted value can never forge a line of the error (command-run.ts). `message` is these
+   * lines joined by line breaks.
+   */
+  readonly lines: readonly string[];
+  constructor(message: ErrorMessage, code: ErrorCode, options?: { cause?: unknown }) {
+    const lines = typeof message === 'string' ? [message] : [...message];
+    super(lines.join('\n'), options);
     this.name = new.target.name;
     this.code = code;
     this.exitCode = ERROR_CODES[code];
+    this.lines = lines;
   }
 }
 
 /** Bad usage or bad input (exit 1): `invalid` unless a more specific code is given. */
 export class InputError extends CosError {
-  constructor(message: string, options: CosErrorOptions = {}) {
+  constructor(message: ErrorMessage, options: CosErrorOptions = {}) {
     super(message, options.code ?? 'invalid', options);
   }
 }

@@ -1,5 +1,6 @@
 import { loadConfig } from '../config/load.js';
 import { InputError } from '../errors.js';
+import { visible } from '../output/visible.js';
 import { entryToJson } from '../protocol/entry.js';
 import { parseTimestamp } from '../protocol/time.js';
 import { readStore } from '../store/read.js';
@@ -64,6 +65,8 @@ export async function run(context: CommandContext): Promise<number> {
   );
   const until = new Date(parseTimestamp(entry.timestamp) + config.guard.approval_minutes * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   if (json) printJson(context, { entry: entryToJson(entry), command: denial.denied, agent: denial.agent, until });
-  else context.stdout(`${entry.path}\n${denial.agent} may run this once until ${until}: ${denial.denied}\n`);
+  // The command as the guard saw it, on this one line: a line break in it (a multi-line command, or
+  // a forged line) is shown escaped, so the person approving reads exactly what runs.
+  else context.stdout(`${entry.path}\n${denial.agent} may run this once until ${until}: ${visible(denial.denied, { oneLine: true })}\n`);
   return 0;
 }

@@ -3,6 +3,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { InputError } from '../errors.js';
 import { leasesCovering, liveLeases, type Lease } from '../leases/leases.js';
 import { slugProblem } from '../protocol/slug.js';
+import { visible } from '../output/visible.js';
 import { readStore } from '../store/read.js';
 import { parseCommand, type CommandContext } from './context.js';
 
@@ -25,8 +26,9 @@ function isProject(dir: string): boolean {
   }
 }
 
+/** One line for a staged path a lease covers: the path and the pattern (repository text) escaped on it. */
 function sentence(path: string, lease: Lease): string {
-  return `${path} is leased by ${lease.agent} (sprint ${lease.sprint}, pattern ${lease.pattern}, ${lease.file}) until ${lease.until}`;
+  return visible(`${path} is leased by ${lease.agent} (sprint ${lease.sprint}, pattern ${lease.pattern}, ${lease.file}) until ${lease.until}`, { oneLine: true });
 }
 
 export async function run(context: CommandContext): Promise<number> {

@@ -1,7 +1,7 @@
 import type { ReviewResult, WorktreeReview } from '../git/review.js';
 import { parseCommand, printJson, type CommandContext } from './context.js';
 import { defineFlags, flagsHelp } from './flags.js';
-import { visibleLines } from '../output/visible.js';
+import { visible, visibleLines } from '../output/visible.js';
 
 export const flags = defineFlags({
   since: { type: 'string', value: 'REF', help: 'a branch, tag or commit (HEAD~5, origin/main, a sha); or a duration (90m, 24h, 7d): the last commit made before that long ago. Default: 24h.' },
@@ -102,7 +102,8 @@ export async function run(context: CommandContext): Promise<number> {
   const { reviewChanges, reviewWorktrees } = await import('../git/review.js');
   const options = { ...(values.since !== undefined ? { since: values.since } : {}), now: context.now(), env: context.env };
   const { here: result, others, problems } = values.here ? { here: await reviewChanges(root, options), others: [], problems: [] } : await reviewWorktrees(root, options);
-  for (const problem of problems) context.stderr(`cos review: warning: worktree ${problem.worktree} was not reviewed: ${problem.reason}\n`);
+  // The worktree's path and git's reason are repository text: they stay on this line, escaped.
+  for (const problem of problems) context.stderr(`cos review: warning: ${visible(`worktree ${problem.worktree} was not reviewed: ${problem.reason}`, { oneLine: true })}\n`);
   const lists = (review: Omit<ReviewResult, 'since'>) => ({
     added: review.added,
     archived: review.archived,

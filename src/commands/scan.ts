@@ -59,7 +59,7 @@ export async function run(context: CommandContext): Promise<number> {
   const { document, exitCode, data } = await execute(values, { ...operationIo(context, root), warn: () => {} });
   if (json) printJson(context, document);
   else {
-    for (const warning of data.result.config.warnings) context.stderr(`cos scan: ${warning}\n`);
+    for (const warning of data.result.config.warnings) operationIo(context, root).warn(warning);
     context.stdout(renderScan({ findings: data.result.findings, entries: data.result.entries, problems: data.result.problems, failOn: data.failOn, failing: data.failing }, styleFor(context.isTTY, context.env)));
   }
   return exitCode;

@@ -105,7 +105,7 @@ export function checkConfig<S extends z.ZodMiniType>(schema: S, raw: unknown, no
   return { value: defaults, errors, warnings };
 }
 
-/** Every problem of one file as its own sentence naming the file, one per line. */
-export function problemsMessage(file: string, errors: readonly string[]): string {
-  return errors.map((error) => `${file}: ${error}.`).join('\n');
+/** Every problem of one file as its own sentence naming the file: the lines of one error. */
+export function problemsMessage(file: string, errors: readonly string[]): string[] {
+  return errors.map((error) => `${file}: ${error}.`);
 }

@@ -3,8 +3,13 @@
  * the session's context): its open entries, and what `cos brief` says about its sprints —
  * escalations and other highlights, work in progress, blocked work, unverified claims, next
  * steps. Without an identity: how to report, and what needs a human in the repository. Pure.
+ *
+ * Every line is kept on its line (visibleLines): an entry's field (needs_human, an error, a
+ * summary) or a file name that holds a line break is shown with it escaped, so repository text can
+ * never start a line of the context cos gives the agent — a forged heading or instruction.
  */
 import { agentWhere, type Brief } from '../output/brief.js';
+import { visibleLines } from '../output/visible.js';
 import type { Entry } from '../protocol/fields.js';
 import { deriveSprints } from '../state/lifecycle.js';
 import { formatAge, parseTimestamp } from '../protocol/time.js';
@@ -50,7 +55,7 @@ export function sessionBriefing({ identity, entries, brief, now, minIntervalSeco
       out.push(...capped(human, (item) => `- [${item.severity}] ${item.kind}: ${item.message}`));
     }
     out.push('', 'Run `cos brief` for the whole picture, `cos status` for the dashboard.');
-    return `${out.join('\n')}\n`;
+    return visibleLines(out);
   }
   const { sprint, agent } = identity;
   const open = openEntriesOf(entries, agent, now);
@@ -93,5 +98,5 @@ export function sessionBriefing({ identity, entries, brief, now, minIntervalSeco
   out.push(`${base} --status IN_PROGRESS --resolves <escalation file> --message "what was decided"`);
   out.push('```');
   out.push(`Heartbeats: the post-tool-use hook refreshes your open entry after tool use (at most every ${minIntervalSeconds}s). End with COMPLETE, BLOCKED or FAILED; stopping with the entry open posts a WARN entry.`);
-  return `${out.join('\n')}\n`;
+  return visibleLines(out);
 }

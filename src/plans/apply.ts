@@ -23,7 +23,7 @@ export class PlanInvalidError extends InputError {
   readonly problems: PlanProblem[];
   constructor(shown: string, problems: PlanProblem[]) {
     const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-    super(`The plan ${shown} is not valid (${count}):\n${problems.map((problem) => `  - ${describeProblem(problem)}`).join('\n')}`);
+    super([`The plan ${shown} is not valid (${count}):`, ...problems.map((problem) => `  - ${describeProblem(problem)}`)]);
     this.problems = problems;
   }
 }
