@@ -84,6 +84,8 @@ describe('scan equals analyze (named cases)', () => {
     const warm = coldAndWarm(root);
     expect(kinds(warm)).toContain(`escalation ${fileNameOf(urgent)}`);
     expect(warm.entries).toBe(6);
+    // The cold scan filled the read cache, so the warm one had something to be served from.
+    expect(existsSync(readCachePath(root)!)).toBe(true);
     expect(expectScanMatches(root, { now })).toEqual(warm);
   });
 
