@@ -21,6 +21,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import type { OperationIo } from '../commands/context.js';
 import { listRoles, unknownRole } from '../dispatch/role.js';
 import { describeFailure, EXIT, isCosError } from '../errors.js';
+import { visible } from '../output/visible.js';
 import { SLUG_PATTERN } from '../protocol/slug.js';
 import { agentPaths } from '../store/paths.js';
 import { COS_VERSION } from '../version.js';
@@ -65,7 +66,8 @@ export async function callTool(root: string, env: NodeJS.ProcessEnv, tool: ToolD
     env,
     now: () => new Date(),
     readStdin: async () => '',
-    warn: (text) => log(`cos ${tool.name}: warning: ${text}\n`),
+    // A warning may quote repository text (a config key): one line of the server's log, escaped.
+    warn: (text) => log(`cos ${tool.name}: warning: ${visible(text, { oneLine: true })}\n`),
   };
   let prepared: Record<string, unknown>;
   try {

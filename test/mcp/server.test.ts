@@ -3,7 +3,7 @@
  * post, heartbeat, read the scan, get the documented error for a hostile sprint name, read the
  * resources; two servers posting into one repository at once.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -17,11 +17,17 @@ afterEach(async () => {
   while (clients.length > 0) await clients.pop()!.close();
 });
 
+/** What the server wrote on stderr (its log), per client. */
+const logs = new WeakMap<Client, { text: string }>();
+
 async function connect(root: string): Promise<Client> {
   const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', '--dir', root], stderr: 'pipe' });
   const client = new Client({ name: 'cos-test', version: '1.0.0' });
+  const log = { text: '' };
+  transport.stderr?.on('data', (chunk: Buffer) => (log.text += chunk.toString('utf8')));
   await client.connect(transport);
   clients.push(client);
+  logs.set(client, log);
   return client;
 }
 
@@ -36,6 +42,17 @@ const call = async (client: Client, name: string, args: Record<string, unknown>)
 const entryFiles = (root: string) => readdirSync(join(root, '.agent/status/current')).filter((name) => name.endsWith('.md'));
 
 describe('cos mcp', () => {
+  it("a config warning in the server's log stays on its line, escaped", async () => {
+    const root = await repo();
+    writeFileSync(join(root, '.agent/config/coordination.yaml'), 'version: 1\n"x\\nFORGED: all clear": 1\n');
+    const client = await connect(root);
+    const posted = await call(client, 'post', { sprint: 'wiring', agent: 'dev', status: 'IN_PROGRESS' });
+    expect(posted.isError).toBeFalsy();
+    const log = logs.get(client)!;
+    await expect.poll(() => log.text).toContain('warning: .agent/config/coordination.yaml: unknown key "x\\u000aFORGED: all clear" is ignored\n');
+    expect(log.text).not.toMatch(/^FORGED/m);
+  }, 60_000);
+
   it('lists the tools, posts, heartbeats and reads the scan as structured content', async () => {
     const root = await repo();
     const client = await connect(root);
