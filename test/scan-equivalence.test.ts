@@ -385,6 +385,70 @@ describe('scan equals analyze (named cases)', () => {
     }
   });
 
+  /**
+   * Two copies of one archived sprint under the same file names, each quiet on its own: copy A
+   * has qa's URGENT NOTE and lead's NOTE resolving it, copy B has both as INFO NOTEs. A reader
+   * keeps, name by name, the copy with the later heartbeat: qa's URGENT (A) and lead's plain NOTE
+   * (B), so the escalation is open, though neither copy alone has one.
+   */
+  function copies(): { a: EntrySpec[]; b: EntrySpec[]; urgent: EntrySpec } {
+    const at = NOW - 30 * DAY;
+    const urgent: EntrySpec = {
+      seq: 3,
+      sprint: 'alpha',
+      agent: 'qa',
+      status: 'NOTE',
+      severity: 'URGENT',
+      at: at + 60 * MINUTE,
+      beat: 3,
+      folder: 'archive/alpha',
+    };
+    const answer: EntrySpec = {
+      seq: 4,
+      sprint: 'alpha',
+      agent: 'lead',
+      status: 'NOTE',
+      at: at + 120 * MINUTE,
+      beat: 1,
+      folder: 'archive/alpha',
+      fields: { resolves: [fileNameOf(urgent)] },
+    };
+    const a = [...verifiedSprint('alpha', 1, at), urgent, answer];
+    const b = [...verifiedSprint('alpha', 1, at), { ...urgent, severity: 'INFO' as const, beat: 2 }, { ...answer, beat: 4, fields: {} }];
+    return { a, b, urgent };
+  }
+
+  it('two worktrees holding different copies of the same archived sprint: the copies mixed name by name are what counts', () => {
+    const root = gitdir();
+    const { a, b, urgent } = copies();
+    for (const spec of [...a, liveWork]) writeEntry(root, spec);
+    git(root, 'add', '-A');
+    git(root, 'commit', '-q', '-m', 'status');
+    const other = join(root, '..', `${root.split('/').pop()}-copy`);
+    git(root, 'worktree', 'add', '-q', other, '-b', 'copy');
+    try {
+      for (const spec of b) writeEntry(other, spec);
+      for (const from of [root, other]) {
+        const warm = coldAndWarm(from);
+        expect(warm.entries).toBe(5);
+        expect(warm.findings.filter((finding) => finding.kind === 'escalation').map((finding) => finding.files[0]!.split('/').pop())).toEqual([
+          fileNameOf(urgent),
+        ]);
+      }
+    } finally {
+      git(root, 'worktree', 'remove', '--force', other);
+    }
+  });
+
+  it('two folders of one checkout holding different copies of the same archived sprint: the same mix', () => {
+    const root = gitdir();
+    const { a, b, urgent } = copies();
+    for (const spec of [...a, ...b.map((spec) => ({ ...spec, folder: 'archive/alpha-again' })), liveWork]) writeEntry(root, spec);
+    const warm = coldAndWarm(root);
+    expect(warm.entries).toBe(5);
+    expect(kinds(warm).filter((kind) => kind.startsWith('escalation'))).toEqual([`escalation ${fileNameOf(urgent)}`]);
+  });
+
   it('cos scan --json as a real child process on a warm cache prints the same findings and counts as analyze in-process', { timeout: 120_000 }, async () => {
     const root = gitdir();
     const real = Date.now();
