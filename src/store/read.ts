@@ -158,7 +158,8 @@ class Candidate {
     readonly folder: CachedFolder,
     readonly settled: CachedSettled,
     readonly names: readonly string[],
-    readonly parsed: readonly ParsedFileName[],
+    /** The number of each name (its name parsed again, should the folder be read after all). */
+    readonly seqs: readonly number[],
   ) {}
 }
 
@@ -197,7 +198,7 @@ function readDir(state: ReadState, dir: string, location: Entry['location'], dir
     // Numbered as scanSeqs numbers it (every name but a folder's), so reader and writer agree on the reachable highest.
     const named = dirent.isDirectory() ? null : parseEntryFileName(name);
     if (named) state.named.push(named.seq);
-    if (settling !== null && named !== null) countName(settling, name, named);
+    if (settling !== null && named !== null) countName(settling, name, named.seq);
     names++;
     if (name.includes('\uFFFD')) {
       // Listed under a lossy UTF-8 decoding, so it cannot be opened by that name: report it.
@@ -235,11 +236,11 @@ function readDir(state: ReadState, dir: string, location: Entry['location'], dir
 }
 
 /** Count a file name listed (by its number: integer keys cost less than 10,000 string keys). */
-function countName(settling: Settling, name: string, named: ParsedFileName): void {
-  settling.seqCount.set(named.seq, (settling.seqCount.get(named.seq) ?? 0) + 1);
-  const owner = settling.seqOwner.get(named.seq);
-  if (owner === undefined) settling.seqOwner.set(named.seq, name);
-  else if (owner !== name) settling.seqOwner.set(named.seq, null);
+function countName(settling: Settling, name: string, seq: number): void {
+  settling.seqCount.set(seq, (settling.seqCount.get(seq) ?? 0) + 1);
+  const owner = settling.seqOwner.get(seq);
+  if (owner === undefined) settling.seqOwner.set(seq, name);
+  else if (owner !== name) settling.seqOwner.set(seq, null);
 }
 
 /**
@@ -268,7 +269,7 @@ function candidate(state: ReadState, settling: Settling, dir: string, relDir: st
   const settled = folder.settled;
   if (!settled) return false;
   const names: string[] = [];
-  const parsed: ParsedFileName[] = [];
+  const seqs: number[] = [];
   for (const dirent of listing) {
     const name = dirent.name;
     if (!looksLikeEntry(name)) continue;
@@ -277,16 +278,16 @@ function candidate(state: ReadState, settling: Settling, dir: string, relDir: st
     const stats = identityOf(`${dir}${sep}${name}`);
     if (stats === null || !stats.isFile() || !folder.matches(name, stats)) return false;
     names.push(name);
-    parsed.push(named);
+    seqs.push(named.seq);
   }
   if (names.length === 0) return false;
   for (let i = 0; i < names.length; i++) {
-    const seq = parsed[i]!.seq;
+    const seq = seqs[i]!;
     state.named.push(seq);
-    countName(settling, names[i]!, parsed[i]!);
+    countName(settling, names[i]!, seq);
     if (seq > state.snapshot.maxSeq) state.snapshot.maxSeq = seq;
   }
-  const found = new Candidate(dir, relDir, state.worktree, folder, settled, names, parsed);
+  const found = new Candidate(dir, relDir, state.worktree, folder, settled, names, seqs);
   settling.candidates.push(found);
   settling.slots.push(found);
   return true;
@@ -316,7 +317,7 @@ function decide(settling: Settling, reachable: number): void {
     if (!group.every((found) => found.settled.fingerprint === first.settled.fingerprint && found.names.length === first.names.length)) continue;
     const alone = group.every((found) =>
       found.names.every((name, i) => {
-        const seq = found.parsed[i]!.seq;
+        const seq = found.seqs[i]!;
         return settling.seqCount.get(seq) === group.length && settling.seqOwner.get(seq) === name && seq <= reachable;
       }),
     );
@@ -331,7 +332,7 @@ function materialize(state: ReadState, found: Candidate): void {
   for (let i = 0; i < found.names.length; i++) {
     const name = found.names[i]!;
     const rel = found.relDir === '' ? name : `${found.relDir}/${name}`;
-    const parsed = readEntry(`${found.dir}${sep}${name}`, { file: name, path: rel, location: 'archive' }, found.parsed[i]!, found.folder);
+    const parsed = readEntry(`${found.dir}${sep}${name}`, { file: name, path: rel, location: 'archive' }, parseEntryFileName(name), found.folder);
     if (parsed === null) continue;
     if (!parsed.ok) {
       state.snapshot.problems.push({ file: rel, reason: parsed.reason });
