@@ -6,6 +6,7 @@
 import type { Entry } from '../protocol/fields.js';
 import type { Role } from '../protocol/role.js';
 import type { Blocker } from './blockers.js';
+import { visible } from '../output/visible.js';
 import { historyLine } from './history.js';
 import { preflightItems } from './preflight.js';
 
@@ -71,14 +72,15 @@ export function buildPrompt(input: PromptInput): string {
 
   if (superseded.length > 0) {
     out.push('', '## This dispatch was forced', '');
-    for (const blocker of superseded) out.push(`- ${blocker.message}`);
+    // A blocker names entries and their worktrees (repository text): kept on its line.
+    for (const blocker of superseded) out.push(`- ${visible(blocker.message, { oneLine: true })}`);
     out.push('Read those entries before you start; do not repeat an approach that already failed.');
   }
 
   if (claims.length > 0) {
     out.push('', '## Claims waiting for verification', '');
     for (const claim of claims) {
-      out.push(`- ${claim.agent} claimed COMPLETE in \`${claim.file}\`. Check the work itself, then either verify it: \`${base} --status VERIFIED --verifies ${claim.file} --message ${q('what you checked')}\`, or reject it: \`${base} --status FAILED --verifies ${claim.file} --error ${q('<short failure signature>')} --message ${q('what is wrong')}\`.`);
+      out.push(visible(`- ${claim.agent} claimed COMPLETE in \`${claim.file}\`. Check the work itself, then either verify it: \`${base} --status VERIFIED --verifies ${claim.file} --message ${q('what you checked')}\`, or reject it: \`${base} --status FAILED --verifies ${claim.file} --error ${q('<short failure signature>')} --message ${q('what is wrong')}\`.`, { oneLine: true }));
     }
   }
 
@@ -97,7 +99,7 @@ export function buildPrompt(input: PromptInput): string {
   out.push(`${base} --status FAILED --error ${q('<short failure signature>')} --message ${q('what failed')}`);
   const verifies = claims.length > 0 || role.name === 'qa-reviewer';
   if (verifies) {
-    const target = claims.length > 0 ? claims[claims.length - 1]!.file : '<COMPLETE entry file>';
+    const target = claims.length > 0 ? visible(claims[claims.length - 1]!.file, { oneLine: true }) : '<COMPLETE entry file>';
     out.push(`${base} --status VERIFIED --verifies ${target} --message ${q('what you checked')}`);
     out.push(`${base} --status FAILED --verifies ${target} --error ${q('<short failure signature>')} --message ${q('what is wrong')}   # a rejection`);
   }
