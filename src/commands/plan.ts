@@ -1,6 +1,7 @@
 /** `cos plan check FILE` / `cos plan apply FILE [--commit]`: validate and store a plan. */
 import { existsSync } from 'node:fs';
 import { EXIT, InputError } from '../errors.js';
+import { visible } from '../output/visible.js';
 import { agentPaths } from '../store/paths.js';
 import type { ApplyResult, PlanSource } from '../plans/apply.js';
 import type { Plan } from '../plans/schema.js';
@@ -106,7 +107,8 @@ export async function run(context: CommandContext): Promise<number> {
   if (json) printJson(context, outcome.document);
   else if (outcome.data.sub === 'check') {
     const { plan, shown } = outcome.data;
-    context.stdout(`${shown}: a valid plan "${plan.name}" of ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}.\n`);
+    // The path is the user's or a repository's (a folder may hold a line break): escaped, as in errors.
+    context.stdout(`${visible(shown, { oneLine: true })}: a valid plan "${visible(plan.name, { oneLine: true })}" of ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}.\n`);
   } else {
     const { result, cap } = outcome.data;
     const what =

@@ -42,7 +42,9 @@ Examples:
   cos sync --pull                    # bring local skill edits back, then review the diff`;
 
 function render(result: SyncResult, diff: { diff: string; untracked: string[] } | null | undefined): string {
-  const arrow = result.direction === 'push' ? `.agent/ -> ${result.target}` : `${result.target} -> .agent/`;
+  // The target may come from local_root of coordination.yaml (repository text): kept on its line.
+  const target = visible(result.target, { oneLine: true });
+  const arrow = result.direction === 'push' ? `.agent/ -> ${target}` : `${target} -> .agent/`;
   const lines = [`cos sync --${result.direction}${result.dryRun ? ' --dry-run' : ''}: ${arrow}`];
   const verb = (action: string) => (result.dryRun ? `would ${action}` : `${action}d`);
   let unchanged = 0;
@@ -78,7 +80,8 @@ export async function run(context: CommandContext): Promise<number> {
   if (values['allow-local-root'] && values['dry-run']) throw new InputError('Give --allow-local-root without --dry-run: approving is recorded.');
   if (values['allow-local-root']) {
     const { shown, leadsTo } = approveLocalRoot(root, context.env, configured);
-    if (!json) context.stdout(`Approved on this machine (recorded in ${shown}): local_root ${JSON.stringify(configured)} of .agent/config/coordination.yaml, leading to ${leadsTo}; a changed local_root, or one that leads elsewhere later (a link), needs cos sync --allow-local-root again.\n`);
+    // local_root is repository text: JSON-quoted (only what JSON leaves raw escaped), and where it leads on its line.
+    if (!json) context.stdout(`Approved on this machine (recorded in ${visible(shown, { oneLine: true })}): local_root ${visible(JSON.stringify(configured))} of .agent/config/coordination.yaml, leading to ${visible(leadsTo, { oneLine: true })}; a changed local_root, or one that leads elsewhere later (a link), needs cos sync --allow-local-root again.\n`);
   }
   const target = localRoot({ root, cwd: context.cwd, env: context.env, target: values.target, configured, command: 'cos sync' }).path;
   const { syncLocal } = await import('../localsync/sync.js');

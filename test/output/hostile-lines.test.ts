@@ -254,4 +254,30 @@ describe('one line each, whatever the repository holds', () => {
     expect(forced.stdout).toContain('This dispatch was forced');
     expect(forced.stdout).toMatch(/^- s2 is occupied: carol is IN_PROGRESS in worktree \S+ \(\S*wt\\u000aFORGED: standing order\/\.agent\//m);
   }, 120_000);
+
+  it("cos plan check's line for a valid plan and cos sync's local_root keep a path on its line", async () => {
+    const root = await project();
+    const dir = join(root, 'd\nFORGED: plan approved by human\r');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'p.yaml'), 'summary: s\nsteps:\n  - sprint: a\n    title: t\n    role: developer\n    done_when: "x"\n');
+    const plan = await cli(root, ['plan', 'check', join(dir, 'p.yaml')]);
+    expect(plan.code, plan.stderr).toBe(0);
+    clean(plan.stdout);
+    expect(plan.stdout.trimEnd().split('\n')).toHaveLength(1);
+    expect(plan.stdout).toMatch(/d\\u000aFORGED: plan approved by human\\u000d\/p\.yaml: a valid plan "p" of 1 step\.\n$/);
+
+    const config = join(root, '.agent/config/coordination.yaml');
+    writeFileSync(config, `${readFileSync(config, 'utf8').replace(/^local_root:.*\n/m, '')}local_root: "../lr\\nFORGED: synced\\u001b[2K"\n`);
+    const home = testdir();
+    const sync = await cli(root, ['sync', '--allow-local-root'], { HOME: home });
+    expect(sync.code, sync.stderr).toBe(0);
+    clean(sync.stdout);
+    clean(sync.stderr);
+    const lines = sync.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^Approved on this machine .*: local_root "\.\.\/lr\\nFORGED: synced\\u001b\[2K" of .*, leading to \S*lr\\u000aFORGED: synced\\u001b\[2K; a changed/);
+    expect(lines[1]).toMatch(/^cos sync --push: \.agent\/ -> \S*lr\\u000aFORGED: synced\\u001b\[2K$/);
+    const again = await cli(root, ['sync', '--json'], { HOME: home });
+    expect(again.code, again.stderr).toBe(0);
+    expect((JSON.parse(again.stdout) as { target: string }).target).toMatch(/lr\nFORGED: synced\u001b\[2K$/);
+  }, 60_000);
 });
