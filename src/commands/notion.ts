@@ -1,6 +1,7 @@
 /** `cos notion check | setup | sync [--dry-run]`: the Notion dashboard. */
 import { EXIT, InputError } from '../errors.js';
 import { progressFor } from '../output/progress.js';
+import { visible, visibleLines } from '../output/visible.js';
 import { parseCommand, printJson, type CommandContext } from './context.js';
 import { defineFlags, flagsHelp } from './flags.js';
 
@@ -81,7 +82,8 @@ async function checkOrSetup(context: CommandContext, root: string, json: boolean
     const fixable = problems.filter((p) => p.fixable).length;
     if (fixable > 0 && sub === 'check') lines.push(`fix: run cos notion setup (fixes ${fixable} of ${problems.length}).`);
   }
-  context.stdout(`${lines.join('\n')}\n`);
+  // Keys and property names of notion-sync.yaml, the data source's title from Notion: each line stays one line, escaped.
+  context.stdout(visibleLines(lines));
   return code;
 }
 
@@ -112,7 +114,8 @@ async function sync(context: CommandContext, root: string, json: boolean, dryRun
     context.stdout(
       `notion sync${dryRun ? ' (dry run)' : ''}: ${summary.created} ${verb}created, ${summary.updated} ${verb}updated, ${summary.unchanged} unchanged, ${summary.failed} failed\n`,
     );
-    for (const f of summary.failures.slice(0, 10)) context.stderr(`  ${f.sprint}: ${f.code}: ${f.message}\n`);
+    // A failure quotes property names and Notion's own words: one line each, escaped.
+    for (const f of summary.failures.slice(0, 10)) context.stderr(`${visible(`  ${f.sprint}: ${f.code}: ${f.message}`, { oneLine: true })}\n`);
     if (summary.failures.length > 10) context.stderr(`  ... and ${summary.failures.length - 10} more\n`);
     if (summary.failed > 0) context.stderr('Failures are logged in .agent/state/notion-sync.log; your entries are untouched. Run cos notion sync again later.\n');
   }

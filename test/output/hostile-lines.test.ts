@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { git, gitdir, testdir } from '../helpers/tmp.js';
+import { FULL_SCHEMA, notionEnv, notionRepo } from '../notion/fixture.js';
+import { startNotionServer } from '../notion/server.js';
 
 /** Every control character but the line feed that ends a line. */
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
@@ -280,4 +282,33 @@ describe('one line each, whatever the repository holds', () => {
     expect(again.code, again.stderr).toBe(0);
     expect((JSON.parse(again.stdout) as { target: string }).target).toMatch(/lr\nFORGED: synced\u001b\[2K$/);
   }, 60_000);
+
+  it('cos notion check, setup and sync: unknown keys, property names, the data source title and failures stay on their line', async () => {
+    const server = await startNotionServer({ rate: 1000, burst: 1000 });
+    try {
+      const { databaseId } = server.createDatabase({ title: 'Sprints\nFORGED title\u001b[2K', properties: FULL_SCHEMA });
+      const root = notionRepo({ databaseId, sprints: 1, extra: 'properties:\n  entries: "Entr\\nFORGED-prop"\n"bad\\nFORGED-key": 1' });
+      const env = { ...notionEnv(server), NO_COLOR: '1' };
+      // Before setup the property is missing: each sprint's failure names it, on its line.
+      const sync = await runCli(['notion', 'sync', '--dir', root], { env });
+      expect(sync.code).toBe(5);
+      clean(sync.stdout);
+      clean(sync.stderr);
+      const failures = sync.stderr.split('\n').filter((line) => line.startsWith('  '));
+      expect(failures.length).toBeGreaterThan(0);
+      expect(failures[0]).toContain('"Entr\\u000aFORGED-prop"');
+      for (const sub of ['check', 'setup']) {
+        const run = await runCli(['notion', sub, '--dir', root], { env });
+        clean(run.stdout);
+        clean(run.stderr);
+        expect(run.stdout, sub).toContain('warning: .agent/config/notion-sync.yaml: unknown key "bad\\u000aFORGED-key"');
+        expect(run.stdout, sub).toContain('data source "Sprints\\u000aFORGED title\\u001b[2K"');
+        expect(run.stdout, sub).toContain('"Entr\\u000aFORGED-prop"');
+        const json = await runCli(['notion', sub, '--json', '--dir', root], { env });
+        expect((JSON.parse(json.stdout) as { data_source: { title: string } }).data_source.title).toBe('Sprints\nFORGED title\u001b[2K');
+      }
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
 });
