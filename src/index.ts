@@ -1,6 +1,6 @@
 /** The public API of agent-cos: what the commands call, typed. */
 export { EXIT, ERROR_CODES, CosError, InputError, RefusedError, PreflightError, ExternalError, isCosError, describeFailure } from './errors.js';
-export type { ExitCode, ErrorCode, CosErrorOptions } from './errors.js';
+export type { ExitCode, ErrorCode, ErrorMessage, CosErrorOptions } from './errors.js';
 
 export * from './protocol/fields.js';
 export { KINDS, MAX_TTL_MINUTES, type Kind, type KindName, type KindValues, type InputShape } from './protocol/kinds.js';
