@@ -38,6 +38,7 @@ import { lstatSync, type Dirent, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { realRoots } from '../trust/confine.js';
 import { readBounded } from '../trust/read.js';
+import { COS_VERSION } from '../version.js';
 import { writeFileAtomic } from './local-files.js';
 import { findRepository, sharedDir } from './worktrees.js';
 
@@ -386,7 +387,7 @@ export function openReadCache(root: string, options: ReadCacheOptions = {}): Rea
           parts.push(data);
           bytes += data.length;
         }
-        const index = Buffer.from(`${JSON.stringify({ version: READ_CACHE_VERSION, folders })}\n`);
+        const index = Buffer.from(`${JSON.stringify({ version: READ_CACHE_VERSION, cos: COS_VERSION, folders })}\n`);
         if (index.length + bytes > MAX_CACHE_BYTES) return;
         writeFileAtomic(path, Buffer.concat([index, ...parts], index.length + bytes), realRoots([repository.commonDir]));
       } catch {
@@ -474,12 +475,16 @@ function load(path: string): Map<string, Loaded> {
     return folders;
   }
   if (!isObject(document) || document.version !== READ_CACHE_VERSION || !Array.isArray(document.folders)) return folders;
+  // What a folder settles was worked out by the rules of the cos that wrote it: another release's
+  // marks are dropped (the folders are read, and marked again), its records still count.
+  const sameRules = document.cos === COS_VERSION;
   let offset = newline + 1;
   for (const record of document.folders as unknown[]) {
     // Where the next folder's data starts is known only from this record: one of the wrong shape ends the cache.
     if (!isFolderRecord(record) || offset + record[9] > bytes.length) break;
     const raw = bytes.subarray(offset, offset + record[9]);
     offset += record[9];
+    if (!sameRules) record[8] = null;
     const names = record[6] === '' ? [] : record[6].split('/');
     const loaded: Loaded = { record, names, positions: undefined, raw, matters: undefined };
     // Records of the wrong shape (an empty name, a name twice, identities that do not add up) count for nothing.

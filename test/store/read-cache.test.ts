@@ -251,6 +251,29 @@ describe('read cache', () => {
     expect(readFileSync(path).equals(bytes)).toBe(false);
   });
 
+  it("another release's settled marks are not trusted: the folder is read and marked again; its records still count", () => {
+    const root = gitdir();
+    put(root, fileOf('alpha', 'dev', 1), text('alpha', 'dev', 'COMPLETE', 1));
+    put(root, fileOf('alpha', 'qa', 2), text('alpha', 'qa', 'VERIFIED', 2));
+    const now = new Date(T0 + 30 * 86_400_000);
+    const fast = () => scan(root, { now, cache: { racyMs: 0 } });
+    fast();
+    const path = readCachePath(root)!;
+    const bytes = readFileSync(path);
+    const newline = bytes.indexOf(10);
+    const index = JSON.parse(bytes.toString('utf8', 0, newline)) as { cos: string; folders: unknown[][] };
+    expect(index.folders.some((folder) => Array.isArray(folder[8]))).toBe(true);
+    // The same cache, as an older release would have left it.
+    index.cos = '0.0.1-older';
+    const older = Buffer.concat([Buffer.from(`${JSON.stringify(index)}\n`), bytes.subarray(newline + 1)]);
+    writeFileSync(path, older);
+    expect(fast()).toEqual(scan(root, { now, cache: false }));
+    const again = readFileSync(path);
+    const rewritten = JSON.parse(again.toString('utf8', 0, again.indexOf(10))) as { cos: string; folders: unknown[][] };
+    expect(rewritten.cos).not.toBe('0.0.1-older');
+    expect(rewritten.folders.some((folder) => Array.isArray(folder[8]))).toBe(true);
+  });
+
   it('a deleted archived file leaves the cache; an unchanged cache is not rewritten', () => {
     const root = gitdir();
     put(root, fileOf('alpha', 'dev', 1), text('alpha', 'dev', 'COMPLETE', 1));
