@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { serializeEntry } from '../../src/protocol/entry.js';
@@ -18,6 +18,7 @@ import { deriveSprints } from '../../src/state/lifecycle.js';
 import { readStore } from '../../src/store/read.js';
 import { analyze, scan } from '../../src/analyze.js';
 import { runCli } from '../helpers/cli.js';
+import { put, restoreMtime, tick } from '../helpers/status-files.js';
 import { gitdir, testdir } from '../helpers/tmp.js';
 import { tree } from '../helpers/tree.js';
 
@@ -31,11 +32,6 @@ function text(sprint: string, agent: string, status: Status, seq: number, note =
 
 function fileOf(sprint: string, agent: string, seq: number): string {
   return `.agent/status/archive/${sprint}/${entryFileName(seq, iso(T0 + seq * 60_000), agent)}`;
-}
-
-function put(root: string, path: string, content: string): void {
-  mkdirSync(dirname(join(root, path)), { recursive: true });
-  writeFileSync(join(root, path), content);
 }
 
 /** What a reader sees, with and without the cache (racy window off: the files are seconds old). */
@@ -92,20 +88,6 @@ function writeCacheDocument(path: string, document: { version: number; folders: 
 /** Every file record of the cache, with its absolute path. */
 function records(root: string): Array<{ path: string; data: Record<string, unknown>; body: string }> {
   return cacheDocument(root).folders.flatMap(([dir, , , , , , files]) => files.map((file) => ({ path: join(dir, file[0]), data: file[5], body: file[6] })));
-}
-
-/** Put a file's mtime back to exactly what it was (to the nanosecond; utimes takes milliseconds). */
-function restoreMtime(path: string, mtimeNs: bigint): void {
-  const ns = mtimeNs % 1_000_000_000n;
-  execFileSync('touch', ['-m', '-d', `@${mtimeNs / 1_000_000_000n}.${String(ns).padStart(9, '0')}`, path]);
-}
-
-/** A clock tick (file times are coarse): a change after it has a later ctime than a read before it. */
-function tick(): void {
-  const until = Date.now() + 15;
-  while (Date.now() < until) {
-    // spin: the tests are synchronous
-  }
 }
 
 describe('read cache', () => {
