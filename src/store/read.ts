@@ -141,7 +141,7 @@ export interface SettleInput {
   maxAgeMs: number;
   /** Every sprint a plan names, as a step or a dependency. */
   planned: ReadonlySet<string>;
-  settledSprint: (entries: readonly Entry[]) => { sprint: string; updatedMs: number } | null;
+  settledSprint: (entries: readonly Entry[]) => Omit<CachedSettled, 'fingerprint'> | null;
 }
 
 /**
@@ -179,7 +179,7 @@ interface Settling {
   settledEntries: number;
 }
 
-/** What a folder read gave: its valid entries and whether every entry name in it was one. */
+/** What a folder read gave: its valid entries (collected only when settling) and whether every entry name in it was one. */
 interface FolderRead {
   entries: Entry[];
   clean: boolean;
@@ -189,6 +189,7 @@ function readDir(state: ReadState, dir: string, location: Entry['location'], dir
   const { snapshot, settling } = state;
   const read: FolderRead = { entries: [], clean: true };
   let names = 0;
+  let valid = 0;
   // Names from a listing hold no separator: joined by hand, not by path.join and path.relative per file or folder.
   for (const dirent of dirents ?? list(dir, { rel: state.rel, list: snapshot.problems }, state.roots)) {
     const name = dirent.name;
@@ -224,14 +225,15 @@ function readDir(state: ReadState, dir: string, location: Entry['location'], dir
       continue;
     }
     if (state.worktree !== undefined) parsed.entry.worktree = state.worktree;
-    read.entries.push(parsed.entry);
+    valid++;
     if (settling === null) keep(state, parsed.entry);
     else {
+      read.entries.push(parsed.entry);
       settling.slots.push(parsed.entry);
       settling.sprints.add(parsed.entry.sprint);
     }
   }
-  read.clean = read.entries.length === names;
+  read.clean = valid === names;
   return read;
 }
 
