@@ -190,8 +190,8 @@ interface OpenState {
 
 /** One folder of an open cache (a class, not closures: a thousand folders per read). */
 class FolderView implements CachedFolder {
+  readonly listing: Listed[] | undefined;
   private readonly keep: Kept;
-  private readonly listingKnown: boolean;
 
   constructor(
     private readonly state: OpenState,
@@ -203,15 +203,11 @@ class FolderView implements CachedFolder {
     const counts = before !== undefined && before.record[1] === stats.dev ? before : undefined;
     this.keep = { dev: stats.dev, ino: stats.ino, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, listing: null, before: counts, held: new Uint8Array(counts?.names.length ?? 0), heldCount: 0, fresh: new Map(), settled: null };
     state.kept.set(dir, this.keep);
-    this.listingKnown = before !== undefined && before.record[5] !== null && folderIdentity(before.record, stats);
-    if (this.listingKnown) {
-      this.keep.listing = listingOf(before!.record[5]!, before!.names);
-      this.keep.settled = before!.record[8];
+    if (before !== undefined && before.record[5] !== null && folderIdentity(before.record, stats)) {
+      this.listing = listingOf(before.record[5], before.names);
+      this.keep.listing = this.listing;
+      this.keep.settled = before.record[8];
     } else state.changed = true;
-  }
-
-  get listing(): Listed[] | undefined {
-    return this.listingKnown ? (this.keep.listing as Listed[]) : undefined;
   }
 
   private racy(stats: Stats): boolean {
