@@ -3,7 +3,7 @@ import { repositoryRoots } from '../store/worktrees.js';
 import { parseArgs } from 'node:util';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError, type CosError } from '../errors.js';
 import { visible } from '../output/visible.js';
 import { findRoot } from '../store/paths.js';
 import { parseArgsOptions, type Flags, type FlagValues } from './flags.js';
@@ -45,6 +45,13 @@ export interface Outcome<T = undefined> {
   document: Record<string, unknown>;
   exitCode: number;
   data: T;
+  /**
+   * What failed after the operation's work was done and kept (post's `--commit` whose git commit
+   * failed: the entry is written). The document then says so too (`"ok": false` and `"error"`,
+   * output/refusal.ts) and `exitCode` is the failure's; each face shows the document AND the
+   * failure's sentence (the CLI: stdout and stderr; MCP: an error result carrying the document).
+   */
+  failure?: CosError;
 }
 
 export function operationIo(context: CommandContext, root: string): OperationIo {

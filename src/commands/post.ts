@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
-import { InputError } from '../errors.js';
+import { EXIT, InputError, isCosError, type CosError } from '../errors.js';
+import { refusalJson } from '../output/refusal.js';
 import { entryToJson } from '../protocol/entry.js';
 import { postEntry, type PostInput } from '../store/write.js';
 import { readUserBodyFile } from '../trust/body-file.js';
@@ -14,7 +15,10 @@ export const flags = defineFlags({
   message: { type: 'string', short: 'm', value: 'TEXT', help: 'free markdown appended to the standard body', mcp: true },
   'body-file': { type: 'string', value: 'F|-', help: 'the whole body from a file, or - for stdin', mcp: true },
   commit: { type: 'boolean', help: 'git-commit exactly this entry (nothing else staged is touched)', mcp: true },
-  json: { type: 'boolean', help: 'print {"version": 1, "entry": {"file", "name", "seq", ...every field, "body"}}' },
+  json: {
+    type: 'boolean',
+    help: 'print {"version": 1, "entry": {"file", "name", "seq", ...every field, "body"}} (with --commit also "commit": its sha, or null when it failed, and then "ok": false, "error": {"code", "exit_code", "message"})',
+  },
 });
 
 export const help = `Usage: cos post --sprint S --agent A --status ST [options]
@@ -25,7 +29,8 @@ Options:
 ${flagsHelp(flags)}
 
 Exit codes: 0 written; 1 bad usage or bad input (nothing is written then: every value is checked
-first); 5 --commit failed in git (the entry itself is written).
+first); 5 --commit failed in git: the entry is written and printed all the same (its path, or with
+--json its document saying "commit": null and what failed), and stderr names the failure.
 
 A COMPLETE, FAILED or VERIFIED of an agent whose sprint was claimed through a git remote (cos
 dispatch --remote, or dispatch.remote) also deletes its claim ref there ("released_claim" in
@@ -72,16 +77,29 @@ export async function execute(values: FlagValues<typeof flags>, io: OperationIo)
     now: io.now(),
   } as PostInput;
   const entry = postEntry(io.root, input, { defaultTtl: config.ttl_minutes });
-  let commit: string | undefined;
+  // From here on the entry exists: what fails after it is reported beside it, never instead of it.
+  let commit: string | null = null;
+  let failure: CosError | undefined;
   if (values.commit) {
     const { commitPaths } = await import('../git/commit.js');
-    commit = await commitPaths(io.root, [entry.path], `cos: ${entry.sprint} ${entry.agent} ${entry.status}`);
+    try {
+      commit = await commitPaths(io.root, [entry.path], `cos: ${entry.sprint} ${entry.agent} ${entry.status}`);
+    } catch (error) {
+      if (!isCosError(error)) throw error;
+      failure = error;
+    }
   }
   const released = await releaseClaim(io, config.dispatch.remote, entry);
   return {
-    document: { entry: { ...entryToJson(entry), body: entry.body }, ...(commit ? { commit } : {}), ...(released !== undefined ? { released_claim: released } : {}) },
-    exitCode: 0,
+    document: {
+      entry: { ...entryToJson(entry), body: entry.body },
+      ...(values.commit ? { commit } : {}),
+      ...(released !== undefined ? { released_claim: released } : {}),
+      ...(failure ? refusalJson(failure) : {}),
+    },
+    exitCode: failure?.exitCode ?? EXIT.ok,
     data: entry,
+    ...(failure ? { failure } : {}),
   };
 }
 
@@ -90,6 +108,8 @@ export async function run(context: CommandContext): Promise<number> {
   const outcome = await execute(values, operationIo(context, root));
   if (json) printJson(context, outcome.document);
   else context.stdout(`${outcome.data.path}\n`);
+  // The entry is written and printed above; a failed --commit adds its sentence and exit code (5).
+  if (outcome.failure) throw outcome.failure;
   return outcome.exitCode;
 }
 

@@ -5,7 +5,8 @@
  *
  * - Tools (tools.ts) call the commands' operations (`execute`) directly: the JSON document is
  *   the result's structuredContent (and its text); a CosError is `isError: true` with the same
- *   one sentence the CLI prints. Writes go through the store, whose entry creation is exclusive
+ *   one sentence the CLI prints. An operation that did its work and then failed (post whose
+ *   commit failed: the entry is written) is `isError: true` with that sentence AND its document. Writes go through the store, whose entry creation is exclusive
  *   across processes, so several agents' servers can post into one repository at once.
  * - Resources: every role (`cos://roles/<name>`, `.agent/roles/<name>.md`) and the runbook
  *   (`cos://runbook`, `runbook.md`), read fresh on each request.
@@ -78,9 +79,16 @@ export async function callTool(root: string, env: NodeJS.ProcessEnv, tool: ToolD
   }
   try {
     const outcome = await tool.run(prepared, io);
-    if (outcome.exitCode !== EXIT.ok && !(tool.okCodes ?? []).includes(outcome.exitCode)) return errorResult(`cos ${tool.name} exited ${outcome.exitCode}.`);
     const text = JSON.stringify({ version: 1, ...outcome.document }, null, 2);
-    return { content: [{ type: 'text', text }], structuredContent: JSON.parse(text) as Record<string, unknown> };
+    const structuredContent = JSON.parse(text) as Record<string, unknown>;
+    // Done and kept, then something after it failed (post's commit): an error that still carries
+    // the document (what was written, "ok": false and the error), the sentence first.
+    if (outcome.failure) {
+      const sentence = describeFailure(tool.name, outcome.failure).message;
+      return { content: [{ type: 'text', text: sentence }, { type: 'text', text }], structuredContent, isError: true };
+    }
+    if (outcome.exitCode !== EXIT.ok && !(tool.okCodes ?? []).includes(outcome.exitCode)) return errorResult(`cos ${tool.name} exited ${outcome.exitCode}.`);
+    return { content: [{ type: 'text', text }], structuredContent };
   } catch (error) {
     return errorResult(describeFailure(tool.name, error).message, error);
   }
