@@ -115,7 +115,7 @@ export const TOOLS: readonly ToolDefinition[] = [
     name: 'post',
     title: 'Post a status entry',
     description:
-      'Write one status entry (cos post). Start with IN_PROGRESS, end with COMPLETE, BLOCKED or FAILED; VERIFIED (with verifies, or picking the latest unverified claim) checks another agent\'s COMPLETE of the same sprint, FAILED with verifies and error rejects it; NOTE is a remark that holds nothing. To settle an escalation use the resolve tool. Returns { version, entry: { file, seq, ...fields, body } }.',
+      'Write one status entry (cos post). Start with IN_PROGRESS, end with COMPLETE, BLOCKED or FAILED; VERIFIED (with verifies, or picking the latest unverified claim) checks another agent\'s COMPLETE of the same sprint, FAILED with verifies and error rejects it; NOTE is a remark that holds nothing. To settle an escalation use the resolve tool. Returns { version, entry: { file, seq, ...fields, body } }, with commit also commit (the sha); a commit git refuses is an error that still carries the written entry (commit: null, ok: false, error).',
     input: toolInput(post.flags, { body: z.optional(z.string().check(z.describe('the whole body (markdown) instead of the standard one; not with message'))) }),
     prepare: readBodyFile,
     run: runPost,
