@@ -11,7 +11,11 @@ import { defineFlags, flagsHelp, type FlagValues } from './flags.js';
 
 export const flags = defineFlags({
   agent: { type: 'string', value: 'A', kind: 'slug', mcp: true, help: "the agent's name in entries (default: the role's name)" },
-  force: { type: 'boolean', mcp: true, help: 'dispatch even onto an occupied sprint, an open escalation, a repeated failure or a WAITING plan step; the new entry records what it overrode (supersedes:, and a line in its body)' },
+  force: {
+    type: 'boolean',
+    mcp: true,
+    help: 'dispatch even onto an occupied sprint, an open escalation, a repeated failure or a WAITING plan step; the new entry records what it overrode (supersedes:, each file once, and a line in its body), and the receipt on stderr names those files',
+  },
   ttl: { type: 'string', value: 'M', kind: 'minutes', mcp: true, help: "minutes the agent may stay silent (default: the role's ttl_minutes, else the config)" },
   remote: {
     type: 'string',

@@ -53,7 +53,10 @@ export interface ClaimInput {
 /** What `claimSprint` wrote: the DISPATCHED entry, what it superseded, and the remote claim. */
 export interface ClaimResult {
   entry: Entry;
-  /** What a forced dispatch overrode (empty when nothing was in the way). */
+  /**
+   * The blockers a forced dispatch overrode (empty when nothing was in the way). One entry may
+   * stand in several; the files superseded, each once, are the entry's `supersedes`.
+   */
   superseded: Blocker[];
   /** The sprint before the dispatch (null when it had no entries), and every entry read. */
   before: SprintState | null;
