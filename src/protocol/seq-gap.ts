@@ -18,9 +18,11 @@ export const MAX_SEQ_GAP = 1_000_000;
 /** The highest of `seqs` reachable from 0 in steps of at most MAX_SEQ_GAP (0 when none is). Pure. */
 export function reachableMaxSeq(seqs: Iterable<number>): number {
   // A typed array sorts numbers without a comparison callback (10,000 names on a large store).
-  const valid: number[] = [];
-  for (const seq of seqs) if (Number.isSafeInteger(seq) && seq > 0) valid.push(seq);
-  const sorted = Float64Array.from(valid).sort();
+  const all = Array.isArray(seqs) ? (seqs as readonly number[]) : [...seqs];
+  const valid = new Float64Array(all.length);
+  let count = 0;
+  for (const seq of all) if (Number.isSafeInteger(seq) && seq > 0) valid[count++] = seq;
+  const sorted = valid.subarray(0, count).sort();
   let max = 0;
   for (const seq of sorted) {
     if (seq - max > MAX_SEQ_GAP) break;

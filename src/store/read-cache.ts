@@ -150,10 +150,41 @@ interface Loaded {
   names: string[];
   /** name → position in `names`, built on first use for a large folder (a small one is searched). */
   positions: Map<string, number> | undefined;
-  /** Its data, as stored. */
-  raw: Buffer;
+  /** Where its data starts in the cache file's data part (its length is the record's). */
+  at: number;
+  /** The cache file's data part, read on first use. */
+  data: DataPart;
   /** Its data parsed, one per name (undefined for a record whose data is unusable), once needed. */
   matters: (CachedMatter | undefined)[] | undefined;
+}
+
+/**
+ * The part of the cache file after the index: every folder's data, read only when some folder's
+ * is needed (a scan that leaves every folder unread never reads it), from the same file the index
+ * came from (the cache is replaced whole, by rename, so another file means other offsets).
+ */
+interface DataPart {
+  path: string;
+  /** The cache file's identity when its index was read. */
+  stats: Stats;
+  /** Where the data part starts. */
+  start: number;
+  /** Its bytes once read; null when the file was replaced or cannot be read (every folder's data is then unusable). */
+  bytes: Buffer | null | undefined;
+}
+
+/** A loaded folder's data, as stored; null when the data part cannot be had. */
+function rawOf(loaded: Loaded): Buffer | null {
+  const part = loaded.data;
+  if (part.bytes === undefined) {
+    const read = readBounded(part.path, MAX_CACHE_BYTES, { from: part.start });
+    part.bytes = read.ok && sameFile(read.stats, part.stats) ? read.bytes : null;
+  }
+  return part.bytes === null ? null : part.bytes.subarray(loaded.at, loaded.at + loaded.record[9]);
+}
+
+function sameFile(a: Stats, b: Stats): boolean {
+  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
 }
 
 /** A file read whole in this run: its identity and its front matter and body. */
@@ -192,6 +223,8 @@ interface OpenState {
 class FolderView implements CachedFolder {
   readonly listing: Listed[] | undefined;
   private readonly keep: Kept;
+  /** Where the record after the last one matched is: the next name asked for, mostly. */
+  private next = 0;
 
   constructor(
     private readonly state: OpenState,
@@ -225,8 +258,10 @@ class FolderView implements CachedFolder {
   matches(name: string, file: Stats): boolean {
     const { before, held } = this.keep;
     if (before === undefined || file.dev !== this.stats.dev) return false;
-    const at = positionOf(before, name);
+    // Names are mostly asked for in the order of the records (a cached listing lists them so).
+    const at = before.names[this.next] === name ? this.next : positionOf(before, name);
     if (at < 0) return false;
+    this.next = at + 1;
     const ids = before.record[7];
     if (ids[4 * at] !== file.ino || ids[4 * at + 1] !== file.size || ids[4 * at + 2] !== file.mtimeMs || ids[4 * at + 3] !== file.ctimeMs) return false;
     if (held[at] === 0) {
@@ -317,9 +352,11 @@ function matterOf(keep: Kept, name: string): CachedMatter | undefined {
 /** A loaded folder's data, one item per file record; an item (or the whole) of the wrong shape is undefined: that file is read again. */
 function parseMatters(loaded: Loaded): (CachedMatter | undefined)[] {
   const count = loaded.names.length;
+  const raw = rawOf(loaded);
+  if (raw === null) return new Array<undefined>(count);
   let items: unknown;
   try {
-    items = JSON.parse(loaded.raw.toString('utf8'));
+    items = JSON.parse(raw.toString('utf8'));
   } catch {
     return new Array<undefined>(count);
   }
@@ -331,7 +368,8 @@ function parseMatters(loaded: Loaded): (CachedMatter | undefined)[] {
 function recordsOf(keep: Kept): { names: string[]; ids: number[]; data: Buffer } {
   const before = keep.before;
   if (keep.fresh.size === 0 && before !== undefined && before.names.length > 0 && keep.heldCount === before.names.length) {
-    return { names: before.names, ids: before.record[7], data: before.raw };
+    const raw = rawOf(before);
+    if (raw !== null) return { names: before.names, ids: before.record[7], data: raw };
   }
   const names: string[] = [];
   const ids: number[] = [];
@@ -459,11 +497,12 @@ function othersOf(folder: Kept): string | null {
 /** The folder records of the cache file that have the right shape; anything unreadable is an empty cache. */
 function load(path: string): Map<string, Loaded> {
   const folders = new Map<string, Loaded>();
-  const read = readBounded(path, MAX_CACHE_BYTES);
+  // The index only: the data part is read when a folder's data is needed (rawOf).
+  const read = readBounded(path, MAX_CACHE_BYTES, { stop: 10 });
   if (!read.ok) return folders;
   const bytes = read.bytes;
-  const newline = bytes.indexOf(10);
-  if (newline < 0) return folders;
+  const newline = bytes.length - 1;
+  if (newline < 0 || bytes[newline] !== 10) return folders;
   let document: unknown;
   try {
     document = JSON.parse(bytes.toString('utf8', 0, newline));
@@ -474,15 +513,17 @@ function load(path: string): Map<string, Loaded> {
   // What a folder settles was worked out by the rules of the cos that wrote it: another release's
   // marks are dropped (the folders are read, and marked again), its records still count.
   const sameRules = document.cos === COS_VERSION;
-  let offset = newline + 1;
+  const data: DataPart = { path, stats: read.stats, start: newline + 1, bytes: undefined };
+  const dataBytes = read.stats.size - data.start;
+  let offset = 0;
   for (const record of document.folders as unknown[]) {
     // Where the next folder's data starts is known only from this record: one of the wrong shape ends the cache.
-    if (!isFolderRecord(record) || offset + record[9] > bytes.length) break;
-    const raw = bytes.subarray(offset, offset + record[9]);
+    if (!isFolderRecord(record) || offset + record[9] > dataBytes) break;
+    const at = offset;
     offset += record[9];
     if (!sameRules) record[8] = null;
     const names = record[6] === '' ? [] : record[6].split('/');
-    const loaded: Loaded = { record, names, positions: undefined, raw, matters: undefined };
+    const loaded: Loaded = { record, names, positions: undefined, at, data, matters: undefined };
     // Records of the wrong shape (an empty name, a name twice, identities that do not add up) count for nothing.
     if (!fileRecords(names, record[7])) loaded.names = [];
     // A listing naming a file twice, or naming a file record again, is not one readdir gave.

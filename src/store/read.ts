@@ -171,10 +171,10 @@ interface Settling {
   candidates: Candidate[];
   /** The sprint of every entry read. */
   sprints: Set<string>;
-  /** seq → how many files (not folders) named with it were listed, in every folder of every worktree. */
-  seqCount: Map<number, number>;
-  /** seq → the one file name using it, or null when two names share it. */
+  /** seq → the one file name (not folder) listed with it, in every folder of every worktree, or null when two names share it. */
   seqOwner: Map<number, string | null>;
+  /** seq → how many more times than once its one name was listed (other worktrees, other folders): only for such seqs. */
+  seqRepeats: Map<number, number>;
   /** Entries left unread. */
   settledEntries: number;
 }
@@ -237,12 +237,17 @@ function readDir(state: ReadState, dir: string, location: Entry['location'], dir
   return read;
 }
 
-/** Count a file name listed (by its number: integer keys cost less than 10,000 string keys). */
+/** Count a file name listed (by its number: integer keys cost less than 10,000 string keys; one lookup for a number seen once). */
 function countName(settling: Settling, name: string, seq: number): void {
-  settling.seqCount.set(seq, (settling.seqCount.get(seq) ?? 0) + 1);
   const owner = settling.seqOwner.get(seq);
   if (owner === undefined) settling.seqOwner.set(seq, name);
   else if (owner !== name) settling.seqOwner.set(seq, null);
+  else settling.seqRepeats.set(seq, (settling.seqRepeats.get(seq) ?? 0) + 1);
+}
+
+/** How many times the one name numbered `seq` was listed, or 0 when no name or two names use it. */
+function listedCount(settling: Settling, seq: number, name: string): number {
+  return settling.seqOwner.get(seq) === name ? 1 + (settling.seqRepeats.get(seq) ?? 0) : 0;
 }
 
 /**
@@ -320,7 +325,7 @@ function decide(settling: Settling, reachable: number): void {
     const alone = group.every((found) =>
       found.names.every((name, i) => {
         const seq = found.seqs[i]!;
-        return settling.seqCount.get(seq) === group.length && settling.seqOwner.get(seq) === name && seq <= reachable;
+        return listedCount(settling, seq, name) === group.length && seq <= reachable;
       }),
     );
     if (!alone) continue;
@@ -498,7 +503,7 @@ export function readSettling(root: string, options: ReadOptions, settle: SettleI
   const full = options.archive !== false && options.worktrees !== false && options.cache !== false;
   const cache = full ? openReadCache(paths.root, typeof options.cache === 'object' ? options.cache : {}) : null;
   const settling: Settling | null =
-    cache === null || settle === null ? null : { input: settle, slots: [], candidates: [], sprints: new Set(), seqCount: new Map(), seqOwner: new Map(), settledEntries: 0 };
+    cache === null || settle === null ? null : { input: settle, slots: [], candidates: [], sprints: new Set(), seqOwner: new Map(), seqRepeats: new Map(), settledEntries: 0 };
   const states: ReadState[] = [];
   for (const worktree of ordered) {
     const own = agentPaths(worktree.root);

@@ -45,8 +45,19 @@ function describe(mode: number): string {
   }
 }
 
-/** Read at most `maxBytes` of the regular file at `path`; never follows a final symbolic link. */
-export function readBounded(path: string, maxBytes: number = SMALL_FILE_BYTES): BoundedBytes {
+/** Which part of a file readBounded reads: all of it by default. */
+export interface ReadPart {
+  /** Start at this byte (the size bound still counts the whole file). */
+  from?: number;
+  /** Stop after the first byte of this value (it included): the head of a file whose rest may never be needed. */
+  stop?: number;
+}
+
+/** The most read at once while looking for `stop`: the head of the read cache is about a megabyte per 10,000 entries. */
+const HEAD_CHUNK = 256 * 1024;
+
+/** Read at most `maxBytes` of the regular file at `path` (or the part of it `part` says); never follows a final symbolic link. */
+export function readBounded(path: string, maxBytes: number = SMALL_FILE_BYTES, part: ReadPart = {}): BoundedBytes {
   let fd: number;
   try {
     fd = openSync(path, FLAGS);
@@ -63,14 +74,17 @@ export function readBounded(path: string, maxBytes: number = SMALL_FILE_BYTES): 
     const stat = fstatSync(fd);
     if (!stat.isFile()) return { ok: false, kind: 'not-regular', reason: describe(stat.mode), stats: stat };
     if (stat.size > maxBytes) return { ok: false, kind: 'too-large', reason: `it is ${stat.size} bytes long (at most ${maxBytes})`, stats: stat };
+    const from = Math.max(0, part.from ?? 0);
     // One byte more than the bound tells a file that grew meanwhile from one that fits.
-    const buffer = Buffer.allocUnsafe(Math.min(stat.size, maxBytes) + 1);
+    const length = Math.max(0, Math.min(stat.size, maxBytes) + 1 - from);
+    if (part.stop !== undefined) return readHead(fd, stat, from, length, part.stop, maxBytes);
+    const buffer = Buffer.allocUnsafe(length);
     let offset = 0;
     while (offset < buffer.length) {
-      const n = readSync(fd, buffer, offset, buffer.length - offset, offset);
+      const n = readSync(fd, buffer, offset, buffer.length - offset, from + offset);
       if (n === 0) break;
       offset += n;
-      if (offset > maxBytes) return { ok: false, kind: 'too-large', reason: `it is longer than ${maxBytes} bytes`, stats: stat };
+      if (from + offset > maxBytes) return tooLong(maxBytes, stat);
     }
     return { ok: true, bytes: buffer.subarray(0, offset), stats: stat };
   } catch (error) {
@@ -80,6 +94,30 @@ export function readBounded(path: string, maxBytes: number = SMALL_FILE_BYTES): 
   } finally {
     closeSync(fd);
   }
+}
+
+/** readBounded's read up to the first `stop` byte, a chunk at a time, joined once at the end. */
+function readHead(fd: number, stat: Stats, from: number, length: number, stop: number, maxBytes: number): BoundedBytes {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  while (total < length) {
+    const chunk = Buffer.allocUnsafe(Math.min(HEAD_CHUNK, length - total));
+    const n = readSync(fd, chunk, 0, chunk.length, from + total);
+    if (n === 0) break;
+    const stopAt = chunk.subarray(0, n).indexOf(stop);
+    if (stopAt >= 0) {
+      chunks.push(chunk.subarray(0, stopAt + 1));
+      return { ok: true, bytes: Buffer.concat(chunks), stats: stat };
+    }
+    total += n;
+    if (from + total > maxBytes) return tooLong(maxBytes, stat);
+    chunks.push(chunk.subarray(0, n));
+  }
+  return { ok: true, bytes: Buffer.concat(chunks), stats: stat };
+}
+
+function tooLong(maxBytes: number, stats: Stats): BoundedFailure {
+  return { ok: false, kind: 'too-large', reason: `it is longer than ${maxBytes} bytes`, stats };
 }
 
 /** As readBounded, decoded as UTF-8 (invalid sequences become U+FFFD). */
