@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { serializeEntry } from '../../src/protocol/entry.js';
 import type { Status } from '../../src/protocol/fields.js';
 import { entryFileName } from '../../src/protocol/filename.js';
-import { RACY_MS, READ_CACHE_VERSION, readCachePath } from '../../src/store/read-cache.js';
+import { RACY_MS, READ_CACHE_VERSION, openReadCache, readCachePath } from '../../src/store/read-cache.js';
 import { runChecks } from '../../src/checks/index.js';
 import { DEFAULT_CONFIG } from '../../src/config/schema.js';
 import { deriveSprints } from '../../src/state/lifecycle.js';
@@ -268,6 +268,45 @@ describe('read cache', () => {
     unlinkSync(join(root, fileOf('alpha', 'qa', 2)));
     expect(cachedRead(root).entries).toHaveLength(1);
     expect(records(root).map((record) => record.path)).toEqual([join(root, fileOf('alpha', 'dev', 1))]);
+  });
+
+  it('the data part is taken only from the file whose index was read: a cache replaced in between gives nothing of its data', () => {
+    const root = gitdir();
+    put(root, fileOf('alpha', 'dev', 1), text('alpha', 'dev', 'COMPLETE', 1));
+    put(root, fileOf('alpha', 'qa', 2), text('alpha', 'qa', 'VERIFIED', 2));
+    cachedRead(root);
+    const path = readCachePath(root)!;
+    // The same index line over other data (another body of the same length for every record):
+    // what a cache written by another run between this run's index read and its data read could
+    // hold at the same offsets.
+    const bytes = readFileSync(path);
+    const newline = bytes.indexOf(10);
+    const index = JSON.parse(bytes.toString('utf8', 0, newline)) as { folders: unknown[][] };
+    const forged = (body: string) => `${'F'.repeat(body.length - 1)}\n`;
+    const name = fileOf('alpha', 'dev', 1).split('/').pop()!;
+    let own = '';
+    const parts: Buffer[] = [bytes.subarray(0, newline + 1)];
+    let offset = newline + 1;
+    for (const folder of index.folders) {
+      const length = folder[9] as number;
+      const items = JSON.parse(bytes.toString('utf8', offset, offset + length)) as Array<[Record<string, unknown>, string]>;
+      const names = (folder[6] as string).split('/');
+      if (names.includes(name)) own = items[names.indexOf(name)]![1];
+      parts.push(Buffer.from(JSON.stringify(items.map(([data, body]) => [data, forged(body)]))));
+      offset += length;
+    }
+    const replacement = `${path}.next`;
+    writeFileSync(replacement, Buffer.concat(parts));
+    expect(statSync(replacement).size).toBe(bytes.length);
+    expect(own).not.toBe('');
+    const cache = openReadCache(root, { racyMs: 0 })!;
+    renameSync(replacement, path);
+    const dir = join(root, '.agent/status/archive/alpha');
+    const folder = cache.folder(dir, statSync(dir))!;
+    expect(folder.get(name, statSync(join(dir, name)))).toBeUndefined();
+    // Opened after the replacement, the same record gives the new file's body.
+    const again = openReadCache(root, { racyMs: 0 })!;
+    expect(again.folder(dir, statSync(dir))!.get(name, statSync(join(dir, name)))?.body).toBe(forged(own));
   });
 
   describe('a corrupt or hostile cache costs speed, never correctness', () => {
