@@ -49,6 +49,14 @@ export function medianProcess(args, runs = 15, options = {}) {
 
 export const fmt = (ms) => `${ms.toFixed(0)} ms`;
 
+/**
+ * Wait until what the bench wrote is on disk (`sync`): otherwise the kernel writes thousands of
+ * fresh files back while the next runs are timed, on the same two cores.
+ */
+export function settleWrites() {
+  spawnSync('sync', [], { stdio: 'ignore' });
+}
+
 // ---- cleanup: a bench that crashes or is interrupted leaves no process and no temp folder ----
 // Every long-lived child a bench starts goes through spawnTracked; on exit, on SIGINT, SIGTERM or
 // SIGHUP, and on an uncaught error or rejection, each is SIGKILLed with its process group (it is

@@ -2,10 +2,11 @@
 // entries next to `node -e 0` (target ≤ 1.5×) and `cos scan` over 10,000 entries (target
 // ≤ 400 ms), plus the CLI's floor (`cos --version`). The three targets share one baseline, so
 // their ratios are comparable even on a noisy box.
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg, cpus } from 'node:os';
-import { CLI, fmt, median, percentile, removeDir, tempDir, timeProcess } from './lib.mjs';
+import { CLI, fmt, median, percentile, removeDir, settleWrites, tempDir, timeProcess } from './lib.mjs';
 
 const T0 = Date.parse('2026-01-10T08:00:00Z');
 const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -54,6 +55,10 @@ try {
   });
   const big = join(work, 'big');
   const total = makeRepo(big, 9950);
+  // A git repository, as cos is used: archived entries are served from the read cache once they
+  // are older than its racy window (3 s), and settled folders are left unread (bench/scan.bench.mjs).
+  execFileSync('git', ['init', '-q', '-b', 'main', big]);
+  const racyWindowEnds = Date.now() + 3500;
 
   // Interleaved: each round runs the baseline and every command once, so a box whose load drifts
   // during the run (a shared machine) moves all of them alike and the ratios stay comparable.
@@ -68,6 +73,11 @@ try {
   }
   const [baseline, version, status, post] = [times.baseline, times.version, times.status, times.post].map(median);
   const scanArgs = [CLI, 'scan', '--json', '--fail-on', 'never', '--dir', big];
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, racyWindowEnds - Date.now())));
+  // The first run fills the read cache; a second, after the files written so far are on disk
+  // (sync), is the warm-up every median here has.
+  timeProcess(scanArgs);
+  settleWrites();
   timeProcess(scanArgs);
   const scanTimes = Array.from({ length: 9 }, () => timeProcess(scanArgs));
   const scan = median(scanTimes);
@@ -76,7 +86,7 @@ try {
   rows.push(['`cos --version` (the CLI floor)', fmt(version), ratio(version, baseline), '']);
   rows.push(['`cos status` — 50 entries', fmt(status), ratio(status, baseline), status <= 1.5 * baseline ? 'met (≤ 1.5×)' : 'MISSED (≤ 1.5×)']);
   rows.push(['`cos post` — into 50 entries', fmt(post), ratio(post, baseline), post <= 1.5 * baseline ? 'met (≤ 1.5×)' : 'MISSED (≤ 1.5×)']);
-  rows.push([`\`cos scan --json\` — ${total.toLocaleString('en')} entries (50 current)`, `${fmt(scan)} (p90 ${fmt(percentile(scanTimes, 90))})`, ratio(scan, baseline), scan <= 400 ? 'met (≤ 400 ms)' : 'MISSED (≤ 400 ms)']);
+  rows.push([`\`cos scan --json\` — ${total.toLocaleString('en')} entries (50 current), git repository, read cache warm`, `${fmt(scan)} (p90 ${fmt(percentile(scanTimes, 90))})`, ratio(scan, baseline), scan <= 400 ? 'met (≤ 400 ms)' : 'MISSED (≤ 400 ms)']);
 } finally {
   removeDir(work);
 }
