@@ -23,9 +23,10 @@ function unquoted(command: string): string {
  * Always checked: an agent's own `cos approve`; changes of `.agent/config/` and `.agent/status/`
  * (guard/protected.ts) — named, named by a file name of the config (`$D/coordination.yaml`), removed
  * with `.agent` or a dot-glob (`.a*`) that can name `.agent`, or rewritten by a git command whose
- * pathspec covers them without naming them (`git checkout -- .`, `git restore :/`, `git rm -r .`).
+ * pathspec covers them without naming them (`git checkout -- .`, `git restore :/`, `git rm -r .`)
+ * or by a stash pushed or applied (`git stash`, `git stash pop`).
  */
-const ALWAYS = ['approve', 'config', '.agent', 'coordination', 'notion-sync', 'guard-settings', 'checkout', 'restore', 'rm', 'mv', 'clean'];
+const ALWAYS = ['approve', 'config', '.agent', 'coordination', 'notion-sync', 'guard-settings', 'checkout', 'restore', 'rm', 'mv', 'clean', 'stash'];
 const DOT_GLOB = /(?:^|[\s/=])\.[^\s/]*[*?[]/;
 /**
  * A path that names a `status` folder (`/tmp/link-to-agent/status/current/x.md`, `cp f link/status`):

@@ -15,7 +15,8 @@
  * a function.
  */
 import { basename as baseOf, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { type GlobDialect, globSource } from './glob.js';
+import type { GitWrite } from './git-writes.js';
+import { GIT_GLOB, parsePathspec, patternCovers } from './pathspec.js';
 import { expandKnown, isInside, segmentMatches, type RealPath } from './paths.js';
 import { basename, type SimpleCommand } from './shell.js';
 
@@ -64,12 +65,15 @@ function areasOf(place: PlaceContext): readonly ProtectedArea[] {
   return place.extra === undefined ? PROTECTED_AREAS : [...PROTECTED_AREAS, ...place.extra];
 }
 
-/** What a git command that rewrites working files was given (guard/rules.ts parses it). */
+/** A git command that rewrites working files (guard/rules.ts parses it, guard/git-writes.ts reads what it writes). */
 export interface GitPaths {
   sub: string;
   args: string[];
   /** The directory it runs in (after `-C`), or null when it cannot be told. */
   dir: string | null;
+  writes: GitWrite;
+  /** For a stash applied: the files it writes back, from the top of the work tree (guard/stash-files.ts). */
+  stashFiles: readonly string[] | null;
 }
 
 export interface ProtectedHit {
@@ -268,85 +272,61 @@ function stripOptionValues(words: readonly string[], short: readonly string[], l
 
 // --- git pathspecs ------------------------------------------------------------------------------
 
-/** git subcommands that rewrite (or remove) the working files their pathspecs name. */
-const GIT_PATH_WRITERS = new Set(['rm', 'restore', 'checkout', 'mv', 'clean']);
-const GIT_PATH_WITH_VALUE = new Set(['-s', '--source', '-b', '-B', '--orphan', '-e', '--exclude', '--conflict', '-m', '--message']);
-
-/** Whether this git command leaves the working files as they are (`git restore --staged`, `git rm --cached`, dry runs). */
-function onlyTheIndex(git: GitPaths): boolean {
-  const has = (...flags: string[]) => git.args.some((arg) => flags.includes(arg) || (/^-[a-zA-Z]+$/.test(arg) && flags.some((flag) => /^-[a-zA-Z]$/.test(flag) && arg.includes(flag[1]!))));
-  if (git.sub === 'restore') return has('--staged', '-S') && !has('--worktree', '-W');
-  // `git rm --cached` is not here: it stages the file's deletion, which the next commit makes the team's.
-  if (git.sub === 'clean' || git.sub === 'mv') return has('--dry-run', '-n');
-  return false;
-}
-
-/** The pathspecs of a git command that changes the files it names (after `--`, or every non-option word). */
-function gitPathspecs(git: GitPaths): string[] {
-  const dashes = git.args.indexOf('--');
-  if (dashes !== -1) return git.args.slice(dashes + 1);
-  const paths: string[] = [];
-  for (let i = 0; i < git.args.length; i++) {
-    const arg = git.args[i]!;
-    if (GIT_PATH_WITH_VALUE.has(arg)) i++;
-    else if (!arg.startsWith('-')) paths.push(arg);
-  }
-  return paths;
-}
-
-/**
- * Git's pathspec wildmatch (without `:(glob)` magic): `*` and `?` cross `/`, a leading `.` is an
- * ordinary character (no lookahead, unlike bash's segments), every character is itself.
- */
-const GIT_PATHSPEC: GlobDialect = { star: '.*', question: '.', char: (c) => c };
-
-/** A git pathspec pattern as a regular expression: the paths it matches and everything below them. */
-function gitGlob(pattern: string): RegExp {
-  return new RegExp(`^${globSource(pattern, GIT_PATHSPEC)}(?:/.*)?$`);
-}
-
 /**
  * Whether a git pathspec (relative to the directory git runs in; `:/` and `:(top)` from the top)
- * covers a file of the area: it names the area, a file in it or a folder holding it (`.` at the
- * top covers everything), or its glob matches one of the area's files. An exclusion (`:!x`,
- * `:^x`, `:(exclude)x`) covers nothing.
+ * covers a file of the area, as guard/pathspec.ts reads it: it names the area, a file in it or a
+ * folder holding it (`.` at the top covers everything), in any case, or its glob matches one of the
+ * area's files. An exclusion (`:!x`, `:^x`, `:(exclude)x`) covers nothing.
  */
 function pathspecCovers(spec: string, dir: string | null, place: PlaceContext, area: ProtectedArea): boolean {
-  let path = spec;
-  let base = dir;
-  const magic = /^:(\([^)]*\)|[/!^]*)/.exec(path);
-  if (magic) {
-    const words = magic[1]!;
-    if (words.includes('!') || words.includes('^') || /\bexclude\b/.test(words)) return false;
-    if (words.includes('/') || /\btop\b/.test(words)) base = place.root;
-    path = path.slice(magic[0].length) || '.';
-  }
+  const { top, exclude, pattern, glob, literal: literally } = parsePathspec(spec);
+  if (exclude) return false;
+  const base = top ? place.root : dir;
+  const path = pattern || '.';
   const expanded = expandKnown(path, base, place.home);
-  if (expanded === null) return hiddenNamesArea(path, area);
+  if (expanded === null) return hiddenNamesArea(path.toLowerCase(), area);
   // Run where the line does not say (after `cd -`): `.` or a leading glob may be the top.
-  if (base === null && !isAbsolute(expanded)) return expanded === '.' || GLOB.test(expanded[0] ?? '') || hiddenNamesArea(path, area);
-  const areaPath = areaPathOf(area, place);
+  if (base === null && !isAbsolute(expanded)) return expanded === '.' || GIT_GLOB.test(expanded[0] ?? '') || hiddenNamesArea(path.toLowerCase(), area);
   const abs = resolve(base ?? sep, expanded);
-  if (!GLOB.test(abs)) return candidates(abs, place.real).some((candidate) => isInside(areaPath, candidate) || isInside(candidate, areaPath));
-  // Unquoted, the shell expands it first (segment by segment); quoted, git matches it.
-  if (namesArea(spec.slice(magic ? magic[0].length : 0) || '.', base, place, area, true)) return true;
-  const rel = relative(place.root, abs).split(sep).join('/');
-  const regexp = gitGlob(rel);
-  return area.samples.some((sample) => regexp.test(`${area.path}/${sample}`)) || regexp.test(area.path);
+  // As written and through its links; any case; git's wildmatch, `:(glob)` and literal readings at once.
+  for (const candidate of candidates(abs, place.real)) {
+    const rel = relative(place.root, candidate);
+    if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) continue;
+    if (patternCovers(rel.split(sep).join('/'), area.path, area.samples, { glob, literal: literally })) return true;
+  }
+  // Unquoted, the shell expands a glob first (segment by segment).
+  return GLOB.test(abs) && namesArea(path, base, place, area, true);
 }
 
 /** Whether an exclusion pathspec (`:!.agent`, `:^.agent/config`, `:(exclude).agent`) leaves the whole area out. */
 function excluded(specs: readonly string[], dir: string | null, place: PlaceContext, area: ProtectedArea): boolean {
   const areaPath = areaPathOf(area, place);
   return specs.some((spec) => {
-    const magic = /^:(\([^)]*\)|[/!^]*)/.exec(spec);
-    if (!magic || !(magic[1]!.includes('!') || magic[1]!.includes('^') || /\bexclude\b/.test(magic[1]!))) return false;
-    const base = magic[1]!.includes('/') || /\btop\b/.test(magic[1]!) ? place.root : dir;
-    const path = spec.slice(magic[0].length);
-    if (base === null || path === '' || GLOB.test(path)) return false;
-    const expanded = expandKnown(path, base, place.home);
+    const { top, exclude, pattern } = parsePathspec(spec);
+    const base = top ? place.root : dir;
+    if (!exclude || base === null || pattern === '' || GIT_GLOB.test(pattern)) return false;
+    const expanded = expandKnown(pattern, base, place.home);
     return expanded !== null && isInside(resolve(base, expanded), areaPath);
   });
+}
+
+/** Why a git command rewrites files in the area (guard/git-writes.ts), or null. */
+function gitAreaWrite(git: GitPaths, place: PlaceContext, area: ProtectedArea): string | null {
+  if (git.writes.kind === 'stash') {
+    if (git.stashFiles === null) return null;
+    const file = git.stashFiles.find((path) => patternCovers(path, area.path, []));
+    return file === undefined ? null : `git stash ${git.args[0]} writes back ${file} from ${git.writes.ref}, in ${area.label}`;
+  }
+  const { specs, implied } = git.writes;
+  if (excluded(specs, git.dir, place, area)) return null;
+  const hit = specs.find((spec) => pathspecCovers(spec, git.dir, place, area));
+  if (hit === undefined) return null;
+  const named = implied ? (specs.length === 1 ? 'the whole tree (no pathspec)' : `${specs.slice(0, -1).join(' ')} (exclusions alone: the whole tree but them)`) : hit;
+  // A pathspec that covers more than the area (`.`, `:/`, a glob): say how to leave it out.
+  const wider = implied || !namesArea(hit, git.dir, place, area, false);
+  const leaveOut = git.sub === 'stash' ? "use git stash push -- ':!.agent' to leave .agent/ out" : "add the pathspec ':!.agent' to leave .agent/ out";
+  const hint = !wider ? '' : git.sub === 'checkout-index' ? ' — name the files you mean instead of -a' : ` — name the paths you mean, or ${leaveOut}`;
+  return `git ${git.sub} of ${named} rewrites files in ${area.label}${hint}`;
 }
 
 // --- the check ------------------------------------------------------------------------------------
@@ -366,14 +346,9 @@ export function protectedWrite(command: SimpleCommand, git: GitPaths | null, cwd
 }
 
 function areaWrite(command: SimpleCommand, git: GitPaths | null, cwd: string | null, place: PlaceContext, area: ProtectedArea): string | null {
-  if (git !== null && area.samples.length > 0 && GIT_PATH_WRITERS.has(git.sub) && !onlyTheIndex(git) && !excluded(gitPathspecs(git), git.dir, place, area)) {
-    const hit = gitPathspecs(git).find((spec) => pathspecCovers(spec, git.dir, place, area));
-    if (hit !== undefined) {
-      // A pathspec that covers more than the area (`.`, `:/`, a glob): say how to leave it out.
-      const wider = !namesArea(hit, git.dir, place, area, false);
-      const hint = wider ? " — name the paths you mean, or add the pathspec ':!.agent' to leave .agent/ out" : '';
-      return `git ${git.sub} of ${hit} rewrites files in ${area.label}${hint}`;
-    }
+  if (git !== null && area.samples.length > 0) {
+    const why = gitAreaWrite(git, place, area);
+    if (why !== null) return why;
   }
   for (const target of command.writes) if (namesArea(target, cwd, place, area, false)) return `it writes ${target}, in ${area.label}`;
   const program = basename(command.words[0] ?? '');

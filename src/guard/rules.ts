@@ -30,7 +30,9 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parse } from 'shell-quote';
 import type { GitConfig } from './git-config.js';
 import { globSegment, isInside, mayName, placePath, type RealPath } from './paths.js';
-import { approvalsUsedArea, protectedFile, protectedWrite, type PlaceContext } from './protected.js';
+import { stashCandidates, stashChange, stashIndex, type StashChange } from './git-stash.js';
+import { gitWrites } from './git-writes.js';
+import { approvalsUsedArea, type GitPaths, protectedFile, protectedWrite, type PlaceContext } from './protected.js';
 import { literal } from './marks.js';
 import { cwdInAgent, mayBeDenied } from './prefilter.js';
 import { basename, normaliseCommand, splitCommands, type SimpleCommand } from './shell.js';
@@ -64,6 +66,12 @@ export interface GuardContext {
   realPath?: RealPath;
   /** Where used approvals are recorded (guard/approval-use.ts), protected like `.agent/status/`; asked once a command is parsed. */
   approvalsUsedDir?: () => string | null;
+  /**
+   * The files a stash writes back when applied (guard/stash-files.ts), from the top of the work
+   * tree; null when git cannot tell. Asked only for `git stash pop|apply|branch`; without it such a
+   * command is too complex for the guard to check.
+   */
+  stashFiles?: (ref: string) => readonly string[] | null;
 }
 
 export type GuardDecision =
@@ -167,6 +175,8 @@ interface GitCall {
   dirs: string[];
   /** `--git-dir` or `--work-tree` was given: the repository is not the one of the directory. */
   elsewhere: boolean;
+  /** The `--work-tree` given (the last one), or null. */
+  workTree: string | null;
 }
 
 function gitSubcommand(words: string[]): GitCall | null {
@@ -175,8 +185,11 @@ function gitSubcommand(words: string[]): GitCall | null {
   const dirs: string[] = [];
   const config: Array<[string, string | null]> = [];
   let elsewhere = false;
+  let workTree: string | null = null;
   while (i < words.length && words[i]!.startsWith('-')) {
     const option = words[i]!;
+    if (option === '--work-tree' && i + 1 < words.length) workTree = words[i + 1]!;
+    if (option.startsWith('--work-tree=')) workTree = option.slice('--work-tree='.length);
     if (option === '-C' && i + 1 < words.length) dirs.push(words[i + 1]!);
     if (option === '-c' && i + 1 < words.length) {
       const item = words[i + 1]!;
@@ -190,7 +203,7 @@ function gitSubcommand(words: string[]): GitCall | null {
     i++;
   }
   if (i >= words.length) return null;
-  return { sub: words[i]!, args: words.slice(i + 1), dirs, config, elsewhere };
+  return { sub: words[i]!, args: words.slice(i + 1), dirs, config, elsewhere, workTree };
 }
 
 /** A config key as `git config --list` prints it: section and variable in lower case, a subsection as written. */
@@ -497,6 +510,47 @@ function placeContext(context: GuardContext): PlaceContext {
   return { root: real(resolve(context.root)), home: context.home, real, ...(used !== null ? { extra: [approvalsUsedArea(used)] } : {}) };
 }
 
+/**
+ * What a git command run in `dir` rewrites of this repository's working files (guard/git-writes.ts),
+ * with the files of a stash it applies; null when it rewrites none here, undefined when it runs on
+ * another work tree (`--work-tree`, or `--git-dir` from a folder that is not the top: git takes
+ * the directory it runs in as the top then). A work tree or a stash the guard cannot read is too
+ * complex to check.
+ */
+function gitWritesHere(git: GitCall, dir: string | null, stdin: readonly string[], stashes: readonly StashChange[], place: PlaceContext, context: GuardContext): GitPaths | null | undefined {
+  const writes = gitWrites(git.sub, git.args, stdin);
+  if (git.elsewhere) {
+    const top = git.workTree !== null ? (dir === null ? null : placePath(git.workTree, dir, context.home)) : dir;
+    if (top === null || top.endsWith(`${sep}*`)) {
+      if (writes !== null) throw new TooComplex(`git ${git.sub} runs on a work tree the guard cannot place (--work-tree ${git.workTree ?? 'not given, after cd - or popd'})`);
+      return undefined;
+    }
+    if (place.real(top) !== place.root) return undefined;
+  }
+  if (writes === null) return null;
+  if (writes.kind !== 'stash') return { sub: git.sub, args: git.args, dir, writes, stashFiles: null };
+  // Another repository's stash writes another work tree: not this rule's.
+  if (dir !== null && !isInside(place.root, place.real(dir))) return undefined;
+  return { sub: git.sub, args: git.args, dir, writes, stashFiles: stashedFiles(writes.ref, dir, stashes, context) };
+}
+
+/** The files the stash `ref` writes back, once the stash commands earlier in the line have run. */
+function stashedFiles(ref: string, dir: string | null, stashes: readonly StashChange[], context: GuardContext): string[] {
+  const unreadable = (why: string) => new TooComplex(`git stash applies ${ref}, whose files the guard cannot read (${why}) — apply it with its paths: git checkout ${ref} -- PATH`);
+  if (context.stashFiles === undefined || dir === null) throw unreadable(dir === null ? 'it runs where the line does not say' : 'no repository to read it from');
+  if (/[$`]/.test(ref)) throw unreadable('a variable names it');
+  const index = stashIndex(ref);
+  const refs = index === null ? [ref] : stashCandidates(index, stashes).flatMap((at) => (at === 'new' ? [] : [`stash@{${at}}`]));
+  const files: string[] = [];
+  for (const one of refs) {
+    // A stash that is not there writes nothing (git fails); one git cannot read is unknown.
+    const found = context.stashFiles(one);
+    if (found === null) throw unreadable(`git cannot read ${one}`);
+    files.push(...found);
+  }
+  return files;
+}
+
 const PROTECTED_WHY = {
   'config-edit': "the team's configuration is changed by a person",
   'status-edit': 'entries are written by cos — cos post, cos resolve — and approvals by a person with cos approve',
@@ -532,6 +586,8 @@ function decideParsed(command: string, commands: SimpleCommand[], context: Guard
   // The directory relative paths count from, following cd/pushd; null after cd - or popd.
   let cwd: string | null = context.cwd;
   let pipeline: SimpleCommand[] = [];
+  /** How the git stash commands earlier in the line renumbered the stashes (guard/git-stash.ts). */
+  const stashes: StashChange[] = [];
   for (const simple of commands) {
     const words = simple.words;
     const program = basename(words[0] ?? '');
@@ -556,7 +612,12 @@ function decideParsed(command: string, commands: SimpleCommand[], context: Guard
     const git = gitSubcommand(words);
     let gitDir: string | null = here;
     for (const step of git?.dirs ?? []) gitDir = gitDir === null ? null : placePath(step, gitDir, context.home);
-    const written = protectedWrite(simple, git !== null && !git.elsewhere ? { sub: git.sub, args: git.args, dir: gitDir } : null, here, place);
+    const gitPaths = git === null || simple.elsewhere ? null : gitWritesHere(git, gitDir, simple.stdin, stashes, place, context);
+    if (git?.sub === 'stash' && gitPaths !== undefined) {
+      const change = stashChange(git.args);
+      if (change !== null) stashes.push(change);
+    }
+    const written = protectedWrite(simple, gitPaths ?? null, here, place);
     if (written) return deny(written.rule, `${written.why} (${PROTECTED_WHY[written.rule]})`, command);
     if (rules.has('force-push')) {
       const why = forcePush(words, here, context);

@@ -21,6 +21,7 @@ import { logHook, readSession, sameIdentity, writeSession, type SessionRecord } 
 import { isoSeconds } from '../protocol/time.js';
 import { gitConfigOf } from '../guard/git-config.js';
 import { currentBranchOf, remoteDefaultBranchOf } from '../guard/git-files.js';
+import { stashFilesOf } from '../guard/stash-files.js';
 import { cwdInAgent, mayBeDenied } from '../guard/prefilter.js';
 import { approvalsUsedDir } from '../guard/approval-use.js';
 import { realPathOf } from '../guard/real-path.js';
@@ -240,6 +241,7 @@ async function preToolUse(root: string, state: string, input: HookInput, run: Ho
       gitConfig: () => gitConfigOf(cwd),
       realPath: realPathOf,
       approvalsUsedDir: () => approvalsUsedDir(root),
+      stashFiles: (ref) => stashFilesOf(cwd, ref),
     });
   }
   const previous = await answerNeedsHuman(root, state, input, run, readSession(state, input.session_id));

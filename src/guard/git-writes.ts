@@ -1,0 +1,99 @@
+/**
+ * Which working files a git command rewrites, for the guard's protected places (guard/protected.ts):
+ * the pathspecs of `git checkout [REV] -- PATH`, `git restore`, `git rm` (also `--cached`: the
+ * next commit deletes it for the team), `git mv`, `git clean`, `git checkout-index`, and a stash
+ * push (guard/git-stash.ts); or the stash a `git stash pop|apply|branch` writes back. Pure.
+ *
+ * - A list of pathspecs that only excludes (`git restore ':!src'`) names the whole tree but them,
+ *   as git reads it (from the top, wherever it runs): `:/` is added.
+ * - `--pathspec-from-file=FILE` (and `git checkout-index --stdin`) names its paths in a file: read
+ *   when it is `-` and the line gives the input (a here-string, a here-document, `echo … |`);
+ *   otherwise the command is too complex for the guard to check (guard/too-complex.ts).
+ * - Only the index, or nothing, is left alone: `git restore --staged` (without `--worktree`), dry
+ *   runs of `git clean`/`git mv`, `git stash list|show|drop|clear|create|store`.
+ */
+import { stashAction } from './git-stash.js';
+import { parsePathspec } from './pathspec.js';
+import { TooComplex } from './too-complex.js';
+
+export type GitWrite =
+  /** It rewrites the working files these pathspecs name (relative to the directory git runs in). */
+  | { kind: 'pathspecs'; specs: string[]; implied: boolean }
+  /** It writes back what this stash holds. */
+  | { kind: 'stash'; ref: string };
+
+/** git subcommands that rewrite (or remove) the working files their pathspecs name. */
+const PATH_WRITERS = new Set(['rm', 'restore', 'checkout', 'mv', 'clean', 'checkout-index']);
+const WITH_VALUE = new Set(['-s', '--source', '-b', '-B', '--orphan', '-e', '--exclude', '--conflict', '--pathspec-from-file', '--prefix']);
+
+function has(args: readonly string[], ...flags: string[]): boolean {
+  return args.some((arg) => flags.includes(arg) || (/^-[a-zA-Z]+$/.test(arg) && flags.some((flag) => /^-[a-zA-Z]$/.test(flag) && arg.includes(flag[1]!))));
+}
+
+/** Whether this git command leaves the working files as they are (`git restore --staged`, `git rm --cached` not: see above, dry runs). */
+function onlyTheIndex(sub: string, args: readonly string[]): boolean {
+  if (sub === 'restore') return has(args, '--staged', '-S') && !has(args, '--worktree', '-W');
+  if (sub === 'clean' || sub === 'mv') return has(args, '--dry-run', '-n');
+  return false;
+}
+
+/** The value of `--name VALUE` / `--name=VALUE`, or null. */
+function longValue(args: readonly string[], name: string): string | null {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--') break;
+    if (args[i] === name && i + 1 < args.length) return args[i + 1]!;
+    if (args[i]!.startsWith(`${name}=`)) return args[i]!.slice(name.length + 1);
+  }
+  return null;
+}
+
+/** The pathspecs of a git command that changes the files it names (after `--`, or every non-option word). */
+function pathspecsOf(args: readonly string[]): string[] {
+  const dashes = args.indexOf('--');
+  if (dashes !== -1) return args.slice(dashes + 1);
+  const paths: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (WITH_VALUE.has(arg)) i++;
+    else if (!arg.startsWith('-')) paths.push(arg);
+  }
+  return paths;
+}
+
+/** Paths read from a file: `-` with the input the line gives, split as git splits them; otherwise too complex. */
+function fromFile(sub: string, file: string, args: readonly string[], stdin: readonly string[]): string[] {
+  if (file !== '-' || stdin.length === 0) {
+    throw new TooComplex(`git ${sub} reads the paths it rewrites from ${file === '-' ? 'its input' : file}, which the guard does not read — name them on the command line`);
+  }
+  const nul = has(args, '--pathspec-file-nul') || (sub === 'checkout-index' && has(args, '-z'));
+  return stdin.flatMap((text) => text.split(nul ? '\0' : '\n')).filter((line) => line !== '');
+}
+
+/** Completed as git reads them: a list of exclusions alone names the whole tree but them. */
+function completed(specs: string[]): { kind: 'pathspecs'; specs: string[]; implied: boolean } {
+  const implied = specs.length > 0 && specs.every((spec) => parsePathspec(spec).exclude);
+  return { kind: 'pathspecs', specs: implied ? [...specs, ':/'] : specs, implied };
+}
+
+/** What working files `git SUB ARGS` rewrites, or null when it rewrites none by a pathspec or stash. */
+export function gitWrites(sub: string, args: readonly string[], stdin: readonly string[]): GitWrite | null {
+  if (sub === 'stash') {
+    const action = stashAction(args);
+    if (action.kind === 'apply') return { kind: 'stash', ref: action.ref };
+    if (action.kind !== 'stash') return null;
+    const specs = action.pathspecFile === null ? action.specs : [...action.specs, ...fromFile('stash', action.pathspecFile, args, stdin)];
+    // Without a pathspec a stash push takes every change away: the whole tree.
+    return specs.length === 0 ? { kind: 'pathspecs', specs: [':/'], implied: true } : completed(specs);
+  }
+  if (!PATH_WRITERS.has(sub) || onlyTheIndex(sub, args)) return null;
+  if (sub === 'checkout-index') {
+    // Each file is written under --prefix when one is given (`--prefix=/tmp/export/` exports the tree).
+    const prefix = longValue(args, '--prefix') ?? '';
+    const files = has(args, '--stdin') ? fromFile(sub, '-', args, stdin) : pathspecsOf(args);
+    if (has(args, '-a', '--all')) return { kind: 'pathspecs', specs: [prefix === '' ? ':/' : prefix], implied: prefix === '' };
+    return { kind: 'pathspecs', specs: files.map((file) => `${prefix}${file}`), implied: false };
+  }
+  const file = longValue(args, '--pathspec-from-file');
+  const specs = pathspecsOf(args);
+  return completed(file === null ? specs : [...specs, ...fromFile(sub, file, args, stdin)]);
+}
