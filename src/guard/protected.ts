@@ -310,6 +310,16 @@ function excluded(specs: readonly string[], dir: string | null, place: PlaceCont
   });
 }
 
+/** Whether a pathspec names the area or a path inside it, in any case, and nothing else (no glob, no folder holding it). */
+function pathspecWithin(spec: string, dir: string | null, place: PlaceContext, area: ProtectedArea): boolean {
+  const { top, pattern } = parsePathspec(spec);
+  const base = top ? place.root : dir;
+  const expanded = base === null ? null : expandKnown(pattern, base, place.home);
+  if (base === null || expanded === null || GIT_GLOB.test(expanded)) return false;
+  const rel = relative(place.root, resolve(base, expanded)).split(sep).join('/').toLowerCase();
+  return rel === area.path.toLowerCase() || rel.startsWith(`${area.path.toLowerCase()}/`);
+}
+
 /** Why a git command rewrites files in the area (guard/git-writes.ts), or null. */
 function gitAreaWrite(git: GitPaths, place: PlaceContext, area: ProtectedArea): string | null {
   if (git.writes.kind === 'stash') {
@@ -323,7 +333,7 @@ function gitAreaWrite(git: GitPaths, place: PlaceContext, area: ProtectedArea): 
   if (hit === undefined) return null;
   const named = implied ? (specs.length === 1 ? 'the whole tree (no pathspec)' : `${specs.slice(0, -1).join(' ')} (exclusions alone: the whole tree but them)`) : hit;
   // A pathspec that covers more than the area (`.`, `:/`, a glob): say how to leave it out.
-  const wider = implied || !namesArea(hit, git.dir, place, area, false);
+  const wider = implied || !pathspecWithin(hit, git.dir, place, area);
   const leaveOut = git.sub === 'stash' ? "use git stash push -- ':!.agent' to leave .agent/ out" : "add the pathspec ':!.agent' to leave .agent/ out";
   const hint = !wider ? '' : git.sub === 'checkout-index' ? ' — name the files you mean instead of -a' : ` — name the paths you mean, or ${leaveOut}`;
   return `git ${git.sub} of ${named} rewrites files in ${area.label}${hint}`;

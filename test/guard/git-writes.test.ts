@@ -1,0 +1,222 @@
+/**
+ * git commands that rewrite `.agent/config/`, each run twice on the same state: by real git (does
+ * the config file change?) and through the built pre-tool-use hook, in the JSON Claude Code sends
+ * for a Bash call (is it denied?). The gaps a reviewer found — pathspec magic (`:(icase)`, `:/:`,
+ * exclusions alone), a backslash in a pathspec, `git stash` — and their class, each with its
+ * harmless twin. The guard denies exactly the commands git lets write the config, except the few
+ * rows marked as read on the side of denying (docs/guard.md says why).
+ */
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { git, testdir } from '../helpers/tmp.js';
+import { bashPreToolUse, hook, project } from '../hooks/run-hook.js';
+
+const CONFIG = '.agent/config/coordination.yaml';
+const ENV = { COS_SPRINT: 'wiring', COS_AGENT: 'dev' };
+
+type Setup = 'dirty' | 'stashed-config' | 'stashed-src' | 'config-below-src' | 'config-stashed-src-changed';
+
+/**
+ * A committed project, then: `dirty` — a person's uncommitted change of the config and a change
+ * of src/x.ts; `stashed-config` — the config change put in stash@{0}, the tree clean;
+ * `stashed-src` — only src/x.ts in stash@{0}; `config-below-src` — stash@{0} holds src/x.ts,
+ * stash@{1} the config change; `config-stashed-src-changed` — the config change in stash@{0},
+ * src/x.ts changed.
+ */
+async function templates(): Promise<Record<Setup, string>> {
+  const base = await project();
+  mkdirSync(join(base, 'src'));
+  writeFileSync(join(base, 'src/x.ts'), 'a\n');
+  git(base, 'init', '-q', '-b', 'main');
+  git(base, 'add', '-A');
+  git(base, 'commit', '-q', '-m', 'project');
+  const copy = (setup: Setup, steps: (dir: string) => void) => {
+    const dir = testdir();
+    cpSync(base, dir, { recursive: true });
+    steps(dir);
+    return [setup, dir] as const;
+  };
+  const changeConfig = (dir: string) => writeFileSync(join(dir, CONFIG), 'version: 1\nttl_minutes: 3000\n');
+  const changeSrc = (dir: string) => writeFileSync(join(dir, 'src/x.ts'), 'b\n');
+  return Object.fromEntries([
+    copy('dirty', (dir) => {
+      changeConfig(dir);
+      changeSrc(dir);
+    }),
+    copy('stashed-config', (dir) => {
+      changeConfig(dir);
+      git(dir, 'stash', 'push', '-q', '--', '.agent/config');
+    }),
+    copy('stashed-src', (dir) => {
+      changeSrc(dir);
+      git(dir, 'stash', 'push', '-q', '--', 'src');
+    }),
+    copy('config-below-src', (dir) => {
+      changeConfig(dir);
+      git(dir, 'stash', 'push', '-q', '--', '.agent/config');
+      changeSrc(dir);
+      git(dir, 'stash', 'push', '-q', '--', 'src');
+    }),
+    copy('config-stashed-src-changed', (dir) => {
+      changeConfig(dir);
+      git(dir, 'stash', 'push', '-q', '--', '.agent/config');
+      changeSrc(dir);
+    }),
+  ]) as Record<Setup, string>;
+}
+
+/** [command, state, the guard's decision, whether real git changes the config (default: denied)] */
+type Row = [command: string, setup: Setup, want: 'allow' | 'config-edit' | 'too-complex', gitWrites?: boolean];
+
+const ROWS: Row[] = [
+  // pathspec magic: long and short forms, combined, any case
+  ["git restore ':(icase).AGENT/config'", 'dirty', 'config-edit'],
+  ["git restore ':(icase).AGENT'", 'dirty', 'config-edit'],
+  ["git restore ':(top,icase).Agent'", 'dirty', 'config-edit'],
+  ["git restore ':(icase).agent/CONF*'", 'dirty', 'config-edit'],
+  ["git checkout -- ':(icase).AGENT/Config/Coordination.YAML'", 'dirty', 'config-edit'],
+  ["git restore ':/:.agent/config'", 'dirty', 'config-edit'], // a second `:` ends the short magic
+  ["git restore ':.agent'", 'dirty', 'config-edit'], // a bare `:` is no magic
+  ["git restore ':(prefix:0).agent'", 'dirty', 'config-edit'],
+  ["git restore ':(glob).agen*/**'", 'dirty', 'config-edit'],
+  ["git restore ':(glob)**/*.yaml'", 'dirty', 'config-edit'],
+  ['git --icase-pathspecs restore .AGENT', 'dirty', 'config-edit'],
+  ['GIT_ICASE_PATHSPECS=1 git restore .AGENT/config', 'dirty', 'config-edit'],
+  // exclusions alone: the whole tree but them, from the top wherever git runs
+  ["git restore ':!src'", 'dirty', 'config-edit'],
+  ["git restore ':^src'", 'dirty', 'config-edit'],
+  ["git restore ':(exclude)src/x.ts'", 'dirty', 'config-edit'],
+  ["cd src && git restore ':!x.ts'", 'dirty', 'config-edit'],
+  // a backslash escapes the next character in git's wildmatch; bracket expressions, POSIX classes
+  ["git restore '.agent/\\config/coordination.yaml'", 'dirty', 'config-edit'],
+  ["git restore '.\\agent/config/coordination.yaml'", 'dirty', 'config-edit'],
+  ["git checkout -- '.agent/[[:lower:]]onfig/coordination.yaml'", 'dirty', 'config-edit'],
+  ["git restore '.agent/[!x]onfig/coordination.yaml'", 'dirty', 'config-edit'],
+  ["git restore '.agent/\\config'", 'dirty', 'config-edit', false], // a glob names files only: git fails; denied alike
+  // git stash: a push puts the changes away and writes the files back as HEAD has them
+  ['git stash push -- .agent/config/coordination.yaml', 'dirty', 'config-edit'],
+  ['git stash', 'dirty', 'config-edit'],
+  ['git stash push', 'dirty', 'config-edit'],
+  ['git stash -u', 'dirty', 'config-edit'],
+  ['git stash save wip', 'dirty', 'config-edit'],
+  ['git stash -m wip', 'dirty', 'config-edit'],
+  ['git stash push -m wip .agent', 'dirty', 'config-edit'],
+  ['git stash push --keep-index', 'dirty', 'config-edit'],
+  ["git stash -- ':(icase).AGENT'", 'dirty', 'config-edit'],
+  ['git stash push --pathspec-from-file=- <<< .agent/config/coordination.yaml', 'dirty', 'config-edit'],
+  // applying a stash writes the files it holds
+  ['git stash pop', 'stashed-config', 'config-edit'],
+  ['git stash apply', 'stashed-config', 'config-edit'],
+  ["git stash apply 'stash@{0}'", 'stashed-config', 'config-edit'],
+  ['git stash pop --index 0', 'stashed-config', 'config-edit'],
+  ['git stash branch from-stash', 'stashed-config', 'config-edit'],
+  ["git stash pop 'stash@{1}'", 'config-below-src', 'config-edit'],
+  ['git stash drop && git stash pop', 'config-below-src', 'config-edit'], // the config stash moves up to stash@{0}
+  // the rest of the class: other writers of the working files of a pathspec, another work tree
+  ['git checkout-index -f -a', 'dirty', 'config-edit'],
+  ['git checkout-index -f .agent/config/coordination.yaml', 'dirty', 'config-edit'],
+  ['git --git-dir=.git --work-tree=. restore .agent/config', 'dirty', 'config-edit'],
+  ['git restore --pathspec-from-file=- <<< .agent/config/coordination.yaml', 'dirty', 'config-edit'],
+  ['git restore --pathspec-from-file=paths.txt', 'dirty', 'too-complex', false], // a file the guard does not read
+  // harmless twins: git leaves the config as it is
+  ['git restore src/x.ts', 'dirty', 'allow'],
+  ["git restore ':(icase)SRC/X.ts'", 'dirty', 'allow'],
+  ["git restore -- . ':!.agent'", 'dirty', 'allow'],
+  ["git restore ':!.agent'", 'dirty', 'allow'], // exclusions alone, leaving .agent/ out
+  ["git restore ':(glob)*.yaml'", 'dirty', 'allow', false], // :(glob)'s * stops at /: git matches nothing
+  ["git restore ':(literal).agent/\\config'", 'dirty', 'allow', false],
+  ['git stash push -- src/', 'dirty', 'allow'],
+  ['git stash push src/', 'dirty', 'allow'],
+  ['git stash -- src/', 'dirty', 'allow'],
+  ["git stash push -- ':!.agent'", 'dirty', 'allow'],
+  ["git stash push ':(exclude).agent'", 'dirty', 'allow'],
+  ['git stash list', 'stashed-config', 'allow'],
+  ['git stash show -p', 'stashed-config', 'allow'],
+  ['git stash drop', 'stashed-config', 'allow'],
+  ['git stash create', 'dirty', 'allow'],
+  ['git stash pop', 'stashed-src', 'allow'],
+  ["git stash apply 'stash@{0}'", 'config-below-src', 'allow'],
+  ['git stash pop', 'dirty', 'allow', false], // nothing stashed: git fails
+  ['git checkout-index -f src/x.ts', 'dirty', 'allow'],
+  ['git --git-dir=.git --work-tree=. restore src/x.ts', 'dirty', 'allow'],
+  ['git restore --staged .agent/config', 'dirty', 'allow'],
+  // A push earlier in the line renumbers the stashes; one that finds nothing to save does not.
+  ['git stash push -- src && git stash pop', 'stashed-config', 'config-edit'], // src unchanged: the config stash is popped
+  ['git stash push -- src && git stash pop', 'config-below-src', 'allow'],
+  // Decision: read both ways, so a push that does save (src changed) still counts the config stash below it.
+  ['git stash push -- src && git stash pop', 'config-stashed-src-changed', 'config-edit', false],
+];
+
+/** The hook's answer on this state: 'allow' (it printed nothing) or the rule its denial names, and the reason. */
+async function decision(root: string, command: string, session: string): Promise<{ rule: string; reason: string }> {
+  const result = await hook('pre-tool-use', bashPreToolUse(root, command, session), { cwd: root, env: ENV });
+  expect(result.code).toBe(0);
+  if (result.stdout === '') return { rule: 'allow', reason: '' };
+  const out = JSON.parse(result.stdout) as { hookSpecificOutput: { permissionDecision: string; permissionDecisionReason: string } };
+  expect(out.hookSpecificOutput.permissionDecision).toBe('deny');
+  const reason = out.hookSpecificOutput.permissionDecisionReason;
+  return { rule: /\(rule ([a-z-]+)\)/.exec(reason)?.[1] ?? reason, reason };
+}
+
+/** Whether real git, running the command with bash, changes the config file. */
+function gitChangesConfig(root: string, command: string): boolean {
+  const before = readFileSync(join(root, CONFIG), 'utf8');
+  try {
+    execFileSync('bash', ['-c', command], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'ignore'],
+      timeout: 30_000,
+      env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.invalid', GIT_CONFIG_NOSYSTEM: '1' },
+    });
+  } catch {
+    // git refused (no match, nothing to pop): what it left is what counts.
+  }
+  return !existsSync(join(root, CONFIG)) || readFileSync(join(root, CONFIG), 'utf8') !== before;
+}
+
+async function pool<T, R>(items: readonly T[], width: number, work: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await work(items[i]!, i);
+      }
+    }),
+  );
+  return out;
+}
+
+describe('git commands that rewrite .agent/config/ are denied, as real git shows (through the built hook)', () => {
+  it('each form is denied exactly when git writes the config; its harmless twin passes', { timeout: 600_000 }, async () => {
+    const states = await templates();
+    const got = await pool(ROWS, 3, async ([command, setup], i) => {
+      const root = testdir();
+      cpSync(states[setup], root, { recursive: true });
+      const { rule } = await decision(root, command, `git-${i}`);
+      return { rule, writes: gitChangesConfig(root, command) };
+    });
+    const wrong = ROWS.flatMap(([command, setup, want, writes], i) => {
+      const expected = { rule: want, writes: writes ?? want !== 'allow' };
+      return got[i]!.rule === expected.rule && got[i]!.writes === expected.writes ? [] : [`${command} [${setup}] → guard ${got[i]!.rule}, git writes ${got[i]!.writes} (want ${expected.rule}, ${expected.writes})`];
+    });
+    expect(wrong).toEqual([]);
+  });
+
+  it('each denial says in one sentence what was denied and why, and how to leave .agent/ out', { timeout: 120_000 }, async () => {
+    const states = await templates();
+    const reason = async (setup: Setup, command: string, session: string) => {
+      const root = testdir();
+      cpSync(states[setup], root, { recursive: true });
+      return (await decision(root, command, session)).reason;
+    };
+    expect(await reason('dirty', "git restore ':(icase).AGENT/config'", 'r1')).toContain("(rule config-edit): git restore of :(icase).AGENT/config rewrites files in .agent/config/ (the team's configuration is changed by a person)");
+    expect(await reason('dirty', 'git stash', 'r2')).toContain("(rule config-edit): git stash of the whole tree (no pathspec) rewrites files in .agent/config/ — name the paths you mean, or use git stash push -- ':!.agent' to leave .agent/ out");
+    expect(await reason('dirty', "git restore ':!src'", 'r3')).toContain("git restore of :!src (exclusions alone: the whole tree but them) rewrites files in .agent/config/ — name the paths you mean, or add the pathspec ':!.agent' to leave .agent/ out");
+    expect(await reason('stashed-config', 'git stash pop', 'r4')).toContain('(rule config-edit): git stash pop writes back .agent/config/coordination.yaml from stash@{0}, in .agent/config/');
+    expect(await reason('dirty', 'git restore --pathspec-from-file=paths.txt', 'r5')).toContain('(rule too-complex): it is too complex for the guard to check: git restore reads the paths it rewrites from paths.txt, which the guard does not read — name them on the command line');
+  });
+});
