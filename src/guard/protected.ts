@@ -9,7 +9,9 @@
  * (cp/mv/install/ln with `-t`, in-place editors such as `sed -i`, `perl -pi`, `yq -i`,
  * `awk -i inplace`, `patch`, extraction by `tar -x -C` / `unzip -d`, `rsync`, `dd of=`,
  * `truncate`, downloads with `-o`, `find -delete` under it), git commands that rewrite the working files of a pathspec
- * covering the place (`git checkout -- .`, `git restore :/`), and the Write/Edit tools. Paths are
+ * covering the place (`git checkout -- .`, `git restore :/`, `git restore ':(icase).AGENT'`,
+ * `git stash push`: guard/git-writes.ts, read as git reads pathspecs: guard/pathspec.ts) or
+ * apply a stash holding a file there, and the Write/Edit tools. Paths are
  * placed as the shell would (globs matched segment by segment, `$PWD`/`$HOME`/`~` expanded) and
  * through symbolic links (the real path of their existing part). Pure: the real path comes in as
  * a function.

@@ -23,7 +23,7 @@
  *   must appear in that order among the arguments (`*` is any one word): `git reset --hard`.
  * - Always on: an agent's own `cos approve` (through any launcher: npx, npm exec, node …/cli.js),
  *   and writes to `.agent/config/` and `.agent/status/` (guard/protected.ts: Bash redirects,
- *   writing commands, git restores covering them, the Write/Edit/MultiEdit/NotebookEdit tools).
+ *   writing commands, git restores and stashes covering them, the Write/Edit/MultiEdit/NotebookEdit tools).
  * Paths are placed through symbolic links when the context brings `realPath` (guard/real-path.ts).
  */
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -518,6 +518,8 @@ function placeContext(context: GuardContext): PlaceContext {
  * complex to check.
  */
 function gitWritesHere(git: GitCall, dir: string | null, stdin: readonly string[], stashes: readonly StashChange[], place: PlaceContext, context: GuardContext): GitPaths | null | undefined {
+  // An alias given on the line (`git -c alias.r=restore r .agent`) runs a command the guard does not see: one that may write files (a shell alias `!…`, a writer) is too complex.
+  if (git.config.some(([key, value]) => key === `alias.${git.sub.toLowerCase()}` && (value === null || /^\s*!|\b(?:restore|checkout|checkout-index|stash|rm|mv|clean)\b/.test(value)))) throw new TooComplex(`git ${git.sub} is an alias given with -c, which the guard does not follow — run the git command itself`);
   const writes = gitWrites(git.sub, git.args, stdin);
   if (git.elsewhere) {
     const top = git.workTree !== null ? (dir === null ? null : placePath(git.workTree, dir, context.home)) : dir;

@@ -9,11 +9,13 @@
  * to check.
  */
 import { execFileSync } from 'node:child_process';
+import { SAFE_CONFIG } from '../git/run.js';
 
 /** git's output; 'absent' when `rev-parse --verify --quiet` says the name names nothing (exit 1). */
 function git(cwd: string, args: string[]): string | null | 'absent' {
   try {
-    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000, maxBuffer: 8 << 20 });
+    // The hardening of every git cos runs (git/run.ts): a committed folder that looks like a bare repository is not used.
+    return execFileSync('git', ['-c', SAFE_CONFIG, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000, maxBuffer: 8 << 20, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } });
   } catch (error) {
     const status = (error as { status?: number | null }).status;
     return args[0] === 'rev-parse' && status === 1 ? 'absent' : null;

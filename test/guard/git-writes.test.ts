@@ -120,6 +120,7 @@ const ROWS: Row[] = [
   ['git --git-dir=.git --work-tree=. restore .agent/config', 'dirty', 'config-edit'],
   ['git restore --pathspec-from-file=- <<< .agent/config/coordination.yaml', 'dirty', 'config-edit'],
   ['git restore --pathspec-from-file=paths.txt', 'dirty', 'too-complex', false], // a file the guard does not read
+  ['git -c alias.r=restore r .agent/config', 'dirty', 'too-complex'], // an alias on the line
   // harmless twins: git leaves the config as it is
   ['git restore src/x.ts', 'dirty', 'allow'],
   ["git restore ':(icase)SRC/X.ts'", 'dirty', 'allow'],
