@@ -67,7 +67,7 @@ export { readClaimRefs, type ClaimRecord, type ClaimRef } from './git/claim-ref.
 export { checkPlan, describeProblem, findCycles, samePlan, MAX_PLAN_STEPS, PLAN_SCHEMA } from './plans/schema.js';
 export type { Plan, PlanStep, PlanProblem, PlanContext, PlanCheck } from './plans/schema.js';
 export { loadPlans, serializePlan, plansDir, type StoredPlans } from './plans/files.js';
-export { applyPlan, checkPlanFile, PlanInvalidError, ReplanRefusedError } from './plans/apply.js';
+export { applyPlan, checkPlanFile, PlanInvalidError, PlanNotCommittedError, ReplanRefusedError } from './plans/apply.js';
 export type { ApplyOptions, ApplyResult, PlanSource, PlanCheckResult } from './plans/apply.js';
 export { plannedSteps, readyQueue, dependencyMap, planInput } from './plans/ready.js';
 export type { PlannedStep, ReadyItem, WaitingItem, ReadyQueue } from './plans/ready.js';

@@ -1,6 +1,7 @@
 import { archiveStore, type ArchiveResult } from '../archive/move.js';
 import type { MoveReason } from '../archive/policy.js';
-import { InputError } from '../errors.js';
+import { InputError, isCosError } from '../errors.js';
+import { refusalJson } from '../output/refusal.js';
 import { loadConfig } from '../config/load.js';
 import { progressFor } from '../output/progress.js';
 import { parseCommand, printJson, type CommandContext } from './context.js';
@@ -12,7 +13,7 @@ import { unversionedMoves, type UnversionedMove } from '../archive/unversioned.j
 export const flags = defineFlags({
   'dry-run': { type: 'boolean', help: 'print what would move; change nothing' },
   commit: { type: 'boolean', help: 'git-commit exactly the moves (nothing else staged is touched); exit 1 outside a git repository or when git would ignore a destination (nothing moves); exit 5 if git fails, with the moves done' },
-  json: { type: 'boolean', help: '{ "version": 1, "moved": [ { "from", "to", "reason" } ], "skipped", "dry_run", "current", "max_current", "overflow", "malformed", "updated", "unversioned": [ { "from", "to", "rule" } ], "commit" }' },
+  json: { type: 'boolean', help: '{ "version": 1, "moved": [ { "from", "to", "reason" } ], "skipped", "dry_run", "current", "max_current", "overflow", "malformed", "updated", "unversioned": [ { "from", "to", "rule" } ], "commit" } (a --commit git refused: "commit": null, "ok": false, "error": { "code", "exit_code", "message" }, exit 5, the moves done)' },
 });
 
 export const help = `Usage: cos archive [--dry-run] [--commit] [--json]
@@ -166,6 +167,8 @@ export async function run(context: CommandContext): Promise<number> {
       updated,
       unversioned,
       commit,
+      // The moves are done whatever git did: a failed --commit is said beside them (exit 5 below).
+      ...(isCosError(commitError) ? refusalJson(commitError) : {}),
     });
   } else {
     for (const file of updated) context.stdout(`Updated ${file}: its line state/ is now /state/, so status/archive/state/ (the sprint named state) is versioned.\n`);

@@ -1,6 +1,7 @@
 /** `cos plan check FILE` / `cos plan apply FILE [--commit]`: validate and store a plan. */
 import { existsSync } from 'node:fs';
-import { EXIT, InputError } from '../errors.js';
+import { EXIT, InputError, type CosError } from '../errors.js';
+import { refusalJson } from '../output/refusal.js';
 import { visible } from '../output/visible.js';
 import { agentPaths } from '../store/paths.js';
 import type { ApplyResult, PlanSource } from '../plans/apply.js';
@@ -12,7 +13,7 @@ export const flags = defineFlags({
   commit: { type: 'boolean', mcp: true, help: 'apply: commit the stored plan (or the NOTE of a refused replan) with git, so every version stays in git history (recommended; without it, commit it yourself)' },
   agent: { type: 'string', value: 'A', kind: 'slug', mcp: true, help: 'apply: who signs the NOTE of a refused replan (default: $COS_AGENT, else chief-of-staff)' },
   name: { type: 'string', value: 'NAME', help: "the plan's name when FILE is - (the plan is read from stdin)" },
-  json: { type: 'boolean', help: 'check: { "version": 1, "ok", "plan", "problems": [{ "step", "field", "message" }] }; apply: { "version": 1, "outcome": "created" | "replanned" | "unchanged", "file", "attempt", "attempt_cap", "commit", "plan" }' },
+  json: { type: 'boolean', help: 'check: { "version": 1, "ok", "plan", "problems": [{ "step", "field", "message" }] }; apply: { "version": 1, "outcome": "created" | "replanned" | "unchanged", "file", "attempt", "attempt_cap", "commit", "plan" } (a --commit git refused: "commit": null, "ok": false, "error": { "code", "exit_code", "message" }, exit 5)' },
 });
 
 export const help = `Usage: cos plan check FILE [--json]
@@ -46,7 +47,9 @@ Once applied, cos ready lists the steps that can be dispatched now (READY) and t
 unfinished dependencies; cos dispatch refuses a WAITING step (exit 3) unless --force.
 
 Exit codes: 0 valid / applied; 1 the plan is not valid (every problem listed) or bad usage;
-3 a replan past the attempt cap was refused; 5 --commit failed (the plan is written).
+3 a replan past the attempt cap was refused; 5 --commit failed in git: the plan is written and
+printed all the same (with --json its document, "commit": null and what failed), the sentence on
+stderr.
 
 Example:
   cos plan check plans/results.yaml && cos plan apply plans/results.yaml --commit && cos ready`;
@@ -60,24 +63,42 @@ type PlanOutcome = { sub: 'check'; plan: Plan; shown: string } | { sub: 'apply';
 export async function execute(values: FlagValues<typeof flags>, io: OperationIo, sub: 'check' | 'apply', source: PlanSource): Promise<Outcome<PlanOutcome>> {
   // Until every command checks it up front: never create a partial .agent/ tree.
   if (!existsSync(agentPaths(io.root).agent)) throw new InputError('No .agent/ here (or above); run cos init first.', { code: 'not-found' });
-  const { applyPlan, checkPlanFile } = await import('../plans/apply.js');
+  const { applyPlan, checkPlanFile, PlanNotCommittedError } = await import('../plans/apply.js');
   if (sub === 'check') {
     if (values.commit || values.agent !== undefined) throw new InputError(`--commit and --agent apply to cos plan apply only.`);
     const { plan, file: shown } = checkPlanFile(io.root, source);
     return { document: { ok: true, plan, problems: [] }, exitCode: EXIT.ok, data: { sub, plan, shown } };
   }
   const { loadConfig } = await import('../config/load.js');
-  const result = await applyPlan(io.root, source, {
-    commit: values.commit === true,
-    ...(values.agent !== undefined ? { agent: values.agent } : {}),
-    now: io.now(),
-    env: io.env,
-  });
+  let result: ApplyResult;
+  // A --commit git refused leaves the plan stored: it is reported beside the failure, not instead of it.
+  let failure: CosError | undefined;
+  try {
+    result = await applyPlan(io.root, source, {
+      commit: values.commit === true,
+      ...(values.agent !== undefined ? { agent: values.agent } : {}),
+      now: io.now(),
+      env: io.env,
+    });
+  } catch (error) {
+    if (!(error instanceof PlanNotCommittedError)) throw error;
+    result = error.result;
+    failure = error;
+  }
   const cap = loadConfig(io.root).config.dispatch.attempt_cap;
   return {
-    document: { outcome: result.outcome, file: result.file, attempt: result.plan.attempt, attempt_cap: cap, commit: result.commit, plan: result.plan },
-    exitCode: EXIT.ok,
+    document: {
+      outcome: result.outcome,
+      file: result.file,
+      attempt: result.plan.attempt,
+      attempt_cap: cap,
+      commit: result.commit,
+      plan: result.plan,
+      ...(failure ? refusalJson(failure) : {}),
+    },
+    exitCode: failure?.exitCode ?? EXIT.ok,
     data: { sub, result, cap },
+    ...(failure ? { failure } : {}),
   };
 }
 
@@ -114,8 +135,10 @@ export async function run(context: CommandContext): Promise<number> {
     const what =
       result.outcome === 'unchanged'
         ? `unchanged (attempt ${result.plan.attempt} of ${cap}); nothing written`
-        : `${result.outcome === 'created' ? 'applied' : 'replanned'}: attempt ${result.plan.attempt} of ${cap}${result.commit ? `, committed ${result.commit.slice(0, 12)}` : ' (not committed: commit it, or use --commit)'}`;
+        : `${result.outcome === 'created' ? 'applied' : 'replanned'}: attempt ${result.plan.attempt} of ${cap}${result.commit ? `, committed ${result.commit.slice(0, 12)}` : outcome.failure ? ' (not committed: git failed)' : ' (not committed: commit it, or use --commit)'}`;
     context.stdout(`${result.file}: ${what}.\nNext: cos ready\n`);
   }
+  // The plan is stored and printed above; a failed --commit adds its sentence and exit code (5).
+  if (outcome.failure) throw outcome.failure;
   return outcome.exitCode;
 }

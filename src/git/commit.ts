@@ -38,7 +38,10 @@ async function gitRetrying(cwd: string, args: string[], options: GitOptions & Si
 
 function fail(what: string, detail: string, paths: string[]): never {
   const shown = paths.length === 1 ? paths[0] : `${paths.length} paths`;
-  throw new ExternalError(`${what} (${detail}); ${shown} ${paths.length === 1 ? 'is' : 'are'} written but not committed — commit by hand or retry.`);
+  // Not "retry": cos post again writes a second entry, cos archive again finds nothing left to
+  // move, cos plan apply again finds the plan unchanged; none of them commits these files.
+  const one = paths.length === 1;
+  throw new ExternalError(`${what} (${detail}); ${shown} ${one ? 'is' : 'are'} written but not committed — commit ${one ? 'it' : 'them'} by hand (running the command again does not).`);
 }
 
 /** Options of `commitPaths`: the environment for git and an observer of each git command. */

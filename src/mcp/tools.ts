@@ -185,7 +185,7 @@ export const TOOLS: readonly ToolDefinition[] = [
     name: 'plan_apply',
     title: 'Apply a plan',
     description:
-      'Validate and store a plan (cos plan apply) as .agent/plans/<name>.yaml. A changed plan is a replan (its attempt goes up); a replan past dispatch.attempt_cap is refused with a BLOCKER NOTE asking a human. commit commits it with git. Returns { version, outcome: created | replanned | unchanged, file, attempt, attempt_cap, commit, plan }.',
+      'Validate and store a plan (cos plan apply) as .agent/plans/<name>.yaml. A changed plan is a replan (its attempt goes up); a replan past dispatch.attempt_cap is refused with a BLOCKER NOTE asking a human. commit commits it with git (a commit git refuses is an error that still carries the stored plan document: commit: null, ok: false, error). Returns { version, outcome: created | replanned | unchanged, file, attempt, attempt_cap, commit, plan }.',
     input: toolInput(plan.flags, { name: planName, plan: planInput }),
     run: (input, io) => plan.execute(flagValues(plan.flags, input), io, 'apply', { name: String(input.name), text: planText(input.plan) }),
   },

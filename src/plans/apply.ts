@@ -10,7 +10,7 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { listRoles } from '../dispatch/role.js';
-import { InputError, RefusedError } from '../errors.js';
+import { ExternalError, InputError, isCosError, RefusedError, type CosError } from '../errors.js';
 import type { Entry } from '../protocol/fields.js';
 import { readStore } from '../store/read.js';
 import { agentPaths } from '../store/paths.js';
@@ -101,6 +101,18 @@ export class ReplanRefusedError extends RefusedError {
   }
 }
 
+/**
+ * `applyPlan` with `commit` when git did not commit: the plan IS stored (exit 5, as the commit's
+ * own error); `result` is what was applied, with `commit: null`, so a caller still reports it.
+ */
+export class PlanNotCommittedError extends ExternalError {
+  readonly result: ApplyResult;
+  constructor(error: CosError, result: ApplyResult) {
+    super(error.message, { code: error.code, cause: error });
+    this.result = result;
+  }
+}
+
 /** The attempt of the stored version, or 0 when there is none. */
 function storedAttempt(root: string, name: string): { attempt: number; plan: Plan | null } {
   const stored = loadPlans(root);
@@ -135,12 +147,19 @@ export async function applyPlan(root: string, source: PlanSource, options: Apply
   }
   const applied: Plan = { ...plan, attempt };
   writePlan(root, applied);
+  const outcome = stored.plan ? 'replanned' : 'created';
   let commit: string | null = null;
   if (options.commit) {
     const { commitPaths } = await import('../git/commit.js');
-    commit = await commitPaths(root, [rel], `cos plan apply: ${plan.name} attempt ${attempt} of ${cap}\n\n${plan.summary}`, options.env ? { env: options.env } : {});
+    try {
+      commit = await commitPaths(root, [rel], `cos plan apply: ${plan.name} attempt ${attempt} of ${cap}\n\n${plan.summary}`, options.env ? { env: options.env } : {});
+    } catch (error) {
+      // The plan is stored whatever git does: the error carries what was applied.
+      if (isCosError(error)) throw new PlanNotCommittedError(error, { outcome, plan: applied, file: rel, commit: null });
+      throw error;
+    }
   }
-  return { outcome: stored.plan ? 'replanned' : 'created', plan: applied, file: rel, commit };
+  return { outcome, plan: applied, file: rel, commit };
 }
 
 async function commitQuietly(root: string, files: string[], message: string, options: ApplyOptions): Promise<void> {

@@ -5,7 +5,7 @@ import { archiveStore } from '../../src/archive/move.js';
 import { withLock } from '../../src/store/lock.js';
 import { postEntry } from '../../src/store/write.js';
 import { AGENT_GITIGNORE } from '../../src/templates/config.js';
-import { cos } from '../helpers/cli.js';
+import { cos, runCli } from '../helpers/cli.js';
 import { git, gitdir, testdir } from '../helpers/tmp.js';
 
 const T0 = new Date('2026-01-10T08:00:00Z');
@@ -125,6 +125,23 @@ describe('cos archive', () => {
       ].sort(),
     );
     expect(git(root, 'status', '--porcelain').split('\n').filter(Boolean).sort()).toEqual([' M notes.txt', 'M  other.txt']);
+  });
+
+  it('--commit that git refuses (a pre-commit hook): exit 5, the moves done and printed with "commit": null and the error (built CLI)', async () => {
+    const root = gitdir({ '.agent/.gitignore': AGENT_GITIGNORE, [`${CURRENT}/.gitkeep`]: '' });
+    const e = seedStore(root);
+    git(root, 'add', '-A');
+    git(root, 'commit', '-q', '-m', 'entries');
+    writeFileSync(join(root, '.git/hooks/pre-commit'), '#!/bin/sh\necho "hook says no" >&2\nexit 1\n', { mode: 0o755 });
+    const result = await runCli(['archive', '--commit', '--json', '--dir', root]);
+    expect(result.code).toBe(5);
+    const out = JSON.parse(result.stdout);
+    expect(out.moved.map((move: { from: string }) => move.from).sort()).toEqual([e.a1.path, e.a2.path, e.a3.path].sort());
+    expect(out).toMatchObject({ commit: null, ok: false, error: { code: 'external', exit_code: 5 } });
+    expect(out.error.message).toMatch(/^git commit failed \(hook says no\); 6 paths are written but not committed — commit them by hand/);
+    expect(result.stderr).toBe(`cos archive: ${out.error.message}\n`);
+    for (const x of [e.a1, e.a2, e.a3]) expect(existsSync(join(root, '.agent/status/archive/alpha', x.file))).toBe(true);
+    expect(git(root, 'log', '--format=%s').trim().split('\n')).toEqual(['entries', 'fixture']);
   });
 
   it('takes the heartbeat lock of an open entry it moves: a heartbeat in flight lands first and moves with it', async () => {

@@ -100,7 +100,7 @@ describe('cos post --commit when the commit fails', () => {
     expect(result.code).toBe(5);
     const [name] = entries(broken.root);
     expect(result.stdout).toBe(`${CURRENT}/${name}\n`);
-    expect(result.stderr).toBe(`cos post: git commit failed (hook says no); ${CURRENT}/${name} is written but not committed — commit by hand or retry.\n`);
+    expect(result.stderr).toBe(`cos post: git commit failed (hook says no); ${CURRENT}/${name} is written but not committed — commit it by hand (running the command again does not).\n`);
     expect(git(broken.root, 'log', '--format=%s').trim()).toBe('fixture');
   }, 60_000);
 
