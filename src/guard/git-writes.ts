@@ -5,7 +5,11 @@
  * push (guard/git-stash.ts); or the stash a `git stash pop|apply|branch` writes back. Pure.
  *
  * - A list of pathspecs that only excludes (`git restore ':!src'`) names the whole tree but them,
- *   as git reads it (from the top, wherever it runs): `:/` is added.
+ *   as git reads it (from the top, wherever it runs): `:/` is added; so do `git restore -p` and
+ *   `git checkout -p [REV]` without a path, and a stash push without one.
+ * - `git clean` removes untracked files only: which ones, git's own dry run tells (`git clean -n`
+ *   with the same selection: pathspecs, `-d`, `-x`, `-X`, `-e`), so `git clean -fd` passes
+ *   unless an untracked file in a protected place would go.
  * - `--pathspec-from-file=FILE` (and `git checkout-index --stdin`) names its paths in a file: read
  *   when it is `-` and the line gives the input (a here-string, a here-document, `echo … |`);
  *   otherwise the command is too complex for the guard to check (guard/too-complex.ts).
@@ -17,10 +21,19 @@ import { parsePathspec } from './pathspec.js';
 import { TooComplex } from './too-complex.js';
 
 export type GitWrite =
-  /** It rewrites the working files these pathspecs name (relative to the directory git runs in). */
-  | { kind: 'pathspecs'; specs: string[]; implied: boolean }
+  /**
+   * It rewrites the working files these pathspecs name (relative to the directory git runs in);
+   * `whole` says why they name the whole tree when the line does not show it (`:/` is then among them).
+   */
+  | { kind: 'pathspecs'; specs: string[]; whole: string | null }
   /** It writes back what this stash holds. */
-  | { kind: 'stash'; ref: string };
+  | { kind: 'stash'; ref: string }
+  /**
+   * `git clean`: it removes the untracked files `git clean -n` with these arguments names (its
+   * pathspecs, `-d`, `-x`, `-X`, `-e`), which git tells exactly; `specs` stand for them where git
+   * cannot be asked (the whole tree below where it runs without one).
+   */
+  | { kind: 'clean'; dryRun: string[]; specs: string[] };
 
 /** git subcommands that rewrite (or remove) the working files their pathspecs name. */
 const PATH_WRITERS = new Set(['rm', 'restore', 'checkout', 'mv', 'clean', 'checkout-index']);
@@ -69,10 +82,40 @@ function fromFile(sub: string, file: string, args: readonly string[], stdin: rea
   return stdin.flatMap((text) => text.split(nul ? '\0' : '\n')).filter((line) => line !== '');
 }
 
+const NO_PATHSPEC = 'the whole tree (no pathspec)';
+
 /** Completed as git reads them: a list of exclusions alone names the whole tree but them. */
-function completed(specs: string[]): { kind: 'pathspecs'; specs: string[]; implied: boolean } {
-  const implied = specs.length > 0 && specs.every((spec) => parsePathspec(spec).exclude);
-  return { kind: 'pathspecs', specs: implied ? [...specs, ':/'] : specs, implied };
+function completed(specs: string[]): { kind: 'pathspecs'; specs: string[]; whole: string | null } {
+  if (specs.length === 0 || !specs.every((spec) => parsePathspec(spec).exclude)) return { kind: 'pathspecs', specs, whole: null };
+  return { kind: 'pathspecs', specs: [...specs, ':/'], whole: `${specs.join(' ')} (exclusions alone: the whole tree but them)` };
+}
+
+/** `git clean`'s arguments as a dry run that removes nothing: what selects files kept, `-f`, `-i`, `-q` dropped, `-n` added. */
+function cleanDryRun(args: readonly string[]): { dryRun: string[]; specs: string[] } {
+  const options: string[] = [];
+  const specs: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') {
+      specs.push(...args.slice(i + 1));
+      break;
+    }
+    if ((arg === '-e' || arg === '--exclude') && i + 1 < args.length) options.push('-e', args[++i]!);
+    else if (arg.startsWith('--exclude=')) options.push('-e', arg.slice('--exclude='.length));
+    else if (/^-[a-zA-Z]/.test(arg) && !arg.startsWith('--')) {
+      // A cluster: `-fdx`, `-fde PATTERN`, `-ePATTERN` (getopt: the value is the rest of the word, or the next one).
+      for (let k = 1; k < arg.length; k++) {
+        const letter = arg[k]!;
+        if (letter === 'e') {
+          const value = k + 1 < arg.length ? arg.slice(k + 1) : args[++i];
+          if (value !== undefined) options.push('-e', value);
+          break;
+        }
+        if (letter === 'd' || letter === 'x' || letter === 'X') options.push(`-${letter}`);
+      }
+    } else if (!arg.startsWith('-')) specs.push(arg);
+  }
+  return { dryRun: ['-n', ...options, '--', ...specs], specs };
 }
 
 /** What working files `git SUB ARGS` rewrites, or null when it rewrites none by a pathspec or stash. */
@@ -83,17 +126,28 @@ export function gitWrites(sub: string, args: readonly string[], stdin: readonly 
     if (action.kind !== 'stash') return null;
     const specs = action.pathspecFile === null ? action.specs : [...action.specs, ...fromFile('stash', action.pathspecFile, args, stdin)];
     // Without a pathspec a stash push takes every change away: the whole tree.
-    return specs.length === 0 ? { kind: 'pathspecs', specs: [':/'], implied: true } : completed(specs);
+    return specs.length === 0 ? { kind: 'pathspecs', specs: [':/'], whole: NO_PATHSPEC } : completed(specs);
   }
   if (!PATH_WRITERS.has(sub) || onlyTheIndex(sub, args)) return null;
   if (sub === 'checkout-index') {
     // Each file is written under --prefix when one is given (`--prefix=/tmp/export/` exports the tree).
     const prefix = longValue(args, '--prefix') ?? '';
     const files = has(args, '--stdin') ? fromFile(sub, '-', args, stdin) : pathspecsOf(args);
-    if (has(args, '-a', '--all')) return { kind: 'pathspecs', specs: [prefix === '' ? ':/' : prefix], implied: prefix === '' };
-    return { kind: 'pathspecs', specs: files.map((file) => `${prefix}${file}`), implied: false };
+    if (has(args, '-a', '--all')) return { kind: 'pathspecs', specs: [prefix === '' ? ':/' : prefix], whole: prefix === '' ? 'the whole tree (-a)' : null };
+    return { kind: 'pathspecs', specs: files.map((file) => `${prefix}${file}`), whole: null };
+  }
+  if (sub === 'clean') {
+    const { dryRun, specs } = cleanDryRun(args);
+    return { kind: 'clean', dryRun, specs: specs.length === 0 ? ['.'] : specs };
   }
   const file = longValue(args, '--pathspec-from-file');
-  const specs = pathspecsOf(args);
-  return completed(file === null ? specs : [...specs, ...fromFile(sub, file, args, stdin)]);
+  const specs = file === null ? pathspecsOf(args) : [...pathspecsOf(args), ...fromFile(sub, file, args, stdin)];
+  // `git restore -p`, `git checkout -p [REV]` without a path: every change of the whole tree, hunk by hunk.
+  if (has(args, '-p', '--patch') && (sub === 'restore' || sub === 'checkout')) {
+    if (specs.length === 0) return { kind: 'pathspecs', specs: [':/'], whole: NO_PATHSPEC };
+    if (sub === 'checkout' && !args.includes('--') && specs.length === 1) {
+      return { kind: 'pathspecs', specs: [...specs, ':/'], whole: `the whole tree (${specs[0]} may name a revision: write -- before the paths)` };
+    }
+  }
+  return completed(specs);
 }

@@ -76,6 +76,8 @@ export interface GitPaths {
   writes: GitWrite;
   /** For a stash applied: the files it writes back, from the top of the work tree (guard/stash-files.ts). */
   stashFiles: readonly string[] | null;
+  /** For `git clean`: the absolute paths its dry run says it removes, or null when git was not asked (its pathspecs count then). */
+  cleanFiles: readonly string[] | null;
 }
 
 export interface ProtectedHit {
@@ -329,13 +331,19 @@ function gitAreaWrite(git: GitPaths, place: PlaceContext, area: ProtectedArea): 
     const file = git.stashFiles.find((path) => patternCovers(path, area.path, []));
     return file === undefined ? null : `git stash ${git.args[0]} writes back ${file} from ${git.writes.ref}, in ${area.label}`;
   }
-  const { specs, implied } = git.writes;
+  if (git.writes.kind === 'clean' && git.cleanFiles !== null) {
+    const areaPath = areaPathOf(area, place);
+    const gone = git.cleanFiles.find((path) => candidates(path, place.real).some((candidate) => isInside(areaPath, candidate) || isInside(candidate, areaPath)));
+    return gone === undefined ? null : `git clean removes ${relative(place.root, place.real(gone)).split(sep).join('/') || '.'}, in ${area.label} (git clean -n names it) — add the pathspec ':!.agent' to leave .agent/ out`;
+  }
+  const { specs } = git.writes;
+  const whole = git.writes.kind === 'pathspecs' ? git.writes.whole : null;
   if (excluded(specs, git.dir, place, area)) return null;
   const hit = specs.find((spec) => pathspecCovers(spec, git.dir, place, area));
   if (hit === undefined) return null;
-  const named = implied ? (specs.length === 1 ? 'the whole tree (no pathspec)' : `${specs.slice(0, -1).join(' ')} (exclusions alone: the whole tree but them)`) : hit;
+  const named = whole !== null && hit === ':/' ? whole : hit;
   // A pathspec that covers more than the area (`.`, `:/`, a glob): say how to leave it out.
-  const wider = implied || !pathspecWithin(hit, git.dir, place, area);
+  const wider = whole !== null || !pathspecWithin(hit, git.dir, place, area);
   const leaveOut = git.sub === 'stash' ? "use git stash push -- ':!.agent' to leave .agent/ out" : "add the pathspec ':!.agent' to leave .agent/ out";
   const hint = !wider ? '' : git.sub === 'checkout-index' ? ' — name the files you mean instead of -a' : ` — name the paths you mean, or ${leaveOut}`;
   return `git ${git.sub} of ${named} rewrites files in ${area.label}${hint}`;

@@ -72,6 +72,12 @@ export interface GuardContext {
    * command is too complex for the guard to check.
    */
   stashFiles?: (ref: string) => readonly string[] | null;
+  /**
+   * The absolute paths `git clean ARGS` (a dry run: `-n` among them) says it removes when run in
+   * `dir` (guard/clean-files.ts); null when git does not answer. Asked only for `git clean`;
+   * without it the command's pathspecs count.
+   */
+  cleanFiles?: (dir: string, dryRun: readonly string[]) => readonly string[] | null;
 }
 
 export type GuardDecision =
@@ -530,10 +536,18 @@ function gitWritesHere(git: GitCall, dir: string | null, stdin: readonly string[
     if (place.real(top) !== place.root) return undefined;
   }
   if (writes === null) return null;
-  if (writes.kind !== 'stash') return { sub: git.sub, args: git.args, dir, writes, stashFiles: null };
-  // Another repository's stash writes another work tree: not this rule's.
+  const paths = { sub: git.sub, args: git.args, dir, writes, stashFiles: null, cleanFiles: null };
+  if (writes.kind === 'pathspecs') return paths;
+  // Another repository's stash or untracked files are another work tree's: not this rule's.
   if (dir !== null && !isInside(place.root, place.real(dir))) return undefined;
-  return { sub: git.sub, args: git.args, dir, writes, stashFiles: stashedFiles(writes.ref, dir, stashes, context) };
+  if (writes.kind === 'clean') {
+    // Asked of git only where it runs here; without the reader the pathspecs count (`.` without one).
+    if (dir === null || context.cleanFiles === undefined) return paths;
+    const files = context.cleanFiles(dir, writes.dryRun);
+    if (files === null) throw new TooComplex('git clean -n, asked which files git clean removes, did not answer');
+    return { ...paths, cleanFiles: files };
+  }
+  return { ...paths, stashFiles: stashedFiles(writes.ref, dir, stashes, context) };
 }
 
 /** The files the stash `ref` writes back, once the stash commands earlier in the line have run. */

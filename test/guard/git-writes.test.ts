@@ -6,7 +6,7 @@
  * harmless twin. The guard denies exactly the commands git lets write the config, except the few
  * rows marked as read on the side of denying (docs/guard.md says why).
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,14 +16,15 @@ import { bashPreToolUse, hook, project } from '../hooks/run-hook.js';
 const CONFIG = '.agent/config/coordination.yaml';
 const ENV = { COS_SPRINT: 'wiring', COS_AGENT: 'dev' };
 
-type Setup = 'dirty' | 'stashed-config' | 'stashed-src' | 'config-below-src' | 'config-stashed-src-changed';
+type Setup = 'dirty' | 'stashed-config' | 'stashed-src' | 'config-below-src' | 'config-stashed-src-changed' | 'untracked-config';
 
 /**
  * A committed project, then: `dirty` — a person's uncommitted change of the config and a change
  * of src/x.ts; `stashed-config` — the config change put in stash@{0}, the tree clean;
  * `stashed-src` — only src/x.ts in stash@{0}; `config-below-src` — stash@{0} holds src/x.ts,
  * stash@{1} the config change; `config-stashed-src-changed` — the config change in stash@{0},
- * src/x.ts changed.
+ * src/x.ts changed; `untracked-config` — a person's new config file, not yet added, and an
+ * untracked build folder.
  */
 async function templates(): Promise<Record<Setup, string>> {
   const base = await project();
@@ -58,6 +59,11 @@ async function templates(): Promise<Record<Setup, string>> {
       git(dir, 'stash', 'push', '-q', '--', '.agent/config');
       changeSrc(dir);
       git(dir, 'stash', 'push', '-q', '--', 'src');
+    }),
+    copy('untracked-config', (dir) => {
+      writeFileSync(join(dir, '.agent/config/routes.yaml'), 'notify: {}\n');
+      mkdirSync(join(dir, 'build'));
+      writeFileSync(join(dir, 'build/out.js'), '');
     }),
     copy('config-stashed-src-changed', (dir) => {
       changeConfig(dir);
@@ -121,7 +127,23 @@ const ROWS: Row[] = [
   ['git restore --pathspec-from-file=- <<< .agent/config/coordination.yaml', 'dirty', 'config-edit'],
   ['git restore --pathspec-from-file=paths.txt', 'dirty', 'too-complex', false], // a file the guard does not read
   ['git -c alias.r=restore r .agent/config', 'dirty', 'too-complex'], // an alias on the line
+  // git clean removes untracked files: which ones, git's own dry run says
+  ['git clean -fd', 'untracked-config', 'config-edit'],
+  ['git clean -f -- .agent', 'untracked-config', 'config-edit'],
+  ["cd src && git clean -fd ':/'", 'untracked-config', 'config-edit'],
+  ['git clean -fdx', 'untracked-config', 'config-edit'],
+  // git restore -p / git checkout -p without a path: every hunk of the whole tree
+  ['yes | git checkout -p', 'dirty', 'config-edit'],
+  ['yes | git restore -p', 'dirty', 'config-edit'],
+  ['yes | git checkout -p HEAD', 'dirty', 'config-edit'],
   // harmless twins: git leaves the config as it is
+  ['git clean -fd', 'dirty', 'allow'], // nothing untracked in .agent/config/
+  ["git clean -fd -- ':!.agent'", 'untracked-config', 'allow'],
+  ['git clean -fd build', 'untracked-config', 'allow'],
+  ['git clean -fd -e routes.yaml', 'untracked-config', 'allow'],
+  ['git clean -nd', 'untracked-config', 'allow'],
+  ['yes | git checkout -p -- src/x.ts', 'dirty', 'allow'],
+  ['yes | git restore -p src', 'dirty', 'allow'],
   ['git restore src/x.ts', 'dirty', 'allow'],
   ["git restore ':(icase)SRC/X.ts'", 'dirty', 'allow'],
   ["git restore -- . ':!.agent'", 'dirty', 'allow'],
@@ -161,9 +183,19 @@ async function decision(root: string, command: string, session: string): Promise
   return { rule: /\(rule ([a-z-]+)\)/.exec(reason)?.[1] ?? reason, reason };
 }
 
-/** Whether real git, running the command with bash, changes the config file. */
+/** Every file of .agent/config/ with its content. */
+function snapshot(root: string): string {
+  const dir = join(root, '.agent/config');
+  if (!existsSync(dir)) return '';
+  return (readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[])
+    .sort()
+    .map((name) => `${name}:${statSync(join(dir, name)).isFile() ? readFileSync(join(dir, name), 'utf8') : '/'}`)
+    .join('\n');
+}
+
+/** Whether real git, running the command with bash, changes a file of .agent/config/ (writes, removes or adds one). */
 function gitChangesConfig(root: string, command: string): boolean {
-  const before = readFileSync(join(root, CONFIG), 'utf8');
+  const before = snapshot(root);
   try {
     execFileSync('bash', ['-c', command], {
       cwd: root,
@@ -174,7 +206,7 @@ function gitChangesConfig(root: string, command: string): boolean {
   } catch {
     // git refused (no match, nothing to pop): what it left is what counts.
   }
-  return !existsSync(join(root, CONFIG)) || readFileSync(join(root, CONFIG), 'utf8') !== before;
+  return snapshot(root) !== before;
 }
 
 async function pool<T, R>(items: readonly T[], width: number, work: (item: T, i: number) => Promise<R>): Promise<R[]> {
@@ -218,6 +250,8 @@ describe('git commands that rewrite .agent/config/ are denied, as real git shows
     expect(await reason('dirty', 'git stash', 'r2')).toContain("(rule config-edit): git stash of the whole tree (no pathspec) rewrites files in .agent/config/ — name the paths you mean, or use git stash push -- ':!.agent' to leave .agent/ out");
     expect(await reason('dirty', "git restore ':!src'", 'r3')).toContain("git restore of :!src (exclusions alone: the whole tree but them) rewrites files in .agent/config/ — name the paths you mean, or add the pathspec ':!.agent' to leave .agent/ out");
     expect(await reason('stashed-config', 'git stash pop', 'r4')).toContain('(rule config-edit): git stash pop writes back .agent/config/coordination.yaml from stash@{0}, in .agent/config/');
+    expect(await reason('untracked-config', 'git clean -fd', 'r6')).toContain("(rule config-edit): git clean removes .agent/config/routes.yaml, in .agent/config/ (git clean -n names it) — add the pathspec ':!.agent' to leave .agent/ out");
+    expect(await reason('dirty', 'git checkout -p HEAD', 'r7')).toContain('git checkout of the whole tree (HEAD may name a revision: write -- before the paths) rewrites files in .agent/config/');
     expect(await reason('dirty', 'git restore --pathspec-from-file=paths.txt', 'r5')).toContain('(rule too-complex): it is too complex for the guard to check: git restore reads the paths it rewrites from paths.txt, which the guard does not read — name them on the command line');
   });
 });
