@@ -49,6 +49,8 @@ export interface PlaceContext {
   real: RealPath;
   /** Places protected besides PROTECTED_AREAS (the record of used approvals). */
   extra?: readonly ProtectedArea[];
+  /** The files under a folder, relative to it (guard/files-under.ts): a git glob is tried against those of a place too. */
+  files?: (dir: string) => readonly string[];
 }
 
 /**
@@ -296,7 +298,10 @@ function pathspecCovers(spec: string, dir: string | null, place: PlaceContext, a
   for (const candidate of candidates(abs, place.real)) {
     const rel = relative(place.root, candidate);
     if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) continue;
-    if (patternCovers(rel.split(sep).join('/'), area.path, area.samples, { glob, literal: literally })) return true;
+    const pattern = rel.split(sep).join('/');
+    if (patternCovers(pattern, area.path, area.samples, { glob, literal: literally })) return true;
+    // A glob that names no known file of the place: tried against the files it holds now.
+    if (!literally && GIT_GLOB.test(pattern) && place.files !== undefined && patternCovers(pattern, area.path, place.files(areaPathOf(area, place)), { glob })) return true;
   }
   // Unquoted, the shell expands a glob first (segment by segment).
   return GLOB.test(abs) && namesArea(path, base, place, area, true);

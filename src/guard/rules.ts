@@ -66,6 +66,8 @@ export interface GuardContext {
   realPath?: RealPath;
   /** Where used approvals are recorded (guard/approval-use.ts), protected like `.agent/status/`; asked once a command is parsed. */
   approvalsUsedDir?: () => string | null;
+  /** The files under a folder, relative to it (guard/files-under.ts): asked only for a git pathspec glob. */
+  filesUnder?: (dir: string) => readonly string[];
   /**
    * The files a stash writes back when applied (guard/stash-files.ts), from the top of the work
    * tree; null when git cannot tell. Asked only for `git stash pop|apply|branch`; without it such a
@@ -513,7 +515,7 @@ function matchesPattern(words: string[], pattern: string[]): boolean {
 function placeContext(context: GuardContext): PlaceContext {
   const real = context.realPath ?? ((path: string) => path);
   const used = context.approvalsUsedDir?.() ?? null;
-  return { root: real(resolve(context.root)), home: context.home, real, ...(used !== null ? { extra: [approvalsUsedArea(used)] } : {}) };
+  return { root: real(resolve(context.root)), home: context.home, real, ...(used !== null ? { extra: [approvalsUsedArea(used)] } : {}), ...(context.filesUnder ? { files: context.filesUnder } : {}) };
 }
 
 /**

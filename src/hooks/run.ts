@@ -23,6 +23,7 @@ import { gitConfigOf } from '../guard/git-config.js';
 import { currentBranchOf, remoteDefaultBranchOf } from '../guard/git-files.js';
 import { stashFilesOf } from '../guard/stash-files.js';
 import { cleanFilesOf } from '../guard/clean-files.js';
+import { filesUnder } from '../guard/files-under.js';
 import { cwdInAgent, mayBeDenied } from '../guard/prefilter.js';
 import { approvalsUsedDir } from '../guard/approval-use.js';
 import { realPathOf } from '../guard/real-path.js';
@@ -244,6 +245,7 @@ async function preToolUse(root: string, state: string, input: HookInput, run: Ho
       approvalsUsedDir: () => approvalsUsedDir(root),
       stashFiles: (ref) => stashFilesOf(cwd, ref),
       cleanFiles: (dir, dryRun) => cleanFilesOf(dir, dryRun),
+      filesUnder,
     });
   }
   const previous = await answerNeedsHuman(root, state, input, run, readSession(state, input.session_id));

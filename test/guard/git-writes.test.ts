@@ -19,7 +19,8 @@ const ENV = { COS_SPRINT: 'wiring', COS_AGENT: 'dev' };
 type Setup = 'dirty' | 'stashed-config' | 'stashed-src' | 'config-below-src' | 'config-stashed-src-changed' | 'untracked-config';
 
 /**
- * A committed project, then: `dirty` — a person's uncommitted change of the config and a change
+ * A committed project (its config holds team.json besides cos's files), then: `dirty` — a
+ * person's uncommitted change of the config and a change
  * of src/x.ts; `stashed-config` — the config change put in stash@{0}, the tree clean;
  * `stashed-src` — only src/x.ts in stash@{0}; `config-below-src` — stash@{0} holds src/x.ts,
  * stash@{1} the config change; `config-stashed-src-changed` — the config change in stash@{0},
@@ -30,6 +31,7 @@ async function templates(): Promise<Record<Setup, string>> {
   const base = await project();
   mkdirSync(join(base, 'src'));
   writeFileSync(join(base, 'src/x.ts'), 'a\n');
+  writeFileSync(join(base, '.agent/config/team.json'), '{}\n');
   git(base, 'init', '-q', '-b', 'main');
   git(base, 'add', '-A');
   git(base, 'commit', '-q', '-m', 'project');
@@ -39,7 +41,10 @@ async function templates(): Promise<Record<Setup, string>> {
     steps(dir);
     return [setup, dir] as const;
   };
-  const changeConfig = (dir: string) => writeFileSync(join(dir, CONFIG), 'version: 1\nttl_minutes: 3000\n');
+  const changeConfig = (dir: string) => {
+    writeFileSync(join(dir, CONFIG), 'version: 1\nttl_minutes: 3000\n');
+    writeFileSync(join(dir, '.agent/config/team.json'), '{"lead": "x"}\n');
+  };
   const changeSrc = (dir: string) => writeFileSync(join(dir, 'src/x.ts'), 'b\n');
   return Object.fromEntries([
     copy('dirty', (dir) => {
@@ -100,6 +105,8 @@ const ROWS: Row[] = [
   ["git restore '.\\agent/config/coordination.yaml'", 'dirty', 'config-edit'],
   ["git checkout -- '.agent/[[:lower:]]onfig/coordination.yaml'", 'dirty', 'config-edit'],
   ["git restore '.agent/[!x]onfig/coordination.yaml'", 'dirty', 'config-edit'],
+  ["git restore '*.json'", 'dirty', 'config-edit'], // a glob against the files the config holds now
+  ["git restore ':(glob)**/team.*'", 'dirty', 'config-edit'],
   ["git restore '.agent/\\config'", 'dirty', 'config-edit', false], // a glob names files only: git fails; denied alike
   // git stash: a push puts the changes away and writes the files back as HEAD has them
   ['git stash push -- .agent/config/coordination.yaml', 'dirty', 'config-edit'],
@@ -145,6 +152,7 @@ const ROWS: Row[] = [
   ['yes | git checkout -p -- src/x.ts', 'dirty', 'allow'],
   ['yes | git restore -p src', 'dirty', 'allow'],
   ['git restore src/x.ts', 'dirty', 'allow'],
+  ["git restore '*.ts'", 'dirty', 'allow'],
   ["git restore ':(icase)SRC/X.ts'", 'dirty', 'allow'],
   ["git restore -- . ':!.agent'", 'dirty', 'allow'],
   ["git restore ':!.agent'", 'dirty', 'allow'], // exclusions alone, leaving .agent/ out
