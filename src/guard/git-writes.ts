@@ -13,6 +13,8 @@
  * - `--pathspec-from-file=FILE` (and `git checkout-index --stdin`) names its paths in a file: read
  *   when it is `-` and the line gives the input (a here-string, a here-document, `echo … |`);
  *   otherwise the command is too complex for the guard to check (guard/too-complex.ts).
+ * - `git reset --hard`, `git checkout -f`, `git switch --discard-changes` throw away the uncommitted
+ *   changes of the whole tree: they count when a protected file has one (git says which).
  * - Only the index, or nothing, is left alone: `git restore --staged` (without `--worktree`), dry
  *   runs of `git clean`/`git mv`, `git stash list|show|drop|clear|create|store`.
  */
@@ -33,7 +35,13 @@ export type GitWrite =
    * pathspecs, `-d`, `-x`, `-X`, `-e`), which git tells exactly; `specs` stand for them where git
    * cannot be asked (the whole tree below where it runs without one).
    */
-  | { kind: 'clean'; dryRun: string[]; specs: string[] };
+  | { kind: 'clean'; dryRun: string[]; specs: string[] }
+  /**
+   * It throws away every uncommitted change of a tracked file (`git reset --hard [REV]`, `git
+   * checkout -f BRANCH`, `git switch --discard-changes`): a protected file counts when it has one
+   * (guard/changed-files.ts asks git). What REV brings is history moving, not this rule's.
+   */
+  | { kind: 'discard'; what: string };
 
 /** git subcommands that rewrite (or remove) the working files their pathspecs name. */
 const PATH_WRITERS = new Set(['rm', 'restore', 'checkout', 'mv', 'clean', 'checkout-index']);
@@ -118,8 +126,19 @@ function cleanDryRun(args: readonly string[]): { dryRun: string[]; specs: string
   return { dryRun: ['-n', ...options, '--', ...specs], specs };
 }
 
+/** `git reset --hard`, `git checkout -f`/`--force` (without a path), `git switch -f`/`--discard-changes`: how it says so, or null. */
+function discards(sub: string, args: readonly string[]): string | null {
+  const before = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
+  if (sub === 'reset' && before.includes('--hard')) return 'git reset --hard';
+  if (sub === 'checkout' && !args.includes('--') && has(before, '-f', '--force')) return 'git checkout -f';
+  if (sub === 'switch' && (has(before, '-f', '--force') || before.includes('--discard-changes'))) return 'git switch --discard-changes';
+  return null;
+}
+
 /** What working files `git SUB ARGS` rewrites, or null when it rewrites none by a pathspec or stash. */
 export function gitWrites(sub: string, args: readonly string[], stdin: readonly string[]): GitWrite | null {
+  const discard = discards(sub, args);
+  if (discard !== null) return { kind: 'discard', what: discard };
   if (sub === 'stash') {
     const action = stashAction(args);
     if (action.kind === 'apply') return { kind: 'stash', ref: action.ref };

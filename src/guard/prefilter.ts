@@ -24,9 +24,10 @@ function unquoted(command: string): string {
  * (guard/protected.ts) — named, named by a file name of the config (`$D/coordination.yaml`), removed
  * with `.agent` or a dot-glob (`.a*`) that can name `.agent`, or rewritten by a git command whose
  * pathspec covers them without naming them (`git checkout -- .`, `git restore :/`, `git rm -r .`)
- * or by a stash pushed or applied (`git stash`, `git stash pop`).
+ * or by a stash pushed or applied (`git stash`, `git stash pop`), or thrown away (`git reset --hard`,
+ * `git switch --discard-changes`).
  */
-const ALWAYS = ['approve', 'config', '.agent', 'coordination', 'notion-sync', 'guard-settings', 'checkout', 'restore', 'rm', 'mv', 'clean', 'stash'];
+const ALWAYS = ['approve', 'config', '.agent', 'coordination', 'notion-sync', 'guard-settings', 'checkout', 'restore', 'rm', 'mv', 'clean', 'stash', 'reset', 'switch'];
 const DOT_GLOB = /(?:^|[\s/=])\.[^\s/]*[*?[]/;
 /**
  * A path that names a `status` folder (`/tmp/link-to-agent/status/current/x.md`, `cp f link/status`):

@@ -80,6 +80,8 @@ export interface GitPaths {
   stashFiles: readonly string[] | null;
   /** For `git clean`: the absolute paths its dry run says it removes, or null when git was not asked (its pathspecs count then). */
   cleanFiles: readonly string[] | null;
+  /** For a discard (`git reset --hard`): the absolute paths of tracked files with uncommitted changes, or null when git was not asked. */
+  changedFiles: readonly string[] | null;
 }
 
 export interface ProtectedHit {
@@ -335,6 +337,13 @@ function gitAreaWrite(git: GitPaths, place: PlaceContext, area: ProtectedArea): 
     if (git.stashFiles === null) return null;
     const file = git.stashFiles.find((path) => patternCovers(path, area.path, []));
     return file === undefined ? null : `git stash ${git.args[0]} writes back ${file} from ${git.writes.ref}, in ${area.label}`;
+  }
+  if (git.writes.kind === 'discard') {
+    // Only the config: entries rewritten by a heartbeat go back to what was committed, which forges nothing.
+    if (git.changedFiles === null || area.rule !== 'config-edit') return null;
+    const areaPath = areaPathOf(area, place);
+    const lost = git.changedFiles.find((path) => candidates(path, place.real).some((candidate) => isInside(areaPath, candidate)));
+    return lost === undefined ? null : `${git.writes.what} throws away the uncommitted change of ${relative(place.root, place.real(lost)).split(sep).join('/')}, in ${area.label} — leave it to the person who made it, or use git reset --keep / a checkout without -f, which keep it`;
   }
   if (git.writes.kind === 'clean' && git.cleanFiles !== null) {
     const areaPath = areaPathOf(area, place);

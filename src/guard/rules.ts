@@ -80,6 +80,12 @@ export interface GuardContext {
    * without it the command's pathspecs count.
    */
   cleanFiles?: (dir: string, dryRun: readonly string[]) => readonly string[] | null;
+  /**
+   * The absolute paths of tracked files with uncommitted changes (index or work tree against
+   * HEAD) in the repository holding `dir` (guard/changed-files.ts); null when git does not answer.
+   * Asked only for `git reset --hard`, `git checkout -f`, `git switch --discard-changes`.
+   */
+  changedFiles?: (dir: string) => readonly string[] | null;
 }
 
 export type GuardDecision =
@@ -538,10 +544,17 @@ function gitWritesHere(git: GitCall, dir: string | null, stdin: readonly string[
     if (place.real(top) !== place.root) return undefined;
   }
   if (writes === null) return null;
-  const paths = { sub: git.sub, args: git.args, dir, writes, stashFiles: null, cleanFiles: null };
+  const paths = { sub: git.sub, args: git.args, dir, writes, stashFiles: null, cleanFiles: null, changedFiles: null };
   if (writes.kind === 'pathspecs') return paths;
   // Another repository's stash or untracked files are another work tree's: not this rule's.
   if (dir !== null && !isInside(place.root, place.real(dir))) return undefined;
+  if (writes.kind === 'discard') {
+    // Without the reader (or where the line does not say), a discard passes as history moving did before.
+    if (dir === null || context.changedFiles === undefined) return paths;
+    const files = context.changedFiles(dir);
+    if (files === null) throw new TooComplex(`${writes.what} throws away uncommitted changes, and git did not say which`);
+    return { ...paths, changedFiles: files };
+  }
   if (writes.kind === 'clean') {
     // Asked of git only where it runs here; without the reader the pathspecs count (`.` without one).
     if (dir === null || context.cleanFiles === undefined) return paths;

@@ -24,6 +24,7 @@ import { currentBranchOf, remoteDefaultBranchOf } from '../guard/git-files.js';
 import { stashFilesOf } from '../guard/stash-files.js';
 import { cleanFilesOf } from '../guard/clean-files.js';
 import { filesUnder } from '../guard/files-under.js';
+import { changedFilesOf } from '../guard/changed-files.js';
 import { cwdInAgent, mayBeDenied } from '../guard/prefilter.js';
 import { approvalsUsedDir } from '../guard/approval-use.js';
 import { realPathOf } from '../guard/real-path.js';
@@ -246,6 +247,7 @@ async function preToolUse(root: string, state: string, input: HookInput, run: Ho
       stashFiles: (ref) => stashFilesOf(cwd, ref),
       cleanFiles: (dir, dryRun) => cleanFilesOf(dir, dryRun),
       filesUnder,
+      changedFiles: (dir) => changedFilesOf(dir),
     });
   }
   const previous = await answerNeedsHuman(root, state, input, run, readSession(state, input.session_id));

@@ -143,7 +143,15 @@ const ROWS: Row[] = [
   ['yes | git checkout -p', 'dirty', 'config-edit'],
   ['yes | git restore -p', 'dirty', 'config-edit'],
   ['yes | git checkout -p HEAD', 'dirty', 'config-edit'],
+  // throwing away every uncommitted change throws away a person's change of the config
+  ['git reset --hard', 'dirty', 'config-edit'],
+  ['git reset --hard HEAD~0', 'dirty', 'config-edit'],
+  ['git checkout -f main', 'dirty', 'config-edit'],
+  ['git switch --discard-changes main', 'dirty', 'config-edit'],
   // harmless twins: git leaves the config as it is
+  ['git reset --hard', 'stashed-src', 'allow'], // nothing uncommitted in .agent/config/
+  ['git reset --keep HEAD', 'dirty', 'allow'],
+  ['git checkout main', 'dirty', 'allow'],
   ['git clean -fd', 'dirty', 'allow'], // nothing untracked in .agent/config/
   ["git clean -fd -- ':!.agent'", 'untracked-config', 'allow'],
   ['git clean -fd build', 'untracked-config', 'allow'],
