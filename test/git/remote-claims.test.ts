@@ -116,6 +116,19 @@ describe('claims through a git remote', () => {
     expect(await readClaimRefs(c, 'origin')).toEqual([]);
   });
 
+  it("a COMPLETE whose --commit fails still releases the holder's claim on the remote (as a COMPLETE without --commit does)", { timeout: 120_000 }, async () => {
+    const { clones } = await team(2);
+    const [a, b] = clones as [string, string];
+    const t0 = new Date('2026-03-01T10:00:00Z');
+    expect((await cos(['dispatch', 'developer', 's1', '--agent', 'dev', '--remote', 'origin', '--json'], { cwd: a, now: t0 })).code).toBe(0);
+    expect((await readClaimRefs(b, 'origin', 's1')).map((ref) => ref.claim?.agent)).toEqual(['dev']);
+    writeFileSync(join(a, '.git/hooks/pre-commit'), '#!/bin/sh\necho "hook says no" >&2\nexit 1\n', { mode: 0o755 });
+    const done = await cos(['post', '--sprint', 's1', '--agent', 'dev', '--status', 'COMPLETE', '--commit', '--json'], { cwd: a, now: new Date('2026-03-01T10:40:00Z') });
+    expect(done.code).toBe(5);
+    expect(JSON.parse(done.stdout)).toMatchObject({ commit: null, ok: false, released_claim: true });
+    expect(await readClaimRefs(b, 'origin', 's1')).toEqual([]);
+  });
+
   it('--force replaces a live claim with a lease and records supersedes; a lapsed claim is replaced without --force', { timeout: 120_000 }, async () => {
     const { clones } = await team(2);
     const [a, b] = clones as [string, string];
