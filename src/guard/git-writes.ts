@@ -13,8 +13,12 @@
  * - `--pathspec-from-file=FILE` (and `git checkout-index --stdin`) names its paths in a file: read
  *   when it is `-` and the line gives the input (a here-string, a here-document, `echo … |`);
  *   otherwise the command is too complex for the guard to check (guard/too-complex.ts).
- * - `git reset --hard`, `git checkout -f`, `git switch --discard-changes` throw away the uncommitted
- *   changes of the whole tree: they count when a protected file has one (git says which).
+ * - `git reset --hard`, `git checkout -f`, `git switch --discard-changes`, `git read-tree --reset
+ *   -u` throw away the uncommitted changes of the whole tree: they count when a protected file has
+ *   one (git says which). `git switch --orphan` and `git sparse-checkout set|add|reapply|init`
+ *   take files out of the tree: the whole tree.
+ * - Files an argument names: `--output=FILE`, `git archive -o`, `git clone URL DIR`, `git init
+ *   DIR`, `git worktree add PATH`, ... (GitWrite `files`).
  * - Only the index, or nothing, is left alone: `git restore --staged` (without `--worktree`), dry
  *   runs of `git clean`/`git mv`, `git stash list|show|drop|clear|create|store`.
  */
@@ -41,7 +45,14 @@ export type GitWrite =
    * checkout -f BRANCH`, `git switch --discard-changes`): a protected file counts when it has one
    * (guard/changed-files.ts asks git). What REV brings is history moving, not this rule's.
    */
-  | { kind: 'discard'; what: string };
+  | { kind: 'discard'; what: string }
+  /**
+   * It writes files or folders its arguments name (relative to where git runs): `--output=FILE`
+   * (diff, log, show, format-patch), `git archive -o FILE`, `git bundle create FILE`, `git clone
+   * URL DIR`, `git init DIR`, `git worktree add PATH`, `git worktree move WT PATH`, `git
+   * format-patch -o DIR`, `git merge-file FILE …`.
+   */
+  | { kind: 'files'; paths: string[] };
 
 /** git subcommands that rewrite (or remove) the working files their pathspecs name. */
 const PATH_WRITERS = new Set(['rm', 'restore', 'checkout', 'mv', 'clean', 'checkout-index']);
@@ -131,14 +142,59 @@ function discards(sub: string, args: readonly string[]): string | null {
   const before = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
   if (sub === 'reset' && before.includes('--hard')) return 'git reset --hard';
   if (sub === 'checkout' && !args.includes('--') && has(before, '-f', '--force')) return 'git checkout -f';
+  if (sub === 'read-tree' && has(before, '-u') && before.includes('--reset')) return 'git read-tree --reset -u';
   if (sub === 'switch' && (has(before, '-f', '--force') || before.includes('--discard-changes'))) return 'git switch --discard-changes';
   return null;
 }
 
+/** The positional words of `args` (after `--` too), the values of the options in `valued` skipped. */
+function positionalsOf(args: readonly string[], valued: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') {
+      out.push(...args.slice(i + 1));
+      break;
+    }
+    if (valued.includes(arg)) i++;
+    else if (!arg.startsWith('-')) out.push(arg);
+  }
+  return out;
+}
+
+/** Files and folders a git command writes because an argument names them (see GitWrite `files`). */
+function namedFiles(sub: string, args: readonly string[]): string[] {
+  const paths: string[] = [];
+  const output = longValue(args, '--output');
+  if (output !== null) paths.push(output);
+  if (sub === 'archive' || sub === 'format-patch') {
+    const short = args.indexOf('-o');
+    if (short !== -1 && short + 1 < args.length) paths.push(args[short + 1]!);
+    paths.push(...args.filter((arg) => /^-o./.test(arg)).map((arg) => arg.slice(2)));
+    const directory = longValue(args, '--output-directory');
+    if (directory !== null) paths.push(directory);
+  }
+  if (sub === 'bundle' && args[0] === 'create') paths.push(...positionalsOf(args.slice(1), []).slice(0, 1));
+  if (sub === 'clone') {
+    const words = positionalsOf(args, ['-o', '--origin', '-b', '--branch', '-u', '--upload-pack', '--reference', '--reference-if-able', '--separate-git-dir', '--depth', '-c', '--config', '--filter', '--template', '-j', '--jobs', '--shallow-since', '--shallow-exclude', '--server-option', '--bundle-uri']);
+    if (words.length >= 2) paths.push(words.at(-1)!);
+  }
+  if (sub === 'init') paths.push(...positionalsOf(args, ['--template', '--separate-git-dir', '-b', '--initial-branch', '--object-format']).slice(-1));
+  if (sub === 'worktree' && args[0] === 'add') paths.push(...positionalsOf(args.slice(1), ['-b', '-B', '--reason']).slice(0, 1));
+  if (sub === 'worktree' && args[0] === 'move') paths.push(...positionalsOf(args.slice(1), []).slice(1, 2));
+  if (sub === 'merge-file' && !has(args, '-p', '--stdout')) paths.push(...positionalsOf(args, ['-L', '--marker-size']).slice(0, 1));
+  return paths;
+}
+
 /** What working files `git SUB ARGS` rewrites, or null when it rewrites none by a pathspec or stash. */
 export function gitWrites(sub: string, args: readonly string[], stdin: readonly string[]): GitWrite | null {
+  const named = namedFiles(sub, args);
+  if (named.length > 0) return { kind: 'files', paths: named };
   const discard = discards(sub, args);
   if (discard !== null) return { kind: 'discard', what: discard };
+  // Every tracked file taken away, or which are checked out decided anew: the whole tree.
+  if (sub === 'switch' && args.some((arg) => arg === '--orphan' || arg.startsWith('--orphan='))) return { kind: 'pathspecs', specs: [':/'], whole: 'the whole tree (git switch --orphan removes every tracked file)' };
+  if (sub === 'sparse-checkout' && ['set', 'add', 'reapply', 'init'].includes(args[0] ?? '')) return { kind: 'pathspecs', specs: [':/'], whole: 'the whole tree (git sparse-checkout decides which files are checked out)' };
   if (sub === 'stash') {
     const action = stashAction(args);
     if (action.kind === 'apply') return { kind: 'stash', ref: action.ref };

@@ -338,6 +338,10 @@ function gitAreaWrite(git: GitPaths, place: PlaceContext, area: ProtectedArea): 
     const file = git.stashFiles.find((path) => patternCovers(path, area.path, []));
     return file === undefined ? null : `git stash ${git.args[0]} writes back ${file} from ${git.writes.ref}, in ${area.label}`;
   }
+  if (git.writes.kind === 'files') {
+    const named = git.writes.paths.find((path) => namesArea(path, git.dir, place, area, false));
+    return named === undefined ? null : `git ${git.sub} writes ${named}, in ${area.label}`;
+  }
   if (git.writes.kind === 'discard') {
     // Only the config: entries rewritten by a heartbeat go back to what was committed, which forges nothing.
     if (git.changedFiles === null || area.rule !== 'config-edit') return null;
@@ -359,7 +363,7 @@ function gitAreaWrite(git: GitPaths, place: PlaceContext, area: ProtectedArea): 
   // A pathspec that covers more than the area (`.`, `:/`, a glob): say how to leave it out.
   const wider = whole !== null || !pathspecWithin(hit, git.dir, place, area);
   const leaveOut = git.sub === 'stash' ? "use git stash push -- ':!.agent' to leave .agent/ out" : "add the pathspec ':!.agent' to leave .agent/ out";
-  const hint = !wider ? '' : git.sub === 'checkout-index' ? ' — name the files you mean instead of -a' : ` — name the paths you mean, or ${leaveOut}`;
+  const hint = !wider || git.sub === 'switch' || git.sub === 'sparse-checkout' ? '' : git.sub === 'checkout-index' ? ' — name the files you mean instead of -a' : ` — name the paths you mean, or ${leaveOut}`;
   return `git ${git.sub} of ${named} rewrites files in ${area.label}${hint}`;
 }
 
@@ -380,7 +384,7 @@ export function protectedWrite(command: SimpleCommand, git: GitPaths | null, cwd
 }
 
 function areaWrite(command: SimpleCommand, git: GitPaths | null, cwd: string | null, place: PlaceContext, area: ProtectedArea): string | null {
-  if (git !== null && area.samples.length > 0) {
+  if (git !== null && (area.samples.length > 0 || git.writes.kind === 'files')) {
     const why = gitAreaWrite(git, place, area);
     if (why !== null) return why;
   }

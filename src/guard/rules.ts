@@ -545,7 +545,7 @@ function gitWritesHere(git: GitCall, dir: string | null, stdin: readonly string[
   }
   if (writes === null) return null;
   const paths = { sub: git.sub, args: git.args, dir, writes, stashFiles: null, cleanFiles: null, changedFiles: null };
-  if (writes.kind === 'pathspecs') return paths;
+  if (writes.kind === 'pathspecs' || writes.kind === 'files') return paths;
   // Another repository's stash or untracked files are another work tree's: not this rule's.
   if (dir !== null && !isInside(place.root, place.real(dir))) return undefined;
   if (writes.kind === 'discard') {

@@ -148,7 +148,20 @@ const ROWS: Row[] = [
   ['git reset --hard HEAD~0', 'dirty', 'config-edit'],
   ['git checkout -f main', 'dirty', 'config-edit'],
   ['git switch --discard-changes main', 'dirty', 'config-edit'],
+  // other git commands that write a path an argument names, or take files out of the tree
+  ['git diff --output=.agent/config/coordination.yaml HEAD', 'dirty', 'config-edit'],
+  ['git log -1 --output .agent/config/coordination.yaml', 'dirty', 'config-edit'],
+  ['git archive -o .agent/config/coordination.yaml HEAD', 'dirty', 'config-edit'],
+  ['git merge-file .agent/config/coordination.yaml src/x.ts src/x.ts', 'dirty', 'config-edit', false], // the merge of a file with itself twice: unchanged
+  ['git read-tree --reset -u HEAD', 'dirty', 'config-edit'],
+  ['git switch -q --orphan pages', 'stashed-src', 'config-edit'], // a clean tree: git removes every tracked file
+  ['git sparse-checkout set src', 'stashed-src', 'config-edit'],
   // harmless twins: git leaves the config as it is
+  ['git diff --output=diff.txt HEAD', 'dirty', 'allow'],
+  ['git archive -o build.tar HEAD', 'dirty', 'allow'],
+  ['git merge-file -p .agent/config/coordination.yaml src/x.ts src/x.ts', 'dirty', 'allow'],
+  ['git sparse-checkout list', 'dirty', 'allow'],
+  ['git worktree add -q build/pages', 'dirty', 'allow'],
   ['git reset --hard', 'stashed-src', 'allow'], // nothing uncommitted in .agent/config/
   ['git reset --keep HEAD', 'dirty', 'allow'],
   ['git checkout main', 'dirty', 'allow'],
@@ -199,6 +212,15 @@ async function decision(root: string, command: string, session: string): Promise
   return { rule: /\(rule ([a-z-]+)\)/.exec(reason)?.[1] ?? reason, reason };
 }
 
+/** A copied repository's index told the files' new stat data, as a checkout in place would have it. */
+function refresh(root: string): void {
+  try {
+    git(root, 'update-index', '-q', '--refresh');
+  } catch {
+    // files with changes: listed, and refreshed all the same
+  }
+}
+
 /** Every file of .agent/config/ with its content. */
 function snapshot(root: string): string {
   const dir = join(root, '.agent/config');
@@ -245,6 +267,7 @@ describe('git commands that rewrite .agent/config/ are denied, as real git shows
     const got = await pool(ROWS, 3, async ([command, setup], i) => {
       const root = testdir();
       cpSync(states[setup], root, { recursive: true });
+      refresh(root);
       const { rule } = await decision(root, command, `git-${i}`);
       return { rule, writes: gitChangesConfig(root, command) };
     });
