@@ -364,7 +364,13 @@ function parseMatters(loaded: Loaded): (CachedMatter | undefined)[] {
   return items.map((item: unknown) => (Array.isArray(item) && item.length === 2 && isObject(item[0]) && typeof item[1] === 'string' ? { data: item[0], body: item[1] } : undefined));
 }
 
-/** A kept folder's records and data: as loaded when every record still holds and none was read again, else written anew (files whose data is unusable left out). */
+/**
+ * A kept folder's records and data: as loaded when every record still holds and none was read
+ * again, else written anew. A record whose data cannot be had (unusable, or the cache file was
+ * replaced or removed since its index was read) is let go here: its name then stays in the
+ * listing as a plain file (othersOf), to be read next time, and what the folder settles is
+ * worked out again.
+ */
 function recordsOf(keep: Kept): { names: string[]; ids: number[]; data: Buffer } {
   const before = keep.before;
   if (keep.fresh.size === 0 && before !== undefined && before.names.length > 0 && keep.heldCount === before.names.length) {
@@ -378,7 +384,12 @@ function recordsOf(keep: Kept): { names: string[]; ids: number[]; data: Buffer }
     for (let at = 0; at < before.names.length; at++) {
       if (keep.held[at] !== 1) continue;
       const matter = matterOf(keep, before.names[at]!);
-      if (matter === undefined) continue;
+      if (matter === undefined) {
+        keep.held[at] = 0;
+        keep.heldCount--;
+        keep.settled = null;
+        continue;
+      }
       names.push(before.names[at]!);
       ids.push(...before.record[7].slice(4 * at, 4 * at + 4));
       matters.push([matter.data, matter.body]);
