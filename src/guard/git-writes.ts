@@ -94,7 +94,8 @@ function pathspecsOf(args: readonly string[]): string[] {
 
 /** Paths read from a file: `-` with the input the line gives, split as git splits them; otherwise too complex. */
 function fromFile(sub: string, file: string, args: readonly string[], stdin: readonly string[]): string[] {
-  if (file !== '-' || stdin.length === 0) {
+  // An empty text is a pipe from a program that is not echo/printf (guard/shell.ts): its output is not known.
+  if (file !== '-' || stdin.length === 0 || stdin.includes('')) {
     throw new TooComplex(`git ${sub} reads the paths it rewrites from ${file === '-' ? 'its input' : file}, which the guard does not read — name them on the command line`);
   }
   const nul = has(args, '--pathspec-file-nul') || (sub === 'checkout-index' && has(args, '-z'));

@@ -531,10 +531,19 @@ function placeContext(context: GuardContext): PlaceContext {
  * the directory it runs in as the top then). A work tree or a stash the guard cannot read is too
  * complex to check.
  */
-function gitWritesHere(git: GitCall, dir: string | null, stdin: readonly string[], stashes: readonly StashChange[], place: PlaceContext, context: GuardContext): GitPaths | null | undefined {
+function gitWritesHere(git: GitCall, dir: string | null, simple: SimpleCommand, stashes: readonly StashChange[], place: PlaceContext, context: GuardContext): GitPaths | null | undefined {
+  const { stdin } = simple;
   // An alias given on the line (`git -c alias.r=restore r .agent`) runs a command the guard does not see: one that may write files (a shell alias `!…`, a writer) is too complex.
   if (git.config.some(([key, value]) => key === `alias.${git.sub.toLowerCase()}` && (value === null || /^\s*!|\b(?:restore|checkout|checkout-index|stash|rm|mv|clean)\b/.test(value)))) throw new TooComplex(`git ${git.sub} is an alias given with -c, which the guard does not follow — run the git command itself`);
-  const writes = gitWrites(git.sub, git.args, stdin);
+  let writes = gitWrites(git.sub, git.args, stdin);
+  // Run by xargs or find -exec, it is also given words read at run time: the line's own (`echo PATH |
+  // xargs git restore`) are read; others the guard cannot see, so a command that rewrites the files
+  // of its paths is too complex to check.
+  if (simple.fromInput && writes !== null && writes.kind !== 'discard' && writes.kind !== 'stash') {
+    // An empty text is a pipe from a program that is not echo/printf: its output is not known.
+    if (stdin.length === 0 || stdin.includes('')) throw new TooComplex(`git ${git.sub} run by xargs or find -exec is given paths read at run time, which the guard does not see — name the paths`);
+    writes = gitWrites(git.sub, [...git.args.filter((arg) => arg !== '{}'), ...stdin.flatMap((text) => text.split(/\s+/).filter(Boolean))], []);
+  }
   if (git.elsewhere) {
     const top = git.workTree !== null ? (dir === null ? null : placePath(git.workTree, dir, context.home)) : dir;
     if (top === null || top.endsWith(`${sep}*`)) {
@@ -643,7 +652,7 @@ function decideParsed(command: string, commands: SimpleCommand[], context: Guard
     const git = gitSubcommand(words);
     let gitDir: string | null = here;
     for (const step of git?.dirs ?? []) gitDir = gitDir === null ? null : placePath(step, gitDir, context.home);
-    const gitPaths = git === null || simple.elsewhere ? null : gitWritesHere(git, gitDir, simple.stdin, stashes, place, context);
+    const gitPaths = git === null || simple.elsewhere ? null : gitWritesHere(git, gitDir, simple, stashes, place, context);
     if (git?.sub === 'stash' && gitPaths !== undefined) {
       const change = stashChange(git.args);
       if (change !== null) stashes.push(change);

@@ -134,6 +134,11 @@ const ROWS: Row[] = [
   ['git restore --pathspec-from-file=- <<< .agent/config/coordination.yaml', 'dirty', 'config-edit'],
   ['git restore --pathspec-from-file=paths.txt', 'dirty', 'too-complex', false], // a file the guard does not read
   ['git -c alias.r=restore r .agent/config', 'dirty', 'too-complex'], // an alias on the line
+  // paths given at run time: read when the line prints them, too complex otherwise
+  ['echo .agent/config/coordination.yaml | xargs git restore', 'dirty', 'config-edit'],
+  ['git ls-files -m | xargs git checkout --', 'dirty', 'too-complex'],
+  ["find .agent -name '*.yaml' -exec git restore {} +", 'dirty', 'too-complex'],
+  ['git ls-files .agent | git restore --pathspec-from-file=-', 'dirty', 'too-complex'],
   // git clean removes untracked files: which ones, git's own dry run says
   ['git clean -fd', 'untracked-config', 'config-edit'],
   ['git clean -f -- .agent', 'untracked-config', 'config-edit'],
@@ -173,6 +178,8 @@ const ROWS: Row[] = [
   ['yes | git checkout -p -- src/x.ts', 'dirty', 'allow'],
   ['yes | git restore -p src', 'dirty', 'allow'],
   ['git restore src/x.ts', 'dirty', 'allow'],
+  ['echo src/x.ts | xargs git restore', 'dirty', 'allow'],
+  ['git diff --name-only | xargs git add', 'dirty', 'allow'],
   ["git restore '*.ts'", 'dirty', 'allow'],
   ["git restore ':(icase)SRC/X.ts'", 'dirty', 'allow'],
   ["git restore -- . ':!.agent'", 'dirty', 'allow'],
