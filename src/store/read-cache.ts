@@ -175,12 +175,17 @@ interface DataPart {
 
 /** A loaded folder's data, as stored; null when the data part cannot be had. */
 function rawOf(loaded: Loaded): Buffer | null {
-  const part = loaded.data;
+  const bytes = dataBytes(loaded.data);
+  return bytes === null ? null : bytes.subarray(loaded.at, loaded.at + loaded.record[9]);
+}
+
+/** The data part's bytes, read on first use; null when the cache file was replaced or removed since its index was read, or cannot be read. */
+function dataBytes(part: DataPart): Buffer | null {
   if (part.bytes === undefined) {
     const read = readBounded(part.path, MAX_CACHE_BYTES, { from: part.start });
     part.bytes = read.ok && sameFile(read.stats, part.stats) ? read.bytes : null;
   }
-  return part.bytes === null ? null : part.bytes.subarray(loaded.at, loaded.at + loaded.record[9]);
+  return part.bytes;
 }
 
 function sameFile(a: Stats, b: Stats): boolean {
@@ -422,6 +427,12 @@ export function openReadCache(root: string, options: ReadCacheOptions = {}): Rea
       if (!state.changed && kept.size === loaded.size && [...kept].every(([dir, folder]) => folder.fresh.size === 0 && folder.heldCount === loaded.get(dir)?.names.length)) return;
       // Nothing worth keeping (every folder and file changed too recently) and nothing to replace: no file.
       if (loaded.size === 0 && [...kept.values()].every((folder) => folder.listing === null && folder.fresh.size === 0 && folder.heldCount === 0)) return;
+      // Records this run kept without reading their data are copied from the file the index came
+      // from. When another cos has replaced (or someone removed) that file since, it is left as it
+      // is: the newer cache is as good as this run's, and this run could only write its own with
+      // those records let go, costing the next reader every one of their files.
+      const part = [...kept.values()].find((folder) => folder.heldCount > 0)?.before?.data;
+      if (part !== undefined && dataBytes(part) === null) return;
       try {
         const folders: FolderRecord[] = [];
         const parts: Buffer[] = [];

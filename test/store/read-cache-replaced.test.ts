@@ -2,12 +2,12 @@
  * The read cache replaced or removed by another cos while a scan runs (store/read-cache.ts,
  * rawOf/recordsOf). A warm scan that leaves every settled folder unread never reads the cache's
  * data part; when it then saves (something else changed), that data part must come from the file
- * whose index it read. If it cannot (another cos replaced the file, or it was removed), the
- * records it would have copied are let go — their names stay in the listing, to be read next time
- * — rather than written as a folder with no entries (qa-reviewer-s6b's case: every later scan and
- * full read then missed those folders until they changed).
+ * whose index it read. If it cannot (another cos replaced the file, or it was removed), the scan
+ * leaves the cache as it finds it, rather than writing those folders with no entries
+ * (qa-reviewer-s6b's case: every later scan and full read then missed them until they changed) or
+ * with their records let go (qa-reviewer-s6c: the next reader would read every one of their files).
  */
-import { copyFileSync, existsSync, renameSync, unlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyze, scan } from '../../src/analyze.js';
 import { readCachePath } from '../../src/store/read-cache.js';
@@ -38,12 +38,17 @@ function scanWhile(root: string, meanwhile: () => void) {
   return scan(root, { now, cache: { racyMs: 0, now: clock } });
 }
 
-const HOW: Record<string, (path: string) => void> = {
+/** How the cache changes meanwhile, and the inode left at its path (null: none). */
+const HOW: Record<string, (path: string) => number | null> = {
   'replaced by another cos (the same bytes, another file)': (path) => {
     copyFileSync(path, `${path}.next`);
     renameSync(`${path}.next`, path);
+    return statSync(path).ino;
   },
-  removed: (path) => unlinkSync(path),
+  removed: (path) => {
+    unlinkSync(path);
+    return null;
+  },
 };
 
 describe('a read cache replaced or removed during a scan that saves', () => {
@@ -58,12 +63,15 @@ describe('a read cache replaced or removed during a scan that saves', () => {
       for (const spec of verifiedSprint('delta', 5, NOW - 10 * DAY)) writeEntry(root, spec);
       const expected = fullScan(root, { now });
       const path = readCachePath(root)!;
-      expect(scanWhile(root, () => change(path))).toEqual(expected);
-      expect(existsSync(path)).toBe(true);
+      let left: number | null | undefined;
+      expect(scanWhile(root, () => (left = change(path)))).toEqual(expected);
+      // The other cos's cache (or none) is left as it is, not overwritten with one that lost records.
+      expect(existsSync(path) ? statSync(path).ino : null).toBe(left);
       expect(scan(root, { now, cache: { racyMs: 0 } })).toEqual(expected);
       expect(scan(root, { now, cache: { racyMs: 0 } })).toEqual(expected);
       expect(readStore(root, { cache: { racyMs: 0 } })).toEqual(readStore(root, { cache: false }));
       expect(analyze(root, { now, cache: { racyMs: 0 } }).findings).toEqual(analyze(root, { now, cache: false }).findings);
+      expect(existsSync(path)).toBe(true);
     });
   }
 });
