@@ -72,6 +72,12 @@ most 6 steps, each one sprint for one role with its \`done_when\` and the sprint
   The guard is a seat belt against accidents, not a security boundary. Besides \`guard.deny\` it
   always denies an agent's own \`cos approve\`, its edits of \`.agent/config/\` and its writes by hand
   into \`.agent/status/\` (entries come from cos; approvals from a person's \`cos approve\`).
+- **git and the config:** every git form that rewrites \`.agent/config/\` is denied, however its
+  pathspec is spelled (\`:(icase)\`, \`:/:\`, exclusions alone, a backslash), and so are \`git stash\`
+  without a pathspec, a stash pop/apply holding a config change, a \`git clean\` that would remove
+  an untracked config file, and \`git reset --hard\`/\`checkout -f\` while a person's config edit is
+  uncommitted. Tell agents to leave \`.agent/\` out: \`git stash push -- ':!.agent'\`, \`git restore
+  -- . ':!.agent'\`, \`git clean -fd -- ':!.agent'\`. What is still not caught is in docs/guard.md.
 - **A guard denial** is a BLOCKER NOTE naming the exact command. If the command is fine, a person
   (never the agent) runs \`cos approve <note file>\`: that agent may run exactly that command once,
   within \`guard.approval_minutes\` (30). Otherwise tell the agent what to do instead and resolve
