@@ -1,30 +1,48 @@
 /**
  * The tracked files with uncommitted changes — in the index or the work tree, against HEAD — of
  * the repository holding a folder, as absolute paths: what `git reset --hard`, `git checkout -f`
- * and `git switch --discard-changes` throw away. Read with `git diff --name-only HEAD` (contents
- * compared, so a file only touched is not listed; no external diff, no fsmonitor, the index not
- * written: `--no-optional-locks`), only when the guard sees one of those commands. Null when git does
- * not answer (too slow, git missing); none where git refuses (not a repository, no commit yet).
+ * and `git switch --discard-changes` throw away. Asked only when the guard sees one of those
+ * commands, through guard/guard-git.ts (read-only, nothing run from the repository).
+ *
+ * Read with the plumbing `git diff-index --name-only HEAD`, never the porcelain `git diff`: `git
+ * diff` refreshes the index and writes it back (git 2.39 does so even with --no-optional-locks),
+ * which runs a post-index-change hook, and races a concurrent `git add` for index.lock. diff-index
+ * never writes the index. It does not refresh either, so a file whose stat data changed but whose
+ * content did not (touched, copied) is listed too: that only makes the guard deny more, never less.
+ * A file git finds racily clean (changed within the index's own second) has its content compared
+ * by git, which would run a clean filter: every filter driver the configuration names is switched
+ * off for this call (`filter.NAME.clean=`, `process=`, `required=false`), so the content compared is
+ * the file's bytes.
+ *
+ * Null when git does not answer (too slow, git missing); none where git refuses (not a
+ * repository, no commit yet).
  */
-import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { SAFE_CONFIG } from '../git/run.js';
+import { parseConfigList } from './git-config.js';
+import { guardGit } from './guard-git.js';
 
-function git(dir: string, args: string[]): string | null | 'refused' {
-  try {
-    // The hardening of every git cos runs (git/run.ts).
-    return execFileSync('git', ['--no-optional-locks', '-c', SAFE_CONFIG, '-c', 'core.fsmonitor=false', ...args], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000, maxBuffer: 8 << 20, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } });
-  } catch (error) {
-    return typeof (error as { status?: number | null }).status === 'number' ? 'refused' : null;
+/** `-c` items switching off every filter driver the configuration defines. */
+function filtersOff(dir: string): string[] | null {
+  const listed = guardGit(dir, ['config', '-z', '--get-regexp', '^filter\\.']);
+  if (listed === null) return null;
+  // Exit 1: no filter configured.
+  if (listed.stdout === null) return [];
+  const names = new Set<string>();
+  for (const key of parseConfigList(listed.stdout).keys()) {
+    const at = key.lastIndexOf('.');
+    if (at > 'filter.'.length) names.add(key.slice('filter.'.length, at));
   }
+  return [...names].flatMap((name) => [`filter.${name}.clean=`, `filter.${name}.process=`, `filter.${name}.required=false`]);
 }
 
 export function changedFilesOf(dir: string): string[] | null {
-  const top = git(dir, ['rev-parse', '--show-toplevel']);
+  const top = guardGit(dir, ['rev-parse', '--show-toplevel']);
   if (top === null) return null;
-  if (top === 'refused') return [];
-  const changed = git(dir, ['diff', '--name-only', '-z', '--no-renames', '--no-ext-diff', 'HEAD', '--']);
+  if (top.stdout === null) return [];
+  const off = filtersOff(dir);
+  if (off === null) return null;
+  const changed = guardGit(dir, ['diff-index', '--name-only', '-z', '--no-renames', 'HEAD', '--'], off);
   if (changed === null) return null;
-  if (changed === 'refused') return [];
-  return changed.split('\0').filter(Boolean).map((path) => resolve(top.trim(), path));
+  if (changed.stdout === null) return [];
+  return changed.stdout.split('\0').filter(Boolean).map((path) => resolve(top.stdout.trim(), path));
 }

@@ -6,11 +6,11 @@
  *
  * Started only when the guard needs it — a force push that names no refspec, whose target
  * `push.default`, the branch's upstream and `remote.<name>.push` decide — so one git process on a
- * rare path, never on the hook's fast path. Reading configuration runs nothing from the
- * repository. Empty when git cannot tell (not a repository, git missing): the caller falls back
+ * rare path, never on the hook's fast path, through guard/guard-git.ts (its `-c` options are
+ * among what it lists: harmless here). Reading configuration runs nothing from the repository. Empty when git cannot tell (not a repository, git missing): the caller falls back
  * to git's defaults.
  */
-import { execFileSync } from 'node:child_process';
+import { guardGit } from './guard-git.js';
 
 export type GitConfig = ReadonlyMap<string, readonly string[]>;
 
@@ -30,10 +30,6 @@ export function parseConfigList(text: string): Map<string, string[]> {
 }
 
 export function gitConfigOf(cwd: string): GitConfig {
-  try {
-    const text = execFileSync('git', ['config', '--list', '-z'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000, maxBuffer: 1 << 20 });
-    return parseConfigList(text);
-  } catch {
-    return new Map();
-  }
+  const listed = guardGit(cwd, ['config', '--list', '-z'], [], 1 << 20);
+  return listed?.stdout ? parseConfigList(listed.stdout) : new Map();
 }

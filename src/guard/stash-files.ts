@@ -2,24 +2,21 @@
  * The files a stash writes back when it is applied (`git stash pop|apply|branch`): those its
  * working-tree commit changes from the commit it was made on, and the untracked files it holds
  * (its third parent, `git stash -u`), from the top of the work tree. Read with git's plumbing
- * (`git diff-tree`, `git ls-tree`: no diff driver, no textconv, nothing from the repository is
- * run), only when the guard sees a stash applied — never on the hook's fast path. None when
- * there is no such stash (git stash fails the same way: nothing is written); null when git cannot
- * tell (not a repository, git missing, too slow): the guard then denies the command as too complex
- * to check.
+ * (`git diff-tree`, `git ls-tree`: no diff driver, no textconv) through guard/guard-git.ts
+ * (nothing written, nothing run from the repository, no lazy fetch in a partial clone), only when
+ * the guard sees a stash applied — never on the hook's fast path. None when there is no such
+ * stash (git stash fails the same way: nothing is written; a partial clone lacking the commit
+ * answers so too, as its fetch is not made); null when git cannot tell (not a repository, git
+ * missing, too slow): the guard then denies the command as too complex to check.
  */
-import { execFileSync } from 'node:child_process';
-import { SAFE_CONFIG } from '../git/run.js';
+import { guardGit } from './guard-git.js';
 
 /** git's output; 'absent' when `rev-parse --verify --quiet` says the name names nothing (exit 1). */
 function git(cwd: string, args: string[]): string | null | 'absent' {
-  try {
-    // The hardening of every git cos runs (git/run.ts): a committed folder that looks like a bare repository is not used.
-    return execFileSync('git', ['-c', SAFE_CONFIG, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000, maxBuffer: 8 << 20, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } });
-  } catch (error) {
-    const status = (error as { status?: number | null }).status;
-    return args[0] === 'rev-parse' && status === 1 ? 'absent' : null;
-  }
+  const result = guardGit(cwd, args);
+  if (result === null) return null;
+  if (result.stdout !== null) return result.stdout;
+  return args[0] === 'rev-parse' && result.status === 1 ? 'absent' : null;
 }
 
 /** `stash@{N}`, a number or a commit name; never an option (git is given `--end-of-options`). */
