@@ -19,9 +19,12 @@
  *   take files out of the tree: the whole tree.
  * - Files an argument names: `--output=FILE`, `git archive -o`, `git clone URL DIR`, `git init
  *   DIR`, `git worktree add PATH`, ... (GitWrite `files`).
+ * - Long options are read as git reads them: any unique prefix (`git reset --har`) is the option
+ *   (guard/git-options.ts).
  * - Only the index, or nothing, is left alone: `git restore --staged` (without `--worktree`), dry
  *   runs of `git clean`/`git mv`, `git stash list|show|drop|clear|create|store`.
  */
+import { spelledOutArgs } from './git-options.js';
 import { stashAction } from './git-stash.js';
 import { parsePathspec } from './pathspec.js';
 import { TooComplex } from './too-complex.js';
@@ -188,7 +191,9 @@ function namedFiles(sub: string, args: readonly string[]): string[] {
 }
 
 /** What working files `git SUB ARGS` rewrites, or null when it rewrites none by a pathspec or stash. */
-export function gitWrites(sub: string, args: readonly string[], stdin: readonly string[]): GitWrite | null {
+export function gitWrites(sub: string, written: readonly string[], stdin: readonly string[]): GitWrite | null {
+  // `--har` is `--hard` to git (guard/git-options.ts).
+  const args = spelledOutArgs(sub, written);
   const named = namedFiles(sub, args);
   if (named.length > 0) return { kind: 'files', paths: named };
   const discard = discards(sub, args);

@@ -25,9 +25,10 @@ function unquoted(command: string): string {
  * with `.agent` or a dot-glob (`.a*`) that can name `.agent`, or rewritten by a git command whose
  * pathspec covers them without naming them (`git checkout -- .`, `git restore :/`, `git rm -r .`)
  * or by a stash pushed or applied (`git stash`, `git stash pop`), or thrown away (`git reset --hard`,
- * `git switch --discard-changes`).
+ * `git switch --discard-changes`, `git read-tree --rese -u`: an option may be abbreviated); and any
+ * git alias given on the line (`git -c alias.rh='reset --hard' rh`: `alias` is what shows).
  */
-const ALWAYS = ['approve', 'config', '.agent', 'coordination', 'notion-sync', 'guard-settings', 'checkout', 'restore', 'rm', 'mv', 'clean', 'stash', 'reset', 'switch'];
+const ALWAYS = ['approve', 'config', '.agent', 'coordination', 'notion-sync', 'guard-settings', 'checkout', 'restore', 'rm', 'mv', 'clean', 'stash', 'reset', 'switch', 'read-tree', 'alias'];
 const DOT_GLOB = /(?:^|[\s/=])\.[^\s/]*[*?[]/;
 /**
  * A path that names a `status` folder (`/tmp/link-to-agent/status/current/x.md`, `cp f link/status`):

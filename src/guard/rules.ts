@@ -533,8 +533,8 @@ function placeContext(context: GuardContext): PlaceContext {
  */
 function gitWritesHere(git: GitCall, dir: string | null, simple: SimpleCommand, stashes: readonly StashChange[], place: PlaceContext, context: GuardContext): GitPaths | null | undefined {
   const { stdin } = simple;
-  // An alias given on the line (`git -c alias.r=restore r .agent`) runs a command the guard does not see: one that may write files (a shell alias `!…`, a writer) is too complex.
-  if (git.config.some(([key, value]) => key === `alias.${git.sub.toLowerCase()}` && (value === null || /^\s*!|\b(?:restore|checkout|checkout-index|stash|rm|mv|clean)\b/.test(value)))) throw new TooComplex(`git ${git.sub} is an alias given with -c, which the guard does not follow — run the git command itself`);
+  // An alias given on the line (`git -c alias.r=restore r .agent`, `-c alias.rh='reset --hard' rh`) runs a command the guard does not follow: too complex, whatever it names.
+  if (git.config.some(([key]) => key === `alias.${git.sub.toLowerCase()}`)) throw new TooComplex(`git ${git.sub} is an alias given with -c, which the guard does not follow — run the git command itself`);
   let writes = gitWrites(git.sub, git.args, stdin);
   // Run by xargs or find -exec, it is also given words read at run time: the line's own (`echo PATH |
   // xargs git restore`) are read; others the guard cannot see, so a command that rewrites the files

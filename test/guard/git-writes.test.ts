@@ -161,6 +161,20 @@ const ROWS: Row[] = [
   ['git read-tree --reset -u HEAD', 'dirty', 'config-edit'],
   ['git switch -q --orphan pages', 'stashed-src', 'config-edit'], // a clean tree: git removes every tracked file
   ['git sparse-checkout set src', 'stashed-src', 'config-edit'],
+  // git takes any unique prefix of a long option (parse-options): each abbreviation is the option
+  ['git reset --har', 'dirty', 'config-edit'],
+  ['git reset --ha', 'dirty', 'config-edit'],
+  ['git checkout --forc main', 'dirty', 'config-edit'],
+  ['git switch --discard-chan main', 'dirty', 'config-edit'],
+  ['git read-tree --rese -u HEAD', 'dirty', 'config-edit'],
+  ['git restore --staged --work .agent', 'dirty', 'config-edit'],
+  ['git checkout-index --al -f', 'dirty', 'config-edit'],
+  ['git switch -q --orph pages', 'stashed-src', 'config-edit'],
+  ['git switch -q --orph=pages', 'stashed-src', 'config-edit'],
+  ['yes | git restore -p --sour HEAD', 'dirty', 'config-edit'], // the value of --sour is no pathspec
+  ['git stash push --mess wip', 'dirty', 'config-edit'],
+  ["git -c alias.rh='reset --hard' rh", 'dirty', 'too-complex'], // any alias given on the line
+  ['git -c alias.st=status st', 'dirty', 'too-complex', false], // denied alike: the guard does not follow aliases
   // harmless twins: git leaves the config as it is
   ['git diff --output=diff.txt HEAD', 'dirty', 'allow'],
   ['git archive -o build.tar HEAD', 'dirty', 'allow'],
@@ -201,6 +215,8 @@ const ROWS: Row[] = [
   ['git checkout-index -f src/x.ts', 'dirty', 'allow'],
   ['git --git-dir=.git --work-tree=. restore src/x.ts', 'dirty', 'allow'],
   ['git restore --staged .agent/config', 'dirty', 'allow'],
+  ['git restore --stag .agent/config', 'dirty', 'allow'],
+  ['git reset --mix', 'dirty', 'allow'],
   // A push earlier in the line renumbers the stashes; one that finds nothing to save does not.
   ['git stash push -- src && git stash pop', 'stashed-config', 'config-edit'], // src unchanged: the config stash is popped
   ['git stash push -- src && git stash pop', 'config-below-src', 'allow'],
