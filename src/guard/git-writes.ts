@@ -8,7 +8,7 @@
  *   as git reads it (from the top, wherever it runs): `:/` is added; so do `git restore -p` and
  *   `git checkout -p [REV]` without a path, and a stash push without one.
  * - `git clean` removes untracked files only: which ones, git's own dry run tells (`git clean -n`
- *   with the same selection: pathspecs, `-d`, `-x`, `-X`, `-e`), so `git clean -fd` passes
+ *   with the same selection: pathspecs, `-d`, `-x`, `-X`, `-e`, `-f -f`), so `git clean -fd` passes
  *   unless an untracked file in a protected place would go.
  * - `--pathspec-from-file=FILE` (and `git checkout-index --stdin`) names its paths in a file: read
  *   when it is `-` and the line gives the input (a here-string, a here-document, `echo … |`);
@@ -113,16 +113,18 @@ function completed(specs: string[]): { kind: 'pathspecs'; specs: string[]; whole
   return { kind: 'pathspecs', specs: [...specs, ':/'], whole: `${specs.join(' ')} (exclusions alone: the whole tree but them)` };
 }
 
-/** `git clean`'s arguments as a dry run that removes nothing: what selects files kept, `-f`, `-i`, `-q` dropped, `-n` added. */
+/** `git clean`'s arguments as a dry run that removes nothing: what selects files kept (`-f` given twice too), `-i`, `-q` dropped, `-n` added. */
 function cleanDryRun(args: readonly string[]): { dryRun: string[]; specs: string[] } {
   const options: string[] = [];
   const specs: string[] = [];
+  let forced = 0;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--') {
       specs.push(...args.slice(i + 1));
       break;
     }
+    if (arg === '--force') forced++;
     if ((arg === '-e' || arg === '--exclude') && i + 1 < args.length) options.push('-e', args[++i]!);
     else if (arg.startsWith('--exclude=')) options.push('-e', arg.slice('--exclude='.length));
     else if (/^-[a-zA-Z]/.test(arg) && !arg.startsWith('--')) {
@@ -135,9 +137,12 @@ function cleanDryRun(args: readonly string[]): { dryRun: string[]; specs: string
           break;
         }
         if (letter === 'd' || letter === 'x' || letter === 'X') options.push(`-${letter}`);
+        if (letter === 'f') forced++;
       }
     } else if (!arg.startsWith('-')) specs.push(arg);
   }
+  // -f twice also removes nested repositories: the dry run lists them only when given it too.
+  if (forced >= 2) options.push('-f', '-f');
   return { dryRun: ['-n', ...options, '--', ...specs], specs };
 }
 

@@ -16,7 +16,7 @@ import { bashPreToolUse, hook, project } from '../hooks/run-hook.js';
 const CONFIG = '.agent/config/coordination.yaml';
 const ENV = { COS_SPRINT: 'wiring', COS_AGENT: 'dev' };
 
-type Setup = 'dirty' | 'stashed-config' | 'stashed-src' | 'config-below-src' | 'config-stashed-src-changed' | 'untracked-config';
+type Setup = 'dirty' | 'stashed-config' | 'stashed-src' | 'config-below-src' | 'config-stashed-src-changed' | 'untracked-config' | 'untracked-quoted' | 'nested-repo';
 
 /**
  * A committed project (its config holds team.json besides cos's files), then: `dirty` — a
@@ -25,7 +25,9 @@ type Setup = 'dirty' | 'stashed-config' | 'stashed-src' | 'config-below-src' | '
  * `stashed-src` — only src/x.ts in stash@{0}; `config-below-src` — stash@{0} holds src/x.ts,
  * stash@{1} the config change; `config-stashed-src-changed` — the config change in stash@{0},
  * src/x.ts changed; `untracked-config` — a person's new config file, not yet added, and an
- * untracked build folder.
+ * untracked build folder; `untracked-quoted` — new config files whose names git prints C-quoted
+ * (a double quote, a backslash, a tab, a newline); `nested-repo` — a repository of its own cloned
+ * into .agent/config/vendored/ (git clean removes it only when given -f twice).
  */
 async function templates(): Promise<Record<Setup, string>> {
   const base = await project();
@@ -69,6 +71,14 @@ async function templates(): Promise<Record<Setup, string>> {
       writeFileSync(join(dir, '.agent/config/routes.yaml'), 'notify: {}\n');
       mkdirSync(join(dir, 'build'));
       writeFileSync(join(dir, 'build/out.js'), '');
+    }),
+    copy('untracked-quoted', (dir) => {
+      for (const name of ['new"routes.yaml', 'back\\slash.yaml', 'tab\there.yaml', 'new\nline.yaml']) writeFileSync(join(dir, '.agent/config', name), 'x\n');
+    }),
+    copy('nested-repo', (dir) => {
+      mkdirSync(join(dir, '.agent/config/vendored'));
+      writeFileSync(join(dir, '.agent/config/vendored/rules.yaml'), 'x\n');
+      git(join(dir, '.agent/config/vendored'), 'init', '-q');
     }),
     copy('config-stashed-src-changed', (dir) => {
       changeConfig(dir);
@@ -144,6 +154,12 @@ const ROWS: Row[] = [
   ['git clean -f -- .agent', 'untracked-config', 'config-edit'],
   ["cd src && git clean -fd ':/'", 'untracked-config', 'config-edit'],
   ['git clean -fdx', 'untracked-config', 'config-edit'],
+  ['git clean -f', 'untracked-quoted', 'config-edit'], // names git prints C-quoted, read unquoted
+  ['git clean -f -- .agent/config', 'untracked-quoted', 'config-edit'],
+  ['git clean -ffd', 'nested-repo', 'config-edit'], // -f twice removes a nested repository: the dry run is given it too
+  ['git clean -f -f -d', 'nested-repo', 'config-edit'],
+  ['git clean --force --force -d', 'nested-repo', 'config-edit'],
+  ['git clean -fd', 'nested-repo', 'allow'], // -f once: git skips the repository
   // git restore -p / git checkout -p without a path: every hunk of the whole tree
   ['yes | git checkout -p', 'dirty', 'config-edit'],
   ['yes | git restore -p', 'dirty', 'config-edit'],
