@@ -11,8 +11,9 @@
  *   with the same selection: pathspecs, `-d`, `-x`, `-X`, `-e`, `-f -f`), so `git clean -fd` passes
  *   unless an untracked file in a protected place would go.
  * - `--pathspec-from-file=FILE` (and `git checkout-index --stdin`) names its paths in a file: read
- *   when it is `-` and the line gives the input (a here-string, a here-document, `echo … |`);
- *   otherwise the command is too complex for the guard to check (guard/too-complex.ts).
+ *   when it is `-` and the line gives the input (a here-string, a here-document, `echo … |`), a
+ *   line in double quotes unquoted as git does; otherwise (another file, NUL-separated, a
+ *   backslash in the text) the command is too complex for the guard to check (guard/too-complex.ts).
  * - `git reset --hard`, `git checkout -f`, `git switch --discard-changes`, `git read-tree --reset
  *   -u` throw away the uncommitted changes of the whole tree: they count when a protected file has
  *   one (git says which). `git switch --orphan` and `git sparse-checkout set|add|reapply|init`
@@ -24,6 +25,7 @@
  * - Only the index, or nothing, is left alone: `git restore --staged` (without `--worktree`), dry
  *   runs of `git clean`/`git mv`, `git stash list|show|drop|clear|create|store`.
  */
+import { unquoted } from './c-quote.js';
 import { spelledOutArgs } from './git-options.js';
 import { stashAction } from './git-stash.js';
 import { parsePathspec } from './pathspec.js';
@@ -102,7 +104,13 @@ function fromFile(sub: string, file: string, args: readonly string[], stdin: rea
     throw new TooComplex(`git ${sub} reads the paths it rewrites from ${file === '-' ? 'its input' : file}, which the guard does not read — name them on the command line`);
   }
   const nul = has(args, '--pathspec-file-nul') || (sub === 'checkout-index' && has(args, '-z'));
-  return stdin.flatMap((text) => text.split(nul ? '\0' : '\n')).filter((line) => line !== '');
+  // NUL-separated paths come from printf escapes, which the guard does not expand; a backslash is an
+  // escape to printf, to `echo` in sh, and inside a quoted line to git: not read, too complex.
+  if (nul || stdin.some((text) => text.includes('\\'))) {
+    throw new TooComplex(`git ${sub} reads the paths it rewrites from its input ${nul ? 'split at NUL bytes' : 'with backslash escapes'}, which the guard does not read — name them on the command line`);
+  }
+  // git unquotes a line that starts with a double quote (`".agent"` is .agent).
+  return stdin.flatMap((text) => text.split('\n')).filter((line) => line !== '').map(unquoted);
 }
 
 const NO_PATHSPEC = 'the whole tree (no pathspec)';

@@ -542,6 +542,8 @@ function gitWritesHere(git: GitCall, dir: string | null, simple: SimpleCommand, 
   if (simple.fromInput && writes !== null && writes.kind !== 'discard' && writes.kind !== 'stash') {
     // An empty text is a pipe from a program that is not echo/printf: its output is not known.
     if (stdin.length === 0 || stdin.includes('')) throw new TooComplex(`git ${git.sub} run by xargs or find -exec is given paths read at run time, which the guard does not see — name the paths`);
+    // xargs reads quotes and backslashes (`'.agent'`, `.ag""ent` are .agent), NULs (-0), a delimiter (-d) or another file (-a): not followed.
+    if (simple.rawInput === true || stdin.some((text) => /["'\\]/.test(text))) throw new TooComplex(`git ${git.sub} run by xargs is given paths xargs reads with quotes, backslashes, -0, -d or -a, which the guard does not follow — name the paths`);
     writes = gitWrites(git.sub, [...git.args.filter((arg) => arg !== '{}'), ...stdin.flatMap((text) => text.split(/\s+/).filter(Boolean))], []);
   }
   if (git.elsewhere) {

@@ -58,6 +58,8 @@ export interface SimpleCommand {
    * not show (so the paths it is given cannot be told).
    */
   fromInput: boolean;
+  /** Run by xargs reading its items otherwise than at blanks from the line's input (`-0`, `-d`, `-a FILE`). */
+  rawInput?: boolean;
   /**
    * Run somewhere else — in a container (`docker exec`, `kubectl exec`, ...) or on another host
    * (`ssh HOST CMD`): its paths are not this machine's, but what it does (drop a database) is.
@@ -438,6 +440,7 @@ function unwrap(words: string[]): Unwrapped {
     const again = stripWrappers(stripReserved(out.words), splitString);
     out.words = again.words;
     out.fromInput ||= again.fromInput;
+    out.rawInput ||= again.rawInput;
     out.replace = again.replace ?? out.replace;
     out.dirs.push(...again.dirs);
     out.scripts.push(...again.scripts);
@@ -482,7 +485,7 @@ export function splitCommands(text: string, depth = 0, elsewhere = false, inheri
     const text = replace !== null && replace !== '' ? script.split(replace).join(`\${__INPUT}`) : script;
     nested.push({ script: text, elsewhere: where, variables: new Map(variables) });
   };
-  type Simple = { writes: string[]; stdin: string[]; then: string | null; fromInput: boolean; elsewhere: boolean; dirs: string[] };
+  type Simple = { writes: string[]; stdin: string[]; then: string | null; fromInput: boolean; rawInput?: boolean; elsewhere: boolean; dirs: string[] };
   const emit = (raw: string[], simple: Simple, level: number, replace: string | null) => {
     const unwrapped = unwrap(raw);
     const where = simple.elsewhere;
@@ -493,7 +496,7 @@ export function splitCommands(text: string, depth = 0, elsewhere = false, inheri
       if (simple.writes.length > 0) out.push({ ...simple, words: [], marked: [], dirs: [...simple.dirs, ...unwrapped.dirs] });
       return;
     }
-    const command: SimpleCommand = { ...simple, words: marked.map(literal), marked, dirs: [...simple.dirs, ...unwrapped.dirs], fromInput: simple.fromInput || unwrapped.fromInput };
+    const command: SimpleCommand = { ...simple, words: marked.map(literal), marked, dirs: [...simple.dirs, ...unwrapped.dirs], fromInput: simple.fromInput || unwrapped.fromInput, rawInput: simple.rawInput === true || unwrapped.rawInput };
     out.push(command);
     const script = innerScript(marked);
     if (script !== null) nest(script, where, into);

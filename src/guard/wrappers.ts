@@ -42,6 +42,8 @@ export interface Unwrapped {
   fromInput: boolean;
   /** The string `xargs -I STRING` replaces with each input item (null: none). */
   replace: string | null;
+  /** xargs reads its items otherwise than from its input at blanks (`-0`, `--null`, `-d`, `--delimiter`, `-a FILE`, `--arg-file`). */
+  rawInput: boolean;
   /** Directories it is run in (`env -C`, `sudo -D`), each relative to the one before. */
   dirs: string[];
   /** Scripts a wrapper runs (`su -c`, `flock -c`, `watch`), as shell text. */
@@ -96,6 +98,26 @@ function replaceString(options: string[]): string | null {
   return null;
 }
 
+/**
+ * Whether xargs's options make it read items otherwise than at blanks from its input: `-0`/`--null`
+ * (NUL-separated), `-d`/`--delimiter`, `-a`/`--arg-file` (another file). A long option may be
+ * abbreviated (getopt_long); a short cluster is read up to its first letter taking a value.
+ */
+function readsRaw(options: string[]): boolean {
+  return options.some((option) => {
+    if (option.startsWith('--')) {
+      const name = option.slice(2).split('=')[0]!;
+      return name.length > 0 && ['null', 'delimiter', 'arg-file'].some((full) => full.startsWith(name));
+    }
+    if (!/^-[^-]/.test(option)) return false;
+    for (const letter of option.slice(1)) {
+      if (letter === '0' || letter === 'a' || letter === 'd') return true;
+      if ('IiLlnPsEe'.includes(letter)) return false;
+    }
+    return false;
+  });
+}
+
 /** `env [OPTIONS] [NAME=value]... [COMMAND...]`: what it runs, where, and a `-S` string split into words. */
 function env(words: string[], dirs: string[], split: (text: string) => string[]): string[] {
   let i = 1;
@@ -148,7 +170,7 @@ function suScript(words: string[]): string | null {
  */
 export function stripWrappers(words: string[], split: (text: string) => string[]): Unwrapped {
   let rest = words;
-  const out: Unwrapped = { words: rest, fromInput: false, replace: null, dirs: [], scripts: [] };
+  const out: Unwrapped = { words: rest, fromInput: false, replace: null, rawInput: false, dirs: [], scripts: [] };
   for (let guard = 0; guard < 16 && rest.length > 0; guard++) {
     while (rest.length > 0 && ASSIGNMENT.test(rest[0]!)) rest = rest.slice(1);
     const program = basename(rest[0] ?? '');
@@ -210,6 +232,7 @@ export function stripWrappers(words: string[], split: (text: string) => string[]
     if (program === 'xargs' || program === 'parallel') {
       out.fromInput = true;
       out.replace = replaceString(options) ?? out.replace;
+      out.rawInput ||= program === 'xargs' && readsRaw(options);
     }
     rest = after.slice(grammar.positionals ?? 0);
   }

@@ -8,7 +8,8 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cleanFilesOf, unquoted } from '../../src/guard/clean-files.js';
+import { unquoted } from '../../src/guard/c-quote.js';
+import { cleanFilesOf } from '../../src/guard/clean-files.js';
 import { git, gitdir } from '../helpers/tmp.js';
 
 const CHAR = fc.constantFrom('a', 'b', '"', '\\', '\t', '\n', '\r', '\x01', '\x7f', 'é', '日', ' ', '.', '-', '*', '?');

@@ -149,6 +149,18 @@ const ROWS: Row[] = [
   ['git ls-files -m | xargs git checkout --', 'dirty', 'too-complex'],
   ["find .agent -name '*.yaml' -exec git restore {} +", 'dirty', 'too-complex'],
   ['git ls-files .agent | git restore --pathspec-from-file=-', 'dirty', 'too-complex'],
+  // xargs splits at blanks only outside quotes and backslashes, or at NULs (-0), or at its -d delimiter, or reads -a FILE
+  ['echo "\'.agent\'" | xargs git restore', 'dirty', 'too-complex'],
+  ["echo '.ag\"\"ent' | xargs git restore", 'dirty', 'too-complex'],
+  ["printf '%s\\0' .agent | xargs -0 git restore", 'dirty', 'too-complex'],
+  ['echo .agent | xargs -0 git restore', 'dirty', 'too-complex', false], // the item is `.agent` and a newline: git fails; denied alike
+  ['printf .agentXsrc | xargs -dX git restore', 'dirty', 'too-complex'],
+  ['echo src | xargs -a .git/paths git restore', 'dirty', 'too-complex', false], // the file is missing here: nothing runs
+  // git reads --pathspec-from-file lines C-unquoted (a line starting with a double quote), or split at NULs
+  ["printf '.agent\\0' | git restore --pathspec-from-file=- --pathspec-file-nul", 'dirty', 'too-complex'],
+  ["echo '\".agent\"' | git restore --pathspec-from-file=-", 'dirty', 'config-edit'],
+  ["echo '\"\\056agent\"' | git restore --pathspec-from-file=-", 'dirty', 'too-complex'],
+  ["git checkout-index -f --stdin <<< '\".agent/config/coordination.yaml\"'", 'dirty', 'config-edit'],
   // git clean removes untracked files: which ones, git's own dry run says
   ['git clean -fd', 'untracked-config', 'config-edit'],
   ['git clean -f -- .agent', 'untracked-config', 'config-edit'],
@@ -209,6 +221,7 @@ const ROWS: Row[] = [
   ['yes | git restore -p src', 'dirty', 'allow'],
   ['git restore src/x.ts', 'dirty', 'allow'],
   ['echo src/x.ts | xargs git restore', 'dirty', 'allow'],
+  ["echo '\"src/x.ts\"' | git restore --pathspec-from-file=-", 'dirty', 'allow'],
   ['git diff --name-only | xargs git add', 'dirty', 'allow'],
   ["git restore '*.ts'", 'dirty', 'allow'],
   ["git restore ':(icase)SRC/X.ts'", 'dirty', 'allow'],
