@@ -94,7 +94,8 @@ describe('the git the guard runs writes nothing and runs nothing from the reposi
     expect(existsSync(mark)).toBe(true);
     rmSync(mark);
     const rule = await decision(root, 'git stash apply 0123456789abcdef0123456789abcdef01234567', 'lazy');
-    expect(['allow', 'too-complex']).toContain(rule);
+    // git would fetch the commit and apply it: what it holds is unknown, so too complex to check.
+    expect(rule).toBe('too-complex');
     expect(existsSync(mark)).toBe(false);
   });
 });
