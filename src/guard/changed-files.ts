@@ -41,7 +41,10 @@ export function changedFilesOf(dir: string): string[] | null {
   if (top.stdout === null) return [];
   const off = filtersOff(dir);
   if (off === null) return null;
-  const changed = guardGit(dir, ['diff-index', '--name-only', '-z', '--no-renames', 'HEAD', '--'], off);
+  // --ignore-submodules=all: for a checked-out submodule git would otherwise run `git status`
+  // inside it, and with it whatever clean filter the submodule's own config names (filtersOff
+  // reaches only this repository's). .agent/config/ is never a submodule's.
+  const changed = guardGit(dir, ['diff-index', '--name-only', '-z', '--no-renames', '--ignore-submodules=all', 'HEAD', '--'], off);
   if (changed === null) return null;
   if (changed.stdout === null) return [];
   return changed.stdout.split('\0').filter(Boolean).map((path) => resolve(top.stdout.trim(), path));

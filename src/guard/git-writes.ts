@@ -67,10 +67,27 @@ function has(args: readonly string[], ...flags: string[]): boolean {
   return args.some((arg) => flags.includes(arg) || (/^-[a-zA-Z]+$/.test(arg) && flags.some((flag) => /^-[a-zA-Z]$/.test(flag) && arg.includes(flag[1]!))));
 }
 
+/**
+ * Whether the last of the options `on` and `off` given before `--` is one of `on`: git lets a
+ * later option undo an earlier one (`git clean -n --no-dry-run` removes files). Short options may
+ * be bundled (`-nfd`); the value of an option that takes one is skipped (`-e -n` excludes "-n").
+ */
+function lastSays(args: readonly string[], on: readonly string[], off: readonly string[]): boolean {
+  let says = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') break;
+    if (WITH_VALUE.has(arg)) i++;
+    else if (off.includes(arg)) says = false;
+    else if (on.includes(arg) || (/^-[a-zA-Z]+$/.test(arg) && on.some((flag) => /^-[a-zA-Z]$/.test(flag) && arg.includes(flag[1]!)))) says = true;
+  }
+  return says;
+}
+
 /** Whether this git command leaves the working files as they are (`git restore --staged`, `git rm --cached` not: see above, dry runs). */
 function onlyTheIndex(sub: string, args: readonly string[]): boolean {
-  if (sub === 'restore') return has(args, '--staged', '-S') && !has(args, '--worktree', '-W');
-  if (sub === 'clean' || sub === 'mv') return has(args, '--dry-run', '-n');
+  if (sub === 'restore') return lastSays(args, ['--staged', '-S'], ['--no-staged']) && !lastSays(args, ['--worktree', '-W'], ['--no-worktree']);
+  if (sub === 'clean' || sub === 'mv') return lastSays(args, ['--dry-run', '-n'], ['--no-dry-run']);
   return false;
 }
 

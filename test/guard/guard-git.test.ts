@@ -73,6 +73,30 @@ describe('the git the guard runs writes nothing and runs nothing from the reposi
     expect(['post-index-change', 'clean-filter', 'fsmonitor'].filter((name) => existsSync(join(marks, name)))).toEqual([]);
   });
 
+  it("a submodule's own clean filter does not run either (qa-reviewer-s6e: git status inside each submodule)", { timeout: 120_000 }, async () => {
+    const marks = testdir();
+    const filter = join(marks, 'filter.sh');
+    writeFileSync(filter, `#!/bin/sh\ntouch '${join(marks, 'submodule-filter')}'\ncat\n`);
+    chmodSync(filter, 0o755);
+    const library = testdir({ f: 'hello\n', '.gitattributes': '* filter=evil2\n' });
+    git(library, 'init', '-q', '-b', 'main');
+    git(library, 'add', '-A');
+    git(library, 'commit', '-q', '-m', 'lib');
+    const root = await project();
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-q', '-m', 'project');
+    git(root, '-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', library, 'lib');
+    git(root, 'commit', '-q', '-m', 'submodule');
+    git(root, 'config', '--file', '.git/modules/lib/config', 'filter.evil2.clean', filter);
+    // Stat-dirty without a change of content: git status in the submodule would compare contents through the filter.
+    utimesSync(join(root, 'lib/f'), new Date('2020-01-01'), new Date('2020-01-01'));
+    for (const [i, command] of ['git reset --hard', 'git switch --discard-changes main'].entries()) {
+      expect(await decision(root, command, `sub-${i}`)).toBe('allow');
+    }
+    expect(existsSync(join(marks, 'submodule-filter'))).toBe(false);
+  });
+
   it('a stash read in a partial clone does not fetch: the promisor remote upload-pack command does not run', { timeout: 60_000 }, async () => {
     const origin = await project();
     git(origin, 'init', '-q', '-b', 'main');
