@@ -70,7 +70,9 @@ function has(args: readonly string[], ...flags: string[]): boolean {
 /**
  * Whether the last of the options `on` and `off` given before `--` is one of `on`: git lets a
  * later option undo an earlier one (`git clean -n --no-dry-run` removes files). Short options may
- * be bundled (`-nfd`); the value of an option that takes one is skipped (`-e -n` excludes "-n").
+ * be bundled (`-nfd`); the value of an option that takes one is skipped, whether it is the next
+ * word (`-e -n` excludes "-n") or the rest of the bundle (`-en` excludes "n", `-sS` restores from
+ * S).
  */
 function lastSays(args: readonly string[], on: readonly string[], off: readonly string[]): boolean {
   let says = false;
@@ -79,7 +81,18 @@ function lastSays(args: readonly string[], on: readonly string[], off: readonly 
     if (arg === '--') break;
     if (WITH_VALUE.has(arg)) i++;
     else if (off.includes(arg)) says = false;
-    else if (on.includes(arg) || (/^-[a-zA-Z]+$/.test(arg) && on.some((flag) => /^-[a-zA-Z]$/.test(flag) && arg.includes(flag[1]!)))) says = true;
+    else if (on.includes(arg)) says = true;
+    else if (/^-[a-zA-Z]/.test(arg)) {
+      for (let k = 1; k < arg.length; k++) {
+        const letter = `-${arg[k]}`;
+        if (on.includes(letter)) says = true;
+        if (WITH_VALUE.has(letter)) {
+          // The rest of the bundle is its value; with none left, the next word is.
+          if (k === arg.length - 1) i++;
+          break;
+        }
+      }
+    }
   }
   return says;
 }

@@ -223,6 +223,10 @@ const ROWS: Row[] = [
   ['git clean -n --no-d -f', 'untracked-config', 'config-edit'],
   ['git clean -f -e -n', 'untracked-config', 'config-edit'],
   ['git clean -fd --no-dry-run -n', 'untracked-config', 'allow'],
+  // A value attached in a bundle is no option (qa-reviewer-s6f): -en excludes "n".
+  ['git clean -fd -en', 'untracked-config', 'config-edit'],
+  ['git clean -fdxen', 'untracked-config', 'config-edit'],
+  ['git clean -fdne x', 'untracked-config', 'allow'],
   ['git mv -n --no-dry-run .agent/config/coordination.yaml .agent/config/c2.yaml', 'untracked-config', 'config-edit'],
   ['git mv --no-dry-run -n .agent/config/coordination.yaml .agent/config/c2.yaml', 'untracked-config', 'allow'],
   ['yes | git checkout -p -- src/x.ts', 'dirty', 'allow'],
