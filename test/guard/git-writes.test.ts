@@ -11,7 +11,8 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git, testdir } from '../helpers/tmp.js';
-import { bashPreToolUse, hook, project } from '../hooks/run-hook.js';
+import { bashPreToolUse, guardDecision, project } from '../hooks/run-hook.js';
+import { pool } from '../helpers/pool.js';
 
 const CONFIG = '.agent/config/coordination.yaml';
 const ENV = { COS_SPRINT: 'wiring', COS_AGENT: 'dev' };
@@ -266,14 +267,8 @@ const ROWS: Row[] = [
 ];
 
 /** The hook's answer on this state: 'allow' (it printed nothing) or the rule its denial names, and the reason. */
-async function decision(root: string, command: string, session: string): Promise<{ rule: string; reason: string }> {
-  const result = await hook('pre-tool-use', bashPreToolUse(root, command, session), { cwd: root, env: ENV });
-  expect(result.code).toBe(0);
-  if (result.stdout === '') return { rule: 'allow', reason: '' };
-  const out = JSON.parse(result.stdout) as { hookSpecificOutput: { permissionDecision: string; permissionDecisionReason: string } };
-  expect(out.hookSpecificOutput.permissionDecision).toBe('deny');
-  const reason = out.hookSpecificOutput.permissionDecisionReason;
-  return { rule: /\(rule ([a-z-]+)\)/.exec(reason)?.[1] ?? reason, reason };
+function decision(root: string, command: string, session: string): Promise<{ rule: string; reason: string }> {
+  return guardDecision(root, bashPreToolUse(root, command, session), ENV);
 }
 
 /** A copied repository's index told the files' new stat data, as a checkout in place would have it. */
@@ -309,20 +304,6 @@ function gitChangesConfig(root: string, command: string): boolean {
     // git refused (no match, nothing to pop): what it left is what counts.
   }
   return snapshot(root) !== before;
-}
-
-async function pool<T, R>(items: readonly T[], width: number, work: (item: T, i: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await work(items[i]!, i);
-      }
-    }),
-  );
-  return out;
 }
 
 describe('git commands that rewrite .agent/config/ are denied, as real git shows (through the built hook)', () => {

@@ -11,17 +11,13 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, utime
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git, testdir } from '../helpers/tmp.js';
-import { bashPreToolUse, hook, project } from '../hooks/run-hook.js';
+import { bashPreToolUse, guardDecision, project } from '../hooks/run-hook.js';
 
 const CONFIG = '.agent/config/coordination.yaml';
 const ENV = { COS_SPRINT: 'wiring', COS_AGENT: 'dev' };
 
 async function decision(root: string, command: string, session: string): Promise<string> {
-  const result = await hook('pre-tool-use', bashPreToolUse(root, command, session), { cwd: root, env: ENV });
-  expect(result.code).toBe(0);
-  if (result.stdout === '') return 'allow';
-  const reason = (JSON.parse(result.stdout) as { hookSpecificOutput: { permissionDecisionReason: string } }).hookSpecificOutput.permissionDecisionReason;
-  return /\(rule ([a-z-]+)\)/.exec(reason)?.[1] ?? reason;
+  return (await guardDecision(root, bashPreToolUse(root, command, session), ENV)).rule;
 }
 
 /** A committed project with a dirty config, src/x.ts stat-dirty, and `.git/config` set to run a marker from every place git could. */

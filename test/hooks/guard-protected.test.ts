@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cos } from '../helpers/cli.js';
 import { git, testdir } from '../helpers/tmp.js';
-import { bashPreToolUse, entryFiles, hook, preToolUse, project } from './run-hook.js';
+import { bashPreToolUse, entryFiles, guardDecision, hook, preToolUse, project } from './run-hook.js';
+import { pool } from '../helpers/pool.js';
 
 const ENV = { COS_SPRINT: 'wiring', COS_AGENT: 'dev' };
 
@@ -23,27 +24,7 @@ function filePreToolUse(root: string, tool: 'Write' | 'Edit', path: string, sess
 
 /** The hook's answer: 'allow' (it printed nothing) or the rule named in its denial. */
 async function decision(root: string, input: unknown): Promise<string> {
-  const result = await hook('pre-tool-use', input, { cwd: root, env: ENV });
-  expect(result.code).toBe(0);
-  if (result.stdout === '') return 'allow';
-  const out = JSON.parse(result.stdout) as { hookSpecificOutput: { permissionDecision: string; permissionDecisionReason: string } };
-  expect(out.hookSpecificOutput.permissionDecision).toBe('deny');
-  return /\(rule ([a-z-]+)\)/.exec(out.hookSpecificOutput.permissionDecisionReason)?.[1] ?? out.hookSpecificOutput.permissionDecisionReason;
-}
-
-/** Run `work` over `items`, `width` at a time (each is a process). */
-async function pool<T, R>(items: readonly T[], width: number, work: (item: T, i: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await work(items[i]!, i);
-      }
-    }),
-  );
-  return out;
+  return (await guardDecision(root, input, ENV)).rule;
 }
 
 type Row = [command: string, want: 'allow' | 'config-edit' | 'status-edit' | 'self-approval' | 'recursive-delete-outside-repo'];

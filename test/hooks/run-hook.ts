@@ -5,6 +5,17 @@ import { expect } from 'vitest';
 import { cos, runCli, type CliResult } from '../helpers/cli.js';
 import { testdir } from '../helpers/tmp.js';
 
+/** The guard's answer to one PreToolUse call: 'allow' (the hook printed nothing) or the rule its denial names, and the reason. */
+export async function guardDecision(root: string, input: unknown, env?: NodeJS.ProcessEnv): Promise<{ rule: string; reason: string }> {
+  const result = await hook('pre-tool-use', input, { cwd: root, ...(env ? { env } : {}) });
+  expect(result.code).toBe(0);
+  if (result.stdout === '') return { rule: 'allow', reason: '' };
+  const out = JSON.parse(result.stdout) as { hookSpecificOutput: { permissionDecision: string; permissionDecisionReason: string } };
+  expect(out.hookSpecificOutput.permissionDecision).toBe('deny');
+  const reason = out.hookSpecificOutput.permissionDecisionReason;
+  return { rule: /\(rule ([a-z-]+)\)/.exec(reason)?.[1] ?? reason, reason };
+}
+
 /** The environment without anything that would tell a hook who it is. */
 function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
