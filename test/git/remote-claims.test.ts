@@ -9,38 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { readClaimRefs } from '../../src/git/claim-ref.js';
 import { cos, runCli } from '../helpers/cli.js';
 import { gatedCli, race } from '../helpers/racers.js';
+import { team } from '../helpers/remote-team.js';
 import { git, testdir } from '../helpers/tmp.js';
 
 const RACERS = 8;
 const ROUNDS = Number(process.env.COS_STRESS_ROUNDS ?? 5);
-
-interface Team {
-  remote: string;
-  clones: string[];
-}
-
-/** A bare remote holding `cos init` on main, and `count` clones of it. */
-async function team(count: number): Promise<Team> {
-  const base = testdir();
-  const remote = join(base, 'origin.git');
-  git(base, 'init', '-q', '--bare', '-b', 'main', remote);
-  const seed = join(base, 'seed');
-  git(base, 'init', '-q', '-b', 'main', seed);
-  expect((await cos(['init', '--dir', seed])).code).toBe(0);
-  git(seed, 'add', '-A');
-  git(seed, '-c', 'user.name=t', '-c', 'user.email=t@e.invalid', 'commit', '-q', '-m', 'cos init');
-  git(seed, 'push', '-q', remote, 'HEAD:main');
-  const clones: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const clone = join(base, `m${i}`);
-    git(base, 'clone', '-q', remote, clone);
-    git(clone, 'config', 'user.name', `machine ${i}`);
-    git(clone, 'config', 'user.email', `m${i}@e.invalid`);
-    clones.push(clone);
-  }
-  return { remote, clones };
-}
-
 
 function entriesIn(clone: string): string[] {
   const dir = join(clone, '.agent/status/current');

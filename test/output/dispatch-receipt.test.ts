@@ -18,6 +18,7 @@ import { dispatchReceipt } from '../../src/output/dispatch.js';
 import { parseEntry } from '../../src/protocol/entry.js';
 import { fileList, type Severity, type Status } from '../../src/protocol/fields.js';
 import { readStore } from '../../src/store/read.js';
+import { team } from '../helpers/remote-team.js';
 import { NOW, writeEntry, type EntrySpec } from '../chief/fixture.js';
 import { cos, runCli } from '../helpers/cli.js';
 import { git, testdir } from '../helpers/tmp.js';
@@ -80,20 +81,7 @@ describe('the receipt of a forced dispatch', () => {
   }, 90_000);
 
   it('a live claim forced over on the git remote: its entry (not in this clone) is named, as supersedes records it', async () => {
-    const base = testdir();
-    const remote = join(base, 'origin.git');
-    git(base, 'init', '-q', '--bare', '-b', 'main', remote);
-    const seed = join(base, 'seed');
-    git(base, 'init', '-q', '-b', 'main', seed);
-    expect((await cos(['init', '--dir', seed])).code).toBe(0);
-    git(seed, 'add', '-A');
-    git(seed, '-c', 'user.name=t', '-c', 'user.email=t@e.invalid', 'commit', '-q', '-m', 'cos init');
-    git(seed, 'push', '-q', remote, 'HEAD:main');
-    const [a, b] = ['m0', 'm1'].map((name) => {
-      const clone = join(base, name);
-      git(base, 'clone', '-q', remote, clone);
-      return clone;
-    }) as [string, string];
+    const [a, b] = (await team(2)).clones as [string, string];
     const first = await runCli(['dispatch', 'developer', 's1', '--agent', 'dev-a', '--remote', 'origin', '--json'], { cwd: a });
     expect(first.code, first.stderr).toBe(0);
     const held = JSON.parse(first.stdout).entry.name as string;
