@@ -11,27 +11,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../../src/config/schema.js';
-import { realPathOf } from '../../src/guard/real-path.js';
 import { decideTool, type GuardContext } from '../../src/guard/rules.js';
+import { guardContext } from './context.js';
 import { stashFilesOf } from '../../src/guard/stash-files.js';
 import { git, gitdir } from '../helpers/tmp.js';
 
 const CONFIG = '.agent/config/coordination.yaml';
 
 function context(root: string): GuardContext {
-  return {
-    root,
-    cwd: root,
-    home: '/home/dev',
-    deny: [...DEFAULT_CONFIG.guard.deny],
-    protectedBranches: DEFAULT_CONFIG.guard.protected_branches,
-    currentBranch: () => 'main',
-    remoteDefaultBranch: () => null,
-    gitConfig: () => new Map(),
-    realPath: realPathOf,
-    stashFiles: (ref) => stashFilesOf(root, ref),
-  };
+  return guardContext(root, { currentBranch: () => 'main', stashFiles: (ref) => stashFilesOf(root, ref) });
 }
 
 /** A repository whose stash list holds `stashes` (oldest first: the last is stash@{0}); src/x.ts changed when `srcDirty`. */

@@ -9,10 +9,9 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../../src/config/schema.js';
 import { parsePathspec } from '../../src/guard/pathspec.js';
-import { realPathOf } from '../../src/guard/real-path.js';
 import { decideTool, type GuardContext } from '../../src/guard/rules.js';
+import { guardContext } from './context.js';
 import { gitdir } from '../helpers/tmp.js';
 
 const FILES = {
@@ -26,18 +25,7 @@ const FILES = {
 };
 
 function context(root: string, cwd = root): GuardContext {
-  return {
-    root,
-    cwd,
-    home: '/home/dev',
-    deny: [...DEFAULT_CONFIG.guard.deny],
-    protectedBranches: DEFAULT_CONFIG.guard.protected_branches,
-    currentBranch: () => 'feature',
-    remoteDefaultBranch: () => null,
-    gitConfig: () => new Map(),
-    realPath: realPathOf,
-    stashFiles: () => [],
-  };
+  return guardContext(root, { cwd, stashFiles: () => [] });
 }
 
 /** Magic prefixes git accepts: [prefix, whether it ignores case, whether it reads from the top, glob, literal]. */

@@ -8,9 +8,8 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../../src/config/schema.js';
-import { realPathOf } from '../../src/guard/real-path.js';
 import { decideTool, type GuardContext } from '../../src/guard/rules.js';
+import { guardContext } from './context.js';
 import { testdir } from '../helpers/tmp.js';
 
 function tree(): { context: GuardContext; link: string } {
@@ -22,17 +21,7 @@ function tree(): { context: GuardContext; link: string } {
   symlinkSync(root, link);
   return {
     link,
-    context: {
-      root,
-      cwd: root,
-      home: '/home/dev',
-      deny: [...DEFAULT_CONFIG.guard.deny],
-      protectedBranches: DEFAULT_CONFIG.guard.protected_branches,
-      currentBranch: () => 'feature',
-      remoteDefaultBranch: () => null,
-      gitConfig: () => new Map(),
-      realPath: realPathOf,
-    },
+    context: guardContext(root),
   };
 }
 
