@@ -371,10 +371,10 @@ function parseMatters(loaded: Loaded): (CachedMatter | undefined)[] {
 
 /**
  * A kept folder's records and data: as loaded when every record still holds and none was read
- * again, else written anew. A record whose data cannot be had (unusable, or the cache file was
- * replaced or removed since its index was read) is let go here: its name then stays in the
- * listing as a plain file (othersOf), to be read next time, and what the folder settles is
- * worked out again.
+ * again, else written anew. A record whose data is unusable (garbage in its folder's data; a
+ * cache replaced or removed since its index was read never gets here: save leaves it alone) is
+ * let go here: its name then stays in the listing as a plain file (othersOf), to be read next
+ * time, and what the folder settles is worked out again.
  */
 function recordsOf(keep: Kept): { names: string[]; ids: number[]; data: Buffer } {
   const before = keep.before;
